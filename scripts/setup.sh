@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up .venv with somekit and its offline models; with --test, also what the tests need
+# (system packages for speech/OCR tests, the torch CPU build, a Label Studio server venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-}
+
+if [ "$mode" = "--test" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  # espeak-ng speaks the ASR test sentences; wqy-zenhei draws Chinese text for OCR tests.
+  if ! command -v espeak-ng >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng fonts-wqy-zenhei >/dev/null
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -U pip
+if [ "$mode" = "--test" ]; then
+  # torch==2.13.0 resolves to the CPU build on this machine's disk; unpinned torch pulls CUDA.
+  .venv/bin/pip install -q "torch==2.13.0"
+  .venv/bin/pip install -q -e ".[embedded,media,vl,test]"
+  if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
+else
+  .venv/bin/pip install -q -e ".[embedded,media]"
+fi
+echo "setup done: $(.venv/bin/somekit --version)"

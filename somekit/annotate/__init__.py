@@ -1,0 +1,1 @@
+"""LLM client and backends, embeddings, voting/aggregation, Label Studio sync."""

@@ -1,0 +1,1 @@
+"""Ingest adapters, enrichment, task builders, sampling, splits, export."""

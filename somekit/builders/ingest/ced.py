@@ -1,0 +1,122 @@
+"""`ced`: the CED Weibo rumour corpus (original-microblog/ + repost-cascades/).
+
+Source posts with their authors' profiles become posts and users; every cascade record becomes an
+interaction (empty text: repost; text: comment, i.e. a repost with a comment) keeping its parent
+link, and its author a user. Ids are preserved.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from ...store.quarantine import Rejected
+from .base import Out, Parsed, is_junk, junk_rejection, load_json_file, register
+from .timeparse import from_epoch, parse_weibo_date
+
+_NAME = re.compile(r"^(\d+)_([A-Za-z0-9]+)_([A-Za-z0-9_\-]+)\.json$")
+
+
+def _roots(paths: list[Path]) -> list[Path]:
+    """Accept the corpus folder itself or its parent (a folder holding original-microblog/)."""
+    roots = []
+    for p in paths:
+        if (p / "original-microblog").is_dir():
+            roots.append(p)
+        elif p.name in ("original-microblog", "repost-cascades"):
+            roots.append(p.parent)
+        else:
+            roots.append(p)  # let the reader report what is missing
+    return list(dict.fromkeys(roots))
+
+
+def _user_record(uid: str, profile: Any) -> dict[str, Any]:
+    rec: dict[str, Any] = {"id": uid, "platform": "weibo"}
+    if isinstance(profile, dict):
+        rec.update({
+            "gender": profile.get("gender"),
+            "followers_count": profile.get("followers"),
+            "friends_count": profile.get("friends"),
+            "statuses_count": profile.get("messages"),
+            "verified": profile.get("verified"),
+            "location": profile.get("location") or None,
+            "created_at": from_epoch(profile.get("time")),
+        })
+    return rec
+
+
+@register("ced", description="CED Weibo rumour cascades (original-microblog/ + repost-cascades/)")
+def read_ced(paths: list[Path]) -> Iterator[Out]:
+    for root in _roots(paths):
+        originals = root / "original-microblog"
+        cascades = root / "repost-cascades"
+        if not originals.is_dir():
+            yield Rejected(str(root), "file", "not-a-ced-folder", "expected an original-microblog/ folder")
+            continue
+        if cascades.is_dir():
+            for f in sorted(cascades.iterdir()):
+                if is_junk(f):
+                    yield junk_rejection(f)
+                elif not (originals / f.name).exists() and f.suffix == ".json":
+                    yield Rejected(str(f), "file", "dangling-post", "cascade without its original-microblog file")
+        for f in sorted(originals.iterdir()):
+            if is_junk(f):
+                yield junk_rejection(f)
+                continue
+            m = _NAME.match(f.name)
+            if not m:
+                yield Rejected(str(f), "file", "bad-file-name", "expected <idx>_<mid>_<uid>.json")
+                continue
+            yield from _read_pair(f, cascades / f.name, m.group(2), m.group(3))
+
+
+def _read_pair(original: Path, cascade: Path, mid: str, uid: str) -> Iterator[Out]:
+    src = f"ced:{original.name}"
+    doc = load_json_file(original)
+    if isinstance(doc, Rejected):
+        yield doc
+        return
+    if not isinstance(doc, dict):
+        yield Rejected(str(original), "file", "invalid-record", "original post is not a JSON object", str(doc)[:200])
+        return
+    created = from_epoch(doc.get("time"))
+    yield Parsed("users", {**_user_record(uid, doc.get("user")), "source": src}, str(original), "user")
+    yield Parsed("posts", {
+        "id": mid, "platform": "weibo", "author_id": uid, "text": doc.get("text") or "",
+        "created_at": created, "lang": "zh", "reposts_count": doc.get("reposts"),
+        "comments_count": doc.get("comments"), "likes_count": doc.get("likes"), "source": src,
+    }, str(original), "post")
+    if not cascade.exists():
+        return
+    records = load_json_file(cascade)
+    if isinstance(records, Rejected):
+        yield records
+        return
+    if not isinstance(records, list):
+        yield Rejected(str(cascade), "file", "invalid-record", "cascade is not a JSON list", str(records)[:200])
+        return
+    csrc = f"ced:{cascade.name}"
+    for i, r in enumerate(records):
+        loc = f"record {i}"
+        if not isinstance(r, dict):
+            yield Rejected(str(cascade), loc, "invalid-record", "cascade entry is not an object", str(r)[:200])
+            continue
+        text = r.get("text")
+        user_id = r.get("uid")
+        if isinstance(user_id, (str, int)) and str(user_id):
+            yield Parsed("users", {"id": str(user_id), "platform": "weibo", "source": csrc}, str(cascade), loc)
+        when = parse_weibo_date(r.get("date"), reference=created) if isinstance(r.get("date"), str) else None
+        if r.get("date") and when is None:
+            yield Rejected(str(cascade), loc, "bad-date", f"unparseable date {r.get('date')!r}", str(r)[:200])
+            continue
+        yield Parsed("interactions", {
+            "id": r.get("mid"),
+            "kind": "comment" if isinstance(text, str) and text.strip() else "repost",
+            "user_id": user_id,
+            "post_id": mid,
+            "parent_id": r.get("parent") or None,
+            "text": "" if text is None else text,
+            "created_at": when,
+            "source": csrc,
+        }, str(cascade), loc)

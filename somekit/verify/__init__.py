@@ -1,0 +1,64 @@
+"""Benchmark-integrity checks (DESIGN section 6) behind `somekit verify`.
+
+Checks are registered by name for the tasks they apply to; each gets the workspace, a DuckDB
+connection over the corpus and the task's items, and returns Violations. Modules holding checks
+are listed in CHECK_MODULES and imported lazily.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Iterable
+
+CHECK_MODULES: tuple[str, ...] = (
+    "somekit.verify.templated",   # ubp ucs mcr mid: negatives, leaks, duplicates, balance, provenance
+    "somekit.verify.llm_tasks",   # uea smq red ses: votes, agreement, class balance, evidence ids
+    "somekit.verify.persona",     # nap: anonymisation, deletes
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    check: str
+    task: str
+    item: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+#: (check name, tasks it applies to or None for all, function)
+CHECKS: list[tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]] = []
+
+
+def register_check(name: str, tasks: Iterable[str] | None = None) -> Callable:
+    """Register `func(ctx: CheckContext) -> Iterable[Violation]` as check `name`."""
+
+    def deco(func: Callable[..., Iterable[Violation]]) -> Callable[..., Iterable[Violation]]:
+        CHECKS.append((name, tuple(tasks) if tasks else None, func))
+        return func
+
+    return deco
+
+
+def load_checks() -> list[tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]]:
+    for mod in CHECK_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:
+                raise
+    return CHECKS
+
+
+@dataclass
+class CheckContext:
+    """What a check sees: the workspace, a DuckDB connection with corpus views and an `items`
+    table for the task (columns: id, query, answer_json, inputs_json, ...), and the typed items."""
+
+    ws: Any
+    task: str
+    con: Any
+    items: list[Any]
