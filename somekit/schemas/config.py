@@ -65,6 +65,16 @@ class EnrichSection(_Section):
     max_bytes: int = Field(50_000_000, ge=1, description="Size limit for fetched media.")
     roots: list[str] = Field(default_factory=list, description="Allowed local roots for media paths (default: sources).")
     video_frames: int = Field(4, ge=1, le=64, description="Frames sampled per video for captions.")
+    ocr_backend: Literal["rapidocr", "openai", "transformers"] = Field(
+        "rapidocr", description="OCR engine: offline RapidOCR (zh+en), or the caption VLM with the 'ocr' prompt.")
+    ocr_min_score: float = Field(0.5, ge=0, le=1, description="RapidOCR lines below this confidence are dropped.")
+    caption_max_pixels: int = Field(602_112, ge=3136, description="Pixel budget per image for the local VLM (qwen-vl-utils max_pixels).")
+    caption_max_tokens: int = Field(256, ge=1, description="Completion budget per caption/OCR call.")
+    asr_model: str = Field("", description="ASR model: path or name; empty = the embedded Whisper base (faster-whisper) / 'base' (whisper) / 'whisper-1' (openai).")
+    asr_base_url: str | None = Field(None, description="OpenAI-compatible /v1/audio/transcriptions endpoint (asr_backend = 'openai').")
+    asr_language: str | None = Field(None, description="Spoken language hint (zh, en); empty = detect.")
+    timeout_s: float = Field(60.0, gt=0, description="Timeout for media downloads and endpoint calls.")
+    max_retries: int = Field(3, ge=0, le=20, description="Retries of endpoint calls on 429/5xx/timeouts.")
 
 
 class TaskSection(_Section):
