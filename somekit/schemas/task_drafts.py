@@ -1,0 +1,49 @@
+"""Structured LLM outputs of the LLM-drafted tasks (uea votes, smq drafts, red events, ses).
+
+These match the `output` notes of the prompts uea.vote, smq.draft, red.filter, red.summary and
+ses.summary; the LLM layer validates replies against them (and re-asks on failure).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    # Models add keys now and then (a 'reason' we did not ask for); ignore them rather than fail.
+    model_config = ConfigDict(extra="ignore")
+
+
+class EmotionVoteOut(_Out):
+    label: str = Field(..., description="One of the six emotion codes (or its Chinese label).")
+    reason: str = Field("", description="Short justification.")
+
+
+class QAPairDraft(_Out):
+    question: str = Field(..., min_length=1)
+    answer: str = Field(..., min_length=1)
+    evidence: list[str] = Field(default_factory=list, description="Ids of the posts that support the answer.")
+    type: str = Field("factual", description="Question type, when the model gives one.")
+
+
+class QADraftList(_Out):
+    pairs: list[QAPairDraft] = Field(default_factory=list)
+
+
+class EventFilterOut(_Out):
+    is_event: bool
+    reason: str = ""
+
+
+class EventSummaryOut(_Out):
+    title: str = Field(..., min_length=1)
+    summary: str = Field(..., min_length=1)
+    time: str = ""
+    location: str = ""
+
+
+class TopicSummaryOut(_Out):
+    summary: str = Field(..., min_length=1)
+    time: str = ""
+    place: str = ""
+    plot: str = ""

@@ -1,0 +1,105 @@
+"""Vote aggregation, Fleiss' kappa, rebalancing and quality gates with scripted votes (no fakes:
+these are pure functions over hand-written inputs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from somekit.annotate.aggregate import (SOME_UEA_TARGETS, label_gates, quality_block, rebalance,
+                                        scale_targets, draft_gates)
+from somekit.annotate.voters import parse_emotion, parse_spec, default_specs
+from somekit.annotate.voting import fleiss_kappa, kappa_from_votes, majority
+from somekit.errors import ConfigError
+
+
+def test_majority_three_zero():
+    agg = majority(["sad", "sad", "sad"])
+    assert agg.label == "sad" and agg.majority and not agg.needs_review
+    assert agg.agreement == 1.0 and agg.note is None
+
+
+def test_majority_two_one():
+    agg = majority(["angry", "sad", "angry"])
+    assert agg.label == "angry" and agg.majority
+    assert agg.agreement == pytest.approx(2 / 3)
+    assert agg.counts == {"angry": 2, "sad": 1}
+
+
+def test_three_way_tie_needs_review():
+    agg = majority(["fear", "sad", "positive"], order=["positive", "angry", "sad", "fear"])
+    assert agg.needs_review and not agg.majority
+    assert agg.label == "positive"          # plurality suggestion, tie broken by class order
+    assert "no majority" in agg.note and "fear=1" in agg.note
+
+
+def test_failed_votes_count_against_majority():
+    assert majority(["sad", None, "sad"]).majority               # 2 of 3 still a majority
+    one = majority(["sad", None, None])
+    assert one.needs_review and one.failed == 2
+    none = majority([None, None, None])
+    assert none.label is None and none.needs_review
+
+
+def test_fleiss_kappa_hand_computed():
+    # 4 items, 3 raters, 3 categories. Rows: [3,0,0] [0,3,0] [2,1,0] [1,1,1]
+    # P_i = (sum n_ij^2 - 3) / 6 -> 1, 1, 1/3, 0; P_bar = 7/12
+    # p_j = (6/12, 5/12, 1/12); P_e = (36 + 25 + 1) / 144 = 62/144
+    # kappa = (7/12 - 62/144) / (1 - 62/144) = (84 - 62) / (144 - 62) = 22/82
+    table = [[3, 0, 0], [0, 3, 0], [2, 1, 0], [1, 1, 1]]
+    assert fleiss_kappa(table) == pytest.approx(22 / 82)
+
+
+def test_fleiss_kappa_edges():
+    assert fleiss_kappa([[3, 0], [3, 0]]) is None          # one category only: undefined
+    assert fleiss_kappa([[3, 0], [0, 3]]) == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        fleiss_kappa([[3, 0], [1, 1]])
+
+
+def test_kappa_from_votes_skips_failed_items():
+    votes = [["a", "a", "a"], ["b", "b", "b"], ["a", "b", "a"], ["a", "b", "c"], ["a", None, "a"]]
+    out = kappa_from_votes(votes, ["a", "b", "c"])
+    assert out["kappa_items"] == 4 and out["kappa_skipped"] == 1 and out["raters"] == 3
+    assert out["fleiss_kappa"] == pytest.approx(22 / 82, abs=1e-6)
+
+
+def test_scale_targets_keeps_total_and_minimum():
+    scaled = scale_targets(SOME_UEA_TARGETS, 60)
+    assert sum(scaled.values()) == 60 and scaled["fear"] >= 1
+    assert scaled["positive"] > scaled["surprise"] > scaled["angry"]
+    assert scale_targets(SOME_UEA_TARGETS, None) == SOME_UEA_TARGETS
+
+
+def test_rebalance_prefers_majority_and_reports_shortfall():
+    cands = [("p", True)] * 5 + [("p", False)] * 5 + [("s", False)] * 2
+    cands = [(lab, ok, i) for i, (lab, ok) in enumerate(cands)]
+    picked, short = rebalance(cands, lambda c: c[0], {"p": 5, "s": 3}, seed=1, prefer=lambda c: c[1])
+    assert sum(1 for c in picked if c[0] == "p") == 5
+    assert all(c[1] for c in picked if c[0] == "p")          # majority ones first
+    assert short == {"s": 1}
+    again, _ = rebalance(cands, lambda c: c[0], {"p": 5, "s": 3}, seed=1, prefer=lambda c: c[1])
+    assert again == picked
+
+
+def test_quality_gates():
+    reasons = label_gates({"fear": 95, "sad": 5}, kappa=0.06)
+    assert any("kappa 0.06" in r for r in reasons) and any("fear takes 95%" in r for r in reasons)
+    block = quality_block(reasons)
+    assert block["reliable"] is False and "must not be published unreviewed" in block["message"]
+    assert label_gates({"a": 50, "b": 50}, kappa=0.7) == []
+    assert quality_block([])["reliable"] is True
+    assert draft_gates(10, 5) and not draft_gates(10, 1)
+
+
+def test_voter_specs_and_label_parsing():
+    assert parse_spec("embed:zh-a").name == "embed:zh-a"
+    spec = parse_spec({"kind": "llm", "model": "qwen", "seed": 2, "temperature": 0.7})
+    assert spec.name == "llm:qwen@uea.vote@1@s2@t0.7"
+    with pytest.raises(ConfigError):
+        parse_spec("embed:nope")
+    with pytest.raises(ConfigError):
+        parse_spec("human")
+    assert parse_emotion('{"label": "sad", "reason": "feels angry"}') == "sad"
+    assert parse_emotion("这条评论表达了愤怒") == "angry"
+    assert parse_emotion("无情绪") == "emotionless"
+    assert parse_emotion("no idea") is None
