@@ -44,3 +44,23 @@ def from_epoch(value) -> datetime | None:
         return datetime.fromtimestamp(float(value), timezone.utc)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
+
+
+_WEIBO_API = "%a %b %d %H:%M:%S %z %Y"   # 'Mon Jan 20 12:00:00 +0800 2025' (Weibo API)
+
+
+def parse_any_time(text: str) -> datetime | None:
+    """ISO 8601 (naive = China time), Weibo's API format or '2025-01-20 12:00' -> aware UTC."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    dt = parse_weibo_date(text)
+    if dt is not None:
+        return dt
+    for parse in (lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")), lambda t: datetime.strptime(t, _WEIBO_API)):
+        try:
+            dt = parse(text)
+        except ValueError:
+            continue
+        return (dt if dt.tzinfo else dt.replace(tzinfo=CST)).astimezone(timezone.utc)
+    return None
