@@ -1,0 +1,169 @@
+"""Sampling helpers shared by the templated builders (ubp, ucs, mcr): all in DuckDB SQL.
+
+Randomness is a seeded hash (md5 of seed and key), never Python's RNG, so the same corpus and seed
+select the same rows on any machine and DuckDB's thread scheduling cannot change the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import duckdb
+
+from ..errors import SomekitError
+
+#: Pools negatives may be drawn from (option `pool`); every pool is a partition of the posts into
+#: bands, and a negative is drawn from the band of its positive's post.
+POOLS = ("any", "window", "popularity")
+#: Default number of random candidate posts tried per positive before counting a shortfall.
+DEFAULT_TRIES = 48
+
+
+def rand_sql(seed: int, *exprs: str) -> str:
+    """SQL for a seeded pseudo-random 128-bit number over the given SQL expressions."""
+    parts = ", ':', ".join(f"coalesce(CAST({e} AS VARCHAR), '')" for e in exprs)
+    return f"md5_number(concat('{int(seed)}', ':', {parts}))"
+
+
+def norm_sql(col: str) -> str:
+    """SQL normalising text for content comparison: lower case, no whitespace, punctuation or
+    symbols (emoji and [表情] brackets included), so '好！' and '好' count as the same content."""
+    return f"regexp_replace(lower(coalesce({col}, '')), '[[:space:][:punct:]\\pP\\pS]+', '', 'g')"
+
+
+def normalise_text(text: str | None) -> str:
+    """Python twin of norm_sql (used by checks and export on small sets)."""
+    con = duckdb.connect()
+    return con.execute(f"SELECT {norm_sql('?')}", [text or ""]).fetchone()[0]
+
+
+def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int) -> tuple[int, int, dict]:
+    """n, seed and options for a task: the argument beats [tasks.<task>] which beats the defaults."""
+    section = cfg.tasks.get(task) if cfg is not None else None
+    n = n if n is not None else (section.n if section and section.n else default_n)
+    if seed is None:
+        seed = section.seed if section and section.seed is not None else (cfg.seed if cfg is not None else 42)
+    options = dict(section.options) if section else {}
+    if n < 1:
+        raise SomekitError(f"{task}: --n must be at least 1 (got {n})")
+    return int(n), int(seed), options
+
+
+def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> str:
+    """Query language: an explicit choice, else the config, else the corpus majority (zh default)."""
+    if lang and lang != "auto":
+        return lang
+    if cfg is not None and cfg.workspace.lang != "auto":
+        return cfg.workspace.lang
+    row = con.execute("SELECT lang FROM posts WHERE lang IS NOT NULL GROUP BY lang ORDER BY count(*) DESC, lang LIMIT 1").fetchone()
+    return "en" if row and row[0].startswith("en") else "zh"
+
+
+def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, seed: int) -> None:
+    """Table `post_band(id, text_norm, band, r, band_size)`: each post's band under `pool` and a
+    seeded random rank inside it, so a random candidate is a join on (band, r)."""
+    if pool not in POOLS:
+        raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
+    if pool == "window":
+        unit = str(options.get("window", "month"))
+        if unit not in ("day", "week", "month", "quarter", "year"):
+            raise SomekitError(f"option window must be day/week/month/quarter/year, not {unit!r}")
+        band = f"coalesce(CAST(date_trunc('{unit}', p.created_at) AS VARCHAR), 'unknown')"
+        source = "posts p"
+    elif pool == "popularity":
+        bands = int(options.get("bands", 4))
+        band = f"CAST(ntile({bands}) OVER (ORDER BY coalesce(c.n, 0), p.id) AS VARCHAR)"
+        source = "posts p LEFT JOIN (SELECT post_id, count(*) AS n FROM interactions GROUP BY post_id) c ON c.post_id = p.id"
+    else:
+        band, source = "'all'", "posts p"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE post_band AS
+        WITH b AS (SELECT p.id, {norm_sql('p.text')} AS text_norm, {band} AS band FROM {source})
+        SELECT id, text_norm, band,
+               row_number() OVER (PARTITION BY band ORDER BY {rand_sql(seed, 'id')}, id) - 1 AS r,
+               count(*) OVER (PARTITION BY band) AS band_size
+        FROM b""")
+
+
+def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, tries: int,
+                        kinds: Iterable[str] | None, differ_content: bool) -> None:
+    """Table `negatives(anchor, neg_post)`: per anchor row (columns anchor, user_id, post_id) one
+    post from the anchor post's band that the user never interacted with (in any of `kinds`, or
+    any way when None), and, when `differ_content`, whose normalised text differs from the anchor
+    post's. `tries` random candidates are drawn per anchor; anchors with none left get no row."""
+    kind_filter = ""
+    if kinds is not None:
+        kind_filter = "AND i.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
+    content = "AND c.text_norm <> a.text_norm" if differ_content else ""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE negatives AS
+        WITH a AS (
+            SELECT x.anchor, x.user_id, x.post_id, pb.band, pb.band_size, pb.text_norm
+            FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
+        draws AS (
+            SELECT a.anchor, a.user_id, a.post_id, a.band, a.text_norm, t.k,
+                   CAST({rand_sql(seed, 'a.anchor', 't.k')} % a.band_size AS BIGINT) AS r
+            FROM a CROSS JOIN range({int(tries)}) t(k)),
+        cand AS (
+            SELECT d.anchor, d.k, c.id AS neg_post
+            FROM draws d JOIN post_band c ON c.band = d.band AND c.r = d.r
+            WHERE c.id <> d.post_id {content.replace('a.text_norm', 'd.text_norm')}
+              AND NOT EXISTS (SELECT 1 FROM interactions i
+                              WHERE i.user_id = d.user_id AND i.post_id = c.id {kind_filter}))
+        SELECT anchor, arg_min(neg_post, k) AS neg_post FROM cand GROUP BY anchor""")
+
+
+def seeded_order(items: list, seed: int) -> list:
+    """Items in a seeded random order of their ids: shuffles the answer order (SoMe's released
+    files alternate yes/no, which an agent can exploit) and stays byte-stable for a seed."""
+    import hashlib
+
+    return sorted(items, key=lambda it: (hashlib.sha256(f"{seed}:{it.id}".encode()).hexdigest(), it.id))
+
+
+def shortfall(wanted: int, got: int) -> int:
+    return max(0, wanted - got)
+
+
+def sample_pairs(con: duckdb.DuckDBPyConnection, kinds: Iterable[str], want: int, seed: int, *,
+                 per_user: int = 1, tries: int = DEFAULT_TRIES, negative_kinds: Iterable[str] | None = None,
+                 differ_content: bool = False) -> list[dict[str, Any]]:
+    """Up to `want` (positive, negative) pairs, in seeded order: a positive is one real interaction
+    of a kind in `kinds` (one per user and post, at most `per_user` per user), its negative a post
+    the same user never interacted with (see draw_negative_posts). Needs `post_band`.
+
+    Negatives are drawn for a seeded prefix of the positives, doubled until `want` pairs are found
+    or the positives run out, so the cost follows `want`, not the corpus size."""
+    kind_list = ", ".join(f"'{k}'" for k in kinds)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE pos_ranked AS
+        WITH one AS (
+            SELECT i.id AS anchor, i.user_id, i.post_id, i.text, i.kind
+            FROM interactions i JOIN post_band pb ON pb.id = i.post_id
+            WHERE i.kind IN ({kind_list})
+            QUALIFY row_number() OVER (PARTITION BY i.user_id, i.post_id ORDER BY {rand_sql(seed, 'i.id')}, i.id) = 1),
+        per_user AS (
+            SELECT *, {rand_sql(seed, 'anchor')} AS h FROM one
+            QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY {rand_sql(seed, 'anchor')}, anchor) <= {int(per_user)})
+        SELECT anchor, user_id, post_id, text, kind, row_number() OVER (ORDER BY h, anchor) AS rank FROM per_user""")
+    total = con.execute("SELECT count(*) FROM pos_ranked").fetchone()[0]
+    take = min(total, want * 2 + 64)
+    while True:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE anchors AS SELECT * FROM pos_ranked WHERE rank <= {take}")
+        draw_negative_posts(con, "anchors", seed, tries, negative_kinds, differ_content)
+        rows = con.execute("""
+            SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.neg_post, pb.band
+            FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
+            ORDER BY a.rank""").fetchall()
+        pairs, used = [], set()
+        for anchor, user, post, text, kind, neg, band in rows:
+            if (user, neg) in used:  # two anchors of one user drew the same negative
+                continue
+            used.add((user, neg))
+            pairs.append({"anchor": anchor, "user_id": user, "post_id": post, "text": text, "kind": kind,
+                          "neg_post": neg, "band": band})
+            if len(pairs) == want:
+                return pairs
+        if take >= total:
+            return pairs
+        take = min(total, take * 2)
