@@ -27,3 +27,7 @@ class Manifest(BaseModel):
     counts: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> split -> items.")
     labels: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> label -> items.")
     review: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> review state -> items.")
+    excluded: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> reason -> items left out (e.g. 'review:rejected').")
+    split_seed: int = Field(42, description="Seed hashed with each group key to pick its split.")
+    splits: dict[str, float] = Field(default_factory=dict, description="Configured split ratios (train/validation/test).")
+    group_keys: dict[str, str] = Field(default_factory=dict, description="task -> item field whose value keeps a group in one split.")
