@@ -1,0 +1,73 @@
+"""Find, create or check the one Label Studio project of a workspace task, and read its tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from label_studio_sdk.core.api_error import ApiError
+
+from .configs import label_config
+from .connection import Connection, ReviewError
+from .state import SyncState
+
+
+def project_title(ws_name: str, task: str) -> str:
+    return f"{ws_name} / {task}"
+
+
+def ensure_project(conn: Connection, state: SyncState, title: str, task: str, reset: bool = False) -> tuple[int, int]:
+    """The project id and its current task count; creates the project on first push.
+
+    A project recorded in sync.json that is gone from the server is an error (the pending items'
+    annotations went with it) unless `reset` asks for a fresh project.
+    """
+    client, config = conn.client, label_config(task)
+    if state.project_id is not None and not reset:
+        if state.url and state.url != conn.url:
+            raise ReviewError(f"review/{task} is synced with {state.url}, not {conn.url}; "
+                              "use --reset to start a new project on this server")
+        project = get_project(conn, state.project_id, task)
+        if project.label_config != config:
+            with conn.errors("updating the label config"):
+                client.projects.update(id=project.id, label_config=config)
+        return project.id, project.task_number or 0
+    if reset:
+        state.project_id, state.tasks, state.inflight = None, {}, {}
+    with conn.errors("looking for the project"):
+        found = [p for p in client.projects.list(title=title) if p.title == title]
+        if found:  # reuse: e.g. the sync state was lost; reconcile() maps its tasks back
+            project = found[0]
+            if project.label_config != config:
+                client.projects.update(id=project.id, label_config=config)
+        else:
+            project = client.projects.create(title=title, label_config=config,
+                                              description=f"somekit review of task {task}")
+    state.url, state.project_id, state.title = conn.url, project.id, title
+    state.save()
+    return project.id, project.task_number or 0
+
+
+def get_project(conn: Connection, project_id: int, task: str):
+    with conn.errors("reading the project"):
+        return check_exists(conn, project_id, task)
+
+
+def check_exists(conn: Connection, project_id: int, task: str) -> Any:
+    """projects.get with a 404 turned into a 'deleted' message."""
+    try:
+        return conn.client.projects.get(id=project_id)
+    except ApiError as exc:
+        if exc.status_code == 404:
+            raise ReviewError(f"Label Studio project {project_id} for task {task} no longer exists on {conn.url} "
+                              f"(deleted?); `somekit review push WS {task} --reset` creates a new one") from None
+        raise
+
+
+def export_tasks(conn: Connection, project_id: int, all_tasks: bool) -> list[dict[str, Any]]:
+    """Every task (all_tasks) or every annotated task of a project, with annotations, in one export."""
+    with conn.errors("exporting tasks"):
+        chunks = conn.client.projects.exports.download_sync(project_id, export_type="JSON",
+                                                           download_all_tasks=all_tasks)
+        data = b"".join(chunks)
+    return orjson.loads(data) if data else []
