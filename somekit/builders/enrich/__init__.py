@@ -1,0 +1,16 @@
+"""Media enrichment (issue 7): OCR, captions and speech transcripts per media sha256.
+
+    from somekit.builders.enrich import enrich, resolve_settings, post_enrichments
+    report = enrich(ws)                      # what somekit.toml enables
+    table = post_enrichments(ws)             # post_id, caption, ocr, transcript (pyarrow)
+
+See outputs.py for the files other stages join (enrich/post_text.parquet).
+"""
+
+from .engine import EnrichReport, enrich
+from .outputs import media_enrichments, post_enrichments
+from .resolve import FetchPolicy, MediaError
+from .settings import EnrichSettings, resolve_settings
+
+__all__ = ["EnrichReport", "EnrichSettings", "FetchPolicy", "MediaError", "enrich", "media_enrichments",
+           "post_enrichments", "resolve_settings"]

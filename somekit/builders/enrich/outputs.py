@@ -1,0 +1,74 @@
+"""What the rest of somekit reads: enrich/media.parquet and enrich/post_text.parquet.
+
+- media.parquet: one row per corpus media item: media_id, post_id, kind, sha256, ocr, caption,
+  transcript (NULL when not run or failed) and error ("step: reason; ..." or NULL).
+- post_text.parquet: one row per post with at least one enrichment: post_id, caption, ocr,
+  transcript, each the post's media texts joined by newlines in media-id order.
+
+Builders, review and export join post_text on posts.id, e.g. in DuckDB:
+    SELECT p.*, e.caption, e.ocr, e.transcript
+    FROM posts p LEFT JOIN read_parquet('WS/enrich/post_text.parquet') e ON e.post_id = p.id
+or call post_enrichments(ws) for the same table in Arrow.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyarrow as pa
+
+from ...store.parquet import write_table
+from ...workspace import Workspace
+from .cache import EnrichCache
+
+MEDIA_SCHEMA = pa.schema([
+    ("media_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()), ("sha256", pa.string()),
+    ("ocr", pa.string()), ("caption", pa.string()), ("transcript", pa.string()), ("error", pa.string()),
+])
+POST_SCHEMA = pa.schema([
+    ("post_id", pa.string()), ("caption", pa.string()), ("ocr", pa.string()), ("transcript", pa.string()),
+])
+TEXT_STEPS = ("ocr", "caption", "transcript")
+
+
+def write_outputs(ws: Workspace, rows: list[dict[str, Any]], cache: EnrichCache) -> int:
+    """Fill each media row from the cache, write both tables; returns the number of posts."""
+    for row in rows:
+        errors = row["error"].split("; ") if row.get("error") else []
+        steps = cache.load(row["sha256"])["steps"] if row.get("sha256") else {}
+        for st in TEXT_STEPS:
+            entry = steps.get(st)
+            row[st] = entry["text"] if entry and entry.get("ok") else None
+            if entry and not entry.get("ok") and not entry.get("none"):
+                errors.append(f"{st}: {entry.get('error')}")
+        row["error"] = "; ".join(dict.fromkeys(errors)) or None
+    write_table(ws.enrich / "media.parquet", pa.Table.from_pylist(rows, schema=MEDIA_SCHEMA))
+
+    per_post: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:  # rows are in media-id order, so the joined text is deterministic
+        if not row.get("post_id"):
+            continue
+        for st in TEXT_STEPS:
+            if row.get(st):
+                per_post[row["post_id"]][st].append(row[st])
+    posts = [{"post_id": pid, **{st: "\n".join(texts[st]) or None for st in TEXT_STEPS}}
+             for pid, texts in sorted(per_post.items())]
+    write_table(ws.enrich / "post_text.parquet", pa.Table.from_pylist(posts, schema=POST_SCHEMA))
+    return len(posts)
+
+
+def post_enrichments(ws: Workspace) -> pa.Table:
+    """post_id, caption, ocr, transcript per enriched post (empty table before any enrich run)."""
+    import pyarrow.parquet as pq
+
+    path = ws.enrich / "post_text.parquet"
+    return pq.read_table(path) if path.exists() else POST_SCHEMA.empty_table()
+
+
+def media_enrichments(ws: Workspace) -> pa.Table:
+    """One row per media item with its texts and errors (empty table before any enrich run)."""
+    import pyarrow.parquet as pq
+
+    path = ws.enrich / "media.parquet"
+    return pq.read_table(path) if path.exists() else MEDIA_SCHEMA.empty_table()
