@@ -1,0 +1,37 @@
+"""`evaluate(task, gold, pred)`: one entry point for every task."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import EVAL_TASKS, EvalError
+from .gold import load_cases
+from .labels import KIND
+
+
+def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None) -> dict[str, Any]:
+    """Score predictions against gold (DESIGN section 7). `llm` (an LLMClient) is the extraction
+    fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine."""
+    if task not in EVAL_TASKS:
+        raise EvalError(f"unknown task {task!r}; one of {' '.join(EVAL_TASKS)}")
+    loaded = load_cases(task, gold, pred)
+    if not loaded.cases:
+        raise EvalError(f"{gold}: no gold items for {task}")
+    if task in KIND:
+        from .classify import score_classification
+
+        result = score_classification(task, loaded.cases, llm)
+    elif task == "nap":
+        if loaded.gold_format != "frozen":
+            raise EvalError("nap gold must be a frozen split (SoMe has no NAP task)")
+        from .nap import score_nap
+
+        result = score_nap(loaded.cases, embedder)
+    else:
+        from .judge import score_judged
+
+        result = score_judged(task, loaded.cases, llm)
+    result["gold_format"] = loaded.gold_format
+    result["extra_predictions"] = loaded.extra_predictions
+    return result

@@ -1,0 +1,38 @@
+"""Structured outputs of the evaluation prompts (extract.<task>@1, judge.<task>@1)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    # Models add stray keys; accept and ignore them rather than fail a whole judgement.
+    model_config = ConfigDict(extra="ignore")
+
+
+class ExtractOut(_Out):
+    label: str = Field(..., description="The label the answer settles on, or 'none'.")
+
+
+class JudgeSMQOut(_Out):
+    accuracy: int = Field(..., ge=0, le=5, description="0-5 against the reference.")
+    reason: str = Field("", description="Short justification.")
+
+
+class JudgeSESOut(_Out):
+    accuracy: int = Field(..., ge=0, le=5)
+    completeness: int = Field(..., ge=0, le=5)
+    reason: str = ""
+
+
+class JudgeREDOut(_Out):
+    accuracy: int = Field(..., ge=0, le=5)
+    completeness: int = Field(..., ge=0, le=5)
+    relevance: int = Field(..., ge=0, le=5)
+    reason: str = ""
+
+
+JUDGE_SCHEMAS: dict[str, type[_Out]] = {"smq": JudgeSMQOut, "ses": JudgeSESOut, "red": JudgeREDOut}
+JUDGE_CRITERIA: dict[str, tuple[str, ...]] = {
+    "smq": ("accuracy",), "ses": ("accuracy", "completeness"), "red": ("accuracy", "completeness", "relevance"),
+}
