@@ -84,7 +84,7 @@ def _render(lang: str, user: str, cluster: int, context: list[dict[str, Any]]) -
     template_id, template = TEMPLATES[lang]
     lines = []
     for c in context:
-        when = f"[{c.get('rank')}{' ' + c['day'] if c.get('day') else ''}]"
+        when = f"[t{c.get('rank')}{' ' + c['day'] if c.get('day') else ''}]"
         if c["kind"] == "post" and "text" in c:
             lines.append(f"{when} {c['author']}: {c['text']}")
         elif c["kind"] == "post":

@@ -1,0 +1,114 @@
+"""Decode every file of a workspace and search it for strings (personal data, taken-down texts).
+
+A byte scan alone misses what compression hides (zstd Parquet pages, gzip, zip): each file is
+read both raw and decoded (Parquet and Arrow as JSON rows, compressed files unpacked, SQLite
+row values), and a needle counts as found in either.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import orjson
+
+COMPRESSED = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
+
+
+def _zstd(data: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+
+
+def _rows_json(table) -> Iterator[bytes]:
+    for batch in table.to_batches(max_chunksize=50_000):
+        for row in batch.to_pylist():
+            yield orjson.dumps(row, default=str)
+
+
+def decoded(name: str, data: bytes) -> Iterator[bytes]:
+    """The raw bytes, then every decoded view of a file's content."""
+    yield data
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            yield from _rows_json(pq.read_table(io.BytesIO(data)))
+        elif suffix == ".arrow":
+            import pyarrow.ipc as ipc
+
+            try:
+                table = ipc.open_stream(io.BytesIO(data)).read_all()
+            except Exception:
+                table = ipc.open_file(io.BytesIO(data)).read_all()
+            yield from _rows_json(table)
+        elif suffix in COMPRESSED or suffix in (".zst", ".zstd"):
+            inner = COMPRESSED[suffix](data) if suffix in COMPRESSED else _zstd(data)
+            yield from decoded(name[: -len(suffix)], inner)
+        elif suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for info in zf.infolist():
+                    yield from decoded(info.filename, zf.read(info))
+    except Exception as exc:  # an undecodable file is reported, never skipped silently
+        yield f"<undecodable {name}: {exc}>".encode()
+
+
+def sqlite_values(path: Path) -> Iterator[bytes]:
+    """Every text/blob value of every table of a SQLite file (blobs also decompressed)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in con.execute(f'SELECT * FROM "{table}"'):
+                for value in row:
+                    if isinstance(value, str):
+                        yield value.encode("utf-8")
+                    elif isinstance(value, bytes):
+                        yield value
+    finally:
+        con.close()
+
+
+def needle_forms(needle: str) -> list[bytes]:
+    """A string as it appears raw and as it appears inside JSON (escaped)."""
+    raw = needle.encode("utf-8")
+    escaped = orjson.dumps(needle)[1:-1]
+    ascii_escaped = needle.encode("ascii", "backslashreplace") if not needle.isascii() else raw
+    return sorted({raw, escaped, ascii_escaped})
+
+
+def file_hits(path: Path, needles: Mapping[str, str]) -> set[str]:
+    """Labels of the needles found in one file (raw or decoded)."""
+    forms = {label: needle_forms(n) for label, n in needles.items() if n}
+    found: set[str] = set()
+    views = list(decoded(path.name, path.read_bytes()))
+    if path.suffix in (".sqlite", ".db") or path.name.endswith((".sqlite-wal", ".sqlite-journal")):
+        if path.suffix in (".sqlite", ".db"):
+            views.extend(sqlite_values(path))
+    for view in views:
+        for label, fs in forms.items():
+            if label not in found and any(f in view for f in fs):
+                found.add(label)
+    return found
+
+
+def scan_tree(root: Path, needles: Mapping[str, str], skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """relative path -> labels of needles found, for every file under root (skip: relative
+    folder prefixes to leave out, e.g. the corpus when scanning outputs)."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if any(rel == s or rel.startswith(s.rstrip("/") + "/") for s in skip):
+            continue
+        hits = file_hits(path, needles)
+        if hits:
+            out[rel] = sorted(hits)
+    return out

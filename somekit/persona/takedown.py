@@ -1,0 +1,232 @@
+"""`somekit persona remove WS --user DID`: take one user's data out of the whole workspace.
+
+What goes: every corpus row by or about the user (their profile, posts, actions, actions on
+their posts or on them), every derived record that holds their DID, their anonymised id, one of
+their texts (raw or scrubbed) or their name (items, frozen splits, published files, review
+state, enrich results of their media, quarantine entries, run logs) and every cache row that
+holds them (cache/llm.sqlite: completions quoting them, embeddings of their texts), followed by
+VACUUM so no free page keeps a copy. Other users' replies to them are kept with the reference
+cut. Finally every file is decoded and scanned; any remaining trace is an error, never a silent
+success. Frozen MANIFEST.json hashes are recomputed for the files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..store.atomic import read_json, write_bytes, write_json
+from ..store.parquet import write_table
+from ..store.query import connect
+from . import PersonaError
+from .anonymise import get_salt, hash_id, scrub_text
+from .scan import COMPRESSED, file_hits, needle_forms, scan_tree
+from .sqlite_purge import purge_sqlite
+
+#: Texts shorter than this are not searched as substrings ("ok" would erase half the corpus);
+#: the rows holding them go anyway because they are the user's rows.
+MIN_TEXT_NEEDLE = 8
+
+
+def collect_needles(ws: Any, did: str) -> dict[str, str]:
+    """label -> string for everything that identifies the user or is their content."""
+    con = connect(ws.corpus)
+    q = lambda sql: [r[0] for r in con.execute(sql, [did]).fetchall() if r[0]]  # noqa: E731
+    texts = q("SELECT text FROM posts WHERE author_id = ?") + q("SELECT text FROM interactions WHERE user_id = ?")
+    names = q("SELECT name FROM users WHERE id = ?") + q("SELECT description FROM users WHERE id = ?")
+    post_ids = q("SELECT id FROM posts WHERE author_id = ?")
+    action_ids = q("SELECT id FROM interactions WHERE user_id = ?")
+    media = q("SELECT m.sha256 FROM media m JOIN posts p ON m.post_id = p.id WHERE p.author_id = ?")
+    con.close()
+    needles: dict[str, str] = {"did": did}
+    for i, t in enumerate(sorted(set(texts))):
+        for j, form in enumerate({t, scrub_text(t)}):
+            if len(form) >= MIN_TEXT_NEEDLE:
+                needles[f"text{i}.{j}"] = form
+    for i, n in enumerate(sorted(set(names))):
+        if len(n) >= 4:
+            needles[f"name{i}"] = n
+    for i, m in enumerate(sorted(set(media))):
+        needles[f"media{i}"] = m
+    try:
+        salt = get_salt()
+    except PersonaError:
+        salt = None  # without the salt no anonymised output can exist for us to find... or be
+    if salt is not None:   # built, but a build made earlier with a salt is caught by the texts
+        needles["user-hash"] = hash_id(did, salt)
+        for i, pid in enumerate(post_ids):
+            needles[f"post-hash{i}"] = hash_id(pid, salt, "p")
+        for i, aid in enumerate(action_ids):
+            needles[f"action-hash{i}"] = hash_id(aid, salt, "a")
+    return needles
+
+
+def _regex(needles: dict[str, str]) -> str:
+    return "|".join(re.escape(n) for n in sorted(set(needles.values()), key=len, reverse=True))
+
+
+def _cut_references(table: pa.Table, name: str, did: str) -> pa.Table:
+    """Other users' replies and quotes survive a takedown; their link to the user's post goes."""
+    cols = {"posts": ("parent_id", "root_id"), "interactions": ("post_id", "parent_id")}.get(name, ())
+    keep_rows = None
+    if name == "interactions":
+        keep_rows = pc.is_in(table["kind"], pa.array(["reply", "quote"]))
+    for col in cols:
+        if col not in table.column_names:
+            continue
+        hit = pc.fill_null(pc.match_substring(table[col], did), False)
+        if keep_rows is not None:
+            hit = pc.and_(hit, keep_rows)
+        nulls = pa.nulls(len(table), table[col].type)
+        table = table.set_column(table.column_names.index(col), col, pc.if_else(hit, nulls, table[col]))
+    return table
+
+
+def _row_hits(table: pa.Table, pattern: str) -> pa.Array:
+    """Boolean mask of rows where any column holds a needle."""
+    mask = pa.array([False] * len(table))
+    for col in table.column_names:
+        arr = table[col]
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+        else:  # nested / list columns: compare their JSON rendering
+            import orjson
+
+            rx = re.compile(pattern)
+            hit = pa.array([bool(v is not None and rx.search(orjson.dumps(v, default=str).decode()))
+                            for v in arr.to_pylist()])
+        mask = pc.or_(mask, hit)
+    return mask
+
+
+def purge_parquet(path: Path, needles: dict[str, str], did: str) -> int:
+    table = pq.read_table(path)
+    if path.parent.name == "corpus":
+        table = _cut_references(table, path.stem, did)
+    mask = _row_hits(table, _regex(needles))
+    removed = pc.sum(mask).as_py() or 0
+    kept = table.filter(pc.invert(mask))
+    write_table(path, kept)
+    return removed
+
+
+def _contains(data: bytes, forms: list[bytes]) -> bool:
+    return any(f in data for f in forms)
+
+
+def purge_lines(data: bytes, forms: list[bytes]) -> tuple[bytes, int]:
+    lines = data.splitlines(keepends=True)
+    kept = [line for line in lines if not _contains(line, forms)]
+    return b"".join(kept), len(lines) - len(kept)
+
+
+def prune_json(obj: Any, needles: list[str]) -> tuple[Any, int]:
+    """Drop list elements and dict entries that hold a needle anywhere inside them."""
+    import orjson
+
+    def holds(v: Any) -> bool:
+        text = v if isinstance(v, str) else orjson.dumps(v, default=str).decode()
+        return any(n in text for n in needles)
+
+    removed = 0
+    if isinstance(obj, list):
+        out = []
+        for v in obj:
+            if holds(v):
+                removed += 1
+            else:
+                out.append(v)
+        return out, removed
+    if isinstance(obj, dict):
+        out_d = {}
+        for k, v in obj.items():
+            if holds(k) or (not isinstance(v, (list, dict)) and holds(v)):
+                removed += 1
+                continue
+            out_d[k], r = prune_json(v, needles) if isinstance(v, (list, dict)) else (v, 0)
+            removed += r
+        return out_d, removed
+    return obj, 0
+
+
+def purge_bytes(name: str, data: bytes, needles: dict[str, str]) -> tuple[bytes, int] | None:
+    """New content of a non-Parquet, non-SQLite file; None when the format is not handled."""
+    import orjson
+
+    forms = [f for n in needles.values() for f in needle_forms(n)]
+    suffix = Path(name).suffix.lower()
+    if suffix in COMPRESSED:
+        inner = purge_bytes(name[: -len(suffix)], COMPRESSED[suffix](data), needles)
+        if inner is None:
+            return None
+        import bz2, gzip, lzma  # noqa: E401
+
+        pack = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+        return pack(inner[0]), inner[1]
+    if suffix in (".jsonl", ".ndjson", ".csv", ".tsv", ".log"):
+        return purge_lines(data, forms)
+    if suffix == ".json":
+        obj, removed = prune_json(orjson.loads(data), list(needles.values()))
+        return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS) + b"\n", removed
+    return None
+
+
+def _refresh_manifests(root: Path) -> None:
+    """Frozen versions are immutable except for takedowns: recompute the hashes they state."""
+    for manifest in root.glob("frozen/*/MANIFEST.json"):
+        data = read_json(manifest)
+        for rel, entry in (data.get("files") or {}).items():
+            f = manifest.parent / rel
+            if f.is_file() and isinstance(entry, dict):
+                blob = f.read_bytes()
+                entry["sha256"], entry["bytes"] = hashlib.sha256(blob).hexdigest(), len(blob)
+                if entry.get("rows") is not None and f.suffix == ".parquet":
+                    entry["rows"] = pq.read_metadata(f).num_rows
+                elif entry.get("rows") is not None and f.suffix == ".jsonl":
+                    entry["rows"] = sum(1 for line in blob.splitlines() if line.strip())
+        write_json(manifest, data)
+
+
+def remove_user(ws: Any, did: str) -> dict[str, Any]:
+    """Remove one user (by DID) from the workspace; returns per-file removal counts (paths only,
+    no ids). Raises PersonaError if any trace remains afterwards."""
+    if not did.startswith("did:"):
+        raise PersonaError(f"--user must be a DID (did:plc:... or did:web:...), got {did[:40]!r}")
+    needles = collect_needles(ws, did)
+    root = Path(ws.root)
+    changed: dict[str, int] = {}
+    unhandled: list[str] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if path.name.endswith((".sqlite-wal", ".sqlite-shm", ".sqlite-journal")):
+            continue  # handled with their database
+        if path.suffix in (".sqlite", ".db"):
+            n = purge_sqlite(path, needles)
+            if n:
+                changed[rel] = n
+            continue
+        if not file_hits(path, needles):
+            continue
+        if path.suffix == ".parquet":
+            changed[rel] = purge_parquet(path, needles, did)
+            continue
+        result = purge_bytes(path.name, path.read_bytes(), needles)
+        if result is None:
+            unhandled.append(rel)
+            continue
+        write_bytes(path, result[0])
+        changed[rel] = result[1]
+    _refresh_manifests(root)
+    # The proof: decode and scan everything again, databases' free pages included (raw bytes).
+    left = scan_tree(root, needles)
+    if left or unhandled:
+        where = sorted(set(left) | set(unhandled))
+        raise PersonaError(f"takedown incomplete: traces of the user remain in {len(where)} file(s): {', '.join(where[:20])}")
+    return {"files_changed": len(changed), "rows_removed": sum(changed.values()), "files": changed,
+            "needles": len(needles)}
