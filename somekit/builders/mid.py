@@ -54,7 +54,7 @@ def build_mid(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     n, seed, options = resolve(cfg, "mid", n, seed, ALL)
     lang = lang if lang in ("zh", "en") else "en"  # the claims are English
     con = connect(ws.corpus)
-    total = con.execute("SELECT count(*) FROM claims").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM claims").fetchall()[0][0]
     items, dropped, conflicts, merged = [], 0, 0, 0
     for rep, claim, label, label3, members, labels3, unmapped, reports in _merged_claims(con, seed, n):
         if label3 is None:

@@ -6,6 +6,7 @@ select the same rows on any machine and DuckDB's thread scheduling cannot change
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Iterable
 
 import duckdb
@@ -32,9 +33,9 @@ def norm_sql(col: str) -> str:
 
 
 def normalise_text(text: str | None) -> str:
-    """Python twin of norm_sql (used by checks and export on small sets)."""
-    con = duckdb.connect()
-    return con.execute(f"SELECT {norm_sql('?')}", [text or ""]).fetchone()[0]
+    """Python twin of norm_sql for small sets (checks, export): lower case without whitespace,
+    punctuation or symbols."""
+    return "".join(ch for ch in (text or "").lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
 
 
 def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int) -> tuple[int, int, dict]:
@@ -55,8 +56,8 @@ def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> s
         return lang
     if cfg is not None and cfg.workspace.lang != "auto":
         return cfg.workspace.lang
-    row = con.execute("SELECT lang FROM posts WHERE lang IS NOT NULL GROUP BY lang ORDER BY count(*) DESC, lang LIMIT 1").fetchone()
-    return "en" if row and row[0].startswith("en") else "zh"
+    rows = con.execute("SELECT lang FROM posts WHERE lang IS NOT NULL GROUP BY lang ORDER BY count(*) DESC, lang LIMIT 1").fetchall()
+    return "en" if rows and rows[0][0].startswith("en") else "zh"
 
 
 def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, seed: int) -> None:
@@ -78,8 +79,8 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
         band, source = "'all'", "posts p"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE post_band AS
-        WITH b AS (SELECT p.id, {norm_sql('p.text')} AS text_norm, {band} AS band FROM {source})
-        SELECT id, text_norm, band,
+        WITH b AS (SELECT p.id, p.author_id, {norm_sql('p.text')} AS text_norm, {band} AS band FROM {source})
+        SELECT id, author_id, text_norm, band,
                row_number() OVER (PARTITION BY band ORDER BY {rand_sql(seed, 'id')}, id) - 1 AS r,
                count(*) OVER (PARTITION BY band) AS band_size
         FROM b""")
@@ -88,8 +89,8 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, tries: int,
                         kinds: Iterable[str] | None, differ_content: bool) -> None:
     """Table `negatives(anchor, neg_post)`: per anchor row (columns anchor, user_id, post_id) one
-    post from the anchor post's band that the user never interacted with (in any of `kinds`, or
-    any way when None), and, when `differ_content`, whose normalised text differs from the anchor
+    post from the anchor post's band that the user neither wrote nor interacted with (in any of
+    `kinds`, or any way when None), and, when `differ_content`, whose normalised text differs from the anchor
     post's. `tries` random candidates are drawn per anchor; anchors with none left get no row."""
     kind_filter = ""
     if kinds is not None:
@@ -107,7 +108,7 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
         cand AS (
             SELECT d.anchor, d.k, c.id AS neg_post
             FROM draws d JOIN post_band c ON c.band = d.band AND c.r = d.r
-            WHERE c.id <> d.post_id {content.replace('a.text_norm', 'd.text_norm')}
+            WHERE c.id <> d.post_id AND c.author_id IS DISTINCT FROM d.user_id {content.replace('a.text_norm', 'd.text_norm')}
               AND NOT EXISTS (SELECT 1 FROM interactions i
                               WHERE i.user_id = d.user_id AND i.post_id = c.id {kind_filter}))
         SELECT anchor, arg_min(neg_post, k) AS neg_post FROM cand GROUP BY anchor""")
@@ -146,7 +147,7 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, kinds: Iterable[str], want: int
             SELECT *, {rand_sql(seed, 'anchor')} AS h FROM one
             QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY {rand_sql(seed, 'anchor')}, anchor) <= {int(per_user)})
         SELECT anchor, user_id, post_id, text, kind, row_number() OVER (ORDER BY h, anchor) AS rank FROM per_user""")
-    total = con.execute("SELECT count(*) FROM pos_ranked").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM pos_ranked").fetchall()[0][0]
     take = min(total, want * 2 + 64)
     while True:
         con.execute(f"CREATE OR REPLACE TEMP TABLE anchors AS SELECT * FROM pos_ranked WHERE rank <= {take}")

@@ -43,7 +43,7 @@ def _rank_positives(con, seed: int, per_user: int) -> int:
             QUALIFY row_number() OVER (PARTITION BY i.user_id, i.post_id ORDER BY {rand_sql(seed, 'i.id')}, i.id) = 1),
         pu AS (SELECT * FROM c QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY {rand_sql(seed, 'id')}, id) <= {per_user})
         SELECT *, row_number() OVER (ORDER BY {rand_sql(seed, 'id')}, id) AS rank FROM pu""")
-    return con.execute("SELECT count(*) FROM ucs_pos").fetchone()[0]
+    return con.execute("SELECT count(*) FROM ucs_pos").fetchall()[0][0]
 
 
 def _pairs(con, seed: int, take: int) -> list[tuple]:

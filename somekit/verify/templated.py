@@ -101,6 +101,10 @@ def negative_valid(ctx: CheckContext) -> Iterator[Violation]:
                      || ' post ' || t.post_id || ' (interaction ' || min(i.id) || ') but the answer is no'
         FROM items t JOIN interactions i ON i.user_id = t.user_id AND i.post_id = t.post_id
         WHERE t.label = 'no' {_kind_filter(ctx)} GROUP BY t.id, t.user_id, t.post_id ORDER BY t.id""")
+    yield from _rows(ctx, "negative-valid", """
+        SELECT t.id, 'user ' || t.user_id || ' wrote post ' || t.post_id || ' but the answer is no'
+        FROM items t JOIN posts p ON p.id = t.post_id AND p.author_id = t.user_id
+        WHERE t.label = 'no' ORDER BY t.id""")
 
 
 @register_check("positive-valid", ("ubp", "mcr"))

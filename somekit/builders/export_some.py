@@ -1,0 +1,318 @@
+"""Export in SoMe's layout: `datasets/<task>/ground_truth.json` plus the agent-visible database.
+
+The ground truth follows the released files key for key (Chinese 是/否 and emotion names, MID
+true/half/false). The database (`user_data/<uid>/<uid>.json`, `post_data/all_posts.json`,
+`knowledge_data/knowledge_base.json`, `topic_data/<topic>.json`) is what an agent may read, so it
+is built leak-free (DESIGN section 6): no interaction of an asked user with an asked post, of any
+kind, and no history entry carrying an asked UCS comment's text. `check_export_leaks` re-reads the
+written folder and proves it; export refuses to finish when that finds anything.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from ..errors import SomekitError
+from ..schemas.items import ItemBase
+from ..store.items import built_tasks, read_items
+from ..store.query import connect
+from ..verify import Violation
+from .sampling import normalise_text
+
+YESNO_ZH = {"yes": "是", "no": "否"}
+EMOTION_ZH = {"positive": "积极", "angry": "愤怒", "sad": "悲伤", "fear": "恐惧", "surprise": "惊奇", "emotionless": "无情绪"}
+#: Tasks whose items ask about one user and one post (their pairs are removed from histories).
+USER_POST_TASKS = ("ubp", "ucs", "mcr", "uea")
+#: UCS comments this long (normalised) are also removed where they appear inside a longer text
+#: (a repost chain quoting them); shorter ones only on an exact match, or '好' would empty histories.
+CONTAINS_MIN = 6
+
+
+class ExportError(SomekitError):
+    """Nothing to export, or the export would leak answers."""
+
+
+@dataclass
+class ExportResult:
+    out: Path
+    tasks: dict[str, int]
+    users: int
+    posts: int
+    removed: dict[str, int] = field(default_factory=dict)
+
+
+def _dump(path: Path, obj: Any) -> None:
+    # Plain writes: the whole export is staged in a sibling folder and renamed into place at the
+    # end (one atomic step), which spares an fsync per user file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+
+
+def _rows(con, sql: str) -> list[dict[str, Any]]:
+    return con.sql(sql).to_arrow_table().to_pylist()
+
+
+def _load(con, name: str, columns: dict[str, list]) -> None:
+    """A temp table from Python lists (empty lists give an empty table, unlike executemany)."""
+    con.register(f"_{name}", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
+    con.unregister(f"_{name}")
+
+
+def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[ItemBase]]:
+    """Items per task: from frozen/<version> when it exists (after checking its manifest), else
+    the drafts in items/ when `include_unreviewed` (rejected items are always left out)."""
+    if (ws.frozen(version) / "MANIFEST.json").exists():
+        from ..freeze import load_manifest, read_frozen, verify_frozen
+
+        problems = verify_frozen(ws, version)
+        if problems:
+            raise ExportError(f"frozen/{version} fails its manifest: {problems[0]}")
+        manifest = load_manifest(ws, version)
+        return {t: [i for split in sorted(splits) for i in read_frozen(ws, version, t, split)]
+                for t, splits in manifest.counts.items()}
+    if not include_unreviewed:
+        raise ExportError(f"version {version} is not frozen; run `somekit freeze` first or pass --include-unreviewed")
+    return {t: [i for i in read_items(ws, t) if i.review.state != "rejected"] for t in built_tasks(ws)}
+
+
+# ---- ground truth -----------------------------------------------------------------------
+
+def _by_user(items: list[ItemBase], entry) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        out.setdefault(item.inputs.user_id, []).append(entry(item))
+    return out
+
+
+def _mid_keys(items: list[ItemBase]) -> list[str]:
+    """SoMe keys claims by source file name ('<event_id>.json'); ids that collide across the two
+    sources keep their dataset as a prefix."""
+    events = [i.inputs.claim_id.split(":", 1)[-1] for i in items]
+    seen = collections.Counter(events)
+    return [f"{e}.json" if seen[e] == 1 else f"{i.inputs.claim_id.split(':', 1)[0]}_{e}.json" for e, i in zip(events, items)]
+
+
+def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
+    """One task's ground_truth.json object, in the shape of SoMe's released file."""
+    if task == "ubp":
+        out: dict[str, Any] = {}
+        for action in ("like", "comment", "repost"):
+            def entry(i, action=action):
+                e: dict[str, Any] = {"weibo_id": i.inputs.post_id}
+                if action != "like":
+                    e[action] = i.inputs.text or ""
+                e["label"] = YESNO_ZH[i.answer.label]
+                return e
+            out[action] = _by_user([i for i in items if i.inputs.action == action], entry)
+        return out
+    if task == "ucs":
+        return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "comment": i.inputs.comment,
+                                          "label": YESNO_ZH[i.answer.label]})
+    if task == "mcr":
+        return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "label": YESNO_ZH[i.answer.label]})
+    if task == "uea":
+        return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "emotion": EMOTION_ZH[i.answer.emotion]})
+    if task == "mid":
+        return {k: {"claim": i.inputs.claim, "label": i.answer.label} for k, i in zip(_mid_keys(items), items)}
+    if task == "smq":
+        return {i.inputs.question: i.answer.answer for i in items}
+    if task == "red":
+        return {f"{i.inputs.window_start}_{i.inputs.window_end}_{i.inputs.location}":
+                [{"标题": e.title, "摘要": e.summary, "时间": e.time, "地点": e.location} for e in i.answer.events]
+                for i in items}
+    if task == "ses":
+        return {i.inputs.topic: i.answer.summary for i in items}
+    raise ExportError(f"task {task} has no SoMe ground-truth shape")
+
+
+# ---- agent-visible database -------------------------------------------------------------
+
+def asked(items_by_task: dict[str, list[ItemBase]]) -> tuple[set[tuple[str, str]], set[str]]:
+    """(user, post) pairs asked about, and the normalised UCS comments shown in queries."""
+    pairs = {(i.inputs.user_id, i.inputs.post_id) for t in USER_POST_TASKS for i in items_by_task.get(t, [])}
+    texts = {normalise_text(i.inputs.comment) for i in items_by_task.get("ucs", [])} - {""}
+    return pairs, texts
+
+
+def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool:
+    norm = normalise_text(text)
+    return bool(norm) and (norm in texts or any(t in norm for t in long_texts))
+
+
+def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "user_id": row["author_id"], "text": row["text"], "created_time": row["created"],
+            "region_name": row["location"] or "", "reposts_count": row["reposts_count"] or 0,
+            "comments_count": row["comments_count"] or 0, "attitudes_count": row["likes_count"] or 0,
+            "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or []}
+
+
+_TIME = "strftime(created_at, '%Y-%m-%d %H:%M:%S')"
+_POST_SQL = f"""
+    SELECT p.id, p.author_id, p.text, {_TIME.replace('created_at', 'p.created_at')} AS created, p.location,
+           p.reposts_count, p.comments_count, p.likes_count, p.topics,
+           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'image') AS pictures,
+           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'video') AS video
+    FROM posts p LEFT JOIN media m ON m.post_id = p.id
+    WHERE {{where}} GROUP BY ALL ORDER BY p.id"""
+
+
+def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> tuple[int, int, dict[str, int]]:
+    """Write user_data/, post_data/, knowledge_data/, topic_data/; (users, posts, removed counts).
+
+    Exported users are the asked users and the authors of asked posts; the post store holds the
+    asked posts and every exported user's own posts."""
+    con = connect(ws.corpus)
+    pairs, texts = asked(items_by_task)
+    ordered = sorted(pairs)
+    _load(con, "asked", {"user_id": [u for u, _ in ordered], "post_id": [p for _, p in ordered]})
+    con.execute("""CREATE TEMP TABLE xusers AS SELECT DISTINCT user_id AS id FROM asked
+                   UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL""")
+    posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
+    post_store = {row["id"]: _post_entry(row) for row in posts}
+    history, removed = _histories(con, posts, post_store, texts)
+    profiles = {r["id"]: r for r in _rows(con, "SELECT * FROM users WHERE id IN (SELECT id FROM xusers)")}
+    for uid, hist in history.items():
+        p = profiles.get(uid, {})
+        user = {"id": uid, "name": p.get("name") or "", "followers_count": p.get("followers_count") or 0,
+                "friends_count": p.get("friends_count") or 0, "description": p.get("description") or "",
+                "location": p.get("location") or "", "gender": p.get("gender") or "", "verified": bool(p.get("verified")),
+                "statuses_count": p.get("statuses_count") or 0}
+        _dump(out / "user_data" / _safe(uid) / f"{_safe(uid)}.json", {"user": user, **hist})
+    _dump(out / "post_data" / "all_posts.json", post_store)
+    _write_knowledge_and_topics(con, out, items_by_task)
+    return len(history), len(post_store), removed
+
+
+def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tuple[dict, dict[str, int]]:
+    """Each exported user's visible history (own posts, reposts/comments, likes) without the asked
+    interactions (any kind: a plain repost gives away "will they comment?") or asked UCS texts."""
+    long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
+    removed: collections.Counter = collections.Counter()
+    removed["asked-interaction"] = con.execute(
+        "SELECT count(*) FROM interactions i JOIN asked a USING (user_id, post_id)").fetchall()[0][0]
+    acts = _rows(con, f"""
+        SELECT i.user_id, i.id, i.kind, i.post_id, i.text, {_TIME.replace('created_at', 'i.created_at')} AS created
+        FROM interactions i JOIN xusers u ON u.id = i.user_id
+        WHERE i.post_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND a.post_id = i.post_id)
+        ORDER BY i.user_id, i.created_at, i.id""")
+    history = {uid: {"weibo": [], "likes": []} for uid, in con.execute("SELECT id FROM xusers ORDER BY id").fetchall()}
+    for row in posts:
+        if row["author_id"] in history:
+            if leaks_text(row["text"], texts, long_texts):
+                removed["asked-comment-text"] += 1
+            else:
+                history[row["author_id"]]["weibo"].append(post_store[row["id"]])
+    for a in acts:
+        if a["kind"] == "like":
+            history[a["user_id"]]["likes"].append({"weibo_id": a["post_id"], "created_time": a["created"]})
+        elif leaks_text(a["text"], texts, long_texts):
+            removed["asked-comment-text"] += 1
+        else:
+            history[a["user_id"]]["weibo"].append({"id": a["id"], "text": a["text"], "created_time": a["created"],
+                                                    "kind": a["kind"], "retweeted_id": a["post_id"]})
+    return history, dict(removed)
+
+
+def _safe(name: str) -> str:
+    """A file name that cannot climb out of its folder."""
+    return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
+
+
+def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[ItemBase]]) -> None:
+    report_ids = sorted({r for i in items_by_task.get("mid", []) for r in i.inputs.report_ids})
+    _load(con, "kb_ids", {"id": report_ids})
+    kb = _rows(con, "SELECT content, coalesce(link, '') AS link FROM reports WHERE id IN (SELECT id FROM kb_ids) ORDER BY id")
+    if items_by_task.get("mid"):
+        _dump(out / "knowledge_data" / "knowledge_base.json", kb)
+    for item in items_by_task.get("ses", []):
+        ids = ", ".join("'" + p.replace("'", "''") + "'" for p in item.inputs.post_ids) or "NULL"
+        rows = _rows(con, _POST_SQL.format(where=f"p.id IN ({ids})"))
+        _dump(out / "topic_data" / f"{_safe(item.inputs.topic)}.json", [_post_entry(r) for r in rows])
+
+
+# ---- entry points -----------------------------------------------------------------------
+
+def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = False,
+                tasks: list[str] | None = None) -> ExportResult:
+    """Write `out` in SoMe's layout from frozen/<version> (or drafts with include_unreviewed), then
+    re-read it with check_export_leaks; any leak is an error, never a warning."""
+    out = Path(out)
+    items_by_task = {t: v for t, v in load_items(ws, version, include_unreviewed).items()
+                     if v and (tasks is None or t in tasks)}
+    if not items_by_task:
+        raise ExportError("nothing to export: no items (build some tasks first)")
+    items_by_task.pop("nap", None)  # BluePrint data has no SoMe shape; it is published, not exported
+    if out.exists() and any(out.iterdir()) and not (out / "datasets").is_dir():
+        raise ExportError(f"{out} exists and is not a previous export; choose an empty or new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        for task, items in items_by_task.items():
+            _dump(staging / "datasets" / task / "ground_truth.json", ground_truth(task, items))
+        users, posts, removed = write_database(ws, staging, items_by_task)
+        leaks = check_export_leaks(staging)
+        if leaks:
+            raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(out, old)
+            os.replace(staging, out)
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return ExportResult(out, {t: len(v) for t, v in items_by_task.items()}, users, posts, removed)
+
+
+def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
+    """Asked posts per user and normalised UCS comments, read back from the exported files."""
+    per_user: dict[str, set[str]] = collections.defaultdict(set)
+    texts: set[str] = set()
+    for task in USER_POST_TASKS:
+        path = out / "datasets" / task / "ground_truth.json"
+        if not path.exists():
+            continue
+        gt = orjson.loads(path.read_bytes())
+        groups = gt.values() if task == "ubp" else [gt]
+        for group in groups:
+            for uid, entries in group.items():
+                for e in entries:
+                    per_user[uid].add(e["weibo_id"])
+                    if task == "ucs":
+                        texts.add(normalise_text(e["comment"]))
+    return per_user, texts - {""}
+
+
+def check_export_leaks(out: Path) -> list[Violation]:
+    """Answer leaks in an exported folder: an asked user's history holding any entry on the asked
+    post, or any history entry carrying an asked UCS comment's text."""
+    per_user, texts = _asked_from_ground_truth(out)
+    long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
+    found: list[Violation] = []
+    for path in sorted((out / "user_data").glob("*/*.json")):
+        doc = orjson.loads(path.read_bytes())
+        uid = str(doc.get("user", {}).get("id", path.stem))
+        mine = per_user.get(uid, set())
+        for e in doc.get("weibo", []) + doc.get("likes", []):
+            touched = {e.get("retweeted_id"), e.get("weibo_id")} | ({e.get("id")} if "retweeted_id" in e else set())
+            hit = touched & mine
+            if hit:
+                found.append(Violation("answer-leak", "export", uid,
+                                       f"{path.relative_to(out)} shows user {uid} acting on asked post {sorted(hit)[0]}"))
+            elif leaks_text(e.get("text"), texts, long_texts):
+                found.append(Violation("answer-leak", "export", uid,
+                                       f"{path.relative_to(out)} entry {e.get('id')} carries an asked UCS comment's text"))
+    return found
