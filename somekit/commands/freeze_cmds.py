@@ -49,5 +49,51 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
         console.print(f"  [yellow]note:[/] {warning}")
 
 
+
+
+@click.command("publish")
+@workspace_arg
+@click.option("--version", "version", required=True, help="Frozen version to publish.")
+@click.option("--to", "to", type=click.Path(file_okay=False), default=None, help="Write the exact Hub layout into this local folder.")
+@click.option("--repo-id", default=None, help="Upload to this Hugging Face dataset repo (ORG/NAME); token from HF_TOKEN.")
+@click.option("--hide-test-answers", is_flag=True, help="Publish the test split without answers; write them to a separate folder.")
+@click.option("--answers-to", type=click.Path(file_okay=False), default=None,
+              help="Folder for the hidden test answers (default WS/publish/VERSION-test-answers); never uploaded.")
+@click.option("--private", is_flag=True, help="Create the Hub repo as private.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was published as one JSON object on stdout.")
+@domain_errors
+def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide_test_answers: bool, answers_to: str | None,
+                private: bool, as_json: bool) -> None:
+    """Publish frozen VERSION as a Hugging Face dataset: one config per task, explicit features
+    (ClassLabel for labels) and a dataset card generated from the manifest and build stats.
+
+    The version is re-verified against its manifest first; a tampered version is not published.
+
+    \b
+    Examples:
+      somekit publish myspace --version v1 --to out/v1        # then datasets.load_dataset("out/v1", "ubp")
+      HF_TOKEN=... somekit publish myspace --version v1 --repo-id my-org/some-bench
+      somekit publish myspace --version v1 --to out/v1 --hide-test-answers --answers-to private/v1
+    """
+    from ..publish import publish
+
+    w = open_workspace(ws)
+    with w.run_log("publish", version=version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers) as counts:
+        result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
+                         answers_to=answers_to, private=private)
+        counts.update({"configs": result.configs})
+    if as_json:
+        print_json({"version": version, "configs": result.configs, "path": str(result.path) if result.path else None,
+                    "repo_url": result.repo_url, "answers": str(result.answers) if result.answers else None})
+        return
+    where = " and ".join(x for x in (str(result.path) if result.path else "", result.repo_url or "") if x)
+    console.print(f"[bold]{version}[/] published -> {where}")
+    for task, splits in result.configs.items():
+        console.print(f"  {task}: " + ", ".join(f"{s} {n:,}" for s, n in splits.items()))
+    if result.answers:
+        console.print(f"  hidden test answers -> {result.answers} (keep private)")
+
+
 def register(group: click.Group) -> None:
     group.add_command(freeze_cmd)
+    group.add_command(publish_cmd)
