@@ -146,3 +146,24 @@ def test_cli_freeze_json_and_errors(filled):
     res = runner.invoke(main, ["freeze", str(filled.root), "--version", "bad/name"])
     assert res.exit_code == 1 and "invalid version" in res.output
     assert "Examples" in runner.invoke(main, ["freeze", "--help"]).output
+
+
+def test_cli_verify_version_rechecks_hashes(filled):
+    import json
+
+    result = freeze(filled, "v1")
+    runner = CliRunner()
+    res = runner.invoke(main, ["verify", str(filled.root), "--version", "v1", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["ok"] is True and report["tasks"]["ubp"]["items"] == 30
+    target = result.path / "nap" / "test.parquet"
+    target.write_bytes(target.read_bytes() + b"x")
+    res = runner.invoke(main, ["verify", str(filled.root), "--version", "v1", "--json"])
+    assert res.exit_code == 1
+    report = json.loads(res.stdout)
+    assert report["ok"] is False and [v["item"] for v in report["violations"]] == ["nap/test.parquet"]
+    assert report["violations"] == [{"check": "frozen-hash", "task": "nap", "item": "nap/test.parquet", "detail": p}
+                                    for p in verify_frozen(filled, "v1")]
+    res = runner.invoke(main, ["verify", str(filled.root), "--version", "v1"])
+    assert res.exit_code == 1 and "nap/test.parquet" in res.output

@@ -47,7 +47,8 @@ def verify_frozen(ws: Workspace, version: str) -> list[str]:
             problems.append(f"{rel}: missing")
             continue
         if path.stat().st_size != entry.bytes:
-            problems.append(f"{rel}: size {path.stat().st_size} != {entry.bytes} recorded")
+            problems.append(f"{rel}: size {path.stat().st_size} != {entry.bytes} recorded (file changed)")
+            continue  # one problem per file is enough to name it
         digest = sha256_file(path)
         if digest != entry.sha256:
             problems.append(f"{rel}: sha256 {digest[:12]}... != {entry.sha256[:12]}... recorded (file changed)")
@@ -74,3 +75,20 @@ def read_split_file(path: Path, task: str | None = None) -> list[ItemBase]:
     if not path.exists():
         return []
     return table_to_items(task or path.parent.name, pq.read_table(path))
+
+
+def frozen_report(ws: Workspace, version: str) -> dict:
+    """verify_frozen as a `somekit verify --json` report: one 'frozen-hash' violation per problem,
+    its task being the file's top folder."""
+    problems = verify_frozen(ws, version)
+    violations = []
+    for problem in problems:
+        path = problem.split(":", 1)[0]
+        task = path.split("/", 1)[0] if "/" in path else ""
+        violations.append({"check": "frozen-hash", "task": task, "item": path, "detail": problem})
+    tasks = {}
+    if (ws.frozen(version) / MANIFEST_NAME).exists() and not any(p.startswith(MANIFEST_NAME) for p in problems):
+        manifest = load_manifest(ws, version)
+        tasks = {t: {"items": sum(c.values()), "labels": manifest.labels.get(t, {})} for t, c in manifest.counts.items()}
+    return {"ok": not problems, "version": version, "tasks": tasks, "violations": violations,
+            "violation_counts": {"frozen-hash": len(problems)} if problems else {}}
