@@ -34,10 +34,13 @@ def no_personal_data(ctx: CheckContext) -> Iterable[Violation]:
 
 @register_check("nap-deleted-posts", tasks=["nap"])
 def no_deleted_posts(ctx: CheckContext) -> Iterable[Violation]:
-    """No item shows the text of a post that was deleted (a takedown by its author)."""
+    """No item shows the text (or an edited text) of a post that was deleted by its author."""
+    # The post's own text and the texts of its edits go with it.
     rows = ctx.con.execute(
         "SELECT p.text FROM posts p JOIN interactions i ON i.kind = 'post_delete' AND i.post_id = p.id "
-        "WHERE length(p.text) >= 8").fetchall()
+        "WHERE length(p.text) >= 8 UNION "
+        "SELECT u.text FROM interactions u JOIN interactions i ON i.kind = 'post_delete' AND i.post_id = u.post_id "
+        "WHERE u.kind = 'post_update' AND length(u.text) >= 8").fetchall()
     deleted = {scrub_text(t) for (t,) in rows} | {t for (t,) in rows}
     if not deleted:
         return
