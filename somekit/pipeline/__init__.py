@@ -1,0 +1,1 @@
+"""`somekit run` and `somekit demo`: every enabled stage, in order, resumably."""
