@@ -7,7 +7,7 @@
 #
 #   bash scripts/label_studio.sh install
 #   bash scripts/label_studio.sh start [--port 8080] [--data-dir DIR]   # prints SOMEKIT_LS_URL=... SOMEKIT_LS_TOKEN=...
-#   eval "$(bash scripts/label_studio.sh start --port 8080)"            # export both into the shell
+#   export $(bash scripts/label_studio.sh start --port 8080)           # export both into the shell
 #   bash scripts/label_studio.sh stop [--data-dir DIR]
 #
 # The token is a 40-character legacy API token generated on the first start of a data dir and kept

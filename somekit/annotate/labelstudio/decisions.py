@@ -33,10 +33,30 @@ class Vote:
 
 
 def machine_answer(item: ItemBase) -> dict[str, Any]:
-    """The answer the machine proposed (kept in review.original_answer once a human corrected it)."""
+    """The answer the machine proposed (kept in review.original_answer once a human corrected it).
+    For SMQ, original_answer also keeps the machine's question under 'question'; it is not part
+    of the answer."""
     if item.review.state == "corrected" and item.review.original_answer is not None:
-        return item.review.original_answer
+        return {k: v for k, v in item.review.original_answer.items() if k != "question"}
     return item.answer.model_dump(mode="json")
+
+
+def machine_question(item: ItemBase) -> str | None:
+    """SMQ: the drafted question (an annotator may have edited inputs.question since)."""
+    if item.task != "smq":
+        return None
+    original = item.review.original_answer if item.review.state == "corrected" else None
+    return (original or {}).get("question", item.inputs.question)
+
+
+def with_question(item: ItemBase, old: str, new: str, query_from: str | None = None) -> dict[str, Any]:
+    """SMQ inputs (and the rendered query, which embeds the question) with the question replaced."""
+    query = item.query
+    for q in dict.fromkeys([old, query_from]):
+        if q and q in query:
+            query = query.replace(q, new)
+            break
+    return {"inputs": item.inputs.model_copy(update={"question": new}), "query": query}
 
 
 def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
@@ -77,7 +97,7 @@ def vote_of(item: ItemBase, annotation: dict[str, Any], reviewer: str) -> Vote:
     same = candidate == base
     if item.task == "smq":
         question = values["question"].strip()
-        same = same and question == item.inputs.question
+        same = same and question == machine_question(item)
         candidate = {**candidate, "question": question}
     return Vote(reviewer, "accepted" if same else "corrected", candidate)
 

@@ -20,7 +20,7 @@ from ...store.items import read_items, write_items
 from ...workspace import Workspace
 from .agreement import agreement
 from .connection import Connection, ReviewError, connect
-from .decisions import Vote, decide, machine_answer, vote_of
+from .decisions import Vote, with_question, decide, machine_answer, machine_question, vote_of
 from .project import export_tasks, get_project
 from .state import DECISIONS_FILE, PULL_FILE, load_state
 
@@ -78,6 +78,9 @@ def apply_decision(item: ItemBase, d: ReviewDecision, note: str | None, now: dat
     base = machine_answer(item)
     answer_cls = type(item.answer)
     update: dict[str, Any] = {"answer": answer_cls.model_validate(base)}
+    question0 = machine_question(item)
+    if question0 is not None and question0 != item.inputs.question:
+        update.update(with_question(item, item.inputs.question, question0))
     review = {"reviewers": d.reviewers, "at": now, "note": note, "original_answer": None}
     if d.state in ("accepted", "rejected"):
         review["state"] = d.state
@@ -85,9 +88,11 @@ def apply_decision(item: ItemBase, d: ReviewDecision, note: str | None, now: dat
         new = dict(d.answer)
         question = new.pop("question", None)
         update["answer"] = answer_cls.model_validate(new)
-        if question is not None and question != item.inputs.question:
-            update["inputs"] = item.inputs.model_copy(update={"question": question})
-        review.update(state="corrected", original_answer=base)
+        original = dict(base)
+        if question is not None and question != question0:
+            update.update(with_question(item, item.inputs.question, question, query_from=question0))
+            original["question"] = question0   # so the machine draft stays recoverable
+        review.update(state="corrected", original_answer=original)
     else:  # pending, skipped: waiting for (more) people
         review["state"] = "pending"
     update["review"] = item.review.model_copy(update=review)

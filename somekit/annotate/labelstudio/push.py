@@ -20,7 +20,7 @@ from ...workspace import Workspace
 from .configs import machine_values, prediction_result
 from .connection import Connection, ReviewError, connect
 from .context import ContextBuilder
-from .decisions import machine_answer
+from .decisions import machine_answer, machine_question, with_question
 from .project import ensure_project, export_tasks, project_title
 from .state import SyncState, load_state
 
@@ -41,7 +41,8 @@ class PushResult:
 
 def task_payload(item: ItemBase, context: str) -> dict[str, Any]:
     """One Label Studio task: what is shown, our id, and the machine answer as a prediction."""
-    values = machine_values(_as_machine(item))
+    item = _as_machine(item)
+    values = machine_values(item)
     data = {"query": item.query, "context": context, "somekit_id": item.id, "somekit_task": item.task}
     score = next((s.agreement for s in item.provenance.llm if s.agreement is not None), None)
     prediction = {"model_version": item.provenance.builder, "result": prediction_result(item, values)}
@@ -51,11 +52,15 @@ def task_payload(item: ItemBase, context: str) -> dict[str, Any]:
 
 
 def _as_machine(item: ItemBase) -> ItemBase:
-    # A corrected item is re-sent with the machine answer, so a correction never looks like a
-    # changed draft (and its prediction keeps showing what the machine said).
+    # A corrected item is re-sent with the machine answer (and SMQ question), so a correction
+    # never looks like a changed draft and its prediction keeps showing what the machine said.
     if item.review.state != "corrected" or item.review.original_answer is None:
         return item
-    return item.model_copy(update={"answer": type(item.answer).model_validate(machine_answer(item))})
+    update: dict[str, Any] = {"answer": type(item.answer).model_validate(machine_answer(item))}
+    question = machine_question(item)
+    if question is not None and question != item.inputs.question:
+        update.update(with_question(item, item.inputs.question, question))
+    return item.model_copy(update=update)
 
 
 def payload_hash(payload: dict[str, Any]) -> str:

@@ -1,0 +1,126 @@
+"""`somekit review push|pull|status`: the Label Studio round trip."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..schemas.items import TASKS
+from ..workspace import open_workspace
+from .common import console, domain_errors, print_json, workspace_arg
+
+task_arg = click.argument("task", type=click.Choice(list(TASKS)))
+url_opt = click.option("--url", default=None, help="Label Studio URL (default: $SOMEKIT_LS_URL, then [review] url).")
+
+
+@click.group("review")
+def review_group() -> None:
+    """Human verification in Label Studio: push items, pull decisions, see progress.
+
+    \b
+    The server URL comes from --url, $SOMEKIT_LS_URL or [review] url in somekit.toml; the token
+    only from $SOMEKIT_LS_TOKEN (a legacy token or a personal access token).
+    Start a local server with:  export $(bash scripts/label_studio.sh start --port 8080)
+    """
+
+
+@review_group.command("push")
+@workspace_arg
+@task_arg
+@url_opt
+@click.option("--batch-size", type=int, default=None, help="Tasks per import request (default: [review] batch_size).")
+@click.option("--reset", is_flag=True, help="Forget the recorded project (e.g. it was deleted) and use/create '<name> / TASK'.")
+@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@domain_errors
+def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset: bool, as_json: bool) -> None:
+    """Send TASK's items to the Label Studio project '<workspace name> / TASK'.
+
+    \b
+    Examples:
+      somekit review push myspace ubp
+      somekit review push myspace uea --batch-size 500 --json
+    Safe to re-run: items already in the project are not imported again; changed drafts are
+    updated in place; an interrupted push resumes without duplicates.
+    """
+    from ..annotate.labelstudio import connect, push
+
+    w = open_workspace(ws)
+    conn = connect(w, url=url)
+    with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset) as counts, \
+            Progress(TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                     console=console, disable=as_json, transient=True) as bar:
+        job = bar.add_task("import", total=None)
+        result = push(w, task, conn=conn, batch_size=batch_size, reset=reset,
+                      progress=lambda done, total: bar.update(job, completed=done, total=total))
+        counts.update(result.counts)
+    if as_json:
+        print_json({"task": task, **dataclasses.asdict(result)})
+    else:
+        console.print(f"[bold]{result.title}[/] (project {result.project_id} at {conn.url}): "
+                      f"{result.created:,} created, {result.updated:,} updated, {result.unchanged:,} unchanged; "
+                      f"{result.server_tasks:,} tasks in the project")
+
+
+@review_group.command("pull")
+@workspace_arg
+@task_arg
+@url_opt
+@click.option("--json", "as_json", is_flag=True, help="Print decision counts as one JSON object on stdout.")
+@domain_errors
+def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
+    """Read TASK's annotations and apply them to the items' review states.
+
+    \b
+    Examples:
+      somekit review pull myspace ubp
+      somekit review pull myspace uea --json
+    Several annotators per task: the majority decides; ties stay pending. Pulling again is safe.
+    """
+    from ..annotate.labelstudio import connect, pull
+
+    w = open_workspace(ws)
+    conn = connect(w, url=url)
+    with w.run_log(f"review pull {task}") as counts:
+        result = pull(w, task, conn=conn)
+        counts.update(result.counts)
+    if as_json:
+        print_json({"task": task, **dataclasses.asdict(result)})
+    else:
+        shown = ", ".join(f"{n:,} {s}" for s, n in sorted(result.counts.items())) or "no annotations yet"
+        console.print(f"[bold]{task}[/]: {result.annotated_tasks:,} annotated tasks -> {shown}")
+        if result.unknown_tasks:
+            console.print(f"  [yellow]warning:[/] {result.unknown_tasks} tasks hold no item of this workspace")
+
+
+@review_group.command("status")
+@workspace_arg
+@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@domain_errors
+def status_cmd(ws: str, as_json: bool) -> None:
+    """Items per task and review state, and annotator agreement from the last pull.
+
+    \b
+    Examples:
+      somekit review status myspace
+      somekit review status myspace --json   # {"ubp": {"draft": 0, "pending": 10, "accepted": 5, ...}}
+    """
+    from rich.table import Table
+
+    from ..annotate.labelstudio import status
+
+    result = status(open_workspace(ws))
+    if as_json:
+        print_json(result)
+        return
+    table = Table("task", "draft", "pending", "accepted", "corrected", "rejected", "agreement (pairwise / kappa)")
+    for task, c in result.items():
+        agr = c.get("agreement") or {}
+        shown = f"{agr['pairwise']} / {agr['fleiss_kappa']} on {agr['items']}" if agr.get("items") else "-"
+        table.add_row(task, *(f"{c[s]:,}" for s in ("draft", "pending", "accepted", "corrected", "rejected")), shown)
+    console.print(table)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(review_group)
