@@ -171,7 +171,14 @@ def test_no_personal_data_in_items_or_frozen(built):
     if freeze is not None:
         freeze(ws, "v1", include_unreviewed=True)
         assert list(ws.frozen("v1").rglob("*.parquet"))
-    outputs = ["items", "frozen", "review"]
+    try:
+        from somekit.publish import publish
+    except ImportError:
+        publish = None
+    if publish is not None and freeze is not None:
+        publish(ws, "v1", to=ws.root / "publish" / "v1", hide_test_answers=True)
+        assert list((ws.root / "publish").rglob("*.parquet"))
+    outputs = ["items", "frozen", "review", "publish"]
     for sub in outputs:
         assert not scan_tree(ws.root / sub, pii_needles(users)), sub
     # The corpus is the raw input: the planted data is there, so the scan itself can find it.

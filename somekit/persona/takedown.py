@@ -144,9 +144,12 @@ def prune_json(obj: Any, needles: list[str]) -> tuple[Any, int]:
                 out.append(v)
         return out, removed
     if isinstance(obj, dict):
+        # A map of records (every value an object, e.g. review state keyed by item id) loses
+        # whole records; any other object loses only the entries that hold a needle.
+        records = bool(obj) and all(isinstance(v, dict) for v in obj.values())
         out_d = {}
         for k, v in obj.items():
-            if holds(k) or (not isinstance(v, (list, dict)) and holds(v)):
+            if holds(k) or ((records or not isinstance(v, (list, dict))) and holds(v)):
                 removed += 1
                 continue
             out_d[k], r = prune_json(v, needles) if isinstance(v, (list, dict)) else (v, 0)
