@@ -175,8 +175,9 @@ class OpenAIBackend:
             except httpx.TransportError as exc:
                 self._down_until[i] = time.monotonic() + self._cooldown
                 raise TransientError(f"connection error to {base}: {type(exc).__name__}: {exc}", endpoint=base) from None
-            if r.status_code in (400, 422) and schema is not None and self._auto_style and self._style[i] == "json_schema" \
-                    and "response_format" in r.text:
+            # llama-cpp-python's server rejects json_schema with a 500 that names json_object
+            if r.status_code in (400, 422, 500) and schema is not None and self._auto_style \
+                    and self._style[i] == "json_schema" and ("response_format" in r.text or "json_object" in r.text):
                 self._style[i] = "json_object"
                 continue
             break
