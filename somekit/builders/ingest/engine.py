@@ -26,13 +26,13 @@ from ...schemas.corpus import TABLES
 from ...store.parquet import arrow_schema
 from ...store.quarantine import Rejected, merge_quarantine
 from ...workspace import Workspace
-from .base import Parsed, get_adapter
+from .base import Columns, Parsed, get_adapter
+from .columnar import to_arrow
+from .merge import REFERENCES, TableMerge, sql_str
 
 BATCH = 20_000
 #: Merge order: referenced tables before the tables that reference them.
 MERGE_ORDER = ("users", "posts", "claims", "interactions", "media", "reports")
-#: (table, column, referenced table): a new row whose reference is missing is quarantined.
-REFERENCES = (("interactions", "post_id", "posts"), ("media", "post_id", "posts"), ("reports", "claim_id", "claims"))
 
 
 @dataclass
@@ -62,12 +62,45 @@ class _Stager:
         self.path = path
         self.writer: pq.ParquetWriter | None = None
         self.buffer: list[Parsed] = []
+        self.pending: list[pa.Table] = []   # validated Arrow tables not yet written
+        self.pending_rows = 0
         self.rows = 0
 
     def add(self, parsed: Parsed, rejects: list[Rejected]) -> None:
         self.buffer.append(parsed)
         if len(self.buffer) >= BATCH:
             self.flush(rejects)
+
+    def add_columns(self, cols: Columns, rejects: list[Rejected]) -> None:
+        """Fast path: straight to Arrow when certainly valid, else row by row (same outcome)."""
+        n = len(cols.locs)
+        if n == 0:
+            return
+        table = to_arrow(self.table, cols.columns, n)
+        if table is None:
+            for p in cols.rows():
+                self.add(p, rejects)
+            return
+        self.flush(rejects)  # keep _seq in input order
+        table = table.append_column("_file", pa.repeat(pa.scalar(cols.file, pa.string()), n)).append_column(
+            "_loc", pa.array(cols.locs, pa.string())).append_column(
+            "_seq", pa.array(range(self.rows, self.rows + n), pa.int64()))
+        self.rows += n
+        self._write(table)
+
+    def _write(self, table: pa.Table, force: bool = False) -> None:
+        """Collect tables into row groups of at least BATCH rows: one small row group per
+        source file made the staging write (and the later read) several times slower."""
+        if table.num_rows:
+            self.pending.append(table)
+            self.pending_rows += table.num_rows
+        if not self.pending or (self.pending_rows < BATCH and not force):
+            return
+        if self.writer is None:
+            # Staging files live for one ingest: fast lz4 beats small zstd here.
+            self.writer = pq.ParquetWriter(self.path, self.schema, compression="lz4")
+        self.writer.write_table(pa.concat_tables(self.pending), row_group_size=max(self.pending_rows, 1))
+        self.pending, self.pending_rows = [], 0
 
     def flush(self, rejects: list[Rejected]) -> None:
         if not self.buffer:
@@ -93,13 +126,11 @@ class _Stager:
             row["_loc"] = p.loc
             row["_seq"] = self.rows
             self.rows += 1
-        table = pa.Table.from_pylist(rows, schema=self.schema)
-        if self.writer is None:
-            self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
-        self.writer.write_table(table)
+        self._write(pa.Table.from_pylist(rows, schema=self.schema))
 
     def close(self, rejects: list[Rejected]) -> None:
         self.flush(rejects)
+        self._write(self.schema.empty_table(), force=True)
         if self.writer is not None:
             self.writer.close()
 
@@ -132,11 +163,12 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
     try:
         rejects: list[Rejected] = []
         stagers: dict[str, _Stager] = {}
-        n = 0
+        n = shown = 0
         for out in adapter.read(paths):
-            n += 1
-            if on_progress and n % 10_000 == 0:
+            n += len(out.locs) if isinstance(out, Columns) else 1
+            if on_progress and n - shown >= 10_000:
                 on_progress(n)
+                shown = n
             if isinstance(out, Rejected):
                 rejects.append(out)
                 continue
@@ -145,7 +177,10 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
                 if out.table not in TABLES:
                     raise IngestError(f"adapter {fmt} produced unknown table {out.table!r}")
                 st = stagers[out.table] = _Stager(out.table, staging / f"{out.table}.parquet")
-            st.add(out, rejects)
+            if isinstance(out, Columns):
+                st.add_columns(out, rejects)
+            else:
+                st.add(out, rejects)
         for st in stagers.values():
             st.close(rejects)
             report.read[st.table] = st.rows
@@ -157,7 +192,7 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             reasons = collections.Counter(r.reason for r in rejects)
             raise IngestError(f"--strict: {len(rejects)} bad record(s) ({_fmt_counts(reasons)}); "
                               f"corpus unchanged; details in {ws.quarantine}")
-        outputs = _merge(ws, staging, report, rejects, adapter.check_refs)
+        outputs = _merge(ws, staging, report, rejects, adapter.check_refs, {t: st.rows for t, st in stagers.items()})
         if strict and rejects:
             merge_quarantine(ws.quarantine, rejects)
             reasons = collections.Counter(r.reason for r in rejects)
@@ -181,92 +216,38 @@ def _fmt_counts(c: collections.Counter) -> str:
     return ", ".join(f"{k}: {v}" for k, v in c.most_common())
 
 
-def _sql_str(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _merge(ws: Workspace, staging: Path, report: IngestReport, rejects: list[Rejected],
-           check_refs: bool) -> list[tuple[Path, Path]]:
-    """Merge staged tables with the corpus in DuckDB; returns (temporary, final) file pairs."""
+           check_refs: bool, staged_rows: dict[str, int]) -> list[tuple[Path, Path]]:
+    """Merge staged tables with the corpus; returns (temporary, final) file pairs, all written."""
     con = duckdb.connect(":memory:")
-    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET preserve_insertion_order = false")  # decisions are order-free; order comes from _seq
     outputs: list[tuple[Path, Path]] = []
-    for table in MERGE_ORDER:
-        staged = staging / f"{table}.parquet"
-        final = ws.corpus / f"{table}.parquet"
-        cols = list(arrow_schema(table).names)
-        content = [c for c in cols if c != "source"]
-        col_list = ", ".join(f'"{c}"' for c in cols)
-        hash_expr = "hash(" + ", ".join(f'"{c}"' for c in content) + ")"
-        if final.exists():
-            con.execute(f"CREATE TABLE old_{table} AS SELECT {col_list}, {hash_expr} AS _h FROM read_parquet({_sql_str(final)})")
-        else:
-            con.register(f"_empty_{table}", arrow_schema(table).empty_table())
-            con.execute(f"CREATE TABLE old_{table} AS SELECT {col_list}, {hash_expr} AS _h FROM _empty_{table}")
-        if not staged.exists():
-            con.execute(f"CREATE TABLE final_{table} AS SELECT {col_list} FROM old_{table}")
-            continue
-        con.execute(f"CREATE TABLE st AS SELECT *, {hash_expr} AS _h FROM read_parquet({_sql_str(staged)})")
-        if table == "users":
-            _merge_users(con, col_list, content)
-        else:
-            _merge_records(con, table, col_list, rejects, report)
-        if check_refs:
-            for t, col, ref in REFERENCES:
-                if t != table:
-                    continue
-                rows = con.execute(
-                    f"SELECT _file, _loc, id, \"{col}\" FROM new_rows WHERE \"{col}\" IS NOT NULL "
-                    f"AND \"{col}\" NOT IN (SELECT id FROM final_{ref})").fetchall()
-                for f, loc, rid, target in rows:
-                    rejects.append(Rejected(f, loc, f"dangling-{col.removesuffix('_id')}",
-                                            f"{table} {rid}: {col} {target} does not exist"))
-                if rows:
-                    con.execute(f"DELETE FROM new_rows WHERE \"{col}\" IS NOT NULL AND \"{col}\" NOT IN (SELECT id FROM final_{ref})")
-        report.added[table] = con.execute(
-            f"SELECT count(*) FROM new_rows WHERE id NOT IN (SELECT id FROM old_{table})").fetchone()[0]
-        if table == "users":
-            con.execute(f"CREATE TABLE final_{table} AS SELECT {col_list} FROM new_rows ORDER BY _seq")
-        else:
-            con.execute(f"CREATE TABLE final_{table} AS SELECT {col_list} FROM old_{table} "
-                        f"UNION ALL SELECT {col_list} FROM (SELECT * FROM new_rows ORDER BY _seq)")
-        tmp = ws.corpus / f".{table}.{uuid.uuid4().hex[:8]}.parquet.tmp"
-        con.execute(f"COPY (SELECT * FROM final_{table}) TO {_sql_str(tmp)} (FORMAT parquet, COMPRESSION zstd)")
-        outputs.append((tmp, final))
-        con.execute("DROP TABLE st; DROP TABLE new_rows")
-    con.close()
+    try:
+        for table in MERGE_ORDER:
+            staged = staging / f"{table}.parquet"
+            final = ws.corpus / f"{table}.parquet"
+            if not staged.exists():
+                if final.exists():
+                    con.execute(f"CREATE TEMP TABLE ids_{table} AS SELECT id FROM read_parquet({sql_str(final)})")
+                else:
+                    con.execute(f"CREATE TEMP TABLE ids_{table} (id VARCHAR)")
+                continue
+            m = TableMerge(con, table, staged, final, staged_rows[table])
+            if table == "users":
+                m.decide_users()
+            else:
+                ref = next((r for t, _, r in REFERENCES if t == table), None)
+                m.decide_records(f"ids_{ref}" if (ref and check_refs) else None)
+                report.already_present[table] = m.already
+                rejects.extend(m.rejected())
+            report.added[table] = m.added
+            tmp = ws.corpus / f".{table}.{uuid.uuid4().hex[:8]}.parquet.tmp"
+            outputs.append((tmp, final))
+            m.write(tmp)
+    except BaseException:
+        for tmp, _ in outputs:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
     return outputs
-
-
-def _merge_records(con: duckdb.DuckDBPyConnection, table: str, col_list: str, rejects: list[Rejected],
-                   report: IngestReport) -> None:
-    """Posts, interactions, ...: the first occurrence of an id wins; later exact copies are
-    'duplicate', later different records with the same id 'conflicting-id'."""
-    con.execute("CREATE TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY id ORDER BY _seq) AS _rn FROM st")
-    dup_rows = con.execute(
-        "SELECT r._file, r._loc, r.id, r._h = f._h, f._file, f._loc FROM ranked r JOIN ranked f "
-        "ON r.id = f.id AND f._rn = 1 WHERE r._rn > 1 ORDER BY r._seq").fetchall()
-    for f, loc, rid, same, ff, floc in dup_rows:
-        rejects.append(Rejected(f, loc, "duplicate" if same else "conflicting-id",
-                                f"{table} {rid} already read at {ff} {floc}"))
-    con.execute("CREATE TABLE firsts AS SELECT * FROM ranked WHERE _rn = 1")
-    conflicts = con.execute(
-        f"SELECT n._file, n._loc, n.id FROM firsts n JOIN old_{table} o ON n.id = o.id WHERE n._h <> o._h ORDER BY n._seq").fetchall()
-    for f, loc, rid in conflicts:
-        rejects.append(Rejected(f, loc, "conflicts-with-corpus", f"{table} {rid} exists in the corpus with other content"))
-    report.already_present[table] = con.execute(
-        f"SELECT count(*) FROM firsts n JOIN old_{table} o ON n.id = o.id AND n._h = o._h").fetchone()[0]
-    con.execute(f"CREATE TABLE new_rows AS SELECT * FROM firsts WHERE id NOT IN (SELECT id FROM old_{table})")
-    con.execute("DROP TABLE ranked; DROP TABLE firsts")
-
-
-def _merge_users(con: duckdb.DuckDBPyConnection, col_list: str, content: list[str]) -> None:
-    """Users recur across sources (an author here, a commenter there): keep, per id, the most
-    complete profile (most non-null fields; the corpus's version on ties), never quarantine."""
-    filled = " + ".join(f'(CASE WHEN "{c}" IS NULL THEN 0 ELSE 1 END)' for c in content)
-    con.execute(
-        f"CREATE TABLE new_rows AS SELECT * EXCLUDE (_rn, _filled) FROM ("
-        f"  SELECT *, row_number() OVER (PARTITION BY id ORDER BY _filled DESC, _seq) AS _rn FROM ("
-        f"    SELECT {col_list}, row_number() OVER () - 9223372036854775000 AS _seq, NULL AS _file, NULL AS _loc, {filled} AS _filled FROM old_users"
-        f"    UNION ALL SELECT {col_list}, _seq, _file, _loc, {filled} AS _filled FROM st"
-        f"  )) WHERE _rn = 1")

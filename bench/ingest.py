@@ -1,0 +1,126 @@
+#!/usr/bin/env python
+"""Ingest throughput: the CED sample scaled up to >= 1M interactions.
+
+    python bench/ingest.py [--copies 13] [--ced ../shared/data/ced-weibo]
+
+Writes `copies` copies of the CED folder into a temporary directory with every post and
+interaction id rewritten (so nothing collides), then measures in the same run:
+  - a plain read of the same files (orjson.loads of every file, nothing else): the floor;
+  - `somekit ingest --format ced` into a fresh workspace, in a subprocess so that its peak RSS
+    (ru_maxrss of the child) is the ingest's own.
+Prints the figures as one JSON object on the last line. Source records = posts + cascade entries
+(the records a user would count); rows = everything written, users included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CED = ROOT.parent / "shared" / "data" / "ced-weibo"
+
+
+def scale(ced: Path, out: Path, copies: int) -> dict[str, int]:
+    """Copies with rewritten ids: mid -> mid + 'c<k>' in file names, posts and cascade records."""
+    counts = {"posts": 0, "interactions": 0, "bytes": 0}
+    for sub in ("original-microblog", "repost-cascades"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    for f in sorted((ced / "original-microblog").iterdir()):
+        parts = f.stem.split("_")
+        if len(parts) != 3 or f.suffix != ".json":
+            continue
+        post = f.read_bytes()
+        casc_path = ced / "repost-cascades" / f.name
+        cascade = orjson.loads(casc_path.read_bytes()) if casc_path.exists() else None
+        for k in range(copies):
+            name = f"{parts[0]}_{parts[1]}c{k}_{parts[2]}.json"
+            (out / "original-microblog" / name).write_bytes(post)
+            counts["posts"] += 1
+            if cascade is None:
+                continue
+            rows = [{**r, "mid": f"{r['mid']}c{k}", "parent": f"{r['parent']}c{k}" if r.get("parent") else r.get("parent")}
+                    for r in cascade]
+            data = orjson.dumps(rows)
+            (out / "repost-cascades" / name).write_bytes(data)
+            counts["interactions"] += len(rows)
+    counts["bytes"] = sum(p.stat().st_size for p in out.rglob("*.json"))
+    return counts
+
+
+def plain_read(folder: Path) -> float:
+    t = time.perf_counter()
+    n = 0
+    for p in sorted(folder.rglob("*.json")):
+        doc = orjson.loads(p.read_bytes())
+        n += len(doc) if isinstance(doc, list) else 1
+    return time.perf_counter() - t
+
+
+_CHILD = """
+import json, resource, sys, time
+from somekit.workspace import init_workspace
+from somekit.builders.ingest import ingest
+ws = init_workspace(sys.argv[1])
+t = time.perf_counter()
+report = ingest(ws, "ced", [sys.argv[2]])
+secs = time.perf_counter() - t
+print(json.dumps({"seconds": secs, "report": report.to_dict(),
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run_ingest(ws: Path, source: Path) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(ws), str(source)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--copies", type=int, default=13, help="copies of CED (13 gives about 1.06M interactions)")
+    ap.add_argument("--ced", type=Path, default=DEFAULT_CED)
+    args = ap.parse_args()
+    if not args.ced.is_dir():
+        sys.exit(f"CED data not found at {args.ced}")
+    with tempfile.TemporaryDirectory(prefix="somekit-bench-") as tmp:
+        src = Path(tmp) / "ced-scaled"
+        counts = scale(args.ced, src, args.copies)
+        print(f"scaled: {counts['posts']:,} posts, {counts['interactions']:,} interactions, "
+              f"{counts['bytes'] / 1e6:.0f} MB", file=sys.stderr)
+        read_s = min(plain_read(src) for _ in range(2))  # warm page cache, as the ingest will see it
+        res = run_ingest(Path(tmp) / "ws", src)
+        source_records = counts["posts"] + counts["interactions"]
+        rows = sum(res["report"]["read"].values())
+        figures = {
+            "copies": args.copies,
+            "posts": counts["posts"],
+            "interactions": counts["interactions"],
+            "source_records": source_records,
+            "input_mb": round(counts["bytes"] / 1e6, 1),
+            "plain_read_s": round(read_s, 3),
+            "plain_read_records_per_s": round(source_records / read_s),
+            "ingest_s": round(res["seconds"], 3),
+            "ingest_records_per_s": round(source_records / res["seconds"]),
+            "ingest_rows_per_s": round(rows / res["seconds"]),
+            "ingest_over_plain_read": round(res["seconds"] / read_s, 2),
+            "peak_rss_mb": round(res["peak_rss_mb"], 1),
+            "interactions_added": res["report"]["added"].get("interactions", 0),
+            "quarantined": res["report"]["quarantined"],
+            "target_records_per_s": 100_000,
+            "target_peak_rss_mb": 1536,
+            "cpus": os.cpu_count(),
+        }
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
