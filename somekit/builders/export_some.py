@@ -173,6 +173,7 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> t
     Exported users are the asked users and the authors of asked posts; the post store holds the
     asked posts and every exported user's own posts."""
     con = connect(ws.corpus)
+    con.execute("SET enable_progress_bar = false")
     pairs, texts = asked(items_by_task)
     ordered = sorted(pairs)
     _load(con, "asked", {"user_id": [u for u, _ in ordered], "post_id": [p for _, p in ordered]})

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from ..schemas.items import MCRItem, UserPostInputs, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
 from ..store.items import write_items
-from ..store.query import connect
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import DEFAULT_TRIES, corpus_lang, create_post_bands, resolve, sample_pairs, seeded_order, shortfall
+from .sampling import (DEFAULT_TRIES, corpus_lang, create_post_bands, open_corpus, resolve, sample_pairs,
+                       seeded_order, shortfall)
 
 BUILDER = "mcr@1"
 DEFAULT_N = 2000  # per label
@@ -41,7 +43,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     n, seed, options = resolve(cfg, "mcr", n, seed, DEFAULT_N)
     options.update(overrides)
     pool = str(options.get("pool", "popularity"))
-    con = connect(ws.corpus)
+    con = open_corpus(ws)
     lang = corpus_lang(con, cfg, lang)
     create_post_bands(con, pool, options, seed)
     pairs = sample_pairs(con, ENGAGE, n, seed, per_user=int(options.get("per_user", 2)),
@@ -54,7 +56,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
     missing = shortfall(n, len(pairs))
-    stats = {"pool": pool, "seed": seed, "lang": lang,
+    stats = {"pool": pool, "seed": seed, "lang": lang, "duckdb": duckdb.__version__,
              "buckets": {label: {"wanted": n, "built": len(pairs), "shortfall": missing} for label in ("yes", "no")}}
     warnings = [f"mcr {label}: corpus supplied {len(pairs)} of {n} ({missing} short)" for label in ("yes", "no") if missing]
     items = seeded_order(items, seed)

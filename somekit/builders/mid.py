@@ -14,10 +14,9 @@ from ..schemas.items import MIDAnswer, MIDInputs, MIDItem, item_id
 from ..schemas.provenance import Provenance
 from ..schemas.review import Review
 from ..store.items import write_items
-from ..store.query import connect
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import norm_sql, rand_sql, resolve, seeded_order
+from .sampling import norm_sql, open_corpus, rand_sql, resolve, seeded_order
 
 BUILDER = "mid@1"
 ALL = 10**9  # default n: every claim
@@ -53,7 +52,7 @@ def build_mid(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
               **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "mid", n, seed, ALL)
     lang = lang if lang in ("zh", "en") else "en"  # the claims are English
-    con = connect(ws.corpus)
+    con = open_corpus(ws)
     total = con.execute("SELECT count(*) FROM claims").fetchall()[0][0]
     items, dropped, conflicts, merged = [], 0, 0, 0
     for rep, claim, label, label3, members, labels3, unmapped, reports in _merged_claims(con, seed, n):

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from ..schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
 from ..store.items import write_items
-from ..store.query import connect
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import DEFAULT_TRIES, corpus_lang, create_post_bands, resolve, sample_pairs, seeded_order, shortfall
+from .sampling import (DEFAULT_TRIES, corpus_lang, create_post_bands, open_corpus, resolve, sample_pairs,
+                       seeded_order, shortfall)
 
 BUILDER = "ubp@1"
 ACTIONS = ("like", "repost", "comment")
@@ -41,10 +43,10 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     options.update(overrides)
     pool = str(options.get("pool", "popularity"))
     same_kind = options.get("negative_kinds", "any") == "same"
-    con = connect(ws.corpus)
+    con = open_corpus(ws)
     lang = corpus_lang(con, cfg, lang)
     create_post_bands(con, pool, options, seed)
-    items, stats, warnings = [], {"pool": pool, "seed": seed, "lang": lang, "buckets": {}}, []
+    items, stats, warnings = [], {"pool": pool, "seed": seed, "lang": lang, "duckdb": duckdb.__version__, "buckets": {}}, []
     for action in actions:
         half = n // 2
         pairs = sample_pairs(con, [action], half, seed, per_user=int(options.get("per_user", 1)),

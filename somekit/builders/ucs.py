@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import duckdb
+
 from ..schemas.items import CommentInputs, UCSItem, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
 from ..store.items import write_items
-from ..store.query import connect
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import corpus_lang, norm_sql, rand_sql, resolve, seeded_order, shortfall
+from .sampling import (DEFAULT_TRIES, corpus_lang, norm_sql, open_corpus, rand_sql, rank_positives, resolve,
+                       seeded_order, shortfall, take_anchors)
 
 BUILDER = "ucs@1"
 DEFAULT_N = 2000  # per label
@@ -33,38 +35,34 @@ def _item(user: str, post: str, comment_id: str, comment: str, yes: bool, lang: 
     )
 
 
-def _rank_positives(con, seed: int, per_user: int) -> int:
-    kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE ucs_pos AS
-        WITH c AS (
-            SELECT i.id, i.user_id, i.post_id, i.text FROM interactions i JOIN posts p ON p.id = i.post_id
-            WHERE i.kind IN ({kinds}) AND trim(coalesce(i.text, '')) <> ''
-            QUALIFY row_number() OVER (PARTITION BY i.user_id, i.post_id ORDER BY {rand_sql(seed, 'i.id')}, i.id) = 1),
-        pu AS (SELECT * FROM c QUALIFY row_number() OVER (PARTITION BY user_id ORDER BY {rand_sql(seed, 'id')}, id) <= {per_user})
-        SELECT *, row_number() OVER (ORDER BY {rand_sql(seed, 'id')}, id) AS rank FROM pu""")
-    return con.execute("SELECT count(*) FROM ucs_pos").fetchall()[0][0]
-
-
-def _pairs(con, seed: int, take: int) -> list[tuple]:
-    """(anchor, user, post, text, neg_id, neg_text) for the first `take` ranked positives that
-    have a valid hard negative, in rank order. Only comments under those posts are normalised."""
+def _pairs(con, seed: int, tries: int) -> list[tuple]:
+    """(anchor, user, post, text, neg_id, neg_text) for the current `anchors` that have a valid
+    hard negative, in rank order. Each anchor draws `tries` random comments of its post (by a
+    seeded rank inside the post), so a post with 100k comments costs as little as one with 10."""
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
     return con.execute(f"""
-        WITH a AS (SELECT * FROM ucs_pos WHERE rank <= {take}),
-        c AS (
-            SELECT i.id, i.user_id, i.post_id, i.text, {norm_sql('i.text')} AS tn FROM interactions i
-            WHERE i.kind IN ({kinds}) AND i.post_id IN (SELECT post_id FROM a)),
-        mine AS (SELECT DISTINCT c.user_id, c.post_id, c.tn FROM c JOIN a USING (user_id, post_id)),
+        WITH pc AS (
+            SELECT i.id, i.user_id, i.post_id, i.text,
+                   row_number() OVER (PARTITION BY i.post_id ORDER BY {rand_sql(seed, 'i.id')}, i.id) - 1 AS r,
+                   count(*) OVER (PARTITION BY i.post_id) AS n
+            FROM interactions i
+            WHERE i.kind IN ({kinds}) AND i.post_id IN (SELECT post_id FROM anchors)),
+        mine AS (SELECT DISTINCT i.user_id, i.post_id, {norm_sql('i.text')} AS tn
+                 FROM interactions i JOIN anchors a USING (user_id, post_id) WHERE i.kind IN ({kinds})),
+        draws AS (
+            SELECT a.anchor, a.user_id, a.post_id, t.k, CAST({rand_sql(seed, 'a.anchor', 't.k')} % p.n AS BIGINT) AS r
+            FROM anchors a CROSS JOIN range({int(tries)}) t(k)
+            JOIN (SELECT DISTINCT post_id, n FROM pc) p ON p.post_id = a.post_id),
         cand AS (
-            SELECT a.id AS anchor, o.id AS neg_id, o.text AS neg_text, {rand_sql(seed, 'a.id', 'o.id')} AS h
-            FROM a JOIN c o ON o.post_id = a.post_id AND o.user_id <> a.user_id AND o.tn <> ''
-            WHERE NOT EXISTS (SELECT 1 FROM mine m WHERE m.user_id = a.user_id AND m.post_id = a.post_id AND m.tn = o.tn)),
-        pick AS (SELECT anchor, arg_min(neg_id, h) AS neg_id FROM cand GROUP BY anchor)
-        SELECT a.id, a.user_id, a.post_id, a.text, p.neg_id, o.text
-        FROM a JOIN pick p ON p.anchor = a.id JOIN interactions o ON o.id = p.neg_id
-        QUALIFY row_number() OVER (PARTITION BY a.id ORDER BY o.source) = 1
-        ORDER BY a.rank""").fetchall()
+            SELECT d.anchor, d.k, o.id AS neg_id, o.text AS neg_text, {norm_sql('o.text')} AS tn, d.user_id, d.post_id
+            FROM draws d JOIN pc o ON o.post_id = d.post_id AND o.r = d.r
+            WHERE o.user_id <> d.user_id),
+        ok AS (
+            SELECT * FROM cand c WHERE c.tn <> ''
+              AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.user_id = c.user_id AND m.post_id = c.post_id AND m.tn = c.tn)),
+        pick AS (SELECT anchor, arg_min(neg_id, k) AS neg_id, arg_min(neg_text, k) AS neg_text FROM ok GROUP BY anchor)
+        SELECT a.anchor, a.user_id, a.post_id, a.text, p.neg_id, p.neg_text
+        FROM anchors a JOIN pick p USING (anchor) ORDER BY a.rank""").fetchall()
 
 
 @register_builder("ucs")
@@ -72,12 +70,14 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
               **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "ucs", n, seed, DEFAULT_N)
     options.update(overrides)
-    con = connect(ws.corpus)
+    con = open_corpus(ws)
     lang = corpus_lang(con, cfg, lang)
-    total = _rank_positives(con, seed, int(options.get("per_user", 2)))
+    kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
+    total = rank_positives(con, "ucs_pos", f"i.kind IN ({kinds}) AND trim(coalesce(i.text, '')) <> ''", seed)
     take = min(total, n * 2 + 64)
     while True:  # widen the seeded prefix until n pairs or no positives left
-        rows = _pairs(con, seed, take)
+        take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
+        rows = _pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)))
         if len(rows) >= n or take >= total:
             break
         take = min(total, take * 2)
@@ -88,7 +88,7 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         items.append(_item(user, post, neg_id, neg_text, False, lang, seed, [neg_id, post],
                            "negative:other-user-same-post:content-differs", {"anchor": anchor}))
     missing = shortfall(n, len(rows))
-    stats = {"seed": seed, "lang": lang,
+    stats = {"seed": seed, "lang": lang, "duckdb": duckdb.__version__,
              "buckets": {label: {"wanted": n, "built": len(rows), "shortfall": missing} for label in ("yes", "no")}}
     warnings = [f"ucs {label}: corpus supplied {len(rows)} of {n} ({missing} short)" for label in ("yes", "no") if missing]
     items = seeded_order(items, seed)

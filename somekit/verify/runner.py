@@ -63,6 +63,7 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
     todo = [t for t in built_tasks(ws) if wanted is None or t in wanted]
     checks = load_checks()
     con = connect(ws.corpus)
+    con.execute("SET enable_progress_bar = false")
     report: dict[str, Any] = {"ok": True, "tasks": {}, "violations": [], "violation_counts": {}, "checks_run": []}
     found: list[Violation] = []
     for task in todo:
