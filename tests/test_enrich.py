@@ -194,3 +194,39 @@ def test_config_selects_steps_when_no_flag(tmp_path, media_ws, first_run):
     assert (s.ocr, s.asr, s.captions) == (True, True, False)
     report = enrich(media_ws, s)
     assert set(report.steps) == {"ocr", "transcript"}
+
+
+def test_other_steps_results_survive_a_single_step_run(media_ws, first_run):
+    # The corpus gives no sha256: enrich/media_index.json remembers them, so an OCR-only run
+    # neither re-reads the audio nor loses its transcripts from post_text.parquet.
+    result = CliRunner().invoke(main, ["enrich", str(media_ws.root), "--ocr", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = orjson.loads(result.stdout.strip().splitlines()[-1])
+    assert set(counts["steps"]) == {"ocr"} and counts["steps"]["ocr"]["done"] == 0
+    posts = {r["post_id"]: r for r in post_enrichments(media_ws).to_pylist()}
+    assert SENTENCE.split()[1] in posts["p3"]["transcript"].lower()
+    assert "今天" in posts["p1"]["ocr"]
+
+
+def test_changed_file_is_redone_and_sha_mismatch_fails(tmp_path):
+    import hashlib
+
+    from somekit.builders.enrich import enrich, resolve_settings
+
+    ws = init_workspace(tmp_path / "ws")
+    (ws.root / "media").mkdir()
+    target = ws.root / "media" / "a.png"
+    target.write_bytes(text_image(["ABC 123"]))
+    make_corpus(ws, [{"id": "m1", "post_id": "p1", "kind": "image", "uri": "a.png"},
+                     {"id": "m2", "post_id": "p1", "kind": "image", "uri": "a.png", "sha256": "0" * 64}],
+                [{"id": "p1", "text": ""}])
+    s = resolve_settings(ws, ws.config(), ocr=True)
+    first = enrich(ws, s)
+    assert first.steps["ocr"]["done"] == 1
+    assert [f["media_id"] for f in first.failures] == ["m2"] and "sha256 mismatch" in first.failures[0]["reason"]
+    target.write_bytes(text_image(["XYZ 789"]))          # same path, new bytes: a new sha256
+    second = enrich(ws, s)
+    assert second.steps["ocr"]["done"] == 1
+    rows = {r["media_id"]: r for r in media_enrichments(ws).to_pylist()}
+    assert rows["m1"]["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert "789" in rows["m1"]["ocr"]

@@ -47,3 +47,32 @@ class EnrichCache:
         data["kind"] = kind
         data["steps"][step] = {**entry, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         write_json(self.path(sha256), data)
+
+
+class ShaIndex:
+    """media id -> sha256 of its bytes as last read, for corpora whose media records carry no
+    sha256: a re-run then finds cached results without downloading or hashing again. A local
+    file's entry holds its size and mtime and is trusted only while they are unchanged."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.entries: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            try:
+                self.entries = orjson.loads(self.path.read_bytes())
+            except orjson.JSONDecodeError:
+                self.entries = {}
+
+    def lookup(self, media_id: str, uri: str, stat: tuple[int, int] | None) -> str | None:
+        rec = self.entries.get(media_id)
+        if not rec or rec.get("uri") != uri:
+            return None
+        if rec.get("stat") is not None and (stat is None or tuple(rec["stat"]) != tuple(stat)):
+            return None
+        return rec.get("sha256")
+
+    def record(self, media_id: str, uri: str, sha256: str, stat: tuple[int, int] | None) -> None:
+        self.entries[media_id] = {"uri": uri, "sha256": sha256, "stat": list(stat) if stat else None}
+
+    def save(self) -> None:
+        write_json(self.path, self.entries)

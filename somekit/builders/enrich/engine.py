@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 from ...store.parquet import read_table
 from ...workspace import Workspace
-from .cache import EnrichCache
+from .cache import EnrichCache, ShaIndex
 from .outputs import write_outputs
-from .resolve import MediaError, read_media
+from .resolve import MediaError, confine, read_media
 from .settings import EnrichSettings, resolve_settings
 
 #: Steps per media kind, in run order.
@@ -89,31 +89,51 @@ def enrich(ws: Workspace, settings: EnrichSettings | None = None,
     backends = _Backends(s)
     media = sorted(read_table(ws.corpus / "media.parquet", "media").to_pylist(), key=lambda r: r["id"])
     texts = _post_texts(ws, {m["post_id"] for m in media if m.get("post_id")})
+    index = ShaIndex(ws.enrich / "media_index.json")
     report = EnrichReport(media=len(media))
     rows = []
-    for i, m in enumerate(media, 1):
-        steps = [st for st in KIND_STEPS.get(m["kind"], ()) if wanted[st]]
-        rows.append(_enrich_one(m, steps, s, cache, backends, texts.get(m.get("post_id") or "", ""), report))
-        if on_progress:
-            on_progress(i, len(media))
+    try:
+        for i, m in enumerate(media, 1):
+            steps = [st for st in KIND_STEPS.get(m["kind"], ()) if wanted[st]]
+            ctx = texts.get(m.get("post_id") or "", "")
+            rows.append(_enrich_one(m, steps, s, cache, backends, index, ctx, report))
+            if on_progress:
+                on_progress(i, len(media))
+    finally:
+        index.save()  # an interrupted run keeps what it learnt
     report.posts_enriched = write_outputs(ws, rows, cache)
     return report
 
 
+def _local_stat(uri: str, s: EnrichSettings) -> tuple[int, int] | None:
+    if uri.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        st = confine(uri, s.policy.roots).stat()
+    except MediaError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache, backends: _Backends,
-                context: str, report: EnrichReport) -> dict[str, Any]:
+                index: ShaIndex, context: str, report: EnrichReport) -> dict[str, Any]:
     row = {"media_id": m["id"], "post_id": m.get("post_id"), "kind": m["kind"], "sha256": m.get("sha256"),
            "error": None}
     sha = m.get("sha256")
-    if sha and all(cache.hit(sha, st, backends.signature(st)) for st in steps):
+    known = sha or index.lookup(m["id"], m["uri"], _local_stat(m["uri"], s))
+    if known and all(cache.hit(known, st, backends.signature(st)) for st in steps):
         for st in steps:
             report.count(st, "cached")
+        row["sha256"] = known
         return row
+    if not steps:
+        return row  # nothing asked of this kind, and its bytes were never read: nothing to show
     try:
         data = read_media(m["uri"], m["kind"], s.policy)
         actual = hashlib.sha256(data).hexdigest()
         if sha and sha.lower() != actual:
             raise MediaError(f"sha256 mismatch: corpus says {sha[:12]}..., bytes are {actual[:12]}...")
+        index.record(m["id"], m["uri"], actual, _local_stat(m["uri"], s))
     except MediaError as exc:
         report.unresolved += 1
         row["error"] = str(exc)
