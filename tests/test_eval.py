@@ -217,5 +217,12 @@ def test_nap_on_frozen_gold_with_real_embedder(ws, tmp_path):
     pred.write_text("\n".join(json.dumps({"id": i.id, "answer": json.dumps({"actions": i.answer.actions, "text": i.answer.text})})
                               for i in items) + "\n")
     result = evaluate("nap", ws.frozen("v1") / "nap" / "test.parquet", pred, embedder=get_embedder())
-    assert result["macro_f1"] == 100.0 and result["micro_f1"] == 100.0
-    assert result["cosine"] == pytest.approx(1.0, abs=1e-4) and result["embedding_model"]
+    # Delegated to somekit.persona.metrics (macro over all 13 declared labels, 0-1 scale).
+    from somekit.persona.metrics import action_f1
+
+    assert result["metrics"] == "somekit.persona.metrics" and result["micro_f1"] == 1.0
+    assert result["macro_f1"] == action_f1([i.answer.actions for i in items], [i.answer.actions for i in items])["macro_f1"]
+    assert result["cosine"] == pytest.approx(1.0, abs=1e-4) and result["embedding_model"] and result["tcr"] == 100.0
+    # Without an embedder the local F1 (x 100, over labels that occur) is used.
+    local = evaluate("nap", ws.frozen("v1") / "nap" / "test.parquet", pred)
+    assert local["macro_f1"] == 100.0 and local["cosine"] is None

@@ -22,7 +22,7 @@ def _lang(text: str) -> str:
 
 def _llm_extract(task: str, pending: list[tuple[Case, Extraction]], llm: LLMClient) -> dict[str, Extraction]:
     requests = [LLMRequest(key=case.id, prompt_id=f"extract.{task}@1", fields={"question": case.question or "-", "answer": str(case.answer)},
-                           schema=ExtractOut, lang=_lang(str(case.answer)), temperature=0.0)
+                           schema=ExtractOut, lang=_lang(str(case.answer)), temperature=0.0, max_tokens=48)
                 for case, _ in pending]
     out: dict[str, Extraction] = {}
     for result in llm.run(requests, desc=f"{task} answer extraction"):

@@ -54,7 +54,8 @@ def _item_case(task: str, item) -> Case:
     if task == "red":
         events = [e.model_dump(include={"title", "summary", "time", "location"}) for e in item.answer.events]
         return Case(item.id, _dumps(events), item.query)
-    return Case(item.id, {"actions": list(item.answer.actions), "text": item.answer.text}, item.query)
+    return Case(item.id, {"actions": list(item.answer.actions), "text": item.answer.text,
+                           "cluster_id": item.inputs.cluster_id}, item.query)
 
 
 def _load_items(task: str, path: Path) -> list[Case]:

@@ -11,6 +11,10 @@ from . import EvalError
 from .gold import Case
 
 
+#: Ratings plus a one-line reason; a tight budget keeps a rambling model from stalling a run.
+JUDGE_MAX_TOKENS = 160
+
+
 def _lang(text: str) -> str:
     return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
 
@@ -20,7 +24,7 @@ def _request(task: str, case: Case) -> LLMRequest:
     reference = str(case.gold)
     return LLMRequest(key=case.id, prompt_id=f"judge.{task}@1", schema=JUDGE_SCHEMAS[task], lang=_lang(reference),
                       fields={ask: case.question or "-", "reference": reference, "prediction": str(case.answer)},
-                      temperature=0.0)
+                      temperature=0.0, max_tokens=JUDGE_MAX_TOKENS)
 
 
 def combine(task: str, per_case: dict[str, dict[str, int] | None], n: int) -> dict[str, Any]:

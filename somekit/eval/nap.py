@@ -53,20 +53,24 @@ def f1_scores(gold: list[set[str]], pred: list[set[str]], labels: tuple[str, ...
 
 
 def score_nap(cases: list[Case], embedder: Any = None) -> dict[str, Any]:
-    gold_sets, pred_sets, pairs = [], [], []
-    for case in cases:
-        actions, text = parse_prediction(case.answer)
-        gold_sets.append(set(case.gold["actions"]))
-        pred_sets.append(actions)
-        if case.gold.get("text") and text:
-            pairs.append((case.gold["text"], text))
-    out: dict[str, Any] = {"task": "nap", "n": len(cases), **f1_scores(gold_sets, pred_sets),
-                           "tcr": round(100.0 * sum(1 for s in pred_sets if s) / len(cases), 4) if cases else 0.0,
-                           "labels": list(NAP_ACTIONS), "cosine": None, "cosine_pairs": len(pairs),
-                           "embedding_model": None}
-    if pairs and embedder is not None:
-        g = embedder.embed([a for a, _ in pairs])
-        p = embedder.embed([b for _, b in pairs])
-        out["cosine"] = round(float(np.mean(np.sum(np.asarray(g) * np.asarray(p), axis=1))), 6)
-        out["embedding_model"] = getattr(embedder, "model", None)
-    return out
+    """NAP scores. With an embedder, the persona area's metrics (somekit.persona.metrics) are
+    used so that one definition serves both areas (F1 and cosine on a 0-1 scale there); without
+    one, action F1 is computed here (x 100) and cosine is None."""
+    parsed = {c.id: parse_prediction(c.answer) for c in cases if c.answer is not None}
+    completed = sum(1 for actions, _ in parsed.values() if actions)
+    tcr = round(100.0 * completed / len(cases), 4) if cases else 0.0
+    try:
+        from ..persona import metrics as persona_metrics
+    except ImportError:
+        persona_metrics = None
+    if persona_metrics is not None and embedder is not None:
+        gold = [{"id": c.id, "answer": {"actions": c.gold["actions"], "text": c.gold.get("text")},
+                 "inputs": {"cluster_id": c.gold.get("cluster_id", 0)}} for c in cases]
+        pred = [{"id": cid, "actions": sorted(actions), "text": text} for cid, (actions, text) in parsed.items()]
+        out = persona_metrics.score_nap(gold, pred, embedder)
+        out.update({"tcr": tcr, "metrics": "somekit.persona.metrics", "scale": "0-1"})
+        return out
+    gold_sets = [set(c.gold["actions"]) for c in cases]
+    pred_sets = [parsed.get(c.id, (set(), None))[0] for c in cases]
+    return {"task": "nap", "n": len(cases), **f1_scores(gold_sets, pred_sets), "tcr": tcr, "labels": list(NAP_ACTIONS),
+            "cosine": None, "embedding_model": None, "metrics": "somekit.eval.nap", "scale": "0-100"}
