@@ -84,3 +84,26 @@ def test_judge_runs_against_the_llama_cpp_server(llama_server, some_gt_dir, tmp_
     assert out["judged"] + out["judge_failures"] == 3      # the unanswered third is scored 0 without a call
     assert 0.0 <= out["score"] <= 100.0 and out["judge_model"] == "smollm2"
     assert llama_server.requests() - before >= 2           # both answered items went to the real server
+
+
+def test_frozen_smq_split_with_scripted_judge(ws, tmp_path):
+    from somekit.freeze import freeze, read_frozen
+    from somekit.schemas.eval import JudgeSMQOut
+    from somekit.store.items import write_items
+
+    from .test_freeze_items import make_items
+
+    write_items(ws, "smq", make_items("smq", 12))
+    freeze(ws, "v1")
+    items = read_frozen(ws, "v1", "smq", "test")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("\n".join(json.dumps({"id": i.id, "answer": i.answer.answer}, ensure_ascii=False) for i in items))
+    seen = []
+
+    def script(req):
+        seen.append((req.fields["question"], req.fields["reference"], req.fields["prediction"]))
+        return JudgeSMQOut(accuracy=3)
+
+    result = evaluate("smq", ws.frozen("v1") / "smq" / "test.parquet", pred, llm=ScriptedLLM(script))
+    assert result["score"] == 60.0 and result["tcr"] == 100.0 and result["n"] == len(items)
+    assert sorted(seen) == sorted((i.inputs.question, i.answer.answer, i.answer.answer) for i in items)
