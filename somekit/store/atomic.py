@@ -46,3 +46,33 @@ def write_json(target: str | os.PathLike, obj: Any) -> None:
 
 def read_json(path: str | os.PathLike) -> Any:
     return orjson.loads(Path(path).read_bytes())
+
+
+def replace_all(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename several finished temporary files over their targets as one step: if any rename
+    fails, the targets already replaced are put back (from hard links taken first) and targets
+    that did not exist before are removed, so readers see all old files or all new ones."""
+    token = os.urandom(4).hex()
+    backups: list[tuple[Path, Path]] = []
+    done: list[Path] = []
+    try:
+        for _, target in pairs:
+            if target.exists():
+                bak = target.with_name(f".{target.name}.{token}.bak")
+                os.link(target, bak)
+                backups.append((bak, target))
+        for tmp, target in pairs:
+            os.replace(tmp, target)
+            done.append(target)
+    except BaseException:
+        restored = {t for _, t in backups}
+        for bak, target in backups:
+            if target in done:
+                os.replace(bak, target)
+        for target in done:
+            if target not in restored:
+                target.unlink(missing_ok=True)
+        raise
+    finally:
+        for bak, _ in backups:
+            bak.unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ...errors import IngestError
 from ...schemas.corpus import TABLES
+from ...store.atomic import replace_all
 from ...store.parquet import arrow_schema
 from ...store.quarantine import Rejected, merge_quarantine
 from ...workspace import Workspace
@@ -193,14 +194,17 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             raise IngestError(f"--strict: {len(rejects)} bad record(s) ({_fmt_counts(reasons)}); "
                               f"corpus unchanged; details in {ws.quarantine}")
         outputs = _merge(ws, staging, report, rejects, adapter.check_refs, {t: st.rows for t, st in stagers.items()})
-        if strict and rejects:
-            merge_quarantine(ws.quarantine, rejects)
-            reasons = collections.Counter(r.reason for r in rejects)
-            raise IngestError(f"--strict: {len(rejects)} bad record(s) ({_fmt_counts(reasons)}); "
-                              f"corpus unchanged; details in {ws.quarantine}")
-        # Commit point: all tables were fully written to temporary files; rename them in place.
-        for tmp, final in outputs:
-            os.replace(tmp, final)
+        try:
+            if strict and rejects:
+                merge_quarantine(ws.quarantine, rejects)
+                reasons = collections.Counter(r.reason for r in rejects)
+                raise IngestError(f"--strict: {len(rejects)} bad record(s) ({_fmt_counts(reasons)}); "
+                                  f"corpus unchanged; details in {ws.quarantine}")
+            # Commit point: all tables were fully written to temporary files; rename them in place.
+            replace_all(outputs)
+        finally:
+            for tmp, _ in outputs:
+                tmp.unlink(missing_ok=True)
         merge_quarantine(ws.quarantine, rejects)
         report.quarantined = dict(collections.Counter(r.reason for r in rejects))
         for t in TABLES:
