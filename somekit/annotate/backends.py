@@ -14,8 +14,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
-import httpx
 import orjson
+
+try:  # httpx2 (a dependency of openai>=3) has a connection pool that stays cheap at 64+ connections
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover - older openai
+    import httpx
 
 from ..errors import SomekitError
 
