@@ -266,3 +266,21 @@ def test_smart_size_bounds_pixels():
     h, w = smart_size(3000, 4000, max_pixels=602_112)
     assert h % 28 == 0 and w % 28 == 0 and h * w <= 602_112 and abs(w / h - 4 / 3) < 0.05
     assert smart_size(10, 10, max_pixels=602_112) == (56, 56)
+
+
+def test_missing_endpoint_or_package_is_a_clean_cli_error(image_ws, monkeypatch):
+    for var in ("SOMEKIT_VL_BASE_URL", "SOMEKIT_ASR_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    result = CliRunner().invoke(main, ["enrich", str(image_ws.root), "--captions"])
+    assert result.exit_code == 1 and "needs an endpoint" in result.output
+    # Fault injector: hide the optional openai-whisper package (whether or not it is installed).
+    import sys
+
+    from somekit.builders.enrich.asr import get_asr
+    from somekit.errors import SomekitError
+
+    monkeypatch.setitem(sys.modules, "whisper", None)
+    cfg = image_ws.config()
+    cfg.enrich.asr_backend = "whisper"
+    with pytest.raises(SomekitError, match="openai-whisper"):
+        get_asr(resolve_settings(image_ws, cfg, asr=True))

@@ -96,7 +96,7 @@ class FasterWhisperASR(ASRBackend):
         self.model = s.asr_model or "whisper-base (embedded)"
         path = s.asr_model or str(embedded_whisper_dir())
         self.language = s.asr_language
-        self._model = WhisperModel(path, device="cpu", compute_type="int8",
+        self._model = WhisperModel(path, device="auto", compute_type="int8",
                                    cpu_threads=max(1, os.cpu_count() or 1))
 
     def transcribe(self, samples: np.ndarray) -> dict:
