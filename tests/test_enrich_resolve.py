@@ -20,11 +20,20 @@ from somekit.builders.enrich.resolve import read_media
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
 
 
+def real_png() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 40), "white").save(buf, format="PNG")
+    return buf.getvalue()
+
+
 class Server:
     """Serves a few fixed routes; records /v1/audio/transcriptions uploads."""
 
     def __init__(self):
         self.uploads: list[dict] = []
+        self.gets: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,7 +48,10 @@ class Server:
                 self.wfile.write(body)
 
             def do_GET(self):
-                if self.path.startswith("/img.png"):
+                server.gets.append(self.path)
+                if self.path == "/real.png":
+                    self._send(200, "image/png", real_png())
+                elif self.path.startswith("/img.png"):
                     self._send(200, "image/png", PNG)
                 elif self.path == "/page.png":
                     self._send(200, "text/html; charset=utf-8", b"<html>login</html>")
@@ -145,3 +157,26 @@ def test_speech_endpoint_backend_uploads_wav(tmp_path, server, monkeypatch):
     wav_start = upload["body"].index(b"RIFF")
     with wave.open(io.BytesIO(upload["body"][wav_start:]), "rb") as w:
         assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 16000)
+
+
+def test_enrich_fetches_http_media_once(tmp_path, server):
+    from somekit.builders.enrich import enrich, media_enrichments, resolve_settings
+    from somekit.workspace import init_workspace
+    from tests.test_enrich import make_corpus
+
+    ws = init_workspace(tmp_path / "ws")
+    cfg = ws.config()
+    cfg.enrich.allow_http = True
+    make_corpus(ws, [{"id": "m1", "post_id": "p1", "kind": "image", "uri": f"{server.base}/real.png"},
+                     {"id": "m2", "post_id": "p1", "kind": "image", "uri": f"{server.base}/page.png"}],
+                [{"id": "p1", "text": ""}])
+    s = resolve_settings(ws, cfg, ocr=True)
+    first = enrich(ws, s)
+    assert first.steps["ocr"]["done"] == 1 and first.steps["ocr"]["failed"] == 1
+    rows = {r["media_id"]: r for r in media_enrichments(ws).to_pylist()}
+    assert rows["m1"]["error"] is None and rows["m1"]["ocr"] == ""      # a blank image has no text
+    assert "content-type 'text/html'" in rows["m2"]["error"]
+    fetched = server.gets.count("/real.png")
+    second = enrich(ws, s)
+    assert second.steps["ocr"]["cached"] == 1
+    assert server.gets.count("/real.png") == fetched                     # known sha256: not fetched again

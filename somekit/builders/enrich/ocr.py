@@ -30,7 +30,7 @@ class RapidOCRBackend:
         return f"{self.name}:{self.model}:min_score={self.min_score:g}"
 
     def read(self, image) -> str:
-        result, _ = self._engine(np.asarray(image)[:, :, ::-1])  # RapidOCR wants BGR like OpenCV
+        result, _ = self._engine(np.ascontiguousarray(np.asarray(image)[:, :, ::-1]))  # BGR, as OpenCV
         lines = [(box, text) for box, text, score in (result or []) if float(score) >= self.min_score]
         # Reading order: top to bottom by line, then left to right within a line band.
         lines.sort(key=lambda bt: (round(min(p[1] for p in bt[0]) / 10), min(p[0] for p in bt[0])))
