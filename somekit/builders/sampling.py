@@ -7,9 +7,10 @@ select the same rows on any machine and DuckDB's thread scheduling cannot change
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import duckdb
+import pyarrow as pa
 
 from ..errors import SomekitError
 
@@ -166,13 +167,15 @@ def take_anchors(con: duckdb.DuckDBPyConnection, table: str, take: int, per_user
 
 def sample_pairs(con: duckdb.DuckDBPyConnection, kinds: Iterable[str], want: int, seed: int, *,
                  per_user: int = 1, tries: int = DEFAULT_TRIES, negative_kinds: Iterable[str] | None = None,
-                 differ_content: bool = False) -> list[dict[str, Any]]:
+                 differ_content: bool = False,
+                 keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Up to `want` (positive, negative) pairs, in seeded order: a positive is one real interaction
     of a kind in `kinds` (one per user and post, at most `per_user` per user), its negative a post
     the same user never interacted with (see draw_negative_posts). Needs `post_band`.
 
     Negatives are drawn for a seeded prefix of the positives, doubled until `want` pairs are found
-    or the positives run out, so the cost follows `want`, not the corpus size."""
+    or the positives run out, so the cost follows `want`, not the corpus size. `keep` filters
+    candidate pairs further (the embedding rule) before they count."""
     kind_list = ", ".join(f"'{k}'" for k in kinds)
     total = rank_positives(con, "pos_ranked", f"i.kind IN ({kind_list})", seed)
     take = min(total, want * 2 + 64)
@@ -190,8 +193,56 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, kinds: Iterable[str], want: int
             used.add((user, neg))
             pairs.append({"anchor": anchor, "user_id": user, "post_id": post, "text": text, "kind": kind,
                           "neg_post": neg, "band": band})
-            if len(pairs) == want:
-                return pairs
-        if take >= total:
-            return pairs
+        if keep is not None:
+            pairs = keep_first(pairs, want, keep)
+        if len(pairs) >= want or take >= total:
+            return pairs[:want]
         take = min(total, take * 2)
+
+
+def keep_first(pairs: list[dict[str, Any]], want: int, keep: Callable) -> list[dict[str, Any]]:
+    """The first `want` pairs that `keep` accepts, calling it on small chunks in order so only
+    about as many pairs as needed are embedded."""
+    kept: list[dict[str, Any]] = []
+    i = 0
+    while len(kept) < want and i < len(pairs):
+        chunk = pairs[i:i + max(8, want - len(kept))]
+        i += len(chunk)
+        kept.extend(keep(chunk))
+    return kept[:want]
+
+
+def cosine_keep(ws, cfg, threshold: float, texts_for: Callable[[list[dict[str, Any]]], list[tuple[str, str]]]):
+    """A `keep` filter for the embedding content rule: drops pairs whose (positive, negative)
+    texts have cosine >= threshold under the workspace embedder, and notes the cosine on the rest.
+    Embeddings are cached in cache/llm.sqlite, so widening the sample re-embeds nothing."""
+    from ..annotate.embeddings import get_embedder
+
+    embedder = get_embedder(ws, cfg)
+
+    def keep(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not pairs:
+            return pairs
+        texts = [t for pair in texts_for(pairs) for t in pair]
+        vecs = embedder.embed(texts, kind="passage")
+        kept = []
+        for k, p in enumerate(pairs):
+            cos = float(vecs[2 * k] @ vecs[2 * k + 1])  # vectors are L2-normalised
+            if cos < threshold:
+                kept.append({**p, "cosine": round(cos, 4)})
+        return kept
+
+    return keep
+
+
+def post_texts_for(con: duckdb.DuckDBPyConnection):
+    """texts_for(pairs) over post ids: (positive post text, negative post text) per pair."""
+
+    def texts_for(pairs: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        ids = sorted({p["post_id"] for p in pairs} | {p["neg_post"] for p in pairs})
+        con.register("_ids", pa.table({"id": pa.array(ids, pa.string())}))
+        text = dict(con.execute("SELECT p.id, p.text FROM posts p JOIN _ids USING (id)").fetchall())
+        con.unregister("_ids")
+        return [(text.get(p["post_id"]) or "", text.get(p["neg_post"]) or "") for p in pairs]
+
+    return texts_for

@@ -16,7 +16,7 @@ from ..schemas.provenance import Provenance
 from ..store.items import write_items
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import (DEFAULT_TRIES, corpus_lang, norm_sql, open_corpus, rand_sql, rank_positives, resolve,
+from .sampling import (DEFAULT_TRIES, corpus_lang, cosine_keep, keep_first, norm_sql, open_corpus, rand_sql, rank_positives, resolve,
                        seeded_order, shortfall, take_anchors)
 
 BUILDER = "ucs@1"
@@ -35,12 +35,12 @@ def _item(user: str, post: str, comment_id: str, comment: str, yes: bool, lang: 
     )
 
 
-def _pairs(con, seed: int, tries: int) -> list[tuple]:
-    """(anchor, user, post, text, neg_id, neg_text) for the current `anchors` that have a valid
+def _pairs(con, seed: int, tries: int) -> list[dict[str, Any]]:
+    """Dicts (anchor, user_id, post_id, text, neg_id, neg_text) for the current `anchors` that have a valid
     hard negative, in rank order. Each anchor draws `tries` random comments of its post (by a
     seeded rank inside the post), so a post with 100k comments costs as little as one with 10."""
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
-    return con.execute(f"""
+    rows = con.execute(f"""
         WITH pc AS (
             SELECT i.id, i.user_id, i.post_id, i.text,
                    row_number() OVER (PARTITION BY i.post_id ORDER BY {rand_sql(seed, 'i.id')}, i.id) - 1 AS r,
@@ -63,6 +63,8 @@ def _pairs(con, seed: int, tries: int) -> list[tuple]:
         pick AS (SELECT anchor, arg_min(neg_id, k) AS neg_id, arg_min(neg_text, k) AS neg_text FROM ok GROUP BY anchor)
         SELECT a.anchor, a.user_id, a.post_id, a.text, p.neg_id, p.neg_text
         FROM anchors a JOIN pick p USING (anchor) ORDER BY a.rank""").fetchall()
+    names = ("anchor", "user_id", "post_id", "text", "neg_id", "neg_text")
+    return [dict(zip(names, row)) for row in rows]
 
 
 @register_builder("ucs")
@@ -74,19 +76,26 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     lang = corpus_lang(con, cfg, lang)
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
     total = rank_positives(con, "ucs_pos", f"i.kind IN ({kinds}) AND trim(coalesce(i.text, '')) <> ''", seed)
+    keep = None
+    if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
+        keep = cosine_keep(ws, cfg, float(options["max_cosine"]), lambda ps: [(p["text"], p["neg_text"]) for p in ps])
     take = min(total, n * 2 + 64)
     while True:  # widen the seeded prefix until n pairs or no positives left
         take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
         rows = _pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)))
+        if keep is not None:
+            rows = keep_first(rows, n, keep)
         if len(rows) >= n or take >= total:
             break
         take = min(total, take * 2)
     rows = rows[:n]
     items = []
-    for anchor, user, post, text, neg_id, neg_text in rows:
-        items.append(_item(user, post, anchor, text, True, lang, seed, [anchor, post], "positive:own-comment", {}))
-        items.append(_item(user, post, neg_id, neg_text, False, lang, seed, [neg_id, post],
-                           "negative:other-user-same-post:content-differs", {"anchor": anchor}))
+    for r in rows:
+        notes = {"cosine": r["cosine"]} if "cosine" in r else {}
+        items.append(_item(r["user_id"], r["post_id"], r["anchor"], r["text"], True, lang, seed, [r["anchor"], r["post_id"]],
+                           "positive:own-comment", notes))
+        items.append(_item(r["user_id"], r["post_id"], r["neg_id"], r["neg_text"], False, lang, seed, [r["neg_id"], r["post_id"]],
+                           "negative:other-user-same-post:content-differs", {"anchor": r["anchor"], **notes}))
     missing = shortfall(n, len(rows))
     stats = {"seed": seed, "lang": lang, "duckdb": duckdb.__version__,
              "buckets": {label: {"wanted": n, "built": len(rows), "shortfall": missing} for label in ("yes", "no")}}
