@@ -9,7 +9,10 @@ the AT URIs of the records (`at://<did>/<collection>/<rkey>`), so a like's post_
   replied to, text = the reply) and a quote an Interaction `quote` (post_id = the quoted post);
 - like / repost create: Interaction like / repost on `subject.uri`;
 - follow / block create: Interaction follow / block with target_user_id = `subject` (a DID);
-- profile create/update and identity events: a User (display name or handle, description);
+- profile create/update and identity events: a User (display name or handle, description).
+  Users merge by "most complete profile wins, earliest on ties" (engine rule), so an update
+  that fills more fields replaces the old profile but an equally complete rename does not:
+  a known limitation, since User has no update time to order profiles by;
 - post update: Interaction post_update (the new text); deletes: Interaction post_delete, unlike,
   unrepost, unfollow, unblock with parent_id = the AT URI of the record taken back (Jetstream
   sends no record body with a delete, so the liked post itself is unknown at that point).
