@@ -70,7 +70,7 @@ def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarr
 
     n = len(x)
     k = max(1, min(k, n // max(1, min_size) or 1, n))
-    labels = KMeans(n_clusters=k, n_init=4, random_state=seed).fit_predict(x) if k > 1 else np.zeros(n, int)
+    labels = KMeans(n_clusters=k, n_init=2, random_state=seed).fit_predict(x) if k > 1 else np.zeros(n, int)
     while True:
         ids, sizes = np.unique(labels, return_counts=True)
         small = ids[sizes < min_size]

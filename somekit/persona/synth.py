@@ -51,7 +51,7 @@ class EventWriter:
         self.users, self.rng, self.t = users, random.Random(seed), t0_us
         self.posts: list[tuple[str, str]] = []      # (uri, did)
         self.records: list[tuple[str, str, str]] = []  # (did, collection, rkey) undoable
-        self.deleted: list[str] = []                # uris of deleted posts
+        self.deleted: set[str] = set()              # uris of deleted posts
         self.n = 0
 
     def _event(self, did: str, op: str, coll: str, rkey: str, record: dict | None) -> dict[str, Any]:
@@ -152,13 +152,12 @@ def generate(n_events: int, n_users: int = 50, seed: int = 0) -> tuple[list[Plan
                 did, coll, rkey = w.records.pop(w.rng.randrange(len(w.records)))
                 ev = w.delete(did, coll, rkey)
             elif r < 0.96:
-                own = [p for p, d in w.posts[-200:] if d == u.did]
+                own = [p for p, d in w.posts[-200:] if d == u.did and p not in w.deleted]
                 ev = w.update(u, own[-1]) if own else w.post(u)
             else:
-                own = [p for p, d in w.posts[-200:] if d == u.did]
+                own = [p for p, d in w.posts[-200:] if d == u.did and p not in w.deleted]
                 if own:
-                    w.posts.remove((own[0], u.did))
-                    w.deleted.append(own[0])
+                    w.deleted.add(own[0])
                 ev = w.delete(u.did, "app.bsky.feed.post", own[0].rsplit("/", 1)[1]) if own else w.profile(u)
             emitted += 1
             yield ev

