@@ -1,0 +1,56 @@
+"""Pure logic of the review loop, no server: label configs, vote mapping, majority, agreement."""
+
+from __future__ import annotations
+
+from somekit.annotate.labelstudio.agreement import agreement
+from somekit.annotate.labelstudio.configs import FIELDS, label_config, parse_result, prediction_result
+from somekit.annotate.labelstudio.decisions import Vote, decide, vote_of
+from somekit.schemas.items import Event, EventsAnswer, REDInputs, REDItem, item_id
+from somekit.schemas.provenance import Provenance
+from tests.fixtures.label_studio import make_ubp_items, make_uea_items
+
+
+def test_every_task_has_a_config_and_round_trips_its_prediction():
+    items = {"ubp": make_ubp_items(1)[0], "uea": make_uea_items(1)[0]}
+    for task in FIELDS:
+        xml = label_config(task)
+        assert xml.startswith("<View>") and 'value="$context"' in xml
+    for task, item in items.items():
+        values = parse_result(task, prediction_result(item))
+        assert values.pop("_reject") is False
+        assert vote_of(item, {"result": prediction_result(item)}, "a").state == "accepted"
+
+
+def test_red_events_edit_and_invalid_json():
+    inputs = REDInputs(location="Paris", window_start="2024-01-01 10:00:00", window_end="2024-01-01 11:00:00")
+    item = REDItem(id=item_id("red", inputs.model_dump()), query="q", template_id="red@1", inputs=inputs,
+                   answer=EventsAnswer(events=[Event(title="t", summary="s", time="10:00", location="Paris")]),
+                   provenance=Provenance(rule="llm:summary", builder="red@1"))
+    result = prediction_result(item)
+    assert vote_of(item, {"result": result}, "a").state == "accepted"
+    edited = [dict(r) for r in result]
+    edited[0] = {**edited[0], "value": {"text": ['{"title": "T2", "summary": "s", "time": "10:00", "location": "Paris"}']}}
+    vote = vote_of(item, {"result": edited}, "a")
+    assert vote.state == "corrected" and vote.answer["events"][0]["title"] == "T2"
+    edited[0] = {**edited[0], "value": {"text": ["not json"]}}
+    assert vote_of(item, {"result": edited}, "a").state == "invalid"
+
+
+def test_majority_tie_and_min_annotators():
+    item = make_ubp_items(1)[0]
+    yes, no = Vote("a", "accepted", {"label": "yes"}), Vote("b", "corrected", {"label": "no"})
+    d, note = decide(item, [yes, no])
+    assert d.state == "pending" and "tie" in note
+    d, _ = decide(item, [yes, no, Vote("c", "corrected", {"label": "no"})])
+    assert d.state == "corrected" and d.answer == {"label": "no"} and d.reviewers == ["b", "c"]
+    d, note = decide(item, [yes], min_annotators=2)
+    assert d.state == "pending" and "1 of 2" in note
+    d, _ = decide(item, [Vote("a", "rejected"), Vote("b", "rejected"), yes])
+    assert d.state == "rejected"
+
+
+def test_agreement_values():
+    assert agreement([["x", "x"], ["y", "y"]]) == {"items": 2, "pairwise": 1.0, "fleiss_kappa": 1.0}
+    low = agreement([["x", "y"], ["x", "y"]])
+    assert low["pairwise"] == 0.0 and low["fleiss_kappa"] < 0
+    assert agreement([["x"]])["items"] == 0
