@@ -230,3 +230,17 @@ def test_changed_file_is_redone_and_sha_mismatch_fails(tmp_path):
     rows = {r["media_id"]: r for r in media_enrichments(ws).to_pylist()}
     assert rows["m1"]["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
     assert "789" in rows["m1"]["ocr"]
+
+
+def test_builders_can_join_post_enrichments_in_duckdb(media_ws, first_run, tmp_path):
+    from somekit.builders.enrich import register_enrich_view
+    from somekit.store.query import connect
+
+    con = connect(media_ws.corpus)
+    register_enrich_view(con, media_ws)
+    rows = dict(con.execute("SELECT p.id, e.ocr FROM posts p LEFT JOIN post_enrich e ON e.post_id = p.id").fetchall())
+    assert "今天天气很好" in rows["p1"] and rows["p2"] is None
+    empty = init_workspace(tmp_path / "empty")                 # before any enrich run: empty, joinable
+    con2 = connect(empty.corpus)
+    register_enrich_view(con2, empty)
+    assert con2.execute("SELECT count(*) FROM posts p LEFT JOIN post_enrich e ON e.post_id = p.id").fetchone() == (0,)

@@ -180,3 +180,26 @@ def test_enrich_fetches_http_media_once(tmp_path, server):
     second = enrich(ws, s)
     assert second.steps["ocr"]["cached"] == 1
     assert server.gets.count("/real.png") == fetched                     # known sha256: not fetched again
+
+
+def test_video_frames_sampled_evenly_by_seeking():
+    import av
+
+    from somekit.builders.enrich.avio import sample_frames
+
+    buf = io.BytesIO()
+    with av.open(buf, "w", format="mp4") as out:
+        vs = out.add_stream("mpeg4", rate=10)
+        vs.width, vs.height, vs.pix_fmt = 96, 64, "yuv420p"
+        for i in range(200):                      # 20 s; frame i has brightness i
+            frame = av.VideoFrame.from_ndarray(np.full((64, 96, 3), i, np.uint8), format="rgb24")
+            for p in vs.encode(frame):
+                out.mux(p)
+        for p in vs.encode():
+            out.mux(p)
+    frames = sample_frames(buf.getvalue(), 4)
+    levels = [f.getpixel((5, 5))[0] for f in frames]
+    # Slice middles are frames 25, 75, 125, 175 (codec rounding allows a few levels of error).
+    assert len(levels) == 4 and all(abs(a - b) <= 8 for a, b in zip(levels, (25, 75, 125, 175))), levels
+    with pytest.raises(MediaError, match="not a decodable media container"):
+        sample_frames(b"\x00" * 1000, 2)

@@ -40,7 +40,8 @@ def _open(data: bytes):
 
 
 def sample_frames(data: bytes, n: int) -> list:
-    """`n` frames spread evenly over a video (by decode order), as RGB PIL images."""
+    """`n` frames spread evenly over a video, as RGB PIL images. Seeks to each target time when
+    the container knows its duration (a long video is not decoded whole); else decodes all."""
     import av
 
     container = _open(data)
@@ -49,6 +50,10 @@ def sample_frames(data: bytes, n: int) -> list:
             raise MediaError("no video stream")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        frames = _seek_frames(container, stream, n)
+        if frames:
+            return frames
+        container.seek(0)
         # Decoding every frame is simplest and robust to missing duration metadata; keep a
         # bounded reservoir of evenly strided frames instead of holding the whole video.
         frames: list = []
@@ -70,6 +75,33 @@ def sample_frames(data: bytes, n: int) -> list:
         return frames
     idx = np.linspace(0, len(frames) - 1, n).round().astype(int)
     return [frames[i] for i in idx]
+
+
+def _seek_frames(container, stream, n: int) -> list:
+    """Frames at the middles of n equal slices of the duration; [] when that cannot be done
+    (no duration, no time base, a failed seek), so the caller falls back to decoding all."""
+    import av
+
+    if stream.duration and stream.time_base:
+        duration = float(stream.duration * stream.time_base)
+    elif container.duration:
+        duration = container.duration / av.time_base
+    else:
+        return []
+    if duration < 2.0 or not stream.time_base:
+        return []  # short clips: decoding everything is as cheap and exact
+    frames = []
+    try:
+        for k in range(n):
+            target = duration * (k + 0.5) / n
+            container.seek(int(target / stream.time_base), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                if frame.time is None or frame.time >= target - 1e-3:
+                    frames.append(frame.to_image())
+                    break
+    except av.error.FFmpegError:
+        return []
+    return frames if len(frames) == n else []
 
 
 def decode_audio(data: bytes) -> np.ndarray:

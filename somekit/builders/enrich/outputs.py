@@ -72,3 +72,15 @@ def media_enrichments(ws: Workspace) -> pa.Table:
 
     path = ws.enrich / "media.parquet"
     return pq.read_table(path) if path.exists() else MEDIA_SCHEMA.empty_table()
+
+
+def register_enrich_view(con, ws: Workspace, name: str = "post_enrich") -> None:
+    """Add a DuckDB view `post_enrich` (post_id, caption, ocr, transcript) to a connection from
+    store.query.connect, empty before any enrich run, so builders can always LEFT JOIN it."""
+    path = ws.enrich / "post_text.parquet"
+    if path.exists():
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet({literal})")
+    else:
+        con.register(f"_{name}_empty", POST_SCHEMA.empty_table())
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM _{name}_empty")
