@@ -14,7 +14,7 @@ from somekit.builders.ingest import ingest
 from somekit.builders.ingest.base import is_junk
 from somekit.errors import IngestError
 from somekit.store.stats import corpus_stats
-from tests.ingest_helpers import corpus_digest, quarantine, reasons, rows, write_json
+from tests.test_ingest_helpers import corpus_digest, quarantine, reasons, rows, write_json
 
 
 def _independent_counts(ced: Path) -> dict:

@@ -13,7 +13,7 @@ from somekit.builders.ingest.base import ADAPTERS, Adapter, Columns, Parsed
 from somekit.builders.ingest.columnar import to_arrow
 from somekit.errors import IngestError
 from somekit.sample import JETSTREAM, LIAR, WEIBO
-from tests.ingest_helpers import corpus_digest, reasons, rows, write_jsonl
+from tests.test_ingest_helpers import corpus_digest, reasons, rows, write_jsonl
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from somekit.builders.ingest import ingest
-from tests.ingest_helpers import quarantine, reasons, rows, write_jsonl
+from tests.test_ingest_helpers import quarantine, reasons, rows, write_jsonl
 
 A, B, C = "did:plc:alice", "did:plc:bob", "did:plc:carol"
 T0 = 1_748_736_000_000_000

@@ -8,7 +8,7 @@ from pathlib import Path
 from somekit.builders.ingest import ingest
 from somekit.sample import JETSTREAM, LIAR, SAMPLE_DIR, WEIBO
 from somekit.store.stats import corpus_stats
-from tests.ingest_helpers import quarantine, reasons, rows, write_jsonl
+from tests.test_ingest_helpers import quarantine, reasons, rows, write_jsonl
 
 
 def test_sample_corpus_is_bundled_small_and_complete():

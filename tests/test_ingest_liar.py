@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from somekit.builders.ingest import ingest
-from tests.ingest_helpers import reasons, rows, write_json
+from tests.test_ingest_helpers import reasons, rows, write_json
 
 
 def claim(event_id, label="half-true", n_reports=2):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from somekit.builders.ingest import ingest
-from tests.ingest_helpers import reasons, rows, write_json
+from tests.test_ingest_helpers import reasons, rows, write_json
 
 
 def weibo(pid, text="今天天气不错", **kw):
