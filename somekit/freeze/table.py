@@ -67,45 +67,50 @@ def task_schema(task: str) -> pa.Schema:
     return pa.schema(fields)
 
 
-def _encode_open(value: Any, annotation: Any) -> Any:
-    """Turn open-typed sub-values into JSON strings, following the pydantic annotation."""
-    if value is None:
-        return None
-    if _is_open(annotation) and not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-        origin = typing.get_origin(annotation)
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if origin in (typing.Union, types.UnionType) and len(args) == 1:
-            return _encode_open(value, args[0])
-        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {n: _encode_open(value.get(n), f.annotation) for n, f in annotation.model_fields.items()}
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _needs_codec(annotation: Any) -> bool:
+    """True when some value under this type is stored as JSON text (so rows need converting)."""
+    if _is_model(annotation):
+        return any(_needs_codec(f.annotation) for f in annotation.model_fields.values())
+    if _is_open(annotation):
+        return True
+    return any(_needs_codec(a) for a in typing.get_args(annotation) if a is not type(None))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@lru_cache(maxsize=None)
+def _codec(annotation: Any, encode: bool) -> Any:
+    """A converter for values of `annotation`, built once per type: open-typed parts become JSON
+    text (encode) or are parsed back (decode); everything else passes through untouched."""
+    if not _needs_codec(annotation):
+        return _identity
     origin = typing.get_origin(annotation)
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
     if origin in (typing.Union, types.UnionType):
-        return _encode_open(value, args[0])
-    if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
-        return [_encode_open(v, args[0]) for v in value]
-    return value
+        return _codec(args[0], encode)
+    if _is_model(annotation):
+        parts = [(name, _codec(f.annotation, encode)) for name, f in annotation.model_fields.items()]
+        return lambda v: None if v is None else {name: fn(v.get(name)) for name, fn in parts}
+    if origin is list and args and _is_model(args[0]):
+        inner = _codec(args[0], encode)
+        return lambda v: None if v is None else [inner(x) for x in v]
+    if encode:
+        return lambda v: None if v is None else orjson.dumps(v, option=orjson.OPT_SORT_KEYS).decode()
+    return lambda v: None if v is None else orjson.loads(v)
+
+
+def _encode_open(value: Any, annotation: Any) -> Any:
+    return _codec(annotation, True)(value)
 
 
 def _decode_open(value: Any, annotation: Any) -> Any:
-    if value is None:
-        return None
-    if _is_open(annotation) and not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-        origin = typing.get_origin(annotation)
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if origin in (typing.Union, types.UnionType) and len(args) == 1:
-            return _decode_open(value, args[0])
-        return orjson.loads(value)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return {n: _decode_open(value.get(n), f.annotation) for n, f in annotation.model_fields.items()}
-    origin = typing.get_origin(annotation)
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if origin in (typing.Union, types.UnionType):
-        return _decode_open(value, args[0])
-    if origin is list and args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
-        return [_decode_open(v, args[0]) for v in value]
-    return value
+    return _codec(annotation, False)(value)
 
 
 def item_label(item: ItemBase) -> str | None:
