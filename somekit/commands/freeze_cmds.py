@@ -33,7 +33,8 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 
     w = open_workspace(ws)
     with w.run_log("freeze", version=version, include_unreviewed=include_unreviewed) as counts:
-        result = freeze(w, version, include_unreviewed=include_unreviewed, tasks=list(tasks) or None)
+        with console.status(f"freezing {version} ..."):
+            result = freeze(w, version, include_unreviewed=include_unreviewed, tasks=list(tasks) or None)
         counts.update({"counts": result.manifest.counts, "unchanged": result.unchanged})
     m = result.manifest
     if as_json:
@@ -79,8 +80,9 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
 
     w = open_workspace(ws)
     with w.run_log("publish", version=version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers) as counts:
-        result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
-                         answers_to=answers_to, private=private)
+        with console.status(f"publishing {version} ..."):
+            result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
+                             answers_to=answers_to, private=private)
         counts.update({"configs": result.configs})
     if as_json:
         print_json({"version": version, "configs": result.configs, "path": str(result.path) if result.path else None,

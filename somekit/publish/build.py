@@ -21,6 +21,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 
 from ..freeze.splits import SPLITS
+from ..schemas.items import TASKS
 from ..freeze.table import table_to_items
 from ..freeze.verify import load_manifest, verify_frozen
 from ..store.atomic import read_json, write_text
@@ -54,7 +55,8 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     configs: dict[str, dict[str, int]] = {}
     stats, usage, langs = {}, {}, set()
     data_files, infos = {}, {}
-    for task, counts in manifest.counts.items():
+    for task in [t for t in TASKS if t in manifest.counts]:  # canonical task order, not the manifest's sorted keys
+        counts = manifest.counts[task]
         splits = [s for s in SPLITS if counts.get(s) and f"{task}/{s}.parquet" in manifest.files]
         if not splits:
             continue

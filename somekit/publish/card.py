@@ -97,7 +97,7 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
 
 def render_card(manifest: Manifest, meta: DatasetCardData, stats: dict[str, dict[str, Any]],
                 usage: dict[str, dict[str, collections.Counter]], hidden: bool) -> DatasetCard:
-    tasks = [t for t in manifest.counts if sum(manifest.counts[t].values())]
+    tasks = list(usage)  # the published configs, in canonical task order
     title = meta.pretty_name or "somekit benchmark"
     body = [f"# {title}", "",
             "Benchmark items for LLM-based social-media agents, built with somekit: templated queries with "
