@@ -214,6 +214,14 @@ def test_verify_checks_pass_then_catch_planted_leak(built):
     assert {v.check for v in found} >= {"nap-personal-data", "nap-deleted-posts"}
 
 
+def test_verify_cli_reports_nap(built):
+    ws, _, _ = built
+    result = CliRunner().invoke(main, ["verify", str(ws.root), "--json"])
+    report = orjson.loads(result.stdout.strip().splitlines()[-1])
+    nap_violations = [v for v in report["violations"] if v["task"] == "nap"]
+    assert nap_violations == [] and report["tasks"]["nap"]["items"] == len(read_items(ws, "nap"))
+
+
 def test_keep_day_option(tmp_path, salt):
     ws, _ = make_corpus(tmp_path / "ws", n_events=300, n_users=8)
     ws.config_path.write_text(ws.config_path.read_text().replace("max_posts_per_user = 3", "max_posts_per_user = 2, keep_day = true, embedder = 'hashing'"))

@@ -123,6 +123,19 @@ def test_takedown_refuses_what_it_cannot_clean(tmp_path, salted):
     assert users[1].did not in result.output  # the error names files, never the DID
 
 
+def test_takedown_needs_the_salt_when_nap_outputs_exist(tmp_path, salted, monkeypatch):
+    ws, users = make_corpus(tmp_path / "ws", n_events=200, n_users=5, seed=4)
+    ws.config_path.write_text(ws.config_path.read_text().replace("max_posts_per_user = 3", "embedder = 'hashing'"))
+    from somekit.persona.nap import build_nap
+
+    build_nap(ws, ws.config())
+    monkeypatch.delenv(SALT_ENV)
+    before = (ws.items("nap") / "items.jsonl").read_bytes()
+    result = CliRunner().invoke(main, ["persona", "remove", str(ws.root), "--user", users[0].did])
+    assert result.exit_code == 1 and SALT_ENV in result.output
+    assert (ws.items("nap") / "items.jsonl").read_bytes() == before  # nothing half-done
+
+
 def test_takedown_rejects_non_did(tmp_path, salted):
     ws, _ = make_corpus(tmp_path / "ws", n_events=100, n_users=3)
     result = CliRunner().invoke(main, ["persona", "remove", str(ws.root), "--user", "alice.bsky.social"])
