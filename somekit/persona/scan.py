@@ -85,18 +85,70 @@ def needle_forms(needle: str) -> list[bytes]:
     return sorted({raw, escaped, ascii_escaped})
 
 
+def row_mask(table, needles: Mapping[str, str]):
+    """Boolean Arrow mask of the rows holding a needle in any column: one vectorised regex per
+    string column; nested columns are rendered to JSON (where needles appear escaped)."""
+    import re
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = sorted({n for n in needles.values() if n}, key=len, reverse=True)
+    mask = pa.array([False] * table.num_rows)
+    if not values or table.num_rows == 0:
+        return mask
+    pattern = "|".join(re.escape(v) for v in values)
+    forms = [f for v in values for f in needle_forms(v)]
+    for col in table.column_names:
+        arr = table[col]
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+        elif pa.types.is_primitive(arr.type):
+            continue
+        else:
+            hit = pa.array([v is not None and any(f in orjson.dumps(v, default=str) for f in forms)
+                            for v in arr.to_pylist()])
+        mask = pc.or_(mask, hit)
+    return mask
+
+
+def table_hits(table, needles: Mapping[str, str]) -> set[str]:
+    """Labels of needles in an Arrow table; only candidate rows are rendered to tell which."""
+    found: set[str] = set()
+    if table.num_rows == 0:
+        return found
+    for row in _rows_json(table.filter(row_mask(table, needles))):
+        found |= {label for label, n in needles.items() if n and any(f in row for f in needle_forms(n))}
+    return found
+
+
 def file_hits(path: Path, needles: Mapping[str, str]) -> set[str]:
-    """Labels of the needles found in one file (raw or decoded)."""
+    """Labels of the needles found in one file (raw bytes or any decoded view)."""
     forms = {label: needle_forms(n) for label, n in needles.items() if n}
     found: set[str] = set()
-    views = list(decoded(path.name, path.read_bytes()))
-    if path.suffix in (".sqlite", ".db") or path.name.endswith((".sqlite-wal", ".sqlite-journal")):
-        if path.suffix in (".sqlite", ".db"):
-            views.extend(sqlite_values(path))
-    for view in views:
+
+    def check(view: bytes) -> None:
         for label, fs in forms.items():
             if label not in found and any(f in view for f in fs):
                 found.add(label)
+
+    data = path.read_bytes()
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        check(data)
+        try:
+            found |= table_hits(pq.read_table(io.BytesIO(data)), needles)
+        except Exception as exc:  # undecodable: reported as a hit so it is never passed over
+            found.add(f"<undecodable: {exc}>")
+        return found
+    for view in decoded(path.name, data):
+        check(view)
+        if view.startswith(b"<undecodable "):
+            found.add(view.decode(errors="replace"))
+    if path.suffix in (".sqlite", ".db"):
+        for value in sqlite_values(path):
+            check(value)
     return found
 
 

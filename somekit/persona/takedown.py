@@ -13,7 +13,6 @@ success. Frozen MANIFEST.json hashes are recomputed for the files that changed.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..store.parquet import write_table
 from ..store.query import connect
 from . import PersonaError
 from .anonymise import get_salt, hash_id, scrub_text
-from .scan import COMPRESSED, file_hits, needle_forms, scan_tree
+from .scan import COMPRESSED, file_hits, needle_forms, row_mask, scan_tree
 from .sqlite_purge import purge_sqlite
 
 #: Texts shorter than this are not searched as substrings ("ok" would erase half the corpus);
@@ -71,10 +70,6 @@ def collect_needles(ws: Any, did: str) -> dict[str, str]:
     return needles
 
 
-def _regex(needles: dict[str, str]) -> str:
-    return "|".join(re.escape(n) for n in sorted(set(needles.values()), key=len, reverse=True))
-
-
 def _cut_references(table: pa.Table, name: str, did: str) -> pa.Table:
     """Other users' replies and quotes survive a takedown; their link to the user's post goes."""
     cols = {"posts": ("parent_id", "root_id"), "interactions": ("post_id", "parent_id")}.get(name, ())
@@ -92,32 +87,17 @@ def _cut_references(table: pa.Table, name: str, did: str) -> pa.Table:
     return table
 
 
-def _row_hits(table: pa.Table, pattern: str) -> pa.Array:
-    """Boolean mask of rows where any column holds a needle."""
-    mask = pa.array([False] * len(table))
-    for col in table.column_names:
-        arr = table[col]
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-        else:  # nested / list columns: compare their JSON rendering
-            import orjson
-
-            rx = re.compile(pattern)
-            hit = pa.array([bool(v is not None and rx.search(orjson.dumps(v, default=str).decode()))
-                            for v in arr.to_pylist()])
-        mask = pc.or_(mask, hit)
-    return mask
-
-
 def purge_parquet(path: Path, needles: dict[str, str], did: str) -> int:
-    table = pq.read_table(path)
-    if path.parent.name == "corpus":
-        table = _cut_references(table, path.stem, did)
-    mask = _row_hits(table, _regex(needles))
+    """Drop rows holding a needle; returns rows removed plus references cut (0: file untouched)."""
+    original = pq.read_table(path)
+    table = _cut_references(original, path.stem, did) if path.parent.name == "corpus" else original
+    cut = 0 if table is original else sum(
+        (table[c].null_count - original[c].null_count) for c in table.column_names)
+    mask = row_mask(table, needles)
     removed = pc.sum(mask).as_py() or 0
-    kept = table.filter(pc.invert(mask))
-    write_table(path, kept)
-    return removed
+    if removed or cut:
+        write_table(path, table.filter(pc.invert(mask)))
+    return removed + cut
 
 
 def _contains(data: bytes, forms: list[bytes]) -> bool:
@@ -218,10 +198,12 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
             if n:
                 changed[rel] = n
             continue
-        if not file_hits(path, needles):
+        if path.suffix == ".parquet":  # vectorised; rewritten only when something changes
+            removed = purge_parquet(path, needles, did)
+            if removed:
+                changed[rel] = removed
             continue
-        if path.suffix == ".parquet":
-            changed[rel] = purge_parquet(path, needles, did)
+        if not file_hits(path, needles):
             continue
         result = purge_bytes(path.name, path.read_bytes(), needles)
         if result is None:
