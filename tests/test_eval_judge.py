@@ -70,20 +70,24 @@ def test_red_three_criteria_and_missing_judge(some_gt_dir, tmp_path):
 
 def test_judge_runs_against_the_llama_cpp_server(llama_server, some_gt_dir, tmp_path):
     gold = json.loads((some_gt_dir / "social_media_question_answering.json").read_text())
-    keys = list(gold)[:3]
+    # The two shortest real QA pairs: one answered with the reference, one unanswered. One real
+    # call keeps this test affordable on 2 cores (SmolLM2 takes seconds per structured reply).
+    keys = sorted(gold, key=lambda k: len(k) + len(gold[k]))[:2]
     gold_path = tmp_path / "gold.json"
     gold_path.write_text(json.dumps({k: gold[k] for k in keys}, ensure_ascii=False))
     pred_path = tmp_path / "pred.json"
-    pred_path.write_text(json.dumps({keys[0]: gold[keys[0]], keys[1]: "我不知道。"}, ensure_ascii=False))
+    pred_path.write_text(json.dumps({keys[0]: gold[keys[0]]}, ensure_ascii=False))
     before = llama_server.requests()
     res = CliRunner().invoke(main, ["eval", "smq", "--gold", str(gold_path), "--pred", str(pred_path),
                                     "--llm-base-url", str(llama_server), "--llm-model", "smollm2", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["n"] == 3 and out["tcr"] == pytest.approx(200 / 3, abs=1e-3)
-    assert out["judged"] + out["judge_failures"] == 3      # the unanswered third is scored 0 without a call
+    assert out["n"] == 2 and out["tcr"] == 50.0
+    assert out["judged"] + out["judge_failures"] == 2      # the unanswered one is scored 0 without a call
     assert 0.0 <= out["score"] <= 100.0 and out["judge_model"] == "smollm2"
-    assert llama_server.requests() - before >= 2           # both answered items went to the real server
+    if out["judge_failures"] == 0:
+        assert out["score"] <= 50.0                        # at most 5/5 on the answered half
+    assert llama_server.requests() - before >= 1           # the answered item went to the real server
 
 
 def test_frozen_smq_split_with_scripted_judge(ws, tmp_path):
