@@ -71,7 +71,25 @@ EXTRACTION_CASES = [
     ("uea", "The user is not happy, but angry.", "angry"), ("mid", "This claim is half-true.", "half"), ("mid", "The claim is not true.", "false"),
     ("mid", "该说法属实。", "true"), ("mid", "这是谣言", "false"), ("mid", "Label: pants-fire", "false"), ("mid", "Mostly true.", "true"),
     ("mid", "半真半假", "half"),
+    # Reasoning before the verdict, as agents write it.
+    ("ubp", "该用户历史上经常点赞类似内容，但这条微博与其兴趣不符，因此不会点赞。", "no"),
+    ("ubp", "The user has liked similar posts before, so they will probably like this one too.", "yes"),
+    ("mcr", "This post does not match the user's interests; prediction: no.", "no"),
+    ("ubp", "综合来看，该用户点赞的可能性较低。", "no"), ("ubp", "**预测结果**：会转发", "yes"), ("ubp", "我认为会。", "yes"),
+    ("ucs", "这条评论很可能是该用户发表的。", "yes"), ("ucs", "I think this comment was not written by this user.", "no"),
+    ("ucs", "这条评论不像是该用户的风格，答案为否。", "no"), ("uea", "评论中'太可怕了'体现出恐惧", "fear"),
+    ("uea", "情绪类别：无情绪", "emotionless"), ("uea", "I would say the emotion is positive (joy).", "positive"),
+    ("mid", "The claim is mostly accurate.", "true"), ("mid", "The claim is misleading.", "half"), ("mid", "该说法不属实", "false"),
+    ("mid", "Verdict: partly false", "half"),
 ]
+
+
+@pytest.mark.parametrize("task,answer", [
+    ("ubp", "虽然他可能会转发，但我认为不会"), ("uea", "The comment is sarcastic and angry rather than positive."),
+    ("ubp", "这是个好机会。"),
+])
+def test_conflicting_or_labelless_answers_are_left_to_the_llm(task, answer):
+    assert extract_label(task, answer).rule == "ambiguous"
 
 
 @pytest.mark.parametrize("task,answer,label", EXTRACTION_CASES)

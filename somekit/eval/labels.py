@@ -37,7 +37,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "false": ("假", "虚假", "错误", "不实", "谣言", "不真实", "不正确", "不属实", "完全错误", "false", "pants-fire", "pants on fire",
                   "fake", "not true", "untrue", "incorrect", "mostly-false"),
         "half": ("半真", "半真半假", "部分真实", "部分正确", "部分属实", "真假参半", "一半", "half", "half-true", "half true", "barely-true",
-                 "barely true", "partially true", "partly true", "mixed", "mostly false", "mostly-false"),
+                 "barely true", "partially true", "partly true", "mixed", "mostly false", "mostly-false",
+                 "misleading", "partly false", "partially false", "mixture", "误导", "有误导性", "部分错误", "部分不实"),
         "true": ("真", "真实", "正确", "属实", "准确", "true", "mostly-true", "mostly true", "accurate", "correct"),
     },
 }
@@ -51,11 +52,14 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "yes": (rf"(?:很可能|大概率|应该|可能|愿意|会)+(?:会)?(?:去)?{_VERBS_ZH}", r"可能性(?:较|很|比较|非常)?(?:大|高)",
                 r"(?<![不没])感兴趣", r"是(?:该|这位|此)?用户(?:本人)?(?:发表|发布|写)的",
                 rf"\b(?:will|would|is likely to|likely to|probably|is going to)\s+(?!not\b|never\b)(?:\w+\s+){{0,2}}?{_VERBS_EN}",
-                r"\b(?:is|are) interested\b"),
+                r"\b(?:is|are) interested\b", r"\b(?:was|is|were) (?:written|posted|made|sent) by (?:this|the same|the) user\b",
+                r"(?:认为|觉得|应该|我想|可能|也许|大概|估计)会(?:的)?(?=$|[，。,.!！；;\s])"),
         "no": (rf"(?:不太可能|不大可能|不可能|不会|并不会|应该不会|大概率不会|不太会|没有|不|没)(?:会)?(?:去)?{_VERBS_ZH}",
                r"不太可能|不大可能|可能性(?:较|很|比较|非常)?(?:小|低)", r"不感兴趣|没有兴趣|没兴趣", r"不是(?:该|这位|此)?用户(?:本人)?(?:发表|发布|写)的",
                rf"\b(?:will not|won't|would not|wouldn't|unlikely to|not likely to|does not|doesn't|did not|didn't|is not going to)\s+(?:\w+\s+){{0,2}}?{_VERBS_EN}",
-               r"\bnot interested\b", r"\bunlikely\b"),
+               r"\bnot interested\b", r"\bunlikely\b", r"\b(?:was|is|were) not (?:written|posted|made|sent) by\b",
+               r"\b(?:didn't|did not|doesn't|does not) (?:write|post)\b",
+               r"(?:认为|觉得|应该|我想|大概率)?不会(?:的)?(?=$|[，。,.!！；;\s])"),
     },
 }
 
