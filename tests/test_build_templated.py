@@ -81,6 +81,16 @@ def test_same_seed_byte_identical_other_seed_differs(ced_ws, tmp_path):
         assert files["a"][task] != files["c"][task]
 
 
+def test_ubp_same_kind_negatives_still_valid(ced_ws, tmp_path):
+    shutil.copytree(ced_ws.root, tmp_path / "ws")
+    w = open_workspace(tmp_path / "ws")
+    get_builder("ubp")(w, w.config(), n=40, seed=9, negative_kinds="same")
+    items = read_items(w, "ubp")
+    assert {i.provenance.rule for i in items if i.answer.label == "no"} == {"negative:not-interacted:repost",
+                                                                           "negative:not-interacted:comment"}
+    assert run_checks(w, ["ubp"])["ok"]
+
+
 @pytest.mark.parametrize("pool", ["any", "window"])
 def test_other_pools_build_valid_items(ced_ws, tmp_path, pool):
     shutil.copytree(ced_ws.root, tmp_path / "ws")
@@ -98,6 +108,12 @@ def test_build_cli_json(ced_ws, tmp_path):
     items = read_items(open_workspace(tmp_path / "ws"), "ucs")
     assert out["ucs"]["items"] == len(items) == 50
     assert {i.provenance.seed for i in items} == {5}
+    res = CliRunner().invoke(main, ["build", str(tmp_path / "ws"), "ubp", "--n", "10", "--lang", "en", "--json"])
+    assert res.exit_code == 0, res.output
+    ubp = read_items(open_workspace(tmp_path / "ws"), "ubp")
+    assert json.loads(res.stdout)["ubp"]["stats"]["buckets"]["like/yes"]["shortfall"] == 5
+    assert ubp and all(i.lang == "en" and i.query.startswith("Based on the history") and i.template_id.endswith(".en@1")
+                       for i in ubp)
 
 
 def _claim(event_id, claim, label, reports):
