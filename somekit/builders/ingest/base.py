@@ -32,18 +32,19 @@ class Columns:
     """Many records of one table in column form (the fast path for big, regular sources).
 
     `columns` maps field name -> list (or Arrow array) of values, all of length len(locs);
-    fields left out take the model's default. The engine tries to convert them to Arrow directly and, if any value
+    fields left out take the model's default. `file` is one path for all rows or one per row. The engine tries to convert them to Arrow directly and, if any value
     is not certainly valid, validates the rows one by one exactly like `Parsed` records."""
 
     table: str
     columns: dict[str, Any]
-    file: str
+    file: str | list[str]
     locs: list[str]
 
     def rows(self) -> Iterator[Parsed]:
         cols = {k: (v.to_pylist() if hasattr(v, "to_pylist") else v) for k, v in self.columns.items()}
+        files = self.file if isinstance(self.file, list) else [self.file] * len(self.locs)
         for i, loc in enumerate(self.locs):
-            yield Parsed(self.table, {k: v[i] for k, v in cols.items()}, self.file, loc)
+            yield Parsed(self.table, {k: v[i] for k, v in cols.items()}, files[i], loc)
 
 
 Out = Union[Parsed, Rejected, Columns]

@@ -22,6 +22,8 @@ from .timeparse import from_epoch, parse_weibo_date
 _FULL_FMT = "%Y-%m-%d %H:%M:%S"
 _CST_OFFSET = pa.scalar(timedelta(hours=8), pa.duration("s"))
 _UTC_US = pa.timestamp("us", tz="UTC")
+_USER_KEYS = ("id", "platform", "gender", "followers_count", "friends_count", "statuses_count", "verified",
+              "location", "created_at", "source")
 _NAME = re.compile(r"^(\d+)_([A-Za-z0-9]+)_([A-Za-z0-9_\-]+)\.json$")
 
 
@@ -88,25 +90,32 @@ def _read_pair(original: Path, cascade: Path, mid: str, uid: str) -> Iterator[Ou
         yield Rejected(str(original), "file", "invalid-record", "original post is not a JSON object", str(doc)[:200])
         return
     created = from_epoch(doc.get("time"))
-    yield Parsed("users", {**_user_record(uid, doc.get("user")), "source": src}, str(original), "user")
+    author = {**_user_record(uid, doc.get("user")), "source": src}
+    # The author goes out as a one-row users batch (or first row of the cascade's users batch) so
+    # that users batches all have the same fields and the engine can convert them in bulk.
+    author_only = Columns("users", {k: [author.get(k)] for k in _USER_KEYS}, [str(original)], ["user"])
     yield Parsed("posts", {
         "id": mid, "platform": "weibo", "author_id": uid, "text": doc.get("text") or "",
         "created_at": created, "lang": "zh", "reposts_count": doc.get("reposts"),
         "comments_count": doc.get("comments"), "likes_count": doc.get("likes"), "source": src,
     }, str(original), "post")
     if not cascade.exists():
+        yield author_only
         return
     records = load_json_file(cascade)
     if isinstance(records, Rejected):
+        yield author_only
         yield records
         return
     if not isinstance(records, list):
+        yield author_only
         yield Rejected(str(cascade), "file", "invalid-record", "cascade is not a JSON list", str(records)[:200])
         return
     csrc = f"ced:{cascade.name}"
     if all(type(r) is dict for r in records):
-        yield from _cascade_columns(records, str(cascade), mid, created, csrc)
+        yield from _cascade_columns(records, str(cascade), mid, created, csrc, author_only)
         return
+    yield author_only
     for i, r in enumerate(records):
         loc = f"record {i}"
         if not isinstance(r, dict):
@@ -150,9 +159,10 @@ def _cascade_dates(raw: list[Any], reference) -> pa.Array:
     return pc.replace_with_mask(utc, others, pa.array(fallback, _UTC_US))
 
 
-def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: str) -> Iterator[Out]:
+def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: str, author: Columns) -> Iterator[Out]:
     """The same records as the loop in _read_pair, built column-wise (the common, fast case).
-    Users are emitted once per file (first occurrence): later bare copies change nothing."""
+    Users are emitted once per file (first occurrence): later bare copies change nothing; the
+    post's author (with profile) is the first row of the users batch."""
     raw_dates = [r.get("date") for r in records]
     whens = _cascade_dates(raw_dates, created)
     bad = [i for i, (d, ok) in enumerate(zip(raw_dates, pc.is_valid(whens).to_pylist())) if d and not ok]
@@ -170,10 +180,12 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
         u = r.get("uid")
         if isinstance(u, (str, int)) and str(u) and str(u) not in seen:
             seen[str(u)] = i
-    n_users = len(seen)
-    if seen:
-        yield Columns("users", {"id": list(seen), "platform": pa.repeat("weibo", n_users), "source": pa.repeat(csrc, n_users)},
-                      file, [f"record {i}" for i in seen.values()])
+    n = len(seen)
+    users = {k: v + ([None] * n) for k, v in author.columns.items()}
+    users["id"][1:] = list(seen)
+    users["platform"][1:] = ["weibo"] * n
+    users["source"][1:] = [csrc] * n
+    yield Columns("users", users, author.file + [file] * n, author.locs + [f"record {i}" for i in seen.values()])
     texts = [r.get("text") for r in rows]
     yield Columns("interactions", {
         "id": [r.get("mid") for r in rows],

@@ -51,6 +51,7 @@ class TableMerge:
         self.added = self.already = 0
         self.old_keep: np.ndarray | None = None                     # None: keep every old row
         self.new_keep = np.zeros(n_staged, dtype=bool)
+        self.st = f"read_parquet({sql_str(staged)})"
 
     def old_source(self) -> str:
         return f"read_parquet({sql_str(self.final)}, file_row_number = true)" if self.final.exists() else ""
@@ -58,7 +59,7 @@ class TableMerge:
     def decide_records(self, ref_ids: str | None) -> None:
         con, t = self.con, self.table
         ref = f", {_q(self.ref)} AS _ref" if self.ref else ", NULL AS _ref"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE s AS SELECT id, _seq, {self.hash} AS _h{ref} FROM read_parquet({sql_str(self.staged)})")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE s AS SELECT id, _seq, {self.hash} AS _h{ref} FROM {self.st}")
         con.execute("CREATE OR REPLACE TEMP TABLE f AS SELECT id, min(_seq) AS _seq, arg_min(_h, _seq) AS _h, "
                     "arg_min(_ref, _seq) AS _ref, count(*) AS n FROM s GROUP BY id")
         for seq, same, first in con.execute(
@@ -91,7 +92,7 @@ class TableMerge:
                if self.final.exists() else "SELECT NULL::VARCHAR AS id, NULL::BIGINT AS _pos, NULL::BIGINT AS _seq, 0 AS _filled WHERE false")
         # Old rows sort before staged rows on ties: their order key is their position minus 2^62.
         con.execute(f"CREATE OR REPLACE TEMP TABLE c AS SELECT *, coalesce(_pos - 4611686018427387904, _seq) AS _k FROM ("
-                    f"{old} UNION ALL SELECT id, NULL, _seq, {filled} FROM read_parquet({sql_str(self.staged)}))")
+                    f"{old} UNION ALL SELECT id, NULL, _seq, {filled} FROM {self.st})")
         con.execute("CREATE OR REPLACE TEMP TABLE w AS SELECT id, arg_min(_k, (-_filled, _k)) AS _k FROM c GROUP BY id")
         con.execute("CREATE OR REPLACE TEMP TABLE ch AS SELECT c._pos, c._seq, c.id FROM c SEMI JOIN w ON c.id = w.id AND c._k = w._k")
         # Two queries rather than one with NULLs: numpy would turn NULL positions into 0.
@@ -113,7 +114,7 @@ class TableMerge:
         self.con.register("_wanted", pa.table({"_seq": pa.array(wanted, pa.int64())}))
         ref = _q(self.ref) if self.ref else "NULL"
         info = {seq: (f, loc, rid, r) for seq, f, loc, rid, r in self.con.execute(
-            f"SELECT _seq, _file, _loc, id, {ref} FROM read_parquet({sql_str(self.staged)}) SEMI JOIN _wanted USING (_seq)").fetchall()}
+            f"SELECT _seq, _file, _loc, id, {ref} FROM {self.st} SEMI JOIN _wanted USING (_seq)").fetchall()}
         self.con.unregister("_wanted")
         out = []
         for seq, reason, detail, first in self.rejects:
@@ -127,15 +128,17 @@ class TableMerge:
         schema = arrow_schema(self.table)
         with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
             if self.final.exists():
-                _copy(writer, pq.ParquetFile(self.final), schema, self.old_keep)
-            _copy(writer, pq.ParquetFile(self.staged), schema, self.new_keep)
+                _copy(writer, pq.ParquetFile(self.final).iter_batches(batch_size=BATCH_ROWS, columns=schema.names),
+                      schema, self.old_keep)
+            _copy(writer, pq.ParquetFile(self.staged).iter_batches(batch_size=BATCH_ROWS, columns=schema.names),
+                  schema, self.new_keep)
 
 
-def _copy(writer: pq.ParquetWriter, src: pq.ParquetFile, schema: pa.Schema, keep: np.ndarray | None) -> None:
+def _copy(writer: pq.ParquetWriter, batches, schema: pa.Schema, keep: np.ndarray | None) -> None:
     offset = 0
     pending: list[pa.Table] = []
     rows = 0
-    for batch in src.iter_batches(batch_size=BATCH_ROWS, columns=schema.names):
+    for batch in batches:
         n = batch.num_rows
         table = pa.Table.from_batches([batch])
         if keep is not None:
