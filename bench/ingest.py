@@ -8,6 +8,8 @@ interaction id rewritten (so nothing collides), then measures in the same run:
   - a plain read of the same files (orjson.loads of every file, nothing else): the floor;
   - `somekit ingest --format ced` into a fresh workspace, in a subprocess so that its peak RSS
     (ru_maxrss of the child) is the ingest's own.
+Wall-clock rates depend on what else the machine runs; CPU-time rates (all threads of the
+ingest process) and the 1-minute load average are printed alongside so runs can be compared.
 Prints the figures as one JSON object on the last line. Source records = posts + cascade entries
 (the records a user would count); rows = everything written, users included.
 """
@@ -57,13 +59,14 @@ def scale(ced: Path, out: Path, copies: int) -> dict[str, int]:
     return counts
 
 
-def plain_read(folder: Path) -> float:
-    t = time.perf_counter()
+def plain_read(folder: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds to read and parse every file, nothing else."""
+    t, c = time.perf_counter(), time.process_time()
     n = 0
     for p in sorted(folder.rglob("*.json")):
         doc = orjson.loads(p.read_bytes())
         n += len(doc) if isinstance(doc, list) else 1
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
 _CHILD = """
@@ -71,10 +74,10 @@ import json, resource, sys, time
 from somekit.workspace import init_workspace
 from somekit.builders.ingest import ingest
 ws = init_workspace(sys.argv[1])
-t = time.perf_counter()
+t, c = time.perf_counter(), time.process_time()
 report = ingest(ws, "ced", [sys.argv[2]])
-secs = time.perf_counter() - t
-print(json.dumps({"seconds": secs, "report": report.to_dict(),
+secs, cpu = time.perf_counter() - t, time.process_time() - c
+print(json.dumps({"seconds": secs, "cpu_seconds": cpu, "report": report.to_dict(),
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -96,7 +99,8 @@ def main() -> None:
         counts = scale(args.ced, src, args.copies)
         print(f"scaled: {counts['posts']:,} posts, {counts['interactions']:,} interactions, "
               f"{counts['bytes'] / 1e6:.0f} MB", file=sys.stderr)
-        read_s = min(plain_read(src) for _ in range(2))  # warm page cache, as the ingest will see it
+        read_s, read_cpu = min(plain_read(src) for _ in range(2))  # warm page cache, as the ingest sees it
+        load_before = os.getloadavg()[0]
         res = run_ingest(Path(tmp) / "ws", src)
         source_records = counts["posts"] + counts["interactions"]
         rows = sum(res["report"]["read"].values())
@@ -112,6 +116,12 @@ def main() -> None:
             "ingest_records_per_s": round(source_records / res["seconds"]),
             "ingest_rows_per_s": round(rows / res["seconds"]),
             "ingest_over_plain_read": round(res["seconds"] / read_s, 2),
+            # CPU time (all threads) is what the machine's other load cannot inflate
+            "plain_read_cpu_s": round(read_cpu, 3),
+            "ingest_cpu_s": round(res["cpu_seconds"], 3),
+            "ingest_records_per_cpu_s": round(source_records / res["cpu_seconds"]),
+            "ingest_over_plain_read_cpu": round(res["cpu_seconds"] / read_cpu, 2),
+            "load_avg_1m_before_ingest": round(load_before, 2),
             "peak_rss_mb": round(res["peak_rss_mb"], 1),
             "interactions_added": res["report"]["added"].get("interactions", 0),
             "quarantined": res["report"]["quarantined"],
