@@ -73,9 +73,11 @@ def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> s
     return "en" if rows and rows[0][0].startswith("en") else "zh"
 
 
-def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, seed: int) -> None:
-    """Table `post_band(id, text_norm, band, r, band_size)`: each post's band under `pool` and a
-    seeded random rank inside it, so a random candidate is a join on (band, r)."""
+def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, seed: int,
+                      with_text: bool = True) -> None:
+    """Table `post_band(id, author_id, text_norm, band, r, band_size)`: each post's band under
+    `pool` and a seeded random rank inside it, so a random candidate is a join on (band, r).
+    `with_text=False` skips normalising every post text when no content rule needs it."""
     if pool not in POOLS:
         raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
     if pool == "window":
@@ -92,7 +94,8 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
         band, source = "'all'", "posts p"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE post_band AS
-        WITH b AS (SELECT p.id, p.author_id, {norm_sql('p.text')} AS text_norm, {band} AS band FROM {source})
+        WITH b AS (SELECT p.id, p.author_id, {norm_sql('p.text') if with_text else "''"} AS text_norm, {band} AS band
+                   FROM {source})
         SELECT id, author_id, text_norm, band,
                row_number() OVER (PARTITION BY band ORDER BY {rand_sql(seed, 'id')}, id) - 1 AS r,
                count(*) OVER (PARTITION BY band) AS band_size
@@ -140,16 +143,18 @@ def shortfall(wanted: int, got: int) -> int:
     return max(0, wanted - got)
 
 
-def rank_positives(con: duckdb.DuckDBPyConnection, table: str, where: str, seed: int) -> int:
-    """Temp table `table(anchor, user_id, post_id, h)`: one seeded interaction per (user, post)
-    among interactions matching `where` on a post of the corpus; returns its row count. A hash
-    aggregate, not a window, because it runs over the whole interactions file."""
+def rank_positives(con: duckdb.DuckDBPyConnection, table: str, where: str, seed: int, by_kind: bool = False) -> int:
+    """Temp table `table(anchor, user_id, post_id, h[, kind])`: one seeded interaction per (user,
+    post[, kind]) among interactions matching `where` on a post of the corpus; returns its row
+    count. A hash aggregate, not a window, because it runs over the whole interactions file;
+    `by_kind` lets UBP rank all three actions in one pass."""
+    kind = ", i.kind" if by_kind else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT arg_min(i.id, {rand_sql(seed, 'i.id')}) AS anchor, i.user_id, i.post_id,
-               min({rand_sql(seed, 'i.id')}) AS h
-        FROM interactions i WHERE {where} AND i.post_id IN (SELECT id FROM posts)
-        GROUP BY i.user_id, i.post_id""")
+        WITH x AS (SELECT i.id, i.user_id, i.post_id, {rand_sql(seed, 'i.id')} AS h {kind}
+                   FROM interactions i WHERE {where} AND i.post_id IN (SELECT id FROM posts))
+        SELECT arg_min(id, h) AS anchor, user_id, post_id, min(h) AS h {kind.replace('i.', '')}
+        FROM x GROUP BY user_id, post_id {kind.replace('i.', '')}""")
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
@@ -168,16 +173,22 @@ def take_anchors(con: duckdb.DuckDBPyConnection, table: str, take: int, per_user
 def sample_pairs(con: duckdb.DuckDBPyConnection, kinds: Iterable[str], want: int, seed: int, *,
                  per_user: int = 1, tries: int = DEFAULT_TRIES, negative_kinds: Iterable[str] | None = None,
                  differ_content: bool = False,
-                 keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
+                 keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+                 ranked: str | None = None) -> list[dict[str, Any]]:
     """Up to `want` (positive, negative) pairs, in seeded order: a positive is one real interaction
     of a kind in `kinds` (one per user and post, at most `per_user` per user), its negative a post
     the same user never interacted with (see draw_negative_posts). Needs `post_band`.
 
     Negatives are drawn for a seeded prefix of the positives, doubled until `want` pairs are found
     or the positives run out, so the cost follows `want`, not the corpus size. `keep` filters
-    candidate pairs further (the embedding rule) before they count."""
+    candidate pairs further (the embedding rule) before they count; `ranked` names a table from
+    rank_positives(by_kind=True) to reuse."""
     kind_list = ", ".join(f"'{k}'" for k in kinds)
-    total = rank_positives(con, "pos_ranked", f"i.kind IN ({kind_list})", seed)
+    if ranked is None:
+        total = rank_positives(con, "pos_ranked", f"i.kind IN ({kind_list})", seed)
+    else:  # positives ranked by the caller for several kinds at once
+        con.execute(f"CREATE OR REPLACE TEMP TABLE pos_ranked AS SELECT * EXCLUDE (kind) FROM {ranked} WHERE kind IN ({kind_list})")
+        total = con.execute("SELECT count(*) FROM pos_ranked").fetchall()[0][0]
     take = min(total, want * 2 + 64)
     while True:
         take_anchors(con, "pos_ranked", take, per_user)

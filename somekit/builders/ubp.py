@@ -17,8 +17,8 @@ from ..schemas.provenance import Provenance
 from ..store.items import write_items
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import (DEFAULT_TRIES, corpus_lang, create_post_bands, open_corpus, resolve, sample_pairs,
-                       seeded_order, shortfall)
+from .sampling import (DEFAULT_TRIES, corpus_lang, create_post_bands, open_corpus, rank_positives, resolve,
+                       sample_pairs, seeded_order, shortfall)
 
 BUILDER = "ubp@1"
 ACTIONS = ("like", "repost", "comment")
@@ -45,13 +45,15 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     same_kind = options.get("negative_kinds", "any") == "same"
     con = open_corpus(ws)
     lang = corpus_lang(con, cfg, lang)
-    create_post_bands(con, pool, options, seed)
+    create_post_bands(con, pool, options, seed, with_text=False)  # UBP has no content rule
     items, stats, warnings = [], {"pool": pool, "seed": seed, "lang": lang, "duckdb": duckdb.__version__, "buckets": {}}, []
+    kinds = ", ".join(f"'{a}'" for a in actions)
+    rank_positives(con, "ubp_ranked", f"i.kind IN ({kinds})", seed, by_kind=True)  # one pass for all actions
     for action in actions:
         half = n // 2
         pairs = sample_pairs(con, [action], half, seed, per_user=int(options.get("per_user", 1)),
                              tries=int(options.get("tries", DEFAULT_TRIES)),
-                             negative_kinds=[action] if same_kind else None)
+                             negative_kinds=[action] if same_kind else None, ranked="ubp_ranked")
         for p in pairs:
             notes = {"pool": pool, "band": p["band"]}
             items.append(_item(p["user_id"], p["post_id"], action, p["text"], True, lang, seed,
