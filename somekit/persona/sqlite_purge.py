@@ -36,15 +36,14 @@ def purge_sqlite(path: Path, needles: dict[str, str]) -> int:
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
         con.execute("BEGIN")
         for table in tables:
-            doomed = []
-            for row in con.execute(f'SELECT rowid, * FROM "{table}"'):
-                for value in row[1:]:
-                    data = value.encode("utf-8") if isinstance(value, str) else value if isinstance(value, bytes) else None
-                    if data is not None and any(f in data for f in forms):
-                        doomed.append(row[0])
-                        break
-            con.executemany(f'DELETE FROM "{table}" WHERE rowid = ?', [(r,) for r in doomed])
-            removed += len(doomed)
+            # instr() runs in SQLite's C code over text and blobs alike: one pass per needle form
+            # instead of pulling every row (vectors included) into Python.
+            columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')
+                       if (r[2] or "").upper() not in ("INTEGER", "REAL", "INT", "FLOAT")]
+            for form in forms:
+                for col in columns:
+                    removed += con.execute(f'DELETE FROM "{table}" WHERE instr(CAST("{col}" AS BLOB), ?) > 0',
+                                           (form,)).rowcount
         if "embeddings" in tables:
             keys = _embedding_keys(con, texts)
             for i in range(0, len(keys), 500):

@@ -25,7 +25,7 @@ from ..store.parquet import write_table
 from ..store.query import connect
 from . import PersonaError
 from .anonymise import get_salt, hash_id, scrub_text
-from .scan import COMPRESSED, file_hits, needle_forms, row_mask, scan_tree
+from .scan import COMPRESSED, any_hit, file_hits, forms_pattern, row_mask, scan_tree
 from .sqlite_purge import purge_sqlite
 
 #: Texts shorter than this are not searched as substrings ("ok" would erase half the corpus);
@@ -100,53 +100,45 @@ def purge_parquet(path: Path, needles: dict[str, str], did: str) -> int:
     return removed + cut
 
 
-def _contains(data: bytes, forms: list[bytes]) -> bool:
-    return any(f in data for f in forms)
-
-
-def purge_lines(data: bytes, forms: list[bytes]) -> tuple[bytes, int]:
+def purge_lines(data: bytes, pattern: str) -> tuple[bytes, int]:
     lines = data.splitlines(keepends=True)
-    kept = [line for line in lines if not _contains(line, forms)]
+    kept = [line for line, hit in zip(lines, any_hit(lines, pattern)) if not hit]
     return b"".join(kept), len(lines) - len(kept)
 
 
-def prune_json(obj: Any, needles: list[str]) -> tuple[Any, int]:
-    """Drop list elements and dict entries that hold a needle anywhere inside them."""
+def prune_json(obj: Any, pattern: str) -> tuple[Any, int]:
+    """Drop list elements and dict entries that hold a needle anywhere inside them. An element
+    without any needle is kept whole, so only containers that hit are descended into."""
     import orjson
 
-    def holds(v: Any) -> bool:
-        text = v if isinstance(v, str) else orjson.dumps(v, default=str).decode()
-        return any(n in text for n in needles)
+    def hits(values: list[Any]) -> list[bool]:
+        return any_hit([v.encode() if isinstance(v, str) else orjson.dumps(v, default=str) for v in values], pattern)
 
-    removed = 0
     if isinstance(obj, list):
-        out = []
-        for v in obj:
-            if holds(v):
-                removed += 1
-            else:
-                out.append(v)
-        return out, removed
-    if isinstance(obj, dict):
-        # A map of records (every value an object, e.g. review state keyed by item id) loses
-        # whole records; any other object loses only the entries that hold a needle.
-        records = bool(obj) and all(isinstance(v, dict) for v in obj.values())
-        out_d = {}
-        for k, v in obj.items():
-            if holds(k) or ((records or not isinstance(v, (list, dict))) and holds(v)):
-                removed += 1
-                continue
-            out_d[k], r = prune_json(v, needles) if isinstance(v, (list, dict)) else (v, 0)
+        flags = hits(obj)
+        return [v for v, h in zip(obj, flags) if not h], sum(flags)
+    if not isinstance(obj, dict):
+        return obj, 0
+    # A map of records (every value an object, e.g. review state keyed by item id) loses whole
+    # records; any other object loses only the entries that hold a needle.
+    records = bool(obj) and all(isinstance(v, dict) for v in obj.values())
+    key_flags, value_flags = hits(list(obj)), hits(list(obj.values()))
+    out, removed = {}, 0
+    for (k, v), kh, vh in zip(obj.items(), key_flags, value_flags):
+        if kh or (vh and (records or not isinstance(v, (list, dict)))):
+            removed += 1
+        elif vh:
+            out[k], r = prune_json(v, pattern)
             removed += r
-        return out_d, removed
-    return obj, 0
+        else:
+            out[k] = v
+    return out, removed
 
 
 def purge_bytes(name: str, data: bytes, needles: dict[str, str]) -> tuple[bytes, int] | None:
     """New content of a non-Parquet, non-SQLite file; None when the format is not handled."""
     import orjson
 
-    forms = [f for n in needles.values() for f in needle_forms(n)]
     suffix = Path(name).suffix.lower()
     if suffix in COMPRESSED:
         inner = purge_bytes(name[: -len(suffix)], COMPRESSED[suffix](data), needles)
@@ -157,9 +149,9 @@ def purge_bytes(name: str, data: bytes, needles: dict[str, str]) -> tuple[bytes,
         pack = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
         return pack(inner[0]), inner[1]
     if suffix in (".jsonl", ".ndjson", ".csv", ".tsv", ".log"):
-        return purge_lines(data, forms)
+        return purge_lines(data, forms_pattern(needles))
     if suffix == ".json":
-        obj, removed = prune_json(orjson.loads(data), list(needles.values()))
+        obj, removed = prune_json(orjson.loads(data), forms_pattern(needles))
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS) + b"\n", removed
     return None
 
