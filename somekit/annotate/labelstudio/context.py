@@ -55,10 +55,10 @@ class ContextBuilder:
         con.register("want_posts", pa.table({"id": pa.array(post_ids, pa.string())}))
         con.register("want_users", pa.table({"id": pa.array(user_ids, pa.string())}))
         for pid, author, text, created in con.execute(
-                "SELECT p.id, p.author_id, p.text, p.created_at FROM posts p JOIN want_posts w USING (id)").fetchall():
+                "SELECT p.id, p.author_id, p.text, CAST(p.created_at AS VARCHAR) FROM posts p JOIN want_posts w USING (id)").fetchall():
             self.posts[pid] = {"author": author, "text": text, "created": created}
         rows = con.execute(f"""
-            SELECT author_id, text, created_at FROM (
+            SELECT author_id, text, CAST(created_at AS VARCHAR) FROM (
               SELECT p.author_id, p.text, p.created_at,
                      row_number() OVER (PARTITION BY p.author_id ORDER BY p.created_at DESC NULLS LAST, p.id) AS r
               FROM posts p JOIN want_users u ON p.author_id = u.id) WHERE r <= {RECENT_POSTS}""").fetchall()

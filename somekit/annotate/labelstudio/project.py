@@ -71,3 +71,11 @@ def export_tasks(conn: Connection, project_id: int, all_tasks: bool) -> list[dic
                                                            download_all_tasks=all_tasks)
         data = b"".join(chunks)
     return orjson.loads(data) if data else []
+
+
+def list_tasks(conn: Connection, project_id: int) -> list[dict[str, Any]]:
+    """Every task of a project with its data and predictions (as plain dicts); the JSON export
+    gives prediction ids only, which is not enough to tell whether a draft changed."""
+    with conn.errors("listing tasks"):
+        pager = conn.client.tasks.list(project=project_id, fields="all", page_size=1000)
+        return [t.model_dump(mode="json") for t in pager]

@@ -21,7 +21,7 @@ from .configs import machine_values, prediction_result
 from .connection import Connection, ReviewError, connect
 from .context import ContextBuilder
 from .decisions import machine_answer, machine_question, with_question
-from .project import ensure_project, export_tasks, project_title
+from .project import ensure_project, list_tasks, project_title
 from .state import SyncState, load_state
 
 Progress = Callable[[int, int], None]   # (tasks imported so far, tasks to import)
@@ -64,7 +64,17 @@ def _as_machine(item: ItemBase) -> ItemBase:
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
-    return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+    """Hash of what annotators see: task data and the prediction, in a canonical form that can
+    also be computed from a task exported by the server (so a lost sync state costs no updates)."""
+    preds = payload.get("predictions") or [{}]
+    pred = preds[0]
+    canonical = {
+        "data": payload.get("data") or {},
+        "model_version": pred.get("model_version"),
+        "score": pred.get("score"),
+        "result": [{k: r.get(k) for k in ("from_name", "to_name", "type", "value")} for r in pred.get("result") or []],
+    }
+    return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
 
 
 def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: int | None = None,
@@ -146,7 +156,7 @@ def reconcile(conn: Connection, state: SyncState, project_id: int) -> int:
     """Rebuild the item -> task map from the server; delete duplicate tasks nobody annotated.
     Returns the number of duplicates removed."""
     by_item: dict[str, list[dict[str, Any]]] = {}
-    for t in export_tasks(conn, project_id, all_tasks=True):
+    for t in list_tasks(conn, project_id):
         iid = (t.get("data") or {}).get("somekit_id")
         if iid:
             by_item.setdefault(iid, []).append(t)
@@ -154,15 +164,14 @@ def reconcile(conn: Connection, state: SyncState, project_id: int) -> int:
     tasks: dict[str, list[Any]] = {}
     for iid, found in by_item.items():
         # keep the annotated copy (or the oldest); a copy with annotations is never deleted
-        found.sort(key=lambda t: (not t.get("annotations"), t["id"]))
+        found.sort(key=lambda t: (not t.get("total_annotations"), t["id"]))
         keep = found[0]
         for extra in found[1:]:
-            if not extra.get("annotations"):
+            if not extra.get("total_annotations"):
                 with conn.errors(f"removing duplicate task {extra['id']}"):
                     conn.client.tasks.delete(id=str(extra["id"]))
                 removed += 1
-        old = state.tasks.get(iid) or [None, state.inflight.get(iid)]
-        tasks[iid] = [keep["id"], old[1] if old[0] in (None, keep["id"]) else None]
+        tasks[iid] = [keep["id"], payload_hash(keep)]
     state.tasks, state.inflight = tasks, {}
     state.save()
     return removed
