@@ -165,7 +165,8 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
     post's author (with profile) is the first row of the users batch."""
     raw_dates = [r.get("date") for r in records]
     whens = _cascade_dates(raw_dates, created)
-    bad = [i for i, (d, ok) in enumerate(zip(raw_dates, pc.is_valid(whens).to_pylist())) if d and not ok]
+    bad = [] if whens.null_count == 0 else [
+        i for i, (d, ok) in enumerate(zip(raw_dates, pc.is_valid(whens).to_pylist())) if d and not ok]
     for i in bad:
         yield Rejected(file, f"record {i}", "bad-date", f"unparseable date {raw_dates[i]!r}", str(records[i])[:200])
     keep = range(len(records))
@@ -175,11 +176,16 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
         keep = [i for i in keep if i not in dropped]
         rows = [records[i] for i in keep]
         whens = whens.take(pa.array(keep, pa.int64()))
+    uids = [r.get("uid") for r in rows]
     seen: dict[str, int] = {}
-    for i, r in zip(keep, rows):
-        u = r.get("uid")
-        if isinstance(u, (str, int)) and str(u) and str(u) not in seen:
-            seen[str(u)] = i
+    if all(type(u) is str and u for u in uids):
+        # Common case, in C-speed comprehensions: first index of each uid, in order of appearance.
+        first = {u: i for i, u in zip(reversed(keep), reversed(uids))}
+        seen = {u: first[u] for u in dict.fromkeys(uids)}
+    else:
+        for i, u in zip(keep, uids):
+            if isinstance(u, (str, int)) and str(u) and str(u) not in seen:
+                seen[str(u)] = i
     n = len(seen)
     users = {k: v + ([None] * n) for k, v in author.columns.items()}
     users["id"][1:] = list(seen)
@@ -190,7 +196,7 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
     yield Columns("interactions", {
         "id": [r.get("mid") for r in rows],
         "kind": ["comment" if isinstance(t, str) and t.strip() else "repost" for t in texts],
-        "user_id": [r.get("uid") for r in rows],
+        "user_id": uids,
         "post_id": pa.repeat(mid, len(rows)),
         "parent_id": [r.get("parent") or None for r in rows],
         "text": ["" if t is None else t for t in texts],
