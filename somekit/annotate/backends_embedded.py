@@ -53,7 +53,8 @@ def _load(path: str, n_ctx: int, n_threads: int):
     except ImportError:
         raise LLMBackendError("the embedded LLM needs llama-cpp-python: pip install 'somekit[embedded]'") from None
     disable_extra_buffer_types()
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+    # flash attention: about a third less CPU per prompt on this build
+    return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, flash_attn=True, verbose=False)
 
 
 @register_backend("embedded")
@@ -65,7 +66,9 @@ class EmbeddedBackend:
         self._path = smollm2_gguf_path()
         self.model = model or SMOLLM2_MODEL
         self._n_ctx = n_ctx
-        self._n_threads = n_threads or max(1, (os.cpu_count() or 2))
+        # half the cores: decoding a 135M model is barrier-bound, and an oversubscribed machine
+        # makes extra threads much slower, not faster
+        self._n_threads = n_threads or max(1, min(4, (os.cpu_count() or 2) // 2))
         self._llm = None
         self._lock = threading.Lock()
 
