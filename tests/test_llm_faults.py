@@ -112,3 +112,16 @@ def test_api_key_is_sent_but_never_stored(ws, fault_server):
     assert secret.encode() not in ws_bytes
     with sqlite3.connect(ws.cache / "llm.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM calls").fetchone()[0] == 3   # ledger: 1 + (1 failed + 1)
+
+
+def test_identical_requests_in_a_batch_are_asked_once_and_progress_counts(ws, fault_server):
+    same = [req("dup-a"), req("dup-b")]
+    same[1].fields = dict(same[0].fields)            # identical prompt, different caller keys
+    llm = fast_llm(ws, fault_server.url, progress=True)   # the rich bar must not disturb the run
+    results = llm.run(same + [req("other")], desc="dedupe")
+    assert [r.key for r in results] == ["dup-a", "dup-b", "other"]
+    assert all(r.ok for r in results) and results[1].cached and not results[0].cached
+    assert fault_server.calls == 2
+    run = llm.last_run
+    assert (run["total"], run["done"], run["calls"], run["cached"], run["failed"]) == (3, 3, 2, 1, 0)
+    assert run["prompt_tokens"] == 20 and run["completion_tokens"] == 10

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import functools
 import random
 import time
@@ -103,11 +104,20 @@ class BatchLLMClient:
                 else:
                     results[p.index] = res
                     prog.advance(cached=True)
-            if todo:
-                await self._run_misses(todo, results, prog)
+            # identical requests in one batch (same canonical key) are asked once
+            unique: dict[str, _Prepared] = {}
+            copies = [p for p in todo if unique.setdefault(p.key, p) is not p]
+            if unique:
+                await self._run_misses(list(unique.values()), results, prog)
+            for p in copies:
+                first = results[unique[p.key].index]
+                results[p.index] = dataclasses.replace(first, key=p.req.key, cached=first.ok)
+                prog.advance(cached=first.ok, failed=not first.ok)
             summary = prog.summary()
         failures = [{"key": r.key, "error": r.error} for r in results if r is not None and not r.ok]
-        self.last_run = {**summary, "model": self.model, "backend": self.backend, "failures": failures}
+        tokens = {k: sum(r.usage.get(k, 0) for r in results if r is not None and not r.cached)
+                  for k in ("prompt_tokens", "completion_tokens")}
+        self.last_run = {**summary, **tokens, "model": self.model, "backend": self.backend, "failures": failures}
         return results  # type: ignore[return-value]
 
     # preparation and cache ---------------------------------------------------------------
