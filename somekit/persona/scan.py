@@ -88,27 +88,30 @@ def needle_forms(needle: str) -> list[bytes]:
 def row_mask(table, needles: Mapping[str, str]):
     """Boolean Arrow mask of the rows holding a needle in any column: one vectorised regex per
     string column; nested columns are rendered to JSON (where needles appear escaped)."""
-    import re
-
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    values = sorted({n for n in needles.values() if n}, key=len, reverse=True)
     mask = pa.array([False] * table.num_rows)
-    if not values or table.num_rows == 0:
+    pattern = forms_pattern(needles)
+    if not pattern or table.num_rows == 0:
         return mask
-    pattern = "|".join(re.escape(v) for v in values)
-    forms = [f for v in values for f in needle_forms(v)]
     for col in table.column_names:
         arr = table[col]
         if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
             hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-        elif pa.types.is_primitive(arr.type):
-            continue
-        else:
-            hit = pa.array([v is not None and any(f in orjson.dumps(v, default=str) for f in forms)
-                            for v in arr.to_pylist()])
-        mask = pc.or_(mask, hit)
+        elif pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
+            arr = arr.combine_chunks()  # parent indices must count rows of the whole column
+            flat = pc.list_flatten(arr)
+            parents = pc.list_parent_indices(arr).to_numpy()
+            flags = pc.fill_null(pc.match_substring_regex(flat, pattern), False).to_numpy(zero_copy_only=False)
+            rows = set(parents[flags].tolist())
+            hit = pa.array([i in rows for i in range(table.num_rows)]) if rows else None
+        elif pa.types.is_primitive(arr.type) or pa.types.is_timestamp(arr.type):
+            hit = None
+        else:  # other nested columns: their JSON rendering (needles escaped), matched in one batch
+            hit = pa.array(any_hit([orjson.dumps(v, default=str) for v in arr.to_pylist()], pattern))
+        if hit is not None:
+            mask = pc.or_(mask, hit)
     return mask
 
 
@@ -141,8 +144,9 @@ def any_hit(views: list[bytes], pattern: str):
     return pc.fill_null(pc.match_substring_regex(pa.array(views, pa.large_binary()), pattern), False).to_pylist()
 
 
-def file_hits(path: Path, needles: Mapping[str, str]) -> set[str]:
-    """Labels of the needles found in one file (raw bytes or any decoded view)."""
+def file_hits(path: Path, needles: Mapping[str, str], first_only: bool = False) -> set[str]:
+    """Labels of the needles found in one file (raw bytes or any decoded view); with
+    `first_only`, just whether there is any ({'<hit>'} or empty)."""
     forms = {label: needle_forms(n) for label, n in needles.items() if n}
     pattern = forms_pattern(needles)
     found: set[str] = set()
@@ -150,6 +154,9 @@ def file_hits(path: Path, needles: Mapping[str, str]) -> set[str]:
     def check(view: bytes) -> None:
         if not any_hit([view], pattern)[0]:
             return  # the common case, decided in one linear pass
+        if first_only:
+            found.add("<hit>")
+            return
         for label, fs in forms.items():
             if label not in found and any(f in view for f in fs):
                 found.add(label)

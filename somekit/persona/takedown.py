@@ -195,7 +195,7 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
             if removed:
                 changed[rel] = removed
             continue
-        if not file_hits(path, needles):
+        if not file_hits(path, needles, first_only=True):
             continue
         result = purge_bytes(path.name, path.read_bytes(), needles)
         if result is None:
