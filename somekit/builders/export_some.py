@@ -59,7 +59,9 @@ def _dump(path: Path, obj: Any) -> None:
 
 
 def _rows(con, sql: str) -> list[dict[str, Any]]:
-    return con.sql(sql).to_arrow_table().to_pylist()
+    rel = con.sql(sql)
+    names = rel.columns
+    return [dict(zip(names, row)) for row in rel.fetchall()]
 
 
 def _load(con, name: str, columns: dict[str, list]) -> None:
@@ -157,6 +159,8 @@ def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
             "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or []}
 
 
+#: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
+_PROFILE = "id, name, followers_count, friends_count, description, location, gender, verified, statuses_count"
 _TIME = "strftime(created_at, '%Y-%m-%d %H:%M:%S')"
 _POST_SQL = f"""
     SELECT p.id, p.author_id, p.text, {_TIME.replace('created_at', 'p.created_at')} AS created, p.location,
@@ -182,7 +186,7 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> t
     posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
     post_store = {row["id"]: _post_entry(row) for row in posts}
     history, removed = _histories(con, posts, post_store, texts)
-    profiles = {r["id"]: r for r in _rows(con, "SELECT * FROM users WHERE id IN (SELECT id FROM xusers)")}
+    profiles = {r["id"]: r for r in _rows(con, f"SELECT {_PROFILE} FROM users WHERE id IN (SELECT id FROM xusers)")}
     for uid, hist in history.items():
         p = profiles.get(uid, {})
         user = {"id": uid, "name": p.get("name") or "", "followers_count": p.get("followers_count") or 0,

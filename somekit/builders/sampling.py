@@ -106,8 +106,9 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
                         kinds: Iterable[str] | None, differ_content: bool) -> None:
     """Table `negatives(anchor, neg_post)`: per anchor row (columns anchor, user_id, post_id) one
     post from the anchor post's band that the user neither wrote nor interacted with (in any of
-    `kinds`, or any way when None), and, when `differ_content`, whose normalised text differs from the anchor
-    post's. `tries` random candidates are drawn per anchor; anchors with none left get no row."""
+    `kinds`, or any way when None), and, when `differ_content`, whose normalised text differs
+    from the anchor post's. `tries` random candidates are drawn per anchor (with replacement);
+    anchors with none left get no row and count towards the shortfall."""
     kind_filter = ""
     if kinds is not None:
         kind_filter = "AND i.kind IN (" + ", ".join(f"'{k}'" for k in kinds) + ")"
