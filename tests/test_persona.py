@@ -232,6 +232,10 @@ def test_keep_day_option(tmp_path, salt):
     assert result.items == len(items) > 0
     assert all(c.get("day", "").startswith("20") for i in items for c in i.inputs.context)
     assert result.stats["clusters"]["embedding_model"] == HashingEmbedder.model
+    sample = CliRunner().invoke(main, ["build", str(ws.root), "nap", "--n", "20", "--json"])
+    assert sample.exit_code == 0, sample.output
+    sampled = read_items(ws, "nap")
+    assert 0 < len(sampled) <= 20 and {i.id for i in sampled} <= {i.id for i in items}
 
 
 # ---- clustering and metrics ---------------------------------------------------------------

@@ -4,8 +4,9 @@ One item per (user, target): the target is the post acted on (like, repost, repl
 their undos, edits, deletes), the user acted on (follow, block and their undos) or, for an
 original post, the moment it was written. The answer is the set of action kinds the user took on
 that target and, for post/reply/quote, the text. Splits follow time: the earliest share of
-targets (by global rank) is train, then validation, then test (ratios from [splits]); the split
-is kept in provenance.notes["split"] so freeze/publish can hide test answers.
+targets (by global rank) is train, then validation, then test (ratios from [splits]), kept in
+provenance.notes["split"]. `somekit freeze` assigns the frozen splits itself (grouped by
+cluster, so no persona is in two splits) and publish hides the test answers.
 
 Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
 context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a

@@ -48,8 +48,10 @@ def collect_needles(ws: Any, did: str) -> dict[str, str]:
         for j, form in enumerate({t, scrub_text(t)}):
             if len(form) >= MIN_TEXT_NEEDLE:
                 needles[f"text{i}.{j}"] = form
+    # Handles (alice.bsky.social) and bios identify the user; a bare display name ("Alex") does
+    # not, and searching for it would erase other people's rows. The profile row goes anyway.
     for i, n in enumerate(sorted(set(names))):
-        if len(n) >= 4:
+        if ("." in n and " " not in n.strip()) or len(n) >= 2 * MIN_TEXT_NEEDLE:
             needles[f"name{i}"] = n
     for i, m in enumerate(sorted(set(media))):
         needles[f"media{i}"] = m
