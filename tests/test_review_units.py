@@ -54,3 +54,28 @@ def test_agreement_values():
     low = agreement([["x", "y"], ["x", "y"]])
     assert low["pairwise"] == 0.0 and low["fleiss_kappa"] < 0
     assert agreement([["x"]])["items"] == 0
+
+
+def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
+    import pyarrow as pa
+
+    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.store.parquet import arrow_schema, write_table
+    from somekit.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    schema = arrow_schema("posts")
+    cols = {"source": ["t"] * 3, "id": ["p0", "x1", "x2"], "platform": ["weibo"] * 3,
+            "author_id": ["someone", "u0", "u0"], "text": ["the asked post", "older post", "newer post"],
+            "created_at": pa.array([1_600_000_000_000_000, 1_600_000_000_000_000, 1_700_000_000_000_000],
+                                   pa.timestamp("us", tz="UTC"))}
+    table = pa.table({f.name: (cols[f.name].cast(f.type) if isinstance(cols.get(f.name), pa.Array)
+                               else pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(3, f.type))
+                      for f in schema}, schema=schema)
+    write_table(ws.corpus / "posts.parquet", table)
+    item = make_uea_items(1)[0].model_copy(update={"inputs": make_uea_items(1)[0].inputs.model_copy(
+        update={"user_id": "u0", "post_id": "p0"})})
+    text = ContextBuilder(ws, [item]).render(item)
+    assert "the asked post" in text and "comment number 0" in text
+    assert text.index("newer post") < text.index("older post")   # most recent first
+    assert "agreement 0.67" in text
