@@ -74,7 +74,8 @@ cmd_start() {
     --data-dir "$data_dir" >"$log" 2>&1 < /dev/null &
   echo $! > "$pid_file"
   local deadline=$((SECONDS + ${SOMEKIT_LS_START_TIMEOUT:-180}))
-  until curl -fsS "$url/health" >/dev/null 2>&1; do
+  # urllib from the server's own venv: no curl needed on the machine.
+  until "$venv/bin/python" -c "import urllib.request as u; u.urlopen('$url/health', timeout=2)" >/dev/null 2>&1; do
     if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
       echo "Label Studio exited during start; last log lines:" >&2; tail -20 "$log" >&2; exit 1
     fi
