@@ -79,3 +79,18 @@ def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
     assert "the asked post" in text and "comment number 0" in text
     assert text.index("newer post") < text.index("older post")   # most recent first
     assert "agreement 0.67" in text
+
+
+def test_context_shows_media_text_from_enrichment(tmp_path):
+    import pyarrow as pa
+
+    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.store.parquet import write_table
+    from somekit.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    write_table(ws.enrich / "post_text.parquet", pa.table({
+        "post_id": ["p0"], "caption": ["a cat on a roof"], "ocr": ["SALE 50%"], "transcript": [None]}))
+    item = make_ubp_items(1)[0]
+    text = ContextBuilder(ws, [item]).render(item)
+    assert "caption: a cat on a roof" in text and "ocr: SALE 50%" in text and "transcript" not in text

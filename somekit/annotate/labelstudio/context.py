@@ -2,8 +2,8 @@
 text (captions, OCR, transcripts) and the machine votes.
 
 Posts and users are looked up once per push with DuckDB over the corpus, not per item. Media text
-is read from enrich/ when enrichment wrote it there (one JSON per media sha256); anything missing is
-simply not shown.
+(captions, OCR, transcripts) comes from enrich/post_text.parquet when enrichment ran; anything
+missing is simply not shown.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-import orjson
 import pyarrow as pa
 
 from ...schemas.items import ItemBase
@@ -45,7 +44,7 @@ class ContextBuilder:
         self.posts: dict[str, dict[str, Any]] = {}
         self.recent: dict[str, list[dict[str, Any]]] = {}
         self.media: dict[str, list[str]] = {}
-        if any((ws.corpus / f"{t}.parquet").exists() for t in ("posts", "media")):
+        if (ws.corpus / "posts.parquet").exists() or (ws.enrich / "post_text.parquet").exists():
             self._load(items)
 
     def _load(self, items: list[ItemBase]) -> None:
@@ -64,22 +63,16 @@ class ContextBuilder:
               FROM posts p JOIN want_users u ON p.author_id = u.id) WHERE r <= {RECENT_POSTS}""").fetchall()
         for author, text, created in rows:
             self.recent.setdefault(author, []).append({"text": text, "created": created})
-        for post_id, sha in con.execute(
-                "SELECT m.post_id, m.sha256 FROM media m JOIN want_posts w ON m.post_id = w.id").fetchall():
-            text = self._media_text(sha)
-            if text:
-                self.media.setdefault(post_id, []).append(text)
-
-    def _media_text(self, sha: str | None) -> str:
-        if not sha:
-            return ""
-        for path in (self.ws.enrich / f"{sha}.json", self.ws.enrich / sha[:2] / f"{sha}.json"):
-            if path.exists():
-                data = orjson.loads(path.read_bytes())
-                parts = [f"{k}: {_clip(str(data[k]))}" for k in ("caption", "ocr", "transcript", "asr", "text")
-                         if isinstance(data.get(k), str) and data[k].strip()]
-                return "; ".join(parts)
-        return ""
+        post_text = self.ws.enrich / "post_text.parquet"   # written by enrichment (builders/enrich/outputs.py)
+        if post_text.exists():
+            literal = "'" + str(post_text).replace("'", "''") + "'"
+            for post_id, caption, ocr, transcript in con.execute(
+                    f"SELECT e.post_id, e.caption, e.ocr, e.transcript FROM read_parquet({literal}) e "
+                    "JOIN want_posts w ON e.post_id = w.id").fetchall():
+                parts = [f"{k}: {_clip(v)}" for k, v in (("caption", caption), ("ocr", ocr), ("transcript", transcript))
+                         if v and v.strip()]
+                if parts:
+                    self.media[post_id] = parts
 
     def render(self, item: ItemBase) -> str:
         lines: list[str] = []
