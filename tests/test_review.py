@@ -144,3 +144,22 @@ def test_status_counts_and_agreement(reviewed):
     assert st["ubp"]["accepted"] == 1 and st["ubp"]["corrected"] == 2 and st["ubp"]["rejected"] == 1
     assert st["ubp"]["pending"] == 8 and st["ubp"]["draft"] == 0
     assert st["ubp"]["agreement"]["items"] == 2 and 0 <= st["ubp"]["agreement"]["pairwise"] < 1
+
+
+def test_real_ubp_build_on_ced_pushes_with_post_context(ced_ws, label_studio, tmp_path):
+    """The UBP builder's own items (real CED corpus) through push: real post text as context."""
+    import shutil
+
+    from somekit.builders.registry import get_builder
+    from somekit.workspace import open_workspace
+
+    shutil.copytree(ced_ws.root, tmp_path / "ws")
+    ws = open_workspace(tmp_path / "ws")
+    get_builder("ubp")(ws, ws.config(), n=8, seed=3)
+    items = read_items(ws, "ubp")
+    conn = connect(ws, url=label_studio.url, token=label_studio.token)
+    result = push(ws, "ubp", conn=conn)
+    assert result.created == len(items) > 0
+    tasks = list(label_studio.client().tasks.list(project=result.project_id, fields="all"))
+    assert len(tasks) == len(items)
+    assert all("[post " in t.data["context"] for t in tasks)
