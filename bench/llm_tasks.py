@@ -44,8 +44,12 @@ def main() -> None:
         build(w, w.config(), n=args.n, seed=1, show_progress=False)
         warm_s = time.perf_counter() - t0
         items = read_items(w, "uea")
-        texts = [it.inputs.comment for it in items] * 4
+        texts = [it.inputs.comment for it in items]
         vecs = embed_checkpointed(w, get_embedder_for(w, w.config()), texts, kind="query")
+        # Centred as the red builder does by default (raw e5 similarities all exceed 0.5).
+        vecs = vecs - vecs.mean(axis=0, keepdims=True)
+        vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+        import sklearn.cluster  # noqa: F401 - import time is not clustering time
         t0 = time.perf_counter()
         sp = cluster(vecs, "single-pass", 0.5)
         sp_s = time.perf_counter() - t0
