@@ -125,3 +125,45 @@ def test_uea_kill_and_resume_gives_same_items(ced_ws, tmp_path):
     a = (killed / "items" / "uea" / ITEMS_FILE).read_bytes()
     b = (clean / "items" / "uea" / ITEMS_FILE).read_bytes()
     assert a and a == b
+
+
+def test_uea_verify_checks(uea_ws, tmp_path):
+    from somekit.store.items import write_items
+    from somekit.verify.runner import run_checks
+    from somekit.workspace import open_workspace
+
+    w, _ = uea_ws
+    report = run_checks(w, ["uea"])
+    assert report["ok"], report["violations"]
+    assert {"uea:votes-present", "uea:agreement-reported", "uea:class-balance"} <= set(report["checks_run"])
+    root = tmp_path / "ws"
+    shutil.copytree(w.root, root)
+    w2 = open_workspace(root)
+    items = read_items(w2, "uea")
+    broken = items[0].model_copy(deep=True)
+    broken.provenance.llm[0].votes = broken.provenance.llm[0].votes[:1]
+    write_items(w2, "uea", [broken, *items[2:]])          # one vote left; one item gone from its class
+    checks = {v["check"] for v in run_checks(w2, ["uea"])["violations"]}
+    assert {"votes-present", "class-balance"} <= checks
+
+
+def test_uea_mixed_llm_and_embedding_voters_with_llama_server(ced_ws, tmp_path, llama_server, monkeypatch):
+    """Voters mixed freely: one LLM voter (REAL llama.cpp server, SmolLM2) and two embedding ones."""
+    from somekit.workspace import open_workspace
+    from tests.test_ses import tune_for_small_llm
+
+    monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", str(llama_server))
+    root = tmp_path / "ws"
+    shutil.copytree(ced_ws.root, root)
+    w = open_workspace(root)
+    tune_for_small_llm(w, "[tasks.uea.options]\npool_factor = 0.5\n")   # 3 comments, 3 LLM calls
+    voters = [{"kind": "llm", "seed": 1, "temperature": 0.7}, "embed:zh-a", "embed:zh-b"]
+    result = build(w, w.config(), n=3, seed=2, voters=voters, show_progress=False)
+    stats = result.stats
+    assert stats["voters"] == ["llm:default@uea.vote@1@s1@t0.7", "embed:zh-a", "embed:zh-b"]
+    assert stats["llm"]["calls"] == stats["pool"] == 3
+    for it in read_items(w, "uea"):
+        step = it.provenance.llm[0]
+        assert step.backend == "mixed" and step.prompt_id == "uea.vote@1"
+        llm_vote = step.votes[0]
+        assert llm_vote.voter.startswith("llm:") and (llm_vote.raw or llm_vote.error)
