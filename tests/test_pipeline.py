@@ -80,7 +80,10 @@ def test_run_killed_at_a_random_stage_resumes_to_identical_outputs(demo_ws, tmp_
     stage = random.Random(os.environ.get("PYTEST_SEED", time.time())).choice(stages)
     cmd = [sys.executable, "-m", "somekit.cli", "run", str(ws.root), "--version", "demo",
            "--include-unreviewed", "--allow-violations"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    from somekit.pipeline.api import DEMO_SALT
+
+    env = {**os.environ, "SOMEKIT_PERSONA_SALT": os.environ.get("SOMEKIT_PERSONA_SALT", DEMO_SALT)}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     marker = marker_path(ws, stage)
     deadline = time.time() + 600
     while not marker.exists() and proc.poll() is None and time.time() < deadline:
@@ -88,7 +91,7 @@ def test_run_killed_at_a_random_stage_resumes_to_identical_outputs(demo_ws, tmp_
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    resumed = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    resumed = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert _digest_tree(ws.root) == _digest_tree(demo_ws), f"outputs differ after a kill during the stage after {stage}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from ..pipeline.api import run_demo, run_pipeline
@@ -22,7 +23,7 @@ def _printer(as_json: bool):
             return
         colour = {"ran": "green", "skipped": "dim", "failed": "red"}[r.status]
         console.print(f"[{colour}]{r.status:>7}[/] {r.name:<14} {r.seconds:7.1f}s  (total {time.time() - started:.0f}s)"
-                      + (f"  [red]{r.error}[/]" if r.error else ""))
+                      + (f"  [red]{escape(r.error)}[/]" if r.error else ""))
 
     return on_stage
 
@@ -43,7 +44,7 @@ def _summary(reports: list[StageReport], as_json: bool) -> None:
             result = r.error
         elif "skipped" in r.counts:
             result = r.counts["skipped"]
-        table.add_row(r.name, r.status, f"{r.seconds:.1f}", str(result)[:80])
+        table.add_row(r.name, r.status, f"{r.seconds:.1f}", escape(str(result)[:80]))
     console.print(table)
 
 
