@@ -26,7 +26,10 @@ cmd_install() {
   else
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "$version_spec" 2>&1 | grep -v "^WARNING: Location" || true
-    "$venv/bin/label-studio" --version >/dev/null 2>&1 || { echo "label-studio install failed in $venv" >&2; exit 1; }
+    # Checked through package metadata: `label-studio --version` imports Django and may look for a
+    # newer release over the network, which takes minutes on a closed machine.
+    "$venv/bin/python" -c 'import importlib.metadata as m; m.version("label-studio")' 2>/dev/null \
+      || { echo "label-studio install failed in $venv" >&2; exit 1; }
     echo "label-studio installed in $venv"
   fi
   make_seed
