@@ -55,7 +55,11 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--users", type=int, default=5000)
     ap.add_argument("--embedder", default="hashing")
+    # The takedown's whole-workspace rescan does not scale yet (it did not finish in 15 minutes at
+    # 1M events), so by default it is timed only on runs of at most 200k events.
+    ap.add_argument("--takedown", choices=("auto", "yes", "no"), default="auto")
     args = ap.parse_args()
+    with_takedown = args.takedown == "yes" or (args.takedown == "auto" and args.events <= 200_000)
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
     from somekit.persona.synth import generate, write_jsonl
     from somekit.workspace import init_workspace
@@ -73,6 +77,8 @@ def main() -> None:
         ws.config_path.write_text(ws.config_path.read_text() + f"\n[tasks.nap]\noptions = {options}\n")
         results = {}
         for name in STAGES:
+            if name == "takedown" and not with_takedown:
+                continue
             results[name] = run_stage(name, events, ws.root)
             if name != "takedown":
                 results[name]["events_per_s"] = round(n / results[name]["seconds"], 1)
@@ -87,7 +93,7 @@ def main() -> None:
            "ingest_events_per_s": results["ingest"]["events_per_s"], "build_events_per_s": results["build"]["events_per_s"],
            "end_to_end_events_per_s": round(n / total, 1),
            "end_to_end_vs_parse_ratio": round((n / total) / results["baseline"]["events_per_s"], 4),
-           "takedown_seconds": results["takedown"]["seconds"],
+           "takedown_seconds": results["takedown"]["seconds"] if "takedown" in results else None,
            "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}, "seconds": {k: v["seconds"] for k, v in results.items()}}
     print(json.dumps(out))
 
