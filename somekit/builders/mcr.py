@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from ..schemas.items import MCRItem, UserPostInputs, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
-from ..store.items import write_items
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import (DEFAULT_TRIES, corpus_lang, cosine_keep, create_post_bands, open_corpus, post_texts_for, resolve,
-                       sample_pairs, seeded_order, shortfall)
+from .sampling import (finish_paired_build, DEFAULT_TRIES, corpus_lang, cosine_keep, create_post_bands, open_corpus, post_texts_for, resolve,
+                       sample_pairs)
 
 BUILDER = "mcr@1"
 DEFAULT_N = 2000  # per label
@@ -58,11 +55,4 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            f"positive:interaction:{p['kind']}", notes))
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
-    missing = shortfall(n, len(pairs))
-    stats = {"pool": pool, "seed": seed, "lang": lang, "duckdb": duckdb.__version__,
-             "buckets": {label: {"wanted": n, "built": len(pairs), "shortfall": missing} for label in ("yes", "no")}}
-    warnings = [f"mcr {label}: corpus supplied {len(pairs)} of {n} ({missing} short)" for label in ("yes", "no") if missing]
-    items = seeded_order(items, seed)
-    stats["items"] = len(items)
-    write_items(ws, "mcr", items, stats={**stats, "warnings": warnings})
-    return BuildResult("mcr", len(items), stats, warnings)
+    return finish_paired_build(ws, "mcr", items, n, len(pairs), seed, {"pool": pool, "lang": lang})

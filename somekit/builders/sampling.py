@@ -258,3 +258,19 @@ def post_texts_for(con: duckdb.DuckDBPyConnection):
         return [(text.get(p["post_id"]) or "", text.get(p["neg_post"]) or "") for p in pairs]
 
     return texts_for
+
+
+def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: int, stats: dict[str, Any]):
+    """Shared tail of the yes/no pair builders (ucs, mcr): one bucket per label with `built` of
+    `n` pairs, shortfall warnings, seeded answer order, items and stats written."""
+    from ..store.items import write_items
+    from .registry import BuildResult
+
+    missing = shortfall(n, built)
+    stats = {**stats, "seed": seed, "duckdb": duckdb.__version__,
+             "buckets": {label: {"wanted": n, "built": built, "shortfall": missing} for label in ("yes", "no")}}
+    warnings = [f"{task} {label}: corpus supplied {built} of {n} ({missing} short)" for label in ("yes", "no") if missing]
+    items = seeded_order(items, seed)
+    stats["items"] = len(items)
+    write_items(ws, task, items, stats={**stats, "warnings": warnings})
+    return BuildResult(task, len(items), stats, warnings)

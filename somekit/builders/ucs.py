@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from ..schemas.items import CommentInputs, UCSItem, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
-from ..store.items import write_items
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import (DEFAULT_TRIES, corpus_lang, cosine_keep, keep_first, norm_sql, open_corpus, rand_sql, rank_positives, resolve,
-                       seeded_order, shortfall, take_anchors)
+from .sampling import (finish_paired_build, DEFAULT_TRIES, corpus_lang, cosine_keep, keep_first, norm_sql, open_corpus, rand_sql, rank_positives, resolve,
+                       take_anchors)
 
 BUILDER = "ucs@1"
 DEFAULT_N = 2000  # per label
@@ -96,11 +93,4 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            "positive:own-comment", notes))
         items.append(_item(r["user_id"], r["post_id"], r["neg_id"], r["neg_text"], False, lang, seed, [r["neg_id"], r["post_id"]],
                            "negative:other-user-same-post:content-differs", {"anchor": r["anchor"], **notes}))
-    missing = shortfall(n, len(rows))
-    stats = {"seed": seed, "lang": lang, "duckdb": duckdb.__version__,
-             "buckets": {label: {"wanted": n, "built": len(rows), "shortfall": missing} for label in ("yes", "no")}}
-    warnings = [f"ucs {label}: corpus supplied {len(rows)} of {n} ({missing} short)" for label in ("yes", "no") if missing]
-    items = seeded_order(items, seed)
-    stats["items"] = len(items)
-    write_items(ws, "ucs", items, stats={**stats, "warnings": warnings})
-    return BuildResult("ucs", len(items), stats, warnings)
+    return finish_paired_build(ws, "ucs", items, n, len(rows), seed, {"lang": lang})
