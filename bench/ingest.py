@@ -35,14 +35,14 @@ DEFAULT_CED = ROOT.parent / "shared" / "data" / "ced-weibo"
 def scale(ced: Path, out: Path, copies: int) -> dict[str, int]:
     """Copies with rewritten ids: mid -> mid + 'c<k>' in file names, posts and cascade records."""
     counts = {"posts": 0, "interactions": 0, "bytes": 0}
-    for sub in ("original-microblog", "repost-cascades"):
+    for sub in ("original-microblog", "rumor-repost"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     for f in sorted((ced / "original-microblog").iterdir()):
         parts = f.stem.split("_")
         if len(parts) != 3 or f.suffix != ".json":
             continue
         post = f.read_bytes()
-        casc_path = ced / "repost-cascades" / f.name
+        casc_path = ced / "rumor-repost" / f.name
         cascade = orjson.loads(casc_path.read_bytes()) if casc_path.exists() else None
         for k in range(copies):
             name = f"{parts[0]}_{parts[1]}c{k}_{parts[2]}.json"
@@ -53,7 +53,7 @@ def scale(ced: Path, out: Path, copies: int) -> dict[str, int]:
             rows = [{**r, "mid": f"{r['mid']}c{k}", "parent": f"{r['parent']}c{k}" if r.get("parent") else r.get("parent")}
                     for r in cascade]
             data = orjson.dumps(rows)
-            (out / "repost-cascades" / name).write_bytes(data)
+            (out / "rumor-repost" / name).write_bytes(data)
             counts["interactions"] += len(rows)
     counts["bytes"] = sum(p.stat().st_size for p in out.rglob("*.json"))
     return counts

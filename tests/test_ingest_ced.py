@@ -29,7 +29,7 @@ def _independent_counts(ced: Path) -> dict:
         _, mid, uid = name[:-5].split("_")
         posts.add(mid)
         users.add(uid)
-        cascade = ced / "repost-cascades" / name
+        cascade = ced / "rumor-repost" / name
         if not cascade.exists():
             continue
         for r in orjson.loads(cascade.read_bytes()):
@@ -62,9 +62,9 @@ def test_ced_acceptance_counts_match_independent_count(ced_ws, ced_dir):
 
 
 def test_ced_records_keep_ids_parents_and_kinds(ced_ws, ced_dir):
-    name = sorted(n for n in os.listdir(ced_dir / "repost-cascades") if n.endswith(".json") and not n.startswith("._"))[0]
+    name = sorted(n for n in os.listdir(ced_dir / "rumor-repost") if n.endswith(".json") and not n.startswith("._"))[0]
     mid = name.split("_")[1]
-    raw = orjson.loads((ced_dir / "repost-cascades" / name).read_bytes())
+    raw = orjson.loads((ced_dir / "rumor-repost" / name).read_bytes())
     rec = next(r for r in raw if r.get("parent"))
     got = rows(ced_ws, f"SELECT kind, user_id, post_id, parent_id, text FROM interactions WHERE id = '{rec['mid']}'")
     kind = "comment" if rec["text"].strip() else "repost"
@@ -87,10 +87,10 @@ def _ced(tmp_path: Path, posts: dict[str, list | bytes | None], name: str = "ced
             "user": {"gender": "f", "followers": 10, "friends": 5, "messages": 7, "verified": False,
                      "location": "北京", "time": 1300000000}})
         if isinstance(cascade, bytes):
-            (root / "repost-cascades").mkdir(parents=True, exist_ok=True)
-            (root / "repost-cascades" / f"{stem}.json").write_bytes(cascade)
+            (root / "rumor-repost").mkdir(parents=True, exist_ok=True)
+            (root / "rumor-repost" / f"{stem}.json").write_bytes(cascade)
         elif cascade is not None:
-            write_json(root / "repost-cascades" / f"{stem}.json", cascade)
+            write_json(root / "rumor-repost" / f"{stem}.json", cascade)
     return root
 
 
@@ -119,7 +119,7 @@ def test_ced_every_bad_input_kind(ws, tmp_path):
     })
     (src / "original-microblog" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     (src / "original-microblog" / "notes.txt").write_text("hi")
-    write_json(src / "repost-cascades" / "9_M9_900.json", [_r("z1")])   # cascade without its post
+    write_json(src / "rumor-repost" / "9_M9_900.json", [_r("z1")])   # cascade without its post
     report = ingest(ws, "ced", [src])
     q = reasons(ws)
     assert q == {"duplicate": 1, "conflicting-id": 1, "invalid-record": 2, "missing-id": 1, "bad-date": 1,

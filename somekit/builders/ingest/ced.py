@@ -1,4 +1,6 @@
-"""`ced`: the CED Weibo rumour corpus (original-microblog/ + repost-cascades/).
+"""`ced`: the CED Weibo rumour corpus (original-microblog/ + rumor-repost/ + non-rumor-repost/).
+
+CED ships its cascades in two folders by veracity; older copies hold one `repost-cascades/` folder.
 
 Source posts with their authors' profiles become posts and users; every cascade record becomes an
 interaction (empty text: repost; text: comment, i.e. a repost with a comment) keeping its parent
@@ -24,6 +26,8 @@ _CST_OFFSET = pa.scalar(timedelta(hours=8), pa.duration("s"))
 _UTC_US = pa.timestamp("us", tz="UTC")
 _USER_KEYS = ("id", "platform", "gender", "followers_count", "friends_count", "statuses_count", "verified",
               "location", "created_at", "source")
+# CED's own layout first; `repost-cascades` is the single folder of older copies.
+CASCADE_DIRS = ("rumor-repost", "non-rumor-repost", "repost-cascades")
 _NAME = re.compile(r"^(\d+)_([A-Za-z0-9]+)_([A-Za-z0-9_\-]+)\.json$")
 
 
@@ -33,7 +37,7 @@ def _roots(paths: list[Path]) -> list[Path]:
     for p in paths:
         if (p / "original-microblog").is_dir():
             roots.append(p)
-        elif p.name in ("original-microblog", "repost-cascades"):
+        elif p.name == "original-microblog" or p.name in CASCADE_DIRS:
             roots.append(p.parent)
         else:
             roots.append(p)  # let the reader report what is missing
@@ -55,15 +59,15 @@ def _user_record(uid: str, profile: Any) -> dict[str, Any]:
     return rec
 
 
-@register("ced", description="CED Weibo rumour cascades (original-microblog/ + repost-cascades/)")
+@register("ced", description="CED Weibo rumour cascades (original-microblog/ + rumor-repost/ + non-rumor-repost/)")
 def read_ced(paths: list[Path]) -> Iterator[Out]:
     for root in _roots(paths):
         originals = root / "original-microblog"
-        cascades = root / "repost-cascades"
         if not originals.is_dir():
             yield Rejected(str(root), "file", "not-a-ced-folder", "expected an original-microblog/ folder")
             continue
-        if cascades.is_dir():
+        folders = [root / d for d in CASCADE_DIRS if (root / d).is_dir()]
+        for cascades in folders:
             for f in sorted(cascades.iterdir()):
                 if is_junk(f):
                     yield junk_rejection(f)
@@ -77,7 +81,9 @@ def read_ced(paths: list[Path]) -> Iterator[Out]:
             if not m:
                 yield Rejected(str(f), "file", "bad-file-name", "expected <idx>_<mid>_<uid>.json")
                 continue
-            yield from _read_pair(f, cascades / f.name, m.group(2), m.group(3))
+            # A source post's cascade sits in exactly one of the folders (its veracity).
+            cascade = next((d / f.name for d in folders if (d / f.name).exists()), root / CASCADE_DIRS[0] / f.name)
+            yield from _read_pair(f, cascade, m.group(2), m.group(3))
 
 
 def _read_pair(original: Path, cascade: Path, mid: str, uid: str) -> Iterator[Out]:
