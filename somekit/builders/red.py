@@ -1,8 +1,10 @@
 """RED, real-time event detection: a query grid of location x 1-hour windows.
 
 Per location and day the matching posts are clustered by embedding (single pass at similarity
-0.5 as SoMe did, or agglomerative); the LLM judges each cluster (event or not) and summarises the
-events (title, summary, time, location). An event is linked to every hourly window its posts fall
+0.5 as SoMe did, or agglomerative); then one of two drafters (builders/drafters.py picks; stats
+and provenance name it): `llm` judges each cluster (event or not) and summarises the events
+(title, summary, time, location); `extractive` (with the embedded model) builds the summary from
+the cluster itself (builders/red_extractive.py). An event is linked to every hourly window its posts fall
 in; windows without an event are dropped.
 
 e5 similarities sit in a narrow high band (unrelated Chinese posts score about 0.8), so by default
@@ -28,6 +30,9 @@ from ..schemas.task_drafts import EventFilterOut, EventSummaryOut
 from ..store.items import write_items
 from ..store.query import connect
 from .clustering import cluster, groups
+from .drafters import choose_drafter
+from .red_extractive import DRAFTER as EXTRACTIVE
+from .red_extractive import extract_events
 from .registry import BuildResult, register_builder
 from .ses import post_lines, task_options
 from .topics import LLMCounters, pick_lang
@@ -84,7 +89,8 @@ def event_clusters(ws: Any, cfg: Any, per_loc: dict[str, list[tuple]], opts: dic
                 vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
             for idx in groups(cluster(vecs, method, threshold)):
                 if len(idx) >= int(opts.get("min_cluster", 2)):
-                    out.append({"location": loc, "date": day, "posts": [day_posts[i] for i in idx]})
+                    out.append({"location": loc, "date": day, "posts": [day_posts[i] for i in idx],
+                                "vecs": vecs[idx], "day_texts": [p[1] or "" for p in day_posts]})
     out.sort(key=lambda c: (-len(c["posts"]), c["location"], c["date"], c["posts"][0][0]))
     return out
 
@@ -139,38 +145,51 @@ def window_items(clusters: list[dict[str, Any]], lang: str, seed: int) -> list[R
     for (loc, start), evs in sorted(windows.items()):
         end = (datetime.strptime(start, _FMT) + timedelta(hours=1)).strftime(_FMT)
         inputs = REDInputs(location=loc, window_start=start, window_end=end)
+        source_ids = sorted({p[0] for c in evs for p in c["posts"]})
+        if "extracted" in evs[0]:
+            prov = Provenance(source_ids=source_ids, rule="events:cluster-extractive", seed=seed, builder=BUILDER,
+                              notes={"drafter": EXTRACTIVE, "events": [c["extracted"] for c in evs]})
+            note = "Events extracted from post clusters (no LLM): check titles and summaries"
+        else:
+            prov = Provenance(source_ids=source_ids, rule="events:cluster-llm", seed=seed, builder=BUILDER,
+                              llm=[s for c in evs for s in c["steps"]])
+            note = "LLM-detected events: check before publishing"
         items.append(REDItem(
             id=item_id("red", inputs.model_dump()), query=TEMPLATES[lang].format(location=loc, start=start, end=end),
             template_id=f"red.{lang}@1", lang=lang, inputs=inputs,
-            answer=EventsAnswer(events=[c["event"] for c in evs]),
-            provenance=Provenance(source_ids=sorted({p[0] for c in evs for p in c["posts"]}), rule="events:cluster-llm",
-                                  seed=seed, builder=BUILDER, llm=[s for c in evs for s in c["steps"]]),
-            review=Review(needs_review=True, note="LLM-detected events: check before publishing")))
+            answer=EventsAnswer(events=[c["event"] for c in evs]), provenance=prov,
+            review=Review(needs_review=True, note=note)))
     return sorted(items, key=lambda it: it.id)
 
 
 @register_builder("red")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
           llm: Any = None, **_: Any) -> BuildResult:
-    """Build items/red. `n`: at most n clusters (biggest first) are sent to the LLM."""
+    """Build items/red. `n`: at most n clusters (biggest first) are judged and summarised."""
     opts, seed, n = task_options(cfg, "red", seed, n)
+    drafter = choose_drafter("red", opts, cfg, llm)
     con = connect(ws.corpus)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     locations = _locations(con, opts)
     per_loc = location_posts(con, locations)
-    con.close()
     clusters = event_clusters(ws, cfg, per_loc, opts)
     judged = clusters[:n] if n else clusters
-    if llm is None:
-        from ..annotate.client import get_llm
-
-        llm = get_llm(ws, cfg)
     counters = LLMCounters()
-    counts = judge_and_summarise(llm, judged, lang, counters) if judged else {"judged": 0, "events": 0}
+    if drafter == EXTRACTIVE:
+        background = {(c["location"], c["date"]): c["day_texts"] for c in clusters}
+        counts = extract_events(con, judged, background, lang, int(opts.get("min_authors", 2)))
+        con.close()
+    else:
+        con.close()
+        if llm is None:
+            from ..annotate.client import get_llm
+
+            llm = get_llm(ws, cfg)
+        counts = judge_and_summarise(llm, judged, lang, counters) if judged else {"judged": 0, "events": 0}
     items = window_items(judged, lang, seed)
     failed = counts.get("filter_failed", 0) + counts.get("summary_failed", 0)
     reasons = draft_gates(len(judged), failed, what="cluster judgements/summaries")
-    stats = {"task": "red", "builder": BUILDER, "seed": seed, "lang": lang, "items": len(items),
+    stats = {"task": "red", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
              "locations": {k: len(v) for k, v in per_loc.items()}, "clusters": len(clusters),
              "clusters_not_judged": len(clusters) - len(judged), **counts,
              "clustering": {"method": opts.get("clustering", "single-pass"), "threshold": float(opts.get("threshold", 0.5)),

@@ -13,7 +13,8 @@ from typing import Any, Callable
 from ..errors import SomekitError
 
 BUILDERS: dict[str, Callable[..., "BuildResult"]] = {}
-#: task code -> module that registers it (imported lazily so one task's extras don't break others)
+#: task code -> module that registers it (imported on first use so one task's optional extras,
+#: e.g. the embedded models, are not needed to build the others)
 BUILDER_MODULES = {
     "ubp": "somekit.builders.ubp",
     "ucs": "somekit.builders.ucs",
@@ -50,7 +51,8 @@ def get_builder(task: str) -> Callable[..., BuildResult]:
         try:
             importlib.import_module(BUILDER_MODULES[task])
         except ModuleNotFoundError as exc:
-            raise SomekitError(f"task {task} is not available: {exc}") from None
-    if task not in BUILDERS:
-        raise SomekitError(f"task {task} is not available in this version")
+            if (exc.name or "").split(".")[0] == "somekit":
+                raise   # our own module is missing: a broken install, not a user error
+            raise SomekitError(f"task {task} needs the package {exc.name!r}, which is not installed "
+                               "(see the extras in pyproject.toml)") from None
     return BUILDERS[task]

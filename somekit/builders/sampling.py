@@ -64,13 +64,10 @@ def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int
 
 
 def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> str:
-    """Query language: an explicit choice, else the config, else the corpus majority (zh default)."""
-    if lang and lang != "auto":
-        return lang
-    if cfg is not None and cfg.workspace.lang != "auto":
-        return cfg.workspace.lang
-    rows = con.execute("SELECT lang FROM posts WHERE lang IS NOT NULL GROUP BY lang ORDER BY count(*) DESC, lang LIMIT 1").fetchall()
-    return "en" if rows and rows[0][0].startswith("en") else "zh"
+    """Query language: builders/language.py holds the one rule (choice, config, corpus)."""
+    from .language import corpus_lang as detect
+
+    return detect(con, lang, cfg)
 
 
 def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, seed: int,

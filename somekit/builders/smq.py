@@ -1,8 +1,9 @@
-"""SMQ, social-media QA: LLM-drafted question/answer pairs grounded in one topic's or one user's
-posts.
+"""SMQ, social-media QA: question/answer pairs grounded in one topic's or one user's posts.
 
-Per scope (topic or user) the LLM sees the posts with their ids and drafts pairs with evidence
-ids. A pair is dropped (and counted by reason) when its evidence ids are not among the posts it
+Two drafters (builders/drafters.py picks one; stats and provenance name it): with the embedded
+model, `data` asks questions whose answers are computed by query (builders/smq_facts.py); with a
+configured endpoint, `llm`: per scope (topic or user) the LLM sees the posts with their ids and
+drafts pairs with evidence ids. A pair is dropped (and counted by reason) when its evidence ids are not among the posts it
 was given, when the evidence does not lexically support the answer, or when its question nearly
 repeats one already kept. The kept pairs are balanced between topic and user questions and,
 within each, across question types. Every item is a draft for human review.
@@ -23,8 +24,11 @@ from ..schemas.review import Review
 from ..schemas.task_drafts import QADraftList
 from ..store.items import write_items
 from ..store.query import connect
+from .drafters import choose_drafter
 from .registry import BuildResult, register_builder
 from .ses import post_lines, task_options
+from .smq_facts import DRAFTER as DATA_DRAFTER
+from .smq_facts import Fact, draft_facts
 from .topics import LLMCounters, discover_topics, pick_lang
 
 BUILDER = "smq@1"
@@ -142,28 +146,61 @@ def _item(k: dict[str, Any], lang: str, seed: int) -> SMQItem:
         review=Review(needs_review=True, note="LLM-drafted QA pair: check the answer against the evidence"))
 
 
+def _data_item(k: dict[str, Any], lang: str, seed: int) -> SMQItem:
+    fact: Fact = k["fact"]
+    inputs = SMQInputs(scope=k["scope"], scope_id=k["name"], question=k["question"])
+    return SMQItem(
+        id=item_id("smq", inputs.model_dump()), query=k["question"], template_id=f"smq.{fact.kind}.{lang}@1", lang=lang,
+        inputs=inputs, answer=QAAnswer(answer=k["answer"], qtype=k["qtype"], evidence_ids=k["evidence"]),
+        provenance=Provenance(source_ids=k["given"], rule=f"draft:data-qa:{k['scope']}", seed=seed, builder=BUILDER,
+                              notes={"drafter": DATA_DRAFTER, "fact": fact.note()}),
+        review=Review(needs_review=True, note="QA pair computed from the corpus: check the question reads well"))
+
+
+def data_drafts(con: Any, todo: list[tuple[str, str, list[tuple]]], lang: str, per: int, seed: int,
+                kept: list[dict[str, Any]], dropped: Counter) -> int:
+    """Computed QA pairs for every scope, through the same duplicate check as LLM drafts."""
+    facts = draft_facts(con, todo, lang, per, seed)
+    for f in facts:
+        if any(near_duplicate(f.question, k["question"]) for k in kept):
+            dropped["duplicate-question"] += 1
+            continue
+        given = sorted(set(f.evidence) | {p[0] for s, name, posts in todo if (s, name) == (f.scope, f.scope_id)
+                                         for p in posts})
+        kept.append({"scope": f.scope, "name": f.scope_id, "question": f.question, "answer": f.answer,
+                     "qtype": f.qtype, "evidence": sorted(set(f.evidence)), "fact": f, "given": given})
+    return len(facts)
+
+
 @register_builder("smq")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
           llm: Any = None, **_: Any) -> BuildResult:
     """Build items/smq. `n`: total QA items, half topic and half user questions."""
     opts, seed, n = task_options(cfg, "smq", seed, n)
+    drafter = choose_drafter("smq", opts, cfg, llm)
     con = connect(ws.corpus)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     todo = scopes(con, opts, opts.get("max_scopes"))
+    per = int(opts.get("pairs_per_scope", 3))
+    kept: list[dict[str, Any]] = []
+    dropped: Counter = Counter()
+    if drafter == DATA_DRAFTER:
+        try:
+            drafted = data_drafts(con, todo, lang, per, seed, kept, dropped)
+        finally:
+            con.close()
+        return _finish(ws, seed, n, lang, todo, drafter, kept, dropped, drafted, LLMCounters())
     con.close()
     if llm is None:
         from ..annotate.client import get_llm
 
         llm = get_llm(ws, cfg)
-    per = int(opts.get("pairs_per_scope", 3))
     reqs = [LLMRequest(key=f"smq|{s}|{name}", prompt_id=PROMPT, schema=QADraftList, lang=lang,
                        fields={"scope": SCOPE_NAMES[lang][s], "name": name, "posts": post_lines(posts, with_id=True),
                                "n": per}) for s, name, posts in todo]
     counters = LLMCounters()
     results = llm.run(reqs, desc="smq drafts") if reqs else []
     counters.add(results)
-    kept: list[dict[str, Any]] = []
-    dropped: Counter = Counter()
     drafted = 0
     for (scope, name, posts), res in zip(todo, results):
         if not res.ok or res.value is None:
@@ -171,11 +208,18 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
             continue
         drafted += len(res.value.pairs)
         check_pairs(scope, name, posts, res, kept, dropped)
+    return _finish(ws, seed, n, lang, todo, drafter, kept, dropped, drafted, counters)
+
+
+def _finish(ws: Any, seed: int, n: int | None, lang: str, todo: list, drafter: str, kept: list[dict[str, Any]],
+            dropped: Counter, drafted: int, counters: LLMCounters) -> BuildResult:
+    """Balance, write items and stats, and judge the run (shared by both drafters)."""
     picked, short = balance(kept, n, seed)
-    items = sorted((_item(k, lang, seed) for k in picked), key=lambda it: it.id)
+    make = _data_item if drafter == DATA_DRAFTER else _item
+    items = sorted((make(k, lang, seed) for k in picked), key=lambda it: it.id)
     failed_pairs = sum(v for r, v in dropped.items() if r != "duplicate-question")
     reasons = draft_gates(drafted + dropped["draft-failed"], failed_pairs, what="QA drafts")
-    stats = {"task": "smq", "builder": BUILDER, "seed": seed, "lang": lang, "items": len(items),
+    stats = {"task": "smq", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
              "scopes": dict(Counter(s for s, _, _ in todo)), "drafted_pairs": drafted, "kept_pairs": len(kept),
              "dropped": dict(dropped.most_common()), "llm": counters.to_dict(),
              "scope_counts": dict(Counter(it.inputs.scope for it in items)),

@@ -1,7 +1,7 @@
 """Corpus text helpers shared by the LLM-drafted tasks (uea, smq, red, ses).
 
 Topics (hashtags or configured keyword groups), related-post retrieval (keywords, then
-embeddings), corpus language, Weibo comment cleaning, the LLM-usage counters and a progress bar.
+embeddings), the corpus language (builders/language.py), Weibo comment cleaning, the LLM-usage counters and a progress bar.
 """
 
 from __future__ import annotations
@@ -14,24 +14,16 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+from .language import corpus_lang
+
 _HASHTAG = re.compile(r"#([^#\n]{1,40})#")
 _QUOTED = re.compile(r"//\s*@.*$", re.S)          # Weibo: '//@someone: ...' quotes the repost chain
 _REPLY = re.compile(r"^\s*回复\s*@[^:：\s]+\s*[:：]\s*")
 
 
-def corpus_lang(texts: Sequence[str]) -> str:
-    """'zh' when a fair share of the characters are CJK, else 'en'."""
-    joined = "".join(texts)[:20000]
-    letters = sum(ch.isalpha() for ch in joined)
-    return "zh" if letters and len(_CJK.findall(joined)) / letters > 0.2 else "en"
-
-
 def pick_lang(con: Any, lang: str | None) -> str:
-    if lang in ("zh", "en"):
-        return lang
-    rows = con.execute("SELECT text FROM posts WHERE text <> '' ORDER BY id LIMIT 300").fetchall()
-    return corpus_lang([r[0] for r in rows])
+    """The query language (builders/language.py holds the one rule)."""
+    return corpus_lang(con, lang)
 
 
 def own_text(text: str) -> str:

@@ -1,33 +1,30 @@
-"""Command modules. Each exposes `register(group)`; the list below is the CLI's table of contents."""
+"""Command modules. Each exposes `register(group)`; the list below is the CLI's table of contents.
+
+Plain imports: a command module that cannot be imported is a broken install, and the CLI says so
+instead of quietly losing commands.
+"""
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
-# One module per area; a module that fails to import (missing optional extra) must not break the
-# rest of the CLI, so each is imported lazily and reported on use.
+from . import (build_cmds, enrich_cmds, eval_cmds, export_cmds, freeze_cmds, ingest_cmds, persona_cmds,
+               review_cmds, run_cmds, workspace_cmds)
+
 MODULES = (
-    "workspace_cmds",   # init, corpus stats
-    "ingest_cmds",      # ingest
-    "enrich_cmds",      # enrich
-    "build_cmds",       # build, verify
-    "review_cmds",      # review push/pull/status
-    "freeze_cmds",      # freeze, publish
-    "export_cmds",      # export --format some
-    "eval_cmds",        # eval
-    "persona_cmds",     # persona remove
-    "run_cmds",         # run, demo
+    workspace_cmds,   # init, corpus stats
+    ingest_cmds,      # ingest
+    enrich_cmds,      # enrich
+    build_cmds,       # build, verify
+    review_cmds,      # review push/pull/status
+    freeze_cmds,      # freeze, publish
+    export_cmds,      # export --format some
+    eval_cmds,        # eval
+    persona_cmds,     # persona remove
+    run_cmds,         # run, demo
 )
 
 
 def register_all(group: click.Group) -> None:
-    for name in MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith(f"{__name__}.{name}"):
-                continue  # area not written yet
-            raise
+    for module in MODULES:
         module.register(group)

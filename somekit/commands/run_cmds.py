@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from rich.markup import escape
@@ -11,6 +12,7 @@ from rich.table import Table
 from ..pipeline.api import run_demo, run_pipeline
 from ..pipeline.runner import StageReport
 from ..pipeline.stages import STAGE_NAMES
+from ..pipeline.summary import run_summary, shortcut_text
 from ..workspace import open_workspace
 from .common import console, domain_errors, print_json, workspace_arg
 
@@ -28,10 +30,14 @@ def _printer(as_json: bool):
     return on_stage
 
 
-def _summary(reports: list[StageReport], as_json: bool) -> None:
+def _summary(reports: list[StageReport], as_json: bool, ws=None) -> None:
+    tasks = run_summary(ws) if ws is not None else None
     if as_json:
-        print_json({"stages": [{"name": r.name, "status": r.status, "seconds": round(r.seconds, 3),
-                                "counts": r.counts, "error": r.error} for r in reports]})
+        out = {"stages": [{"name": r.name, "status": r.status, "seconds": round(r.seconds, 3),
+                           "counts": r.counts, "error": r.error} for r in reports]}
+        if tasks is not None:
+            out["summary"] = tasks
+        print_json(out)
         return
     table = Table(title="somekit run")
     for col in ("stage", "status", "seconds", "result"):
@@ -44,7 +50,29 @@ def _summary(reports: list[StageReport], as_json: bool) -> None:
             result = r.error
         elif "skipped" in r.counts:
             result = r.counts["skipped"]
+        elif r.name == "verify":
+            result = "ok" if r.counts.get("ok") else f"VIOLATIONS {r.counts.get('violations')}"
         table.add_row(r.name, r.status, f"{r.seconds:.1f}", escape(str(result)[:80]))
+    console.print(table)
+    if tasks is not None:
+        _task_table(tasks)
+
+
+def _task_table(summary: dict) -> None:
+    """Per task: items, drafter, quality verdict, verify, shortcut audit, review state."""
+    v = summary["verify"]
+    verdict = ("[green]ok[/]" if v["ok"] else f"[red]violations {escape(str(v['violations']))}[/]") if v["ran"] \
+        else "[yellow]not run[/]"
+    table = Table(title=f"tasks (verify: {verdict}, {v['checks_run']} checks)")
+    for col in ("task", "items", "drafter", "reliable", "verify", "shortcut audit", "review"):
+        table.add_column(col)
+    for task, t in summary["tasks"].items():
+        reliable = {True: "[green]yes[/]", False: "[red]no[/]", None: "-"}[t["reliable"]]
+        checks = ", ".join(f"{k} {n}" for k, n in t["verify_violations"].items())
+        table.add_row(task, str(t["items"]), t["drafter"] or "-", reliable,
+                      f"[red]{escape(checks)}[/]" if checks else ("[green]ok[/]" if v["ran"] else "-"),
+                      escape(shortcut_text(t["shortcuts"]) or "-"),
+                      escape(", ".join(f"{k} {n}" for k, n in t["review"].items()) or "-"))
     console.print(table)
 
 
@@ -82,7 +110,7 @@ def run_cmd(ws: str, until: str | None, version: str, include_unreviewed: bool, 
         run_pipeline(w, until=until, on_stage=on_stage, version=version, include_unreviewed=include_unreviewed,
                      n=n, allow_violations=allow_violations)
     finally:
-        _summary(reports, as_json)
+        _summary(reports, as_json, w)
 
 
 @click.command("demo")
@@ -111,7 +139,8 @@ def demo_cmd(directory: str, as_json: bool) -> None:
     try:
         ws, _ = run_demo(directory, on_stage=on_stage)
     finally:
-        _summary(reports, as_json)
+        target = Path(directory)
+        _summary(reports, as_json, open_workspace(target) if (target / "somekit.toml").exists() else None)
     if not as_json:
         root = ws.root
         console.print(f"""

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from .. import __version__
+from ..environment import environment
 from ..schemas.items import TASKS, ItemBase
 from ..schemas.manifest import FileEntry, Manifest
 from ..store.atomic import atomic_path, write_bytes, write_json
@@ -109,7 +110,7 @@ def freeze(ws: Workspace, version: str, include_unreviewed: bool = False, tasks:
     if not chosen:
         raise FreezeError(f"nothing to freeze: no built tasks in {ws.root / 'items'} (run `somekit build` first)")
     manifest = Manifest(
-        version=version, somekit_version=__version__, config_hash=config_hash(cfg),
+        version=version, somekit_version=__version__, environment=environment(), config_hash=config_hash(cfg),
         corpus_hash=corpus_hash(ws.corpus), include_unreviewed=include_unreviewed,
         split_seed=cfg.seed, splits=cfg.splits.model_dump(), group_keys={t: GROUP_KEYS[t] for t in chosen},
     )
@@ -135,11 +136,20 @@ def freeze(ws: Workspace, version: str, include_unreviewed: bool = False, tasks:
     return FreezeResult(version=version, path=final, manifest=manifest, warnings=warnings)
 
 
+def _same_but_environment(old_bytes: bytes, manifest: Manifest) -> bool:
+    """Same content frozen by other package versions: the existing version stands."""
+    old = Manifest.model_validate_json(old_bytes).model_dump(mode="json", exclude={"environment"})
+    return old == manifest.model_dump(mode="json", exclude={"environment"})
+
+
 def _compare_existing(final: Path, staging: Path, version: str, manifest: Manifest) -> FreezeResult:
     old = final / MANIFEST_NAME
     new_bytes = (staging / MANIFEST_NAME).read_bytes()
     if old.exists() and old.read_bytes() == new_bytes:
         return FreezeResult(version=version, path=final, manifest=manifest, unchanged=True)
+    if old.exists() and _same_but_environment(old.read_bytes(), manifest):
+        return FreezeResult(version=version, path=final, manifest=Manifest.model_validate_json(old.read_bytes()),
+                            unchanged=True)
     differing = []
     if old.exists():
         old_m = Manifest.model_validate_json(old.read_bytes())

@@ -111,5 +111,6 @@ DEMO_SALT = "somekit-demo-public-salt-not-secret"
 def run_demo(target: str | Path, on_stage: Callable[[StageReport], None] | None = None) -> tuple[Workspace, list[StageReport]]:
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", DEMO_SALT)
     ws = prepare_demo(target)
-    reports = run_pipeline(ws, on_stage=on_stage, version="demo", include_unreviewed=True, allow_violations=True)
+    # No allow_violations: a demo that passes verify only by ignoring it would not show the tool.
+    reports = run_pipeline(ws, on_stage=on_stage, version="demo", include_unreviewed=True)
     return ws, reports

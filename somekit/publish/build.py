@@ -24,7 +24,7 @@ from ..freeze.splits import SPLITS
 from ..schemas.items import TASKS
 from ..freeze.table import table_to_items
 from ..freeze.verify import load_manifest, verify_frozen
-from ..store.atomic import read_json, write_text
+from ..store.atomic import dir_mode, read_json, write_text
 from ..store.items import dump_item
 from ..workspace import Workspace
 from . import PublishError
@@ -119,6 +119,7 @@ def publish(ws: Workspace, version: str, to: str | os.PathLike | None = None, re
     parent = target.parent if target is not None else ws.root / "publish"
     parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".publish-", dir=parent))
+    os.chmod(stage, dir_mode())   # mkdtemp makes 0700; the result keeps the umask's mode
     try:
         configs, _ = _stage(ws, version, stage, hide_test_answers, answers)
         result = PublishResult(version=version, configs=configs, answers=answers if hide_test_answers else None)

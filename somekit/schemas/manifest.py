@@ -20,6 +20,7 @@ class Manifest(BaseModel):
 
     version: str = Field(..., description="Version name given to freeze.")
     somekit_version: str = Field(..., description="somekit version that froze it.")
+    environment: dict[str, str] = Field(default_factory=dict, description="Python and package versions that froze it (somekit/environment.py); not compared on re-freeze.")
     config_hash: str = Field(..., description="sha256 of the canonical config (secrets excluded).")
     corpus_hash: str = Field(..., description="sha256 over the corpus files' hashes.")
     include_unreviewed: bool = Field(False, description="True when unreviewed drafts were frozen.")

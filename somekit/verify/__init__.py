@@ -2,7 +2,8 @@
 
 Checks are registered by name for the tasks they apply to; each gets the workspace, a DuckDB
 connection over the corpus and the task's items, and returns Violations. Modules holding checks
-are listed in CHECK_MODULES and imported lazily.
+are listed in CHECK_MODULES and imported on first use (they import this module); a module that
+cannot be imported is an error, never a silently smaller set of checks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Callable, Iterable
 CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.templated",   # ubp ucs mcr mid: negatives, leaks, duplicates, balance, provenance
     "somekit.verify.llm_tasks",   # uea smq red ses: votes, agreement, class balance, evidence ids
+    "somekit.verify.drafted",     # smq red drafted without an LLM: facts and extracts recomputed
     "somekit.verify.persona",     # nap: anonymisation, deletes
 )
 
@@ -45,11 +47,7 @@ def register_check(name: str, tasks: Iterable[str] | None = None) -> Callable:
 
 def load_checks() -> list[tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]]:
     for mod in CHECK_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:
-                raise
+        importlib.import_module(mod)
     return CHECKS
 
 

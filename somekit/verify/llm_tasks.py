@@ -67,9 +67,19 @@ def class_balance(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation("class-balance", ctx.task, "", f"{label} takes {top / total:.0%} of the items")
 
 
+#: Drafted without an LLM (their own checks are in verify/drafted.py), recognised by their rule.
+_NOT_LLM = {"data": "draft:data-qa:", "extractive": "events:cluster-extractive"}
+
+
 @register_check("llm-provenance", ("smq", "red", "ses"))
 def llm_provenance(ctx: CheckContext) -> Iterator[Violation]:
     for item in ctx.items:
+        drafter = item.provenance.notes.get("drafter")
+        if drafter in _NOT_LLM:
+            if not item.provenance.rule.startswith(_NOT_LLM[drafter]) or item.provenance.llm:
+                yield Violation("llm-provenance", ctx.task, item.id,
+                                f"drafter {drafter!r} but rule {item.provenance.rule!r} and {len(item.provenance.llm)} LLM steps")
+            continue
         steps = item.provenance.llm
         if not steps or any(not s.model or not s.votes for s in steps):
             yield Violation("llm-provenance", ctx.task, item.id, "LLM-drafted item without its model step and output")

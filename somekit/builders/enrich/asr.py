@@ -131,25 +131,16 @@ class EndpointASR(ASRBackend):
     name = "openai"
 
     def __init__(self, s: EnrichSettings):
-        from openai import OpenAI
+        from ...annotate.endpoint import Endpoint   # the one OpenAI-compatible client
 
         if not s.asr_base_url:
             raise SomekitError("asr_backend 'openai' needs an endpoint: [enrich] asr_base_url or SOMEKIT_ASR_BASE_URL")
         self.model = s.asr_model or "whisper-1"
         self.language = s.asr_language
-        # Retries are ours (tenacity), so the client's own are off: one policy, one count.
-        self._client = OpenAI(base_url=s.asr_base_url, api_key=s.asr_api_key or "none",
-                              timeout=s.timeout_s, max_retries=0)
+        self._client = Endpoint(s.asr_base_url, s.asr_api_key, timeout_s=s.timeout_s)
         self._retry = endpoint_retry(s.max_retries)
 
     def transcribe(self, samples: np.ndarray) -> dict:
         audio = wav_bytes(samples)
-        kwargs = {"language": self.language} if self.language else {}
-
-        def call():
-            return self._client.audio.transcriptions.create(
-                model=self.model, file=("audio.wav", audio, "audio/wav"), **kwargs)
-
-        resp = self._retry(call)
-        text = resp if isinstance(resp, str) else getattr(resp, "text", "")
-        return {"text": (text or "").strip(), "language": self.language}
+        text = self._retry(lambda: self._client.transcribe(audio, self.model, self.language))
+        return {"text": text, "language": self.language}

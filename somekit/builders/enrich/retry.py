@@ -9,13 +9,9 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 
 def _transient(exc: BaseException) -> bool:
-    import openai
+    from ...annotate.backends import TransientError   # classified by the one OpenAI-compatible client
 
-    if isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError)):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code >= 500
-    return False
+    return isinstance(exc, TransientError)
 
 
 def endpoint_retry(max_retries: int, max_wait_s: float = 20.0) -> Callable[[Callable[[], Any]], Any]:

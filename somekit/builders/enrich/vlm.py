@@ -62,28 +62,19 @@ class EndpointVLM(VLMBackend):
     name = "openai"
 
     def __init__(self, s: EnrichSettings):
-        from openai import OpenAI
+        from ...annotate.endpoint import Endpoint   # the one OpenAI-compatible client
 
         if not s.caption_base_url:
             raise SomekitError("the openai VLM backend needs an endpoint: --base-url, SOMEKIT_VL_BASE_URL "
                                "or [enrich] caption_base_url")
         self.model = s.caption_model
         self.max_tokens = s.max_tokens
-        self._client = OpenAI(base_url=s.caption_base_url, api_key=s.vl_api_key or "none",
-                              timeout=s.timeout_s, max_retries=0)
+        self._client = Endpoint(s.caption_base_url, s.vl_api_key, timeout_s=s.timeout_s)
         self._retry = endpoint_retry(s.max_retries)
 
     def generate(self, images: list, prompt_id: str, lang: str, **fields: Any) -> str:
         messages = get_prompt(prompt_id).render(lang, images=[data_url(im) for im in images], **fields)
-
-        def call():
-            return self._client.chat.completions.create(model=self.model, messages=messages,
-                                                        max_tokens=self.max_tokens, temperature=0.0)
-
-        resp = self._retry(call)
-        if not resp.choices:
-            raise SomekitError("vision endpoint returned no choices")
-        return (resp.choices[0].message.content or "").strip()
+        return self._retry(lambda: self._client.chat(messages, self.model, self.max_tokens))
 
 
 @register("transformers")
