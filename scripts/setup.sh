@@ -14,12 +14,14 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -U pip
+# requirements.lock pins every dependency to the set CI tested (regenerate: scripts/lock.sh).
+lock=(-c requirements.lock)
 if [ "$mode" = "--test" ]; then
   # torch==2.13.0 resolves to the CPU build on this machine's disk; unpinned torch pulls CUDA.
-  .venv/bin/pip install -q "torch==2.13.0"
-  .venv/bin/pip install -q -e ".[embedded,media,vl,test]"
+  .venv/bin/pip install -q "${lock[@]}" "torch==2.13.0"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
-  .venv/bin/pip install -q -e ".[embedded,media]"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media]"
 fi
 echo "setup done: $(.venv/bin/somekit --version)"

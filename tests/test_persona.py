@@ -167,20 +167,13 @@ def test_build_is_reproducible(built, tmp_path):
 
 def test_no_personal_data_in_items_or_frozen(built):
     ws, users, _ = built
-    try:
-        from somekit.freeze import freeze
-    except ImportError:
-        freeze = None
-    if freeze is not None:
-        freeze(ws, "v1", include_unreviewed=True)
-        assert list(ws.frozen("v1").rglob("*.parquet"))
-    try:
-        from somekit.publish import publish
-    except ImportError:
-        publish = None
-    if publish is not None and freeze is not None:
-        publish(ws, "v1", to=ws.root / "publish" / "v1", hide_test_answers=True)
-        assert list((ws.root / "publish").rglob("*.parquet"))
+    from somekit.freeze import freeze
+    from somekit.publish import publish
+
+    freeze(ws, "v1", include_unreviewed=True)
+    assert list(ws.frozen("v1").rglob("*.parquet"))
+    publish(ws, "v1", to=ws.root / "publish" / "v1", hide_test_answers=True)
+    assert list((ws.root / "publish").rglob("*.parquet"))
     outputs = ["items", "frozen", "review", "publish"]
     for sub in outputs:
         assert not scan_tree(ws.root / sub, pii_needles(users)), sub

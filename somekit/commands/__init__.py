@@ -9,13 +9,14 @@ from __future__ import annotations
 import click
 
 from . import (build_cmds, enrich_cmds, eval_cmds, export_cmds, freeze_cmds, ingest_cmds, persona_cmds,
-               review_cmds, run_cmds, workspace_cmds)
+               review_cmds, run_cmds, verify_cmds, workspace_cmds)
 
 MODULES = (
     workspace_cmds,   # init, corpus stats
     ingest_cmds,      # ingest
     enrich_cmds,      # enrich
-    build_cmds,       # build, verify
+    build_cmds,       # build
+    verify_cmds,      # verify
     review_cmds,      # review push/pull/status
     freeze_cmds,      # freeze, publish
     export_cmds,      # export --format some

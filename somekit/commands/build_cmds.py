@@ -1,4 +1,4 @@
-"""`somekit build` and `somekit verify`."""
+"""`somekit build`."""
 
 from __future__ import annotations
 
@@ -48,9 +48,3 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
 
 def register(group: click.Group) -> None:
     group.add_command(build_cmd)
-    # `verify` is added by the verify command module once it exists.
-    try:
-        from .verify_cmds import verify_cmd
-    except ModuleNotFoundError:
-        return
-    group.add_command(verify_cmd)

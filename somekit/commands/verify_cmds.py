@@ -60,3 +60,7 @@ def verify_cmd(ws: str, tasks: tuple[str, ...], exports: tuple[str, ...], max_ex
         console.print("[green]ok[/]: no violations" if report["ok"] else f"[red]{total} violation(s)[/]")
     if not report["ok"]:
         sys.exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(verify_cmd)

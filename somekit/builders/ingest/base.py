@@ -74,11 +74,7 @@ def register(name: str, check_refs: bool = True, description: str = "") -> Calla
 
 def load_adapters() -> dict[str, Adapter]:
     for mod in _ADAPTER_MODULES:
-        try:
-            importlib.import_module(f"{__package__}.{mod}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{mod}":
-                raise
+        importlib.import_module(f"{__package__}.{mod}")   # a missing adapter module is a broken install
     return ADAPTERS
 
 
