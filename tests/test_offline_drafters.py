@@ -123,8 +123,10 @@ def test_red_extractive_events(sample_ws, no_endpoint, tmp_path):
     res = CliRunner().invoke(cli, ["build", str(w.root), "red", "--n", "6", "--json"])
     assert res.exit_code == 0, res.output
     stats, items = read_stats(w, "red"), read_items(w, "red")
-    assert stats["drafter"] == "extractive" and stats["llm"]["calls"] == 0 and stats["judged"] == 6
-    assert stats["events"] + stats["not_events"] == 6 and stats["events"] >= 1 and items
+    # --n counts hourly queries: exactly 6 here (the sample has more), from the biggest events.
+    assert stats["drafter"] == "extractive" and stats["llm"]["calls"] == 0 and len(items) == 6
+    assert stats["events"] + stats["not_events"] == stats["judged"] >= 1
+    assert stats["clusters_not_judged"] == stats["clusters"] - stats["judged"] > 0
     posts = {p["id"]: p for p in raw_sample()[0]}
     for it in items:
         assert it.provenance.rule == "events:cluster-extractive" and not it.provenance.llm

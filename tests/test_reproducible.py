@@ -154,3 +154,16 @@ def test_missing_modules_are_errors_not_smaller_sets(monkeypatch):
     monkeypatch.setitem(registry.BUILDER_MODULES, "zz", "somekit.builders.not_written")
     with pytest.raises(ModuleNotFoundError):
         registry.get_builder("zz")
+
+
+def test_build_help_states_what_n_counts_for_every_task():
+    from click.testing import CliRunner
+
+    from somekit.builders.registry import BUILDER_MODULES
+    from somekit.cli import main
+    from somekit.schemas.task_options import n_meaning
+
+    text = CliRunner().invoke(main, ["build", "--help"], terminal_width=200).output
+    for task in BUILDER_MODULES:
+        assert f"{task:<7} {n_meaning(task)}" in text, task
+    assert "hourly (location, window) queries" in text and "QA items in total" in text

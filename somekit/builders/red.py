@@ -14,7 +14,7 @@ threshold meaningful. `center = false` in [tasks.red.options] turns it off.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -134,15 +134,25 @@ def judge_and_summarise(llm: Any, clusters: list[dict[str, Any]], lang: str, cou
     return counts
 
 
-def window_items(clusters: list[dict[str, Any]], lang: str, seed: int) -> list[REDItem]:
-    """One item per (location, hour) that at least one event's posts fall in."""
+def event_windows(clusters: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(location, hour start) -> the event clusters with a post in that hour."""
     windows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for c in clusters:
         if "event" in c:
             for hour in sorted({p[2].replace(minute=0, second=0, microsecond=0) for p in c["posts"]}):
                 windows[(c["location"], hour.strftime(_FMT))].append(c)
+    return windows
+
+
+def window_items(clusters: list[dict[str, Any]], lang: str, seed: int, n: int | None = None) -> list[REDItem]:
+    """One item per (location, hour) that at least one event's posts fall in; with `n`, the n
+    windows of the biggest events (clusters come biggest first)."""
+    windows = event_windows(clusters)
+    rank = {id(c): i for i, c in enumerate(clusters)}
+    keys = sorted(windows, key=lambda k: (min(rank[id(c)] for c in windows[k]), k))
     items = []
-    for (loc, start), evs in sorted(windows.items()):
+    for loc, start in sorted(keys[:n] if n else keys):
+        evs = windows[(loc, start)]
         end = (datetime.strptime(start, _FMT) + timedelta(hours=1)).strftime(_FMT)
         inputs = REDInputs(location=loc, window_start=start, window_end=end)
         source_ids = sorted({p[0] for c in evs for p in c["posts"]})
@@ -165,7 +175,8 @@ def window_items(clusters: list[dict[str, Any]], lang: str, seed: int) -> list[R
 @register_builder("red")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
           llm: Any = None, **_: Any) -> BuildResult:
-    """Build items/red. `n`: at most n clusters (biggest first) are judged and summarised."""
+    """Build items/red. `n`: hourly (location, window) queries in total. Clusters are judged and
+    summarised biggest first, n at a time, until n windows hold an event (or none are left)."""
     opts, seed, n = task_options(cfg, "red", seed, n)
     drafter = choose_drafter("red", opts, cfg, llm)
     con = connect(ws.corpus)
@@ -173,20 +184,28 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     locations = _locations(con, opts)
     per_loc = location_posts(con, locations)
     clusters = event_clusters(ws, cfg, per_loc, opts)
-    judged = clusters[:n] if n else clusters
     counters = LLMCounters()
     if drafter == EXTRACTIVE:
         background = {(c["location"], c["date"]): c["day_texts"] for c in clusters}
-        counts = extract_events(con, judged, background, lang, int(opts.get("min_authors", 2)))
-        con.close()
+        min_authors = int(opts.get("min_authors", 2))
+        draft = lambda chunk: extract_events(con, chunk, background, lang, min_authors)  # noqa: E731
     else:
-        con.close()
         if llm is None:
             from ..annotate.client import get_llm
 
             llm = get_llm(ws, cfg)
-        counts = judge_and_summarise(llm, judged, lang, counters) if judged else {"judged": 0, "events": 0}
-    items = window_items(judged, lang, seed)
+        draft = lambda chunk: judge_and_summarise(llm, chunk, lang, counters)  # noqa: E731
+    judged: list[dict[str, Any]] = []
+    counts: Counter = Counter({"judged": 0, "events": 0})
+    try:
+        while len(judged) < len(clusters) and not (n and len(event_windows(judged)) >= n):
+            chunk = clusters[len(judged):len(judged) + (n or len(clusters))]
+            counts.update(draft(chunk))
+            judged += chunk
+    finally:
+        con.close()
+    counts = dict(counts)
+    items = window_items(judged, lang, seed, n)
     failed = counts.get("filter_failed", 0) + counts.get("summary_failed", 0)
     reasons = draft_gates(len(judged), failed, what="cluster judgements/summaries")
     stats = {"task": "red", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
@@ -198,5 +217,5 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     write_items(ws, "red", items, stats)
     warnings = [stats["quality"]["message"]] if reasons else []
     if len(clusters) > len(judged):
-        warnings.append(f"{len(clusters) - len(judged)} smaller clusters not judged (--n {n})")
+        warnings.append(f"{len(clusters) - len(judged)} smaller clusters not judged (--n {n} windows reached)")
     return BuildResult(task="red", items=len(items), stats=stats, warnings=warnings)

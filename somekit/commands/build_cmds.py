@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+
 import click
 
 from ..builders.registry import BUILDER_MODULES, get_builder
+from ..schemas.task_options import n_meaning
 from ..workspace import open_workspace
 from .common import console, domain_errors, print_json, workspace_arg
 
@@ -12,7 +15,9 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.command("build")
 @workspace_arg
 @click.argument("tasks", nargs=-1, required=True, type=click.Choice(list(BUILDER_MODULES)))
-@click.option("--n", type=int, default=None, help="Items per bucket (task default from somekit.toml or SoMe's sizes).")
+@click.option("--n", type=int, default=None,
+              help="Size of each task's build; what it counts depends on the task (listed above). "
+                   "Default: [tasks.<task>] n in somekit.toml, else the task's own default.")
 @click.option("--seed", type=int, default=None, help="Sampling seed (default from somekit.toml).")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None, help="Query language (default: corpus language).")
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
@@ -44,6 +49,11 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
                 console.print(f"  [yellow]warning:[/] {warning}")
     if as_json:
         print_json(results)
+
+
+# One stated meaning of --n per task, from the task's options model (schemas/task_options.py).
+build_cmd.help = inspect.cleandoc(build_cmd.help or "") + "\n\n\b\nWhat --n counts:\n" + "\n".join(
+    f"  {task:<7} {n_meaning(task)}" for task in BUILDER_MODULES)
 
 
 def register(group: click.Group) -> None:

@@ -81,7 +81,8 @@ def _task_table(summary: dict) -> None:
 @click.option("--until", type=click.Choice(STAGE_NAMES), default=None, help="Stop after this stage.")
 @click.option("--version", "version", default="v1", show_default=True, help="Version name for freeze/publish.")
 @click.option("--include-unreviewed", is_flag=True, help="Freeze unreviewed drafts too (marked in the manifest and card).")
-@click.option("--n", type=int, default=None, help="Items per bucket for every builder (overrides somekit.toml).")
+@click.option("--n", type=int, default=None,
+              help="--n for every builder (overrides somekit.toml); what it counts per task: `somekit build --help`.")
 @click.option("--allow-violations", is_flag=True, help="Do not stop when verify finds violations.")
 @click.option("--json", "as_json", is_flag=True, help="Print the stage summary as one JSON object on stdout.")
 @domain_errors

@@ -102,7 +102,10 @@ class SMQOptions(TaskOptions):
     min_user_posts: int = Field(3, ge=1, description="Posts a user needs to become a scope.")
     topics: list[str] | None = Field(None, description="Topics to use (default: discovered from the corpus).")
     max_scopes: int | None = Field(None, ge=1, description="Most scopes drafted (default: all).")
-    pairs_per_scope: int = Field(3, ge=1, description="QA pairs asked per scope.")
+    pairs_per_scope: int = Field(3, ge=1, description="QA pairs asked (or computed) per scope.")
+    drafter: Literal["auto", "llm", "data"] = Field(
+        "auto", description="Who drafts: 'llm', or 'data' (questions whose answers are computed by query); "
+                            "'auto' = 'data' when the configured LLM is the embedded one, else 'llm'.")
 
 
 class SESOptions(TaskOptions):
@@ -126,6 +129,10 @@ class REDOptions(TaskOptions):
     threshold: float = Field(0.5, ge=-1, le=1, description="Cosine similarity that joins a post to a cluster.")
     center: bool = Field(True, description="Subtract the day's mean embedding before clustering.")
     min_cluster: int = Field(2, ge=1, description="Posts a cluster needs to be an event candidate.")
+    drafter: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="Who judges and summarises clusters: 'llm', or 'extractive' (representative post, time "
+                            "span, key terms); 'auto' = 'extractive' when the configured LLM is the embedded one.")
+    min_authors: int = Field(2, ge=1, description="Distinct authors a cluster needs to be an event (extractive drafter).")
 
 
 class NAPOptions(TaskOptions):
