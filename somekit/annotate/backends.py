@@ -16,9 +16,9 @@ from typing import Any, Callable, Protocol
 
 import orjson
 
-try:  # httpx2 (a dependency of openai>=3) has a connection pool that stays cheap at 64+ connections
+try:  # httpx2 (declared in pyproject) has a connection pool that stays cheap at 64+ connections
     import httpx2 as httpx
-except ImportError:  # pragma: no cover - older openai
+except ImportError:  # pragma: no cover - an install without it
     import httpx
 
 from ..errors import SomekitError
