@@ -4,8 +4,8 @@ Per location and day the matching posts are clustered by embedding (single pass 
 0.5 as SoMe did, or agglomerative); then one of two drafters (builders/drafters.py picks; stats
 and provenance name it): `llm` judges each cluster (event or not) and summarises the events
 (title, summary, time, location); `extractive` (with the embedded model) builds the summary from
-the cluster itself (builders/red_extractive.py). An event is linked to every hourly window its posts fall
-in; windows without an event are dropped.
+the cluster itself (builders/red_extractive.py). An event is linked to every hourly window its
+posts fall in; windows without an event are dropped.
 
 e5 similarities sit in a narrow high band (unrelated Chinese posts score about 0.8), so by default
 the vectors are centred on the location-day mean before clustering; this keeps SoMe's 0.5
