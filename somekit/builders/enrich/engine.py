@@ -156,7 +156,7 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
     known = sha or index.lookup(m["id"], m["uri"], _local_stat(m["uri"], s))
     if known and all(cache.hit(known, st, backends.signature(st)) for st in steps):
         for st in steps:
-            report.count(st, "cached")
+            _count_cached(report, m["id"], st, cache.hit(known, st, backends.signature(st)))
         row["sha256"] = known
         return row
     if not steps:
@@ -178,8 +178,9 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
     decoded: dict[str, Any] = {}
     for st in steps:
         sig = backends.signature(st)
-        if cache.hit(actual, st, sig):
-            report.count(st, "cached")
+        hit = cache.hit(actual, st, sig)
+        if hit:
+            _count_cached(report, m["id"], st, hit)
             continue
         entry = _run_step(st, m["kind"], data, decoded, s, backends, context)
         if entry.pop("cache", True):
@@ -191,6 +192,16 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
         if outcome == "failed":
             report.failures.append({"media_id": m["id"], "step": st, "reason": entry["error"]})
     return row
+
+
+def _count_cached(report: EnrichReport, media_id: str, step: str, entry: dict[str, Any]) -> None:
+    """A cached failure (the same bytes failed to decode before) is still a failed media item:
+    a re-run over broken media must fail as loudly as the first run."""
+    if entry.get("ok") or entry.get("none"):
+        report.count(step, "cached")
+        return
+    report.count(step, "failed")
+    report.failures.append({"media_id": media_id, "step": step, "reason": str(entry.get("error"))})
 
 
 def _run_step(step: str, kind: str, data: bytes, decoded: dict, s: EnrichSettings, backends: _Backends,

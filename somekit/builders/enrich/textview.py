@@ -39,9 +39,11 @@ def _lit(path) -> str:
 
 
 def full_text_sql(body: str = "p.text", enrich: str = "e") -> str:
-    """The one composition rule: body, then each non-empty media text on its own tagged line.
-    concat_ws skips NULLs, and a NULL media text makes its `tag || text` NULL."""
-    parts = [f"nullif({body}, '')"] + [f"'{TAGS[s]} ' || nullif(trim({enrich}.{s}), '')" for s in SOURCES]
+    """The one composition rule: body, then each non-empty media text on one tagged line (its own
+    line breaks, between OCR lines or between a post's pictures, become ' / ', so every line after
+    the body carries its tag). concat_ws skips NULLs; a NULL media text makes `tag || text` NULL."""
+    parts = [f"nullif({body}, '')"] + [
+        f"'{TAGS[s]} ' || nullif(regexp_replace(trim({enrich}.{s}), '\\s*\\n\\s*', ' / ', 'g'), '')" for s in SOURCES]
     return f"concat_ws(chr(10), {', '.join(parts)})"
 
 
@@ -158,7 +160,9 @@ def post_text_parts(ws: Workspace, post_ids: Iterable[str] | None = None) -> dic
 
 def render_parts(parts: list[dict[str, str]]) -> str:
     """Tagged media text as the full text shows it (for exports and dataset columns)."""
-    return "\n".join(f"{TAGS[p['source']]} {p['text']}" for p in parts)
+    import re
+
+    return "\n".join(TAGS[p["source"]] + " " + re.sub(r"\s*\n\s*", " / ", p["text"]) for p in parts)
 
 
 def models_used(ws: Workspace) -> dict[str, list[str]]:
