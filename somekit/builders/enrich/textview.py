@@ -54,10 +54,7 @@ def media_text_enabled(cfg: Any, task: str | None) -> bool:
     section = getattr(cfg, "tasks", {}).get(task)
     if section is None:
         return True
-    value = getattr(section, "media_text", None)
-    if value is None:  # config from before the typed field: the untyped options dict
-        value = (getattr(section, "options", None) or {}).get("media_text", True)
-    return bool(value)
+    return bool(getattr(section, "media_text", True))
 
 
 def enrichment_info(ws: Workspace) -> dict[str, Any] | None:
