@@ -253,3 +253,20 @@ def test_broken_media_fail_enrich_and_run_with_reasons_counted(tmp_path):
     res = cli("run", str(ws.root), "--until", "build")
     assert res.exit_code != 0 and "media failed" in res.output
     assert not (ws.items("mcr") / "items.jsonl").exists()
+
+
+def test_readme_tour_enriches_the_bundled_sample(tmp_path):
+    # README: `somekit init tour`, `somekit ingest tour --format jsonl <bundled sample>`,
+    # `somekit enrich tour --ocr`. The sample's media sit beside its corpus file, outside the
+    # workspace and outside any [[sources]]: ingest's record of the folder makes them readable.
+    from somekit.sample import WEIBO
+
+    ws = tmp_path / "tour"
+    assert cli("init", str(ws)).exit_code == 0
+    assert cli("ingest", str(ws), "--format", "jsonl", str(WEIBO)).exit_code == 0
+    res = cli("enrich", str(ws), "--ocr", "--json")
+    assert res.exit_code == 0, res.output
+    report = orjson.loads(res.stdout.strip().splitlines()[-1])
+    assert report["failures"] == [] and report["steps"]["ocr"]["done"] == 4 and report["posts_enriched"] == 4
+    texts = post_texts(open_workspace(ws), ["5170000000000000"])
+    assert "[OCR] 暴雨红色预警" in texts["5170000000000000"]
