@@ -103,6 +103,15 @@ def test_post_text_view_tags_media_text_with_source_and_model(ws):
     assert enrichment_info(ws)["models"] == {"ocr": [part["model"]]}
 
 
+def test_label_studio_context_shows_media_text_and_its_model(ws):
+    from somekit.annotate.labelstudio.context import ContextBuilder
+
+    _mcr(ws, media_text=True)
+    item = next(i for i in read_items(ws, "mcr") if i.inputs.post_id == "a1")
+    text = ContextBuilder(ws, [item]).render(item)
+    assert "[media of a1] ocr: " in text and "(by rapidocr:" in text and "LANTERN" in text.upper()
+
+
 def test_media_text_false_reads_bodies_only(ws):
     from somekit.schemas.config import TaskSection
 
