@@ -31,6 +31,7 @@ from ..store.items import write_items
 from ..store.query import connect
 from .clustering import cluster, groups
 from .drafters import choose_drafter
+from .enrich.textview import use_post_text
 from .red_extractive import DRAFTER as EXTRACTIVE
 from .red_extractive import extract_events
 from .registry import BuildResult, register_builder
@@ -180,6 +181,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     opts, seed, n = task_options(cfg, "red", seed, n)
     drafter = choose_drafter("red", opts, cfg, llm)
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "red")  # posts.text = body + media text (OCR, captions, transcripts)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     locations = _locations(con, opts)
     per_loc = location_posts(con, locations)
@@ -214,7 +216,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
              "clustering": {"method": opts.get("clustering", "single-pass"), "threshold": float(opts.get("threshold", 0.5)),
                             "center": bool(opts.get("center", True))},
              "llm": counters.to_dict(), "needs_review": len(items), "quality": quality_block(reasons)}
-    write_items(ws, "red", items, stats)
+    write_items(ws, "red", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     if len(clusters) > len(judged):
         warnings.append(f"{len(clusters) - len(judged)} smaller clusters not judged (--n {n} windows reached)")

@@ -23,6 +23,7 @@ from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
 from ..schemas.task_drafts import QADraftList
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
 from .drafters import choose_drafter
 from .registry import BuildResult, register_builder
@@ -179,6 +180,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     opts, seed, n = task_options(cfg, "smq", seed, n)
     drafter = choose_drafter("smq", opts, cfg, llm)
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "smq")  # drafts and the evidence check see media text too
     lang = pick_lang(con, lang or cfg.workspace.lang)
     todo = scopes(con, opts, opts.get("max_scopes"))
     per = int(opts.get("pairs_per_scope", 3))
@@ -189,7 +191,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
             drafted = data_drafts(con, todo, lang, per, seed, kept, dropped)
         finally:
             con.close()
-        return _finish(ws, seed, n, lang, todo, drafter, kept, dropped, drafted, LLMCounters())
+        return _finish(ws, tview, seed, n, lang, todo, drafter, kept, dropped, drafted, LLMCounters())
     con.close()
     if llm is None:
         from ..annotate.client import get_llm
@@ -208,11 +210,11 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
             continue
         drafted += len(res.value.pairs)
         check_pairs(scope, name, posts, res, kept, dropped)
-    return _finish(ws, seed, n, lang, todo, drafter, kept, dropped, drafted, counters)
+    return _finish(ws, tview, seed, n, lang, todo, drafter, kept, dropped, drafted, counters)
 
 
-def _finish(ws: Any, seed: int, n: int | None, lang: str, todo: list, drafter: str, kept: list[dict[str, Any]],
-            dropped: Counter, drafted: int, counters: LLMCounters) -> BuildResult:
+def _finish(ws: Any, tview: Any, seed: int, n: int | None, lang: str, todo: list, drafter: str,
+            kept: list[dict[str, Any]], dropped: Counter, drafted: int, counters: LLMCounters) -> BuildResult:
     """Balance, write items and stats, and judge the run (shared by both drafters)."""
     picked, short = balance(kept, n, seed)
     make = _data_item if drafter == DATA_DRAFTER else _item
@@ -225,7 +227,7 @@ def _finish(ws: Any, seed: int, n: int | None, lang: str, todo: list, drafter: s
              "scope_counts": dict(Counter(it.inputs.scope for it in items)),
              "qtype_counts": dict(Counter(it.answer.qtype for it in items)), "shortfalls": short,
              "needs_review": len(items), "quality": quality_block(reasons)}
-    write_items(ws, "smq", items, stats)
+    write_items(ws, "smq", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"shortfall: {k} questions short by {v}" for k, v in short.items()]
     return BuildResult(task="smq", items=len(items), stats=stats, warnings=warnings)

@@ -8,8 +8,9 @@ from one DuckDB query; a fact without a single answer (a tie for "most", for "fi
 asked. The fact (kind, scope, value) is kept in the item's provenance, so `somekit verify` can
 recompute it with its own query.
 
-Topic membership: a post belongs to topic T when T is in its `topics` field or its text holds
-the Weibo hashtag `#T#`.
+Topic membership: a post belongs to topic T when T is in its `topics` field or its body holds
+the Weibo hashtag `#T#` (the body, not the media text: a hashtag in a screenshot is not the
+author's). Excerpts quoted in answers are the full text (body + media text).
 """
 
 from __future__ import annotations
@@ -44,9 +45,11 @@ class Fact:
         return {"kind": self.kind, "scope_id": self.scope_id, "value": self.value}
 
 
+# `posts_body` is the bodies-only view builders/enrich/textview.py leaves when it puts media text
+# into posts.text; b joins it back so membership reads the body and excerpts the full text.
 _TOPIC_POSTS = """
-    SELECT p.id, p.author_id, timezone('UTC', p.created_at) AS t, p.text FROM posts p
-    WHERE list_contains(coalesce(p.topics, []::VARCHAR[]), $topic) OR strpos(coalesce(p.text, ''), '#' || $topic || '#') > 0
+    SELECT p.id, p.author_id, timezone('UTC', p.created_at) AS t, p.text FROM posts p JOIN {body} b USING (id)
+    WHERE list_contains(coalesce(b.topics, []::VARCHAR[]), $topic) OR strpos(coalesce(b.text, ''), '#' || $topic || '#') > 0
 """
 _USER_POSTS = """
     SELECT p.id, p.author_id, timezone('UTC', p.created_at) AS t, p.text FROM posts p WHERE p.author_id = $user
@@ -63,6 +66,12 @@ Q = {
 }
 QTYPE = {"topic.count": "count", "topic.top_user": "person", "topic.first_post": "time", "topic.span": "time",
          "user.count": "count", "user.top_topic": "topic", "user.last_post": "time"}
+
+
+def _body_table(con: Any) -> str:
+    """'posts_body' when the media-text view is on (posts.text is then body + media text)."""
+    rows = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'posts_body'").fetchall()
+    return "posts_body" if rows[0][0] else "posts"
 
 
 def _name(con: Any, uid: str) -> str:
@@ -101,7 +110,8 @@ def _extreme(con: Any, sql: str, params: dict[str, str], last: bool) -> tuple[st
 def _top_topic(con: Any, uid: str) -> tuple[str, int, list[str]] | None:
     """The user's most frequent topic (topics field or #hashtag#), counted once per post."""
     per_tag: dict[str, set[str]] = {}
-    for pid, topics, text in con.execute("SELECT id, topics, text FROM posts WHERE author_id = ?", [uid]).fetchall():
+    body = _body_table(con)
+    for pid, topics, text in con.execute(f"SELECT id, topics, text FROM {body} WHERE author_id = ?", [uid]).fetchall():
         for tag in set(list(topics or []) + hashtags(text)):
             if tag:
                 per_tag.setdefault(tag, set()).add(pid)
@@ -120,21 +130,22 @@ def topic_facts(con: Any, topic: str, lang: str) -> list[Fact]:
     zh = lang == "zh"
     p = {"topic": topic}
     out: list[Fact] = []
-    n, ev = _count(con, _TOPIC_POSTS, p)
+    sql = _TOPIC_POSTS.format(body=_body_table(con))
+    n, ev = _count(con, sql, p)
     if n:
         out.append(_fact("topic.count", "topic", topic, lang, n, f"{n}条帖子" if zh else f"{n} posts", ev))
-    top = _top_user(con, _TOPIC_POSTS, p)
+    top = _top_user(con, sql, p)
     if top:
         uid, c, ev = top
         out.append(_fact("topic.top_user", "topic", topic, lang, uid,
                          f"{_name(con, uid)}，共{c}条" if zh else f"{_name(con, uid)}, with {c} posts", ev))
-    first = _extreme(con, _TOPIC_POSTS, p, last=False)
+    first = _extreme(con, sql, p, last=False)
     if first and first[1]:
         pid, uid, t, text = first
         out.append(_fact("topic.first_post", "topic", topic, lang, [uid, _fmt(t)],
                          f"{_name(con, uid)}于{_fmt(t)}（UTC）发布：“{_excerpt(text)}”" if zh
                          else f"{_name(con, uid)} at {_fmt(t)} UTC: \"{_excerpt(text)}\"", [pid]))
-    last = _extreme(con, _TOPIC_POSTS, p, last=True)
+    last = _extreme(con, sql, p, last=True)
     if first and last and first[0] != last[0]:
         a, b = _fmt(first[2]), _fmt(last[2])
         out.append(_fact("topic.span", "topic", topic, lang, [a, b],

@@ -6,8 +6,8 @@ from the corpus with their own queries (never the builders' code) and compare:
 - smq-facts: the fact behind a computed QA pair (a count, the top poster, the first post, a
   topic's time span, a user's top topic or latest post) has the recorded value, and the answer
   text states it;
-- red-extractive: an extracted event's representative post is one of its posts and its text is
-  in the summary, the time span is its posts' first and last time, every key term occurs in at
+- red-extractive: an extracted event's representative post is one of its posts and its text
+  (body + media text, as every consumer reads it) is in the summary, the time span is its posts' first and last time, every key term occurs in at
   least two of its posts, and it has at least two authors.
 """
 
@@ -93,25 +93,29 @@ def _norm(text: str) -> str:
 
 @register_check("red-extractive", ("red",))
 def red_extractive(ctx: CheckContext) -> Iterator[Violation]:
-    for item in ctx.items:
-        if item.provenance.notes.get("drafter") != "extractive":
-            continue
+    from ..builders.enrich.textview import post_texts   # what a post's text is (body + media text)
+
+    todo = [item for item in ctx.items if item.provenance.notes.get("drafter") == "extractive"]
+    ids = {p for item in todo for ev in item.answer.events for p in ev.post_ids}
+    texts = post_texts(ctx.ws, ids, ctx.ws.config(), "red") if ids else {}
+    for item in todo:
         notes = item.provenance.notes.get("events") or []
         if len(notes) != len(item.answer.events):
             yield Violation("red-extractive", ctx.task, item.id, f"{len(item.answer.events)} events, {len(notes)} extraction notes")
             continue
         for ev, note in zip(item.answer.events, notes):
-            yield from _check_event(ctx, item.id, ev, note)
+            yield from _check_event(ctx, item.id, ev, note, texts)
 
 
-def _check_event(ctx: CheckContext, item_id: str, ev: Any, note: dict[str, Any]) -> Iterator[Violation]:
+def _check_event(ctx: CheckContext, item_id: str, ev: Any, note: dict[str, Any],
+                 all_texts: dict[str, str]) -> Iterator[Violation]:
     bad = lambda detail: Violation("red-extractive", ctx.task, item_id, f"event {ev.title!r}: {detail}")  # noqa: E731
     rows = ctx.con.execute(f"SELECT id, author_id, text, {_FMT}, created_at FROM posts WHERE list_contains($ids, id) "
                            "ORDER BY created_at, id", {"ids": list(ev.post_ids)}).fetchall()
     if len(rows) != len(set(ev.post_ids)):
         yield bad("some of its posts are not in the corpus")
         return
-    texts = {r[0]: r[2] or "" for r in rows}
+    texts = {p: all_texts.get(p, "") for p in ev.post_ids}
     rep = note.get("representative")
     if rep not in texts:
         yield bad(f"representative post {rep!r} is not one of its posts")
