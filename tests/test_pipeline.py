@@ -67,12 +67,12 @@ def test_demo_outputs_exist_and_load(demo_ws):
     # Every task has items, and every verdict on them is in the open: no task is empty.
     for task in tasks:
         assert read_items(ws, task), f"{task}: no items"
-    # With the embedded model configured, SMQ and RED use their data-grounded drafters (no LLM
-    # call); SES drafts with SmolLM2 in process.
+    # With the embedded model configured, SMQ, RED and SES use their data-grounded drafters (no
+    # LLM call; SmolLM2-135M drafts rarely survive their checks).
     assert read_stats(ws, "smq")["drafter"] == "data" and read_stats(ws, "smq")["llm"]["calls"] == 0
-    assert read_stats(ws, "red")["drafter"] == "extractive" and read_stats(ws, "red")["llm"]["calls"] == 0
-    assert read_stats(ws, "ses")["llm"]["calls"] >= 1
-    for task in ("smq", "red"):
+    for task in ("red", "ses"):
+        assert read_stats(ws, task)["drafter"] == "extractive" and read_stats(ws, task)["llm"]["calls"] == 0
+    for task in ("smq", "red", "ses"):
         assert read_stats(ws, task)["quality"]["reliable"] is True, read_stats(ws, task)["quality"]
         for it in read_items(ws, task):
             assert not it.provenance.llm and it.provenance.notes["drafter"] in ("data", "extractive")
@@ -100,7 +100,8 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     report = orjson.loads((demo_ws / "runs" / "verify.json").read_bytes())
     assert report["ok"] and not report["violations"], report["violations"][:3]
     assert {c.split(":")[0] for c in report["checks_run"]} >= demo_tasks()
-    assert "smq:smq-facts" in report["checks_run"] and "red:red-extractive" in report["checks_run"]
+    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive"):
+        assert check in report["checks_run"], check
     ws = open_workspace(demo_ws)
     summary = run_summary(ws)
     assert summary["verify"] == {"ran": True, "ok": True, "violations": {}, "checks_run": len(report["checks_run"])}
@@ -112,7 +113,8 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
         assert t["shortcuts"] == (report.get("shortcuts") or {}).get(task)
         quality = read_stats(ws, task).get("quality")
         assert t["reliable"] == (quality or {}).get("reliable")
-    assert summary["tasks"]["smq"]["drafter"] == "data" and summary["tasks"]["red"]["drafter"] == "extractive"
+    assert summary["tasks"]["smq"]["drafter"] == "data"
+    assert summary["tasks"]["red"]["drafter"] == summary["tasks"]["ses"]["drafter"] == "extractive"
     printed = DEMO_OUTPUT["first run"]
     assert "verify: ok" in printed and "shortcut audit" in printed and "reliable" in printed
     for task in summary["tasks"]:

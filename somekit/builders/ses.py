@@ -1,4 +1,6 @@
-"""SES, streaming event summarisation: per topic, related posts, then an LLM draft summary.
+"""SES, streaming event summarisation: per topic, related posts, then a draft summary: by the LLM,
+or, with the embedded model, extracted from the posts (builders/ses_extractive.py; builders/
+drafters.py picks, stats and provenance say which).
 
 Topics come from hashtags/topic fields or configured keyword groups; related posts are the
 keyword matches plus the posts most similar to the topic (embeddings). The summary (time, place,
@@ -24,6 +26,9 @@ from ..store.items import write_items
 from .enrich.textview import use_post_text
 from ..store.query import connect
 from .registry import BuildResult, register_builder
+from .drafters import choose_drafter
+from .ses_extractive import DRAFTER as EXTRACTIVE
+from .ses_extractive import summarise_topic
 from .topics import LLMCounters, discover_topics, pick_lang, related_posts
 
 BUILDER = "ses@1"
@@ -69,16 +74,46 @@ def _summary_item(topic: str, post_ids: list[str], res: Any, lang: str, seed: in
     )
 
 
+def _finish_extractive(ws: Any, tview: Any, seed: int, lang: str, topics: dict, chosen: dict[str, list[str]],
+                       by_id: dict[str, tuple], locations: dict, vec_by_id: dict | None) -> BuildResult:
+    """Items from the extractive drafter (builders/ses_extractive.py): one per topic with a dated post."""
+    background = [r[1] or "" for r in by_id.values()]
+    items, skipped = [], []
+    for topic, ids in chosen.items():
+        made = summarise_topic(topic, ids, by_id, locations, vec_by_id, background, lang)
+        if made is None:
+            skipped.append(topic)
+            continue
+        answer, note = made
+        inputs = SESInputs(topic=topic, post_ids=ids)
+        items.append(SESItem(
+            id=item_id("ses", inputs.model_dump()), query=TEMPLATES[lang].format(topic=topic),
+            template_id=f"ses.{lang}@1", lang=lang, inputs=inputs, answer=answer,
+            provenance=Provenance(source_ids=ids, rule="draft:extractive-summary", seed=seed, builder=BUILDER, notes=note),
+            review=Review(needs_review=True, note="Summary extracted from the topic's posts (no LLM): rewrite before publishing")))
+    items.sort(key=lambda it: it.id)
+    reasons = draft_gates(len(chosen), len(skipped), what="extractive summaries")
+    stats = {"task": "ses", "builder": BUILDER, "drafter": EXTRACTIVE, "seed": seed, "lang": lang, "items": len(items),
+             "topics": len(topics), "posts_per_topic": {t: len(v) for t, v in chosen.items()},
+             "failed_topics": {t: "no dated post" for t in skipped}, "llm": LLMCounters().to_dict(),
+             "drafts": len(chosen), "needs_review": len(items), "quality": quality_block(reasons)}
+    write_items(ws, "ses", tview.stamp(items), {**stats, **tview.stats()})
+    warnings = [stats["quality"]["message"]] if reasons else []
+    return BuildResult(task="ses", items=len(items), stats=stats, warnings=warnings)
+
+
 @register_builder("ses")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
           llm: Any = None, **_: Any) -> BuildResult:
     """Build items/ses: one item per topic (at most `n` topics, most-posted first)."""
     opts, seed, n = task_options(cfg, "ses", seed, n)
+    drafter = choose_drafter("ses", opts, cfg, llm)
     con = connect(ws.corpus)
     tview = use_post_text(con, ws, cfg, "ses")  # posts.text = body + media text (OCR, captions, transcripts)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     topics = discover_topics(con, int(opts.get("min_posts", 3)), opts.get("topics"), limit=n)
     rows = con.execute("SELECT id, text, timezone('UTC', created_at) AS created_at FROM posts WHERE text <> '' ORDER BY id").fetchall()
+    locations = dict(con.execute("SELECT id, location FROM posts").fetchall()) if drafter == EXTRACTIVE else {}
     con.close()
     by_id = {r[0]: r for r in rows}
     k = int(opts.get("posts_per_topic", 20))
@@ -94,6 +129,9 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         picked = related_posts(topic, ids, texts, vectors, ids_all, None if qvecs is None else qvecs[i], k=k,
                                min_sim=float(opts.get("min_similarity", 0.82)))
         chosen[topic] = sorted(picked, key=lambda p: (by_id[p][2] is None, by_id[p][2] or 0, p))
+    if drafter == EXTRACTIVE:
+        vec_by_id = None if vectors is None else {pid: vectors[i] for i, pid in enumerate(ids_all)}
+        return _finish_extractive(ws, tview, seed, lang, topics, chosen, by_id, locations, vec_by_id)
     if llm is None:
         from ..annotate.client import get_llm
 
@@ -112,7 +150,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
             failed[topic] = res.error or "failed"
     items.sort(key=lambda it: it.id)
     reasons = draft_gates(len(reqs), len(failed), what="summary drafts")
-    stats = {"task": "ses", "builder": BUILDER, "seed": seed, "lang": lang, "items": len(items),
+    stats = {"task": "ses", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
              "topics": len(topics), "posts_per_topic": {t: len(v) for t, v in chosen.items()},
              "failed_topics": failed, "llm": counters.to_dict(), "drafts": len(reqs),
              "needs_review": len(items), "quality": quality_block(reasons)}

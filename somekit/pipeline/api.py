@@ -45,7 +45,8 @@ format = "jetstream"
 paths = ["raw/jetstream"]
 
 [llm]
-backend = "embedded"          # SmolLM2-135M in process: fine for drafts, never for labels
+backend = "embedded"          # SmolLM2-135M in process: never for labels; smq, red and ses then use
+                              # their data-grounded drafters (computed answers, extractive summaries)
 max_tokens = 256
 max_repairs = 0               # the tiny model rarely repairs a bad draft; one try keeps the demo quick
 
@@ -62,8 +63,8 @@ train = 0.0
 validation = 0.0
 test = 1.0
 
-# Sizes are small so the embedded SmolLM2 (about 70 prompt tokens/s on one core) finishes the
-# LLM-drafted tasks in about two minutes; on a vLLM server, drop these limits.
+# Sizes are small so the whole demo takes about a minute on 2 cores; with a vLLM server configured
+# (smq, red and ses then draft with the LLM), drop these limits.
 [tasks.ubp]
 n = 20
 [tasks.ucs]
@@ -79,7 +80,7 @@ options = { max_scopes = 2, posts_per_scope = 5, pairs_per_scope = 2 }
 [tasks.red]
 n = 2
 [tasks.ses]
-n = 1
+n = 2
 options = { posts_per_topic = 5 }
 [tasks.nap]
 '''

@@ -117,6 +117,9 @@ class SESOptions(TaskOptions):
     posts_per_topic: int = Field(20, ge=1, description="Posts given to the drafter per topic.")
     embedding_retrieval: bool = Field(True, description="Add posts similar to the topic's by embedding.")
     min_similarity: float = Field(0.82, ge=-1, le=1, description="Cosine a retrieved post needs.")
+    drafter: Literal["auto", "llm", "extractive"] = Field(
+        "auto", description="Who drafts the summary: 'llm', or 'extractive' (time span, place, representative posts); "
+                            "'auto' = 'extractive' when the configured LLM is the embedded one.")
 
 
 class REDOptions(TaskOptions):

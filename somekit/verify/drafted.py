@@ -6,6 +6,8 @@ from the corpus with their own queries (never the builders' code) and compare:
 - smq-facts: the fact behind a computed QA pair (a count, the top poster, the first post, a
   topic's time span, a user's top topic or latest post) has the recorded value, and the answer
   text states it;
+- ses-extractive: an extracted topic summary's representative post is one of the topic's posts
+  and is quoted, and its time span is the posts' first and last time;
 - red-extractive: an extracted event's representative post is one of its posts and its text
   (body + media text, as every consumer reads it) is in the summary, the time span is its posts' first and last time, every key term occurs in at
   least two of its posts, and it has at least two authors.
@@ -89,6 +91,27 @@ def smq_facts(ctx: CheckContext) -> Iterator[Violation]:
 
 def _norm(text: str) -> str:
     return " ".join((text or "").split())
+
+
+@register_check("ses-extractive", ("ses",))
+def ses_extractive(ctx: CheckContext) -> Iterator[Violation]:
+    from ..builders.enrich.textview import post_texts   # what a post's text is (body + media text)
+
+    todo = [item for item in ctx.items if item.provenance.notes.get("drafter") == "extractive"]
+    texts = post_texts(ctx.ws, {p for it in todo for p in it.inputs.post_ids}, ctx.ws.config(), "ses") if todo else {}
+    for item in todo:
+        note = item.provenance.notes
+        bad = lambda detail: Violation("ses-extractive", ctx.task, item.id, detail)  # noqa: E731
+        rep = note.get("representative")
+        if rep not in item.inputs.post_ids or rep not in texts:
+            yield bad(f"representative post {rep!r} is not one of the topic's posts")
+        elif _norm(texts[rep])[:30] not in _norm(item.answer.summary):
+            yield bad("summary does not quote its representative post")
+        span = ctx.con.execute(f"SELECT {_FMT.replace('created_at', 'min(created_at)')}, "
+                               f"{_FMT.replace('created_at', 'max(created_at)')} FROM posts WHERE list_contains($ids, id)",
+                               {"ids": list(item.inputs.post_ids)}).fetchall()[0]
+        if note.get("span") != list(span):
+            yield bad(f"time span {note.get('span')} but its posts run {list(span)}")
 
 
 @register_check("red-extractive", ("red",))

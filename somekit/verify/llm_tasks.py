@@ -68,7 +68,7 @@ def class_balance(ctx: CheckContext) -> Iterator[Violation]:
 
 
 #: Drafted without an LLM (their own checks are in verify/drafted.py), recognised by their rule.
-_NOT_LLM = {"data": "draft:data-qa:", "extractive": "events:cluster-extractive"}
+_NOT_LLM = {"data": ("draft:data-qa:",), "extractive": ("events:cluster-extractive", "draft:extractive-summary")}
 
 
 @register_check("llm-provenance", ("smq", "red", "ses"))
