@@ -4,8 +4,9 @@ quiet 2-core machine), with what it produced and how busy the machine was.
 Runs the demo in a fresh temporary folder in a child process and reports wall time, the child's
 CPU time (user + sys: on a shared machine this, not wall time, says what a quiet machine would
 need), per-stage seconds, items per task and verify's verdict, and the 1-minute load average
-before and after. `--baseline` also runs the demo with SMQ and RED forced to their LLM drafters
-(what the demo did before the data-grounded drafters), in the same run, for the ratio.
+before and after. `--baseline` also runs the demo with SMQ, RED and SES forced to their LLM
+drafters (SmolLM2 in process: what the demo did before the data-grounded drafters), in the same
+run, for the ratio.
 
     python bench/demo.py [--baseline] [--keep DIR]
 
@@ -44,6 +45,7 @@ def run_demo(target: Path, force_llm: bool = False) -> dict:
         text = ws.config_path.read_text()
         text = text.replace("[tasks.red]\n", '[tasks.red]\noptions = { drafter = "llm" }\n')
         text = text.replace("pairs_per_scope = 2 }", 'pairs_per_scope = 2, drafter = "llm" }')
+        text = text.replace("posts_per_topic = 5 }", 'posts_per_topic = 5, drafter = "llm" }')
         ws.config_path.write_text(text)
     load_before = os.getloadavg()[0]
     cpu0, t0 = _cpu(), time.perf_counter()
@@ -66,7 +68,7 @@ def run_demo(target: Path, force_llm: bool = False) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--baseline", action="store_true", help="also run with SMQ/RED on their LLM drafters")
+    ap.add_argument("--baseline", action="store_true", help="also run with SMQ/RED/SES on their LLM drafters")
     ap.add_argument("--keep", default=None, help="run in this folder and keep it")
     args = ap.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="somekit-bench-demo-"))
