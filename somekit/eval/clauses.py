@@ -42,7 +42,7 @@ class Clause:
 
 
 _SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)")
-_COMMA = re.compile(r"(?<=[,，、])|(?=\s-\s)")
+_COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 
 _FINAL = (r"\bso\b|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
           r"\bultimately\b|\bin the end\b|\ball in all\b|\bin short\b|\bconsequently\b|\bfinal(?:ly)?\b|\bmy verdict\b|"
@@ -69,10 +69,11 @@ def clauses(text: str) -> list[Clause]:
         question = _is_question(sentence)
         for part in _COMMA.split(sentence):
             for piece in _SPLIT.split(part):
-                piece = piece.strip(" ,，、-")
+                piece = piece.strip(" ,，、-—–")
                 if not piece:
                     continue
-                out.append(Clause(piece, "question" if question else _role(piece)))
+                heading = piece.endswith(":") and (len(piece.split()) <= 3 if piece.isascii() else len(piece) <= 9)
+                out.append(Clause(piece, "question" if question or heading else _role(piece)))
     return out
 
 

@@ -48,7 +48,11 @@ _MARKER = re.compile(
     r"\s*(?:应该|应当|可能|大概)?\s*(?:是|为|:)(?!否)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision)\b\s*(?:is|would be|should be|:|=|-)+|"
-    r"\b(?:i (?:would |will |'ll |'d )?(?:choose|pick|select|go with|answer|say)|i'm going with)\b)")
+    r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with)\b)")
+#: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
+_BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
+                        r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
+                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -69,6 +73,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
         return Extraction(label, "marker")
+    if _BOTH_WAYS.search(text):
+        return Extraction(None, "ambiguous")
     label, unclear = _by_clauses(kind, clauses(text))
     if label is not None:
         return Extraction(label, "clause")
@@ -114,7 +120,7 @@ def _after_marker(kind: str, text: str) -> str | None:
         return None
     if (label := bare_label(kind, tail)) is not None:
         return label
-    first = re.split(r"[,，、(（]", tail, maxsplit=1)[0]
+    first = re.split(r"[,，、(（:—–]", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
     label, _ = _by_clauses(kind, [Clause(tail, "final")])
@@ -124,7 +130,7 @@ def _after_marker(kind: str, text: str) -> str | None:
 def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
     """(labels the clause asserts, whether it hedged without deciding)."""
     text, cut = cut_echo(clause.text)
-    if cut and not text.strip():
+    if (cut and not text.strip()) or UNANSWERABLE.search(text):
         return [], False
     if kind == "yesno":
         v = yesno(text)

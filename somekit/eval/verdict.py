@@ -43,26 +43,36 @@ _VERB_EN = (r"(?:like|likes|liked|repost|reposts|share|shares|comment|comments|r
             r"interacts|enjoy|enjoys|click|clicks|retweet|retweets|recommend|recommended|read|reads|respond|react|"
             r"write|written|wrote|post|posted|be interested|care|give it a like|hit like|leave a comment)\b")
 _MODAL_ZH = r"(?:会|可能|应该|愿意|倾向于?|大概率|想要|想|将|能)"
-_MODAL_EN = (r"(?:\bwill\b|\bwould\b|'ll\b|'d\b|\bgoing to\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
+_MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\bwouldn't\b|\bgoing to\b|\bexpect(?:s|ed)?\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
              r"\bshould\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
-_SELF_YES = (r"(?:是|系)(?:由)?(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自(?:该|这位|此|同一)?用户|"
+_SELF_YES = (r"(?:是|系|非|为)(?:由)?(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自(?:该|这位|此|同一)?用户|"
+             r"(?:是|系|非)(?:该|这位|此|同一)?用户(?:本人)?的(?:评论|留言|发言|回复)|\b(?:the|this) user's (?:own )?(?:comment|reply|writing|words)\b|"
+             r"^\W*(?:not |do not |don't |不|不要|不建议|建议)?(?:recommend(?:ed)?\b|推荐)|\binteresting to (?:the|this|him|her|them)\b|"
              r"由(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
-             r"\b(?:was|is|were|been) (?:\w+ )?(?:written|posted|made|sent|authored|published) by\b|\binterest(?:ed)?\b|"
-             r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the)\b|"
+             r"\b(?:was|is|were|been) (?:\w+ )?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
+             r"(?:user|person|account)|a different (?:user|person)|other users?))?\b|\binterest(?:ed)?\b|"
+             r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
+             r"\btheirs\b|\bhers\b|\b(?:is|was|'s) his\b|"
+             r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
+             r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the)\b|"
              r"\b(?:high|good|strong) (?:chance|probability|likelihood)\b|\bworth recommending\b|\bappeal(?:s)? to\b|"
              r"\bmatch(?:es)? (?:the|their|his|her) (?:interests?|style)\b|\bconsistent with (?:the|their|his|her) (?:style|interests?)\b")
-_SELF_NO = (r"可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
+_SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
+            r"(?:low|slim|small|tiny|minimal|negligible)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b")
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|无论|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
-_NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom)\b|n't\b")
+_NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom)\b|n't\b|"
+                     r"\b(?:someone else|another (?:user|person|account)|a different (?:user|person)|other users?)\b")
+#: Another author named in place of the asked user counts as a negation ("其他用户发表的").
+_OTHER_ZH = re.compile(r"别人|其他用户|另一(?:个|位)?用户|他人")
 
 
 def _negations(text: str) -> int:
     zh = sum(1 for m in _NEG_ZH.finditer(text) if m.group(1))
-    return zh + len(_NEG_EN.findall(text))
+    return zh + len(_NEG_EN.findall(text)) + len(_OTHER_ZH.findall(text))
 
 
 @lru_cache(maxsize=None)
@@ -103,13 +113,13 @@ def _cue(c: str) -> tuple[int, int] | None:
         m = re.search(pattern, c)
         if m:
             found.append((m.start(), m.end(), extra))
-    for pattern in (rf"{_MODAL_ZH}(?:[^，,。]{{0,6}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}"):
+    for pattern in (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}"):
         m = re.search(pattern, c)
         if m:
             found.append((m.start(), m.end(), 0))
     if not found:
         return None
-    start, end, extra = min(found)
+    start, _, end, extra = min((f[0], -f[2], f[1], f[2]) for f in found)
     return end, extra
 
 
