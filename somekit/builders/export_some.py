@@ -213,8 +213,38 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
     layout.link_or_copy(db / "post_data" / "all_posts.json", db / "post_data" / layout.POSTS_ALIAS)
     _write_knowledge(con, db, items_by_task, embed)
     topics = _write_topics(con, db, items_by_task, embed, user_docs)
-    raw = _write_raw_data(con, db, items_by_task, embed)
-    return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw}
+    raw, ocr_filled = _write_raw_data(con, db, items_by_task, embed)
+    return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw, "ocr_filled": ocr_filled}
+
+
+def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tuple[dict, dict[str, int]]:
+    """Each exported user's visible history (own posts, reposts/comments, likes) without the asked
+    interactions (any kind: a plain repost gives away "will they comment?") or asked UCS texts."""
+    long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
+    removed: collections.Counter = collections.Counter()
+    removed["asked-interaction"] = con.execute(
+        "SELECT count(*) FROM interactions i JOIN asked a USING (user_id, post_id)").fetchall()[0][0]
+    acts = _rows(con, f"""
+        SELECT i.user_id, i.id, i.kind, i.post_id, i.text, {_TIME.replace('created_at', 'i.created_at')} AS created
+        FROM interactions i JOIN xusers u ON u.id = i.user_id
+        WHERE i.post_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND a.post_id = i.post_id)
+        ORDER BY i.user_id, i.created_at, i.id""")
+    history = {uid: {"weibo": [], "likes": []} for uid, in con.execute("SELECT id FROM xusers ORDER BY id").fetchall()}
+    for row in posts:
+        if row["author_id"] in history:
+            if leaks_text(row["text"], texts, long_texts):
+                removed["asked-comment-text"] += 1
+            else:
+                history[row["author_id"]]["weibo"].append(post_store[row["id"]])
+    for a in acts:
+        if a["kind"] == "like":
+            history[a["user_id"]]["likes"].append({"weibo_id": a["post_id"], "created_time": a["created"]})
+        elif leaks_text(a["text"], texts, long_texts):
+            removed["asked-comment-text"] += 1
+        else:
+            history[a["user_id"]]["weibo"].append({"id": a["id"], "text": a["text"], "created_time": a["created"],
+                                                    "kind": a["kind"], "retweeted_id": a["post_id"]})
+    return history, dict(removed)
 
 
 def _safe(name: str) -> str:
@@ -272,11 +302,12 @@ def _write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed
     return len(wanted)
 
 
-def _write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> int:
+def _write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> tuple[int, int]:
     """raw_data/<date>_<location>_sensitive.jsonl per RED location-day: that day's posts (UTC)
     naming the location (field or text, as the RED builder matches them) plus the posts the
     events came from; emb_data/<date>_<location>.npy maps each unique_id to its vector."""
     days: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    ocr_filled = 0
     for item in items_by_task.get("red", []):
         days[(item.inputs.window_start.split(" ")[0], item.inputs.location)] |= set(item.provenance.source_ids)
     for (day, loc), source_ids in sorted(days.items()):
@@ -288,13 +319,14 @@ def _write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], emb
             "OR p.id IN (SELECT id FROM red_src))")))
         rows.sort(key=lambda r: (r["created"], r["id"]))
         ocr = ocr_texts(con, [r["id"] for r in rows])
+        ocr_filled += sum(1 for r in rows if ocr.get(r["id"]))
         name = layout.raw_data_name(day, loc)
         layout.write_jsonl(db / "raw_data" / _safe(name), [layout.raw_post(r, ocr.get(r["id"], "")) for r in rows])
         if embed.enabled:
             vectors = embed([(r["text"] or "") + ("\n" + ocr[r["id"]] if ocr.get(r["id"]) else "") for r in rows])
             layout.save_pickled_dict(db / "emb_data" / f"{_safe(day + '_' + loc)}.npy",
                                      {str(r["id"]): v for r, v in zip(rows, vectors)})
-    return len(days)
+    return len(days), ocr_filled
 
 
 # ---- entry points -----------------------------------------------------------------------

@@ -143,7 +143,10 @@ def readme(model: str | None, counts: dict[str, Any]) -> str:
            "retrieval tools embed queries with the model named in their config.py: set it to the same model, "
            "or re-embed these files with yours.") if model else \
         "`emb_data/` was not written (export run without embeddings); SoMe's retrieval and clustering tools need it."
-    empty = "\n".join(f"- `{where}`: {', '.join(f'`{k}`' for k in keys)}" for where, keys in ALWAYS_EMPTY.items())
+    always = {k: list(v) for k, v in ALWAYS_EMPTY.items()}
+    if not counts.get("ocr_filled") and counts.get("raw_data"):
+        always["raw_data"].append("ocr")  # no enrichment text for these posts (yet)
+    empty = "\n".join(f"- `{where}`: {', '.join(f'`{k}`' for k in keys)}" for where, keys in always.items())
     return f"""# SoMe-layout export (somekit)
 
 Run SoMe's harness from this folder: it opens `datasets/<task>/ground_truth.json` and `./database/...`.
@@ -169,5 +172,6 @@ empty value: `""` for text, `0` for counts, `[]` for lists. Always empty for thi
 
 Counts (`followers_count`, `reposts_count` ...) are `0` when the source did not report them.
 `total_rcl_count` is the sum of reposts, comments and likes reported on the user's own posts.
-`ocr` holds text read from a post's images by `somekit enrich --ocr`, `""` when none was read.
+`ocr` holds text read from a post's images by `somekit enrich --ocr` ({counts.get('ocr_filled', 0)} posts here),
+`""` when none was read.
 """
