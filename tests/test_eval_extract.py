@@ -72,3 +72,25 @@ def test_llm_extractor_schema_is_an_enum(kind, labels):
     assert set(schema["properties"]["label"]["enum"]) == labels
     with pytest.raises(ValueError):
         EXTRACT_SCHEMAS[kind].model_validate_json(json.dumps({"label": "maybe"}))
+
+
+def test_llm_extractor_runs_against_the_llama_cpp_server(llama_server, tmp_path):
+    """An answer the rules leave ambiguous goes to the real local model with the enum schema;
+    whatever it says, the result is one of the labels or not completed (never off-vocabulary)."""
+    from click.testing import CliRunner
+
+    from somekit.cli import main
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"u1": [{"weibo_id": "p1", "label": "是"}, {"weibo_id": "p2", "label": "否"}]}, ensure_ascii=False))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"u1": [{"weibo_id": "p1", "label": "他会点赞。他不会点赞。"}, {"weibo_id": "p2", "label": "否"}]},
+                               ensure_ascii=False))
+    before = llama_server.requests()
+    res = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--llm-base-url", str(llama_server),
+                                    "--llm-model", "smollm2", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["llm_fallback"] == 1 and out["rules"].get("llm", 0) + out["rules"].get("llm-none", 0) == 1
+    assert out["rules"]["exact"] == 1 and out["matching"]["matched"] == 2
+    assert llama_server.requests() - before >= 1

@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import collections
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
-import pyarrow as pa
 
 from ..errors import SomekitError
 from ..schemas.items import ItemBase
@@ -30,6 +27,9 @@ from ..store.items import built_tasks, read_items
 from ..store.query import connect
 from ..verify import Violation
 from . import export_some_layout as layout
+from .export_some_files import (POST_SQL as _POST_SQL, TIME_SQL as _TIME, load_table as _load,
+                                 fetch_rows as _rows, safe_name as _safe, smq_users as _smq_users, write_knowledge,
+                                 write_raw_data, write_topics)
 from .sampling import normalise_text
 
 YESNO_ZH = {"yes": "是", "no": "否"}
@@ -57,19 +57,6 @@ class ExportResult:
 
 
 _dump = layout.dump
-
-
-def _rows(con, sql: str) -> list[dict[str, Any]]:
-    rel = con.sql(sql)
-    names = rel.columns
-    return [dict(zip(names, row)) for row in rel.fetchall()]
-
-
-def _load(con, name: str, columns: dict[str, list]) -> None:
-    """A temp table from Python lists (empty lists give an empty table, unlike executemany)."""
-    con.register(f"_{name}", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
-    con.unregister(f"_{name}")
 
 
 def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[ItemBase]]:
@@ -163,21 +150,6 @@ def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
 
 #: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
 _PROFILE = "id, name, followers_count, friends_count, description, location, gender, verified, statuses_count"
-#: Times as SoMe writes them, in UTC (the RED builder cuts its windows in UTC).
-_TIME = "strftime(timezone('UTC', created_at), '%Y-%m-%d %H:%M:%S')"
-_POST_SQL = f"""
-    SELECT p.id, p.author_id, p.text, {_TIME.replace('created_at', 'p.created_at')} AS created, p.location,
-           p.reposts_count, p.comments_count, p.likes_count, p.topics, p.platform, u.name AS nickname,
-           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'image') AS pictures,
-           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'video') AS video
-    FROM posts p LEFT JOIN media m ON m.post_id = p.id LEFT JOIN users u ON u.id = p.author_id
-    WHERE {{where}} GROUP BY ALL ORDER BY p.id"""
-
-
-def _smq_users(items_by_task: dict[str, list[ItemBase]]) -> list[str]:
-    return sorted({i.inputs.scope_id for i in items_by_task.get("smq", []) if i.inputs.scope == "user"})
-
-
 def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
                    embed: layout.Embeddings | None = None) -> tuple[int, int, dict[str, int], dict[str, int]]:
     """Write database/{user_data, post_data, raw_data, topic_data, knowledge_data, emb_data};
@@ -211,9 +183,9 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
         _dump(db / "user_data" / _safe(uid) / f"{_safe(uid)}.json", doc)
     _dump(db / "post_data" / "all_posts.json", post_store)
     layout.link_or_copy(db / "post_data" / "all_posts.json", db / "post_data" / layout.POSTS_ALIAS)
-    _write_knowledge(con, db, items_by_task, embed)
-    topics = _write_topics(con, db, items_by_task, embed, user_docs)
-    raw, ocr_filled = _write_raw_data(con, db, items_by_task, embed)
+    write_knowledge(con, db, items_by_task, embed)
+    topics = write_topics(con, db, items_by_task, embed, user_docs)
+    raw, ocr_filled = write_raw_data(con, db, items_by_task, embed)
     return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw, "ocr_filled": ocr_filled}
 
 
@@ -245,88 +217,6 @@ def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tup
             history[a["user_id"]]["weibo"].append({"id": a["id"], "text": a["text"], "created_time": a["created"],
                                                     "kind": a["kind"], "retweeted_id": a["post_id"]})
     return history, dict(removed)
-
-
-def _safe(name: str) -> str:
-    """A file name that cannot climb out of its folder."""
-    return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
-
-
-def ocr_texts(con, post_ids: list[str]) -> dict[str, str]:
-    """Text read from each post's images, for the `ocr` field of raw_data.
-
-    Hook for the post-text view of issue 18 (enrichment keyed by media sha256): until that lands
-    nothing is read here and `ocr` stays the typed empty "" the README announces."""
-    return {}
-
-
-def _write_knowledge(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> None:
-    if not items_by_task.get("mid"):
-        return
-    report_ids = sorted({r for i in items_by_task["mid"] for r in i.inputs.report_ids})
-    _load(con, "kb_ids", {"id": report_ids})
-    kb = _rows(con, "SELECT content, coalesce(link, '') AS link FROM reports WHERE id IN (SELECT id FROM kb_ids) ORDER BY id")
-    _dump(db / "knowledge_data" / "knowledge_base.json", kb)
-    if embed.enabled:
-        layout.save_matrix(db / "emb_data" / "knowledge_base.npy", embed([r["content"] for r in kb]))
-
-
-def _posts_by_ids(con, ids: list[str]) -> list[dict[str, Any]]:
-    _load(con, "want_ids", {"id": sorted(set(ids))})
-    return _rows(con, _POST_SQL.format(where="p.id IN (SELECT id FROM want_ids)"))
-
-
-def _write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings,
-                  user_docs: dict[str, dict]) -> int:
-    """topic_data/<topic>.json for SES topics and topic-scoped SMQ questions, and
-    emb_data/topic_data.npy: {folder: {post id: vector}} in the folder's post order, for topics
-    and for the `<uid>_weibo` folders of user-scoped SMQ questions (post_retrieve reads both)."""
-    wanted: dict[str, set[str]] = collections.defaultdict(set)
-    for item in items_by_task.get("ses", []):
-        wanted[item.inputs.topic] |= set(item.inputs.post_ids)
-    for item in items_by_task.get("smq", []):
-        if item.inputs.scope == "topic":
-            wanted[item.inputs.scope_id] |= set(item.provenance.source_ids) | set(item.answer.evidence_ids)
-    emb: dict[str, dict[str, np.ndarray]] = {}
-    for topic in sorted(wanted):
-        rows = _posts_by_ids(con, sorted(wanted[topic]))
-        _dump(db / "topic_data" / f"{_safe(topic)}.json", {"media_info": {r["id"]: layout.topic_post(r) for r in rows}})
-        if embed.enabled:
-            emb[topic] = dict(zip([r["id"] for r in rows], embed([r["text"] or "" for r in rows])))
-    if embed.enabled:
-        for uid in _smq_users(items_by_task):
-            weibo = user_docs.get(uid, {}).get("weibo", [])
-            emb[f"{uid}_weibo"] = dict(zip([str(w["id"]) for w in weibo], embed([w["text"] or "" for w in weibo])))
-        if emb:
-            layout.save_pickled_dict(db / "emb_data" / "topic_data.npy", emb)
-    return len(wanted)
-
-
-def _write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> tuple[int, int]:
-    """raw_data/<date>_<location>_sensitive.jsonl per RED location-day: that day's posts (UTC)
-    naming the location (field or text, as the RED builder matches them) plus the posts the
-    events came from; emb_data/<date>_<location>.npy maps each unique_id to its vector."""
-    days: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
-    ocr_filled = 0
-    for item in items_by_task.get("red", []):
-        days[(item.inputs.window_start.split(" ")[0], item.inputs.location)] |= set(item.provenance.source_ids)
-    for (day, loc), source_ids in sorted(days.items()):
-        _load(con, "red_src", {"id": sorted(source_ids)})
-        like = "'%" + loc.replace("'", "''").replace("%", "").replace("_", "") + "%'"
-        rows = _rows(con, _POST_SQL.format(where=(
-            f"p.created_at IS NOT NULL AND strftime(timezone('UTC', p.created_at), '%Y-%m-%d') = '{day}' "
-            f"AND (coalesce(p.location, '') LIKE {like} OR coalesce(p.text, '') LIKE {like} "
-            "OR p.id IN (SELECT id FROM red_src))")))
-        rows.sort(key=lambda r: (r["created"], r["id"]))
-        ocr = ocr_texts(con, [r["id"] for r in rows])
-        ocr_filled += sum(1 for r in rows if ocr.get(r["id"]))
-        name = layout.raw_data_name(day, loc)
-        layout.write_jsonl(db / "raw_data" / _safe(name), [layout.raw_post(r, ocr.get(r["id"], "")) for r in rows])
-        if embed.enabled:
-            vectors = embed([(r["text"] or "") + ("\n" + ocr[r["id"]] if ocr.get(r["id"]) else "") for r in rows])
-            layout.save_pickled_dict(db / "emb_data" / f"{_safe(day + '_' + loc)}.npy",
-                                     {str(r["id"]): v for r, v in zip(rows, vectors)})
-    return len(days), ocr_filled
 
 
 # ---- entry points -----------------------------------------------------------------------

@@ -170,10 +170,6 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     return _agree(kind, [labels for _, labels in decided]), unclear
 
 
-_DOMINANT = re.compile(r"(?:主要|更多|更偏向|偏向|以|最|占主导|mainly|mostly|primarily|predominantly|chiefly|dominant|main|"
-                       r"strongest|above all|more|overwhelmingly)\W*(?:\w+\W+){0,2}$")
-
-
 def _agree(kind: str, groups: list[list[str]]) -> str | None:
     labels = Counter(label for group in groups for label in group)
     if len(labels) == 1:

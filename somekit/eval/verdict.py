@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .labels import BARE, BARE_ONLY, LABELS
+from .labels import BARE, BARE_ONLY
 
 UNCLEAR = "?"   # a clause that hedges without deciding ("不一定", "maybe", "not necessarily")
 
@@ -186,5 +186,3 @@ def bare_label(kind: str, text: str) -> str | None:
             return label
     return None
 
-
-ALL_LABELS = LABELS
