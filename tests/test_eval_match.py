@@ -136,6 +136,7 @@ def test_some_results_folder_scored_with_paper_metrics(some_gt_dir, tmp_path):
     for task in ("ubp", "uea", "mid"):
         assert out[task]["Perfect-7B"]["acc"] == 100.0 and out[task]["Perfect-7B"]["tcr"] == 100.0
         assert out[task]["Broken"]["tcr"] == 0.0 and out[task]["Broken"]["acc"] == 0.0
+        assert out[task]["Perfect-7B"]["acc_of_present"] == 100.0
     assert "no judge" in out["smq"]["Perfect-7B"]["skipped"]
     judged = score_some_results(results, some_gt_dir, judge=ScriptedLLM(lambda r: JudgeSMQOut(accuracy=5)), judge_name="scripted")
     s = judged["smq"]["Perfect-7B"]

@@ -57,6 +57,9 @@ def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, j
                 from .classify import score_classification
 
                 scores = score_classification(task, cases, llm)
+                # SoMe's own scripts divide by the answers present in the file; kept for comparison.
+                present = matching["matched"]
+                scores["acc_of_present"] = round(100.0 * scores["correct"] / present, 4) if present else 0.0
             elif judge is None:
                 scores = {"task": task, "n": len(cases), "skipped": "no judge named (--judge)"}
             else:
