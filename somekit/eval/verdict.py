@@ -46,10 +46,12 @@ _MODAL_ZH = r"(?:会|可能|应该|愿意|倾向于?|大概率|想要|想|将|�
 _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\bwouldn't\b|\bgoing to\b|\bexpect(?:s|ed)?\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
              r"\bshould\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
-_SELF_YES = (r"(?:是|系|非|为)(?:由)?(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自(?:该|这位|此|同一)?用户|"
+_ID = r"(?:id\s*[为是:]?\s*\w+\s*的)?"   # SoMe's queries name the user as "ID为<uid>的用户"
+_SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自{_ID}(?:该|这位|此|同一)?用户|"
              r"(?:是|系|非)(?:该|这位|此|同一)?用户(?:本人)?的(?:评论|留言|发言|回复)|\b(?:the|this) user's (?:own )?(?:comment|reply|writing|words)\b|"
              r"^\W*(?:not |do not |don't |不|不要|不建议|建议)?(?:recommend(?:ed)?\b|推荐)|\binteresting to (?:the|this|him|her|them)\b|"
-             r"由(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
+             rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
+             r"感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
              r"\b(?:was|is|were|been) (?:\w+ )?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
              r"(?:user|person|account)|a different (?:user|person)|other users?))?\b|\binterest(?:ed)?\b|"
