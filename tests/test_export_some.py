@@ -285,6 +285,10 @@ def test_checker_finds_a_missing_key_and_a_missing_file(exported, tmp_path):
     next((broken / "database" / "raw_data").glob("*.jsonl")).unlink()
     problems = check_some_layout(broken)["problems"]
     assert any("total_rcl_count" in p for p in problems) and any("sensitive.jsonl: missing" in p for p in problems)
+    from somekit.verify.runner import run_checks
+
+    report = run_checks(exported[0], [], export_dirs=[broken])       # `somekit verify` runs the same check
+    assert report["violation_counts"].get("some-layout", 0) == len(problems) and not report["ok"]
 
 
 def test_red_location_with_underscore_is_refused(exported, tmp_path):
