@@ -131,7 +131,9 @@ def test_some_results_folder_scored_with_paper_metrics(some_gt_dir, tmp_path):
         (results / names[task] / "Broken.json").write_text(json.dumps(errors, ensure_ascii=False), encoding="utf-8")
     smq = _load(some_gt_dir / "social_media_question_answering.json")
     (results / names["smq"]).mkdir()
-    (results / names["smq"] / "Perfect-7B.json").write_text(json.dumps(dict(list(smq.items())[:3]), ensure_ascii=False))
+    answers = dict(list(smq.items())[:3])
+    answers[list(smq)[3]] = "运行错误"                  # what SoMe's harness writes when the agent crashed
+    (results / names["smq"] / "Perfect-7B.json").write_text(json.dumps(answers, ensure_ascii=False))
     out = score_some_results(results, some_gt_dir)
     for task in ("ubp", "uea", "mid"):
         assert out[task]["Perfect-7B"]["acc"] == 100.0 and out[task]["Perfect-7B"]["tcr"] == 100.0
@@ -141,6 +143,7 @@ def test_some_results_folder_scored_with_paper_metrics(some_gt_dir, tmp_path):
     judged = score_some_results(results, some_gt_dir, judge=ScriptedLLM(lambda r: JudgeSMQOut(accuracy=5)), judge_name="scripted")
     s = judged["smq"]["Perfect-7B"]
     assert s["score"] == pytest.approx(100 * 3 / len(smq), abs=1e-3) and s["judge"] == "scripted"
+    assert s["tcr"] == pytest.approx(100 * 3 / len(smq), abs=1e-3) and s["matching"]["matched"] == 4
     res = CliRunner().invoke(main, ["eval", "--some-results", str(results), "--gold", str(some_gt_dir), "--json"])
     assert res.exit_code == 0, res.output
     cli = json.loads(res.stdout)

@@ -12,6 +12,8 @@ from .gold import Case
 from .stats import mean_interval
 
 
+CRASHED = {"error", "运行错误"}
+
 #: Ratings plus a one-line reason; a tight budget keeps a rambling model from stalling a run.
 JUDGE_MAX_TOKENS = 160
 
@@ -46,7 +48,9 @@ def combine(task: str, per_case: dict[str, dict[str, int] | None], n: int) -> di
 
 
 def score_judged(task: str, cases: list[Case], llm: LLMClient | None, judge_name: str | None = None) -> dict[str, Any]:
-    answered = [c for c in cases if c.answer is not None and str(c.answer).strip()]
+    # SoMe's harness writes "运行错误"/"Error" when the agent crashed: not an answer, no judge call.
+    answered = [c for c in cases if c.answer is not None and str(c.answer).strip()
+                and str(c.answer).strip().lower() not in CRASHED]
     if answered and llm is None:
         raise EvalError(f"{task} is scored by an LLM judge: name one (--judge MODEL with --llm-base-url, "
                         "SOMEKIT_LLM_BASE_URL, [llm] base_url in somekit.toml, or --judge embedded)")
