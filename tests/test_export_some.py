@@ -313,3 +313,22 @@ def test_uea_query_asks_for_the_emotion_toward_the_post():
     assert "which emotion will this user show toward post" in en and "comment" not in en
     assert uea.TEMPLATES == {"zh": zh, "en": en}
     assert "积极、愤怒、悲伤、恐惧、惊奇、无情绪" in zh and "positive, angry, sad, fear, surprise, emotionless" in en
+
+
+def test_export_cli_without_embeddings_and_the_tools_import_file(exported, tmp_path):
+    """SoMe's tools package loads emb_data/topic_data.npy on import, so every export with
+    embeddings has it, even one without topics; --no-embeddings writes none and says so."""
+    import numpy as np
+
+    w, _, _ = exported
+    res = CliRunner().invoke(main, ["export", str(w.root), "--version", "draft", str(tmp_path / "o"), "--include-unreviewed",
+                                    "--task", "ubp", "--json"])
+    assert res.exit_code == 0, res.output
+    assert np.load(tmp_path / "o" / "database" / "emb_data" / "topic_data.npy", allow_pickle=True).item() == {}
+    assert check_some_layout(tmp_path / "o")["ok"]
+    res = CliRunner().invoke(main, ["export", str(w.root), "--version", "draft", str(tmp_path / "n"), "--include-unreviewed",
+                                    "--task", "ubp", "--no-embeddings", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["embedding_model"] is None
+    assert not (tmp_path / "n" / "database" / "emb_data").exists()
+    assert "was not written" in (tmp_path / "n" / "README.md").read_text(encoding="utf-8")

@@ -96,8 +96,8 @@ def write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed:
         for uid in smq_users(items_by_task):
             weibo = user_docs.get(uid, {}).get("weibo", [])
             emb[f"{uid}_weibo"] = dict(zip([str(w["id"]) for w in weibo], embed([w["text"] or "" for w in weibo])))
-        if emb:
-            layout.save_pickled_dict(db / "emb_data" / "topic_data.npy", emb)
+        # Always written: SoMe's tools package loads it when imported, whatever the task.
+        layout.save_pickled_dict(db / "emb_data" / "topic_data.npy", emb)
     return len(wanted)
 
 

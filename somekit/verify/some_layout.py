@@ -118,9 +118,11 @@ def _red(db: Path, key: str, rep: _Report) -> None:
 
 
 def _topics(db: Path, topics: list[str], rep: _Report) -> None:
+    # SoMe's tools/__init__ imports post_retrieve, whose class body loads this file: every task's
+    # script needs it, topics or not.
     emb_path = db / "emb_data" / "topic_data.npy"
     try:
-        emb = np.load(emb_path, allow_pickle=True).item() if topics else {}
+        emb = np.load(emb_path, allow_pickle=True).item()
     except (OSError, ValueError, AttributeError) as exc:
         rep.bad(f"{emb_path.name}: unreadable as post_retrieve reads it ({exc})")
         emb = None
