@@ -94,3 +94,19 @@ def test_llm_extractor_runs_against_the_llama_cpp_server(llama_server, tmp_path)
     assert out["llm_fallback"] == 1 and out["rules"].get("llm", 0) + out["rules"].get("llm-none", 0) == 1
     assert out["rules"]["exact"] == 1 and out["matching"]["matched"] == 2
     assert llama_server.requests() - before >= 1
+
+
+def test_mid_fallback_asks_for_the_three_scored_labels(tmp_path):
+    from somekit.eval import evaluate
+    from somekit.schemas.eval import ExtractMIDOut
+
+    from .test_eval import ScriptedLLM
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"1.json": {"claim": "c1", "label": "half-true"}, "2.json": {"claim": "c2", "label": "true"}}))
+    pred = tmp_path / "pred.json"
+    pred.write_text(json.dumps({"1.json": "Some say it is true, others that it is false; the reports disagree.", "2.json": "True."}))
+    llm = ScriptedLLM(lambda r: ExtractMIDOut(label="half"))
+    out = evaluate("mid", gold, pred, llm=llm)
+    assert [r.prompt_id for r in llm.requests] == ["extract.mid@2"] and llm.requests[0].schema is ExtractMIDOut
+    assert out["acc"] == 100.0 and out["rules"] == {"exact": 1, "llm": 1}

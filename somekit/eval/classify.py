@@ -13,6 +13,9 @@ from .gold import Case
 from .labels import KIND, LABELS, normalise_gold
 from .stats import wilson
 
+#: MID is scored on 3 labels; v2 of its extraction prompt asks for exactly those (the schema's enum).
+EXTRACT_PROMPTS = {"mid": "extract.mid@2"}
+
 #: Rules whose failure the LLM may still rescue; refusals and empty answers stay not completed.
 FALLBACK_RULES = ("ambiguous",)
 
@@ -22,7 +25,7 @@ def _lang(text: str) -> str:
 
 
 def _llm_extract(task: str, pending: list[tuple[Case, Extraction]], llm: LLMClient) -> dict[str, Extraction]:
-    requests = [LLMRequest(key=case.id, prompt_id=f"extract.{task}@1", fields={"question": case.question or "-", "answer": str(case.answer)},
+    requests = [LLMRequest(key=case.id, prompt_id=EXTRACT_PROMPTS.get(task, f"extract.{task}@1"), fields={"question": case.question or "-", "answer": str(case.answer)},
                            schema=EXTRACT_SCHEMAS[KIND[task]], lang=_lang(str(case.answer)), temperature=0.0, max_tokens=48)
                 for case, _ in pending]
     out: dict[str, Extraction] = {}
