@@ -54,7 +54,9 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                         "emotionless", "neutral", "no emotion", "no obvious emotion", "no clear emotion", "no particular emotion",
                         "none", "no strong emotion", "without emotion", "calm", "indifferent", "objective", "no emotions",
                         "no emotional", "not emotional", "emotionally neutral", "matter-of-fact", "detached", "not be emotional", "unemotional", "calmly",
-                        "without any strong emotion", "without any emotion", "without strong emotion", "without emotion"),
+                        "without any strong emotion", "without any emotion", "without strong emotion", "without emotion",
+                        "不会有明显情绪", "不会有明显的情绪", "不会有什么情绪", "不会有任何情绪", "不会有情绪", "没有任何情绪",
+                        "no feelings", "no strong feelings", "won't feel anything"),
     },
     "mid": {
         "false": ("假", "虚假", "错误", "不实", "谣言", "不真实", "不正确", "不属实", "完全错误", "假的", "假新闻", "捏造", "失实",

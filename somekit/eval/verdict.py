@@ -53,7 +53,8 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
              r"感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
-             r"\b(?:was|is|were|been) (?:\w+ )?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
+             r"\b(?:belongs?|belonged) to (?:the|this) user\b|"
+             r"\b(?:(?:was|is|were|been) (?:\w+ )?)?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
              r"(?:user|person|account)|a different (?:user|person)|other users?))?\b|\binterest(?:ed)?\b|"
              r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
              r"\btheirs\b|\bhers\b|\b(?:is|was|'s) his\b|"
@@ -66,7 +67,8 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b")
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|无论|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
-_NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom)\b|n't\b|"
+_NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom|"
+                     r"nothing|nobody|none of|no one)\b|n't\b|"
                      r"\b(?:someone else|another (?:user|person|account)|a different (?:user|person)|other users?)\b")
 #: Another author named in place of the asked user counts as a negation ("其他用户发表的").
 _OTHER_ZH = re.compile(r"别人|其他用户|另一(?:个|位)?用户|他人")
