@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 
 import pytest
 from click.testing import CliRunner
@@ -169,3 +170,35 @@ def test_judged_tasks_need_a_named_judge(some_gt_dir, tmp_path, monkeypatch):
     assert res.exit_code == 1 and "no endpoint" in res.output
     with pytest.raises(EvalError, match="name one"):
         evaluate("smq", gold, gold, llm=None)
+
+
+@pytest.mark.parametrize("task", ["red", "ses", "smq"])
+def test_judged_frozen_gold_matched_by_their_keys(ws, tmp_path, task):
+    from somekit.schemas.eval import JUDGE_SCHEMAS
+
+    write_items(ws, task, make_items(task, 12))
+    freeze(ws, "v1")
+    items = read_frozen(ws, "v1", task, "test")
+
+    def key(i):
+        if task == "red":
+            return {"key": f"{i.inputs.window_start}_{i.inputs.window_end}_{i.inputs.location}"}
+        return {"topic": i.inputs.topic} if task == "ses" else {"question": i.inputs.question}
+
+    # Keys asked once (the fixture repeats some SES topics; a repeated key pairs by occurrence).
+    counts = Counter(json.dumps(key(i)) for i in items)
+    items = [i for i in items if counts[json.dumps(key(i))] == 1]
+    assert items
+    rows = [{**key(i), "answer": f"answer for {i.id}"} for i in reversed(items)]
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    seen = {}
+
+    def script(req):
+        seen[req.key] = req.fields["prediction"]
+        return JUDGE_SCHEMAS[task](**{c: 5 for c in JUDGE_SCHEMAS[task].model_fields if c != "reason"})
+
+    result = evaluate(task, ws.frozen("v1") / task / "test.parquet", path, llm=ScriptedLLM(script), judge_name="scripted")
+    assert result["matching"]["matched"] == len(items) and result["judge"] == "scripted"
+    assert result["score"] == pytest.approx(100.0 * len(items) / result["n"], abs=1e-3)
+    assert seen == {i.id: f"answer for {i.id}" for i in items}          # each answer reached its own item
