@@ -8,7 +8,6 @@ llama.cpp server is in test_eval_judge.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
