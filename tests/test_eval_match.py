@@ -79,7 +79,7 @@ def test_frozen_gold_reordered_and_by_natural_key(ws, tmp_path):
     freeze(ws, "v1")
     items = read_frozen(ws, "v1", "ubp", "test")
     gold = ws.frozen("v1") / "ubp" / "test.parquet"
-    by_id = [{"id": i.id, "answer": "是" if i.answer.label == "yes" else "否"} for i in items]
+    by_id = [{"id": i.id, "answer": {"label": "是" if i.answer.label == "yes" else "否"}} for i in items]   # structured answers
     by_key = [{"user_id": i.inputs.user_id, "weibo_id": i.inputs.post_id, "action": i.inputs.action,
                "answer": "Yes." if i.answer.label == "yes" else "No."} for i in items]
     for name, rows in (("id", by_id), ("key", by_key), ("rev", list(reversed(by_key)))):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import re
 from typing import Any
 
@@ -47,7 +48,9 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
     extractions: dict[str, Extraction] = {}
     pending = []
     for case in cases:
-        ex = extract_label(task, None if case.answer is None else str(case.answer))
+        # A structured answer ({"label": "yes"} inline in a JSON line) is read as the JSON it is.
+        text = case.answer if case.answer is None or isinstance(case.answer, str) else json.dumps(case.answer, ensure_ascii=False)
+        ex = extract_label(task, text)
         if case.answer is None:
             ex = Extraction(None, "missing")
         extractions[case.id] = ex
