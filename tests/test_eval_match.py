@@ -149,6 +149,11 @@ def test_some_results_folder_scored_with_paper_metrics(some_gt_dir, tmp_path):
     assert res.exit_code == 0, res.output
     cli = json.loads(res.stdout)
     assert cli["mid"]["Perfect-7B"]["acc"] == out["mid"]["Perfect-7B"]["acc"] == 100.0
+    # One task, gold given as the folder that holds it.
+    res = CliRunner().invoke(main, ["eval", "uea", "--gold", str(some_gt_dir), "--pred",
+                                    str(results / names["uea"] / "Perfect-7B.json"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["acc"] == 100.0
 
 
 def test_judged_tasks_need_a_named_judge(some_gt_dir, tmp_path, monkeypatch):

@@ -45,6 +45,8 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
       somekit eval smq --gold gt/social_media_question_answering.json --pred smq.json --llm-base-url http://127.0.0.1:8000/v1 --judge qwen2.5-72b
       somekit eval --some-results SoMe/results --gold SoMe --json
     """
+    from pathlib import Path
+
     from ..eval import EvalError, evaluate
     from ..eval.judges import EMBEDDED, WARNING, resolve_judge
     from ..eval.llm import LazyLLM, endpoint_configured
@@ -58,8 +60,6 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
     if judge_name == EMBEDDED:
         click.echo(WARNING, err=True)
     if some_results:
-        from pathlib import Path
-
         from ..eval.some_results import score_some_results
 
         gold_dir = gold or str(Path(some_results).resolve().parent)
@@ -76,6 +76,13 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         return
     if not task or not gold or not pred:
         raise EvalError("give TASK, --gold and --pred (or --some-results DIR)")
+    if Path(gold).is_dir():  # an export or SoMe's repo: its ground truth for TASK
+        from ..eval.some_results import gold_file
+
+        found = gold_file(Path(gold), task)
+        if found is None:
+            raise EvalError(f"{gold}: no ground truth for {task} in it")
+        gold = str(found)
     if task in ("smq", "ses", "red"):
         fallback = judge_llm
     else:

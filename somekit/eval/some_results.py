@@ -27,6 +27,11 @@ def _gold_file(gold: Path, name: str) -> Path | None:
     return None
 
 
+def gold_file(gold: Path, task: str) -> Path | None:
+    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files."""
+    return _gold_file(gold, SOME_NAMES[task]) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
+
+
 def task_folders(results: Path) -> dict[str, Path]:
     """SoMe task code -> its results folder (RESULTS itself when it is one task's folder)."""
     if results.name in _BY_NAME:
@@ -46,7 +51,7 @@ def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, j
         raise EvalError(f"{results}: no folder named after a SoMe task ({', '.join(sorted(SOME_NAMES.values()))})")
     out: dict[str, Any] = {}
     for task, folder in folders.items():
-        gold_path = _gold_file(gold, SOME_NAMES[task]) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
+        gold_path = gold_file(gold, task)
         if gold_path is None:
             raise EvalError(f"{gold}: no ground truth for {SOME_NAMES[task]}")
         out[task] = {}
