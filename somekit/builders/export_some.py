@@ -27,6 +27,7 @@ from ..store.items import built_tasks, read_items
 from ..store.query import connect
 from ..verify import Violation
 from . import export_some_layout as layout
+from .enrich.textview import media_words
 from .export_some_files import (POST_SQL as _POST_SQL, TIME_SQL as _TIME, load_table as _load,
                                  fetch_rows as _rows, safe_name as _safe, smq_users as _smq_users, write_knowledge,
                                  write_raw_data, write_topics)
@@ -140,12 +141,15 @@ def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool
     return bool(norm) and (norm in texts or any(t in norm for t in long_texts))
 
 
-def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
+def _post_entry(row: dict[str, Any], ocr: dict[str, str] | None = None) -> dict[str, Any]:
+    # `ocr`: words found in the post's media (enrich/textview.py); an extra key for agents that
+    # read the post store, SoMe's own `ocr` field being the one in raw_data.
     return layout.some_weibo({
         "id": row["id"], "text": row["text"], "created_time": row["created"], "region_name": row["location"],
         "reposts_count": row["reposts_count"], "comments_count": row["comments_count"],
         "attitudes_count": row["likes_count"], "pictures": row["pictures"] or [], "video": row["video"] or [],
-        "user_id": row["author_id"], "nickname": row["nickname"] or "", "topics": row["topics"] or []})
+        "user_id": row["author_id"], "nickname": row["nickname"] or "", "topics": row["topics"] or [],
+        "ocr": (ocr or {}).get(row["id"], "")})
 
 
 #: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
@@ -169,7 +173,8 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
                    UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL
                    UNION SELECT id FROM scoped_users""")
     posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
-    post_store = {row["id"]: _post_entry(row) for row in posts}
+    ocr = media_words(ws, [row["id"] for row in posts], list(items_by_task))  # SoMe's `ocr`: words in the media
+    post_store = {row["id"]: _post_entry(row, ocr) for row in posts}
     history, removed = _histories(con, posts, post_store, texts)
     profiles = {r["id"]: r for r in _rows(con, f"SELECT {_PROFILE} FROM users WHERE id IN (SELECT id FROM xusers)")}
     rcl = dict(con.execute("""SELECT author_id, sum(coalesce(reposts_count, 0) + coalesce(comments_count, 0)
@@ -184,8 +189,8 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
     _dump(db / "post_data" / "all_posts.json", post_store)
     layout.link_or_copy(db / "post_data" / "all_posts.json", db / "post_data" / layout.POSTS_ALIAS)
     write_knowledge(con, db, items_by_task, embed)
-    topics = write_topics(con, db, items_by_task, embed, user_docs)
-    raw, ocr_filled = write_raw_data(con, db, items_by_task, embed)
+    topics = write_topics(con, db, items_by_task, embed, user_docs, ws)
+    raw, ocr_filled = write_raw_data(con, db, items_by_task, embed, ws)
     return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw, "ocr_filled": ocr_filled}
 
 

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from ..schemas.items import ItemBase
 from . import export_some_layout as layout
+from .enrich.textview import media_words
 
 _dump = layout.dump
 
@@ -51,12 +52,10 @@ def safe_name(name: str) -> str:
     return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
 
 
-def ocr_texts(con, post_ids: list[str]) -> dict[str, str]:
-    """Text read from each post's images, for the `ocr` field of raw_data.
-
-    Hook for the post-text view of issue 18 (enrichment keyed by media sha256): until that lands
-    nothing is read here and `ocr` stays the typed empty "" the README announces."""
-    return {}
+def ocr_texts(ws, post_ids: list[str], task: str) -> dict[str, str]:
+    """post id -> words read from its media (OCR, transcripts) for SoMe's `ocr` field; empty when
+    the task does not read media text (enrich/textview.py decides, per [tasks.X] media_text)."""
+    return media_words(ws, post_ids, [task]) if ws is not None else {}
 
 
 def write_knowledge(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> None:
@@ -76,7 +75,7 @@ def posts_by_ids(con, ids: list[str]) -> list[dict[str, Any]]:
 
 
 def write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings,
-                  user_docs: dict[str, dict]) -> int:
+                  user_docs: dict[str, dict], ws=None) -> int:
     """topic_data/<topic>.json for SES topics and topic-scoped SMQ questions, and
     emb_data/topic_data.npy: {folder: {post id: vector}} in the folder's post order, for topics
     and for the `<uid>_weibo` folders of user-scoped SMQ questions (post_retrieve reads both)."""
@@ -89,7 +88,9 @@ def write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed:
     emb: dict[str, dict[str, np.ndarray]] = {}
     for topic in sorted(wanted):
         rows = posts_by_ids(con, sorted(wanted[topic]))
-        _dump(db / "topic_data" / f"{safe_name(topic)}.json", {"media_info": {r["id"]: layout.topic_post(r) for r in rows}})
+        ocr = media_words(ws, [r["id"] for r in rows], ["ses", "smq"]) if ws is not None else {}
+        _dump(db / "topic_data" / f"{safe_name(topic)}.json",
+              {"media_info": {r["id"]: layout.topic_post(r, ocr.get(r["id"], "")) for r in rows}})
         if embed.enabled:
             emb[topic] = dict(zip([r["id"] for r in rows], embed([r["text"] or "" for r in rows])))
     if embed.enabled:
@@ -101,7 +102,8 @@ def write_topics(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed:
     return len(wanted)
 
 
-def write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings) -> tuple[int, int]:
+def write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embed: layout.Embeddings,
+                   ws=None) -> tuple[int, int]:
     """raw_data/<date>_<location>_sensitive.jsonl per RED location-day: that day's posts (UTC)
     naming the location (field or text, as the RED builder matches them) plus the posts the
     events came from; emb_data/<date>_<location>.npy maps each unique_id to its vector."""
@@ -117,7 +119,7 @@ def write_raw_data(con, db: Path, items_by_task: dict[str, list[ItemBase]], embe
             f"AND (coalesce(p.location, '') LIKE {like} OR coalesce(p.text, '') LIKE {like} "
             "OR p.id IN (SELECT id FROM red_src))")))
         rows.sort(key=lambda r: (r["created"], r["id"]))
-        ocr = ocr_texts(con, [r["id"] for r in rows])
+        ocr = ocr_texts(ws, [r["id"] for r in rows], "red")
         ocr_filled += sum(1 for r in rows if ocr.get(r["id"]))
         name = layout.raw_data_name(day, loc)
         layout.write_jsonl(db / "raw_data" / safe_name(name), [layout.raw_post(r, ocr.get(r["id"], "")) for r in rows])

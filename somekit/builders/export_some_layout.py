@@ -89,10 +89,11 @@ def raw_post(row: dict[str, Any], ocr: str) -> dict[str, Any]:
             "public_location": row["location"] or ""}
 
 
-def topic_post(row: dict[str, Any]) -> dict[str, Any]:
-    """One `media_info` entry of topic_data/<topic>.json."""
+def topic_post(row: dict[str, Any], ocr: str = "") -> dict[str, Any]:
+    """One `media_info` entry of topic_data/<topic>.json (the six keys topic_search reads, then
+    the words found in the post's media, which it does not read but an agent's own code may)."""
     return {"title": "", "desc": "", "content": row["text"] or "", "nickname": row.get("nickname") or "",
-            "platform": row.get("platform") or "weibo", "post_create_time": row["created"] or ""}
+            "platform": row.get("platform") or "weibo", "post_create_time": row["created"] or "", "ocr": ocr or ""}
 
 
 def raw_data_name(window_start: str, location: str) -> str:
