@@ -332,3 +332,38 @@ def test_export_cli_without_embeddings_and_the_tools_import_file(exported, tmp_p
     assert json.loads(res.stdout)["embedding_model"] is None
     assert not (tmp_path / "n" / "database" / "emb_data").exists()
     assert "was not written" in (tmp_path / "n" / "README.md").read_text(encoding="utf-8")
+
+
+def test_raw_data_ocr_holds_the_words_in_the_post_media(media_text_ws, tmp_path):
+    """SoMe's post_search shows `ocr`: for a RED window over picture-only posts (real RapidOCR
+    enrichment from test_media_text's workspace) it carries the picture's words."""
+    from .test_media_text import WORDS
+
+    shutil.copytree(media_text_ws.root, tmp_path / "ws")
+    w = open_workspace(tmp_path / "ws")
+    red = REDItem(id="red-a1", query="q", template_id="red@1",
+                  provenance=Provenance(source_ids=["a1"], rule="test:direct", builder="test@1"),
+                  inputs=REDInputs(location="港口", window_start="2025-06-01 10:00:00", window_end="2025-06-01 11:00:00"),
+                  answer=EventsAnswer(events=[Event(title="t", summary="s", time="2025.06.01", location="港口", post_ids=["a1"])]))
+    write_items(w, "red", [red])
+    result = export_some(w, "draft", tmp_path / "out", include_unreviewed=True, tasks=["red"])
+    lines = [json.loads(x) for x in (tmp_path / "out" / "database" / "raw_data" / "2025-06-01_港口_sensitive.jsonl")
+             .read_text(encoding="utf-8").splitlines()]
+    a1 = next(x for x in lines if x["unique_id"] == "a1")
+    assert WORDS.split()[0] in a1["ocr"].upper() and result.files["ocr_filled"] >= 1
+    assert "`ocr`" not in (tmp_path / "out" / "README.md").read_text(encoding="utf-8").split("Always empty")[1].split("\n\n")[1]
+
+
+@pytest.fixture(scope="module")
+def media_text_ws(tmp_path_factory):
+    """test_media_text's corpus (words only in a picture), ingested and OCR-enriched for real."""
+    from .test_media_text import cli, write_source
+
+    root = tmp_path_factory.mktemp("export-media")
+    src = write_source(root / "src")
+    assert cli("init", str(root / "ws")).exit_code == 0
+    res = cli("ingest", str(root / "ws"), "--format", "jsonl", str(src / "corpus.jsonl"))
+    assert res.exit_code == 0, res.output
+    res = cli("enrich", str(root / "ws"), "--ocr", "--json")
+    assert res.exit_code == 0, res.output
+    return open_workspace(root / "ws")
