@@ -173,6 +173,6 @@ empty value: `""` for text, `0` for counts, `[]` for lists. Always empty for thi
 
 Counts (`followers_count`, `reposts_count` ...) are `0` when the source did not report them.
 `total_rcl_count` is the sum of reposts, comments and likes reported on the user's own posts.
-`ocr` holds text read from a post's images by `somekit enrich --ocr` ({counts.get('ocr_filled', 0)} posts here),
-`""` when none was read.
+`ocr` holds the words `somekit enrich` read in a post's media (OCR, speech transcripts;
+{counts.get('ocr_filled', 0)} raw_data posts here), `""` when none were read or the task's media_text is off.
 """
