@@ -49,7 +49,9 @@ _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\
 _ID = r"(?:id\s*[为是:]?\s*\w+\s*的)?"   # SoMe's queries name the user as "ID为<uid>的用户"
 _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自{_ID}(?:该|这位|此|同一)?用户|"
              r"(?:是|系|非)(?:该|这位|此|同一)?用户(?:本人)?的(?:评论|留言|发言|回复)|\b(?:the|this) user's (?:own )?(?:comment|reply|writing|words)\b|"
-             r"^\W*(?:not |do not |don't |不|不要|不建议|建议)?(?:recommend(?:ed)?\b|推荐)|\binteresting to (?:the|this|him|her|them)\b|"
+             r"^\W*(?:not |do not |don't |不|不要|不建议|建议|没有|没必要|无需)?(?:recommend(?:ed)?\b|推荐)|"
+             r"\b(?:likes?|reposts?|comments?|repl(?:y|ies)|shares?|retweets?|engagement|interaction)\s+(?:is|seems|looks|appears)\s+"
+             r"(?:very |highly |quite |fairly |rather )?(?:un)?likely\b|\binteresting to (?:the|this|him|her|them)\b|"
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
              r"感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
@@ -68,7 +70,7 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|非得|无论|无需|无须|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
 _NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom|"
-                     r"nothing|nobody|none of|no one)\b|n't\b|"
+                     r"nothing|nobody|none of|no one|zero)\b|n't\b|"
                      r"\b(?:someone else|another (?:user|person|account)|a different (?:user|person)|other users?)\b")
 #: Another author named in place of the asked user counts as a negation ("其他用户发表的").
 _OTHER_ZH = re.compile(r"别人|其他用户|另一(?:个|位)?用户|他人")
