@@ -127,6 +127,10 @@ def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
         return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "emotion": EMOTION_ZH[i.answer.emotion]})
     if task == "mid":
         return {k: {"claim": i.inputs.claim, "label": i.answer.label} for k, i in zip(_mid_keys(items), items)}
+    if task == "mid-zh":
+        from .export_mid_zh import mid_zh_ground_truth
+
+        return mid_zh_ground_truth(items)
     if task == "smq":
         return {i.inputs.question: i.answer.answer for i in items}
     if task == "red":
@@ -266,7 +270,13 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
         for task, items in items_by_task.items():
             _dump(staging / "datasets" / task / "ground_truth.json", ground_truth(task, items))
         users, posts, removed = write_database(ws, staging, items_by_task)
+        if items_by_task.get("mid-zh"):
+            from .export_mid_zh import check_mid_zh_export, write_mid_zh_database
+
+            write_mid_zh_database(ws, staging, items_by_task["mid-zh"])
         leaks = check_export_leaks(staging)
+        if items_by_task.get("mid-zh"):
+            leaks += check_mid_zh_export(staging)
         if leaks:
             raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
         if out.exists():

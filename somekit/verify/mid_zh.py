@@ -99,9 +99,9 @@ def cascade_before_cutoff(ctx: CheckContext) -> Iterator[Violation]:
            OR i.created_at IS NULL OR CAST(timezone('UTC', i.created_at) AS TIMESTAMP) > v.cutoff
         ORDER BY v.id, v.rid""")
     yield from _rows(ctx, "mid-zh-cascade", """
-        SELECT id, 'the cut-off is missing or before the post time' FROM mz m JOIN posts p ON p.id = m.post_id
+        SELECT m.id, 'the cut-off is missing or before the post time' FROM mz m JOIN posts p ON p.id = m.post_id
         WHERE m.cutoff IS NULL OR (p.created_at IS NOT NULL AND m.cutoff < CAST(timezone('UTC', p.created_at) AS TIMESTAMP))
-        ORDER BY id""")
+        ORDER BY m.id""")
 
 
 def _features(ctx: CheckContext) -> dict[str, list[tuple[float | None, int]]]:
