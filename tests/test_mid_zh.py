@@ -173,3 +173,19 @@ def test_export_in_some_mid_shape_without_the_label(built, tmp_path):
     assert b"veracity" not in blob and b"rumor-repost" not in blob
     stats = read_stats(ws, "mid-zh")
     assert stats["visible_max"] == 20
+
+
+def test_visible_option_from_the_config_caps_every_cascade(built):
+    ws, _ = built
+    text = ws.config_path.read_text()
+    ws.config_path.write_text(text + "\n[tasks.mid-zh.options]\nvisible = 3\n")
+    try:
+        res = CliRunner().invoke(main, ["build", str(ws.root), "mid-zh", "--seed", "7"])
+        assert res.exit_code == 0, res.output
+        items = read_items(ws, "mid-zh")
+        assert max(len(i.inputs.cascade_ids) for i in items) == 3 and read_stats(ws, "mid-zh")["visible_max"] == 3
+        ws.config_path.write_text(text + "\n[tasks.mid-zh.options]\nvisibel = 3\n")
+        res = CliRunner().invoke(main, ["build", str(ws.root), "mid-zh"])
+        assert res.exit_code != 0 and "did you mean 'visible'" in res.output
+    finally:
+        ws.config_path.write_text(text)

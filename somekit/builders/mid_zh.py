@@ -33,7 +33,6 @@ from .sampling import corpus_lang, norm_sql, open_corpus, rand_sql, resolve, see
 
 BUILDER = "mid-zh@1"
 ALL = 10**9        # default n: every event the balance allows
-VISIBLE = 20       # default most cascade records shown per item
 _TIME = "%Y-%m-%d %H:%M:%S"
 
 
@@ -109,7 +108,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
                  **overrides: Any) -> BuildResult:
     """Build mid-zh items; `n` counts items per label (rumour and non-rumour each)."""
     n, seed, options = resolve(cfg, "mid-zh", n, seed, ALL)
-    visible_max = int(overrides.get("visible", options.get("visible", VISIBLE)))
+    visible_max = int(overrides.get("visible", options["visible"]))
     if visible_max < 0:
         raise SomekitError(f"mid-zh: option visible must be >= 0 (got {visible_max})")
     con = open_corpus(ws)
