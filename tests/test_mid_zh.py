@@ -189,3 +189,18 @@ def test_visible_option_from_the_config_caps_every_cascade(built):
         assert res.exit_code != 0 and "did you mean 'visible'" in res.output
     finally:
         ws.config_path.write_text(text)
+
+
+def test_review_round_trip_keeps_the_label_origin():
+    from somekit.annotate.labelstudio.configs import label_config, parse_result, prediction_result
+    from somekit.annotate.labelstudio.decisions import vote_of
+    from tests.test_freeze_items import make_items
+
+    item = next(i for i in make_items("mid-zh", 4) if i.answer.label == "rumor")
+    assert '<Choice value="non-rumor"/>' in label_config("mid-zh")
+    result = prediction_result(item)
+    assert parse_result("mid-zh", result)["label"] == "rumor"
+    assert vote_of(item, {"result": result}, "a").state == "accepted"
+    flipped = [{**r, "value": {"choices": ["non-rumor"]}} if r.get("from_name") == "label" else r for r in result]
+    vote = vote_of(item, {"result": flipped}, "a")
+    assert vote.state == "corrected" and vote.answer == {"label": "non-rumor", "origin": item.answer.origin}
