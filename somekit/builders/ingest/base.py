@@ -186,6 +186,12 @@ def decode_checked(data: bytes, file: str, loc: str) -> str | Rejected:
 def load_json_file(path: Path) -> Any | Rejected:
     """A whole JSON document, or a Rejected explaining why it is unusable."""
     data = path.read_bytes()
+    # Fast path: orjson validates UTF-8 itself and rejects raw control characters (NUL included),
+    # so a file it parses needs no separate decoding pass; only a failure is diagnosed below.
+    try:
+        return orjson.loads(data[3:] if data.startswith(_UTF8_BOM) else data)
+    except orjson.JSONDecodeError:
+        pass
     text = decode_checked(data, str(path), "file")
     if isinstance(text, Rejected):
         return text

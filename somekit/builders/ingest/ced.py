@@ -9,6 +9,7 @@ link, and its author a user. Ids are preserved.
 
 from __future__ import annotations
 
+import operator
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -213,6 +214,20 @@ def _read_pair(original: Path, cascade: Path | None, mid: str, uid: str, veracit
         }, str(cascade), loc)
 
 
+_GET = operator.itemgetter("mid", "uid", "parent", "text", "date")
+
+
+def _fields(records: list[dict]) -> tuple[list[Any], ...]:
+    """(mids, uids, parents, texts, dates) of the records, in one C-level pass when every record
+    has all five keys (CED's own files do), else key by key with .get."""
+    if records:
+        try:
+            return tuple(list(col) for col in zip(*map(_GET, records)))
+        except KeyError:
+            pass
+    return tuple([r.get(k) for r in records] for k in ("mid", "uid", "parent", "text", "date"))
+
+
 def _cascade_dates(raw: list[Any], reference) -> pa.Array:
     """Cascade dates -> UTC timestamps, vectorised for the common 'YYYY-MM-DD HH:MM:SS' form.
     Arrow's strptime is lenient (it rolls Feb 30 over to March), so its result is only taken
@@ -246,7 +261,7 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
     """The same records as the loop in _read_pair, built column-wise (the common, fast case).
     Users are emitted once per file (first occurrence): later bare copies change nothing; the
     post's author (with profile) is the first row of the users batch."""
-    raw_dates = [r.get("date") for r in records]
+    ids, uids, parents, texts, raw_dates = _fields(records)
     whens = _cascade_dates(raw_dates, created)
     bad = [] if whens.null_count == 0 else [
         i for i, (d, ok) in enumerate(zip(raw_dates, pc.is_valid(whens).to_pylist())) if d not in (None, "") and not ok]
@@ -254,13 +269,11 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
         yield Rejected(file, f"record {i}", "bad-date", f"unparseable date {raw_dates[i]!r}; accepted: {TIME_FORMS}",
                        str(records[i])[:200])
     keep = range(len(records))
-    rows = records
     if bad:
         dropped = set(bad)
         keep = [i for i in keep if i not in dropped]
-        rows = [records[i] for i in keep]
+        ids, uids, parents, texts = ([col[i] for i in keep] for col in (ids, uids, parents, texts))
         whens = whens.take(pa.array(keep, pa.int64()))
-    uids = [r.get("uid") for r in rows]
     if not _only(uids, str):
         uids = [_sid(u) for u in uids]
     seen: dict[str, int] = {}
@@ -280,20 +293,18 @@ def _cascade_columns(records: list[dict], file: str, mid: str, created, csrc: st
     users["platform"][1:] = ["weibo"] * n
     users["source"][1:] = [csrc] * n
     yield Columns("users", users, author.file + [file] * n, author.locs + [f"record {i}" for i in seen.values()])
-    texts = [r.get("text") for r in rows]
-    ids = [r.get("mid") for r in rows]
     if not _only(ids, str):
         ids = [_sid(i) for i in ids]
-    parents = [r.get("parent") or None for r in rows]
+    parents = [p or None for p in parents]
     if not set(map(type, parents)) <= {str, type(None)}:
         parents = [_sid(p) for p in parents]
     yield Columns("interactions", {
         "id": ids,
         "kind": ["comment" if isinstance(t, str) and t.strip() else "repost" for t in texts],
         "user_id": uids,
-        "post_id": pa.repeat(mid, len(rows)),
+        "post_id": pa.repeat(mid, len(ids)),
         "parent_id": parents,
-        "text": ["" if t is None else t for t in texts],
+        "text": texts if _only(texts, str) else ["" if t is None else t for t in texts],
         "created_at": whens,
-        "source": pa.repeat(csrc, len(rows)),
+        "source": pa.repeat(csrc, len(ids)),
     }, file, [f"record {i}" for i in keep])
