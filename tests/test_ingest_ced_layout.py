@@ -259,3 +259,29 @@ def test_cli_ingest_ends_with_the_summary_table(tmp_path):
     report = json.loads(res.stdout.strip().splitlines()[-1])
     assert report["folders"]["rumor-repost"] == {"interactions": 2, "quarantined": 1, "users": 1}
     assert report["folders"]["non-rumor-repost"] == {"quarantined": 1}
+
+
+# ---- the same rules for the other formats ----------------------------------------------------
+
+def test_jsonl_utf16_file_is_one_entry_with_its_fix(ws, tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"type": "post", "id": "p1", "text": "好"}\n', encoding="utf-8-sig")  # BOM: fine
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(('{"type": "post", "id": "p2"}\n' * 3).encode("utf-16"))
+    ingest(ws, "jsonl", [good, bad])
+    assert rows(ws, "SELECT id FROM posts") == [("p1",)]
+    (entry,) = quarantine(ws)
+    assert entry["reason"] == "encoding-utf-16" and entry["loc"] == "file" and "iconv -f UTF-16" in entry["detail"]
+
+
+def test_any_format_with_nothing_usable_is_an_error(ws, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not data")
+    with pytest.raises(IngestError, match="nothing ingested with --format jsonl .*no files this format reads"):
+        ingest(ws, "jsonl", [empty])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["ingest", str(ws.root), "--format", "jsonl", str(bad)])
+    assert res.exit_code == 1 and "all 1 quarantined (malformed-json: 1)" in res.output
+    assert reasons(ws) == {"malformed-json": 1}

@@ -203,8 +203,16 @@ def load_json_file(path: Path) -> Any | Rejected:
 
 def iter_json_lines(path: Path) -> Iterator[tuple[str, Any] | Rejected]:
     """(loc, object) for each non-blank line of a JSON-lines file; Rejected for bad lines.
-    Streams: only one line is in memory at a time."""
+    Streams: only one line is in memory at a time. A UTF-16 file is one file-level entry (split on
+    b"\n" its lines would each look like something else)."""
     with open(path, "rb") as fh:
+        head = fh.read(4096)
+        encoding = _UTF16_BOMS.get(head[:2]) or (_utf16_without_bom(head) if b"\x00" in head else None)
+        if encoding:
+            yield _encoding_rejection(str(path), "file", encoding, head,
+                                      "it starts with a UTF-16 byte-order mark" if head[:2] in _UTF16_BOMS else "every other byte is NUL")
+            return
+        fh.seek(0)
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue

@@ -91,6 +91,13 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             report.read[st.table] = st.rows
         if on_progress:
             on_progress(n)
+        if not any(report.read.values()):
+            # Nothing usable at all: a wrong folder or a wrong format, never a silent exit 0.
+            merge_quarantine(ws.quarantine, rejects)
+            reasons = collections.Counter(r.reason for r in rejects)
+            found = f"all {len(rejects)} quarantined ({_fmt_counts(reasons)}); details in {ws.quarantine}" if rejects \
+                else "the source holds no files this format reads"
+            raise IngestError(f"nothing ingested with --format {fmt} from {', '.join(map(str, paths))}: {found}")
 
         if strict and rejects:
             merge_quarantine(ws.quarantine, rejects)
