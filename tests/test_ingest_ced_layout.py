@@ -285,3 +285,15 @@ def test_any_format_with_nothing_usable_is_an_error(ws, tmp_path):
     res = CliRunner().invoke(main, ["ingest", str(ws.root), "--format", "jsonl", str(bad)])
     assert res.exit_code == 1 and "all 1 quarantined (malformed-json: 1)" in res.output
     assert reasons(ws) == {"malformed-json": 1}
+
+
+def test_older_single_cascade_folder_reads_without_a_label(ws, tmp_path):
+    root = tmp_path / "ced"
+    _post(root, "1_M1_100", folder="repost-cascades", cascade=[_rec("a1"), _rec("a2", text="转发")])
+    report = ingest(ws, "ced", [root / "repost-cascades"])   # a folder inside the corpus works too
+    assert rows(ws, "SELECT veracity, veracity_origin FROM posts") == [(None, None)]
+    assert report.folders["repost-cascades"]["interactions"] == 2
+    res = CliRunner().invoke(main, ["build", str(ws.root), "mid-zh", "--json"])
+    assert res.exit_code == 0
+    out = json.loads(res.stdout)["mid-zh"]
+    assert out["items"] == 0 and "non-rumor-repost/ is needed" in out["warnings"][0]
