@@ -204,3 +204,21 @@ def test_review_round_trip_keeps_the_label_origin():
     flipped = [{**r, "value": {"choices": ["non-rumor"]}} if r.get("from_name") == "label" else r for r in result]
     vote = vote_of(item, {"result": flipped}, "a")
     assert vote.state == "corrected" and vote.answer == {"label": "non-rumor", "origin": item.answer.origin}
+
+
+def test_eval_scores_free_text_answers_against_the_items(built, tmp_path):
+    ws, _ = built
+    items = read_items(ws, "mid-zh")[:40]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items))
+    # right on every rumour, wrong on every non-rumour, one answer with no label at all
+    answers = {i.id: ("是的，这是谣言。" if i.answer.label == "rumor" else "谣言") for i in items}
+    answers[items[0].id] = "我无法判断"
+    pred = tmp_path / "pred.jsonl"
+    pred.write_bytes(b"".join(orjson.dumps({"id": k, "answer": v}) + b"\n" for k, v in answers.items()))
+    res = CliRunner().invoke(main, ["eval", "mid-zh", "--gold", str(gold), "--pred", str(pred), "--json"])
+    assert res.exit_code == 0, res.output
+    score = json.loads(res.stdout)
+    rumors = sum(i.answer.label == "rumor" for i in items[1:])
+    assert score["n"] == 40 and score["tcr"] == 100 * 39 / 40
+    assert abs(score["acc"] - 100 * rumors / 40) < 1e-6
