@@ -44,6 +44,7 @@ def test_full_ced_layout_counts_every_unique_record_and_keeps_veracity(ws, ced_d
     report = ingest(ws, "ced", [root])
     stats = corpus_stats(ws)
     assert stats["posts"] == expected["posts"] == 2 * 217
+    assert stats["veracity"] == {"non-rumor": 217, "rumor": 217}
     assert sum(stats["interactions"].values()) == expected["interactions"]
     got = dict(rows(ws, "SELECT id, veracity FROM posts"))
     assert got == expected["labels"]
