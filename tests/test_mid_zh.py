@@ -222,3 +222,23 @@ def test_eval_scores_free_text_answers_against_the_items(built, tmp_path):
     rumors = sum(i.answer.label == "rumor" for i in items[1:])
     assert score["n"] == 40 and score["tcr"] == 100 * 39 / 40
     assert abs(score["acc"] - 100 * rumors / 40) < 1e-6
+
+
+def test_untimed_and_conflicting_posts_are_left_out_and_counted(ws, tmp_path):
+    from tests.test_ingest_ced_layout import _post, _rec
+
+    root = tmp_path / "ced"
+    _post(root, "1_R1_100", cascade=[_rec("a1"), _rec("a2")])
+    _post(root, "2_R2_100", cascade=[_rec("b1")], post={"text": "同一条谣言", "time": 1381000000})
+    _post(root, "3_N3_100", folder="non-rumor-repost", cascade=[_rec("c1")], post={"text": "同一条谣言！", "time": 1381000100})
+    _post(root, "4_N4_100", folder="non-rumor-repost", cascade=[_rec("d1")], post={"text": "没有时间", "time": None})
+    _post(root, "5_N5_100", folder="non-rumor-repost", cascade=[_rec("e1"), _rec("e2"), _rec("e3")],
+          post={"text": "普通微博", "time": 1381000200})
+    ingest(ws, "ced", [root])
+    res = CliRunner().invoke(main, ["build", str(ws.root), "mid-zh", "--json"])
+    out = json.loads(res.stdout)["mid-zh"]
+    assert out["stats"]["untimed_posts"] == 1 and out["stats"]["conflicting_events"] == 1
+    assert out["items"] == 2 and len(out["warnings"]) == 2
+    items = read_items(ws, "mid-zh")
+    assert {i.inputs.post_id for i in items} == {"R1", "N5"}
+    assert [len(i.inputs.cascade_ids) for i in items] == [2, 2]   # the pair sees min(2, 3) records each

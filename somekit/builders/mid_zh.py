@@ -42,7 +42,7 @@ def _events(con, seed: int) -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE lp AS
         SELECT id, veracity AS label, veracity_origin AS origin, {norm_sql('text')} AS key
-        FROM posts WHERE veracity IS NOT NULL""")
+        FROM posts WHERE veracity IS NOT NULL AND created_at IS NOT NULL""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE grp AS
         SELECT CASE WHEN key = '' THEN id ELSE key END AS gkey, min(id) AS event_id,
@@ -119,6 +119,8 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
     _events(con, seed)
     labels = dict(con.execute("SELECT label, count(*) FROM ev GROUP BY label").fetchall())
     conflicted = con.execute("SELECT count(*) FROM grp WHERE labels > 1").fetchall()[0][0]
+    # A post without a time has no cut-off to ask at; counted, never guessed.
+    untimed = con.execute("SELECT count(*) FROM posts WHERE veracity IS NOT NULL AND created_at IS NULL").fetchall()[0][0]
     pairs = _pairs(con, n)
     k_by_post = {}
     for a, b in pairs:
@@ -136,9 +138,12 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
         warnings.append(f"mid-zh: {len(pairs)} items per label, fewer than the {n} asked (the smaller class runs out)")
     if conflicted:
         warnings.append(f"mid-zh: {conflicted} events have copies labelled both ways; left out")
+    if untimed:
+        warnings.append(f"mid-zh: {untimed} labelled posts have no time (no cut-off possible); left out")
     items = seeded_order(items, seed)
     stats = {"seed": seed, "items": len(items), "per_label": len(pairs), "visible_max": visible_max,
              "events": {k: labels.get(k, 0) for k in ("rumor", "non-rumor")}, "conflicting_events": conflicted,
+             "untimed_posts": untimed,
              "visible_records": sum(len(v) for v in shown.values())}
     write_items(ws, "mid-zh", items, stats={**stats, "warnings": warnings})
     return BuildResult("mid-zh", len(items), stats, warnings)
