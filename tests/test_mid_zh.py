@@ -242,3 +242,16 @@ def test_untimed_and_conflicting_posts_are_left_out_and_counted(ws, tmp_path):
     items = read_items(ws, "mid-zh")
     assert {i.inputs.post_id for i in items} == {"R1", "N5"}
     assert [len(i.inputs.cascade_ids) for i in items] == [2, 2]   # the pair sees min(2, 3) records each
+
+
+def test_run_picks_mid_zh_only_when_the_corpus_has_both_labels(built, ws, tmp_path):
+    from somekit.pipeline.runner import RunContext
+    from somekit.pipeline.stages import enabled_tasks
+
+    full, _ = built
+    assert "mid-zh" in enabled_tasks(RunContext(full, full.config()))
+    from tests.test_ingest_ced_layout import _post, _rec
+
+    _post(tmp_path / "ced", "1_R1_100", cascade=[_rec("a1")])   # rumours only
+    ingest(ws, "ced", [tmp_path / "ced"])
+    assert "mid-zh" not in enabled_tasks(RunContext(ws, ws.config())) and "ubp" in enabled_tasks(RunContext(ws, ws.config()))
