@@ -24,7 +24,9 @@ def domain_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except SomekitError as exc:
-            raise click.ClickException(str(exc)) from None
+            error = click.ClickException(str(exc))
+            error.exit_code = getattr(exc, "exit_code", 1)   # e.g. 3: stopped to wait for human review
+            raise error from None
 
     return wrapper
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from ...schemas.items import ITEM_CLASSES, ItemBase
 from ...schemas.review import ReviewDecision
+from ...review.join import with_question  # noqa: F401  (re-exported for push)
 from .configs import parse_result
 
 
@@ -47,16 +48,6 @@ def machine_question(item: ItemBase) -> str | None:
         return None
     original = item.review.original_answer if item.review.state == "corrected" else None
     return (original or {}).get("question", item.inputs.question)
-
-
-def with_question(item: ItemBase, old: str, new: str, query_from: str | None = None) -> dict[str, Any]:
-    """SMQ inputs (and the rendered query, which embeds the question) with the question replaced."""
-    query = item.query
-    for q in dict.fromkeys([old, query_from]):
-        if q and q in query:
-            query = query.replace(q, new)
-            break
-    return {"inputs": item.inputs.model_copy(update={"question": new}), "query": query}
 
 
 def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:

@@ -14,9 +14,7 @@ from typing import Any
 from ...store.atomic import read_json, write_json
 from ...workspace import Workspace
 
-SYNC_FILE = "sync.json"
-DECISIONS_FILE = "decisions.jsonl"
-PULL_FILE = "pull.json"
+from ...review.ledger import DECISIONS_FILE, PULL_FILE, SYNC_FILE  # noqa: F401  (one definition of the names)
 
 
 @dataclass
