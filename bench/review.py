@@ -25,14 +25,14 @@ import numpy as np
 import pyarrow as pa
 from label_studio_sdk import LabelStudio
 
-from somekit.annotate.labelstudio import connect, pull, push
+from somekit.annotate.labelstudio import connect, pull, push, status
 from somekit.annotate.labelstudio.configs import label_config
 from somekit.annotate.labelstudio.context import ContextBuilder
 from somekit.annotate.labelstudio.push import task_payload
 from somekit.annotate.labelstudio.state import load_state
 from somekit.schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from somekit.schemas.provenance import Provenance
-from somekit.store.items import read_items, write_items
+from somekit.store.items import write_items
 from somekit.store.parquet import arrow_schema, write_table
 from somekit.workspace import init_workspace
 
@@ -123,7 +123,10 @@ def main() -> None:
         t0 = time.perf_counter()
         pulled = pull(ws, "ubp", conn=conn)
         pull_s = time.perf_counter() - t0
-        states = {s: sum(1 for i in read_items(ws, "ubp") if i.review.state == s) for s in ("accepted", "corrected")}
+        t0 = time.perf_counter()
+        joined = status(ws, ["ubp"])["ubp"]   # decisions joined with the items, error rate included
+        status_s = time.perf_counter() - t0
+        states = {s: joined[s] for s in ("accepted", "corrected")}
     finally:
         if started_here:
             subprocess.run(["bash", str(ROOT / "scripts/label_studio.sh"), "stop", "--data-dir", str(tmp / "lsdata")],
@@ -137,6 +140,7 @@ def main() -> None:
         "push_ratio_to_bare": round(push_rate / bare_rate, 3),
         "created": result.created, "repush_s": round(repush_s, 2), "repush_created": again.created,
         "pull_s": round(pull_s, 2), "pulled_decisions": pulled.counts, "items_by_state": states,
+        "status_s": round(status_s, 2), "audit_accuracy": joined["audit"]["accuracy"], "audit_ci": joined["audit"]["ci"],
     }))
 
 

@@ -49,7 +49,7 @@ def test_review_cli_round_trip(ls_env, tmp_path):
 
 def test_review_cli_push_budget_sends_needs_review_and_audit(ls_env, tmp_path):
     ws = init_workspace(tmp_path / "ws", name="budgetspace")
-    (ws.root / "somekit.toml").write_text((ws.root / "somekit.toml").read_text() + "\n[review]\naudit_size = 4\n")
+    (ws.root / "somekit.toml").write_text('[workspace]\nname = "budgetspace"\n\n[review]\naudit_size = 4\n')
     items = make_ubp_items(20)
     items[3] = items[3].model_copy(update={"review": items[3].review.model_copy(update={"needs_review": True})})
     write_items(ws, "ubp", items)

@@ -200,7 +200,8 @@ def iter_stages(ctx: RunContext) -> Iterator[Stage]:
     yield Stage("review push", _review_push, _review_files(("sync.json", "selection.json")), _review_config)
     # Pull always runs (the annotations live in Label Studio); it stops the run with exit 3 while
     # items await people, and its output (the decisions) is what freeze is fingerprinted on.
-    yield Stage("review pull", _review_pull, _review_files(("decisions.jsonl",)), _review_config, always=True)
+    yield Stage("review pull", _review_pull, _review_files(("decisions.jsonl",)), _review_config,
+                always=_review_configured(ctx))
     yield Stage("freeze", _freeze, _frozen_outputs,
                 lambda c: {"version": _version(c), "unreviewed": c.options.get("include_unreviewed", False),
                            "splits": c.cfg.splits.model_dump(), "seed": c.cfg.seed})

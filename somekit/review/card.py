@@ -31,8 +31,11 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
     if manifest.include_unreviewed or missing:
         parts = []
         if manifest.include_unreviewed:
+            flagged = {t: n for t in tasks if (n := (manifest.error_rates.get(t) or {}).get("unreviewed_flagged"))}
             parts.append("this version includes items that no human has reviewed yet (`--include-unreviewed`); "
-                         "their review state is recorded in the `review` column")
+                         "their review state is recorded in the `review` column"
+                         + ("; among them, items that needed a human (vote ties, low agreement, failed quality gates "
+                            "or checks): " + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
         if missing:
             parts.append("the human audit of " + ", ".join(f"`{t}`" for t in missing)
                          + " is incomplete, so their label error rate below is not (fully) measured")

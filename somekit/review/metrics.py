@@ -49,6 +49,8 @@ def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agre
             per_class[label][0] += j.status == "accepted"
     states = Counter(j.status for j in joined if j.status in FINAL)
     total = sum(states.values())
+    flagged = set(((selection or {}).get("needs_review") or {}))
+    unreviewed_flagged = sum(1 for j in joined if j.status not in FINAL and (j.draft.id in flagged or j.draft.review.needs_review))
     drafted = any(s.step != "vote" for j in joined for s in j.draft.provenance.llm)
     return {
         "audit": {"sampled": selection is not None, "size": len(present), "decided": len(decided),
@@ -58,4 +60,5 @@ def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agre
         "shares": {"llm_drafted": drafted, "decided": total,
                    **{s: round(states[s] / total, 4) if total else None for s in FINAL}},
         "agreement": agreement or None,
+        "unreviewed_flagged": unreviewed_flagged,   # needed a human (tie, low agreement, gate, check), not decided
     }
