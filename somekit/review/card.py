@@ -20,15 +20,18 @@ def _ci(rate: dict[str, Any]) -> str:
     return f"{_pct(rate['accuracy'])} ({_pct(lo)}-{_pct(hi)})"
 
 
-def _incomplete(manifest: Manifest, tasks: list[str]) -> list[str]:
-    return [t for t in tasks if not (manifest.error_rates.get(t) or {}).get("audit", {}).get("complete")]
+def _audits(manifest: Manifest, tasks: list[str]) -> tuple[list[str], list[str]]:
+    """(tasks never audited, tasks whose audit sample is not fully decided)."""
+    audits = {t: (manifest.error_rates.get(t) or {}).get("audit") or {} for t in tasks}
+    return ([t for t in tasks if not audits[t].get("sampled")],
+            [t for t in tasks if audits[t].get("sampled") and not audits[t].get("complete")])
 
 
 def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
     """Lines right under the card's title: the warning paragraph (if any) and the quality table."""
     lines: list[str] = []
-    missing = _incomplete(manifest, tasks)
-    if manifest.include_unreviewed or missing:
+    never, incomplete = _audits(manifest, tasks)
+    if manifest.include_unreviewed or never or incomplete:
         parts = []
         if manifest.include_unreviewed:
             flagged = {t: n for t in tasks if (n := (manifest.error_rates.get(t) or {}).get("unreviewed_flagged"))}
@@ -36,9 +39,12 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
                          "their review state is recorded in the `review` column"
                          + ("; among them, items that needed a human (vote ties, low agreement, failed quality gates "
                             "or checks): " + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
-        if missing:
-            parts.append("the human audit of " + ", ".join(f"`{t}`" for t in missing)
-                         + " is incomplete, so their label error rate below is not (fully) measured")
+        if incomplete:
+            parts.append("the human audit of " + ", ".join(f"`{t}`" for t in incomplete)
+                         + " is incomplete, so their label error rate below is not fully measured")
+        if never:
+            parts.append("no human audit sample was drawn for " + ", ".join(f"`{t}`" for t in never)
+                         + " (never pushed to Label Studio), so their label error rate is not measured")
         lines += ["> **Warning:** " + "; ".join(parts) + ".", ""]
     lines += ["## Measured label quality", "",
               "People in Label Studio checked a random audit sample of every task, stratified by label: the "
