@@ -120,8 +120,9 @@ def main() -> None:
         state = load_state(ws, "ubp")
         state.project_id = pid
         state.save()
+        marks: dict[str, float] = {}
         t0 = time.perf_counter()
-        pulled = pull(ws, "ubp", conn=conn)
+        pulled = pull(ws, "ubp", conn=conn, progress=lambda step: marks.setdefault(step, time.perf_counter() - t0))
         pull_s = time.perf_counter() - t0
         t0 = time.perf_counter()
         joined = status(ws, ["ubp"])["ubp"]   # decisions joined with the items, error rate included
@@ -140,6 +141,7 @@ def main() -> None:
         "push_ratio_to_bare": round(push_rate / bare_rate, 3),
         "created": result.created, "repush_s": round(repush_s, 2), "repush_created": again.created,
         "pull_s": round(pull_s, 2), "pulled_decisions": pulled.counts, "items_by_state": states,
+        "pull_export_s": round(marks["exported"], 2), "pull_local_s": round(pull_s - marks["users"], 2),
         "status_s": round(status_s, 2), "audit_accuracy": joined["audit"]["accuracy"], "audit_ci": joined["audit"]["ci"],
     }))
 

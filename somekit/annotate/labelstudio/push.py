@@ -14,6 +14,7 @@ With a budget only those items are sent; without one, every item is.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -101,14 +102,23 @@ def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: i
         result.duplicates_removed = reconcile(conn, state, project_id, current)
     ctx = ContextBuilder(ws, chosen)
     audit = set(selection["audit"])
-    payloads = {it.id: task_payload(it, ctx.render(it), it.id in audit, selection["needs_review"].get(it.id))
-                for it in chosen}
-    hashes = {iid: payload_hash(p) for iid, p in payloads.items()}
-    new = [iid for iid in payloads if iid not in state.tasks]
-    changed = [iid for iid in payloads if iid in state.tasks and state.tasks[iid][1] != hashes[iid]]
-    result.created = _import(conn, state, project_id, new, payloads, hashes, batch_size or cfg.review.batch_size, progress)
+    by_id = {it.id: it for it in chosen}
+    payloads: dict[str, dict[str, Any]] = {}
+    hashes: dict[str, str] = {}
+
+    def build(ids: list[str]) -> None:
+        for iid in ids:
+            it = by_id[iid]
+            payloads[iid] = task_payload(it, ctx.render(it), iid in audit, selection["needs_review"].get(iid))
+            hashes[iid] = payload_hash(payloads[iid])
+
+    build([iid for iid in by_id if iid in state.tasks])   # to see which sent drafts changed
+    new = [iid for iid in by_id if iid not in state.tasks]
+    changed = [iid for iid in by_id if iid in state.tasks and state.tasks[iid][1] != hashes[iid]]
+    result.created = _import(conn, state, project_id, new, payloads, hashes, build,
+                             batch_size or cfg.review.batch_size, progress)
     result.updated = _update(conn, state, project_id, changed, payloads, hashes)
-    result.unchanged = len(payloads) - len(new) - len(changed)
+    result.unchanged = len(chosen) - len(new) - len(changed)
     result.server_tasks = len(state.tasks)
     result.counts = {"items": len(items), "sent": result.sent, "audit": result.audit,
                      "needs_review": result.needs_review, "created": result.created, "updated": result.updated,
@@ -117,29 +127,36 @@ def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: i
 
 
 def _import(conn: Connection, state: SyncState, project_id: int, new: list[str], payloads: dict,
-            hashes: dict, batch_size: int, progress: Progress | None) -> int:
+            hashes: dict, build: Callable[[list[str]], None], batch_size: int, progress: Progress | None) -> int:
+    """Import new items batch by batch; the next batch's payloads are built in a thread while the
+    server works on the current one (the request releases the GIL), so rendering costs no time."""
     done = 0
-    for start in range(0, len(new), batch_size):
-        batch = new[start:start + batch_size]
-        # Journal first: if the request dies after the server committed it, the next push
-        # sees `inflight` and reconciles instead of importing the batch again.
-        state.inflight = {iid: hashes[iid] for iid in batch}
-        state.save()
-        with conn.errors(f"importing tasks ({done} of {len(new)} imported so far)"):
-            response = conn.client.projects.import_tasks(
-                id=project_id, request=[payloads[iid] for iid in batch], return_task_ids=True,
-                commit_to_project=True)
-        task_ids = list(getattr(response, "task_ids", None) or [])
-        if len(task_ids) != len(batch):  # cannot pair ids with items: ask the server
-            reconcile(conn, state, project_id)
-        else:
-            for iid, tid in zip(batch, task_ids):
-                state.tasks[iid] = [tid, hashes[iid]]
-        state.inflight = {}
-        state.save()
-        done += len(batch)
-        if progress:
-            progress(done, len(new))
+    batches = [new[start:start + batch_size] for start in range(0, len(new), batch_size)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(build, batches[0]) if batches else None
+        for k, batch in enumerate(batches):
+            ahead.result()
+            if k + 1 < len(batches):
+                ahead = pool.submit(build, batches[k + 1])
+            # Journal first: if the request dies after the server committed it, the next push
+            # sees `inflight` and reconciles instead of importing the batch again.
+            state.inflight = {iid: hashes[iid] for iid in batch}
+            state.save()
+            with conn.errors(f"importing tasks ({done} of {len(new)} imported so far)"):
+                response = conn.client.projects.import_tasks(
+                    id=project_id, request=[payloads.pop(iid) for iid in batch], return_task_ids=True,
+                    commit_to_project=True)
+            task_ids = list(getattr(response, "task_ids", None) or [])
+            if len(task_ids) != len(batch):  # cannot pair ids with items: ask the server
+                reconcile(conn, state, project_id)
+            else:
+                for iid, tid in zip(batch, task_ids):
+                    state.tasks[iid] = [tid, hashes[iid]]
+            state.inflight = {}
+            state.save()
+            done += len(batch)
+            if progress:
+                progress(done, len(new))
     return done
 
 
