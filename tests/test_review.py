@@ -170,6 +170,10 @@ def test_status_counts_and_agreement(reviewed):
     # 12 items < audit_size: all are audited; 1 of the 4 decided was accepted unchanged
     audit = st["ubp"]["audit"]
     assert (audit["size"], audit["decided"], audit["accepted"], audit["accuracy"]) == (12, 4, 1, 0.25)
+    # smq: accepted 1, corrected 2, and the rejected one was redrafted (stale, back in review)
+    shares = st["smq"]["shares"]
+    assert (shares["decided"], shares["accepted"], shares["corrected"], shares["rejected"]) == (3, 0.3333, 0.6667, 0.0)
+    assert st["smq"]["stale"] == 0 and st["smq"]["pending"] == 1 and st["smq"]["awaiting"] == 1
 
 
 def test_real_ubp_build_on_ced_pushes_with_post_context(ced_ws, label_studio, tmp_path):

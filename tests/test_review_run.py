@@ -38,6 +38,7 @@ n = 16
 
 [review]
 audit_size = 12
+min_annotators = 2
 """
 FLIP = {"yes": "no", "no": "yes"}
 BOB_DISAGREES_EVERY = 4      # bob disagrees with alice on 1 item in 4
@@ -82,6 +83,7 @@ def test_run_stops_at_review_then_freezes_the_majority(ced_run):
     assert "run again to pull" in first.output and not ws.frozen("v1").exists()
 
     client = ls.client()
+    assert client.projects.get(id=pid).maximum_annotations == 2   # Label Studio hands each task to two people
     people = {name: client.users.create(email=f"{name}@somekit.local", username=name) for name in ("alice", "bob", "carol")}
     tasks = {iid: v[0] for iid, v in load_state(ws, "ubp").tasks.items()}
     votes: dict[str, list[str]] = {}
