@@ -127,3 +127,18 @@ def test_freeze_refuses_an_incomplete_audit_and_says_so_when_forced(decided, tmp
     m2 = freeze(ws, "v2").manifest
     assert m2.error_rates["ubp"]["audit"]["complete"] and m2.error_rates["ubp"]["audit"]["accuracy"] == 0.75
     assert sum(m2.counts["ubp"].values()) == 8 and not m2.include_unreviewed
+
+
+def test_freeze_cli_refuses_an_incomplete_audit_with_a_clear_message(decided):
+    import orjson
+    from click.testing import CliRunner
+
+    from somekit.cli import main
+
+    ws, _ = decided
+    res = CliRunner().invoke(main, ["freeze", str(ws.root), "--version", "v1"])
+    assert res.exit_code == 1 and "audit sample is incomplete" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(main, ["freeze", str(ws.root), "--version", "v1", "--include-unreviewed", "--json"])
+    assert res.exit_code == 0, res.output
+    shown = orjson.loads(res.stdout)
+    assert shown["error_rates"]["ubp"]["audit"]["decided"] == 7 and shown["counts"]["ubp"]
