@@ -23,8 +23,8 @@ def _ci(rate: dict[str, Any]) -> str:
 def _audits(manifest: Manifest, tasks: list[str]) -> tuple[list[str], list[str]]:
     """(tasks never audited, tasks whose audit sample is not fully decided)."""
     audits = {t: (manifest.error_rates.get(t) or {}).get("audit") or {} for t in tasks}
-    return ([t for t in tasks if not audits[t].get("sampled")],
-            [t for t in tasks if audits[t].get("sampled") and not audits[t].get("complete")])
+    return ([t for t in tasks if not audits[t].get("size")],
+            [t for t in tasks if audits[t].get("size") and not audits[t].get("complete")])
 
 
 def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
@@ -44,7 +44,7 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
                          + " is incomplete, so their label error rate below is not fully measured")
         if never:
             parts.append("no human audit sample was drawn for " + ", ".join(f"`{t}`" for t in never)
-                         + " (never pushed to Label Studio), so their label error rate is not measured")
+                         + ", so their label error rate is not measured")
         lines += ["> **Warning:** " + "; ".join(parts) + ".", ""]
     lines += ["## Measured label quality", "",
               "People in Label Studio checked a random audit sample of every task, stratified by label: the "

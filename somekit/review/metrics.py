@@ -54,7 +54,7 @@ def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agre
     drafted = any(s.step != "vote" for j in joined for s in j.draft.provenance.llm)
     return {
         "audit": {"sampled": selection is not None, "size": len(present), "decided": len(decided),
-                  "complete": selection is not None and len(decided) == len(present) and bool(present),
+                  "complete": selection is not None and len(decided) == len(present),
                   **_rate(ok, len(decided)),
                   "per_class": {k: _rate(v[0], v[1]) for k, v in sorted(per_class.items())}},
         "shares": {"llm_drafted": drafted, "decided": total,
