@@ -149,3 +149,21 @@ def test_rebuild_keeps_every_decision_and_pull_twice_gives_the_same_bytes(ced_ru
     assert _files(ws, "v2") == v1
     res = CliRunner().invoke(main, ["freeze", str(ws.root), "--version", "v1", "--json"])
     assert res.exit_code == 0 and orjson.loads(res.stdout)["unchanged"] is True
+
+
+def test_server_down_during_the_run_pull_is_a_clear_error_and_the_rerun_completes(ced_run):
+    ws, ls = ced_run
+    decisions = (ws.review("ubp") / "decisions.jsonl").read_bytes()
+    manifest = (ws.frozen("v1") / "MANIFEST.json").read_bytes()
+    ls.stop()
+    try:
+        down = _run(ws)
+        assert down.exit_code == 1, down.output
+        assert "not reachable" in down.output and "Traceback" not in down.output
+        assert (ws.review("ubp") / "decisions.jsonl").read_bytes() == decisions
+    finally:
+        ls.start()
+    up = _run(ws)
+    assert up.exit_code == 0, up.output
+    assert (ws.review("ubp") / "decisions.jsonl").read_bytes() == decisions
+    assert (ws.frozen("v1") / "MANIFEST.json").read_bytes() == manifest
