@@ -76,7 +76,7 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
 @click.option("--json", "as_json", is_flag=True, help="Print decision counts as one JSON object on stdout.")
 @domain_errors
 def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
-    """Read TASK's annotations and apply them to the items' review states.
+    """Read TASK's annotations and turn them into one decision per item.
 
     \b
     Examples:

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from ...schemas.items import ITEM_CLASSES, ItemBase
 from ...schemas.review import ReviewDecision
-from ...review.join import with_question  # noqa: F401  (re-exported for push)
 from .configs import parse_result
 
 

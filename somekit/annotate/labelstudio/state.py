@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...review.ledger import SYNC_FILE
 from ...store.atomic import read_json, write_json
 from ...workspace import Workspace
-
-from ...review.ledger import DECISIONS_FILE, PULL_FILE, SYNC_FILE  # noqa: F401  (one definition of the names)
 
 
 @dataclass
