@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..errors import SomekitError
 from ..schemas.items import ItemBase
-from ..store.items import built_tasks, read_items
+from ..store.items import built_tasks
 from ..store.query import connect
 from ..verify import Violation
 from .enrich.textview import media_words
@@ -86,7 +86,9 @@ def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[Ite
                 for t, splits in manifest.counts.items()}
     if not include_unreviewed:
         raise ExportError(f"version {version} is not frozen; run `somekit freeze` first or pass --include-unreviewed")
-    return {t: [i for i in read_items(ws, t) if i.review.state != "rejected"] for t in built_tasks(ws)}
+    from ..review.join import join_items   # review decisions live apart from the drafts
+
+    return {t: [j.item for j in join_items(ws, t) if j.status != "rejected"] for t in built_tasks(ws)}
 
 
 # ---- ground truth -----------------------------------------------------------------------
