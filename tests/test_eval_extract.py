@@ -65,7 +65,16 @@ def test_unreadable_answers_are_not_completed(task, answer, rule):
     assert ex.label is None and ex.rule == rule
 
 
+@pytest.mark.parametrize("answer,label", [
+    ("是的，这是谣言。", "rumor"), ("这不是一条谣言", "non-rumor"), ("并非谣言", "non-rumor"), ("This post is not a rumor.", "non-rumor"),
+    ("经核实，该微博内容属实，不是谣言。", "non-rumor"), ("该微博是谣言吗？是的。", "rumor"), ("我无法判断", None),
+])
+def test_mid_zh_rumour_verdicts(answer, label):
+    assert extract_label("mid-zh", answer).label == label
+
+
 @pytest.mark.parametrize("kind,labels", [("yesno", {"yes", "no", "none"}), ("mid", {"true", "half", "false", "none"}),
+                                         ("rumor", {"rumor", "non-rumor", "none"}),
                                          ("emotion", {"positive", "angry", "sad", "fear", "surprise", "emotionless", "none"})])
 def test_llm_extractor_schema_is_an_enum(kind, labels):
     schema = EXTRACT_SCHEMAS[kind].model_json_schema()

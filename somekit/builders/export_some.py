@@ -23,7 +23,7 @@ import orjson
 
 from ..errors import SomekitError
 from ..schemas.items import ItemBase
-from ..store.items import built_tasks, read_items
+from ..store.items import built_tasks
 from ..store.query import connect
 from ..verify import Violation
 from . import export_some_layout as layout
@@ -74,7 +74,9 @@ def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[Ite
                 for t, splits in manifest.counts.items()}
     if not include_unreviewed:
         raise ExportError(f"version {version} is not frozen; run `somekit freeze` first or pass --include-unreviewed")
-    return {t: [i for i in read_items(ws, t) if i.review.state != "rejected"] for t in built_tasks(ws)}
+    from ..review.join import join_items   # review decisions live apart from the drafts
+
+    return {t: [j.item for j in join_items(ws, t) if j.status != "rejected"] for t in built_tasks(ws)}
 
 
 # ---- ground truth -----------------------------------------------------------------------
@@ -116,6 +118,10 @@ def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
         return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "emotion": EMOTION_ZH[i.answer.emotion]})
     if task == "mid":
         return {k: {"claim": i.inputs.claim, "label": i.answer.label} for k, i in zip(_mid_keys(items), items)}
+    if task == "mid-zh":
+        from .export_mid_zh import mid_zh_ground_truth
+
+        return mid_zh_ground_truth(items)
     if task == "smq":
         return {i.inputs.question: i.answer.answer for i in items}
     if task == "red":
@@ -260,14 +266,20 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         for task, items in items_by_task.items():
-            _dump(staging / "datasets" / layout.SOME_NAMES[task] / "ground_truth.json", ground_truth(task, items))
+            _dump(staging / "datasets" / layout.SOME_NAMES.get(task, task) / "ground_truth.json", ground_truth(task, items))
         if "ubp" in items_by_task:
             layout.link_or_copy(staging / "datasets" / layout.SOME_NAMES["ubp"] / "ground_truth.json",
                                 staging / "datasets" / layout.UBP_ALIAS / "ground_truth.json")
         users, posts, removed, files = write_database(ws, staging, items_by_task, embed)
+        if items_by_task.get("mid-zh"):  # ours, not SoMe's: datasets/mid-zh + database/mid_zh_data
+            from .export_mid_zh import check_mid_zh_export, write_mid_zh_database
+
+            write_mid_zh_database(ws, staging / "database", items_by_task["mid-zh"])
         (staging / "README.md").write_text(layout.readme(embed.model, {"tasks": {t: 1 for t in items_by_task}, "users": users,
                                                                          **files}), encoding="utf-8")
         leaks = check_export_leaks(staging)
+        if items_by_task.get("mid-zh"):
+            leaks += check_mid_zh_export(staging)
         if leaks:
             raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
         if embed.enabled:  # without emb_data SoMe's retrieval tools cannot run anyway

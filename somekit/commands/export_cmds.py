@@ -49,7 +49,7 @@ def export_cmd(ws: str, out: str, version: str, fmt: str, include_unreviewed: bo
         print_json(summary)
     else:
         for task, n in result.tasks.items():
-            console.print(f"[bold]{task}[/]: {n:,} items -> {result.out / 'datasets' / SOME_NAMES[task] / 'ground_truth.json'}")
+            console.print(f"[bold]{task}[/]: {n:,} items -> {result.out / 'datasets' / SOME_NAMES.get(task, task) / 'ground_truth.json'}")
         console.print(f"database: {result.users:,} users, {result.posts:,} posts; removed from histories: {result.removed}")
 
 

@@ -52,6 +52,8 @@ def _item_keys(task: str, item) -> list[tuple]:
                                 comment=getattr(i, "comment", None)))
     elif task == "mid":
         keys.append(("key", i.claim_id))
+    elif task == "mid-zh":  # SoMe's MID keys claims as "<id>.json"; the export does the same
+        keys += [("key", i.post_id), ("key", f"{i.post_id}.json")]
     elif task == "smq":
         keys.append(("key", i.question))
     elif task == "ses":
@@ -119,9 +121,11 @@ def _row_key(task: str, row: dict[str, Any]) -> tuple | None:
         return ("id", str(row["id"]))
     if "key" in row:
         return ("key", str(row["key"]))
-    if task in ("mid", "smq", "ses", "red"):
+    if task in ("mid", "mid-zh", "smq", "ses", "red"):
         if task == "mid" and row.get("claim_id") is not None:
             return ("key", str(row["claim_id"]))
+        if task == "mid-zh" and row.get("post_id") is not None:
+            return ("key", str(row["post_id"]))
         if task == "smq" and row.get("question") is not None:
             return ("key", str(row["question"]))
         if task == "ses" and row.get("topic") is not None:
@@ -172,8 +176,8 @@ def prediction_pairs(task: str, path: Path) -> list[tuple[tuple | None, Any]]:
         return [(_row_key(task, r), _row_answer(r)) if isinstance(r, dict) else (None, r) for r in data]
     if not isinstance(data, dict):
         raise EvalError(f"{path}: expected a JSON object or list of predictions")
-    if task in ("mid", "smq", "ses", "red", "nap"):
-        return [(("key", str(k)), v.get("label", v.get("answer")) if isinstance(v, dict) and task == "mid" else v)
+    if task in ("mid", "mid-zh", "smq", "ses", "red", "nap"):
+        return [(("key", str(k)), v.get("label", v.get("answer")) if isinstance(v, dict) and task in ("mid", "mid-zh") else v)
                 for k, v in data.items()]
     if task == "ubp" and set(data) <= set(ACTIONS) and data:
         return [pair for action, users in data.items() if isinstance(users, dict)

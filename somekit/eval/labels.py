@@ -8,12 +8,13 @@ labels from SoMe's files (是/否, 积极 ...) and ours (yes/no, positive ...) b
 from __future__ import annotations
 
 #: task -> label kind
-KIND: dict[str, str] = {"ubp": "yesno", "ucs": "yesno", "mcr": "yesno", "uea": "emotion", "mid": "mid"}
+KIND: dict[str, str] = {"ubp": "yesno", "ucs": "yesno", "mcr": "yesno", "uea": "emotion", "mid": "mid", "mid-zh": "rumor"}
 
 LABELS: dict[str, tuple[str, ...]] = {
     "yesno": ("yes", "no"),
     "emotion": ("positive", "angry", "sad", "fear", "surprise", "emotionless"),
     "mid": ("false", "half", "true"),
+    "rumor": ("non-rumor", "rumor"),
 }
 
 #: A whole clause (after hedges and fillers are removed) that is a bare verdict.
@@ -75,11 +76,17 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                  "true", "mostly-true", "mostly true", "accurate", "correct", "mostly accurate", "largely true",
                  "largely accurate", "mostly correct", "factual", "verified", "legit", "genuine", "truthful"),
     },
+    "rumor": {
+        "rumor": ("谣言", "是谣言", "属于谣言", "是", "是的", "虚假", "不实", "rumor", "rumour", "a rumor", "a rumour", "yes", "fake"),
+        "non-rumor": ("非谣言", "不是谣言", "不属于谣言", "否", "不是", "属实", "真实", "non-rumor", "non-rumour", "not a rumor",
+                      "not a rumour", "no", "not rumor"),
+    },
 }
 
 #: Words matched in a clause only as whole-answer verdicts (too common inside sentences).
 BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客观", "concern", "concerned"},
-             "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"}}
+             "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"},
+             "rumor": {"是", "是的", "否", "不是", "yes", "no", "真实", "属实", "虚假", "不实", "fake"}}
 
 #: SoMe's Chinese gold labels and LIAR's 6-way labels -> ours.
 GOLD_ALIASES: dict[str, str] = {

@@ -131,7 +131,8 @@ def _cue(c: str) -> tuple[int, int] | None:
 
 # ---- emotion and MID --------------------------------------------------------------------------
 
-_NEG_BEFORE_ZH = re.compile(r"(?:不是|并非|并不|不|没有|没|毫无|无|非|而不是|而非|不算|谈不上|与其说是?|排除)(?:很|太|特别|十分|那么|什么|感到|觉得|是|有|带有|表现出|明显的?|任何)?\s*$")
+_NEG_BEFORE_ZH = re.compile(r"(?:不是|并非|并不|不|没有|没|毫无|无|非|而不是|而非|不算|谈不上|与其说是?|排除)(?:很|太|特别|十分|那么|什么|感到|觉得|是|有|带有|表现出|明显的?|任何)?"
+                            r"(?:一条|一个|一则|一种)?\s*$")
 _NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\brather than\b|\binstead of\b|\bwithout\b|\bnor\b|\bneither\b|"
                             r"\bless\b|\black of\b|\bexclude\b|\bruling out\b|\bother than\b)"
                             r"(?:\s+(?:a|an|the|very|really|so|too|particularly|especially|at all|just|merely|simply|overly|"
@@ -169,7 +170,7 @@ def mentions(kind: str, clause: str) -> list[tuple[int, str, bool]]:
     return out
 
 
-_FLIP = {"true": "false", "false": "true", "half": None}
+_FLIP = {"true": "false", "false": "true", "half": None, "rumor": "non-rumor", "non-rumor": "rumor"}
 
 
 def labels_in(kind: str, clause: str) -> list[str]:
@@ -177,7 +178,7 @@ def labels_in(kind: str, clause: str) -> list[str]:
     out = []
     for _, label, negated in mentions(kind, clause):
         if negated:
-            if kind == "mid" and _FLIP[label]:
+            if kind in ("mid", "rumor") and _FLIP[label]:
                 out.append(_FLIP[label])
             continue
         out.append(label)

@@ -29,8 +29,13 @@ class ExtractMIDOut(_Out):
     label: Literal["true", "half", "false", "none"] = Field(..., description="The verdict the answer settles on; none when it gives none.")
 
 
+class ExtractRumorOut(_Out):
+    label: Literal["rumor", "non-rumor", "none"] = Field(..., description="The verdict the answer settles on; none when it gives none.")
+
+
 #: Label kind -> the extraction schema whose JSON schema carries the label enum.
-EXTRACT_SCHEMAS: dict[str, type[_Out]] = {"yesno": ExtractYesNoOut, "emotion": ExtractEmotionOut, "mid": ExtractMIDOut}
+EXTRACT_SCHEMAS: dict[str, type[_Out]] = {"yesno": ExtractYesNoOut, "emotion": ExtractEmotionOut, "mid": ExtractMIDOut,
+                                          "rumor": ExtractRumorOut}
 
 
 class JudgeSMQOut(_Out):
