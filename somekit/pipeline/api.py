@@ -44,6 +44,10 @@ paths = ["raw/liar"]
 format = "jetstream"
 paths = ["raw/jetstream"]
 
+[[sources]]
+format = "ced"
+paths = ["raw/ced"]
+
 [llm]
 backend = "embedded"          # SmolLM2-135M in process: never for labels; smq, red and ses then use
                               # their data-grounded drafters (computed answers, extractive summaries)
@@ -72,6 +76,7 @@ n = 20
 [tasks.mcr]
 n = 20
 [tasks.mid]
+[tasks.mid-zh]
 [tasks.uea]
 n = 12
 [tasks.smq]
@@ -88,12 +93,12 @@ options = { posts_per_topic = 5 }
 
 def prepare_demo(target: str | Path) -> Workspace:
     """Copy the bundled sample into TARGET/raw/ and write the demo somekit.toml."""
-    from ..sample import JETSTREAM, LIAR, WEIBO
+    from ..sample import CED, JETSTREAM, LIAR, WEIBO
     from ..store.atomic import write_text
 
     root = Path(target)
     root.mkdir(parents=True, exist_ok=True)
-    for name, src in (("weibo", WEIBO), ("liar", LIAR), ("jetstream", JETSTREAM)):
+    for name, src in (("weibo", WEIBO), ("liar", LIAR), ("jetstream", JETSTREAM), ("ced", CED)):
         dst = root / "raw" / name
         if not dst.exists():
             shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.py"))

@@ -32,7 +32,7 @@ def _violations_by_task(report: dict[str, Any]) -> dict[str, dict[str, int]]:
 def run_summary(ws: Workspace) -> dict[str, Any]:
     """{"verify": {"ran", "ok", "violations"}, "tasks": {task: {items, drafter, reliable, quality,
     verify_violations, shortcuts, review}}}."""
-    from ..annotate.labelstudio.status import status
+    from ..annotate.labelstudio.status import STATES, status
 
     report = _verify_report(ws)
     per_task_violations = _violations_by_task(report) if report else {}
@@ -49,7 +49,7 @@ def run_summary(ws: Workspace) -> dict[str, Any]:
             "quality": quality.get("message"),
             "verify_violations": per_task_violations.get(task, {}),
             "shortcuts": shortcuts.get(task),
-            "review": {k: v for k, v in review.get(task, {}).items() if k not in ("items", "agreement") and v},
+            "review": {k: v for k, v in review.get(task, {}).items() if k in STATES and v},
         }
     verify = {"ran": report is not None, "ok": bool(report and report.get("ok")),
               "violations": (report or {}).get("violation_counts", {}),

@@ -4,6 +4,7 @@ without running the script). Ingest it with:
     somekit ingest WS --format jsonl   <WEIBO>      # posts, users, interactions, media
     somekit ingest WS --format liar-raw <LIAR>      # claims and reports
     somekit ingest WS --format jetstream <JETSTREAM>
+    somekit ingest WS --format ced <CED>            # rumour / non-rumour posts with cascades (mid-zh)
 """
 
 from __future__ import annotations
@@ -17,3 +18,5 @@ WEIBO = SAMPLE_DIR / "weibo"
 LIAR = SAMPLE_DIR / "liar"
 #: Bluesky Jetstream events.
 JETSTREAM = SAMPLE_DIR / "jetstream"
+#: A tiny CED-shaped Weibo rumour corpus (scripts/make_ced_sample.py): 5 rumour and 5 non-rumour posts.
+CED = SAMPLE_DIR / "ced"
