@@ -67,7 +67,8 @@ def _enrich_outputs(ctx: RunContext) -> list[Path]:
 
 def enabled_tasks(ctx: RunContext) -> list[str]:
     """Tasks listed in [tasks.*] with enabled = true; when none are listed, every task the corpus
-    can feed (claims for mid, Bluesky posts for nap, Weibo-like posts for the others)."""
+    can feed (claims for mid, both rumour labels for mid-zh, Bluesky posts for nap, Weibo-like
+    posts for the others)."""
     if ctx.options.get("tasks"):
         return list(ctx.options["tasks"])
     if ctx.cfg.tasks:
@@ -75,11 +76,16 @@ def enabled_tasks(ctx: RunContext) -> list[str]:
     con = connect(ctx.ws.corpus)
     has_claims = con.execute("SELECT count(*) FROM claims").fetchone()[0] > 0
     platforms = {p for (p,) in con.execute("SELECT DISTINCT platform FROM posts").fetchall()}
+    # mid-zh needs both rumour labels (CED's rumor-repost/ and non-rumor-repost/)
+    both_labels = "veracity" in {r[0] for r in con.execute("DESCRIBE posts").fetchall()} and \
+        con.execute("SELECT count(DISTINCT veracity) FROM posts").fetchone()[0] == 2
     con.close()
     social = bool(platforms - {"bluesky", "factcheck"})
     chosen = [t for t in ("ubp", "ucs", "mcr", "uea", "smq", "red", "ses") if social]
     if has_claims:
         chosen.insert(3, "mid")
+    if both_labels:
+        chosen.append("mid-zh")
     if "bluesky" in platforms:
         chosen.append("nap")
     return [t for t in TASKS if t in chosen]

@@ -18,6 +18,7 @@ TASK_INFO: dict[str, tuple[str, str]] = {
     "mcr": ("Media content recommendation: would the user engage with this post? (yes/no)", "text-classification"),
     "uea": ("User emotion analysis: the emotion of the user's comment (6 classes)", "text-classification"),
     "mid": ("Misinformation detection: is the claim true, half true or false?", "text-classification"),
+    "mid-zh": ("Weibo rumour detection (CED): is this post a rumour, judging by its cascade up to a cut-off?", "text-classification"),
     "smq": ("Social-media QA: questions about a topic's or a user's posts (free text)", "question-answering"),
     "red": ("Real-time event detection: events at a location in a one-hour window", "summarization"),
     "ses": ("Streaming event summarisation: summary (time, place, plot) of a topic", "summarization"),

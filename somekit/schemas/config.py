@@ -133,7 +133,7 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
-    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
+    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
         default_factory=dict, description="[tasks.<code>] per-task settings.")
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)

@@ -57,6 +57,8 @@ def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> 
         return {"emotion": values["emotion"]}
     if task == "mid":  # the human label replaces the 3-way label; the source's label stays a fact
         return {"label": values["label"], "original_label": base["original_label"]}
+    if task == "mid-zh":  # a reviewer may overrule the source's label; where it came from stays recorded
+        return {"label": values["label"], "origin": base["origin"]}
     if task == "smq":
         return {**base, "answer": values["answer"].strip()}
     if task == "ses":
