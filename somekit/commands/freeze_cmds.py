@@ -61,10 +61,12 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 @click.option("--answers-to", type=click.Path(file_okay=False), default=None,
               help="Folder for the hidden test answers (default WS/publish/VERSION-test-answers); never uploaded.")
 @click.option("--private", is_flag=True, help="Create the Hub repo as private.")
+@click.option("--layout", type=click.Choice(["somekit", "blueprint"]), default="somekit", show_default=True,
+              help="blueprint: nap as BluePrint's configs (one per cluster count K, split `full`).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published as one JSON object on stdout.")
 @domain_errors
 def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide_test_answers: bool, answers_to: str | None,
-                private: bool, as_json: bool) -> None:
+                private: bool, layout: str, as_json: bool) -> None:
     """Publish frozen VERSION as a Hugging Face dataset: one config per task, explicit features
     (ClassLabel for labels) and a dataset card generated from the manifest and build stats.
 
@@ -75,6 +77,7 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
       somekit publish myspace --version v1 --to out/v1        # then datasets.load_dataset("out/v1", "ubp")
       HF_TOKEN=... somekit publish myspace --version v1 --repo-id my-org/some-bench
       somekit publish myspace --version v1 --to out/v1 --hide-test-answers --answers-to private/v1
+      somekit publish myspace --version v1 --to out/bp --layout blueprint   # load_dataset("out/bp", "25_clusters")
     """
     from ..publish import publish
 
@@ -82,7 +85,7 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
     with w.run_log("publish", version=version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers) as counts:
         with console.status(f"publishing {version} ..."):
             result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
-                             answers_to=answers_to, private=private)
+                             answers_to=answers_to, private=private, layout=layout)
         counts.update({"configs": result.configs})
     if as_json:
         print_json({"version": version, "configs": result.configs, "path": str(result.path) if result.path else None,

@@ -88,9 +88,8 @@ def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarr
     return dense.astype(int)
 
 
-def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_size: int, seed: int) -> Clustering:
-    """Cluster users on the L2-normalised mean embedding of their texts; users without text get
-    NO_POSTS. Statistics: sizes, mean texts per user, within-cluster cosine and silhouette."""
+def user_means(user_texts: dict[str, list[str]], embedder: Any) -> tuple[list[str], np.ndarray]:
+    """Users with at least one text, and the L2-normalised mean embedding of their texts."""
     users = sorted(u for u, texts in user_texts.items() if texts)
     flat = [t for u in users for t in user_texts[u]]
     vectors = embedder.embed(flat, kind="passage") if flat else np.zeros((0, 1), np.float32)
@@ -100,13 +99,19 @@ def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_s
         m = vectors[start:start + n].mean(axis=0)
         means.append(m / (np.linalg.norm(m) or 1.0))
         start += n
+    return users, (np.stack(means) if means else np.zeros((0, 1), np.float32))
+
+
+def cluster_means(user_texts: dict[str, list[str]], users: list[str], x: np.ndarray, model: str, k: int,
+                  min_size: int, seed: int) -> Clustering:
+    """Cluster the users' mean vectors into k clusters; users outside `users` get NO_POSTS.
+    Statistics: sizes, mean texts per user, within-cluster cosine and silhouette."""
     labels: dict[str, int] = {u: NO_POSTS for u in user_texts}
-    stats: dict[str, Any] = {"embedding_model": getattr(embedder, "model", "?"), "users": len(user_texts),
+    stats: dict[str, Any] = {"embedding_model": model, "users": len(user_texts),
                              "users_without_posts": len(user_texts) - len(users), "k_requested": k,
                              "min_size": min_size, "clusters": {}}
     if not users:
         return Clustering(labels, stats)
-    x = np.stack(means)
     assigned = kmeans_min_size(x, k, min_size, seed)
     for u, c in zip(users, assigned):
         labels[u] = int(c)
@@ -123,3 +128,9 @@ def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_s
 
         stats["silhouette"] = round(float(silhouette_score(x, assigned, metric="cosine")), 4)
     return Clustering(labels, stats)
+
+
+def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_size: int, seed: int) -> Clustering:
+    """Cluster users on the L2-normalised mean embedding of their texts (one K)."""
+    users, x = user_means(user_texts, embedder)
+    return cluster_means(user_texts, users, x, getattr(embedder, "model", "?"), k, min_size, seed)

