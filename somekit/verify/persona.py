@@ -53,7 +53,8 @@ def no_deleted_posts(ctx: CheckContext) -> Iterable[Violation]:
 @register_check("nap-answers", tasks=["nap"])
 def answers_well_formed(ctx: CheckContext) -> Iterable[Violation]:
     """Action sets are non-empty subsets of the 13 kinds; text exactly when post/reply/quote is
-    among them; context threads at most 5 deep; a split is recorded."""
+    among them; context threads at most 5 deep; the thread freeze splits by is recorded, and a
+    cluster for every K the item is published under."""
     for item in ctx.items:
         actions = item.answer.actions
         bad = [a for a in actions if a not in NAP_ACTIONS]
@@ -65,7 +66,11 @@ def answers_well_formed(ctx: CheckContext) -> Iterable[Violation]:
             problems.append("text present/absent does not match the actions")
         if len(item.inputs.context) > 5:
             problems.append(f"context depth {len(item.inputs.context)} > 5")
-        if item.provenance.notes.get("split") not in ("train", "validation", "test"):
-            problems.append("no split in provenance.notes")
+        notes = item.provenance.notes
+        if not isinstance(notes.get("thread"), str) or not notes["thread"]:
+            problems.append("no thread in provenance.notes (freeze splits nap by thread and time)")
+        clusters = notes.get("clusters")
+        if not isinstance(clusters, dict) or not clusters or not all(isinstance(c, int) for c in clusters.values()):
+            problems.append("no per-K cluster ids in provenance.notes.clusters")
         for p in problems:
             yield Violation("nap-answers", "nap", item.id, p)
