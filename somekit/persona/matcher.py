@@ -1,26 +1,37 @@
 """Find many strings at once in bytes, lines and Arrow columns, in one linear pass each.
 
 A takedown looks for hundreds of needles (a user's DID, salted ids, every text they wrote, in
-raw and JSON-escaped forms) in every file of a workspace. An Aho-Corasick automaton
-(pyahocorasick) finds all of them in one pass over the data, whatever their number; a regex
-alternation of hundreds of literals does not stay linear, and a Python loop over rows is far
-slower than the data itself.
+raw and JSON-escaped forms) in every file of a workspace, hundreds of megabytes per million
+events. Measured here: an RE2 alternation of ~1,200 literals ran at 0.3 MB/s (its DFA does not
+fit), pyahocorasick's unicode build at about 20 MB/s, one `bytes.find` per needle at 2 GB/s
+(so 1,200 of them at under 2 MB/s overall). So the search is a filter on aligned words, in numpy:
 
-Bytes are matched as latin-1 text (one char per byte, so positions are byte offsets and UTF-8
-needles match byte for byte). An Arrow string column is matched over its whole value buffer at
-once; each match position is mapped back to its row through the offsets buffer, and a match
-that straddles two values is discarded (matches are reported overlapping, so a real match
-inside either value is reported on its own).
+- any occurrence of a form of at least 15 bytes contains, at a position that is a multiple of 8
+  in the data, one of the 8 windows of 8 bytes that overlap its last 15 bytes (ids and texts end
+  in their most specific part: a hash's tail, a post's own words). Those windows are the keys;
+- the data is read as an array of uint64 words (no copy), each word hashed multiplicatively into
+  a bitmap of the keys: a few vector operations per 8 bytes, whatever the number of needles;
+- the rare words that pass are checked exactly (against the key set, then the whole form in
+  place), so there are no false matches; the last partial word is searched with `bytes.find`;
+- shorter forms (texts of 8 to 14 characters) use `bytes.find`.
+
+An Arrow string column is searched over its whole value buffer at once; each match is mapped
+back to its row through the offsets buffer, and a match straddling two values is discarded.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
-
 import json
+from typing import Iterable, Mapping
 
 import numpy as np
 import orjson
+
+WORD = 8
+LONG = 2 * WORD - 1                    # forms this long always hold an aligned word
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+_BITS = 22                             # bitmap of 4M slots: under 1% false hits for 10,000 keys
+_CHUNK = 1 << 23                       # words per vector step (64 MB of data)
 
 
 def needle_forms(needle: str) -> list[bytes]:
@@ -33,51 +44,94 @@ def needle_forms(needle: str) -> list[bytes]:
 
 
 class Matcher:
-    """All forms of all needles in one automaton; labels tell which needle a form belongs to."""
+    """All forms of all needles; labels tell which needle a form belongs to."""
 
     def __init__(self, needles: Mapping[str, str]):
-        import ahocorasick
-
-        self._auto = ahocorasick.Automaton()
-        self.forms: dict[bytes, set[str]] = {}
+        forms: dict[bytes, set[str]] = {}
         for label, needle in needles.items():
-            if not needle:
-                continue
-            for form in needle_forms(needle):
-                self.forms.setdefault(form, set()).add(label)
-        for form, labels in self.forms.items():
-            self._auto.add_word(form.decode("latin-1"), (len(form), tuple(sorted(labels))))
+            if needle:
+                for form in needle_forms(needle):
+                    forms.setdefault(form, set()).add(label)
+        self.forms = {f: tuple(sorted(labels)) for f, labels in forms.items()}
+        self.short = [f for f in self.forms if len(f) < LONG]
+        self.long = [f for f in self.forms if len(f) >= LONG]
+        self.maxlen = max((len(f) for f in self.forms), default=0)
+        self.keys: dict[int, list[tuple[bytes, int]]] = {}
+        for f in self.long:
+            for o in range(len(f) - LONG, len(f) - WORD + 1):
+                self.keys.setdefault(int.from_bytes(f[o:o + WORD], "little"), []).append((f, o))
+        self.key_array = np.array(sorted(self.keys), dtype=np.uint64)
+        self.bitmap = np.zeros(1 << _BITS, dtype=bool)
+        if len(self.key_array):
+            self.bitmap[(self.key_array * _MULT) >> np.uint64(64 - _BITS)] = True
         self.empty = not self.forms
-        if not self.empty:
-            self._auto.make_automaton()
 
     # ---- bytes ---------------------------------------------------------------------------
 
-    def _matches(self, data: bytes | memoryview) -> Iterable[tuple[int, int, tuple[str, ...]]]:
-        """(start, end exclusive, labels) of every match."""
-        if self.empty or not data:
-            return ()
-        text = bytes(data).decode("latin-1")
-        return ((end + 1 - n, end + 1, labels) for end, (n, labels) in self._auto.iter(text))
+    def _matches(self, data: bytes | memoryview) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, end exclusive, labels) of every match, in no particular order."""
+        mv = memoryview(data).cast("B")
+        n = len(mv)
+        if self.empty or n == 0:
+            return []
+        found: set[tuple[int, int, tuple[str, ...]]] = set()
+        n_words = n // WORD
+        words = np.frombuffer(mv, dtype="<u8", count=n_words)
+        shift = np.uint64(64 - _BITS)
+        for first in range(0, n_words, _CHUNK):
+            chunk = words[first: first + _CHUNK]
+            cand = np.flatnonzero(self.bitmap[(chunk * _MULT) >> shift])
+            if not len(cand):
+                continue
+            values = chunk[cand]
+            exact = np.isin(values, self.key_array)
+            for idx, value in zip((cand[exact] + first).tolist(), values[exact].tolist()):
+                at = idx * WORD
+                for form, offset in self.keys[value]:
+                    start = at - offset
+                    if start >= 0 and mv[start: start + len(form)] == form:
+                        found.add((start, start + len(form), self.forms[form]))
+        # Occurrences reaching into the last partial word, and the short forms: bytes.find.
+        covered = n_words * WORD
+        if covered < n and self.long:
+            base = max(0, covered - self.maxlen)
+            tail = bytes(mv[base:])
+            for form in self.long:
+                at = tail.find(form)
+                while at != -1:
+                    if base + at + len(form) > covered:
+                        found.add((base + at, base + at + len(form), self.forms[form]))
+                    at = tail.find(form, at + 1)
+        if self.short:
+            raw = data if isinstance(data, bytes) else bytes(mv)
+            for form in self.short:
+                at = raw.find(form)
+                while at != -1:
+                    found.add((at, at + len(form), self.forms[form]))
+                    at = raw.find(form, at + 1)
+        return list(found)
 
     def any(self, data: bytes | memoryview) -> bool:
-        for _ in self._matches(data):
-            return True
-        return False
+        return bool(self._matches(data))
 
     def labels(self, data: bytes | memoryview) -> set[str]:
         return {label for _, _, labels in self._matches(data) for label in labels}
 
-    def lines(self, data: bytes) -> np.ndarray:
-        """Indices of the lines (split on b'\\n') holding a match; a match over several lines
-        marks all of them."""
-        hits = [(s, e) for s, e, _ in self._matches(data)]
-        if not hits:
-            return np.zeros(0, dtype=np.int64)
-        newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-        starts = np.searchsorted(newlines, np.array([s for s, _ in hits]), side="left")
-        ends = np.searchsorted(newlines, np.array([e - 1 for _, e in hits]), side="left")
-        return np.unique(np.concatenate([np.arange(a, b + 1) for a, b in zip(starts, ends)]))
+    def line_spans(self, data: bytes) -> list[tuple[int, int]]:
+        """Byte spans [start, end) of the lines holding a match, newline included, merged and
+        sorted; a match over several lines spans all of them."""
+        spans = []
+        for start, end, _ in self._matches(data):
+            first = data.rfind(b"\n", 0, start) + 1
+            last = data.find(b"\n", max(end - 1, start))
+            spans.append((first, len(data) if last == -1 else last + 1))
+        merged: list[tuple[int, int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
 
     # ---- Arrow ---------------------------------------------------------------------------
 
@@ -90,7 +144,7 @@ class Matcher:
         if data is None or offsets[-1] == offsets[0]:
             return np.zeros(0, dtype=np.int64)
         base = int(offsets[0])
-        view = memoryview(data)[base: int(offsets[-1])]
+        view = memoryview(data)[base: int(offsets[-1])]  # pa.Buffer exposes the buffer protocol
         rows = []
         for start, end, _ in self._matches(view):
             row = int(np.searchsorted(offsets, start + base, side="right")) - 1

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..store.atomic import read_json, write_bytes, write_json
+from ..store.atomic import atomic_path, read_json, write_bytes, write_json
 from ..store.parquet import write_table
 from ..store.query import connect
 from . import PersonaError
@@ -110,14 +110,42 @@ def purge_parquet(path: Path, matcher: Matcher, did: str) -> int:
     return 0
 
 
+LINE_FILES = (".jsonl", ".ndjson", ".csv", ".tsv", ".log")
+
+
+def kept_slices(data: bytes, matcher: Matcher, spans: list[tuple[int, int]] | None = None) -> tuple[list[tuple[int, int]], int]:
+    """Byte ranges of `data` to keep once the lines holding a needle go, and the number of lines
+    dropped. The new content is the old one minus whole lines: every match inside a kept range
+    was found by the search, so a trace could only form where two ranges now meet; that is
+    checked here (PersonaError if it happens)."""
+    spans = matcher.line_spans(data) if spans is None else spans
+    keep, at, removed = [], 0, 0
+    for start, end in spans:
+        if start > at:
+            keep.append((at, start))
+        removed += data.count(b"\n", start, end) + (0 if data.endswith(b"\n", start, end) else 1)
+        at = end
+    if at < len(data):
+        keep.append((at, len(data)))
+    reach = matcher.maxlen
+    for (a1, b1), (a2, b2) in zip(keep, keep[1:]):
+        if matcher.any(data[max(a1, b1 - reach): b1] + data[a2: min(b2, a2 + reach)]):
+            raise PersonaError("takedown incomplete: removing lines joined text into a match; file left unchanged")
+    return keep, removed
+
+
 def purge_lines(data: bytes, matcher: Matcher) -> tuple[bytes, int]:
-    """Drop the lines holding a needle (one automaton pass over the whole file)."""
-    hit = matcher.lines(data)
-    if len(hit) == 0:
-        return data, 0
-    lines = data.splitlines(keepends=True)
-    drop = set(hit.tolist())
-    return b"".join(line for i, line in enumerate(lines) if i not in drop), len(drop & set(range(len(lines))))
+    """Drop the lines holding a needle (one pass over the whole file)."""
+    keep, removed = kept_slices(data, matcher)
+    return b"".join(data[a:b] for a, b in keep), removed
+
+
+def write_slices(path: Path, data: bytes, keep: list[tuple[int, int]]) -> None:
+    """Write the kept ranges straight from the old bytes (no joined copy), atomically."""
+    view = memoryview(data)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        for a, b in keep:
+            fh.write(view[a:b])
 
 
 def prune_json(obj: Any, matcher: Matcher) -> tuple[Any, int]:
@@ -162,7 +190,7 @@ def purge_bytes(name: str, data: bytes, matcher: Matcher) -> tuple[bytes, int] |
 
         pack = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
         return pack(inner[0]), inner[1]
-    if suffix in (".jsonl", ".ndjson", ".csv", ".tsv", ".log"):
+    if suffix in LINE_FILES:
         return purge_lines(data, matcher)
     if suffix == ".json":
         obj, removed = prune_json(orjson.loads(data), matcher)
@@ -195,9 +223,10 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
     matcher = Matcher(needles)
     root = Path(ws.root)
     changed: dict[str, int] = {}
+    verified: set[str] = set()
     unhandled: list[str] = []
-    # One pass: each file is read once and searched with one automaton; only files that held a
-    # needle are rewritten, and only those (plus the databases) need scanning again below.
+    # One pass: each file is read once and searched once (matcher.Matcher); only files that held
+    # a needle are rewritten, and only those (plus the databases) need checking again below.
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if path.name.endswith((".sqlite-wal", ".sqlite-shm", ".sqlite-journal")):
@@ -210,8 +239,21 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
             removed = purge_parquet(path, matcher, did)
             if removed:
                 changed[rel] = removed
+                # Its rows are a subset of rows searched above (or cut references): only the
+                # new file's own bytes (page statistics, dictionaries) can hold something new.
+                if matcher.any(path.read_bytes()):
+                    unhandled.append(rel)
+                verified.add(rel)
             continue
         data = path.read_bytes()
+        if path.suffix.lower() in LINE_FILES:  # the common big case: search once, drop the lines found
+            spans = matcher.line_spans(data)
+            if spans:
+                keep, removed = kept_slices(data, matcher, spans)  # checked where lines were cut
+                write_slices(path, data, keep)
+                changed[rel] = removed
+                verified.add(rel)
+            continue
         if not any(matcher.any(view) or view.startswith(b"<undecodable ") for view in decoded(path.name, data)):
             continue
         result = purge_bytes(path.name, data, matcher)
@@ -224,8 +266,9 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
     changed.update({m.relative_to(root).as_posix(): changed.get(m.relative_to(root).as_posix(), 0)
                     for m in root.glob("frozen/*/MANIFEST.json")})
     # The proof: decode and scan again every file that was rewritten (databases' free pages
-    # included, as raw bytes); the others were scanned whole above and held nothing.
-    left = scan_tree(root, matcher, only=changed)
+    # included, as raw bytes; line files were checked where lines were cut); the others were
+    # scanned whole above and held nothing.
+    left = scan_tree(root, matcher, only=set(changed) - verified)
     if left or unhandled:
         where = sorted(set(left) | set(unhandled))
         raise PersonaError(f"takedown incomplete: traces of the user remain in {len(where)} file(s): {', '.join(where[:20])}")
