@@ -62,13 +62,19 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=5000)
     ap.add_argument("--embedder", default="hashing")
     ap.add_argument("--takedown", choices=("yes", "no"), default="yes")
+    ap.add_argument("--keep", default=None, help="Build in this folder and keep it (events and workspace).")
     args = ap.parse_args()
     with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
     from somekit.persona.synth import generate, write_jsonl
     from somekit.workspace import init_workspace
 
-    with tempfile.TemporaryDirectory(prefix="persona-bench-") as tmp:
+    import contextlib
+
+    keep = Path(args.keep) if args.keep else None
+    if keep:
+        keep.mkdir(parents=True, exist_ok=False)
+    with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix="persona-bench-")) as tmp:
         events = Path(tmp) / "events.jsonl"
         t = time.perf_counter()
         users, stream = generate(args.events, args.users, seed=1)
