@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ..schemas.task_options import options_for
 from ..builders.registry import BuildResult, register_builder
 from ..schemas.items import NAP_ACTIONS, NAPItem, item_id
 from ..store.atomic import write_json
@@ -71,18 +72,10 @@ SELECT * FROM groups ORDER BY md5(? || ':' || user_id || ':' || target) LIMIT ?
 
 
 def _options(cfg: Any) -> dict[str, Any]:
-    section = cfg.tasks.get("nap") if cfg is not None else None
-    opts = dict(section.options) if section is not None else {}
-    return {"k": int(opts.get("k", 8)), "min_cluster_size": int(opts.get("min_cluster_size", 5)),
-            "keep_day": bool(opts.get("keep_day", False)),
-            "context_depth": min(MAX_DEPTH, int(opts.get("context_depth", MAX_DEPTH))),
-            "max_posts_per_user": int(opts.get("max_posts_per_user", 20)), "embedder": opts.get("embedder"),
-            # BluePrint publishes one config per cluster count; k is always one of them.
-            "cluster_counts": sorted({int(k) for k in opts.get("cluster_counts", [])} | {int(opts.get("k", 8))}),
-            # BluePrint clusters users with at least two posts; others get cluster -1.
-            "min_posts": int(opts.get("min_posts", 2)),
-            # Personal names scrubbed by a NER model: None = when one is installed (pii extra).
-            "pii_names": None if opts.get("pii_names") is None else bool(opts.get("pii_names"))}
+    opts = options_for(cfg, "nap").model_dump()
+    # BluePrint publishes one config per cluster count; k is always one of them.
+    opts["cluster_counts"] = sorted(set(opts["cluster_counts"]) | {opts["k"]})
+    return opts
 
 
 def _user_texts(con: Any, limit: int, names: bool) -> dict[str, list[str]]:
