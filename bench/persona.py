@@ -83,7 +83,7 @@ def main() -> None:
         print(f"generated {n:,} events in {time.perf_counter() - t:.1f}s ({events.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         ws = init_workspace(Path(tmp) / "ws")
         # Names (a NER model per text) are benchmarked by bench/pii.py; here the pipeline's own cost.
-    options = "{ k = 16, min_cluster_size = 20, pii_names = false }" if args.embedder == "default" else \
+        options = "{ k = 16, min_cluster_size = 20, pii_names = false }" if args.embedder == "default" else \
             f"{{ k = 16, min_cluster_size = 20, pii_names = false, embedder = '{args.embedder}' }}"
         ws.config_path.write_text(ws.config_path.read_text() + f"\n[tasks.nap]\noptions = {options}\n")
         results = {}
