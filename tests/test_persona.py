@@ -238,15 +238,20 @@ def test_keep_day_option(tmp_path, salt):
 
 # ---- clustering and metrics ---------------------------------------------------------------
 
-def test_kmeans_min_size_dissolves_small_clusters():
+def test_kmeans_min_size_is_constrained_kmeans():
     rng = np.random.default_rng(0)
     centers = np.eye(4)[:3]
     sizes = [30, 25, 3]  # the third blob is below the minimum
     x = np.concatenate([c + 0.05 * rng.standard_normal((n, 4)) for c, n in zip(centers, sizes)])
     labels = kmeans_min_size(x, k=3, min_size=5, seed=0)
     counts = np.bincount(labels)
-    assert counts.min() >= 5 and len(counts) == 2
-    assert len(set(labels[:30])) == 1 and len(set(labels[30:55])) == 1
+    # k clusters, every one at least min_size: the small blob is topped up, not dissolved.
+    assert len(counts) == 3 and counts.min() >= 5
+    assert len(set(labels[55:])) == 1  # the small blob stays together
+    big = labels[:30]
+    assert np.bincount(big).max() >= 28  # the large blobs keep (almost) all their points
+    # Too few rows for k clusters of min_size: k is lowered.
+    assert len(np.bincount(kmeans_min_size(x[:12], k=5, min_size=5, seed=0))) == 2
 
 
 def test_text_cosine_names_model_and_scores():

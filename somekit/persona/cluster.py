@@ -1,10 +1,7 @@
 """Persona clusters: users grouped by the mean embedding of their (scrubbed) posts.
 
-k-means (scikit-learn) followed by a minimum-size repair: clusters smaller than `min_size` are
-dissolved and their users moved to the nearest surviving centroid, then centroids are refit,
-until every cluster is large enough. scikit-learn has no size constraint and the constrained
-k-means packages on PyPI pull in solvers we do not want in the core; the repair keeps k-means'
-objective for the large clusters and only touches the small ones.
+Constrained k-means with a minimum cluster size (k-means-constrained, in the `persona` extra
+because it pulls in ortools), as BluePrint clusters; without it, k-means and a repair step.
 """
 
 from __future__ import annotations
@@ -65,12 +62,29 @@ class Clustering:
 
 
 def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarray:
-    """Cluster rows of x into at most k clusters of at least min_size rows (when possible)."""
-    from sklearn.cluster import KMeans
-
+    """Cluster rows of x into k clusters of at least min_size rows each, as BluePrint does:
+    constrained k-means (k-means-constrained, the `persona` extra), which solves the assignment
+    with the size bound as a min-cost flow. k is lowered to n // min_size when there are too few
+    rows. Without the package, plain k-means then a repair (small clusters dissolved into the
+    nearest large one) gives clusters as large, but fewer of them."""
     n = len(x)
     k = max(1, min(k, n // max(1, min_size) or 1, n))
-    labels = KMeans(n_clusters=k, n_init=2, random_state=seed).fit_predict(x) if k > 1 else np.zeros(n, int)
+    if k == 1:
+        return np.zeros(n, dtype=int)
+    try:
+        from k_means_constrained import KMeansConstrained
+    except ImportError:
+        return _kmeans_repair(x, k, min_size, seed)
+    model = KMeansConstrained(n_clusters=k, size_min=min(min_size, n // k), random_state=seed, n_init=2, max_iter=100)
+    labels = model.fit_predict(np.asarray(x, dtype=np.float64))
+    _, dense = np.unique(labels, return_inverse=True)
+    return dense.astype(int)
+
+
+def _kmeans_repair(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    labels = KMeans(n_clusters=k, n_init=2, random_state=seed).fit_predict(x)
     while True:
         ids, sizes = np.unique(labels, return_counts=True)
         small = ids[sizes < min_size]
