@@ -178,14 +178,15 @@ def test_challenge_release_hides_validation_and_test_and_scores(released, tmp_pa
     gold = [json.loads(line) for line in gold_file.read_text().splitlines()]
     pred = tmp_path / "pred.jsonl"
     pred.write_text("".join(json.dumps({"id": g["id"], "answer": json.dumps(g["answer"])}) + "\n" for g in gold))
-    result = run("eval", "nap", "--gold", gold_file, "--pred", pred, "--compat", "blueprint", "--json")
+    # --ws: the workspace's embedding cache, so the second run does not embed the gold again.
+    result = run("eval", "nap", "--gold", gold_file, "--pred", pred, "--compat", "blueprint", "--ws", ws.root, "--json")
     scores = orjson.loads(result.stdout.strip().splitlines()[-1])
     assert scores["n"] == len(gold) and scores["micro_f1"] == 1.0 and scores["macro_f1"] == 1.0
     assert scores["cosine"] == pytest.approx(1.0, abs=1e-4) and scores["prefix"] == "query: "
     assert scores["compat"]["f1"] == 1.0
     # A prediction that only ever says "like" shows the gap between the two definitions.
     pred.write_text("".join(json.dumps({"id": g["id"], "answer": json.dumps({"actions": ["like"]})}) + "\n" for g in gold))
-    plain = run("eval", "nap", "--gold", gold_file, "--pred", pred, "--compat", "blueprint")
+    plain = run("eval", "nap", "--gold", gold_file, "--pred", pred, "--compat", "blueprint", "--ws", ws.root)
     assert "blueprint compat" in plain.output and "macro_f1=" in plain.output
 
 

@@ -31,6 +31,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..schemas.items import NAP_ACTIONS
+from .metrics import embed_unique
 
 #: BluePrint's single-label reduction, in priority order after the empty case.
 _PRIORITY = ("like", "repost", "follow", "ignore")
@@ -93,8 +94,8 @@ def score_compat(gold: Sequence[dict[str, Any]], pred: Sequence[dict[str, Any]],
         if embedder is not None:
             real_t = [bp_text(g["answer"].get("text")) for g, _ in pairs]
             gen_t = [bp_text(p.get("text")) for _, p in pairs]
-            r = np.asarray(embedder.embed(real_t, kind="passage"), dtype=np.float64)
-            q = np.asarray(embedder.embed(gen_t, kind="passage"), dtype=np.float64)
+            r = embed_unique(embedder, real_t, "passage")
+            q = embed_unique(embedder, gen_t, "passage")
             row["avg_embed_cosine_similarity"] = float(_cos_matrix(r.mean(axis=0, keepdims=True), q.mean(axis=0, keepdims=True))[0, 0])
             row["max_cosine_similarity"] = float(_cos_matrix(q, r).max())
         per_cluster[str(c)] = row

@@ -58,6 +58,16 @@ def action_f1(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str] | None
             "labels": labels, "labels_present": [label for j, label in enumerate(labels) if y[:, j].any()]}
 
 
+def embed_unique(embedder: Any, texts: Sequence[str], kind: str) -> np.ndarray:
+    """Embed each distinct text once (gold sets repeat texts; empty ones are many)."""
+    distinct = sorted(set(texts))
+    if not distinct:
+        return np.zeros((0, 1), dtype=np.float64)
+    vectors = np.asarray(embedder.embed(distinct, kind=kind), dtype=np.float64)
+    index = {t: i for i, t in enumerate(distinct)}
+    return vectors[[index[t] for t in texts]]
+
+
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / ((np.linalg.norm(a) * np.linalg.norm(b)) or 1.0))
 
@@ -71,11 +81,11 @@ def text_cosine(gold_texts: Sequence[str | None], pred_texts: Sequence[str | Non
     if not pairs:
         out.update(cosine=None, cosine_set=None, cosine_per_cluster={})
         return out
-    g = np.asarray(embedder.embed([t for _, t, _ in pairs], kind=kind), dtype=np.float64)
+    g = embed_unique(embedder, [t for _, t, _ in pairs], kind)
     answered = np.array([bool(t.strip()) for _, _, t in pairs])
     p = np.zeros_like(g)
     if answered.any():
-        p[answered] = embedder.embed([t for (_, _, t), a in zip(pairs, answered) if a], kind=kind)
+        p[answered] = embed_unique(embedder, [t for (_, _, t), a in zip(pairs, answered) if a], kind)
     sims = np.array([_cos(a, b) if ok else 0.0 for a, b, ok in zip(g, p, answered)])
     out["cosine"] = float(sims.mean())
     groups = np.array([clusters[i] for i, _, _ in pairs]) if clusters is not None else np.zeros(len(pairs), int)
