@@ -1,6 +1,7 @@
 """bench/persona.py: Jetstream events -> nap items. events/s and peak RSS per stage.
 
-    python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default]
+    python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default] [--keep DIR]
+    python bench/persona.py --takedown-only DIR      # read + takedown again on a copy of DIR/ws
 
 Stages run in child processes so each peak RSS is its own: the baseline (parse every line with
 orjson and nothing else), `jetstream` ingest, the nap build (action log, threads, clusters,
@@ -56,6 +57,30 @@ def run_stage(name: str, events: Path, ws: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
+def takedown_only(folder: Path) -> None:
+    """The read baseline and a takedown of the user with the most posts, on a copy of a kept
+    workspace (the takedown changes it)."""
+    import shutil
+
+    os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
+    import duckdb
+
+    did = duckdb.sql(f"SELECT author_id FROM '{folder / 'ws' / 'corpus' / 'posts.parquet'}' "
+                     "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()[0][0]
+    os.environ["BENCH_DID"] = did
+    with tempfile.TemporaryDirectory(prefix="persona-takedown-", dir=folder) as tmp:
+        ws = Path(tmp) / "ws"
+        shutil.copytree(folder / "ws", ws)
+        size = sum(p.stat().st_size for p in ws.rglob("*") if p.is_file())
+        results = {name: run_stage(name, folder / "events.jsonl", ws) for name in ("read", "takedown")}
+    out = {"bench": "persona-takedown", "workspace_mb": round(size / 1e6, 1),
+           "events": sum(1 for _ in open(folder / "events.jsonl", "rb")),
+           "takedown_seconds": results["takedown"]["seconds"], "workspace_read_seconds": results["read"]["seconds"],
+           "takedown_vs_read_ratio": round(results["takedown"]["seconds"] / results["read"]["seconds"], 2),
+           "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}}
+    print(json.dumps(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -63,7 +88,12 @@ def main() -> None:
     ap.add_argument("--embedder", default="hashing")
     ap.add_argument("--takedown", choices=("yes", "no"), default="yes")
     ap.add_argument("--keep", default=None, help="Build in this folder and keep it (events and workspace).")
+    ap.add_argument("--takedown-only", default=None, metavar="DIR",
+                    help="Time only the read and the takedown on a copy of DIR/ws (a folder made with --keep).")
     args = ap.parse_args()
+    if args.takedown_only:
+        takedown_only(Path(args.takedown_only))
+        return
     with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
     from somekit.persona.synth import generate, write_jsonl

@@ -30,8 +30,8 @@ import orjson
 WORD = 8
 LONG = 2 * WORD - 1                    # forms this long always hold an aligned word
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
-_BITS = 22                             # bitmap of 4M slots: under 1% false hits for 10,000 keys
-_CHUNK = 1 << 23                       # words per vector step (64 MB of data)
+_BITS = 20                             # bitmap of 1M slots (fits a core's cache): ~0.3% false hits for 3,000 keys
+_CHUNK = 1 << 16                       # words per vector step (512 kB of data: temporaries stay in cache)
 
 
 def needle_forms(needle: str) -> list[bytes]:

@@ -22,7 +22,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..store.atomic import atomic_path, read_json, write_bytes, write_json
-from ..store.parquet import write_table
 from ..store.query import connect
 from . import PersonaError
 from .anonymise import get_salt, hash_id, scrub_text
@@ -110,7 +109,9 @@ def purge_parquet(path: Path, matcher: Matcher, did: str) -> int:
     mask = matcher.table_mask(table)
     removed = int(mask.sum())
     if removed or cut or matcher.any(data):
-        write_table(path, table.filter(pa.array(~mask)))
+        # zstd as the corpus writer uses, at its fastest level: a takedown rewrites whole tables.
+        with atomic_path(path, suffix=".parquet") as tmp:
+            pq.write_table(table.filter(pa.array(~mask)), tmp, compression="zstd", compression_level=1)
         return max(1, removed + cut)
     return 0
 
