@@ -180,3 +180,25 @@ def test_account_deletion_events_are_honoured(tmp_path, salted):
     kept = {d for (d,) in con.execute("SELECT DISTINCT author_id FROM posts").fetchall()}
     con.close()
     assert paused.did in kept and back.did in kept and gone.did not in kept
+
+
+def test_line_files_are_streamed_across_block_seams(tmp_path):
+    """Tiny blocks force matches onto block seams, lines longer than a block, and a last line
+    without a newline; the result equals the in-memory cut."""
+    from somekit.persona.linefile import drop_spans, find_line_spans
+    from somekit.persona.matcher import Matcher
+
+    needle = "secret-needle-0123456789"
+    lines = [f'{{"n": {i}, "t": "{"x" * (i % 7)}{needle if i % 5 == 0 else "fine"}"}}\n' for i in range(60)]
+    lines.append('{"long": "' + "y" * 300 + needle + '"}\n')
+    lines.append(f'{{"tail": "{needle}"}}')  # no final newline
+    data = "".join(lines).encode()
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(data)
+    matcher = Matcher({"n": needle})
+    spans = find_line_spans(path, matcher, block=64)
+    removed = drop_spans(path, spans, matcher)
+    expected = [line for line in lines if needle not in line]
+    assert removed == len(lines) - len(expected)
+    assert path.read_text() == "".join(expected)
+    assert find_line_spans(path, matcher, block=64) == []

@@ -26,6 +26,7 @@ from ..store.query import connect
 from . import PersonaError
 from .anonymise import get_salt, hash_id, scrub_text
 from .blueprint import blueprint_user_id
+from .linefile import drop_spans, find_line_spans
 from .matcher import Matcher
 from .scan import COMPRESSED, decoded, scan_tree
 from .sqlite_purge import purge_sqlite
@@ -146,14 +147,6 @@ def purge_lines(data: bytes, matcher: Matcher) -> tuple[bytes, int]:
     return b"".join(data[a:b] for a, b in keep), removed
 
 
-def write_slices(path: Path, data: bytes, keep: list[tuple[int, int]]) -> None:
-    """Write the kept ranges straight from the old bytes (no joined copy), atomically."""
-    view = memoryview(data)
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        for a, b in keep:
-            fh.write(view[a:b])
-
-
 def prune_json(obj: Any, matcher: Matcher) -> tuple[Any, int]:
     """Drop list elements and dict entries that hold a needle anywhere inside them. An element
     without any needle is kept whole, so only containers that hit are descended into."""
@@ -251,15 +244,13 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
                     unhandled.append(rel)
                 verified.add(rel)
             continue
-        data = path.read_bytes()
-        if path.suffix.lower() in LINE_FILES:  # the common big case: search once, drop the lines found
-            spans = matcher.line_spans(data)
+        if path.suffix.lower() in LINE_FILES:  # the big case: streamed, never read whole (linefile.py)
+            spans = find_line_spans(path, matcher)
             if spans:
-                keep, removed = kept_slices(data, matcher, spans)  # checked where lines were cut
-                write_slices(path, data, keep)
-                changed[rel] = removed
+                changed[rel] = drop_spans(path, spans, matcher)  # checked where lines were cut
                 verified.add(rel)
             continue
+        data = path.read_bytes()
         if not any(matcher.any(view) or view.startswith(b"<undecodable ") for view in decoded(path.name, data)):
             continue
         result = purge_bytes(path.name, data, matcher)
