@@ -57,7 +57,21 @@ def run_stage(name: str, events: Path, ws: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
-def takedown_only(folder: Path) -> None:
+def _replicate(ws: Path, n: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for path in sorted((ws / "corpus").glob("*.parquet")):
+        table = pq.read_table(path)
+        pq.write_table(pa.concat_tables([table] * n), path, compression="zstd")
+    for path in sorted(ws.rglob("*.jsonl")):
+        data = path.read_bytes()
+        with open(path, "ab") as fh:
+            for _ in range(n - 1):
+                fh.write(data)
+
+
+def takedown_only(folder: Path, replicate: int = 1) -> None:
     """The read baseline and a takedown of the user with the most posts, on a copy of a kept
     workspace (the takedown changes it)."""
     import shutil
@@ -71,10 +85,12 @@ def takedown_only(folder: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="persona-takedown-", dir=folder) as tmp:
         ws = Path(tmp) / "ws"
         shutil.copytree(folder / "ws", ws)
+        if replicate > 1:
+            _replicate(ws, replicate)
         size = sum(p.stat().st_size for p in ws.rglob("*") if p.is_file())
         results = {name: run_stage(name, folder / "events.jsonl", ws) for name in ("read", "takedown")}
-    out = {"bench": "persona-takedown", "workspace_mb": round(size / 1e6, 1),
-           "events": sum(1 for _ in open(folder / "events.jsonl", "rb")),
+    out = {"bench": "persona-takedown", "workspace_mb": round(size / 1e6, 1), "replicated": replicate,
+           "events": replicate * sum(1 for _ in open(folder / "events.jsonl", "rb")),
            "takedown_seconds": results["takedown"]["seconds"], "workspace_read_seconds": results["read"]["seconds"],
            "takedown_vs_read_ratio": round(results["takedown"]["seconds"] / results["read"]["seconds"], 2),
            "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}}
@@ -90,9 +106,12 @@ def main() -> None:
     ap.add_argument("--keep", default=None, help="Build in this folder and keep it (events and workspace).")
     ap.add_argument("--takedown-only", default=None, metavar="DIR",
                     help="Time only the read and the takedown on a copy of DIR/ws (a folder made with --keep).")
+    ap.add_argument("--replicate", type=int, default=1,
+                    help="With --takedown-only: repeat the corpus tables and item lines N times (a workspace N times "
+                         "larger, same content; for sizes the shared machine cannot ingest and build in time).")
     args = ap.parse_args()
     if args.takedown_only:
-        takedown_only(Path(args.takedown_only))
+        takedown_only(Path(args.takedown_only), args.replicate)
         return
     with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
