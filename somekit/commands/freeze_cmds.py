@@ -20,7 +20,8 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 
     Only accepted or corrected items are frozen unless --include-unreviewed; rejected items never
     are. Splits come from [splits] in somekit.toml, assigned by hashing a group key (user, claim,
-    cluster, topic or location) so a group never spans two splits. Freezing the same content again
+    topic or location) so a group never spans two splits; nap is split by time instead, whole
+    threads per split, earliest to train (the challenge setting). Freezing the same content again
     is a no-op; freezing different content under an existing version is refused.
 
     \b
