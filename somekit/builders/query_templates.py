@@ -22,6 +22,8 @@ TEMPLATES: dict[tuple[str, str], str] = {
     ("mcr", "zh"): "请根据用户（ID: {user_id}）的兴趣和历史互动，判断是否应向该用户推荐微博（ID: {post_id}），即该用户是否会与之互动。只回答“是”或“否”。",
     ("mcr", "en"): "Given the interests and past interactions of user {user_id}, should post {post_id} be recommended to them, i.e. would they engage with it? Answer only yes or no.",
     ("mid", "zh"): "请借助知识库判断以下说法的真实性：“{claim}”。回答 true（真实）、half（部分真实）或 false（虚假）之一。",
+    ("mid-zh", "zh"): "请查看微博（ID: {post_id}）及数据库中它截至 {cutoff}（UTC）的转发、评论和相关用户资料：“{text}”。这条微博是谣言吗？只回答“是”或“否”。",
+    ("mid-zh", "en"): "Look at Weibo post {post_id}, its reposts and comments up to {cutoff} (UTC) and the users' profiles in the database: \"{text}\". Is this post a rumor? Answer only yes or no.",
     ("mid", "en"): "Using the knowledge base, judge the truthfulness of this claim: \"{claim}\". Answer one of true, half or false.",
 }
 

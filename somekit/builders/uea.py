@@ -24,6 +24,7 @@ from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, ite
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, own_text, pick_lang, progress
@@ -135,6 +136,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     if unknown:
         raise SomekitError(f"uea targets name unknown classes: {sorted(unknown)}")
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "uea")  # the post shown as context includes its media text
     lang = pick_lang(con, lang or cfg.workspace.lang)
     rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
     con.close()
@@ -168,7 +170,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "needs_review": sum(1 for it in items if it.review.needs_review),
         "shortfalls": shortfalls, "quality": quality_block(reasons),
     }
-    write_items(ws, "uea", items, stats)
+    write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"shortfall: {k} has {goal[k] - v} of {goal[k]} items" for k, v in shortfalls.items()]
     return BuildResult(task="uea", items=len(items), stats=stats, warnings=warnings)

@@ -8,12 +8,13 @@ normalise through `normalise_gold`.
 from __future__ import annotations
 
 #: task -> label kind
-KIND: dict[str, str] = {"ubp": "yesno", "ucs": "yesno", "mcr": "yesno", "uea": "emotion", "mid": "mid"}
+KIND: dict[str, str] = {"ubp": "yesno", "ucs": "yesno", "mcr": "yesno", "uea": "emotion", "mid": "mid", "mid-zh": "rumor"}
 
 LABELS: dict[str, tuple[str, ...]] = {
     "yesno": ("yes", "no"),
     "emotion": ("positive", "angry", "sad", "fear", "surprise", "emotionless"),
     "mid": ("false", "half", "true"),
+    "rumor": ("non-rumor", "rumor"),
 }
 
 #: Whole-answer synonyms (matched against the entire stripped answer, or right after a marker
@@ -40,6 +41,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                  "barely true", "partially true", "partly true", "mixed", "mostly false", "mostly-false",
                  "misleading", "partly false", "partially false", "mixture", "误导", "有误导性", "部分错误", "部分不实"),
         "true": ("真", "真实", "正确", "属实", "准确", "true", "mostly-true", "mostly true", "accurate", "correct"),
+    },
+    "rumor": {
+        "rumor": ("谣言", "是谣言", "属于谣言", "是", "是的", "虚假", "不实", "rumor", "rumour", "a rumor", "a rumour", "yes", "fake"),
+        "non-rumor": ("非谣言", "不是谣言", "不属于谣言", "否", "不是", "属实", "真实", "non-rumor", "non-rumour", "not a rumor",
+                      "not a rumour", "no", "not rumor"),
     },
 }
 

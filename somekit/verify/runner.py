@@ -82,6 +82,8 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
                 found.extend(func(ctx))
             except Exception as exc:  # noqa: BLE001 - a crashing check must fail verify, not pass it
                 found.append(Violation(name, task, "", f"check crashed: {type(exc).__name__}: {exc}"))
+        if getattr(ctx, "shortcuts", None):  # figures a check measured (e.g. mid-zh's one-feature rules)
+            report.setdefault("shortcuts", {})[task] = ctx.shortcuts
     for folder in export_dirs:
         from ..builders.export_some import check_export_leaks
 
