@@ -162,11 +162,11 @@ def test_export_in_some_mid_shape_without_the_label(built, tmp_path):
     one = items[0]
     assert gt[f"{one.inputs.post_id}.json"] == {"claim": one.inputs.text, "veracity": one.answer.label,
                                                 "label": {"rumor": "false", "non-rumor": "true"}[one.answer.label]}
-    doc = orjson.loads((out / "mid_zh_data" / f"{one.inputs.post_id}.json").read_bytes())
+    doc = orjson.loads((out / "database" / "mid_zh_data" / f"{one.inputs.post_id}.json").read_bytes())
     assert [r["id"] for r in doc["cascade"]] == one.inputs.cascade_ids and doc["cutoff"] == one.inputs.cutoff
     assert "reposts_count" not in doc["post"]  # final counters would tell the future
     for uid in {r["user_id"] for r in doc["cascade"]} | {doc["post"]["user_id"]}:
-        profile = orjson.loads((out / "user_data" / uid / f"{uid}.json").read_bytes())["user"]
+        profile = orjson.loads((out / "database" / "user_data" / uid / f"{uid}.json").read_bytes())["user"]
         assert set(profile) >= {"id", "name", "followers_count", "friends_count", "total_rcl_count", "verified_reason",
                                 "description", "location"}
     blob = b"".join(p.read_bytes() for p in out.rglob("*.json") if "datasets" not in p.parts)

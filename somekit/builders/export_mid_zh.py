@@ -96,7 +96,8 @@ def check_mid_zh_export(out: Path) -> list[Violation]:
     if not gt_path.exists():
         return found
     asked = {k.removesuffix(".json") for k in orjson.loads(gt_path.read_bytes())}
-    for path in sorted((out / FOLDER).glob("*.json")):
+    db = out / "database" if (out / "database").is_dir() else out   # SoMe's tools open ./database/...
+    for path in sorted((db / FOLDER).glob("*.json")):
         data = path.read_bytes()
         hit = next((m for m in _LABEL_MARKS if m in data), None)
         if hit:
@@ -108,7 +109,7 @@ def check_mid_zh_export(out: Path) -> list[Violation]:
         if late:
             found.append(Violation("answer-leak", "mid-zh", path.stem,
                                    f"{path.relative_to(out)} shows {len(late)} record(s) after the cut-off, e.g. {late[0]}"))
-    for path in sorted((out / "user_data").glob("*/*.json")):
+    for path in sorted((db / "user_data").glob("*/*.json")):
         if any(m in path.read_bytes() for m in _LABEL_MARKS[:2]):
             found.append(Violation("answer-leak", "mid-zh", path.stem, f"{path.relative_to(out)} names a label"))
     return found

@@ -11,7 +11,7 @@ from .labels import KIND
 
 
 def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
-             compat: str | None = None) -> dict[str, Any]:
+             judge_name: str | None = None, compat: str | None = None) -> dict[str, Any]:
     """Score predictions against gold (DESIGN section 7). `llm` (an LLMClient) is the extraction
     fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine;
     `compat="blueprint"` adds BluePrint's own NAP figures beside ours."""
@@ -33,7 +33,8 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
     else:
         from .judge import score_judged
 
-        result = score_judged(task, loaded.cases, llm)
+        result = score_judged(task, loaded.cases, llm, judge_name)
     result["gold_format"] = loaded.gold_format
     result["extra_predictions"] = loaded.extra_predictions
+    result["matching"] = loaded.matching
     return result

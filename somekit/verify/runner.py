@@ -88,6 +88,9 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
         from ..builders.export_some import check_export_leaks
 
         found.extend(check_export_leaks(Path(folder)))
+        from .some_layout import check_some_layout  # every path and key SoMe's harness reads
+
+        found.extend(Violation("some-layout", "export", "", problem) for problem in check_some_layout(Path(folder))["problems"])
         report["checks_run"].append(f"export:{folder}")
     shown: collections.Counter = collections.Counter()
     for v in found:
