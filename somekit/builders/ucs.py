@@ -25,9 +25,19 @@ DEFAULT_N = 2000  # per label
 COMMENT_KINDS = ("comment", "reply")
 
 
+def comment_ref(interaction_id: str) -> str:
+    """The comment id shown in inputs: the interaction id, except a Bluesky at:// URI, which names
+    its author (and so would answer "did U write this?"): that becomes 'cmt:' + md5 of the URI."""
+    if interaction_id.startswith("at://"):
+        import hashlib
+
+        return "cmt:" + hashlib.md5(interaction_id.encode("utf-8")).hexdigest()
+    return interaction_id
+
+
 def _item(user: str, post: str, comment_id: str, comment: str, yes: bool, lang: str, seed: int,
           sources: list[str], rule: str, notes: dict[str, Any]) -> UCSItem:
-    inputs = CommentInputs(user_id=user, post_id=post, comment_id=comment_id, comment=comment)
+    inputs = CommentInputs(user_id=user, post_id=post, comment_id=comment_ref(comment_id), comment=comment)
     query, template_id = render("ucs", lang, user_id=user, post_id=post, comment=comment)
     return UCSItem(
         id=item_id("ucs", inputs.model_dump(mode="json")), query=query, template_id=template_id, lang=lang,

@@ -82,10 +82,13 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
                 found.extend(func(ctx))
             except Exception as exc:  # noqa: BLE001 - a crashing check must fail verify, not pass it
                 found.append(Violation(name, task, "", f"check crashed: {type(exc).__name__}: {exc}"))
+        for section, value in ctx.notes.items():
+            report.setdefault(section, {})[task] = value
+    report.setdefault("shortcuts", {})
     for folder in export_dirs:
-        from ..builders.export_some import check_export_leaks
+        from .export_leaks import check_export
 
-        found.extend(check_export_leaks(Path(folder)))
+        found.extend(check_export(Path(folder), ws.config().verify))
         report["checks_run"].append(f"export:{folder}")
     shown: collections.Counter = collections.Counter()
     for v in found:
