@@ -19,6 +19,7 @@ from ..annotate.voters import (EmbeddingVoter, LLMVoter, VoteInput, VoterSpec, d
                                embed_checkpointed, get_embedder_for, make_llm_client, parse_spec)
 from ..annotate.voting import kappa_from_votes, majority
 from ..errors import SomekitError
+from ..schemas.task_options import options_for
 from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, item_id
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
@@ -44,8 +45,7 @@ ORDER BY i.id
 
 
 def _options(cfg: Any) -> dict[str, Any]:
-    section = cfg.tasks.get("uea")
-    return dict(section.options) if section else {}
+    return options_for(cfg, "uea").model_dump()
 
 
 def load_comments(con: Any, min_chars: int) -> tuple[list[dict[str, Any]], Counter]:
