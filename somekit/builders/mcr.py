@@ -55,6 +55,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     rank_positives(con, "mcr_pos", f"a.kind IN ({kinds})", seed, "mcr", min_history)
     create_negative_pool(con, "mcr_pos", weighting, seed, "mcr")
     budget = HistoryBudget(con, min_history)
+    counted = budget.preload(ws, "mcr")
     pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=int(options.get("per_user", 2)),
                          tries=int(options.get("tries", DEFAULT_TRIES)), differ_content=True, keep=keep)
     items = []
@@ -66,4 +67,5 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
     return finish_paired_build(ws, "mcr", items, n, len(pairs), seed,
                                {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
-                                "min_history_skipped": budget.skipped})
+                                "min_history_skipped": budget.skipped,
+                                "min_history_counts_tasks": counted})

@@ -45,10 +45,12 @@ def _item(user: str, post: str, action: str, text: str | None, yes: bool, lang: 
     )
 
 
-def negative_texts(con: duckdb.DuckDBPyConnection, seed: int):
+def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
     """A `keep` filter for comment pairs: attaches to each pair a real comment (id, text) by
     another user under the negative post, the closest in length to the positive's text (ties: a
-    seeded draw); pairs whose negative post has no such comment are dropped."""
+    seeded draw); pairs whose negative post has no such comment are dropped. Authors who could
+    never be asked come first: the export hides a shown text from every history, so taking an
+    askable user's comment would cost that user history."""
 
     def keep(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not pairs:
@@ -62,7 +64,8 @@ def negative_texts(con: duckdb.DuckDBPyConnection, seed: int):
             SELECT p.anchor, a.id, a.text FROM _ubp_pairs p JOIN acts a ON a.post_id = p.neg_post
             WHERE a.kind = 'comment' AND a.clean <> '' AND a.user_id <> p.user_id
             QUALIFY row_number() OVER (PARTITION BY p.anchor
-                ORDER BY abs(length(a.text) - p.pos_len), {rand_sql(seed, 'p.anchor', 'a.id', salt='ubp:text')}, a.id) = 1
+                ORDER BY a.user_id IN (SELECT user_id FROM history WHERE n > {int(min_history)}),
+                         abs(length(a.text) - p.pos_len), {rand_sql(seed, 'p.anchor', 'a.id', salt='ubp:text')}, a.id) = 1
             """).fetchall()
         con.unregister("_ubp_pairs")
         found = {anchor: (cid, text) for anchor, cid, text in rows}
@@ -91,6 +94,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     where = " OR ".join(f"(a.kind = '{a}' AND {POSITIVE_WHERE[a]})" for a in actions)
     rank_positives(con, "ubp_ranked", where, seed, "ubp", min_history, by_kind=True)  # one pass for all actions
     budget = HistoryBudget(con, min_history)
+    counted = budget.preload(ws, "ubp")
     for action in actions:
         half = n // 2
         con.execute(f"CREATE OR REPLACE TEMP TABLE ubp_pos AS SELECT * EXCLUDE (kind) FROM ubp_ranked WHERE kind = '{action}'")
@@ -98,7 +102,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         pairs = sample_pairs(con, "ubp_pos", half, seed, f"ubp:{action}", budget, per_user=int(options.get("per_user", 1)),
                              tries=int(options.get("tries", DEFAULT_TRIES)),
                              negative_kinds=[action] if same_kind else None,
-                             keep=negative_texts(con, seed) if action == "comment" else None)
+                             keep=negative_texts(con, seed, min_history) if action == "comment" else None)
         for p in pairs:
             notes = {"pool": pool, "band": p["band"]}
             with_text = action == "comment"
@@ -114,6 +118,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
             if missing:
                 warnings.append(f"ubp {action}/{label}: corpus supplied {len(pairs)} of {half} ({missing} short)")
     stats["min_history_skipped"] = budget.skipped
+    stats["min_history_counts_tasks"] = counted
     items = seeded_order(items, seed)
     stats["items"] = len(items)
     write_items(ws, "ubp", items, stats={**stats, "warnings": warnings})

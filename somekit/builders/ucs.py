@@ -46,11 +46,13 @@ def _item(user: str, post: str, comment_id: str, comment: str, yes: bool, lang: 
     )
 
 
-def _pairs(con, seed: int, tries: int) -> list[dict[str, Any]]:
+def _pairs(con, seed: int, tries: int, min_history: int) -> list[dict[str, Any]]:
     """Dicts (anchor, user_id, post_id, text, neg_id, neg_text) for the current `anchors` that have a valid
     hard negative, in rank order. Each anchor draws `tries` random comments of its post (by a
     seeded rank inside the post), so a post with 100k comments costs as little as one with 10;
-    of the valid ones it keeps the closest in length to the positive, so length says nothing."""
+    of the valid ones it keeps the closest in length to the positive, so length says nothing,
+    preferring authors who can never be asked (the export hides a shown text from every history,
+    which would cost an askable author history)."""
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
     rows = con.execute(f"""
         WITH pc AS (
@@ -67,11 +69,12 @@ def _pairs(con, seed: int, tries: int) -> list[dict[str, Any]]:
         draws AS (SELECT d0.*, {hex_int_sql('d0.h')} % p.n AS r
                   FROM d0 JOIN (SELECT DISTINCT post_id, n FROM pc) p ON p.post_id = d0.post_id),
         ok AS (
-            SELECT d.anchor, d.k, o.id AS neg_id, o.text AS neg_text, abs(length(o.text) - d.pos_len) AS dl
+            SELECT d.anchor, d.k, o.id AS neg_id, o.text AS neg_text, abs(length(o.text) - d.pos_len) AS dl,
+                   o.user_id IN (SELECT user_id FROM history WHERE n > {int(min_history)}) AS askable
             FROM draws d JOIN pc o ON o.post_id = d.post_id AND o.r = d.r
             WHERE o.user_id <> d.user_id
               AND NOT EXISTS (SELECT 1 FROM mine m WHERE m.user_id = d.user_id AND m.clean = o.clean)),
-        pick AS (SELECT anchor, neg_id, neg_text FROM ok QUALIFY row_number() OVER (PARTITION BY anchor ORDER BY dl, k) = 1)
+        pick AS (SELECT anchor, neg_id, neg_text FROM ok QUALIFY row_number() OVER (PARTITION BY anchor ORDER BY askable, dl, k) = 1)
         SELECT a.anchor, a.user_id, a.post_id, a.text, p.neg_id, p.neg_text
         FROM anchors a JOIN pick p USING (anchor) ORDER BY a.rank""").fetchall()
     names = ("anchor", "user_id", "post_id", "text", "neg_id", "neg_text")
@@ -108,9 +111,10 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         keep = cosine_keep(ws, cfg, float(options["max_cosine"]), lambda ps: [(p["text"], p["neg_text"]) for p in ps])
     take = min(total, n * 2 + 64)
     budget = HistoryBudget(con, min_history)
+    counted = budget.preload(ws, "ucs")
     while True:  # widen the seeded prefix until n pairs or no positives left
         take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
-        rows = _within_budget(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES))), budget)
+        rows = _within_budget(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history), budget)
         if keep is not None:
             rows = keep_first(rows, n, keep)
         if len(rows) >= n or take >= total:
@@ -126,6 +130,7 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            "negative:other-user-same-post:content-differs", {"anchor": r["anchor"], **notes}))
     return finish_paired_build(ws, "ucs", items, n, len(rows), seed,
                                {"lang": lang, "salt": "ucs", "min_history": min_history, "min_history_skipped": budget.skipped,
+                                "min_history_counts_tasks": counted,
                                 "comments": comments,
                                 "empty_comment_share": round(comments["empty_comments"] / comments["comments"], 4)
                                 if comments["comments"] else 0.0})
