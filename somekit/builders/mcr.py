@@ -68,4 +68,4 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     return finish_paired_build(ws, "mcr", items, n, len(pairs), seed,
                                {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
                                 "min_history_skipped": budget.skipped,
-                                "min_history_counts_tasks": counted})
+                                "min_history_counts_tasks": counted}, con=con)

@@ -92,10 +92,42 @@ def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> s
 
 def seeded_order(items: list, seed: int) -> list:
     """Items in a seeded random order of their ids: shuffles the answer order (SoMe's released
-    files alternate yes/no, which an agent can exploit) and stays byte-stable for a seed."""
+    files alternate yes/no, which an agent can exploit) and stays byte-stable for a seed. Then
+    each user's items are counterbalanced: a user's items keep their slots, but their order in
+    them is reversed where that evens out the labels found at each position of the users' lists,
+    so 'the first item of a user is a yes' is right exactly half the time, not by luck."""
+    import collections
     import hashlib
 
-    return sorted(items, key=lambda it: (hashlib.sha256(f"{seed}:{it.id}".encode()).hexdigest(), it.id))
+    ordered = sorted(items, key=lambda it: (hashlib.sha256(f"{seed}:{it.id}".encode()).hexdigest(), it.id))
+    slots: dict[str, list[int]] = collections.defaultdict(list)
+    for k, it in enumerate(ordered):
+        user = getattr(it.inputs, "user_id", None)
+        if user is not None:
+            slots[user].append(k)
+    counts: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
+
+    def cost(seq: list) -> int:
+        total = 0
+        for pos, it in enumerate(seq):
+            c = counts[pos].copy()
+            c[_label(it)] += 1
+            total += max(c.values()) - min(c.get(k, 0) for k in ("yes", "no"))
+        return total
+
+    out = list(ordered)
+    for user, idx in slots.items():
+        seq = [ordered[k] for k in idx]
+        if len(seq) > 1 and cost(seq[::-1]) < cost(seq):
+            seq = seq[::-1]
+        for pos, (k, it) in enumerate(zip(idx, seq)):
+            out[k] = it
+            counts[pos][_label(it)] += 1
+    return out
+
+
+def _label(item) -> str:
+    return str(getattr(item.answer, "label", None) or getattr(item.answer, "emotion", ""))
 
 
 def shortfall(wanted: int, got: int) -> int:
@@ -150,7 +182,7 @@ def post_texts_for(con: duckdb.DuckDBPyConnection):
     return texts_for
 
 
-def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: int, stats: dict[str, Any]):
+def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: int, stats: dict[str, Any], con=None):
     """Shared tail of the yes/no pair builders (ucs, mcr): one bucket per label with `built` of
     `n` pairs, shortfall warnings, seeded answer order, items and stats written."""
     from ..store.items import write_items
@@ -162,5 +194,13 @@ def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: in
     warnings = [f"{task} {label}: corpus supplied {built} of {n} ({missing} short)" for label in ("yes", "no") if missing]
     items = seeded_order(items, seed)
     stats["items"] = len(items)
+    stats["shortcuts"] = audit_items(task, items, con)
     write_items(ws, task, items, stats={**stats, "warnings": warnings})
     return BuildResult(task, len(items), stats, warnings)
+
+
+def audit_items(task: str, items: list, con) -> dict[str, Any]:
+    """verify's shortcut audit of the items just built, for stats.json (verify runs it again)."""
+    from ..verify.shortcut_rows import audit_items as audit
+
+    return audit(task, items, con)

@@ -25,7 +25,7 @@ from .pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_nega
                     rank_positives, sample_pairs)
 from .query_templates import render
 from .registry import BuildResult, register_builder
-from .sampling import DEFAULT_TRIES, corpus_lang, open_corpus, rand_sql, resolve, seeded_order, shortfall
+from .sampling import DEFAULT_TRIES, audit_items, corpus_lang, open_corpus, rand_sql, resolve, seeded_order, shortfall
 
 BUILDER = "ubp@2"
 ACTIONS = ("like", "repost", "comment")
@@ -121,5 +121,6 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     stats["min_history_counts_tasks"] = counted
     items = seeded_order(items, seed)
     stats["items"] = len(items)
+    stats["shortcuts"] = audit_items("ubp", items, con)
     write_items(ws, "ubp", items, stats={**stats, "warnings": warnings})
     return BuildResult("ubp", len(items), stats, warnings)

@@ -133,4 +133,4 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                                 "min_history_counts_tasks": counted,
                                 "comments": comments,
                                 "empty_comment_share": round(comments["empty_comments"] / comments["comments"], 4)
-                                if comments["comments"] else 0.0})
+                                if comments["comments"] else 0.0}, con=con)

@@ -106,3 +106,11 @@ def rows_from_some(folder: str | Path) -> dict[str, list[AuditRow]]:
                                              post=str(e["weibo_id"]), position=k, texts=texts, bucket=action))
         out[task] = rows
     return out
+
+
+def audit_items(task: str, items: list[Any], con=None) -> dict[str, dict[str, Any]]:
+    """The shortcut audit of one task's items as the `shortcuts` JSON (rule -> acc, ci, n,
+    baseline); what builders write to stats.json and freeze to the MANIFEST."""
+    from .shortcuts import audit, report
+
+    return report(audit(rows_from_items(task, items, con)))
