@@ -93,36 +93,38 @@ def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> s
 def seeded_order(items: list, seed: int) -> list:
     """Items in a seeded random order of their ids: shuffles the answer order (SoMe's released
     files alternate yes/no, which an agent can exploit) and stays byte-stable for a seed. Then
-    each user's items are counterbalanced: a user's items keep their slots, but their order in
-    them is reversed where that evens out the labels found at each position of the users' lists,
-    so 'the first item of a user is a yes' is right exactly half the time, not by luck."""
+    each user's items are counterbalanced: a user's items keep their slots, but for users whose
+    label sequence is more common than its reverse, a seeded random half of the excess is
+    reversed, so 'the first item of a user is a yes' is right half the time, not by luck (and
+    not in a pattern: the users reversed are picked by hash, not one after another)."""
     import collections
     import hashlib
 
-    ordered = sorted(items, key=lambda it: (hashlib.sha256(f"{seed}:{it.id}".encode()).hexdigest(), it.id))
+    def h(text: str) -> str:
+        return hashlib.sha256(f"{seed}:{text}".encode()).hexdigest()
+
+    ordered = sorted(items, key=lambda it: (h(it.id), it.id))
     slots: dict[str, list[int]] = collections.defaultdict(list)
     for k, it in enumerate(ordered):
         user = getattr(it.inputs, "user_id", None)
         if user is not None:
             slots[user].append(k)
-    counts: dict[int, collections.Counter] = collections.defaultdict(collections.Counter)
-
-    def cost(seq: list) -> int:
-        total = 0
-        for pos, it in enumerate(seq):
-            c = counts[pos].copy()
-            c[_label(it)] += 1
-            total += max(c.values()) - min(c.get(k, 0) for k in ("yes", "no"))
-        return total
-
-    out = list(ordered)
+    by_sig: dict[tuple, list[str]] = collections.defaultdict(list)
     for user, idx in slots.items():
-        seq = [ordered[k] for k in idx]
-        if len(seq) > 1 and cost(seq[::-1]) < cost(seq):
-            seq = seq[::-1]
-        for pos, (k, it) in enumerate(zip(idx, seq)):
-            out[k] = it
-            counts[pos][_label(it)] += 1
+        by_sig[tuple(_label(ordered[k]) for k in idx)].append(user)
+    flip: set[str] = set()
+    for sig, users in by_sig.items():
+        rev = sig[::-1]
+        if rev == sig:
+            continue
+        excess = (len(users) - len(by_sig.get(rev, []))) // 2
+        if excess > 0:
+            flip.update(sorted(users, key=lambda u: (h("flip:" + u), u))[:excess])
+    out = list(ordered)
+    for user in flip:
+        idx = slots[user]
+        for k, src in zip(idx, reversed(idx)):
+            out[k] = ordered[src]
     return out
 
 
