@@ -23,7 +23,9 @@ import math
 import re
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Any, Callable, Iterable
+
+import numpy as np
 
 #: Default margin over chance, in points, and the smallest task the rule applies to.
 MAX_SHORTCUT_MARGIN = 5.0
@@ -79,85 +81,108 @@ def _fold(key: str) -> int:
     return hashlib.sha256(key.encode("utf-8")).digest()[0] & 1
 
 
-def _majority(labels: Iterable[str]) -> str | None:
-    counts = collections.Counter(labels)
-    if not counts:
-        return None
-    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+class _Data:
+    """The rows as arrays: label codes, and per grouping (item, post, user) integer codes and folds.
+    Everything is computed once per audit; rules are numpy passes over these arrays."""
+
+    def __init__(self, rows: list[AuditRow]):
+        self.rows = rows
+        self.classes = sorted({r.label for r in rows})
+        index = {c: k for k, c in enumerate(self.classes)}
+        self.y = np.fromiter((index[r.label] for r in rows), dtype=np.int64, count=len(rows))
+        self.k = len(self.classes)
+        counts = np.bincount(self.y, minlength=self.k)
+        self.majority = int(np.argmax(counts))  # ties: the first class name, as in _majority
+        self._codes: dict[str, tuple[np.ndarray, list[str]]] = {}
+
+    def codes(self, attr: str | None) -> tuple[np.ndarray, list[str]]:
+        """Integer code per row of `attr` (post, user; None: the item itself), rows without it
+        standing alone under their own key."""
+        name = attr or "key"
+        if name not in self._codes:
+            values = [str(getattr(r, attr) if attr and getattr(r, attr) is not None else "\x00" + r.key) for r in self.rows]
+            uniq, inv = np.unique(np.array(values, dtype=object), return_inverse=True)
+            self._codes[name] = (inv.astype(np.int64), [str(u) for u in uniq])
+        return self._codes[name]
+
+    def folds(self, attr: str | None) -> np.ndarray:
+        inv, uniq = self.codes(attr)
+        return np.array([_fold(u.lstrip("\x00")) for u in uniq], dtype=np.int64)[inv]
+
+    def train_default(self, mask: np.ndarray) -> int:
+        counts = np.bincount(self.y[mask], minlength=self.k)
+        return int(np.argmax(counts)) if counts.sum() else self.majority
 
 
-def _fit_table(xs: Sequence[Hashable], ys: Sequence[str], default: str) -> Callable[[Hashable], str]:
-    """Value -> majority label (ties and unseen values: `default`)."""
-    by: dict[Hashable, collections.Counter] = collections.defaultdict(collections.Counter)
-    for x, y in zip(xs, ys):
-        by[x][y] += 1
-    table = {}
-    for x, c in by.items():
-        top = c.most_common()
-        table[x] = top[0][0] if len(top) == 1 or top[0][1] > top[1][1] else default
-    return lambda x: table.get(x, default)
+def _unique_argmax(counts: np.ndarray, default: int) -> np.ndarray:
+    """Per row of a count matrix: the class with the strictly largest positive count, else default."""
+    if counts.shape[1] == 1:
+        return np.where(counts[:, 0] > 0, 0, default)
+    top = np.sort(counts, axis=1)
+    best = np.argmax(counts, axis=1)
+    return np.where((top[:, -1] > top[:, -2]) & (top[:, -1] > 0), best, default)
 
 
-def _fit_stump(xs: Sequence[float], ys: Sequence[str], default: str) -> Callable[[float], str]:
-    """Best single threshold: x <= t gets one label, x > t another, both chosen to maximise
-    training accuracy (multi-class: each side's majority)."""
-    pairs = sorted(zip(xs, ys))
-    labels = sorted(set(ys))
-    total = collections.Counter(ys)
-    left: collections.Counter = collections.Counter()
-    best = (max(total.values()) if total else 0, math.inf, default, default)
-    for i, (x, y) in enumerate(pairs):
-        left[y] += 1
-        if i + 1 < len(pairs) and pairs[i + 1][0] == x:
-            continue  # a threshold sits between distinct values only
-        lab_l = max(labels, key=lambda k: (left[k], k == default))
-        lab_r = max(labels, key=lambda k: (total[k] - left[k], k == default))
-        score = left[lab_l] + total[lab_r] - left[lab_r]
-        if score > best[0]:
-            best = (score, x, lab_l, lab_r)
-    _, t, lab_l, lab_r = best
-    return lambda x: lab_l if x <= t else lab_r
+def _table_rule(d: _Data, x: np.ndarray, train: np.ndarray, default: int) -> np.ndarray:
+    """Fitted value table: category code -> majority label on the training rows."""
+    counts = np.zeros((int(x.max()) + 1 if len(x) else 1, d.k), dtype=np.int64)
+    np.add.at(counts, (x[train], d.y[train]), 1)
+    return _unique_argmax(counts, default)[x]
 
 
-def _cross_validated(rows: list[AuditRow], feature: Callable[[AuditRow], Any], fit, group: str | None = None) -> list[bool]:
+def _stump_rule(d: _Data, x: np.ndarray, train: np.ndarray, default: int) -> np.ndarray:
+    """Best single threshold on the training rows: x <= t gets one label, x > t another, each
+    side's majority, chosen to maximise training accuracy (no split: the default)."""
+    xt, yt = x[train], d.y[train]
+    pred = np.full(len(x), default, dtype=np.int64)
+    if len(xt) == 0:
+        return pred
+    order = np.argsort(xt, kind="stable")
+    xs = xt[order]
+    onehot = np.zeros((len(xs), d.k), dtype=np.float64)
+    onehot[np.arange(len(xs)), yt[order]] = 1.0
+    cum = np.cumsum(onehot, axis=0)
+    total = cum[-1]
+    bias = np.zeros(d.k)
+    bias[default] = 0.5  # ties between labels go to the default
+    left, right = cum + bias, (total - cum) + bias
+    score = cum[np.arange(len(xs)), np.argmax(left, axis=1)] + (total - cum)[np.arange(len(xs)), np.argmax(right, axis=1)]
+    ends = np.append(xs[1:] != xs[:-1], True)  # a threshold sits between distinct values only
+    score = np.where(ends, score, -1)
+    i = int(np.argmax(score))
+    if score[i] <= total[default]:
+        return pred
+    lab_l, lab_r = int(np.argmax(left[i])), int(np.argmax(right[i]))
+    return np.where(x <= xs[i], lab_l, lab_r)
+
+
+def _cross_validated(d: _Data, x: np.ndarray, fit, group: str | None = None) -> np.ndarray:
     """Per row: is it predicted right by the rule fit on the other fold? With `group` (post or
     user), folds split whole groups, so a rule cannot memorise a post from its other items."""
-    fold_of = [_fold(str(getattr(r, group) or r.key) if group else r.key) for r in rows]
-    correct = [False] * len(rows)
+    fold = d.folds(group)
+    correct = np.zeros(len(x), dtype=bool)
     for k in (0, 1):
-        train = [r for r, f in zip(rows, fold_of) if f != k]
-        if not any(f == k for f in fold_of):
+        test = fold == k
+        if not test.any():
             continue
-        ys = [r.label for r in train]
-        default = _majority(ys) or _majority(r.label for r in rows)
-        rule = fit([feature(r) for r in train], ys, default)
-        for i, (r, f) in enumerate(zip(rows, fold_of)):
-            if f == k:
-                correct[i] = rule(feature(r)) == r.label
+        train = ~test
+        pred = fit(d, x, train, d.train_default(train))
+        correct[test] = pred[test] == d.y[test]
     return correct
 
 
-def _leave_one_out(rows: list[AuditRow], key: Callable[[AuditRow], str | None]) -> list[bool]:
-    """Correct predictions of 'the majority label of the other items with the same key' (no
-    other item, or a tie: the overall majority)."""
-    default = _majority(r.label for r in rows)
-    by: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for r in rows:
-        k = key(r)
-        if k is not None:
-            by[k][r.label] += 1
-    correct = []
-    for r in rows:
-        k = key(r)
-        pred = default
-        if k is not None:
-            others = by[k].copy()
-            others[r.label] -= 1
-            top = [kv for kv in others.most_common() if kv[1] > 0]
-            if top and (len(top) == 1 or top[0][1] > top[1][1]):
-                pred = top[0][0]
-        correct.append(pred == r.label)
-    return correct
+def _leave_one_out(d: _Data, attr: str) -> np.ndarray:
+    """Per row: is 'the majority label of the other items with the same key' right? (No other
+    item, or a tie: the overall majority.) Rows without the key get the majority."""
+    inv, uniq = d.codes(attr)
+    counts = np.zeros((len(uniq), d.k), dtype=np.int64)
+    np.add.at(counts, (inv, d.y), 1)
+    others = counts[inv].copy()
+    others[np.arange(len(inv)), d.y] -= 1
+    pred = _unique_argmax(others, d.majority)
+    alone = np.array([u.startswith("\x00") for u in uniq], dtype=bool)[inv]
+    pred[alone] = d.majority
+    return pred == d.y
 
 
 def _text_len(text: str | None) -> float:
@@ -168,20 +193,19 @@ def _cjk_share(text: str | None) -> float:
     return len(_CJK.findall(text)) / len(text) if text else -1.0
 
 
-def cluster_interval(correct: list[bool], clusters: list[Hashable] | None, z: float = 1.959964) -> tuple[float, float]:
+def cluster_interval(correct, clusters: np.ndarray | None, z: float = 1.959964) -> tuple[float, float]:
     """95% interval of an accuracy whose items come in clusters (the items of one post, or of one
     user, succeed or fail together under a post or user rule): the cluster-robust variance
     sum_g (sum_{i in g} (c_i - acc))^2 / n^2, never narrower than Wilson's."""
-    n = len(correct)
-    hits = sum(correct)
+    c = np.asarray(correct, dtype=np.float64)
+    n = len(c)
+    hits = int(c.sum())
     lo, hi = wilson(hits, n, z)
-    if not clusters or n == 0:
+    if clusters is None or n == 0:
         return lo, hi
     acc = hits / n
-    sums: dict[Hashable, float] = collections.defaultdict(float)
-    for c, g in zip(correct, clusters):
-        sums[g] += c - acc
-    half = z * math.sqrt(sum(v * v for v in sums.values())) / n
+    sums = np.bincount(clusters, weights=c - acc)
+    half = z * math.sqrt(float(np.dot(sums, sums))) / n
     return (max(0.0, min(lo, acc - half)), min(1.0, max(hi, acc + half)))
 
 
@@ -194,32 +218,43 @@ def _cluster_of(rule: str) -> str | None:
     return "post" if rule.startswith("post.") else _CLUSTER.get(rule)
 
 
-def _rules(rows: list[AuditRow]) -> dict[str, Callable[[list[AuditRow]], list[bool]]]:
+def _categories(values: list[Any]) -> np.ndarray:
+    return np.unique(np.array([repr(v) for v in values], dtype=object), return_inverse=True)[1].astype(np.int64)
+
+
+def _rules(d: _Data) -> dict[str, Callable[[], np.ndarray]]:
     """The rules that apply to these rows (a feature absent from every row is skipped)."""
-    rules: dict[str, Callable[[list[AuditRow]], list[bool]]] = {}
+    rows = d.rows
+    rules: dict[str, Callable[[], np.ndarray]] = {}
 
     def has(attr: str) -> bool:
         return any(getattr(r, attr) is not None for r in rows)
 
+    def num(values: list[float | None]) -> np.ndarray:
+        return np.array([-math.inf if v is None else float(v) for v in values], dtype=np.float64)
+
     if has("position"):
-        rules["position"] = lambda rs: _cross_validated(rs, lambda r: min(r.position, POSITION_CAP) if r.position is not None else -1, _fit_table, "user")
+        rules["position"] = lambda: _cross_validated(
+            d, _categories([min(r.position, POSITION_CAP) if r.position is not None else -1 for r in rows]), _table_rule, "user")
     if has("post"):
-        rules["post_prior"] = lambda rs: _leave_one_out(rs, lambda r: r.post)
+        rules["post_prior"] = lambda: _leave_one_out(d, "post")
     if has("user"):
-        rules["user_prior"] = lambda rs: _leave_one_out(rs, lambda r: r.user)
+        rules["user_prior"] = lambda: _leave_one_out(d, "user")
     if has("own"):
-        rules["own_post"] = lambda rs: _cross_validated(rs, lambda r: r.own, _fit_table, "post")
+        rules["own_post"] = lambda: _cross_validated(d, _categories([r.own for r in rows]), _table_rule, "post")
     for attr in ("post_time", "popularity"):
         if has(attr):
-            rules[attr] = lambda rs, a=attr: _cross_validated(
-                rs, lambda r: getattr(r, a) if getattr(r, a) is not None else -math.inf, _fit_stump, "post")
+            rules[attr] = lambda a=attr: _cross_validated(d, num([getattr(r, a) for r in rows]), _stump_rule, "post")
     names = sorted({k for r in rows for k in r.texts})
     for name in names:
         g = "post" if name.startswith("post.") else None  # the post's own text: one value per post
-        rules[f"{name}.present"] = lambda rs, n=name, g=g: _cross_validated(rs, lambda r: bool((r.texts.get(n) or "").strip()), _fit_table, g)
-        rules[f"{name}.length"] = lambda rs, n=name, g=g: _cross_validated(rs, lambda r: _text_len(r.texts.get(n)), _fit_stump, g)
-        rules[f"{name}.script"] = lambda rs, n=name, g=g: _cross_validated(rs, lambda r: _cjk_share(r.texts.get(n)), _fit_stump, g)
-        rules[f"{name}.digits"] = lambda rs, n=name, g=g: _cross_validated(rs, lambda r: bool(_DIGIT.search(r.texts.get(n) or "")), _fit_table, g)
+        texts = [r.texts.get(name) for r in rows]
+        cache: dict[str | None, float] = {}
+        rules[f"{name}.present"] = lambda t=texts, g=g: _cross_validated(d, _categories([bool((x or "").strip()) for x in t]), _table_rule, g)
+        rules[f"{name}.length"] = lambda t=texts, g=g: _cross_validated(d, num([_text_len(x) for x in t]), _stump_rule, g)
+        rules[f"{name}.script"] = lambda t=texts, g=g, c=cache: _cross_validated(
+            d, num([c[x] if x in c else c.setdefault(x, _cjk_share(x)) for x in t]), _stump_rule, g)
+        rules[f"{name}.digits"] = lambda t=texts, g=g: _cross_validated(d, _categories([bool(_DIGIT.search(x or "")) for x in t]), _table_rule, g)
     return rules
 
 
@@ -227,7 +262,7 @@ def audit(rows: list[AuditRow]) -> dict[str, RuleResult]:
     """Every applicable rule's accuracy on `rows` (and, for rows with buckets, on each bucket as
     `rule@bucket`)."""
     out: dict[str, RuleResult] = {}
-    raw: dict[str, tuple[list[bool], list[Hashable] | None, float]] = {}
+    raw: dict[str, tuple[np.ndarray, np.ndarray | None, float]] = {}
     groups = [("", rows)]
     buckets = sorted({r.bucket for r in rows})
     if len(buckets) > 1:
@@ -235,20 +270,16 @@ def audit(rows: list[AuditRow]) -> dict[str, RuleResult]:
     for suffix, group in groups:
         if not group:
             continue
-        counts = collections.Counter(r.label for r in group)
-        baseline = max(counts.values()) / len(group)
-        for name, rule in _rules(group).items():
-            correct = rule(group)
+        d = _Data(group)
+        baseline = float(np.bincount(d.y).max()) / len(group)
+        for name, rule in _rules(d).items():
             attr = _cluster_of(name)
-            clusters = [getattr(r, attr) for r in group] if attr else None
-            if clusters and any(c is None for c in clusters):
-                clusters = [c if c is not None else r.key for c, r in zip(clusters, group)]
-            raw[name + suffix] = (correct, clusters, baseline)
+            raw[name + suffix] = (rule(), d.codes(attr)[0] if attr else None, baseline)
     # With dozens of rules, some beat chance by luck: the violation test uses an interval that
     # holds for all of them at once (Bonferroni), the report the plain 95% one.
     z_family = NormalDist().inv_cdf(1 - 0.025 / max(1, len(raw)))
     for name, (correct, clusters, baseline) in raw.items():
-        out[name] = RuleResult(sum(correct) / len(correct), cluster_interval(correct, clusters), len(correct), baseline,
+        out[name] = RuleResult(float(correct.mean()), cluster_interval(correct, clusters), len(correct), baseline,
                                cluster_interval(correct, clusters, z_family)[0])
     return out
 
