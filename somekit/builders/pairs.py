@@ -27,6 +27,12 @@ from .sampling import hex_int_sql, norm_sql, rand_sql
 POOLS = ("any", "window", "popularity")
 WEIGHTINGS = ("matched", "uniform")
 DEFAULT_MIN_HISTORY = 3
+#: Valid negatives kept per anchor, so that the post balance (sample_pairs) can pass over some.
+CANDIDATES = 4
+#: Most a post's yes count may exceed its no count, or the reverse, among a task's pairs.
+POST_SURPLUS = 1
+#: Most a matched negative's draw weight is raised to make up for the users who touched the post.
+MAX_REWEIGHT = 20
 
 
 def create_acts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -88,7 +94,21 @@ def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting:
     if weighting not in WEIGHTINGS:
         raise SomekitError(f"unknown negative weighting {weighting!r}; choose from: {', '.join(WEIGHTINGS)}")
     if weighting == "matched":
-        source = f"SELECT x.post_id AS id, pb.band, x.anchor AS k FROM {ranked} x JOIN post_band pb ON pb.id = x.post_id"
+        # A post is a positive c times; as a negative it is rejected for the share tau of users
+        # who touched it, so it is drawn c / (1 - tau) times to come out c times (tau capped: a
+        # post nearly everyone touched cannot be balanced, and the audit will say so).
+        source = f"""
+            WITH pos AS (SELECT post_id, count(*) AS c FROM {ranked} GROUP BY post_id),
+            nu AS (SELECT count(DISTINCT user_id) AS n FROM {ranked}),
+            tau AS (SELECT t.post_id, count(*) AS k FROM touched t
+                    WHERE t.user_id IN (SELECT DISTINCT user_id FROM {ranked}) AND t.post_id IN (SELECT post_id FROM pos)
+                    GROUP BY t.post_id),
+            w AS (SELECT pos.post_id, pos.c,
+                         greatest(1, CAST(round(pos.c / greatest(1 - coalesce(tau.k, 0) / nu.n, {1 / MAX_REWEIGHT})) AS BIGINT)) AS reps
+                  FROM pos LEFT JOIN tau USING (post_id) CROSS JOIN nu),
+            x AS (SELECT post_id, unnest(range(reps)) AS j FROM w)
+            SELECT x.post_id AS id, pb.band, x.post_id || chr(31) || CAST(x.j AS VARCHAR) AS k
+            FROM x JOIN post_band pb ON pb.id = x.post_id"""
     else:
         source = "SELECT id, band, id AS k FROM post_band"
     con.execute(f"""
@@ -140,8 +160,8 @@ def _seen_sql(anchors: str, kinds: Iterable[str] | None) -> str:
 
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, salt: str, tries: int,
                         kinds: Iterable[str] | None, differ_content: bool) -> None:
-    """Table `negatives(anchor, neg_post)`: per anchor one post of `neg_pool` in the anchor post's
-    band that the user never wrote nor touched (in any of `kinds`, or any way when None), and,
+    """Table `negatives(anchor, negs)`: per anchor up to CANDIDATES posts of `neg_pool` (first
+    drawn first) in the anchor post's band that the user never wrote nor touched (in any of `kinds`, or any way when None), and,
     with `differ_content`, whose normalised text matches no post the user touched. `tries`
     candidates per anchor; anchors with none left count towards the shortfall."""
     content = ""
@@ -162,7 +182,7 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
             FROM d JOIN neg_pool c ON c.band = d.band AND c.r = d.r JOIN post_band pc ON pc.id = c.id
             WHERE c.id <> d.post_id AND pc.author_id IS DISTINCT FROM d.user_id
               AND NOT EXISTS (SELECT 1 FROM seen i WHERE i.user_id = d.user_id AND i.post_id = c.id) {content})
-        SELECT anchor, arg_min(neg_post, k) AS neg_post FROM cand GROUP BY anchor""")
+        SELECT anchor, list(neg_post ORDER BY k)[1:{int(CANDIDATES)}] AS negs FROM cand GROUP BY anchor""")
 
 
 class HistoryBudget:
@@ -231,20 +251,29 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
         take_anchors(con, ranked, take, per_user)
         draw_negative_posts(con, "anchors", seed, salt, tries, negative_kinds, differ_content)
         rows = con.execute("""
-            SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.neg_post, pb.band
+            SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.negs, pb.band
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
             ORDER BY a.rank""").fetchall()
         budget._load(r[1] for r in rows)
         trial = budget.copy()
+        # Post balance: a post is a yes at most POST_SURPLUS times more than it is a no, and the
+        # reverse, so a post's answer in the other items says nothing (a post nearly every user
+        # touched can only be a yes: its positives are capped instead).
+        surplus: dict[str, int] = {}
         pairs, used = [], set()
-        for anchor, user, post, text, kind, neg, band in rows:
-            if (user, neg) in used:  # two anchors of one user drew the same negative
-                continue
+        for anchor, user, post, text, kind, negs, band in rows:
             if not trial.allows(user, post):
                 trial.skipped += 1
                 continue
+            if surplus.get(post, 0) >= POST_SURPLUS:
+                continue
+            neg = next((q for q in negs if (user, q) not in used and -surplus.get(q, 0) < POST_SURPLUS), None)
+            if neg is None:
+                continue
             used.add((user, neg))
             trial.take(user, post)
+            surplus[post] = surplus.get(post, 0) + 1
+            surplus[neg] = surplus.get(neg, 0) - 1
             pairs.append({"anchor": anchor, "user_id": user, "post_id": post, "text": text, "kind": kind,
                           "neg_post": neg, "band": band})
         if keep is not None:
