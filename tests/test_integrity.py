@@ -174,6 +174,10 @@ def test_users_crossing_splits(ws):
     freeze(ws, "v1", include_unreviewed=True)
     manifest = load_manifest(ws, "v1")
     assert set(manifest.shortcuts) == {"ubp", "ucs", "mcr"}
+    from somekit.publish.integrity_card import card_section
+
+    card = "\n".join(card_section("mcr", manifest.shortcuts["mcr"]))
+    assert "Shortcut audit" in card and card.count("| `") == 5  # the five strongest rules
     assert run_checks(ws, ["ubp", "mcr"])["ok"]
     frozen = ws.frozen("v1")
     shutil.copy(frozen / "ubp" / "test.parquet", frozen / "mcr" / "train.parquet")  # a user in two splits

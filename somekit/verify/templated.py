@@ -13,12 +13,15 @@ import collections
 import math
 from typing import Iterator
 
-from ..builders.mid import TO3
 from ..schemas.items import item_id
 from . import CheckContext, Violation, register_check
 from .textrules import own_words
 
 YESNO = ("ubp", "ucs", "mcr")
+#: DESIGN section 7's 6 -> 3 mapping, written here again so the check does not share the builder's
+#: table (RAWFC's own 3-way labels map to themselves).
+TO3 = {"pants-fire": "false", "false": "false", "barely-true": "half", "half-true": "half",
+       "mostly-true": "true", "true": "true", "half": "half"}
 #: |z| of the runs test above which an answer order counts as patterned (random order: p < 1e-6).
 RUNS_Z = 5.0
 
