@@ -8,7 +8,7 @@ DuckDB release, and DuckDB's thread scheduling cannot change the result.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import duckdb
 import pyarrow as pa

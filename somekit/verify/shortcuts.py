@@ -17,13 +17,12 @@ builder code.
 
 from __future__ import annotations
 
-import collections
 import hashlib
 import math
 import re
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 
