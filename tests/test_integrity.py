@@ -268,3 +268,11 @@ def test_per_task_salts_and_one_split_per_user(clean):
     from somekit.freeze.splits import unit_hash
 
     assert unit_hash(1, "ubp", "u") == unit_hash(1, "mcr", "u") != unit_hash(1, "mid", "u")
+
+
+def test_ucs_comment_ids_do_not_name_their_author():
+    from somekit.builders.ucs import comment_ref
+
+    uri = "at://did:plc:abc123xyz/app.bsky.feed.post/3kq"
+    assert comment_ref(uri).startswith("cmt:") and "did:plc" not in comment_ref(uri)
+    assert comment_ref("5120482505917816") == "5120482505917816"  # Weibo mids name no one
