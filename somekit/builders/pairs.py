@@ -88,9 +88,10 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
 
 
 def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting: str, seed: int, salt: str) -> None:
-    """Table `neg_pool(id, band, r, band_size)` the negatives are drawn from: one row per positive
-    pair of `ranked` (matched: popular posts are drawn as often as they are positives) or one per
-    post (uniform), numbered in seeded order inside each band."""
+    """Table `neg_pool(id, band, lo, band_size)` the negatives are drawn from: one row per post
+    with a draw weight (matched: as often as it is a positive in `ranked`; uniform: 1), laid end
+    to end in seeded order inside each band, so a draw r in [0, band_size) lands on the post whose
+    [lo, lo + weight) holds it (an ASOF join)."""
     if weighting not in WEIGHTINGS:
         raise SomekitError(f"unknown negative weighting {weighting!r}; choose from: {', '.join(WEIGHTINGS)}")
     if weighting == "matched":
@@ -106,17 +107,17 @@ def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting:
             w AS (SELECT pos.post_id, pos.c,
                          greatest(1, CAST(round(pos.c / greatest(1 - coalesce(tau.k, 0) / nu.n, {1 / MAX_REWEIGHT})) AS BIGINT)) AS reps
                   FROM pos LEFT JOIN tau USING (post_id) CROSS JOIN nu),
-            x AS (SELECT post_id, unnest(range(reps)) AS j FROM w)
-            SELECT x.post_id AS id, pb.band, x.post_id || chr(31) || CAST(x.j AS VARCHAR) AS k
-            FROM x JOIN post_band pb ON pb.id = x.post_id"""
+            SELECT w.post_id AS id, pb.band, w.reps AS weight FROM w JOIN post_band pb ON pb.id = w.post_id"""
     else:
-        source = "SELECT id, band, id AS k FROM post_band"
+        source = "SELECT id, band, 1 AS weight FROM post_band"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE neg_pool AS
-        WITH s AS ({source})
-        SELECT id, band, row_number() OVER (PARTITION BY band ORDER BY {rand_sql(seed, 'k', salt=salt + ':pool')}, k) - 1 AS r,
-               count(*) OVER (PARTITION BY band) AS band_size
-        FROM s""")
+        WITH s AS ({source}),
+        o AS (SELECT *, {rand_sql(seed, 'id', salt=salt + ':pool')} AS h FROM s)
+        SELECT id, band, weight,
+               CAST(coalesce(sum(weight) OVER (PARTITION BY band ORDER BY h, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS lo,
+               CAST(sum(weight) OVER (PARTITION BY band) AS BIGINT) AS band_size
+        FROM o""")
 
 
 def rank_positives(con: duckdb.DuckDBPyConnection, table: str, where: str, seed: int, salt: str,
@@ -177,11 +178,12 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
                FROM a CROSS JOIN range({int(tries)}) t(k)),
         d AS (SELECT d0.*, {hex_int_sql('d0.h')} % s.band_size AS r FROM d0 JOIN sizes s USING (band)),
         seen AS ({_seen_sql(anchors, kinds)}),
+        hit AS (SELECT d.*, c.id AS neg_post FROM d ASOF JOIN neg_pool c ON c.band = d.band AND d.r >= c.lo),
         cand AS (
-            SELECT d.anchor, d.k, c.id AS neg_post
-            FROM d JOIN neg_pool c ON c.band = d.band AND c.r = d.r JOIN post_band pc ON pc.id = c.id
-            WHERE c.id <> d.post_id AND pc.author_id IS DISTINCT FROM d.user_id
-              AND NOT EXISTS (SELECT 1 FROM seen i WHERE i.user_id = d.user_id AND i.post_id = c.id) {content})
+            SELECT d.anchor, d.k, d.neg_post
+            FROM hit d JOIN post_band pc ON pc.id = d.neg_post
+            WHERE d.neg_post <> d.post_id AND pc.author_id IS DISTINCT FROM d.user_id
+              AND NOT EXISTS (SELECT 1 FROM seen i WHERE i.user_id = d.user_id AND i.post_id = d.neg_post) {content})
         SELECT anchor, list(neg_post ORDER BY k)[1:{int(CANDIDATES)}] AS negs FROM cand GROUP BY anchor""")
 
 

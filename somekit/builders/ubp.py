@@ -52,6 +52,16 @@ def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
     never be asked come first: the export hides a shown text from every history, so taking an
     askable user's comment would cost that user history."""
 
+    #: Candidate comments per post, drawn once (a viral post's 100k comments cost no more than 64).
+    per_post = 64
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ubp_text_pool AS
+        SELECT post_id, id, user_id, text, length(text) AS len,
+               user_id IN (SELECT user_id FROM history WHERE n > {int(min_history)}) AS askable,
+               row_number() OVER (PARTITION BY post_id ORDER BY {rand_sql(seed, 'id', salt='ubp:text')}, id) AS r
+        FROM acts WHERE kind = 'comment' AND clean <> ''
+        QUALIFY r <= {per_post}""")
+
     def keep(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if not pairs:
             return pairs
@@ -60,12 +70,10 @@ def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
             "user_id": pa.array([p["user_id"] for p in pairs], pa.string()),
             "neg_post": pa.array([p["neg_post"] for p in pairs], pa.string()),
             "pos_len": pa.array([len(p["text"] or "") for p in pairs], pa.int64())}))
-        rows = con.execute(f"""
-            SELECT p.anchor, a.id, a.text FROM _ubp_pairs p JOIN acts a ON a.post_id = p.neg_post
-            WHERE a.kind = 'comment' AND a.clean <> '' AND a.user_id <> p.user_id
-            QUALIFY row_number() OVER (PARTITION BY p.anchor
-                ORDER BY a.user_id IN (SELECT user_id FROM history WHERE n > {int(min_history)}),
-                         abs(length(a.text) - p.pos_len), {rand_sql(seed, 'p.anchor', 'a.id', salt='ubp:text')}, a.id) = 1
+        rows = con.execute("""
+            SELECT p.anchor, a.id, a.text FROM _ubp_pairs p JOIN ubp_text_pool a ON a.post_id = p.neg_post
+            WHERE a.user_id <> p.user_id
+            QUALIFY row_number() OVER (PARTITION BY p.anchor ORDER BY a.askable, abs(a.len - p.pos_len), a.r) = 1
             """).fetchall()
         con.unregister("_ubp_pairs")
         found = {anchor: (cid, text) for anchor, cid, text in rows}
