@@ -98,8 +98,8 @@ def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting:
         # A post is a positive c times; as a negative it is rejected for the share tau of users
         # who touched it, so it is drawn c / (1 - tau) times to come out c times (tau capped: a
         # post nearly everyone touched cannot be balanced, and the audit will say so).
-        source = f"""
-            WITH pos AS (SELECT post_id, count(*) AS c FROM {ranked} GROUP BY post_id),
+        ctes = f"""
+            pos AS (SELECT post_id, count(*) AS c FROM {ranked} GROUP BY post_id),
             nu AS (SELECT count(DISTINCT user_id) AS n FROM {ranked}),
             tau AS (SELECT t.post_id, count(*) AS k FROM touched t
                     WHERE t.user_id IN (SELECT DISTINCT user_id FROM {ranked}) AND t.post_id IN (SELECT post_id FROM pos)
@@ -107,12 +107,12 @@ def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting:
             w AS (SELECT pos.post_id, pos.c,
                          greatest(1, CAST(round(pos.c / greatest(1 - coalesce(tau.k, 0) / nu.n, {1 / MAX_REWEIGHT})) AS BIGINT)) AS reps
                   FROM pos LEFT JOIN tau USING (post_id) CROSS JOIN nu),
-            SELECT w.post_id AS id, pb.band, w.reps AS weight FROM w JOIN post_band pb ON pb.id = w.post_id"""
+            s AS (SELECT w.post_id AS id, pb.band, w.reps AS weight FROM w JOIN post_band pb ON pb.id = w.post_id)"""
     else:
-        source = "SELECT id, band, 1 AS weight FROM post_band"
+        ctes = "s AS (SELECT id, band, 1 AS weight FROM post_band)"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE neg_pool AS
-        WITH s AS ({source}),
+        WITH {ctes},
         o AS (SELECT *, {rand_sql(seed, 'id', salt=salt + ':pool')} AS h FROM s)
         SELECT id, band, weight,
                CAST(coalesce(sum(weight) OVER (PARTITION BY band ORDER BY h, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS lo,
