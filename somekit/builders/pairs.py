@@ -162,9 +162,10 @@ def _seen_sql(anchors: str, kinds: Iterable[str] | None) -> str:
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, salt: str, tries: int,
                         kinds: Iterable[str] | None, differ_content: bool) -> None:
     """Table `negatives(anchor, negs)`: per anchor up to CANDIDATES posts of `neg_pool` (first
-    drawn first) in the anchor post's band that the user never wrote nor touched (in any of `kinds`, or any way when None), and,
-    with `differ_content`, whose normalised text matches no post the user touched. `tries`
-    candidates per anchor; anchors with none left count towards the shortfall."""
+    drawn first) in the anchor post's band that the user never wrote nor touched (in any of
+    `kinds`, or any way when None), and, with `differ_content`, whose normalised text matches no
+    post the user touched. `tries` draws per anchor; anchors with none left count towards the
+    shortfall."""
     content = ""
     if differ_content:
         content = """AND NOT (pc.text_norm <> '' AND EXISTS (
@@ -198,7 +199,7 @@ class HistoryBudget:
         self.sizes: dict[str, int] = {}
         self.skipped = 0
 
-    def _load(self, users: Iterable[str]) -> None:
+    def load(self, users: Iterable[str]) -> None:
         missing = sorted(set(users) - set(self.sizes))
         if missing:
             import pyarrow as pa
@@ -256,7 +257,7 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
             SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.negs, pb.band
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
             ORDER BY a.rank""").fetchall()
-        budget._load(r[1] for r in rows)
+        budget.load(r[1] for r in rows)
         trial = budget.copy()
         # Post balance: a post is a yes at most POST_SURPLUS times more than it is a no, and the
         # reverse, so a post's answer in the other items says nothing (a post nearly every user

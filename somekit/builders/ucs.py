@@ -83,7 +83,7 @@ def _pairs(con, seed: int, tries: int, min_history: int) -> list[dict[str, Any]]
 
 def _within_budget(rows: list[dict[str, Any]], budget: HistoryBudget) -> list[dict[str, Any]]:
     trial = budget.copy()
-    budget._load(r["user_id"] for r in rows)
+    budget.load(r["user_id"] for r in rows)
     kept = []
     for r in rows:
         if trial.allows(r["user_id"], r["post_id"]):

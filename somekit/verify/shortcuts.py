@@ -100,8 +100,7 @@ class _Data:
         name = attr or "key"
         if name not in self._codes:
             values = [str(getattr(r, attr) if attr and getattr(r, attr) is not None else "\x00" + r.key) for r in self.rows]
-            uniq, inv = np.unique(np.array(values, dtype=object), return_inverse=True)
-            self._codes[name] = (inv.astype(np.int64), [str(u) for u in uniq])
+            self._codes[name] = _factorize(values)
         return self._codes[name]
 
     def folds(self, attr: str | None) -> np.ndarray:
@@ -217,8 +216,15 @@ def _cluster_of(rule: str) -> str | None:
     return "post" if rule.startswith("post.") else _CLUSTER.get(rule)
 
 
+def _factorize(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes in order of first appearance (a dict, not a sort of Python objects)."""
+    index: dict[Any, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return codes, list(index)
+
+
 def _categories(values: list[Any]) -> np.ndarray:
-    return np.unique(np.array([repr(v) for v in values], dtype=object), return_inverse=True)[1].astype(np.int64)
+    return _factorize(values)[0]
 
 
 def _rules(d: _Data) -> dict[str, Callable[[], np.ndarray]]:
