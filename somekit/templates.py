@@ -31,6 +31,7 @@ max_retries = 5
 ocr = true                     # offline OCR (rapidocr)
 asr = true                     # offline speech recognition (faster-whisper base)
 captions = false               # needs a VLM endpoint or the transformers extra
+# max_failure_share = 0.2      # enrich exits 1 when more of the media it tried fail
 
 [splits]
 train = 0.0
@@ -39,6 +40,9 @@ test = 1.0                     # a test-only benchmark, as SoMe released
 
 [review]
 # url = "http://127.0.0.1:8080"   # Label Studio; token from SOMEKIT_LS_TOKEN
+# audit_size = 100              # random audit sample per task (stratified by label): the card's error rate
+# budget = 2000                 # send only items that need a human plus an audit sample filling this
+# min_annotators = 1            # annotations per item (2+: majority decides, ties stay pending, kappa reported)
 
 [publish]
 license = "cc-by-nc-4.0"
@@ -47,6 +51,7 @@ license = "cc-by-nc-4.0"
 # [tasks.ubp]
 # n = 1000                     # items per action type and label
 # seed = 7
+# media_text = true           # read OCR/caption/transcript text with post bodies
 '''
 
 _SOURCES = {

@@ -236,7 +236,7 @@ def test_export_hides_a_reply_to_an_asked_post(tmp_path):
     write_items(w, "mcr", [_mcr("u1", "p2", True, "positive:interaction:reply"), _mcr("u1", "p4", False, "x")])
     out = tmp_path / "export"
     export_some(w, "draft", out, include_unreviewed=True)
-    path = out / "user_data" / "u1" / "u1.json"
+    path = out / "database" / "user_data" / "u1" / "u1.json"
     doc = orjson.loads(path.read_bytes())
     assert all(e.get("id") != "r1" for e in doc["weibo"])  # the reply to p2 (thread p1) is hidden
     doc["weibo"].append({"id": "r1", "text": "同意你的看法", "created_time": None, "kind": "reply",

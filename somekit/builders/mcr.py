@@ -14,6 +14,7 @@ from typing import Any
 from ..schemas.items import MCRItem, UserPostInputs, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
 from .query_templates import render
+from .enrich.textview import use_post_text
 from .registry import BuildResult, register_builder
 from .pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
@@ -45,6 +46,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     weighting = str(options.get("weighting", "matched"))
     min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
     con = open_corpus(ws)
+    tview = use_post_text(con, ws, cfg, "mcr")  # the content rule compares body + media text
     lang = corpus_lang(con, cfg, lang)
     create_acts(con)
     create_post_bands(con, pool, options)
@@ -65,7 +67,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            f"positive:interaction:{p['kind']}", notes))
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
-    return finish_paired_build(ws, "mcr", items, n, len(pairs), seed,
+    return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed,
                                {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
                                 "min_history_skipped": budget.skipped,
-                                "min_history_counts_tasks": counted}, con=con)
+                                "min_history_counts_tasks": counted, **tview.stats()}, con=con)

@@ -24,17 +24,15 @@ from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, ite
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
+from .query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, own_text, pick_lang, progress
 
 BUILDER = "uea@1"
-TEMPLATES = {
-    "zh": "请分析用户（ID: {user_id}）在微博（ID: {post_id}）下发表的评论所表达的情绪，从以下选项中选择一个："
-          "积极、愤怒、悲伤、恐惧、惊奇、无情绪。",
-    "en": "What emotion does the comment of user {user_id} under post {post_id} express? Choose one of: "
-          "positive, angry, sad, fear, surprise, emotionless.",
-}
+#: Our UEA wording lives with the other query templates (builders/query_templates.py).
+TEMPLATES = {lang: QUERY_TEMPLATES[("uea", lang)] for lang in ("zh", "en")}
 _COMMENTS_SQL = """
 SELECT i.id, i.user_id, i.post_id, i.text, coalesce(p.text, '') AS post_text,
        count(*) OVER (PARTITION BY i.user_id, i.post_id) AS per_pair
@@ -109,7 +107,7 @@ def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, 
     return UEAItem(
         id=item_id("uea", inputs.model_dump()),
         query=TEMPLATES[lang].format(user_id=row["user_id"], post_id=row["post_id"]),
-        template_id=f"uea.{lang}@1", lang=lang, inputs=inputs,
+        template_id=f"uea.{lang}@{UEA_VERSION}", lang=lang, inputs=inputs,
         answer=EmotionAnswer(emotion=agg.label),
         provenance=Provenance(source_ids=[row["id"], row["post_id"], row["user_id"]],
                               rule="label:majority-vote" if agg.majority else "label:no-majority",
@@ -135,6 +133,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     if unknown:
         raise SomekitError(f"uea targets name unknown classes: {sorted(unknown)}")
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "uea")  # the post shown as context includes its media text
     lang = pick_lang(con, lang or cfg.workspace.lang)
     rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
     con.close()
@@ -168,7 +167,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "needs_review": sum(1 for it in items if it.review.needs_review),
         "shortfalls": shortfalls, "quality": quality_block(reasons),
     }
-    write_items(ws, "uea", items, stats)
+    write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"shortfall: {k} has {goal[k] - v} of {goal[k]} items" for k, v in shortfalls.items()]
     return BuildResult(task="uea", items=len(items), stats=stats, warnings=warnings)

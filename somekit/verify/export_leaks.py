@@ -1,6 +1,7 @@
 """`verify --export DIR`: answer leaks and answerability in an exported SoMe folder.
 
-Read from the written files only (ground truth and user_data/), so it checks what an agent gets:
+Read from the written files only (datasets/<SoMe name>/ground_truth.json and
+database/user_data/), so it checks what an agent gets:
 - `answer-leak`: an asked user's history holds an entry on an asked post: its post, the post it
   reposts/comments on, or the post a reply answers directly (`reply_to`), or any history entry
   carries a text shown in a query (UCS comments, UBP comment texts of both labels);
@@ -21,6 +22,14 @@ from . import Violation
 from .textrules import squash
 
 USER_POST_TASKS = ("ubp", "ucs", "mcr", "uea")
+#: Folder names SoMe's harness reads (DESIGN section 8), written here again: verify reads the
+#: export as the harness does, not through the exporter's code.
+SOME_NAMES = {"ubp": "user_behavior_prediction", "ucs": "user_comment_silmulation", "mcr": "media_content_recommend",
+              "uea": "user_emotion_analysis"}
+
+
+def _user_files(out: Path) -> list[Path]:
+    return sorted((out / "database" / "user_data").glob("*/*.json"))
 #: Shown texts this long (squashed) are also found inside longer texts (a repost chain quoting
 #: them); shorter ones only on an exact match, or '好' would empty every history.
 CONTAINS_MIN = 6
@@ -31,7 +40,7 @@ def asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
     per_user: dict[str, set[str]] = collections.defaultdict(set)
     texts: set[str] = set()
     for task in USER_POST_TASKS:
-        path = out / "datasets" / task / "ground_truth.json"
+        path = out / "datasets" / SOME_NAMES[task] / "ground_truth.json"
         if not path.exists():
             continue
         gt = orjson.loads(path.read_bytes())
@@ -63,7 +72,7 @@ def check_export(out: Path, settings: Any = None) -> list[Violation]:
     long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
     found: list[Violation] = []
     sizes: dict[str, int] = {}
-    for path in sorted((out / "user_data").glob("*/*.json")):
+    for path in _user_files(out):
         doc = orjson.loads(path.read_bytes())
         uid = str(doc.get("user", {}).get("id", path.stem))
         entries = doc.get("weibo", []) + doc.get("likes", [])
@@ -92,10 +101,8 @@ def history_share(out: Path, min_history: int) -> float:
     per_user, _ = asked_from_ground_truth(out)
     if not per_user:
         return 1.0
-    ok = 0
-    for uid in per_user:
-        path = next(iter((out / "user_data").glob(f"*/{uid}.json")), None)
-        if path is not None:
-            doc = orjson.loads(path.read_bytes())
-            ok += len(doc.get("weibo", []) + doc.get("likes", [])) >= min_history
-    return ok / len(per_user)
+    sizes = {}
+    for path in _user_files(out):
+        doc = orjson.loads(path.read_bytes())
+        sizes[str(doc.get("user", {}).get("id", path.stem))] = len(doc.get("weibo", []) + doc.get("likes", []))
+    return sum(sizes.get(u, 0) >= min_history for u in per_user) / len(per_user)
