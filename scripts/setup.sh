@@ -19,7 +19,7 @@ lock=(-c requirements.lock)
 if [ "$mode" = "--test" ]; then
   # torch==2.13.0 resolves to the CPU build on this machine's disk; unpinned torch pulls CUDA.
   .venv/bin/pip install -q "${lock[@]}" "torch==2.13.0"
-  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,test]"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,persona,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
   .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media]"
