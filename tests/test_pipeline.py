@@ -80,7 +80,9 @@ def test_demo_outputs_exist_and_load(demo_ws):
     manifest = ws.frozen("demo") / "MANIFEST.json"
     assert manifest.exists()
     published = demo_ws / "published" / "demo"
-    ds = datasets.load_dataset(str(published), "ubp")
+    # A cache of our own: the shared ~/.cache/huggingface can hand back another demo's "demo/ubp"
+    # (seen with several demos built at once on this machine).
+    ds = datasets.load_dataset(str(published), "ubp", cache_dir=str(demo_ws.parent / "hf-cache"))
     frozen_ids = {i.id for i in read_items(ws, "ubp")}
     loaded_ids = {row["id"] for split in ds.values() for row in split}
     assert loaded_ids == frozen_ids
