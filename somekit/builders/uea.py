@@ -120,9 +120,9 @@ def _seed_labels(ws: Any, opts: dict[str, Any]) -> tuple[list[tuple[str, str]] |
 
 def _reason(error: str | None) -> str:
     """A failure message as a countable reason: numbers and endpoints out, first clause kept."""
-    text = re.sub(r"https?://\S+", "URL", error or "no label")
+    text = re.sub(r"https?://\S*[^\s:]", "URL", error or "no label")
     text = re.sub(r"\d+", "N", text)
-    return text.split(":")[0].strip()[:80] or "unknown"
+    return text.split(": ")[0].strip()[:80] or "unknown"
 
 
 def vote_failures(votes_per_row: Sequence[Sequence[Vote]]) -> dict[str, Any]:

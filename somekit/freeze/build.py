@@ -45,7 +45,11 @@ class FreezeResult:
 def _keep(item: ItemBase, include_unreviewed: bool) -> str | None:
     """None when the item is frozen, else the reason it is left out."""
     state = item.review.state
-    if state in REVIEWED or (include_unreviewed and state in UNREVIEWED):
+    if state in REVIEWED:
+        return None
+    if item.provenance.rule == "label:no-majority":
+        return "review:no-majority-unreviewed"   # a voters' tie has no label until a person decides
+    if include_unreviewed and state in UNREVIEWED:
         return None
     return f"review:{state}"
 
