@@ -38,8 +38,9 @@ def _normalised(v: np.ndarray) -> np.ndarray:
 
 def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[VoteInput], lang: str,
               seeds: Sequence[tuple[str, str]] | None = None, counters: Any = None, embedder: Any = None,
-              progress: Callable[[str, int], Any] | None = None, cv_seed: int = 0) -> PanelResult:
-    """Run every voter on `inputs`; `seeds` (text, label) train `head:seed` and measure the panel."""
+              progress: Callable[[str, int], Any] | None = None, cv_seed: int = 0, measure: bool = True) -> PanelResult:
+    """Run every voter on `inputs`; `seeds` (text, label) train `head:seed` and, with `measure`,
+    score each offline voter and the whole panel on them."""
     texts = [x.text for x in inputs]
     needs_vectors = any(s.kind in ("embed", "head") for s in specs)
     vectors = seed_vectors = None
@@ -62,20 +63,21 @@ def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[Vo
             voter = EmbeddingVoter(spec, embedder)
             per_voter.append(voter.vote_vectors(vectors) if texts else [])
             methods[voter.name], models[voter.name] = voter.method, model_name
-            if seed_vectors is not None:
+            if seed_vectors is not None and measure:
                 offline_on_seeds[voter.name] = [v.value for v in voter.vote_vectors(seed_vectors)]
         elif spec.kind == "lexicon":
             voter = LexiconVoter(spec.name)
             per_voter.append(voter.vote(texts))
             methods[voter.name], models[voter.name] = voter.method, "dutir"
-            if seeds:
+            if seeds and measure:
                 offline_on_seeds[voter.name] = [lexicon_label(t)[0] for t, _ in seeds]
         elif spec.kind == "head":
             if spec.phrases == "seed" and not seeds:
                 from ..errors import ConfigError
                 raise ConfigError("voter head:seed needs seed labels: set [tasks.uea] options seed_labels = \"file.jsonl\"")
             if spec.phrases == "seed":
-                voter = HeadVoter(spec.name, "seed", list(seeds), model_name).fit(seed_vectors, cv_seed=cv_seed)
+                voter = HeadVoter(spec.name, "seed", list(seeds), model_name).fit(seed_vectors, cv_seed=cv_seed,
+                                                                                  cross_validated=measure)
                 head_cv = dict(voter.cv)
                 if voter.oof:
                     offline_on_seeds[voter.name] = voter.oof    # out-of-fold: never scored on its training texts
@@ -83,7 +85,7 @@ def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[Vo
                 examples = builtin_examples()
                 ex_vectors = _normalised(np.asarray(embedder.embed([t for t, _ in examples], kind="query"), dtype=np.float32))
                 voter = HeadVoter(spec.name, "builtin", examples, model_name).fit(ex_vectors, cross_validated=False)
-                if seed_vectors is not None:
+                if seed_vectors is not None and measure:
                     offline_on_seeds[voter.name] = voter.predict(seed_vectors)
             per_voter.append(voter.vote_vectors(vectors))
             methods[voter.name], models[voter.name] = voter.method, model_name
@@ -97,7 +99,7 @@ def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[Vo
             methods[voter.name] = f"llm:{models[voter.name]} {spec.prompt}"
     trust = _trust_order(specs)
     votes = [list(v) for v in zip(*per_voter)] if per_voter and texts else [[] for _ in texts]
-    measured = _measure(specs, seeds, offline_on_seeds, trust) if seeds else {}
+    measured = _measure(specs, seeds, offline_on_seeds, trust) if seeds and measure else {}
     return PanelResult(votes, methods, models, trust, head_cv, measured)
 
 
