@@ -62,8 +62,11 @@ def card_section(stats: dict[str, Any]) -> list[str]:
     if not stats:
         return []
     quality = stats.get("quality") or {}
-    verdict = "reliable" if quality.get("reliable") else "UNRELIABLE"
-    lines = [f"**Label reliability: {verdict}.** {quality.get('message', '')}".rstrip(), ""]
+    if "reliable" not in quality:
+        lines = ["**Label reliability: not recorded** (the build that made these items kept no quality verdict).", ""]
+    else:
+        verdict = "reliable" if quality["reliable"] else "UNRELIABLE"
+        lines = [f"**Label reliability: {verdict}.** {quality.get('message', '')}".rstrip(), ""]
     voters = stats.get("voter_methods") or {}
     if voters:
         lines += ["Voters: " + "; ".join(f"`{name}` = {method}" for name, method in voters.items()) + ".", ""]

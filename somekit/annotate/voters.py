@@ -221,7 +221,7 @@ class LLMVoter:
         reqs = [LLMRequest(key=f"{x.key}|{self.name}", prompt_id=self.spec.prompt,
                            fields={"comment": x.text, "post": x.context}, schema=EmotionVoteOut,
                            lang=lang, vote=self.index, temperature=self.spec.temperature,
-                           seed=self.spec.seed, max_tokens=96) for x in inputs]
+                           seed=self.spec.seed, max_tokens=128) for x in inputs]
         results = self.client.run(reqs, desc=desc or f"vote {self.name}")
         if self.counters is not None:
             self.counters.add(results)

@@ -20,7 +20,9 @@ class EmotionVoteOut(_Out):
     # An enum, and the first key: structured outputs (OpenAI/vLLM json_schema, llama.cpp
     # grammars) can then only emit one of the six codes, before any reasoning text.
     label: Emotion = Field(..., description="One of the six emotion codes.")
-    reason: str = Field("", description="Short justification.")
+    # maxLength only in the schema (grammars bound the text, so a rambling small model cannot run
+    # out of tokens mid-answer); validation stays lenient for servers that ignore it.
+    reason: str = Field("", description="Short justification.", json_schema_extra={"maxLength": 24})
 
 
 class QAPairDraft(_Out):
