@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .schemas.config import Config
+from .schemas.task_options import TASK_OPTIONS
 
 HEADER = """\
 # somekit.toml reference
@@ -24,7 +25,7 @@ embedded defaults.
 
 def _type_name(annotation: Any) -> str:
     text = repr(annotation) if not isinstance(annotation, type) else annotation.__name__
-    return text.replace("typing.", "").replace("somekit.schemas.config.", "")
+    return text.replace("typing.", "").replace("somekit.schemas.config.", "").replace("somekit.schemas.task_options.", "")
 
 
 def _default(field) -> str:
@@ -73,6 +74,12 @@ def config_reference() -> str:
             title = f"## `[{name}]`"
         doc = (sub.__doc__ or "").strip()
         out += [title, "", field.description or doc, "", *_rows(sub), ""]
+    out += ["## Task options", "",
+            "The `options` table of `[tasks.<code>]` is typed per task; an unknown key is an error that names "
+            "the nearest valid one. `n` (and `--n`) counts something different per task, stated here.", ""]
+    for task, model in TASK_OPTIONS.items():
+        out += [f"### `[tasks.{task}.options]`", "", (model.__doc__ or "").strip(), "",
+                f"`n` / `--n`: {model.N_MEANING}.", "", *_rows(model), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -13,12 +13,11 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import SomekitError
+from ..schemas.task_options import DEFAULT_TRIES, options_for
 
 #: Pools negatives may be drawn from (option `pool`); every pool is a partition of the posts into
 #: bands, and a negative is drawn from the band of its positive's post.
 POOLS = ("any", "window", "popularity")
-#: Default number of random candidate posts tried per positive before counting a shortfall.
-DEFAULT_TRIES = 48
 
 
 def open_corpus(ws) -> duckdb.DuckDBPyConnection:
@@ -57,7 +56,7 @@ def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int
     n = n if n is not None else (section.n if section and section.n else default_n)
     if seed is None:
         seed = section.seed if section and section.seed is not None else (cfg.seed if cfg is not None else 42)
-    options = dict(section.options) if section else {}
+    options = options_for(cfg, task).model_dump()
     if n < 1:
         raise SomekitError(f"{task}: --n must be at least 1 (got {n})")
     return int(n), int(seed), options

@@ -18,6 +18,7 @@ from ..annotate.voters import embed_checkpointed, get_embedder_for
 from ..schemas.items import SESInputs, SESItem, SummaryAnswer, item_id
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
+from ..schemas.task_options import options_for
 from ..schemas.task_drafts import TopicSummaryOut
 from ..store.items import write_items
 from ..store.query import connect
@@ -35,7 +36,7 @@ TEMPLATES = {
 def task_options(cfg: Any, task: str, seed: int | None, n: int | None) -> tuple[dict[str, Any], int, int | None]:
     """(options, seed, n) for a task: call arguments beat [tasks.<task>], which beats the globals."""
     section = cfg.tasks.get(task)
-    opts = dict(section.options) if section else {}
+    opts = options_for(cfg, task).model_dump()
     if seed is None:
         seed = section.seed if section and section.seed is not None else cfg.seed
     if n is None and section is not None:

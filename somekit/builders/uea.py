@@ -27,6 +27,7 @@ from ..annotate.voter_head import file_digest, load_seed_labels
 from ..annotate.voters import VoteInput, default_specs, parse_spec
 from ..annotate.voting import kappa_from_votes, majority, per_class_agreement
 from ..errors import SomekitError
+from ..schemas.task_options import options_for
 from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, item_id
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
@@ -54,8 +55,7 @@ ORDER BY i.id
 
 
 def _options(cfg: Any) -> dict[str, Any]:
-    section = cfg.tasks.get("uea")
-    return dict(section.options) if section else {}
+    return options_for(cfg, "uea").model_dump()
 
 
 def load_comments(con: Any, min_chars: int) -> tuple[list[dict[str, Any]], Counter]:

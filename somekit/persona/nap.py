@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ..schemas.task_options import options_for
 from ..builders.registry import BuildResult, register_builder
 from ..schemas.items import NAP_ACTIONS, NAPItem, item_id
 from ..store.atomic import write_json
@@ -58,12 +59,7 @@ SELECT * FROM groups ORDER BY md5(? || ':' || user_id || ':' || target) LIMIT ?
 
 
 def _options(cfg: Any) -> dict[str, Any]:
-    section = cfg.tasks.get("nap") if cfg is not None else None
-    opts = dict(section.options) if section is not None else {}
-    return {"k": int(opts.get("k", 8)), "min_cluster_size": int(opts.get("min_cluster_size", 5)),
-            "keep_day": bool(opts.get("keep_day", False)),
-            "context_depth": min(MAX_DEPTH, int(opts.get("context_depth", MAX_DEPTH))),
-            "max_posts_per_user": int(opts.get("max_posts_per_user", 20)), "embedder": opts.get("embedder")}
+    return options_for(cfg, "nap").model_dump()
 
 
 def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:

@@ -83,7 +83,8 @@ class TaskSection(_Section):
     enabled: bool = Field(True, description="Build this task in `somekit run`.")
     n: int | None = Field(None, ge=1, description="Items per bucket (task default when unset).")
     seed: int | None = Field(None, description="Seed (global seed when unset).")
-    options: dict[str, object] = Field(default_factory=dict, description="Builder-specific options.")
+    options: dict[str, object] = Field(
+        default_factory=dict, description="Builder-specific options, typed per task (see the task option tables below).")
 
 
 class SplitsSection(_Section):
@@ -130,3 +131,11 @@ class Config(_Section):
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)
     publish: PublishSection = Field(default_factory=PublishSection)
+
+    @model_validator(mode="after")
+    def _typed_task_options(self) -> "Config":
+        # Checked at load time so a typo fails `somekit run` before any stage starts.
+        from .task_options import parse_task_options
+        for task, section in self.tasks.items():
+            parse_task_options(task, section.options)
+        return self

@@ -1,0 +1,171 @@
+"""Typed options of each task builder: the `options` table under `[tasks.<code>]` in somekit.toml.
+
+One pydantic model per task. Unknown keys are an error that names the nearest valid key, so a typo
+(`per_usr = 2`) never silently falls back to a default. `N_MEANING` states what `--n` / `n` counts
+for that task (it differs by task on purpose: per label, per action, in total...), and `--help`
+and the configuration reference print it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+# One sentinel instead of a magic number in every builder: 48 random draws per anchor find a valid
+# negative for all but pathological anchors (a user who touched nearly every post of a band).
+DEFAULT_TRIES = 48
+
+
+class TaskOptions(BaseModel):
+    """Options shared by every task model; subclasses add their own."""
+
+    model_config = ConfigDict(extra="forbid")
+    N_MEANING: ClassVar[str] = "items"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_the_nearest_key(cls, data: Any) -> Any:
+        # pydantic's own message for extra="forbid" lists no alternatives; name the closest one.
+        if isinstance(data, dict):
+            valid = list(cls.model_fields)
+            for key in data:
+                if key not in valid:
+                    near = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.5)
+                    hint = f" (did you mean '{near[0]}'?)" if near else f" (valid keys: {', '.join(valid) or 'none'})"
+                    raise ValueError(f"unknown option '{key}'{hint}")
+        return data
+
+
+class _NegativePool(TaskOptions):
+    pool: Literal["any", "window", "popularity"] = Field(
+        "popularity", description="Where negatives come from: any post, the anchor post's time window, or its popularity band.")
+    window: Literal["day", "week", "month", "quarter", "year"] = Field(
+        "month", description="Time window of pool = 'window'.")
+    bands: int = Field(4, ge=1, le=1000, description="Popularity bands of pool = 'popularity'.")
+    tries: int = Field(DEFAULT_TRIES, ge=1, le=10_000, description="Random negative candidates drawn per anchor.")
+
+
+class UBPOptions(_NegativePool):
+    """[tasks.ubp] options: user behaviour prediction."""
+
+    N_MEANING: ClassVar[str] = "items per action type (like, repost, comment), half yes and half no"
+    negative_kinds: Literal["any", "same"] = Field(
+        "any", description="'same': a negative only excludes posts touched with the asked action; 'any': any interaction.")
+    per_user: int = Field(1, ge=1, description="Most positives per user and action.")
+
+
+class UCSOptions(TaskOptions):
+    """[tasks.ucs] options: user comment simulation."""
+
+    N_MEANING: ClassVar[str] = "items per label (yes and no each)"
+    max_cosine: float | None = Field(
+        None, ge=-1, le=1, description="Opt-in embedding rule: a negative comment's cosine to the real one stays below this.")
+    per_user: int = Field(2, ge=1, description="Most positives per user.")
+    tries: int = Field(DEFAULT_TRIES, ge=1, le=10_000, description="Random negative candidates drawn per anchor.")
+
+
+class MCROptions(_NegativePool):
+    """[tasks.mcr] options: media content recommendation."""
+
+    N_MEANING: ClassVar[str] = "items per label (yes and no each)"
+    max_cosine: float | None = Field(
+        None, ge=-1, le=1, description="Opt-in embedding rule: a negative post's cosine to the anchor stays below this.")
+    per_user: int = Field(2, ge=1, description="Most positives per user.")
+
+
+class MIDOptions(TaskOptions):
+    """[tasks.mid] options: misinformation detection (LIAR-RAW + RAWFC claims)."""
+
+    N_MEANING: ClassVar[str] = "claims in total (default: every claim)"
+
+
+class UEAOptions(TaskOptions):
+    """[tasks.uea] options: user emotion analysis."""
+
+    N_MEANING: ClassVar[str] = "items in total, split by the target class proportions"
+    voters: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="Voter specs ('embed:zh-a', 'llm', 'llm:MODEL' or tables); empty = offline default.")
+    targets: dict[str, int] = Field(
+        default_factory=dict, description="Items per emotion before scaling to n; empty = SoMe's proportions.")
+    min_chars: int = Field(2, ge=0, description="Shortest comment (characters) worth labelling.")
+    pool_factor: float = Field(3.0, gt=0, description="Comments labelled per item kept (rare classes need a wide pool).")
+
+
+class SMQOptions(TaskOptions):
+    """[tasks.smq] options: social-media QA."""
+
+    N_MEANING: ClassVar[str] = "QA items in total, balanced between topic and user scopes"
+    posts_per_scope: int = Field(15, ge=1, description="Posts shown to the drafter per topic or user.")
+    min_posts: int = Field(3, ge=1, description="Posts a topic needs to become a scope.")
+    min_user_posts: int = Field(3, ge=1, description="Posts a user needs to become a scope.")
+    topics: list[str] | None = Field(None, description="Topics to use (default: discovered from the corpus).")
+    max_scopes: int | None = Field(None, ge=1, description="Most scopes drafted (default: all).")
+    pairs_per_scope: int = Field(3, ge=1, description="QA pairs asked per scope.")
+
+
+class SESOptions(TaskOptions):
+    """[tasks.ses] options: streaming event summarization."""
+
+    N_MEANING: ClassVar[str] = "topics (one summary item each)"
+    min_posts: int = Field(3, ge=1, description="Posts a topic needs.")
+    topics: list[str] | None = Field(None, description="Topics to use (default: discovered from the corpus).")
+    posts_per_topic: int = Field(20, ge=1, description="Posts given to the drafter per topic.")
+    embedding_retrieval: bool = Field(True, description="Add posts similar to the topic's by embedding.")
+    min_similarity: float = Field(0.82, ge=-1, le=1, description="Cosine a retrieved post needs.")
+
+
+class REDOptions(TaskOptions):
+    """[tasks.red] options: real-time event detection."""
+
+    N_MEANING: ClassVar[str] = "hourly (location, window) queries in total"
+    locations: list[str] | None = Field(None, description="Locations to use (default: the busiest ones).")
+    max_locations: int = Field(20, ge=1, description="Busiest locations used when none are given.")
+    clustering: Literal["single-pass", "agglomerative"] = Field("single-pass", description="Clustering of a day's posts.")
+    threshold: float = Field(0.5, ge=-1, le=1, description="Cosine similarity that joins a post to a cluster.")
+    center: bool = Field(True, description="Subtract the day's mean embedding before clustering.")
+    min_cluster: int = Field(2, ge=1, description="Posts a cluster needs to be an event candidate.")
+
+
+class NAPOptions(TaskOptions):
+    """[tasks.nap] options: next action prediction (BluePrint-style personas)."""
+
+    N_MEANING: ClassVar[str] = "users sampled (each with their threads); default every user"
+    k: int = Field(8, ge=1, description="Persona clusters.")
+    min_cluster_size: int = Field(5, ge=1, description="Smallest persona cluster.")
+    keep_day: bool = Field(False, description="Keep the day of each action (else a global rank only).")
+    context_depth: int = Field(5, ge=1, le=5, description="Thread messages shown before the target action.")
+    max_posts_per_user: int = Field(20, ge=1, description="Posts embedded per user for clustering.")
+    embedder: str | None = Field(None, description="Embedding model for clustering (default: [embeddings]).")
+
+
+TASK_OPTIONS: dict[str, type[TaskOptions]] = {
+    "ubp": UBPOptions, "ucs": UCSOptions, "mcr": MCROptions, "mid": MIDOptions, "uea": UEAOptions,
+    "smq": SMQOptions, "ses": SESOptions, "red": REDOptions, "nap": NAPOptions,
+}
+
+
+def parse_task_options(task: str, raw: dict[str, Any] | None) -> TaskOptions:
+    """The typed options of `task` from a raw `options` table; ValueError names the task and key."""
+    model = TASK_OPTIONS.get(task)
+    if model is None:
+        raise ValueError(f"no options model for task {task!r}")
+    try:
+        return model.model_validate(raw or {})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise ValueError(f"[tasks.{task}] options: {problems}") from None
+
+
+def options_for(cfg: Any, task: str) -> TaskOptions:
+    """The typed options of `task` in a loaded config (defaults when the task has no section)."""
+    section = cfg.tasks.get(task) if cfg is not None else None
+    return parse_task_options(task, section.options if section is not None else None)
+
+
+def n_meaning(task: str) -> str:
+    """What `--n` counts for `task`."""
+    model = TASK_OPTIONS.get(task)
+    return model.N_MEANING if model else "items"
