@@ -79,6 +79,7 @@ def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, t
     stats = read_stats(w, "uea")
     assert stats["voters"] == ["embed:zh-a", "lexicon:dutir", "head:seed"]
     assert stats["seed_labels"]["n"] == 300 and sum(stats["seed_labels"]["label_counts"].values()) == 300
+    assert stats["seed_labels"]["overlap_with_pool"] == 0          # dev posts are not CED comments
     cv = stats["head_cv"]
     assert cv["folds"] == 5 and cv["n"] == 300
     # a head that learned something: well above the majority class of these 300 posts
@@ -111,3 +112,25 @@ def test_card_section_without_seed_labels_quotes_the_reference():
     assert "6 sent to human review" in text and "| sad | 0.240 | 0.290 | 21 |" in text
     assert "not measured in this run (no seed labels)" in text and "emotion-weibo-dev" in text
     assert card_section({}) == []
+
+
+def test_published_card_states_verdict_and_measured_quality(ced_ws, tmp_path):
+    """A real offline build, frozen and published: the card carries the UEA section."""
+    from somekit.builders.uea import build
+    from somekit.freeze.build import freeze
+    from somekit.publish.build import publish
+    from somekit.workspace import open_workspace
+
+    root = tmp_path / "ws"
+    shutil.copytree(ced_ws.root, root)
+    w = open_workspace(root)
+    build(w, w.config(), n=12, seed=3, show_progress=False)
+    stats = read_stats(w, "uea")
+    freeze(w, "v1", include_unreviewed=True, tasks=["uea"])
+    publish(w, "v1", to=tmp_path / "out")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    verdict = "reliable" if stats["quality"]["reliable"] else "UNRELIABLE"
+    assert f"**Label reliability: {verdict}.**" in card
+    assert "Measured quality against people" in card and "emotion-weibo-dev" in card
+    assert f"{stats['kappa']['pool']:.3f} on the {stats['pool']} voted comments" in card
+    assert "lexicon:dutir@1" in card and "head:builtin@1" in card

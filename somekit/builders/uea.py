@@ -192,6 +192,10 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     con.close()
     pool_size = min(len(rows), math.ceil(float(opts.get("pool_factor", 3.0)) * sum(goal.values())))
     pool = _sample(rows, pool_size, seed)
+    if seeds:
+        # a pool comment that is also a seed text is voted on by a head that saw its label
+        known = {text for text, _ in seeds}
+        seed_info["overlap_with_pool"] = sum(1 for r in pool if r["text"] in known)
     counters = LLMCounters()
     bar = (lambda desc, total: progress(desc, total, show_progress))
     panel = run_panel(ws, cfg, specs, [VoteInput(r["id"], r["text"], r["post"]) for r in pool], lang,
