@@ -111,9 +111,12 @@ def _embed(ws, embedder, texts, progress, desc) -> np.ndarray:
 
 
 def _trust_order(specs: Sequence[VoterSpec]) -> list[int]:
-    """The seed-trained head (its accuracy is measured) first, then the voters in panel order."""
-    first = [i for i, s in enumerate(specs) if s.kind == "head" and s.phrases == "seed"]
-    return first + [i for i in range(len(specs)) if i not in first]
+    """Whose vote suggests a tie's label: the seed-trained head (measured on this run's seeds),
+    then the built-in head (the best offline voter alone in bench/uea_quality.py), then the
+    voters in panel order."""
+    rank = {"seed": 0, "builtin": 1}
+    heads = sorted((i for i, s in enumerate(specs) if s.kind == "head"), key=lambda i: rank.get(specs[i].phrases, 2))
+    return heads + [i for i in range(len(specs)) if i not in heads]
 
 
 def _measure(specs, seeds, on_seeds: dict[str, list[str]], trust: list[int]) -> dict[str, Any]:
