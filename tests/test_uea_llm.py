@@ -9,7 +9,6 @@ import shutil
 from collections import Counter
 
 import orjson
-import pytest
 from click.testing import CliRunner
 
 from somekit.cli import main as cli

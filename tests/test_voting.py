@@ -129,3 +129,12 @@ def test_per_class_agreement_hand_computed():
     assert out["a"]["kappa"] == pytest.approx(1 - 4 / 6, abs=1e-6)
     assert out["c"]["agreement"] == 0.0 and out["c"]["votes"] == 1
     assert per_class_agreement([], ["a"]) == {"a": {"kappa": None, "agreement": None, "votes": 0}}
+
+
+def test_default_voters_are_three_different_methods(ws, monkeypatch):
+    monkeypatch.delenv("SOMEKIT_LLM_BASE_URL", raising=False)
+    cfg = ws.config()
+    assert [s.name for s in default_specs(cfg)] == ["embed:zh-a", "lexicon:dutir", "head:builtin"]
+    assert [s.name for s in default_specs(cfg, seeded=True)] == ["embed:zh-a", "lexicon:dutir", "head:seed"]
+    monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    assert [s.kind for s in default_specs(cfg)] == ["llm"] * 3
