@@ -42,7 +42,7 @@ def test_uea_items_carry_three_votes_and_majority(uea_ws):
     assert result.items == len(items) > 0
     for it in items:
         step = it.provenance.llm[0]
-        assert step.step == "vote" and len(step.votes) == 3
+        assert step.step == "vote" and len(step.votes) == 3 and step.backend == "offline"
         assert [v.voter for v in step.votes] == ["embed:zh-a", "lexicon:dutir", "head:builtin"]
         assert all(v.raw and v.value in EMOTIONS and v.method for v in step.votes)
         assert [v.method.split(" ")[0] for v in step.votes] == ["embed:prototypes@1", "lexicon:dutir@1", "head:builtin@1"]

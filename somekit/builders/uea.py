@@ -85,7 +85,7 @@ class VoteFailureError(SomekitError):
 
 def _vote_step(votes: list[Vote], specs: Sequence[Any], models: dict[str, str], agreement: float) -> LLMStep:
     kinds = {s.kind for s in specs}
-    backend = "embedding" if kinds == {"embed"} else ("llm" if kinds == {"llm"} else "mixed")
+    backend = "llm" if kinds == {"llm"} else ("mixed" if "llm" in kinds else "offline")
     prompts = sorted({s.prompt for s in specs if s.kind == "llm"})
     return LLMStep(step="vote", model=",".join(sorted(set(models.values()))), backend=backend,
                    prompt_id=",".join(prompts) or None, votes=votes, agreement=round(agreement, 4))
