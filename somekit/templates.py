@@ -31,6 +31,7 @@ max_retries = 5
 ocr = true                     # offline OCR (rapidocr)
 asr = true                     # offline speech recognition (faster-whisper base)
 captions = false               # needs a VLM endpoint or the transformers extra
+# max_failure_share = 0.2      # enrich exits 1 when more of the media it tried fail
 
 [splits]
 train = 0.0
@@ -47,6 +48,7 @@ license = "cc-by-nc-4.0"
 # [tasks.ubp]
 # n = 1000                     # items per action type and label
 # seed = 7
+# media_text = true           # read OCR/caption/transcript text with post bodies
 '''
 
 _SOURCES = {

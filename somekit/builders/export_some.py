@@ -27,6 +27,7 @@ from ..schemas.items import ItemBase
 from ..store.items import built_tasks, read_items
 from ..store.query import connect
 from ..verify import Violation
+from .enrich.textview import media_words
 from .sampling import normalise_text
 
 YESNO_ZH = {"yes": "是", "no": "否"}
@@ -152,11 +153,12 @@ def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool
     return bool(norm) and (norm in texts or any(t in norm for t in long_texts))
 
 
-def _post_entry(row: dict[str, Any]) -> dict[str, Any]:
+def _post_entry(row: dict[str, Any], ocr: dict[str, str] | None = None) -> dict[str, Any]:
     return {"id": row["id"], "user_id": row["author_id"], "text": row["text"], "created_time": row["created"],
             "region_name": row["location"] or "", "reposts_count": row["reposts_count"] or 0,
             "comments_count": row["comments_count"] or 0, "attitudes_count": row["likes_count"] or 0,
-            "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or []}
+            "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or [],
+            "ocr": (ocr or {}).get(row["id"], "")}
 
 
 #: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
@@ -184,7 +186,8 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> t
     con.execute("""CREATE TEMP TABLE xusers AS SELECT DISTINCT user_id AS id FROM asked
                    UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL""")
     posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
-    post_store = {row["id"]: _post_entry(row) for row in posts}
+    ocr = media_words(ws, [row["id"] for row in posts], list(items_by_task))  # SoMe's `ocr`: words in the media
+    post_store = {row["id"]: _post_entry(row, ocr) for row in posts}
     history, removed = _histories(con, posts, post_store, texts)
     profiles = {r["id"]: r for r in _rows(con, f"SELECT {_PROFILE} FROM users WHERE id IN (SELECT id FROM xusers)")}
     for uid, hist in history.items():
@@ -195,7 +198,7 @@ def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> t
                 "statuses_count": p.get("statuses_count") or 0}
         _dump(out / "user_data" / _safe(uid) / f"{_safe(uid)}.json", {"user": user, **hist})
     _dump(out / "post_data" / "all_posts.json", post_store)
-    _write_knowledge_and_topics(con, out, items_by_task)
+    _write_knowledge_and_topics(con, out, items_by_task, ws)
     return len(history), len(post_store), removed
 
 
@@ -234,7 +237,7 @@ def _safe(name: str) -> str:
     return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
 
 
-def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[ItemBase]]) -> None:
+def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[ItemBase]], ws=None) -> None:
     report_ids = sorted({r for i in items_by_task.get("mid", []) for r in i.inputs.report_ids})
     _load(con, "kb_ids", {"id": report_ids})
     kb = _rows(con, "SELECT content, coalesce(link, '') AS link FROM reports WHERE id IN (SELECT id FROM kb_ids) ORDER BY id")
@@ -243,7 +246,8 @@ def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[It
     for item in items_by_task.get("ses", []):
         ids = ", ".join("'" + p.replace("'", "''") + "'" for p in item.inputs.post_ids) or "NULL"
         rows = _rows(con, _POST_SQL.format(where=f"p.id IN ({ids})"))
-        _dump(out / "topic_data" / f"{_safe(item.inputs.topic)}.json", [_post_entry(r) for r in rows])
+        ocr = media_words(ws, item.inputs.post_ids, ["ses"]) if ws is not None else {}
+        _dump(out / "topic_data" / f"{_safe(item.inputs.topic)}.json", [_post_entry(r, ocr) for r in rows])
 
 
 # ---- entry points -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 from ..schemas.items import MCRItem, UserPostInputs, YesNoAnswer, item_id
 from ..schemas.provenance import Provenance
 from .query_templates import render
+from .enrich.textview import use_post_text
 from .registry import BuildResult, register_builder
 from .sampling import (finish_paired_build, DEFAULT_TRIES, corpus_lang, cosine_keep, create_post_bands, open_corpus, post_texts_for, resolve,
                        sample_pairs)
@@ -41,6 +42,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     options.update(overrides)
     pool = str(options.get("pool", "popularity"))
     con = open_corpus(ws)
+    tview = use_post_text(con, ws, cfg, "mcr")  # the content rule compares body + media text
     lang = corpus_lang(con, cfg, lang)
     create_post_bands(con, pool, options, seed)
     keep = None
@@ -55,4 +57,4 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            f"positive:interaction:{p['kind']}", notes))
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
-    return finish_paired_build(ws, "mcr", items, n, len(pairs), seed, {"pool": pool, "lang": lang})
+    return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed, {"pool": pool, "lang": lang, **tview.stats()})

@@ -28,6 +28,7 @@ from ..schemas.task_drafts import EventFilterOut, EventSummaryOut
 from ..store.items import write_items
 from ..store.query import connect
 from .clustering import cluster, groups
+from .enrich.textview import use_post_text
 from .registry import BuildResult, register_builder
 from .ses import post_lines, task_options
 from .topics import LLMCounters, pick_lang
@@ -155,6 +156,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     """Build items/red. `n`: at most n clusters (biggest first) are sent to the LLM."""
     opts, seed, n = task_options(cfg, "red", seed, n)
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "red")  # posts.text = body + media text (OCR, captions, transcripts)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     locations = _locations(con, opts)
     per_loc = location_posts(con, locations)
@@ -176,7 +178,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
              "clustering": {"method": opts.get("clustering", "single-pass"), "threshold": float(opts.get("threshold", 0.5)),
                             "center": bool(opts.get("center", True))},
              "llm": counters.to_dict(), "needs_review": len(items), "quality": quality_block(reasons)}
-    write_items(ws, "red", items, stats)
+    write_items(ws, "red", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     if len(clusters) > len(judged):
         warnings.append(f"{len(clusters) - len(judged)} smaller clusters not judged (--n {n})")

@@ -21,6 +21,7 @@ from ..schemas.review import Review
 from ..schemas.task_options import options_for
 from ..schemas.task_drafts import TopicSummaryOut
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, discover_topics, pick_lang, related_posts
@@ -74,6 +75,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     """Build items/ses: one item per topic (at most `n` topics, most-posted first)."""
     opts, seed, n = task_options(cfg, "ses", seed, n)
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "ses")  # posts.text = body + media text (OCR, captions, transcripts)
     lang = pick_lang(con, lang or cfg.workspace.lang)
     topics = discover_topics(con, int(opts.get("min_posts", 3)), opts.get("topics"), limit=n)
     rows = con.execute("SELECT id, text, timezone('UTC', created_at) AS created_at FROM posts WHERE text <> '' ORDER BY id").fetchall()
@@ -114,7 +116,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
              "topics": len(topics), "posts_per_topic": {t: len(v) for t, v in chosen.items()},
              "failed_topics": failed, "llm": counters.to_dict(), "drafts": len(reqs),
              "needs_review": len(items), "quality": quality_block(reasons)}
-    write_items(ws, "ses", items, stats)
+    write_items(ws, "ses", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"topic {t!r}: no summary ({e})" for t, e in failed.items()]
     return BuildResult(task="ses", items=len(items), stats=stats, warnings=warnings)

@@ -22,6 +22,7 @@ from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
 from ..schemas.task_drafts import QADraftList
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
 from .registry import BuildResult, register_builder
 from .ses import post_lines, task_options
@@ -148,6 +149,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     """Build items/smq. `n`: total QA items, half topic and half user questions."""
     opts, seed, n = task_options(cfg, "smq", seed, n)
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "smq")  # drafts and the evidence check see media text too
     lang = pick_lang(con, lang or cfg.workspace.lang)
     todo = scopes(con, opts, opts.get("max_scopes"))
     con.close()
@@ -181,7 +183,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
              "scope_counts": dict(Counter(it.inputs.scope for it in items)),
              "qtype_counts": dict(Counter(it.answer.qtype for it in items)), "shortfalls": short,
              "needs_review": len(items), "quality": quality_block(reasons)}
-    write_items(ws, "smq", items, stats)
+    write_items(ws, "smq", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"shortfall: {k} questions short by {v}" for k, v in short.items()]
     return BuildResult(task="smq", items=len(items), stats=stats, warnings=warnings)

@@ -32,6 +32,7 @@ from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, ite
 from ..schemas.provenance import LLMStep, Provenance, Vote
 from ..schemas.review import Review
 from ..store.items import write_items
+from .enrich.textview import use_post_text
 from ..store.query import connect
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, own_text, pick_lang, progress
@@ -187,6 +188,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     if unknown:
         raise SomekitError(f"uea targets name unknown classes: {sorted(unknown)}")
     con = connect(ws.corpus)
+    tview = use_post_text(con, ws, cfg, "uea")  # the post shown as context includes its media text
     lang = pick_lang(con, lang or cfg.workspace.lang)
     rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
     con.close()
@@ -235,7 +237,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "shortfalls": shortfalls, "seed_labels": seed_info, "head_cv": panel.head_cv,
         "measured_quality": panel.measured, "quality": quality_block(reasons),
     }
-    write_items(ws, "uea", items, stats)
+    write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
     warnings += [f"shortfall: {k} has {goal[k] - v} of {goal[k]} majority-voted items" for k, v in shortfalls.items()]
     if for_review:

@@ -26,7 +26,8 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
     With no step flag, runs the steps [enrich] in somekit.toml enables; with flags, exactly the
     ones given. Results are cached by media sha256 in WS/enrich/, so a re-run only does new work;
     a media item that cannot be read or decoded is recorded as failed with a reason and the run
-    goes on. Posts' texts end up in WS/enrich/post_text.parquet (post_id, caption, ocr, transcript).
+    goes on; when more than [enrich] max_failure_share (default 0.2) of the media tried fail,
+    the command exits 1 listing the reasons (the outputs are still written). Posts' texts end up in WS/enrich/post_text.parquet (post_id, caption, ocr, transcript).
 
     \b
     Examples:
@@ -49,6 +50,7 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
         counts["failures"] = result["failures"][:100]
     if as_json:
         print_json(result)
+        report.check(w.config().enrich.max_failure_share)  # exit 1 with the reasons (stderr)
         return
     console.print(f"media: {report.media:,}  posts enriched: {report.posts_enriched:,}")
     for step, c in report.steps.items():
@@ -57,6 +59,9 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
         console.print(f"[yellow]failed[/] {f['media_id']} {f['step']}: {f['reason']}")
     if len(report.failures) > 20:
         console.print(f"... and {len(report.failures) - 20:,} more (see `somekit enrich --json` or enrich/media.parquet)")
+    if report.reason_counts():
+        console.print("failures by reason: " + ", ".join(f"{k} ({v:,})" for k, v in report.reason_counts().items()))
+    report.check(w.config().enrich.max_failure_share)
 
 
 def register(group: click.Group) -> None:

@@ -61,10 +61,11 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 @click.option("--answers-to", type=click.Path(file_okay=False), default=None,
               help="Folder for the hidden test answers (default WS/publish/VERSION-test-answers); never uploaded.")
 @click.option("--private", is_flag=True, help="Create the Hub repo as private.")
+@click.option("--embed-media", is_flag=True, help="Embed post images as datasets.Image (default: their paths/URLs).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published as one JSON object on stdout.")
 @domain_errors
 def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide_test_answers: bool, answers_to: str | None,
-                private: bool, as_json: bool) -> None:
+                private: bool, as_json: bool, embed_media: bool = False) -> None:
     """Publish frozen VERSION as a Hugging Face dataset: one config per task, explicit features
     (ClassLabel for labels) and a dataset card generated from the manifest and build stats.
 
@@ -82,7 +83,7 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
     with w.run_log("publish", version=version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers) as counts:
         with console.status(f"publishing {version} ..."):
             result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
-                             answers_to=answers_to, private=private)
+                             answers_to=answers_to, private=private, embed_media=embed_media)
         counts.update({"configs": result.configs})
     if as_json:
         print_json({"version": version, "configs": result.configs, "path": str(result.path) if result.path else None,

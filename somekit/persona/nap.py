@@ -24,6 +24,7 @@ from ..store.atomic import write_json
 from ..store.items import write_items
 from ..store.query import connect
 from .actions import build_action_log
+from ..builders.enrich.textview import use_post_text
 from .anonymise import day_of, get_salt, hash_id, scrub_text
 from .cluster import cluster_users, get_persona_embedder
 from .threads import MAX_DEPTH, ThreadIndex
@@ -66,8 +67,10 @@ def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
     """Scrubbed texts (post, reply, quote) per user, latest `limit`; every acting user is a key."""
     out: dict[str, list[str]] = {u: [] for (u,) in con.execute("SELECT DISTINCT user_id FROM actions").fetchall()}
     rows = con.execute(
-        "SELECT user_id, text FROM (SELECT user_id, text, row_number() OVER (PARTITION BY user_id ORDER BY rank DESC, action_id) AS n "
-        "FROM actions WHERE kind IN ('post', 'reply', 'quote') AND text <> '') WHERE n <= ? ORDER BY user_id, n", [limit]).fetchall()
+        "SELECT user_id, text FROM (SELECT a.user_id, coalesce(nullif(p.text, ''), a.text) AS text, "
+        "row_number() OVER (PARTITION BY a.user_id ORDER BY a.rank DESC, a.action_id) AS n "
+        "FROM actions a LEFT JOIN posts p ON p.id = a.action_id AND a.kind <> 'post_update' "
+        "WHERE a.kind IN ('post', 'reply', 'quote') AND a.text <> '') WHERE n <= ? ORDER BY user_id, n", [limit]).fetchall()
     for user, text in rows:
         out[user].append(scrub_text(text))
     return out
@@ -159,6 +162,8 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     lang = lang if lang in TEMPLATES else "en"
     con = connect(ws.corpus)
     action_counts = build_action_log(con)
+    # After the action log (answers and threads keep the bodies): persona texts read media text.
+    use_post_text(con, ws, cfg, "nap")
     ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
     threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
                           salt, opts["keep_day"], ranks)

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 
 import orjson
 
+from ..builders.enrich.textview import current_version, stale_items
 from ..errors import SomekitError
 from ..schemas.items import TASKS
 from ..store.atomic import write_bytes
@@ -55,7 +56,9 @@ def _corpus_files(ctx: RunContext) -> list[Path]:
 def _enrich(ctx: RunContext) -> dict[str, Any]:
     from ..builders.enrich.engine import enrich
 
-    return enrich(ctx.ws).to_dict()
+    report = enrich(ctx.ws)
+    report.check(ctx.cfg.enrich.max_failure_share)  # `somekit run` stops here on broken media
+    return report.to_dict()
 
 
 def _enrich_outputs(ctx: RunContext) -> list[Path]:
@@ -89,8 +92,9 @@ def _build_stage(task: str) -> Stage:
         kwargs: dict[str, Any] = {}
         if ctx.options.get("n"):
             kwargs["n"] = ctx.options["n"]
+        stale = stale_items(ctx.ws, ctx.cfg, task)  # items built on another enrichment, rebuilt now
         result = get_builder(task)(ctx.ws, ctx.cfg, **kwargs)
-        return {"items": result.items, "warnings": result.warnings}
+        return {"items": result.items, "warnings": result.warnings, "stale_rebuilt": stale}
 
     def outputs(ctx: RunContext) -> list[Path]:
         return [ctx.ws.items(task) / "items.jsonl", ctx.ws.items(task) / "stats.json"]
@@ -98,7 +102,8 @@ def _build_stage(task: str) -> Stage:
     def config(ctx: RunContext) -> Any:
         t = ctx.cfg.tasks.get(task)
         return {"task": t.model_dump() if t else None, "seed": ctx.cfg.seed, "llm": ctx.cfg.llm.model_dump(),
-                "embeddings": ctx.cfg.embeddings.model_dump(), "n": ctx.options.get("n")}
+                "embeddings": ctx.cfg.embeddings.model_dump(), "n": ctx.options.get("n"),
+                "enrichment": current_version(ctx.ws, ctx.cfg, task)}
 
     return Stage(f"build {task}", run, outputs, config)
 

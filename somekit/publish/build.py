@@ -30,6 +30,7 @@ from ..workspace import Workspace
 from . import PublishError
 from .card import card_metadata, llm_usage, render_card
 from .features import encode_rows, task_features
+from .media import MediaColumns, card_lines, media_features
 
 CARD_MARKER = "somekit"  # tag every card we write carries; a --to folder without it is not ours
 
@@ -44,7 +45,8 @@ class PublishResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path | None) -> tuple[dict, str]:
+def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path | None,
+           embed_media: bool = False) -> tuple[dict, str]:
     manifest = load_manifest(ws, version)
     problems = verify_frozen(ws, version)
     if problems:
@@ -55,12 +57,13 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     configs: dict[str, dict[str, int]] = {}
     stats, usage, langs = {}, {}, set()
     data_files, infos = {}, {}
+    media = MediaColumns(ws, embed_media)  # images + media text per item (publish/media.py)
     for task in [t for t in TASKS if t in manifest.counts]:  # canonical task order, not the manifest's sorted keys
         counts = manifest.counts[task]
         splits = [s for s in SPLITS if counts.get(s) and f"{task}/{s}.parquet" in manifest.files]
         if not splits:
             continue
-        features = task_features(task)
+        features = media_features(task_features(task), embed_media)
         all_items = []
         split_dict = SplitDict()
         for split in splits:
@@ -68,7 +71,8 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
             items = table_to_items(task, table)
             all_items += items
             hidden = hide and split == "test"
-            ds = Dataset.from_list(encode_rows(task, table.to_pylist(), hidden), features=features)
+            rows = media.fill(task, items, encode_rows(task, table.to_pylist(), hidden))
+            ds = Dataset.from_list(rows, features=features)
             ds.to_parquet(str(stage / task / f"{split}-00000-of-00001.parquet"))
             split_dict.add(SplitInfo(name=split, num_examples=len(ds), num_bytes=0))
             if hidden and answers is not None:
@@ -86,7 +90,7 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     meta = card_metadata(manifest, sorted(langs), cfg.license, cfg.pretty_name or f"{ws.config().workspace.name} ({version})")
     MetadataConfigs(data_files).to_dataset_card_data(meta)
     DatasetInfosDict(infos).to_dataset_card_data(meta)
-    card = render_card(manifest, meta, stats, usage, hide)
+    card = render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats))
     write_text(stage / "README.md", str(card))
     return configs, str(card)
 
@@ -103,7 +107,8 @@ def _default_answers(ws: Workspace, version: str) -> Path:
 
 
 def publish(ws: Workspace, version: str, to: str | os.PathLike | None = None, repo_id: str | None = None,
-            hide_test_answers: bool = False, answers_to: str | os.PathLike | None = None, private: bool = False) -> PublishResult:
+            hide_test_answers: bool = False, answers_to: str | os.PathLike | None = None, private: bool = False,
+            embed_media: bool = False) -> PublishResult:
     """Publish frozen/<version> to a local Hub-layout folder and/or a Hub dataset repo."""
     if not to and not repo_id:
         raise PublishError("say where to publish: --to DIR and/or --repo-id ORG/NAME")
@@ -120,7 +125,7 @@ def publish(ws: Workspace, version: str, to: str | os.PathLike | None = None, re
     parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".publish-", dir=parent))
     try:
-        configs, _ = _stage(ws, version, stage, hide_test_answers, answers)
+        configs, _ = _stage(ws, version, stage, hide_test_answers, answers, embed_media)
         result = PublishResult(version=version, configs=configs, answers=answers if hide_test_answers else None)
         if repo_id:
             from .hub import upload

@@ -99,7 +99,7 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
 
 
 def render_card(manifest: Manifest, meta: DatasetCardData, stats: dict[str, dict[str, Any]],
-                usage: dict[str, dict[str, collections.Counter]], hidden: bool) -> DatasetCard:
+                usage: dict[str, dict[str, collections.Counter]], hidden: bool, extra: list[str] | None = None) -> DatasetCard:
     tasks = list(usage)  # the published configs, in canonical task order
     title = meta.pretty_name or "somekit benchmark"
     body = [f"# {title}", "",
@@ -123,6 +123,7 @@ def render_card(manifest: Manifest, meta: DatasetCardData, stats: dict[str, dict
              "## Per task", ""]
     for task in tasks:
         body += _task_section(task, manifest, stats.get(task, {}), usage[task], hidden)
+    body += list(extra or [])  # e.g. the media-text section (publish/media.py)
     body += ["## Scoring", "",
              "`somekit eval TASK --gold FILE --pred FILE` extracts labels from free-text answers (accuracy and task "
              "completion rate), judges free-text tasks with an LLM (0-5 per criterion, score = mean x 20) and scores "

@@ -75,6 +75,7 @@ class EnrichSection(_Section):
     asr_language: str | None = Field(None, description="Spoken language hint (zh, en); empty = detect.")
     timeout_s: float = Field(60.0, gt=0, description="Timeout for media downloads and endpoint calls.")
     max_retries: int = Field(3, ge=0, le=20, description="Retries of endpoint calls on 429/5xx/timeouts.")
+    max_failure_share: float = Field(0.2, ge=0, le=1, description="enrich fails (exit 1) when more than this share of the media it tried failed.")
 
 
 class TaskSection(_Section):
@@ -83,6 +84,7 @@ class TaskSection(_Section):
     enabled: bool = Field(True, description="Build this task in `somekit run`.")
     n: int | None = Field(None, ge=1, description="Items per bucket (task default when unset).")
     seed: int | None = Field(None, description="Seed (global seed when unset).")
+    media_text: bool = Field(True, description="Builders read a post's media text (OCR, captions, transcripts) with its body.")
     options: dict[str, object] = Field(
         default_factory=dict, description="Builder-specific options, typed per task (see the task option tables below).")
 

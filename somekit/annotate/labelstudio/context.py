@@ -63,16 +63,12 @@ class ContextBuilder:
               FROM posts p JOIN want_users u ON p.author_id = u.id) WHERE r <= {RECENT_POSTS}""").fetchall()
         for author, text, created in rows:
             self.recent.setdefault(author, []).append({"text": text, "created": created})
-        post_text = self.ws.enrich / "post_text.parquet"   # written by enrichment (builders/enrich/outputs.py)
-        if post_text.exists():
-            literal = "'" + str(post_text).replace("'", "''") + "'"
-            for post_id, caption, ocr, transcript in con.execute(
-                    f"SELECT e.post_id, e.caption, e.ocr, e.transcript FROM read_parquet({literal}) e "
-                    "JOIN want_posts w ON e.post_id = w.id").fetchall():
-                parts = [f"{k}: {_clip(v)}" for k, v in (("caption", caption), ("ocr", ocr), ("transcript", transcript))
-                         if v and v.strip()]
-                if parts:
-                    self.media[post_id] = parts
+        # Media text through the one post-text view, each part with the model that made it.
+        from ...builders.enrich.textview import post_text_parts
+
+        for post_id, parts in post_text_parts(self.ws, post_ids).items():
+            self.media[post_id] = [f"{p['source']}: {_clip(p['text'])}" + (f"  (by {p['model']})" if p["model"] else "")
+                                   for p in parts]
 
     def render(self, item: ItemBase) -> str:
         lines: list[str] = []

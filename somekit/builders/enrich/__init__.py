@@ -8,10 +8,10 @@
 See outputs.py for the files other stages join (enrich/post_text.parquet).
 """
 
-from .engine import EnrichReport, enrich
+from .engine import EnrichFailed, EnrichReport, enrich
 from .outputs import media_enrichments, post_enrichments, register_enrich_view
 from .resolve import FetchPolicy, MediaError
 from .settings import EnrichSettings, resolve_settings
 
-__all__ = ["EnrichReport", "EnrichSettings", "FetchPolicy", "MediaError", "enrich", "media_enrichments",
+__all__ = ["EnrichFailed", "EnrichReport", "EnrichSettings", "FetchPolicy", "MediaError", "enrich", "media_enrichments",
            "post_enrichments", "register_enrich_view", "resolve_settings"]

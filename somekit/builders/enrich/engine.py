@@ -9,9 +9,11 @@ backend failures (an endpoint down) are not, so the next run retries them.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ...errors import SomekitError
 from ...store.parquet import read_table
 from ...workspace import Workspace
 from .cache import EnrichCache, ShaIndex
@@ -31,6 +33,30 @@ class EnrichReport:
     unresolved: int = 0                                               # media whose bytes could not be read
     failures: list[dict[str, str]] = field(default_factory=list)     # {media_id, step, reason}
     posts_enriched: int = 0
+    attempted: int = 0                                                # media with at least one step asked
+
+    def failed_media(self) -> int:
+        return len({f["media_id"] for f in self.failures})
+
+    def failure_share(self) -> float:
+        return self.failed_media() / self.attempted if self.attempted else 0.0
+
+    def reason_counts(self) -> dict[str, int]:
+        """Failures by reason, with file names and details dropped so like counts with like."""
+        counts: dict[str, int] = {}
+        for f in self.failures:
+            reason = re.sub(r"'[^']*'|\"[^\"]*\"", "…", f["reason"]).split(":")[0].strip()
+            key = f"{f['step']}: {reason}"
+            counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def check(self, max_share: float) -> None:
+        """EnrichFailed when more than `max_share` of the media tried failed (a step that fails
+        for most inputs is a broken step, not bad luck)."""
+        if self.attempted and self.failure_share() > max_share:
+            reasons = "; ".join(f"{k} ({v})" for k, v in self.reason_counts().items())
+            raise EnrichFailed(f"{self.failed_media()} of {self.attempted} media failed "
+                               f"({self.failure_share():.0%} > max_failure_share {max_share:.0%}): {reasons}")
 
     def count(self, step: str, outcome: str) -> None:
         bucket = self.steps.setdefault(step, {"done": 0, "cached": 0, "failed": 0, "none": 0})
@@ -38,7 +64,13 @@ class EnrichReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"media": self.media, "steps": self.steps, "unresolved": self.unresolved,
-                "failed": len(self.failures), "failures": self.failures, "posts_enriched": self.posts_enriched}
+                "failed": len(self.failures), "failures": self.failures, "posts_enriched": self.posts_enriched,
+                "attempted": self.attempted, "failed_media": self.failed_media(),
+                "failure_share": round(self.failure_share(), 4), "reasons": self.reason_counts()}
+
+
+class EnrichFailed(SomekitError):
+    """Too many media failed: the run's outputs are written, but the stage did not succeed."""
 
 
 class _Backends:
@@ -95,6 +127,7 @@ def enrich(ws: Workspace, settings: EnrichSettings | None = None,
     try:
         for i, m in enumerate(media, 1):
             steps = [st for st in KIND_STEPS.get(m["kind"], ()) if wanted[st]]
+            report.attempted += bool(steps)
             ctx = texts.get(m.get("post_id") or "", "")
             rows.append(_enrich_one(m, steps, s, cache, backends, index, ctx, report))
             if on_progress:
@@ -123,7 +156,7 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
     known = sha or index.lookup(m["id"], m["uri"], _local_stat(m["uri"], s))
     if known and all(cache.hit(known, st, backends.signature(st)) for st in steps):
         for st in steps:
-            report.count(st, "cached")
+            _count_cached(report, m["id"], st, cache.hit(known, st, backends.signature(st)))
         row["sha256"] = known
         return row
     if not steps:
@@ -145,8 +178,9 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
     decoded: dict[str, Any] = {}
     for st in steps:
         sig = backends.signature(st)
-        if cache.hit(actual, st, sig):
-            report.count(st, "cached")
+        hit = cache.hit(actual, st, sig)
+        if hit:
+            _count_cached(report, m["id"], st, hit)
             continue
         entry = _run_step(st, m["kind"], data, decoded, s, backends, context)
         if entry.pop("cache", True):
@@ -158,6 +192,16 @@ def _enrich_one(m: dict, steps: list[str], s: EnrichSettings, cache: EnrichCache
         if outcome == "failed":
             report.failures.append({"media_id": m["id"], "step": st, "reason": entry["error"]})
     return row
+
+
+def _count_cached(report: EnrichReport, media_id: str, step: str, entry: dict[str, Any]) -> None:
+    """A cached failure (the same bytes failed to decode before) is still a failed media item:
+    a re-run over broken media must fail as loudly as the first run."""
+    if entry.get("ok") or entry.get("none"):
+        report.count(step, "cached")
+        return
+    report.count(step, "failed")
+    report.failures.append({"media_id": media_id, "step": step, "reason": str(entry.get("error"))})
 
 
 def _run_step(step: str, kind: str, data: bytes, decoded: dict, s: EnrichSettings, backends: _Backends,

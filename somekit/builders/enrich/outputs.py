@@ -13,14 +13,18 @@ or call post_enrichments(ws) for the same table in Arrow.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
+from ...store.atomic import write_json
 from ...store.parquet import write_table
 from ...workspace import Workspace
 from .cache import EnrichCache
+from .textview import VERSION_FILE
 
 MEDIA_SCHEMA = pa.schema([
     ("media_id", pa.string()), ("post_id", pa.string()), ("kind", pa.string()), ("sha256", pa.string()),
@@ -28,6 +32,8 @@ MEDIA_SCHEMA = pa.schema([
 ])
 POST_SCHEMA = pa.schema([
     ("post_id", pa.string()), ("caption", pa.string()), ("ocr", pa.string()), ("transcript", pa.string()),
+    # which backend/model made each text (several joined by "; " when a post's media differ)
+    ("caption_by", pa.string()), ("ocr_by", pa.string()), ("transcript_by", pa.string()),
 ])
 TEXT_STEPS = ("ocr", "caption", "transcript")
 
@@ -40,6 +46,7 @@ def write_outputs(ws: Workspace, rows: list[dict[str, Any]], cache: EnrichCache)
         for st in TEXT_STEPS:
             entry = steps.get(st)
             row[st] = entry["text"] if entry and entry.get("ok") else None
+            row[f"{st}_by"] = entry.get("by") if row[st] else None
             if entry and not entry.get("ok") and not entry.get("none"):
                 errors.append(f"{st}: {entry.get('error')}")
         row["error"] = "; ".join(dict.fromkeys(errors)) or None
@@ -52,10 +59,22 @@ def write_outputs(ws: Workspace, rows: list[dict[str, Any]], cache: EnrichCache)
         for st in TEXT_STEPS:
             if row.get(st):
                 per_post[row["post_id"]][st].append(row[st])
-    posts = [{"post_id": pid, **{st: "\n".join(texts[st]) or None for st in TEXT_STEPS}}
+                per_post[row["post_id"]][f"{st}_by"].append(row[f"{st}_by"] or "")
+    posts = [{"post_id": pid, **{st: "\n".join(texts[st]) or None for st in TEXT_STEPS},
+              **{f"{st}_by": "; ".join(dict.fromkeys(texts[f"{st}_by"])) or None for st in TEXT_STEPS}}
              for pid, texts in sorted(per_post.items())]
     write_table(ws.enrich / "post_text.parquet", pa.Table.from_pylist(posts, schema=POST_SCHEMA))
+    write_json(ws.enrich / VERSION_FILE, enrichment_version(posts))
     return len(posts)
+
+
+def enrichment_version(posts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A content hash of every post's media text and the models behind it: items record it in
+    their provenance, and a change marks them stale (textview.stale_items, `somekit run`)."""
+    digest = hashlib.sha256(orjson.dumps(posts, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+    models = {st: sorted({m for p in posts if p.get(f"{st}_by") for m in p[f"{st}_by"].split("; ")})
+              for st in TEXT_STEPS}
+    return {"version": digest, "posts": len(posts), "models": {k: v for k, v in models.items() if v}}
 
 
 def post_enrichments(ws: Workspace) -> pa.Table:

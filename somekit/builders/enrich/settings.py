@@ -14,6 +14,7 @@ from typing import Any
 from ...schemas.config import Config
 from ...workspace import Workspace
 from .resolve import FetchPolicy
+from .roots import ingest_roots
 
 #: Environment overrides for the vision endpoint and the speech endpoint.
 ENV_VL_BASE_URL, ENV_VL_MODEL, ENV_VL_KEY = "SOMEKIT_VL_BASE_URL", "SOMEKIT_VL_MODEL", "SOMEKIT_VL_API_KEY"
@@ -60,7 +61,8 @@ class EnrichSettings:
 
 
 def default_roots(ws: Workspace, cfg: Config) -> tuple[Path, ...]:
-    """[enrich] roots when set; else every [[sources]] path (a file's folder); always WS/media."""
+    """[enrich] roots when set; else every [[sources]] path (a file's folder) and every folder
+    `somekit ingest` read (corpus/sources.json); always WS/media."""
     base = ws.root.resolve()
     raw = list(cfg.enrich.roots)
     if not raw:
@@ -72,6 +74,8 @@ def default_roots(ws: Workspace, cfg: Config) -> tuple[Path, ...]:
         p = Path(os.path.realpath(p))
         roots.append(p.parent if p.is_file() else p)
     roots.append(base / "media")
+    if not cfg.enrich.roots:  # explicit roots are the whole list; otherwise add what ingest read
+        roots.extend(ingest_roots(ws))
     return tuple(dict.fromkeys(roots))
 
 

@@ -25,6 +25,7 @@ from ...schemas.corpus import TABLES
 from ...store.atomic import replace_all
 from ...store.quarantine import Rejected, merge_quarantine
 from ...workspace import Workspace
+from ..enrich.roots import record_ingest_roots
 from .base import Columns, get_adapter
 from .merge import REFERENCES, TableMerge, sql_str
 from .stager import Stager
@@ -105,6 +106,7 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             for tmp, _ in outputs:
                 tmp.unlink(missing_ok=True)
         merge_quarantine(ws.quarantine, rejects)
+        record_ingest_roots(ws, paths)  # the folders read become media roots for `enrich`
         report.quarantined = dict(collections.Counter(r.reason for r in rejects))
         for t in TABLES:
             f = ws.corpus / f"{t}.parquet"
