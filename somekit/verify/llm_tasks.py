@@ -47,6 +47,8 @@ def agreement_reported(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the run's Fleiss' kappa")
     if ctx.items and "reliable" not in stats.get("quality", {}):
         yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the quality-gate verdict")
+    if ctx.items and stats.get("builder", "uea@1") != "uea@1" and "shipped" not in (stats.get("kappa") or {}):
+        yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the kappa of the written items")
 
 
 @register_check("class-balance", ("uea",))
