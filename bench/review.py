@@ -1,6 +1,8 @@
 """Benchmark: `review push` of 10,000 UBP tasks with predictions against a real Label Studio server,
 as a ratio to a bare SDK bulk import of the same task payloads in the same run (target >= 0.8), and
-`review pull` time for 10,000 annotated tasks. Last line: one JSON object.
+`review pull` time for 10,000 annotated tasks (target < 60 s), next to a bare SDK export of the
+same project in the same run (nearly all of a pull is the server's export). Last line: one JSON
+object.
 
     python bench/review.py [--n 10000] [--batch-size 1000]
 
@@ -25,14 +27,14 @@ import numpy as np
 import pyarrow as pa
 from label_studio_sdk import LabelStudio
 
-from somekit.annotate.labelstudio import connect, pull, push
+from somekit.annotate.labelstudio import connect, pull, push, status
 from somekit.annotate.labelstudio.configs import label_config
 from somekit.annotate.labelstudio.context import ContextBuilder
 from somekit.annotate.labelstudio.push import task_payload
 from somekit.annotate.labelstudio.state import load_state
 from somekit.schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from somekit.schemas.provenance import Provenance
-from somekit.store.items import read_items, write_items
+from somekit.store.items import write_items
 from somekit.store.parquet import arrow_schema, write_table
 from somekit.workspace import init_workspace
 
@@ -120,10 +122,19 @@ def main() -> None:
         state = load_state(ws, "ubp")
         state.project_id = pid
         state.save()
+        marks: dict[str, float] = {}
         t0 = time.perf_counter()
-        pulled = pull(ws, "ubp", conn=conn)
+        pulled = pull(ws, "ubp", conn=conn, progress=lambda step: marks.setdefault(step, time.perf_counter() - t0))
         pull_s = time.perf_counter() - t0
-        states = {s: sum(1 for i in read_items(ws, "ubp") if i.review.state == s) for s in ("accepted", "corrected")}
+        # Same-run baseline for pull: the bare SDK export of the same annotated project (the server's
+        # share of a pull), so the figure can be read apart from how loaded the machine is.
+        t0 = time.perf_counter()
+        bare_export = b"".join(client.projects.exports.download_sync(pid, export_type="JSON", download_all_tasks=False))
+        bare_export_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        joined = status(ws, ["ubp"])["ubp"]   # decisions joined with the items, error rate included
+        status_s = time.perf_counter() - t0
+        states = {s: joined[s] for s in ("accepted", "corrected")}
     finally:
         if started_here:
             subprocess.run(["bash", str(ROOT / "scripts/label_studio.sh"), "stop", "--data-dir", str(tmp / "lsdata")],
@@ -137,6 +148,10 @@ def main() -> None:
         "push_ratio_to_bare": round(push_rate / bare_rate, 3),
         "created": result.created, "repush_s": round(repush_s, 2), "repush_created": again.created,
         "pull_s": round(pull_s, 2), "pulled_decisions": pulled.counts, "items_by_state": states,
+        "pull_export_s": round(marks["exported"], 2), "pull_local_s": round(pull_s - marks["users"], 2),
+        "bare_export_s": round(bare_export_s, 2), "bare_export_bytes": len(bare_export),
+        "pull_ratio_to_bare_export": round(pull_s / bare_export_s, 3), "pull_target_s": 60,
+        "status_s": round(status_s, 2), "audit_accuracy": joined["audit"]["accuracy"], "audit_ci": joined["audit"]["ci"],
     }))
 
 

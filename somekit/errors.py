@@ -15,3 +15,9 @@ class WorkspaceError(SomekitError):
 
 class IngestError(SomekitError):
     """Input could not be ingested (or --strict met a bad record)."""
+
+
+class AwaitingReview(SomekitError):
+    """Items wait for people in Label Studio: `somekit run` stops here (exit 3); run again to pull."""
+
+    exit_code = 3

@@ -40,6 +40,9 @@ test = 1.0                     # a test-only benchmark, as SoMe released
 
 [review]
 # url = "http://127.0.0.1:8080"   # Label Studio; token from SOMEKIT_LS_TOKEN
+# audit_size = 100              # random audit sample per task (stratified by label): the card's error rate
+# budget = 2000                 # send only items that need a human plus an audit sample filling this
+# min_annotators = 1            # annotations per item (2+: majority decides, ties stay pending, kappa reported)
 
 [publish]
 license = "cc-by-nc-4.0"

@@ -8,7 +8,6 @@ llama.cpp server is in test_eval_judge.py.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -85,8 +84,8 @@ EXTRACTION_CASES = [
 
 
 @pytest.mark.parametrize("task,answer", [
-    ("ubp", "虽然他可能会转发，但我认为不会"), ("uea", "The comment is sarcastic and angry rather than positive."),
-    ("ubp", "这是个好机会。"),
+    ("ubp", "他会点赞。他不会点赞。"), ("uea", "The user will feel both happy and angry."),
+    ("ubp", "这是个好机会。"), ("ubp", "The user might or might not like it."),
 ])
 def test_conflicting_or_labelless_answers_are_left_to_the_llm(task, answer):
     assert extract_label(task, answer).rule == "ambiguous"

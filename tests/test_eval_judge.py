@@ -16,15 +16,19 @@ from somekit.schemas.eval import JudgeREDOut, JudgeSESOut
 from .test_eval import ScriptedLLM
 
 
-def test_combine_is_mean_of_all_ratings_times_20():
+def test_combine_counts_failures_as_zero_and_gives_an_interval():
     per_case = {"a": {"accuracy": 5, "completeness": 3}, "b": {"accuracy": 1, "completeness": 0},
                 "missing": {}, "failed": None}
     out = combine("ses", per_case, 4)
-    # (5 + 3 + 1 + 0 + 0 + 0) / 6 ratings x 20; the failed judgement is left out and counted.
-    assert out["score"] == pytest.approx(20 * 9 / 6)
-    assert out["criteria"] == {"accuracy": pytest.approx(20 * 6 / 3), "completeness": pytest.approx(20 * 3 / 3)}
-    assert out["judged"] == 3 and out["judge_failures"] == 1
+    # (5 + 3 + 1 + 0) / 8 ratings x 20: the failed judgement counts 0 (leaving it out would raise
+    # the score) and is reported.
+    assert out["score"] == pytest.approx(20 * 9 / 8)
+    assert out["criteria"] == {"accuracy": pytest.approx(20 * 6 / 4), "completeness": pytest.approx(20 * 3 / 4)}
+    assert out["judged"] == 2 and out["judge_failures"] == 1
+    lo, hi = out["ci"]
+    assert 0.0 <= lo < out["score"] < hi <= 100.0
     assert combine("smq", {"x": {"accuracy": 5}}, 1)["score"] == 100.0
+    assert combine("smq", {"x": {"accuracy": 5}, "y": {"accuracy": 5}}, 2)["ci"] == [100.0, 100.0]
 
 
 def test_ses_on_some_gold_with_scripted_judge(some_gt_dir, tmp_path):
@@ -45,10 +49,10 @@ def test_ses_on_some_gold_with_scripted_judge(some_gt_dir, tmp_path):
     result = evaluate("ses", gold_path, pred_path, llm=llm)
     n = len(topics)
     assert result["n"] == n and len(llm.requests) == n - 2
-    assert result["judge_failures"] == 1 and result["judged"] == n - 1
-    # n-3 answered items at (4+2)/2 x 20 = 60, two unanswered at 0, the failure left out.
-    assert result["score"] == pytest.approx(60 * (n - 3) / (n - 1), abs=1e-3)
-    assert result["criteria"]["accuracy"] == pytest.approx(80 * (n - 3) / (n - 1), abs=1e-3)
+    assert result["judge_failures"] == 1 and result["judged"] == n - 3
+    # n-3 answered items at (4+2)/2 x 20 = 60; two unanswered and one failed judgement at 0.
+    assert result["score"] == pytest.approx(60 * (n - 3) / n, abs=1e-3)
+    assert result["criteria"]["accuracy"] == pytest.approx(80 * (n - 3) / n, abs=1e-3)
     assert result["tcr"] == pytest.approx(100 * (n - 2) / n, abs=1e-3)
 
 
@@ -64,7 +68,7 @@ def test_red_three_criteria_and_missing_judge(some_gt_dir, tmp_path):
     result = evaluate("red", small, pred, llm=llm)
     assert result["score"] == 100.0 and set(result["criteria"]) == {"accuracy", "completeness", "relevance"}
     assert "标题" in llm.requests[0].fields["prediction"]
-    with pytest.raises(EvalError, match="LLM judge"):
+    with pytest.raises(EvalError, match="name one"):
         evaluate("red", small, pred, llm=None)
 
 
@@ -83,7 +87,7 @@ def test_judge_runs_against_the_llama_cpp_server(llama_server, some_gt_dir, tmp_
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["n"] == 2 and out["tcr"] == 50.0
-    assert out["judged"] + out["judge_failures"] == 2      # the unanswered one is scored 0 without a call
+    assert out["judged"] + out["judge_failures"] == 1      # the unanswered one is scored 0 without a call
     assert 0.0 <= out["score"] <= 100.0 and out["judge_model"] == "smollm2"
     if out["judge_failures"] == 0:
         assert out["score"] <= 50.0                        # at most 5/5 on the answered half

@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from somekit.freeze.table import items_to_table, table_to_items, task_schema
 from somekit.schemas.items import (
-    EMOTIONS, ITEM_CLASSES, TASKS, Event, EventsAnswer, MIDAnswer, MIDInputs, NAPInputs, NextActionAnswer,
+    EMOTIONS, ITEM_CLASSES, TASKS, Event, EventsAnswer, MIDAnswer, MIDInputs, MIDZhInputs, NAPInputs, NextActionAnswer,
+    RumorAnswer,
     QAAnswer, REDInputs, SESInputs, SMQInputs, SummaryAnswer, UBPInputs, CommentInputs, UserPostInputs,
     YesNoAnswer, EmotionAnswer, item_id,
 )
@@ -32,6 +33,9 @@ def _inputs(task: str, i: int):
         return UserPostInputs(user_id=user, post_id=f"p{i}")
     if task == "mid":
         return MIDInputs(claim_id=f"claim{i}", claim=f"Claim number {i} is true.", report_ids=[f"r{i}", f"r{i + 1}"])
+    if task == "mid-zh":
+        return MIDZhInputs(post_id=f"p{i}", event_id=f"p{i - i % 2}", text=f"微博{i}", cutoff="2013-10-05 11:37:52",
+                           cascade_ids=[f"c{i}"] if i % 3 else [])
     if task == "smq":
         return SMQInputs(scope="topic" if i % 2 else "user", scope_id=f"s{i % 4}", question=f"问题{i}？")
     if task == "red":
@@ -48,6 +52,8 @@ def _answer(task: str, i: int):
         return EmotionAnswer(emotion=EMOTIONS[i % 6])
     if task == "mid":
         return MIDAnswer(label=("false", "half", "true")[i % 3], original_label=("pants-fire", "half-true", "true")[i % 3])
+    if task == "mid-zh":
+        return RumorAnswer(label=("rumor", "non-rumor")[i % 2], origin="ced:rumor-repost" if i % 2 == 0 else "ced:non-rumor-repost")
     if task == "smq":
         return QAAnswer(answer=f"答案{i}", evidence_ids=[f"p{i}"])
     if task == "red":

@@ -122,12 +122,12 @@ def test_ced_every_bad_input_kind(ws, tmp_path):
     write_json(src / "rumor-repost" / "9_M9_900.json", [_r("z1")])   # cascade without its post
     report = ingest(ws, "ced", [src])
     q = reasons(ws)
-    assert q == {"duplicate": 1, "conflicting-id": 1, "invalid-record": 2, "missing-id": 1, "bad-date": 1,
+    assert q == {"duplicate": 1, "conflicting-id": 1, "invalid-record": 1, "missing-id": 1, "bad-date": 1,
                  "malformed-json": 1, "invalid-utf8": 1, "nul-bytes": 1, "junk-file": 1, "bad-file-name": 1,
                  "dangling-post": 1}
     assert sum(q.values()) == sum(report.quarantined.values())
-    # valid neighbours are all kept: a1 (first copy) only; a5's int uid is a wrong type
-    assert rows(ws, "SELECT id FROM interactions ORDER BY id") == [("a1",)]
+    # valid neighbours are all kept: a1 (first copy) and a5, whose integer uid becomes a string
+    assert rows(ws, "SELECT id, user_id FROM interactions ORDER BY id") == [("a1", "u1"), ("a5", "123456")]
     assert rows(ws, "SELECT count(*) FROM posts") == [(4,)]
     entry = next(e for e in quarantine(ws) if e["reason"] == "invalid-utf8")
     assert entry["file"].endswith("3_M3_300.json") and "byte" in entry["detail"]

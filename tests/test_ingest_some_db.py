@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from somekit.builders.ingest import ingest
+from somekit.errors import IngestError
 from tests.test_ingest_helpers import reasons, rows, write_json
 
 
@@ -75,5 +78,7 @@ def test_some_db_post_without_id_and_not_a_db(ws, tmp_path):
     assert reasons(ws) == {"missing-id": 1}  # comments of a post without id are never read
     other = tmp_path / "other"
     other.mkdir()
-    ingest(ws, "some-db", [other])
+    # a wrong folder is an error (exit 1), not a silent exit 0; the quarantine still says why
+    with pytest.raises(IngestError, match="nothing ingested with --format some-db .*not-a-some-db-folder: 1"):
+        ingest(ws, "some-db", [other])
     assert reasons(ws)["not-a-some-db-folder"] == 1

@@ -84,7 +84,8 @@ def test_card_yaml_validates_and_carries_the_construction_details(frozen_ws, tmp
     text = card.text
     assert "fleiss_kappa = 0.375" in text and "`uea.vote@1`" in text and "smollm2-135m (embedded)" in text
     assert "accepted 16 (33.3%)" in text and "inputs.claim_id" in text
-    assert "Warning" not in text  # every frozen item was reviewed
+    assert "no human has reviewed" not in text  # every frozen item was reviewed
+    assert "no human audit sample was drawn for `ubp`" in text   # but no audit sample measured the error rate
 
 
 def test_hidden_test_answers(frozen_ws, tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from somekit.annotate.labelstudio import ReviewError, connect, pull, push
 from somekit.annotate.labelstudio.project import export_tasks
 from somekit.annotate.labelstudio.state import load_state
+from somekit.review.join import join_items
 from somekit.store.items import read_items, write_items
 from somekit.workspace import init_workspace
 from tests.fixtures.label_studio import free_port, make_ubp_items, make_uea_items
@@ -47,7 +48,40 @@ def test_server_stopped_mid_push_then_rerun_completes_without_duplicates(label_s
     assert (result.created, result.unchanged) == (30, 10)
     ids = _server_ids(conn, result.project_id)
     assert len(ids) == 40 and max(ids.values()) == 1
-    assert {i.review.state for i in read_items(ws, "ubp")} == {"pending"}
+    assert {j.status for j in join_items(ws, "ubp")} == {"pending"}
+
+
+def test_server_stopped_during_pull_leaves_decisions_untouched_and_rerun_completes(label_studio, tmp_path):
+    ws = _ws(tmp_path, "midpull", make_ubp_items(8))
+    conn = connect(ws, url=label_studio.url, token=label_studio.token)
+    push(ws, "ubp", conn=conn)
+    tasks = load_state(ws, "ubp").tasks
+    items = read_items(ws, "ubp")
+    client = label_studio.client()
+    for it in items[:3]:
+        client.annotations.create(id=tasks[it.id][0], result=[{"from_name": "label", "to_name": "query",
+                                  "type": "choices", "value": {"choices": [it.answer.label]}}])
+    first = pull(ws, "ubp", conn=conn)
+    assert first.counts == {"accepted": 3}
+    decisions = (ws.review("ubp") / "decisions.jsonl").read_bytes()
+    for it in items[3:6]:   # new work that the interrupted pull must not half-apply
+        client.annotations.create(id=tasks[it.id][0], result=[{"from_name": "label", "to_name": "query",
+                                  "type": "choices", "value": {"choices": ["yes" if it.answer.label == "no" else "no"]}}])
+
+    def stop_after_export(step):
+        if step == "exported":
+            label_studio.stop()
+
+    try:
+        with pytest.raises(ReviewError, match="not reachable while listing users"):
+            pull(ws, "ubp", conn=conn, progress=stop_after_export)
+        assert (ws.review("ubp") / "decisions.jsonl").read_bytes() == decisions
+        assert [j.status for j in join_items(ws, "ubp")][:6] == ["accepted"] * 3 + ["pending"] * 3
+    finally:
+        label_studio.start()
+    again = pull(ws, "ubp", conn=conn)
+    assert again.counts == {"accepted": 3, "corrected": 3}
+    assert [j.status for j in join_items(ws, "ubp")][:6] == ["accepted"] * 3 + ["corrected"] * 3
 
 
 def test_batch_landed_but_unconfirmed_is_not_imported_again(label_studio, tmp_path):

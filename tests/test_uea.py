@@ -55,7 +55,7 @@ def test_uea_items_carry_three_votes_and_majority(uea_ws):
             assert it.review.needs_review and "no majority" in it.review.note
             assert it.provenance.rule == "label:no-majority"
         assert it.inputs.comment and "//@" not in it.inputs.comment
-        assert it.query.startswith("请分析用户") and it.inputs.user_id in it.query
+        assert it.query.startswith("请根据用户") and "哪种情绪" in it.query and it.inputs.user_id in it.query
 
 
 def test_uea_stats_agreement_balance_and_gates(uea_ws):

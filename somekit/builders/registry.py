@@ -19,6 +19,7 @@ BUILDER_MODULES = {
     "ucs": "somekit.builders.ucs",
     "mcr": "somekit.builders.mcr",
     "mid": "somekit.builders.mid",
+    "mid-zh": "somekit.builders.mid_zh",
     "uea": "somekit.builders.uea",
     "smq": "somekit.builders.smq",
     "red": "somekit.builders.red",

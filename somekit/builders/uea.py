@@ -34,18 +34,15 @@ from ..schemas.review import Review
 from ..store.items import write_items
 from .enrich.textview import use_post_text
 from ..store.query import connect
+from .query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, own_text, pick_lang, progress
 
 BUILDER = "uea@2"
 VOTE_FAIL_MAX = 0.2          # more failed votes than this: the build stops with exit 1
 MEASURED_ACC_MIN = 0.55      # panel accuracy on the seed labels below this: unreliable
-TEMPLATES = {
-    "zh": "请分析用户（ID: {user_id}）在微博（ID: {post_id}）下发表的评论所表达的情绪，从以下选项中选择一个："
-          "积极、愤怒、悲伤、恐惧、惊奇、无情绪。",
-    "en": "What emotion does the comment of user {user_id} under post {post_id} express? Choose one of: "
-          "positive, angry, sad, fear, surprise, emotionless.",
-}
+#: Our UEA wording lives with the other query templates (builders/query_templates.py).
+TEMPLATES = {lang: QUERY_TEMPLATES[("uea", lang)] for lang in ("zh", "en")}
 _COMMENTS_SQL = """
 SELECT i.id, i.user_id, i.post_id, i.text, coalesce(p.text, '') AS post_text,
        count(*) OVER (PARTITION BY i.user_id, i.post_id) AS per_pair
@@ -97,7 +94,7 @@ def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, 
     return UEAItem(
         id=item_id("uea", inputs.model_dump()),
         query=TEMPLATES[lang].format(user_id=row["user_id"], post_id=row["post_id"]),
-        template_id=f"uea.{lang}@1", lang=lang, inputs=inputs,
+        template_id=f"uea.{lang}@{UEA_VERSION}", lang=lang, inputs=inputs,
         answer=EmotionAnswer(emotion=agg.label),
         provenance=Provenance(source_ids=[row["id"], row["post_id"], row["user_id"]],
                               rule="label:majority-vote" if agg.majority else "label:no-majority",

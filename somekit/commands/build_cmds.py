@@ -18,7 +18,7 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
 @domain_errors
 def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, lang: str | None, as_json: bool) -> None:
-    """Build items for TASKS (ubp ucs mcr mid uea smq red ses nap) into WS/items/<task>/.
+    """Build items for TASKS (ubp ucs mcr mid mid-zh uea smq red ses nap) into WS/items/<task>/.
 
     \b
     Examples:

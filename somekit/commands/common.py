@@ -16,6 +16,13 @@ from ..errors import SomekitError
 console = Console(stderr=True)
 
 
+class _Paused(click.ClickException):
+    """Exit 3: the run stopped on purpose (people have items to review); not shown as an error."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
 def domain_errors(func: Callable) -> Callable:
     """Turn SomekitError into a ClickException (message, exit 1) instead of a traceback."""
 
@@ -24,7 +31,10 @@ def domain_errors(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except SomekitError as exc:
-            raise click.ClickException(str(exc)) from None
+            code = getattr(exc, "exit_code", 1)
+            error = (_Paused if code == 3 else click.ClickException)(str(exc))
+            error.exit_code = code
+            raise error from None
 
     return wrapper
 

@@ -9,11 +9,18 @@ from .common import console, domain_errors, print_json
 
 
 @click.command("eval")
-@click.argument("task", type=click.Choice(list(EVAL_TASKS)))
-@click.option("--gold", "gold", required=True, type=click.Path(dir_okay=False, exists=True),
-              help="Frozen split (.parquet, or .jsonl of items / a --hide-test-answers answers file) or a SoMe ground_truth .json.")
-@click.option("--pred", "pred", required=True, type=click.Path(dir_okay=False, exists=True),
-              help='Predictions: JSON lines {"id": ..., "answer": "<raw text>"} for our gold; for SoMe gold, a JSON file shaped like it.')
+@click.argument("task", type=click.Choice(list(EVAL_TASKS)), required=False)
+@click.option("--gold", "gold", type=click.Path(exists=True),
+              help="Frozen split (.parquet, or .jsonl of items) or a SoMe ground_truth .json; with --some-results, "
+                   "the folder holding the ground truth (an export, SoMe's repo, or a folder of <task name>.json).")
+@click.option("--pred", "pred", type=click.Path(dir_okay=False, exists=True),
+              help='Predictions, matched by key: JSON lines {"id"|"weibo_id"+"user_id"[+"action"]|"key": ..., "answer": "<raw text>"}, '
+                   "a file shaped like SoMe's ground truth, or one of SoMe's results files.")
+@click.option("--some-results", "some_results", type=click.Path(file_okay=False, exists=True),
+              help="Score every results/<task>/<model>.json that SoMe's test_*.py wrote (TASK and --pred not needed).")
+@click.option("--judge", "judge", default=None,
+              help="Judge for smq/ses/red: a model name at --llm-base-url (or SOMEKIT_LLM_BASE_URL / [llm] base_url), "
+                   "or 'embedded' for the offline model (smoke tests only). Also SOMEKIT_JUDGE.")
 @click.option("--ws", "ws", type=click.Path(file_okay=False), default=None, help="Workspace whose [llm] config and response cache to use.")
 @click.option("--llm-base-url", default=None, help="OpenAI-compatible endpoint for the judge / extraction fallback.")
 @click.option("--llm-model", default=None, help="Model name at that endpoint.")
@@ -21,41 +28,83 @@ from .common import console, domain_errors, print_json
               help="Ask the LLM when rules find no single label (default: on when an endpoint is configured).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object on stdout.")
 @domain_errors
-def eval_cmd(task: str, gold: str, pred: str, ws: str | None, llm_base_url: str | None, llm_model: str | None,
-             llm_fallback: bool | None, as_json: bool) -> None:
+def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
+             ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool) -> None:
     """Score an agent's answers for TASK (ubp ucs mcr uea mid smq ses red nap).
 
     Classification tasks: the label is extracted from each free-text answer (rules in Chinese and
     English, then the LLM when configured); acc = exact matches x 100 / n, tcr = answers with a
-    label x 100 / n. Missing predictions count as not completed. smq/ses/red: an LLM judge rates
-    0-5 per criterion, score = mean x 20. nap: macro/micro F1 over actions, cosine of texts.
+    label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
+    as not completed. smq/ses/red: a named LLM judge rates 0-5 per criterion, score = mean x 20
+    (failed judgements count 0), with a 95% interval. nap: macro/micro F1 over actions, cosine.
 
     \b
     Examples:
       somekit eval ubp --gold ../shared/data/some-ground-truth/user_behavior_prediction.json --pred agent_ubp.json
       somekit eval uea --gold ws/frozen/v1/uea/test.parquet --pred answers.jsonl --json
-      somekit eval smq --gold gt/social_media_question_answering.json --pred smq.json --llm-base-url http://127.0.0.1:8000/v1
+      somekit eval smq --gold gt/social_media_question_answering.json --pred smq.json --llm-base-url http://127.0.0.1:8000/v1 --judge qwen2.5-72b
+      somekit eval --some-results SoMe/results --gold SoMe --json
     """
-    from ..eval import evaluate
+    from pathlib import Path
+
+    from ..eval import EvalError, evaluate
+    from ..eval.judges import EMBEDDED, WARNING, resolve_judge
     from ..eval.llm import LazyLLM, endpoint_configured
     from ..workspace import open_workspace
 
     w = open_workspace(ws) if ws else None
     llm = LazyLLM(w, base_url=llm_base_url, model=llm_model)
     use_fallback = endpoint_configured(llm_base_url, w) if llm_fallback is None else llm_fallback
+    judged = some_results is not None or task in ("smq", "ses", "red")
+    judge_llm, judge_name = resolve_judge(w, judge, llm_base_url, llm_model) if judged else (None, None)
+    if judge_name == EMBEDDED:
+        click.echo(WARNING, err=True)
+    if some_results:
+        from ..eval.some_results import score_some_results
+
+        gold_dir = gold or str(Path(some_results).resolve().parent)
+        if not Path(gold_dir).is_dir():
+            raise EvalError("--some-results needs --gold to be the folder holding the ground truth")
+        result = score_some_results(some_results, gold_dir, llm=llm if use_fallback else None, judge=judge_llm, judge_name=judge_name)
+        if as_json:
+            print_json(result)
+            return
+        for t, models in result.items():
+            for model, r in models.items():
+                main = {k: r[k] for k in ("acc", "score", "tcr") if k in r}
+                console.print(f"[bold]{t}[/] {model}: n={r['n']:,}  " + ("  ".join(f"{k}={v}" for k, v in main.items()) or r.get("skipped", "")))
+        return
+    if not task or not gold or not pred:
+        raise EvalError("give TASK, --gold and --pred (or --some-results DIR)")
+    if Path(gold).is_dir():  # an export or SoMe's repo: its ground truth for TASK
+        from ..eval.some_results import gold_file
+
+        found = gold_file(Path(gold), task)
+        if found is None:
+            raise EvalError(f"{gold}: no ground truth for {task} in it")
+        gold = str(found)
+    if task in ("smq", "ses", "red"):
+        fallback = judge_llm
+    else:
+        fallback = llm if use_fallback else None
     embedder = None
     if task == "nap":
         from ..annotate.embeddings import get_embedder
 
         embedder = get_embedder(w)
-    result = evaluate(task, gold, pred, llm=llm if (task in ("smq", "ses", "red") or use_fallback) else None, embedder=embedder)
+    result = evaluate(task, gold, pred, llm=fallback, embedder=embedder, judge_name=judge_name)
     if as_json:
         print_json(result)
         return
     main = {k: result[k] for k in ("acc", "score", "macro_f1", "micro_f1", "cosine", "tcr") if k in result}
     console.print(f"[bold]{task}[/] n={result['n']:,}  " + "  ".join(f"{k}={v}" for k, v in main.items()))
+    if result.get("ci") or result.get("acc_ci"):
+        console.print(f"  95% interval: {result.get('ci') or result.get('acc_ci')}")
     if result.get("judge_failures"):
-        console.print(f"  [yellow]judge failed on {result['judge_failures']} items (left out of the mean)[/]")
+        console.print(f"  [yellow]the judge failed on {result['judge_failures']} items (scored 0)[/]")
+    m = result.get("matching", {})
+    if any(m.get(k) for k in ("missing", "extra", "duplicate", "conflicting", "unkeyed")):
+        console.print("  predictions: " + ", ".join(f"{k} {m[k]}" for k in ("matched", "missing", "extra", "duplicate", "conflicting", "unkeyed") if k in m))
 
 
 def register(group: click.Group) -> None:

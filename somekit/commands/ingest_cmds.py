@@ -7,6 +7,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..builders.ingest import ingest
 from ..builders.ingest.base import load_adapters
+from ..builders.ingest.summary import summary_table
 from ..workspace import open_workspace
 from .common import console, domain_errors, print_json, workspace_arg
 
@@ -43,12 +44,11 @@ def ingest_cmd(ws: str, fmt: str, sources: tuple[str, ...], strict: bool, as_jso
     if as_json:
         print_json(report.to_dict())
         return
-    for table, n in report.added.items():
-        console.print(f"{table:>13}: +{n:,} (read {report.read.get(table, 0):,}, already present "
-                      f"{report.already_present.get(table, 0):,}, total {report.totals.get(table, 0):,})")
+    console.print(summary_table(report))
     if report.quarantined:
         console.print(f"[yellow]quarantined {sum(report.quarantined.values()):,}:[/] " +
-                      ", ".join(f"{k} {v:,}" for k, v in sorted(report.quarantined.items(), key=lambda kv: -kv[1])))
+                      ", ".join(f"{k} {v:,}" for k, v in sorted(report.quarantined.items(), key=lambda kv: -kv[1])) +
+                      f" (details in {w.quarantine})")
     else:
         console.print("nothing quarantined")
 

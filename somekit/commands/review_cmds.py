@@ -32,15 +32,20 @@ def review_group() -> None:
 @url_opt
 @click.option("--batch-size", type=int, default=None, help="Tasks per import request (default: [review] batch_size).")
 @click.option("--reset", is_flag=True, help="Forget the recorded project (e.g. it was deleted) and use/create '<name> / TASK'.")
+@click.option("--budget", type=int, default=None,
+              help="Send only what needs a human (ties, low agreement, failed gates and checks) plus a random audit "
+                   "sample filling N (at least [review] audit_size); default: [review] budget, else every item.")
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
 @domain_errors
-def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset: bool, as_json: bool) -> None:
+def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset: bool, budget: int | None,
+             as_json: bool) -> None:
     """Send TASK's items to the Label Studio project '<workspace name> / TASK'.
 
     \b
     Examples:
       somekit review push myspace ubp
       somekit review push myspace uea --batch-size 500 --json
+      somekit review push myspace ubp --budget 300   # needs-review items + audit sample
     Safe to re-run: items already in the project are not imported again; changed drafts are
     updated in place; an interrupted push resumes without duplicates.
     """
@@ -48,11 +53,11 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
 
     w = open_workspace(ws)
     conn = connect(w, url=url)
-    with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset) as counts, \
+    with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset, budget=budget) as counts, \
             Progress(TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                      console=console, disable=as_json, transient=True) as bar:
         job = bar.add_task("import", total=None)
-        result = push(w, task, conn=conn, batch_size=batch_size, reset=reset,
+        result = push(w, task, conn=conn, batch_size=batch_size, reset=reset, budget=budget,
                       progress=lambda done, total: bar.update(job, completed=done, total=total))
         counts.update(result.counts)
     if as_json:
@@ -60,7 +65,8 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
     else:
         console.print(f"[bold]{result.title}[/] (project {result.project_id} at {conn.url}): "
                       f"{result.created:,} created, {result.updated:,} updated, {result.unchanged:,} unchanged; "
-                      f"{result.server_tasks:,} tasks in the project")
+                      f"{result.server_tasks:,} tasks in the project; {result.sent:,} items sent "
+                      f"({result.needs_review:,} need a human, {result.audit:,} in the audit sample)")
 
 
 @review_group.command("pull")
@@ -70,13 +76,15 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
 @click.option("--json", "as_json", is_flag=True, help="Print decision counts as one JSON object on stdout.")
 @domain_errors
 def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
-    """Read TASK's annotations and apply them to the items' review states.
+    """Read TASK's annotations and turn them into one decision per item.
 
     \b
     Examples:
       somekit review pull myspace ubp
       somekit review pull myspace uea --json
-    Several annotators per task: the majority decides; ties stay pending. Pulling again is safe.
+    Several annotators per task: the majority decides; ties stay pending. Decisions go to
+    WS/review/TASK/decisions.jsonl (items.jsonl is never rewritten); pulling again is safe and
+    gives the same bytes.
     """
     from ..annotate.labelstudio import connect, pull
 
@@ -90,6 +98,8 @@ def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
     else:
         shown = ", ".join(f"{n:,} {s}" for s, n in sorted(result.counts.items())) or "no annotations yet"
         console.print(f"[bold]{task}[/]: {result.annotated_tasks:,} annotated tasks -> {shown}")
+        if result.stale_annotations:
+            console.print(f"  note: {result.stale_annotations} annotations are on content since rebuilt (not counted)")
         if result.unknown_tasks:
             console.print(f"  [yellow]warning:[/] {result.unknown_tasks} tasks hold no item of this workspace")
 
@@ -99,12 +109,14 @@ def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
 @domain_errors
 def status_cmd(ws: str, as_json: bool) -> None:
-    """Items per task and review state, and annotator agreement from the last pull.
+    """Items per task and review state, the measured label accuracy, and annotator agreement.
 
     \b
     Examples:
       somekit review status myspace
       somekit review status myspace --json   # {"ubp": {"draft": 0, "pending": 10, "accepted": 5, ...}}
+    The accuracy is the share of the audit sample (random, stratified by label) that people
+    accepted unchanged, with a Wilson 95% interval.
     """
     from rich.table import Table
 
@@ -114,11 +126,16 @@ def status_cmd(ws: str, as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
-    table = Table("task", "draft", "pending", "accepted", "corrected", "rejected", "agreement (pairwise / kappa)")
+    table = Table("task", "draft", "pending", "accepted", "corrected", "rejected", "stale",
+                  "audit accuracy (95% CI)", "agreement (pairwise / kappa)")
     for task, c in result.items():
         agr = c.get("agreement") or {}
         shown = f"{agr['pairwise']} / {agr['fleiss_kappa']} on {agr['items']}" if agr.get("items") else "-"
-        table.add_row(task, *(f"{c[s]:,}" for s in ("draft", "pending", "accepted", "corrected", "rejected")), shown)
+        audit = c["audit"]
+        acc = (f"{audit['accuracy']:.3f} ({audit['ci'][0]:.3f}-{audit['ci'][1]:.3f}) on {audit['decided']}/{audit['size']}"
+               if audit.get("accuracy") is not None else f"- (0/{audit['size']})")
+        table.add_row(task, *(f"{c[s]:,}" for s in ("draft", "pending", "accepted", "corrected", "rejected", "stale")),
+                      acc, shown)
     console.print(table)
 
 

@@ -21,7 +21,7 @@ def _printer(as_json: bool):
     def on_stage(r: StageReport) -> None:
         if as_json:
             return
-        colour = {"ran": "green", "skipped": "dim", "failed": "red"}[r.status]
+        colour = {"ran": "green", "skipped": "dim", "failed": "red", "waiting": "yellow"}[r.status]
         console.print(f"[{colour}]{r.status:>7}[/] {r.name:<14} {r.seconds:7.1f}s  (total {time.time() - started:.0f}s)"
                       + (f"  [red]{escape(r.error)}[/]" if r.error else ""))
 

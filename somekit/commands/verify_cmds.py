@@ -15,7 +15,7 @@ from .common import console, domain_errors, print_json, workspace_arg
 @workspace_arg
 @click.option("--task", "tasks", multiple=True, help="Check only this task (repeatable; default: every built task).")
 @click.option("--export", "exports", multiple=True, type=click.Path(exists=True, file_okay=False),
-              help="Also check an exported SoMe folder for answer leaks (repeatable).")
+              help="Also check an exported SoMe folder for answer leaks and for every path and key SoMe's harness reads (repeatable).")
 @click.option("--max-examples", type=int, default=20, show_default=True, help="Violations listed per check and task.")
 @click.option("--version", "version", default=None, help="Instead, re-check every file of frozen/VERSION against its MANIFEST.json hashes.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object on stdout.")

@@ -7,7 +7,7 @@ class EvalError(SomekitError):
     """Gold or prediction files cannot be read or paired, or the judge is unavailable."""
 
 
-EVAL_TASKS = ("ubp", "ucs", "mcr", "uea", "mid", "smq", "ses", "red", "nap")
+EVAL_TASKS = ("ubp", "ucs", "mcr", "uea", "mid", "mid-zh", "smq", "ses", "red", "nap")
 
 from .run import evaluate  # noqa: E402
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import collections
+import json
 import re
 from typing import Any
 
 from ..annotate.contract import LLMClient, LLMRequest
-from ..schemas.eval import ExtractOut
+from ..schemas.eval import EXTRACT_SCHEMAS
 from .extract import Extraction, extract_label
 from .gold import Case
 from .labels import KIND, LABELS, normalise_gold
+from .stats import wilson
+
+#: MID is scored on 3 labels; v2 of its extraction prompt asks for exactly those (the schema's enum).
+EXTRACT_PROMPTS = {"mid": "extract.mid@2"}
 
 #: Rules whose failure the LLM may still rescue; refusals and empty answers stay not completed.
 FALLBACK_RULES = ("ambiguous",)
@@ -21,8 +26,8 @@ def _lang(text: str) -> str:
 
 
 def _llm_extract(task: str, pending: list[tuple[Case, Extraction]], llm: LLMClient) -> dict[str, Extraction]:
-    requests = [LLMRequest(key=case.id, prompt_id=f"extract.{task}@1", fields={"question": case.question or "-", "answer": str(case.answer)},
-                           schema=ExtractOut, lang=_lang(str(case.answer)), temperature=0.0, max_tokens=48)
+    requests = [LLMRequest(key=case.id, prompt_id=EXTRACT_PROMPTS.get(task, f"extract.{task}@1"), fields={"question": case.question or "-", "answer": str(case.answer)},
+                           schema=EXTRACT_SCHEMAS[KIND[task]], lang=_lang(str(case.answer)), temperature=0.0, max_tokens=48)
                 for case, _ in pending]
     out: dict[str, Extraction] = {}
     for result in llm.run(requests, desc=f"{task} answer extraction"):
@@ -43,7 +48,9 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
     extractions: dict[str, Extraction] = {}
     pending = []
     for case in cases:
-        ex = extract_label(task, None if case.answer is None else str(case.answer))
+        # A structured answer ({"label": "yes"} inline in a JSON line) is read as the JSON it is.
+        text = case.answer if case.answer is None or isinstance(case.answer, str) else json.dumps(case.answer, ensure_ascii=False)
+        ex = extract_label(task, text)
         if case.answer is None:
             ex = Extraction(None, "missing")
         extractions[case.id] = ex
@@ -63,7 +70,7 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
         "task": task, "n": n,
         "acc": round(100.0 * correct / n, 4) if n else 0.0,
         "tcr": round(100.0 * completed / n, 4) if n else 0.0,
-        "correct": correct, "completed": completed,
+        "acc_ci": wilson(correct, n), "correct": correct, "completed": completed,
         "missing": rules.get("missing", 0), "rules": dict(sorted(rules.items())),
         "llm_fallback": len(pending) if llm is not None else 0,
         "confusion": confusion,

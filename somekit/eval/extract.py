@@ -1,121 +1,59 @@
-"""Rule-based label extraction from an agent's free-text answer (Chinese and English).
+"""The one label parser: the label an agent's free-text answer gives (Chinese and English).
 
-Rules, in order; the first that decides wins:
-  exact       the whole answer is a label word ("是", "Angry.", "half-true")
-  marker      a label right after the last answer marker ("答案：否", "Final answer: yes")
-  leading     the answer opens with a label word ("是的，……", "No, because ...")
+Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rules, in order; the
+first that decides wins, and a rule decides only when the answer is unambiguous:
+  json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```)
+  exact         the whole answer is a label word ("是", "**True**", "Angry.")
+  marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad")
+  clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
+                reasons and conditions never decide; negations and hedges count only inside the
+                verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
+                "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
   unanswerable  the answer declines ("无法判断", "I cannot determine"): no label, no LLM fallback
-  mention     exactly one label is implied by the sentences ("该用户不会转发", "expresses sadness")
-Anything else is 'ambiguous' and may go to the LLM fallback (see classify.py).
+Anything else is 'ambiguous' (the LLM extractor may decide it, see classify.py) or 'empty'.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .labels import CUES, KIND, MARKERS, NEGATION_BEFORE, SYNONYMS, UNANSWERABLE
+from .clauses import Clause, clauses, clean, cut_echo
+from .labels import KIND
+from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
 @dataclass(frozen=True)
 class Extraction:
     label: str | None
-    rule: str          # exact | marker | leading | mention | unanswerable | ambiguous | empty | llm
+    rule: str          # json | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
 
 
-_STRIP = re.compile(r"[\s\*`#_>\"'“”‘’「」『』【】\[\]\(\)（）.。,，!！?？:：;；~～、-]+")
-_MENTION_SKIP = {"none", "y", "n", "will", "likely", "unlikely", "won't", "will not", "true", "false", "correct", "incorrect"}
+#: Answers that decline to answer: not completed, and not worth an LLM call.
+UNANSWERABLE = re.compile(
+    r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
+    r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
+    r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
+    r"\bunable to (?:determine|tell|say|answer|decide|predict|verify)|\b(?:not enough|insufficient) (?:information|data|evidence)|"
+    r"\bi (?:don't|do not) know\b|\bimpossible to (?:tell|say|determine)|\bsorry\b|\bno way to (?:tell|know)")
+#: What SoMe's harness writes when the agent crashed: not an answer.
+HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).lower().strip()
-
-
-def _word_pattern(word: str) -> str:
-    escaped = re.escape(word).replace(r"\ ", r"\s+").replace(r"\-", r"[\s\-]?")
-    # English words need word boundaries; Chinese words cannot have them.
-    return rf"(?<![a-z]){escaped}(?![a-z])" if word[0].isascii() else escaped
-
-
-@lru_cache(maxsize=None)
-def _patterns(kind: str, for_mentions: bool) -> tuple[tuple[str, re.Pattern], ...]:
-    out = []
-    for label, words in SYNONYMS[kind].items():
-        for word in words:
-            if for_mentions and (word in _MENTION_SKIP or len(word) == 1 or kind == "yesno"):
-                continue
-            out.append((label, re.compile(_word_pattern(word))))
-        if for_mentions:
-            for cue in CUES.get(kind, {}).get(label, ()):
-                out.append((label, re.compile(cue)))
-    if for_mentions and kind == "yesno":
-        # Bare yes/no words, and 是/否 standing alone between punctuation.
-        out.append(("yes", re.compile(r"(?<![a-z])yes(?![a-z])|(?:^|(?<=[，。,.!！；;\s]))是(?:的)?(?=$|[，。,.!！；;\s])")))
-        out.append(("no", re.compile(r"(?<![a-z'])no(?![a-z'])(?!\s+(?:emotion|information|evidence))|(?:^|(?<=[，。,.!！；;\s]))(?:否|不是)(?=$|[，。,.!！；;\s])")))
-    return tuple(out)
-
-
-def _mentions(kind: str, text: str) -> list[tuple[int, int, str]]:
-    """Non-overlapping label mentions (start, end, label), earliest then longest first, with
-    negated ones dropped; `不会点赞` is one 'no' mention, not a 'no' and a 'yes'."""
-    found = []
-    for label, pattern in _patterns(kind, True):
-        for m in pattern.finditer(text):
-            found.append((m.start(), m.end(), label))
-    # Same span for two labels: the negative reading wins ("will not like" is a 'no').
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0]), f[2] != "no"))
-    kept: list[tuple[int, int, str]] = []
-    end = -1
-    for start, stop, label in found:
-        if start < end:
-            continue
-        end = stop
-        if kind != "yesno" and re.search(NEGATION_BEFORE, text[max(0, start - 8):start]):
-            continue
-        kept.append((start, stop, label))
-    return kept
-
-
-def _exact(kind: str, text: str) -> str | None:
-    bare = _STRIP.sub(" ", text).strip()
-    for label, words in SYNONYMS[kind].items():
-        if bare in words:
-            return label
-    return None
-
-
-def _leading(kind: str, text: str) -> str | None:
-    head = _STRIP.sub(" ", text[:40]).strip()
-    best = None
-    for label, words in SYNONYMS[kind].items():
-        for word in words:
-            if head.startswith(word) and (len(head) == len(word) or not head[len(word)].isalnum() or head[len(word)] == " "):
-                # A label word must be followed by a break: "是的，" yes, "是该用户发表的" is not leading.
-                if len(head) > len(word) and head[len(word)] != " " and not word[0].isascii():
-                    continue
-                if best is None or len(word) > len(best[1]):
-                    best = (label, word)
-    return best[0] if best else None
-
-
-def _after_marker(kind: str, text: str) -> str | None:
-    last = None
-    for pattern in MARKERS:
-        for m in re.finditer(pattern, text):
-            if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
-                continue  # "无法判断" is a refusal, not a marker
-            if last is None or m.end() > last:
-                last = m.end()
-    if last is None:
-        return None
-    window = text[last:last + 30]
-    label = _exact(kind, window.split("\n")[0]) or _leading(kind, window)
-    if label:
-        return label
-    mentions = _mentions(kind, window)
-    return mentions[0][2] if mentions else None
+_JSON_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emotion", "sentiment", "result", "decision",
+              "classification", "conclusion", "judgement", "judgment", "rating", "答案", "结论", "判断", "情绪", "标签", "预测", "结果")
+_MARKER = re.compile(
+    r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|选择)"
+    r"\s*(?:应该|应当|可能|大概)?\s*(?:是|为|:)(?!否)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
+    r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
+    r"my choice|category|result|decision)\b\s*(?:is|would be|should be|:|=|-)+|"
+    r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
+    r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+#: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
+_BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
+                        r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
+                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -123,16 +61,118 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     kind = KIND[task]
     if answer is None or not str(answer).strip():
         return Extraction(None, "empty")
-    text = _norm(str(answer))
-    if (label := _exact(kind, text)) is not None:
+    raw = str(answer)
+    if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
+        return Extraction(None, "error")
+    found = _from_json(kind, raw)
+    if found:
+        return Extraction(found, "json")
+    text = clean(raw)
+    if not text:
+        return Extraction(None, "empty")
+    if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
         return Extraction(label, "marker")
-    if (label := _leading(kind, text)) is not None:
-        return Extraction(label, "leading")
-    if any(re.search(p, text) for p in UNANSWERABLE):
+    if _BOTH_WAYS.search(text):
+        return Extraction(None, "ambiguous")
+    label, unclear = _by_clauses(kind, clauses(text))
+    if label is not None:
+        return Extraction(label, "clause")
+    if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
-    labels = {m[2] for m in _mentions(kind, text.replace("是否", "").replace("是不是", ""))}
-    if len(labels) == 1:
-        return Extraction(labels.pop(), "mention")
     return Extraction(None, "ambiguous")
+
+
+def _from_json(kind: str, raw: str) -> str | None:
+    m = re.search(r"\{.*\}", raw, re.S)
+    if not m:
+        return None
+    try:
+        data = json.loads(m.group(0))
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    for key in _JSON_KEYS:
+        if key in lowered:
+            value = lowered[key]
+            if isinstance(value, bool):
+                return ("yes" if value else "no") if kind == "yesno" else ("true" if value else "false") if kind == "mid" else None
+            if isinstance(value, str) and value.strip():
+                ex = extract_label({"yesno": "ubp", "emotion": "uea", "mid": "mid"}[kind], value)
+                return ex.label
+    return None
+
+
+def _after_marker(kind: str, text: str) -> str | None:
+    """The label right after the last answer marker, read up to the end of its sentence."""
+    last = None
+    for m in _MARKER.finditer(text):
+        if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
+            continue  # "无法判断" declines; it is not a marker
+        last = m
+    if last is None:
+        return None
+    tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]
+    tail = tail[:60]
+    if not tail.strip():
+        return None
+    if (label := bare_label(kind, tail)) is not None:
+        return label
+    first = re.split(r"[,，、(（:—–]", tail, maxsplit=1)[0]
+    if (label := bare_label(kind, first)) is not None:
+        return label
+    label, _ = _by_clauses(kind, [Clause(tail, "final")])
+    return label
+
+
+def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
+    """(labels the clause asserts, whether it hedged without deciding)."""
+    text, cut = cut_echo(clause.text)
+    if (cut and not text.strip()) or UNANSWERABLE.search(text):
+        return [], False
+    if kind == "yesno":
+        v = yesno(text)
+        if v == UNCLEAR:
+            return [], True
+        return ([v] if v else []), False
+    if bare := bare_label(kind, text):
+        return [bare], False
+    found = labels_in(kind, text)
+    if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
+            r"one of|options?|choose from|以下|选项|之一|其中一", text):
+        return [], False  # the question's options echoed back
+    return found, False
+
+
+def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
+    """(label, any clause hedged). The verdict comes from the strongest clauses that decide:
+    concluding ones, else those after the last contrast, else all; they must agree."""
+    decided: list[tuple[Clause, list[str]]] = []
+    unclear = False
+    after_contrast = False
+    for clause in parts:
+        if clause.role in ("question", "reason"):
+            continue
+        labels, hedged = _clause_labels(kind, clause)
+        unclear |= hedged
+        if clause.role == "contrast":
+            after_contrast = True
+        if labels:
+            decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
+    if not decided:
+        return None, unclear
+    for tier in ("final", "contrast"):
+        chosen = [labels for clause, labels in decided if clause.role == tier]
+        if chosen:
+            return _agree(kind, chosen[-1:] if tier == "final" else chosen), unclear
+    return _agree(kind, [labels for _, labels in decided]), unclear
+
+
+def _agree(kind: str, groups: list[list[str]]) -> str | None:
+    labels = Counter(label for group in groups for label in group)
+    if len(labels) == 1:
+        return next(iter(labels))
+    return None

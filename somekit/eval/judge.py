@@ -9,7 +9,10 @@ from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import JUDGE_CRITERIA, JUDGE_SCHEMAS
 from . import EvalError
 from .gold import Case
+from .stats import mean_interval
 
+
+CRASHED = {"error", "运行错误"}
 
 #: Ratings plus a one-line reason; a tight budget keeps a rambling model from stalling a run.
 JUDGE_MAX_TOKENS = 160
@@ -30,23 +33,27 @@ def _request(task: str, case: Case) -> LLMRequest:
 def combine(task: str, per_case: dict[str, dict[str, int] | None], n: int) -> dict[str, Any]:
     """The score formula, kept apart from the LLM so it can be checked on its own.
 
-    `per_case` maps a case id to its 0-5 ratings, {} for a case without a prediction (all zeros)
-    or None when the judge failed (left out of the mean and counted). score = mean of every
-    rating of every scored case x 20, so 5 everywhere is 100."""
+    `per_case` maps a case id to its 0-5 ratings, {} for a case without a prediction or None
+    when the judge failed on it. Both count as 0 on every criterion (a failure must not raise the
+    score by leaving a hard case out); failures are counted and reported. score = mean of every
+    rating of every case x 20, so 5 everywhere is 100; `ci` is its 95% interval over cases."""
     criteria = JUDGE_CRITERIA[task]
-    scored = {k: v for k, v in per_case.items() if v is not None}
-    totals = {c: sum(v.get(c, 0) for v in scored.values()) for c in criteria}
-    m = len(scored)
-    by_criterion = {c: round(20.0 * totals[c] / m, 4) if m else 0.0 for c in criteria}
-    score = round(20.0 * sum(totals.values()) / (m * len(criteria)), 4) if m else 0.0
-    return {"score": score, "criteria": by_criterion, "judged": m,
-            "judge_failures": sum(1 for v in per_case.values() if v is None)}
+    rows = [v or {} for v in per_case.values()]
+    m = len(rows)
+    by_criterion = {c: round(20.0 * sum(r.get(c, 0) for r in rows) / m, 4) if m else 0.0 for c in criteria}
+    case_scores = [20.0 * sum(r.get(c, 0) for c in criteria) / len(criteria) for r in rows]
+    score = round(sum(case_scores) / m, 4) if m else 0.0
+    return {"score": score, "ci": mean_interval(case_scores), "criteria": by_criterion,
+            "judged": sum(1 for v in per_case.values() if v), "judge_failures": sum(1 for v in per_case.values() if v is None)}
 
 
-def score_judged(task: str, cases: list[Case], llm: LLMClient | None) -> dict[str, Any]:
-    answered = [c for c in cases if c.answer is not None and str(c.answer).strip()]
+def score_judged(task: str, cases: list[Case], llm: LLMClient | None, judge_name: str | None = None) -> dict[str, Any]:
+    # SoMe's harness writes "运行错误"/"Error" when the agent crashed: not an answer, no judge call.
+    answered = [c for c in cases if c.answer is not None and str(c.answer).strip()
+                and str(c.answer).strip().lower() not in CRASHED]
     if answered and llm is None:
-        raise EvalError(f"{task} is scored by an LLM judge: configure one (--llm-base-url/--llm-model or SOMEKIT_LLM_*)")
+        raise EvalError(f"{task} is scored by an LLM judge: name one (--judge MODEL with --llm-base-url, "
+                        "SOMEKIT_LLM_BASE_URL, [llm] base_url in somekit.toml, or --judge embedded)")
     per_case: dict[str, dict[str, int] | None] = {c.id: {} for c in cases}
     errors: list[str] = []
     if answered:
@@ -60,6 +67,7 @@ def score_judged(task: str, cases: list[Case], llm: LLMClient | None) -> dict[st
     n = len(cases)
     out = {"task": task, "n": n, **combine(task, per_case, n),
            "tcr": round(100.0 * len(answered) / n, 4) if n else 0.0,
+           "judge": judge_name or (getattr(llm, "model", None) if llm is not None else None),
            "judge_model": getattr(llm, "model", None) if llm is not None else None,
            "judge_prompt": f"judge.{task}@1"}
     if errors:

@@ -10,7 +10,8 @@ from .gold import load_cases
 from .labels import KIND
 
 
-def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None) -> dict[str, Any]:
+def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
+             judge_name: str | None = None) -> dict[str, Any]:
     """Score predictions against gold (DESIGN section 7). `llm` (an LLMClient) is the extraction
     fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine."""
     if task not in EVAL_TASKS:
@@ -31,7 +32,8 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
     else:
         from .judge import score_judged
 
-        result = score_judged(task, loaded.cases, llm)
+        result = score_judged(task, loaded.cases, llm, judge_name)
     result["gold_format"] = loaded.gold_format
     result["extra_predictions"] = loaded.extra_predictions
+    result["matching"] = loaded.matching
     return result

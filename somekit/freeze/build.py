@@ -20,7 +20,10 @@ from .. import __version__
 from ..schemas.items import TASKS, ItemBase
 from ..schemas.manifest import FileEntry, Manifest
 from ..store.atomic import atomic_path, write_bytes, write_json
-from ..store.items import iter_items, read_stats
+from ..review.join import join_items
+from ..review.ledger import pull_summary, read_selection
+from ..review.metrics import error_rates
+from ..store.items import read_stats
 from ..workspace import Workspace
 from . import FreezeError
 from .hashing import config_hash, corpus_hash, sha256_file
@@ -29,7 +32,7 @@ from .table import item_label, items_to_table
 
 MANIFEST_NAME = "MANIFEST.json"
 REVIEWED = ("accepted", "corrected")
-UNREVIEWED = ("draft", "pending")
+UNREVIEWED = ("draft", "pending", "stale")
 _VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -42,16 +45,24 @@ class FreezeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _keep(item: ItemBase, include_unreviewed: bool) -> str | None:
-    """None when the item is frozen, else the reason it is left out."""
-    state = item.review.state
-    if state in REVIEWED:
+def _keep(item: ItemBase, status: str, include_unreviewed: bool) -> str | None:
+    """None when the item is frozen, else the reason it is left out. `unselected` items (not sent
+    under a review budget) are machine answers whose error rate the audit sample measures."""
+    if status in REVIEWED:
         return None
     if item.provenance.rule == "label:no-majority":
         return "review:no-majority-unreviewed"   # a voters' tie has no label until a person decides
-    if include_unreviewed and state in UNREVIEWED:
+    if status == "unselected" or (include_unreviewed and status in UNREVIEWED):
         return None
-    return f"review:{state}"
+    return f"review:{status}"
+
+
+def _check_audit(task: str, rates: dict, include_unreviewed: bool) -> None:
+    audit = rates["audit"]
+    if audit["sampled"] and not audit["complete"] and not include_unreviewed:
+        raise FreezeError(f"{task}: the audit sample is incomplete ({audit['decided']} of {audit['size']} audit items "
+                          "decided); review them in Label Studio and run `somekit review pull`, or pass "
+                          "--include-unreviewed (the card will say so)")
 
 
 def _write_parquet(path: Path, table) -> None:
@@ -65,9 +76,14 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     reviews: collections.Counter = collections.Counter()
     excluded: collections.Counter = collections.Counter()
     labels: collections.Counter = collections.Counter()
-    for item in iter_items(ws, task):
-        reviews[item.review.state] += 1
-        reason = _keep(item, include_unreviewed)
+    joined = join_items(ws, task)
+    rates = error_rates(joined, read_selection(ws, task), pull_summary(ws, task).get("agreement"))
+    _check_audit(task, rates, include_unreviewed)
+    manifest.error_rates[task] = rates
+    for j in joined:
+        item = j.item
+        reviews[j.status] += 1
+        reason = _keep(item, j.status, include_unreviewed)
         if reason:
             excluded[reason] += 1
             continue

@@ -17,7 +17,7 @@ SPLITS: tuple[str, ...] = ("train", "validation", "test")
 #: What identifies a group for each task (documented in the manifest and the card).
 GROUP_KEYS: dict[str, str] = {
     "ubp": "inputs.user_id", "ucs": "inputs.user_id", "mcr": "inputs.user_id", "uea": "inputs.user_id",
-    "mid": "inputs.claim_id", "nap": "inputs.cluster_id",
+    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "inputs.cluster_id",
     "smq": "inputs.scope:inputs.scope_id", "red": "inputs.location", "ses": "inputs.topic",
 }
 
@@ -29,6 +29,8 @@ def group_key(item: ItemBase) -> str:
         return inputs.user_id
     if task == "mid":
         return inputs.claim_id
+    if task == "mid-zh":
+        return inputs.event_id  # a cascade (and its same-text copies) never straddles splits
     if task == "nap":
         return str(inputs.cluster_id)
     if task == "smq":

@@ -116,7 +116,7 @@ def _decode_open(value: Any, annotation: Any) -> Any:
 def item_label(item: ItemBase) -> str | None:
     """The class label of a classification item (None for free-text tasks)."""
     answer = item.answer
-    if item.task in ("ubp", "ucs", "mcr", "mid"):
+    if item.task in ("ubp", "ucs", "mcr", "mid", "mid-zh"):
         return answer.label
     if item.task == "uea":
         return answer.emotion

@@ -27,6 +27,7 @@ class Stage:
     run: Callable[["RunContext"], dict[str, Any]]           # does the work, returns counts
     outputs: Callable[["RunContext"], Iterable[Path]]      # files whose content is the stage's result
     config: Callable[["RunContext"], Any] = lambda ctx: None  # config slice that affects the stage
+    always: bool = False   # runs every time: its input lives outside the workspace (Label Studio)
 
 
 @dataclass
@@ -40,7 +41,7 @@ class RunContext:
 @dataclass
 class StageReport:
     name: str
-    status: str            # ran, skipped, failed
+    status: str            # ran, skipped, failed, waiting (for human review)
     seconds: float = 0.0
     counts: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
@@ -85,7 +86,7 @@ def run_stages(ctx: RunContext, stages: Iterable[Stage], until: str | None = Non
             passed_until = True
         marker = marker_path(ctx.ws, stage.name)
         fp = _fingerprint(stage, ctx)
-        if marker.exists():
+        if marker.exists() and not stage.always:
             saved = read_json(marker)
             outputs_now = file_digest(stage.outputs(ctx))
             if saved.get("fingerprint") == fp and saved.get("output_digest") == outputs_now:
@@ -101,7 +102,9 @@ def run_stages(ctx: RunContext, stages: Iterable[Stage], until: str | None = Non
                 counts = stage.run(ctx) or {}
                 log_counts.update(counts)
         except Exception as exc:
-            report = StageReport(stage.name, "failed", time.time() - started, error=f"{type(exc).__name__}: {exc}")
+            waiting = getattr(exc, "exit_code", 1) == 3   # stopped on purpose: people have work to do
+            report = StageReport(stage.name, "waiting" if waiting else "failed", time.time() - started,
+                                 error=str(exc) if waiting else f"{type(exc).__name__}: {exc}")
             reports.append(report)
             if on_stage:
                 on_stage(report)

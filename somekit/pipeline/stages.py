@@ -67,7 +67,8 @@ def _enrich_outputs(ctx: RunContext) -> list[Path]:
 
 def enabled_tasks(ctx: RunContext) -> list[str]:
     """Tasks listed in [tasks.*] with enabled = true; when none are listed, every task the corpus
-    can feed (claims for mid, Bluesky posts for nap, Weibo-like posts for the others)."""
+    can feed (claims for mid, both rumour labels for mid-zh, Bluesky posts for nap, Weibo-like
+    posts for the others)."""
     if ctx.options.get("tasks"):
         return list(ctx.options["tasks"])
     if ctx.cfg.tasks:
@@ -75,11 +76,16 @@ def enabled_tasks(ctx: RunContext) -> list[str]:
     con = connect(ctx.ws.corpus)
     has_claims = con.execute("SELECT count(*) FROM claims").fetchone()[0] > 0
     platforms = {p for (p,) in con.execute("SELECT DISTINCT platform FROM posts").fetchall()}
+    # mid-zh needs both rumour labels (CED's rumor-repost/ and non-rumor-repost/)
+    both_labels = "veracity" in {r[0] for r in con.execute("DESCRIBE posts").fetchall()} and \
+        con.execute("SELECT count(DISTINCT veracity) FROM posts").fetchone()[0] == 2
     con.close()
     social = bool(platforms - {"bluesky", "factcheck"})
     chosen = [t for t in ("ubp", "ucs", "mcr", "uea", "smq", "red", "ses") if social]
     if has_claims:
         chosen.insert(3, "mid")
+    if both_labels:
+        chosen.append("mid-zh")
     if "bluesky" in platforms:
         chosen.append("nap")
     return [t for t in TASKS if t in chosen]
@@ -120,15 +126,38 @@ def _verify(ctx: RunContext) -> dict[str, Any]:
     return {"ok": report["ok"], "violations": report.get("violation_counts", {})}
 
 
-def _review(ctx: RunContext) -> dict[str, Any]:
-    if not (ctx.cfg.review.url or os.environ.get("SOMEKIT_LS_URL")):
-        return {"skipped": "no Label Studio configured ([review] url or SOMEKIT_LS_URL); items stay unreviewed"}
-    from ..annotate.labelstudio import push as ls_push
+def _review_configured(ctx: RunContext) -> bool:
+    return bool(ctx.cfg.review.url or os.environ.get("SOMEKIT_LS_URL"))
 
-    pushed = {}
-    for task in enabled_tasks(ctx):
-        pushed[task] = str(ls_push.push(ctx.ws, task))
-    return {"pushed": pushed}
+
+def _review_tasks(ctx: RunContext) -> list[str]:
+    return [t for t in enabled_tasks(ctx) if (ctx.ws.items(t) / "items.jsonl").exists()]
+
+
+def _review_push(ctx: RunContext) -> dict[str, Any]:
+    if not _review_configured(ctx):
+        return {"skipped": "no Label Studio configured ([review] url or SOMEKIT_LS_URL); items stay unreviewed"}
+    from ..review.run import push_all
+
+    return {"pushed": push_all(ctx.ws, _review_tasks(ctx))}
+
+
+def _review_pull(ctx: RunContext) -> dict[str, Any]:
+    if not _review_configured(ctx):
+        return {"skipped": "no Label Studio configured"}
+    from ..review.run import pull_all
+
+    return pull_all(ctx.ws, _review_tasks(ctx), wait=not ctx.options.get("include_unreviewed", False))
+
+
+def _review_files(names: tuple[str, ...]):
+    def outputs(ctx: RunContext) -> list[Path]:
+        return [ctx.ws.review(t) / n for t in _review_tasks(ctx) for n in names]
+    return outputs
+
+
+def _review_config(ctx: RunContext) -> Any:
+    return {"url": _review_configured(ctx), "review": ctx.cfg.review.model_dump(exclude={"url"})}
 
 
 def _version(ctx: RunContext) -> str:
@@ -179,7 +208,11 @@ def iter_stages(ctx: RunContext) -> Iterator[Stage]:
     for task in enabled_tasks(ctx):
         yield _build_stage(task)
     yield Stage("verify", _verify, lambda c: [c.ws.runs / "verify.json"])
-    yield Stage("review", _review, lambda c: [], lambda c: {"url": bool(c.cfg.review.url or os.environ.get("SOMEKIT_LS_URL"))})
+    yield Stage("review push", _review_push, _review_files(("sync.json", "selection.json")), _review_config)
+    # Pull always runs (the annotations live in Label Studio); it stops the run with exit 3 while
+    # items await people, and its output (the decisions) is what freeze is fingerprinted on.
+    yield Stage("review pull", _review_pull, _review_files(("decisions.jsonl",)), _review_config,
+                always=_review_configured(ctx))
     yield Stage("freeze", _freeze, _frozen_outputs,
                 lambda c: {"version": _version(c), "unreviewed": c.options.get("include_unreviewed", False),
                            "splits": c.cfg.splits.model_dump(), "seed": c.cfg.seed})

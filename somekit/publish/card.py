@@ -9,6 +9,7 @@ from typing import Any
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from ..schemas.items import ItemBase
+from ..review import card as review_card
 from ..schemas.manifest import Manifest
 
 TASK_INFO: dict[str, tuple[str, str]] = {
@@ -17,6 +18,7 @@ TASK_INFO: dict[str, tuple[str, str]] = {
     "mcr": ("Media content recommendation: would the user engage with this post? (yes/no)", "text-classification"),
     "uea": ("User emotion analysis: the emotion of the user's comment (6 classes)", "text-classification"),
     "mid": ("Misinformation detection: is the claim true, half true or false?", "text-classification"),
+    "mid-zh": ("Weibo rumour detection (CED): is this post a rumour, judging by its cascade up to a cut-off?", "text-classification"),
     "smq": ("Social-media QA: questions about a topic's or a user's posts (free text)", "question-answering"),
     "red": ("Real-time event detection: events at a location in a one-hour window", "summarization"),
     "ses": ("Streaming event summarisation: summary (time, place, plot) of a topic", "summarization"),
@@ -92,6 +94,7 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     for kind, title in (("builders", "Builders"), ("models", "LLM models"), ("prompts", "Prompt versions")):
         if usage[kind]:
             lines += [f"{title}: " + ", ".join(f"`{k}` ({v:,} items)" for k, v in sorted(usage[kind].items())), ""]
+    lines += review_card.task_lines(manifest, task)
     lines += [f"Split group key: `{manifest.group_keys.get(task, '?')}` (all items of one group are in one split).", ""]
     if hidden and "test" in counts:
         lines += ["The test split is published without answers (answer, label, provenance and review are empty; label = -1).", ""]
@@ -102,14 +105,11 @@ def render_card(manifest: Manifest, meta: DatasetCardData, stats: dict[str, dict
                 usage: dict[str, dict[str, collections.Counter]], hidden: bool, extra: list[str] | None = None) -> DatasetCard:
     tasks = list(usage)  # the published configs, in canonical task order
     title = meta.pretty_name or "somekit benchmark"
-    body = [f"# {title}", "",
+    body = [f"# {title}", "", *review_card.lead(manifest, tasks),
             "Benchmark items for LLM-based social-media agents, built with somekit: templated queries with "
             "sampled negatives, LLM votes and drafts, and human review in Label Studio. One configuration per task:", "",
             "```python", "from datasets import load_dataset",
             f'ds = load_dataset("<this repo or folder>", "{tasks[0]}")', "```", ""]
-    if manifest.include_unreviewed:
-        body += ["> **Warning:** this version includes items that no human has reviewed yet (`--include-unreviewed`); "
-                 "their review state is recorded in the `review` column.", ""]
     body += ["## Tasks", "", "| config | task | items |", "| --- | --- | --- |",
              *[f"| `{t}` | {TASK_INFO[t][0]} | {sum(manifest.counts[t].values()):,} |" for t in tasks], "",
              "## Construction", "",

@@ -110,6 +110,11 @@ class ReviewSection(_Section):
     url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
     batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
     min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
+    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label: the error rate "
+                                                   "on the card is measured on it (freeze waits for it).")
+    budget: int | None = Field(None, ge=0, description="Items sent per task: everything that needs a human plus an audit "
+                                                       "sample filling the budget (at least audit_size); unset sends every item.")
+    min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
 
 
 class PublishSection(_Section):
@@ -128,7 +133,7 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
-    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
+    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
         default_factory=dict, description="[tasks.<code>] per-task settings.")
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)

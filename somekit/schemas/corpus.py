@@ -41,6 +41,13 @@ class MediaKind(str, Enum):
     audio = "audio"
 
 
+class Veracity(str, Enum):
+    """A source's rumour label for a post."""
+
+    rumor = "rumor"
+    non_rumor = "non-rumor"
+
+
 class Post(Record):
     """An original post (a weibo, a tweet, a Bluesky post)."""
 
@@ -58,6 +65,10 @@ class Post(Record):
     parent_id: str | None = Field(None, description="For replies/quotes stored as posts: the post replied to.")
     root_id: str | None = Field(None, description="For threads: the root post of the thread.")
     media_ids: list[str] = Field(default_factory=list, description="Ids of attached media records.")
+    veracity: Veracity | None = Field(
+        None, description="Rumour label the source gives the post (CED: rumor / non-rumor); None when it gives none.")
+    veracity_origin: str | None = Field(
+        None, description="Where `veracity` comes from, e.g. 'ced:rumor-repost' (the CED folder holding the post's cascade).")
 
 
 class User(Record):

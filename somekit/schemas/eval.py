@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -12,6 +14,28 @@ class _Out(BaseModel):
 
 class ExtractOut(_Out):
     label: str = Field(..., description="The label the answer settles on, or 'none'.")
+
+
+class ExtractYesNoOut(_Out):
+    label: Literal["yes", "no", "none"] = Field(..., description="The verdict the answer settles on; none when it gives none.")
+
+
+class ExtractEmotionOut(_Out):
+    label: Literal["positive", "angry", "sad", "fear", "surprise", "emotionless", "none"] = Field(
+        ..., description="The one emotion the answer settles on; none when it names none or several without choosing.")
+
+
+class ExtractMIDOut(_Out):
+    label: Literal["true", "half", "false", "none"] = Field(..., description="The verdict the answer settles on; none when it gives none.")
+
+
+class ExtractRumorOut(_Out):
+    label: Literal["rumor", "non-rumor", "none"] = Field(..., description="The verdict the answer settles on; none when it gives none.")
+
+
+#: Label kind -> the extraction schema whose JSON schema carries the label enum.
+EXTRACT_SCHEMAS: dict[str, type[_Out]] = {"yesno": ExtractYesNoOut, "emotion": ExtractEmotionOut, "mid": ExtractMIDOut,
+                                          "rumor": ExtractRumorOut}
 
 
 class JudgeSMQOut(_Out):

@@ -15,14 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from .provenance import Provenance
 from .review import Review
 
-TaskCode = Literal["ubp", "ucs", "mcr", "mid", "uea", "smq", "red", "ses", "nap"]
-TASKS: tuple[str, ...] = ("ubp", "ucs", "mcr", "mid", "uea", "smq", "red", "ses", "nap")
+TaskCode = Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"]
+TASKS: tuple[str, ...] = ("ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap")
 
 YesNo = Literal["yes", "no"]
 Emotion = Literal["positive", "angry", "sad", "fear", "surprise", "emotionless"]
 EMOTIONS: tuple[str, ...] = ("positive", "angry", "sad", "fear", "surprise", "emotionless")
 Liar6 = Literal["pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"]
 Label3 = Literal["false", "half", "true"]
+Rumor = Literal["rumor", "non-rumor"]
 Action = Literal["like", "repost", "comment"]
 #: BluePrint's 13 action kinds (DESIGN section 8).
 NAP_ACTIONS: tuple[str, ...] = (
@@ -56,6 +57,14 @@ class MIDInputs(_Strict):
     claim_id: str = Field(..., description="Claim record id.")
     claim: str = Field(..., description="Claim text.")
     report_ids: list[str] = Field(default_factory=list, description="Knowledge-base reports linked to the claim.")
+
+
+class MIDZhInputs(_Strict):
+    post_id: str = Field(..., description="The Weibo post asked about.")
+    event_id: str = Field(..., description="Split group: the post's event (posts with the same normalised text share one).")
+    text: str = Field(..., description="Post text shown in the query.")
+    cutoff: str = Field(..., description="Question time 'YYYY-MM-DD HH:MM:SS' (UTC): the visible cascade ends here.")
+    cascade_ids: list[str] = Field(default_factory=list, description="Cascade records (interaction ids) visible at the cut-off, oldest first.")
 
 
 class SMQInputs(_Strict):
@@ -94,6 +103,11 @@ class EmotionAnswer(_Strict):
 class MIDAnswer(_Strict):
     label: Label3 = Field(..., description="3-way label (true/half/false).")
     original_label: str = Field(..., description="Source label (LIAR 6-way or RAWFC 3-way).")
+
+
+class RumorAnswer(_Strict):
+    label: Rumor = Field(..., description="The source's label: rumor or non-rumor.")
+    origin: str = Field(..., description="Where the label comes from, e.g. 'ced:rumor-repost'.")
 
 
 class QAAnswer(_Strict):
@@ -167,6 +181,12 @@ class MIDItem(ItemBase):
     answer: MIDAnswer
 
 
+class MIDZhItem(ItemBase):
+    task: Literal["mid-zh"] = "mid-zh"
+    inputs: MIDZhInputs
+    answer: RumorAnswer
+
+
 class SMQItem(ItemBase):
     task: Literal["smq"] = "smq"
     inputs: SMQInputs
@@ -192,11 +212,11 @@ class NAPItem(ItemBase):
 
 
 Item = Annotated[
-    Union[UBPItem, UCSItem, MCRItem, UEAItem, MIDItem, SMQItem, REDItem, SESItem, NAPItem],
+    Union[UBPItem, UCSItem, MCRItem, UEAItem, MIDItem, MIDZhItem, SMQItem, REDItem, SESItem, NAPItem],
     Field(discriminator="task"),
 ]
 ITEM_CLASSES: dict[str, type[ItemBase]] = {
-    "ubp": UBPItem, "ucs": UCSItem, "mcr": MCRItem, "uea": UEAItem, "mid": MIDItem,
+    "ubp": UBPItem, "ucs": UCSItem, "mcr": MCRItem, "uea": UEAItem, "mid": MIDItem, "mid-zh": MIDZhItem,
     "smq": SMQItem, "red": REDItem, "ses": SESItem, "nap": NAPItem,
 }
 item_adapter: TypeAdapter = TypeAdapter(Item)

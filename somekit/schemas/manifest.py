@@ -28,6 +28,9 @@ class Manifest(BaseModel):
     labels: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> label -> items.")
     review: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> review state -> items.")
     excluded: dict[str, dict[str, int]] = Field(default_factory=dict, description="task -> reason -> items left out (e.g. 'review:rejected').")
+    error_rates: dict[str, dict] = Field(default_factory=dict, description="task -> measured label quality from the "
+                                         "human audit sample: accuracy with Wilson 95% interval (per task and "
+                                         "machine label), shares accepted/corrected/rejected, annotator agreement.")
     split_seed: int = Field(42, description="Seed hashed with each group key to pick its split.")
     splits: dict[str, float] = Field(default_factory=dict, description="Configured split ratios (train/validation/test).")
     group_keys: dict[str, str] = Field(default_factory=dict, description="task -> item field whose value keeps a group in one split.")

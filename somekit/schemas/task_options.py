@@ -81,6 +81,15 @@ class MIDOptions(TaskOptions):
     N_MEANING: ClassVar[str] = "claims in total (default: every claim)"
 
 
+class MIDZhOptions(TaskOptions):
+    """[tasks.mid-zh] options: Weibo rumour detection from CED's labels."""
+
+    N_MEANING: ClassVar[str] = "items per label (rumour and non-rumour each); default every event the balance allows"
+    visible: int = Field(
+        20, ge=0, le=10_000,
+        description="Most cascade records an item shows; both items of a rumour/non-rumour pair show the same number.")
+
+
 class UEAOptions(TaskOptions):
     """[tasks.uea] options: user emotion analysis."""
 
@@ -147,7 +156,7 @@ class NAPOptions(TaskOptions):
 
 
 TASK_OPTIONS: dict[str, type[TaskOptions]] = {
-    "ubp": UBPOptions, "ucs": UCSOptions, "mcr": MCROptions, "mid": MIDOptions, "uea": UEAOptions,
+    "ubp": UBPOptions, "ucs": UCSOptions, "mcr": MCROptions, "mid": MIDOptions, "mid-zh": MIDZhOptions, "uea": UEAOptions,
     "smq": SMQOptions, "ses": SESOptions, "red": REDOptions, "nap": NAPOptions,
 }
 

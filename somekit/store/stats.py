@@ -26,5 +26,9 @@ def corpus_stats(ws: Workspace) -> dict[str, Any]:
         "quarantine_reasons": dict(reasons.most_common()),
         "platforms": dict(con.execute("SELECT platform, count(*) FROM posts GROUP BY platform ORDER BY platform").fetchall()),
     }
+    columns = {r[0] for r in con.execute("DESCRIBE posts").fetchall()}
+    if "veracity" in columns:  # corpora written before the label was kept have no such column
+        stats["veracity"] = dict(con.execute(
+            "SELECT coalesce(veracity, 'none'), count(*) FROM posts GROUP BY 1 ORDER BY 1").fetchall())
     con.close()
     return stats

@@ -15,6 +15,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.templated",   # ubp ucs mcr mid: negatives, leaks, duplicates, balance, provenance
     "somekit.verify.llm_tasks",   # uea smq red ses: votes, agreement, class balance, evidence ids
     "somekit.verify.persona",     # nap: anonymisation, deletes
+    "somekit.verify.mid_zh",      # mid-zh: labels, balance, events, cascade cut-off, shortcut figures
 )
 
 

@@ -82,10 +82,15 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
                 found.extend(func(ctx))
             except Exception as exc:  # noqa: BLE001 - a crashing check must fail verify, not pass it
                 found.append(Violation(name, task, "", f"check crashed: {type(exc).__name__}: {exc}"))
+        if getattr(ctx, "shortcuts", None):  # figures a check measured (e.g. mid-zh's one-feature rules)
+            report.setdefault("shortcuts", {})[task] = ctx.shortcuts
     for folder in export_dirs:
         from ..builders.export_some import check_export_leaks
 
         found.extend(check_export_leaks(Path(folder)))
+        from .some_layout import check_some_layout  # every path and key SoMe's harness reads
+
+        found.extend(Violation("some-layout", "export", "", problem) for problem in check_some_layout(Path(folder))["problems"])
         report["checks_run"].append(f"export:{folder}")
     shown: collections.Counter = collections.Counter()
     for v in found:

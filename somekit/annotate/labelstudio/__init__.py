@@ -1,11 +1,12 @@
 """Human review in Label Studio: push items as tasks, pull annotations back as review decisions.
 
     from somekit.annotate.labelstudio import push, pull, status
-    push(ws, "ubp")          # create/reuse the project '<workspace name> / ubp', import new items
-    pull(ws, "ubp")          # annotations -> ReviewDecision -> items/ubp/items.jsonl review states
-    status(ws)               # {"ubp": {"draft": N, "pending": N, "accepted": N, ...}, ...}
+    push(ws, "ubp")          # create/reuse the project '<workspace name> / ubp', import the selected items
+    pull(ws, "ubp")          # annotations -> review/ubp/decisions.jsonl (items.jsonl is never rewritten)
+    status(ws)               # {"ubp": {"draft": N, "pending": N, "accepted": N, ..., "audit": {...}}, ...}
 
-Sync state lives in review/<task>/ (sync.json, decisions.jsonl, pull.json).
+Review state lives in review/<task>/ (selection.json, sync.json, decisions.jsonl, pull.json);
+somekit.review joins it with the items for status and freeze.
 """
 
 from __future__ import annotations

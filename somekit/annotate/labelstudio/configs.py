@@ -40,6 +40,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "ubp": YES_NO, "ucs": YES_NO, "mcr": YES_NO,
     "uea": (Field("emotion", "choice", lambda i: i.answer.emotion, EMOTIONS),),
     "mid": (Field("label", "choice", lambda i: i.answer.label, ("true", "half", "false")),),
+    "mid-zh": (Field("label", "choice", lambda i: i.answer.label, ("rumor", "non-rumor")),),
     "smq": (Field("question", "text", lambda i: i.inputs.question, rows=2),
             Field("answer", "text", lambda i: i.answer.answer, rows=4)),
     "ses": (Field("summary", "text", lambda i: i.answer.summary, rows=6),

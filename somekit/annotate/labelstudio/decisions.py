@@ -49,16 +49,6 @@ def machine_question(item: ItemBase) -> str | None:
     return (original or {}).get("question", item.inputs.question)
 
 
-def with_question(item: ItemBase, old: str, new: str, query_from: str | None = None) -> dict[str, Any]:
-    """SMQ inputs (and the rendered query, which embeds the question) with the question replaced."""
-    query = item.query
-    for q in dict.fromkeys([old, query_from]):
-        if q and q in query:
-            query = query.replace(q, new)
-            break
-    return {"inputs": item.inputs.model_copy(update={"question": new}), "query": query}
-
-
 def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     task = item.task
     if task in ("ubp", "ucs", "mcr"):
@@ -67,6 +57,8 @@ def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> 
         return {"emotion": values["emotion"]}
     if task == "mid":  # the human label replaces the 3-way label; the source's label stays a fact
         return {"label": values["label"], "original_label": base["original_label"]}
+    if task == "mid-zh":  # a reviewer may overrule the source's label; where it came from stays recorded
+        return {"label": values["label"], "origin": base["origin"]}
     if task == "smq":
         return {**base, "answer": values["answer"].strip()}
     if task == "ses":

@@ -16,8 +16,11 @@ def project_title(ws_name: str, task: str) -> str:
     return f"{ws_name} / {task}"
 
 
-def ensure_project(conn: Connection, state: SyncState, title: str, task: str, reset: bool = False) -> tuple[int, int]:
-    """The project id and its current task count; creates the project on first push.
+def ensure_project(conn: Connection, state: SyncState, title: str, task: str, reset: bool = False,
+                   annotators: int = 1) -> tuple[int, int]:
+    """The project id and its current task count; creates the project on first push. `annotators`
+    ([review] min_annotators) becomes the project's annotations per task, so Label Studio hands
+    each task to that many people.
 
     A project recorded in sync.json that is gone from the server is an error (the pending items'
     annotations went with it) unless `reset` asks for a fresh project.
@@ -28,9 +31,9 @@ def ensure_project(conn: Connection, state: SyncState, title: str, task: str, re
             raise ReviewError(f"review/{task} is synced with {state.url}, not {conn.url}; "
                               "use --reset to start a new project on this server")
         project = get_project(conn, state.project_id, task)
-        if project.label_config != config:
+        if project.label_config != config or (project.maximum_annotations or 1) != annotators:
             with conn.errors("updating the label config"):
-                client.projects.update(id=project.id, label_config=config)
+                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators)
         return project.id, project.task_number or 0
     if reset:
         state.project_id, state.tasks, state.inflight = None, {}, {}
@@ -38,10 +41,10 @@ def ensure_project(conn: Connection, state: SyncState, title: str, task: str, re
         found = [p for p in client.projects.list(title=title) if p.title == title]
         if found:  # reuse: e.g. the sync state was lost; reconcile() maps its tasks back
             project = found[0]
-            if project.label_config != config:
-                client.projects.update(id=project.id, label_config=config)
+            if project.label_config != config or (project.maximum_annotations or 1) != annotators:
+                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators)
         else:
-            project = client.projects.create(title=title, label_config=config,
+            project = client.projects.create(title=title, label_config=config, maximum_annotations=annotators,
                                               description=f"somekit review of task {task}")
     state.url, state.project_id, state.title = conn.url, project.id, title
     state.save()

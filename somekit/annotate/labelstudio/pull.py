@@ -1,28 +1,34 @@
-"""`review pull`: annotations -> one ReviewDecision per item -> review state of items/<task>.
+"""`review pull`: annotations -> one DecisionRecord per item -> review/<task>/decisions.jsonl.
 
-Decisions are recomputed from all annotations on every pull, so a late second annotator (or an
-edited annotation) is reflected, and pulling twice changes nothing. A corrected item keeps the
-machine answer in review.original_answer; SMQ question edits go into the item's inputs.
+Pull never touches items/<task>/items.jsonl: decisions are data of their own, joined with the
+items when they are read (somekit.review.join). Every request to the server is made before
+anything is written, and the decisions file is replaced in one atomic rename, so a server that
+dies mid-pull leaves the previous decisions exactly as they were. Decisions are recomputed from
+all annotations on every pull (a late second annotator or an edited annotation is reflected) and
+carry only the server's own timestamps, so pulling twice gives identical bytes.
+
+An annotation counts only for the content it was made on: each task carries the content hash of
+the item it showed (data.somekit_content); annotations on a task showing older content of a
+rebuilt item are counted as stale and left out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 
-import orjson
-
-from ...schemas.items import ItemBase
-from ...schemas.review import ReviewDecision
-from ...store.atomic import atomic_path, write_json
-from ...store.items import read_items, write_items
+from ...review.ledger import PULL_FILE, content_hash, write_decisions
+from ...schemas.review import AnnotationRef, DecisionRecord
+from ...store.atomic import write_json
+from ...store.items import read_items
 from ...workspace import Workspace
 from .agreement import agreement
 from .connection import Connection, ReviewError, connect
-from .decisions import Vote, with_question, decide, machine_answer, machine_question, vote_of
+from .decisions import Vote, decide, vote_of
 from .project import export_tasks, get_project
-from .state import DECISIONS_FILE, PULL_FILE, load_state
+from .state import load_state
+
+COUNTED = ("accepted", "corrected", "rejected")
 
 
 @dataclass
@@ -32,9 +38,13 @@ class PullResult:
     counts: dict[str, int] = field(default_factory=dict)      # decisions by state
     agreement: dict[str, Any] = field(default_factory=dict)
     unknown_tasks: int = 0                                     # tasks without one of our item ids
+    stale_annotations: int = 0                                 # annotations on content since rebuilt
 
 
-def pull(ws: Workspace, task: str, conn: Connection | None = None) -> PullResult:
+def pull(ws: Workspace, task: str, conn: Connection | None = None,
+         progress: Callable[[str], None] | None = None) -> PullResult:
+    """Read every annotation of the task's project and write the decisions (see module docstring).
+    `progress` is called with the name of each server step once it finished."""
     cfg = ws.config()
     conn = conn or connect(ws)
     state = load_state(ws, task)
@@ -42,61 +52,53 @@ def pull(ws: Workspace, task: str, conn: Connection | None = None) -> PullResult
         raise ReviewError(f"task {task} was never pushed; run `somekit review push {ws.root} {task}` first")
     get_project(conn, state.project_id, task)
     exported = export_tasks(conn, state.project_id, all_tasks=False)
-    items = read_items(ws, task)
-    by_id = {it.id: it for it in items}
+    if progress:
+        progress("exported")
     reviewers = _reviewer_names(conn)
-    votes: dict[str, list[Vote]] = {}
+    if progress:
+        progress("users")
+    # Nothing below talks to the server.
+    by_id = {it.id: it for it in read_items(ws, task)}
+    current = {iid: content_hash(it) for iid, it in by_id.items()}
     result = PullResult(state.project_id, annotated_tasks=len(exported))
+    votes: dict[str, list[tuple[Vote, AnnotationRef]]] = {}
     for t in exported:
-        iid = (t.get("data") or {}).get("somekit_id")
+        data = t.get("data") or {}
+        iid = data.get("somekit_id")
         if iid not in by_id:
             result.unknown_tasks += 1   # counted, not dropped silently: reported to the user
             continue
+        shown = data.get("somekit_content")
+        if shown is not None and shown != current[iid]:
+            result.stale_annotations += len(t.get("annotations") or [])
+            continue
         for ann in t.get("annotations") or []:
             who = reviewers.get(_user_id(ann.get("completed_by")), str(ann.get("completed_by")))
-            votes.setdefault(iid, []).append(vote_of(by_id[iid], ann, who))
-    decisions: list[ReviewDecision] = []
-    now = datetime.now(timezone.utc)
-    out = []
-    for item in items:
-        if item.id in votes:
-            decision, note = decide(item, votes[item.id], cfg.review.min_annotators)
-            decisions.append(decision)
-            result.counts[decision.state] = result.counts.get(decision.state, 0) + 1
-            item = apply_decision(item, decision, note, now)
-        out.append(item)
-    write_items(ws, task, out)
-    result.agreement = agreement([v.key for v in vs if v.state in ("accepted", "corrected", "rejected")]
-                                 for vs in votes.values())
-    _save(ws, task, decisions, result, now)
+            vote = vote_of(by_id[iid], ann, who)
+            votes.setdefault(iid, []).append((vote, AnnotationRef(
+                annotator=who, annotation_id=int(ann["id"]), task_id=int(t["id"]), outcome=vote.state,
+                created_at=ann.get("created_at"), updated_at=ann.get("updated_at"))))
+    records = [_record(by_id[iid], current[iid], pairs, cfg.review.min_annotators) for iid, pairs in votes.items()]
+    for rec in records:
+        result.counts[rec.state] = result.counts.get(rec.state, 0) + 1
+    result.counts = dict(sorted(result.counts.items()))
+    result.agreement = agreement([v.key for v, _ in pairs if v.state in COUNTED] for pairs in votes.values())
+    write_decisions(ws, task, records)
+    write_json(ws.review(task) / PULL_FILE, {
+        "project_id": result.project_id, "annotated_tasks": result.annotated_tasks, "decisions": result.counts,
+        "agreement": result.agreement, "unknown_tasks": result.unknown_tasks,
+        "stale_annotations": result.stale_annotations})
     return result
 
 
-def apply_decision(item: ItemBase, d: ReviewDecision, note: str | None, now: datetime) -> ItemBase:
-    """The item with the decision applied; the machine answer is restored first, so re-applying
-    (or a decision that went back to pending) is exact."""
-    base = machine_answer(item)
-    answer_cls = type(item.answer)
-    update: dict[str, Any] = {"answer": answer_cls.model_validate(base)}
-    question0 = machine_question(item)
-    if question0 is not None and question0 != item.inputs.question:
-        update.update(with_question(item, item.inputs.question, question0))
-    review = {"reviewers": d.reviewers, "at": now, "note": note, "original_answer": None}
-    if d.state in ("accepted", "rejected"):
-        review["state"] = d.state
-    elif d.state == "corrected":
-        new = dict(d.answer)
-        question = new.pop("question", None)
-        update["answer"] = answer_cls.model_validate(new)
-        original = dict(base)
-        if question is not None and question != question0:
-            update.update(with_question(item, item.inputs.question, question, query_from=question0))
-            original["question"] = question0   # so the machine draft stays recoverable
-        review.update(state="corrected", original_answer=original)
-    else:  # pending, skipped: waiting for (more) people
-        review["state"] = "pending"
-    update["review"] = item.review.model_copy(update=review)
-    return item.model_copy(update=update)
+def _record(item, chash: str, pairs: list[tuple[Vote, AnnotationRef]], min_annotators: int) -> DecisionRecord:
+    decision, note = decide(item, [v for v, _ in pairs], min_annotators)
+    refs = sorted((r for _, r in pairs), key=lambda r: r.annotation_id)
+    behind = [r for r in refs if r.annotator in decision.reviewers and r.outcome in COUNTED] or refs
+    stamps = [s for r in behind if (s := r.updated_at or r.created_at)]
+    return DecisionRecord(item_id=item.id, content_hash=chash, state=decision.state, answer=decision.answer,
+                          reviewers=decision.reviewers, note=note, decided_at=max(stamps) if stamps else None,
+                          annotations=refs)
 
 
 def _user_id(completed_by: Any) -> Any:
@@ -106,14 +108,3 @@ def _user_id(completed_by: Any) -> Any:
 def _reviewer_names(conn: Connection) -> dict[Any, str]:
     with conn.errors("listing users"):
         return {u.id: (u.email or u.username or str(u.id)) for u in conn.client.users.list()}
-
-
-def _save(ws: Workspace, task: str, decisions: list[ReviewDecision], result: PullResult, now: datetime) -> None:
-    folder = ws.review(task)
-    with atomic_path(folder / DECISIONS_FILE) as tmp:
-        with open(tmp, "wb") as fh:
-            for d in decisions:
-                fh.write(orjson.dumps(d.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS) + b"\n")
-    write_json(folder / PULL_FILE, {"at": now.isoformat(), "project_id": result.project_id,
-                                    "annotated_tasks": result.annotated_tasks, "decisions": result.counts,
-                                    "agreement": result.agreement, "unknown_tasks": result.unknown_tasks})

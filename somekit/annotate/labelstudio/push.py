@@ -2,25 +2,32 @@
 
 Idempotent: every task carries our item id (data.somekit_id and meta), sync.json remembers what
 went where, and a push after a crash first lists the server's tasks, so re-running never
-duplicates. A draft whose content changed since it was sent is updated in place.
+duplicates. A draft whose content changed since it was sent is updated in place, unless people
+already annotated it: then the new content goes into a new task, so old annotations never count
+for content nobody saw (pull matches them by data.somekit_content).
+
+Push never writes items/<task>/items.jsonl. It writes review/<task>/selection.json: which items
+need a human and why, and the random audit sample (marked in each task's data as somekit_audit).
+With a budget only those items are sent; without one, every item is.
 """
 
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 import orjson
 
+from ...review.ledger import content_hash, write_selection
+from ...review.selection import select
 from ...schemas.items import ItemBase
-from ...store.items import read_items, write_items
+from ...store.items import read_items
 from ...workspace import Workspace
 from .configs import machine_values, prediction_result
 from .connection import Connection, ReviewError, connect
 from .context import ContextBuilder
-from .decisions import machine_answer, machine_question, with_question
 from .project import ensure_project, list_tasks, project_title
 from .state import SyncState, load_state
 
@@ -36,31 +43,23 @@ class PushResult:
     unchanged: int = 0
     duplicates_removed: int = 0
     server_tasks: int = 0
+    audit: int = 0                 # items in the audit sample
+    needs_review: int = 0          # items that need a human (ties, low agreement, gates, checks)
+    sent: int = 0                  # items selected for Label Studio (all items without a budget)
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def task_payload(item: ItemBase, context: str) -> dict[str, Any]:
-    """One Label Studio task: what is shown, our id, and the machine answer as a prediction."""
-    item = _as_machine(item)
+def task_payload(item: ItemBase, context: str, audit: bool = False, reasons: list[str] | None = None) -> dict[str, Any]:
+    """One Label Studio task: what is shown, our id and content hash, whether it is in the audit
+    sample and why it needs a human, and the machine answer as a prediction."""
     values = machine_values(item)
-    data = {"query": item.query, "context": context, "somekit_id": item.id, "somekit_task": item.task}
+    data = {"query": item.query, "context": context, "somekit_id": item.id, "somekit_task": item.task,
+            "somekit_content": content_hash(item), "somekit_audit": audit, "somekit_reasons": reasons or []}
     score = next((s.agreement for s in item.provenance.llm if s.agreement is not None), None)
     prediction = {"model_version": item.provenance.builder, "result": prediction_result(item, values)}
     if score is not None:
         prediction["score"] = score
     return {"data": data, "meta": {"somekit_id": item.id}, "predictions": [prediction]}
-
-
-def _as_machine(item: ItemBase) -> ItemBase:
-    # A corrected item is re-sent with the machine answer (and SMQ question), so a correction
-    # never looks like a changed draft and its prediction keeps showing what the machine said.
-    if item.review.state != "corrected" or item.review.original_answer is None:
-        return item
-    update: dict[str, Any] = {"answer": type(item.answer).model_validate(machine_answer(item))}
-    question = machine_question(item)
-    if question is not None and question != item.inputs.question:
-        update.update(with_question(item, item.inputs.question, question))
-    return item.model_copy(update=update)
 
 
 def payload_hash(payload: dict[str, Any]) -> str:
@@ -78,58 +77,86 @@ def payload_hash(payload: dict[str, Any]) -> str:
 
 
 def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: int | None = None,
-         reset: bool = False, progress: Progress | None = None) -> PushResult:
-    """Create or reuse the project '<workspace name> / <task>' and bring it up to date with the items."""
+         reset: bool = False, progress: Progress | None = None, budget: int | None = None) -> PushResult:
+    """Create or reuse the project '<workspace name> / <task>' and bring it up to date with the
+    selected items (`budget` overrides [review] budget)."""
     cfg = ws.config()
     conn = conn or connect(ws)
     items = read_items(ws, task)
     if not items:
         raise ReviewError(f"no items for task {task} in {ws.items(task)}; run `somekit build` first")
+    budget = budget if budget is not None else cfg.review.budget
+    selection = select(ws, task, items, audit_size=cfg.review.audit_size, budget=budget,
+                       min_agreement=cfg.review.min_agreement, seed=cfg.seed)
+    write_selection(ws, task, selection)
     state = load_state(ws, task)
     title = project_title(cfg.workspace.name, task)
-    project_id, on_server = ensure_project(conn, state, title, task, reset=reset)
-    result = PushResult(project_id, title)
+    project_id, on_server = ensure_project(conn, state, title, task, reset=reset,
+                                           annotators=cfg.review.min_annotators)
+    result = PushResult(project_id, title, audit=len(selection["audit"]),
+                        needs_review=len(selection["needs_review"]), sent=len(selection["send"]))
+    send = set(selection["send"])
+    chosen = [it for it in items if it.id in send]
+    current = {it.id: content_hash(it) for it in chosen}
     if state.inflight or on_server != len(state.tasks):
-        result.duplicates_removed = reconcile(conn, state, project_id)
-    ctx = ContextBuilder(ws, items)
-    payloads = {it.id: task_payload(it, ctx.render(it)) for it in items}
-    hashes = {iid: payload_hash(p) for iid, p in payloads.items()}
-    new = [iid for iid in payloads if iid not in state.tasks]
-    changed = [iid for iid in payloads if iid in state.tasks and state.tasks[iid][1] != hashes[iid]]
-    result.created = _import(conn, state, project_id, new, payloads, hashes, batch_size or cfg.review.batch_size, progress)
+        result.duplicates_removed = reconcile(conn, state, project_id, current)
+    ctx = ContextBuilder(ws, chosen)
+    audit = set(selection["audit"])
+    by_id = {it.id: it for it in chosen}
+    payloads: dict[str, dict[str, Any]] = {}
+    hashes: dict[str, str] = {}
+
+    def build(ids: list[str]) -> None:
+        for iid in ids:
+            it = by_id[iid]
+            payloads[iid] = task_payload(it, ctx.render(it), iid in audit, selection["needs_review"].get(iid))
+            hashes[iid] = payload_hash(payloads[iid])
+
+    build([iid for iid in by_id if iid in state.tasks])   # to see which sent drafts changed
+    new = [iid for iid in by_id if iid not in state.tasks]
+    changed = [iid for iid in by_id if iid in state.tasks and state.tasks[iid][1] != hashes[iid]]
+    result.created = _import(conn, state, project_id, new, payloads, hashes, build,
+                             batch_size or cfg.review.batch_size, progress)
     result.updated = _update(conn, state, project_id, changed, payloads, hashes)
-    result.unchanged = len(payloads) - len(new) - len(changed)
+    result.unchanged = len(chosen) - len(new) - len(changed)
     result.server_tasks = len(state.tasks)
-    _mark_pending(ws, task, items, state)
-    result.counts = {"items": len(items), "created": result.created, "updated": result.updated,
+    result.counts = {"items": len(items), "sent": result.sent, "audit": result.audit,
+                     "needs_review": result.needs_review, "created": result.created, "updated": result.updated,
                      "unchanged": result.unchanged, "server_tasks": result.server_tasks}
     return result
 
 
 def _import(conn: Connection, state: SyncState, project_id: int, new: list[str], payloads: dict,
-            hashes: dict, batch_size: int, progress: Progress | None) -> int:
+            hashes: dict, build: Callable[[list[str]], None], batch_size: int, progress: Progress | None) -> int:
+    """Import new items batch by batch; the next batch's payloads are built in a thread while the
+    server works on the current one (the request releases the GIL), so rendering costs no time."""
     done = 0
-    for start in range(0, len(new), batch_size):
-        batch = new[start:start + batch_size]
-        # Journal first: if the request dies after the server committed it, the next push
-        # sees `inflight` and reconciles instead of importing the batch again.
-        state.inflight = {iid: hashes[iid] for iid in batch}
-        state.save()
-        with conn.errors(f"importing tasks ({done} of {len(new)} imported so far)"):
-            response = conn.client.projects.import_tasks(
-                id=project_id, request=[payloads[iid] for iid in batch], return_task_ids=True,
-                commit_to_project=True)
-        task_ids = list(getattr(response, "task_ids", None) or [])
-        if len(task_ids) != len(batch):  # cannot pair ids with items: ask the server
-            reconcile(conn, state, project_id)
-        else:
-            for iid, tid in zip(batch, task_ids):
-                state.tasks[iid] = [tid, hashes[iid]]
-        state.inflight = {}
-        state.save()
-        done += len(batch)
-        if progress:
-            progress(done, len(new))
+    batches = [new[start:start + batch_size] for start in range(0, len(new), batch_size)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(build, batches[0]) if batches else None
+        for k, batch in enumerate(batches):
+            ahead.result()
+            if k + 1 < len(batches):
+                ahead = pool.submit(build, batches[k + 1])
+            # Journal first: if the request dies after the server committed it, the next push
+            # sees `inflight` and reconciles instead of importing the batch again.
+            state.inflight = {iid: hashes[iid] for iid in batch}
+            state.save()
+            with conn.errors(f"importing tasks ({done} of {len(new)} imported so far)"):
+                response = conn.client.projects.import_tasks(
+                    id=project_id, request=[payloads.pop(iid) for iid in batch], return_task_ids=True,
+                    commit_to_project=True)
+            task_ids = list(getattr(response, "task_ids", None) or [])
+            if len(task_ids) != len(batch):  # cannot pair ids with items: ask the server
+                reconcile(conn, state, project_id)
+            else:
+                for iid, tid in zip(batch, task_ids):
+                    state.tasks[iid] = [tid, hashes[iid]]
+            state.inflight = {}
+            state.save()
+            done += len(batch)
+            if progress:
+                progress(done, len(new))
     return done
 
 
@@ -138,23 +165,32 @@ def _update(conn: Connection, state: SyncState, project_id: int, changed: list[s
         tid, payload = state.tasks[iid][0], payloads[iid]
         with conn.errors(f"updating task {tid}"):
             task = conn.client.tasks.get(id=str(tid))
-            if (task.data or {}).get("somekit_id") != iid:
+            data = task.data or {}
+            if data.get("somekit_id") != iid:
                 raise ReviewError(f"task {tid} does not hold item {iid}; the sync state is stale: "
                                   "re-run push after deleting review/<task>/sync.json")
-            conn.client.tasks.update(id=str(tid), data=payload["data"], meta=payload["meta"])
-            for old in conn.client.predictions.list(task=tid):
-                conn.client.predictions.delete(id=old.id)
-            pred = payload["predictions"][0]
-            conn.client.predictions.create(task=tid, result=pred["result"], model_version=pred["model_version"],
-                                           score=pred.get("score"))
+            if task.total_annotations and data.get("somekit_content") != payload["data"]["somekit_content"]:
+                # People judged the old content: keep their task as it is, show the new content in a new one.
+                response = conn.client.projects.import_tasks(id=project_id, request=[payload], return_task_ids=True,
+                                                             commit_to_project=True)
+                tid = list(response.task_ids)[0]
+            else:
+                conn.client.tasks.update(id=str(tid), data=payload["data"], meta=payload["meta"])
+                for old in conn.client.predictions.list(task=tid):
+                    conn.client.predictions.delete(id=old.id)
+                pred = payload["predictions"][0]
+                conn.client.predictions.create(task=tid, result=pred["result"], model_version=pred["model_version"],
+                                               score=pred.get("score"))
         state.tasks[iid] = [tid, hashes[iid]]
         state.save()
     return len(changed)
 
 
-def reconcile(conn: Connection, state: SyncState, project_id: int) -> int:
+def reconcile(conn: Connection, state: SyncState, project_id: int, current: dict[str, str] | None = None) -> int:
     """Rebuild the item -> task map from the server; delete duplicate tasks nobody annotated.
-    Returns the number of duplicates removed."""
+    With `current` (item id -> content hash), the task showing the current content is the one
+    mapped; annotated tasks showing older content are kept but no longer mapped. Returns the
+    number of duplicates removed."""
     by_item: dict[str, list[dict[str, Any]]] = {}
     for t in list_tasks(conn, project_id):
         iid = (t.get("data") or {}).get("somekit_id")
@@ -163,29 +199,23 @@ def reconcile(conn: Connection, state: SyncState, project_id: int) -> int:
     removed = 0
     tasks: dict[str, list[Any]] = {}
     for iid, found in by_item.items():
-        # keep the annotated copy (or the oldest); a copy with annotations is never deleted
-        found.sort(key=lambda t: (not t.get("total_annotations"), t["id"]))
+        want = (current or {}).get(iid)
+
+        def rank(t: dict[str, Any]) -> tuple:
+            stale = want is not None and (t.get("data") or {}).get("somekit_content") != want
+            # current content first, then the annotated copy, then the oldest
+            return (stale, not t.get("total_annotations"), t["id"])
+
+        found.sort(key=rank)
         keep = found[0]
+        annotated_old = want is not None and rank(keep)[0] and keep.get("total_annotations")
         for extra in found[1:]:
             if not extra.get("total_annotations"):
                 with conn.errors(f"removing duplicate task {extra['id']}"):
                     conn.client.tasks.delete(id=str(extra["id"]))
                 removed += 1
-        tasks[iid] = [keep["id"], payload_hash(keep)]
+        if not annotated_old:   # an annotated task of old content is history, not the item's task
+            tasks[iid] = [keep["id"], payload_hash(keep)]
     state.tasks, state.inflight = tasks, {}
     state.save()
     return removed
-
-
-def _mark_pending(ws: Workspace, task: str, items: list[ItemBase], state: SyncState) -> None:
-    """Items now in Label Studio go from draft to pending (decided items keep their state)."""
-    changed = False
-    out = []
-    for item in items:
-        if item.review.state == "draft" and item.id in state.tasks:
-            item = item.model_copy(update={"review": item.review.model_copy(
-                update={"state": "pending", "at": datetime.now(timezone.utc)})})
-            changed = True
-        out.append(item)
-    if changed:
-        write_items(ws, task, out)

@@ -11,12 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...review.ledger import SYNC_FILE
 from ...store.atomic import read_json, write_json
 from ...workspace import Workspace
-
-SYNC_FILE = "sync.json"
-DECISIONS_FILE = "decisions.jsonl"
-PULL_FILE = "pull.json"
 
 
 @dataclass

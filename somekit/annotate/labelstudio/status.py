@@ -1,27 +1,37 @@
-"""`review status`: review states per task from the items, agreement from the last pull."""
+"""`review status`: review states per task (items joined with the pulled decisions), the measured
+error rate from the audit sample, and annotator agreement from the last pull."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
-from ...store.atomic import read_json
-from ...store.items import built_tasks, iter_items
+from ...review.join import join_items
+from ...review.ledger import pull_summary, read_selection
+from ...review.metrics import error_rates
+from ...store.items import built_tasks
 from ...workspace import Workspace
-from .state import PULL_FILE
 
 STATES = ("draft", "pending", "accepted", "corrected", "rejected")
 
 
 def status(ws: Workspace, tasks: list[str] | None = None) -> dict[str, dict[str, Any]]:
-    """{task: {"draft": N, "pending": N, "accepted": N, "corrected": N, "rejected": N,
-    "items": N, "agreement": {...} or None}} for every built task (or the given ones)."""
+    """{task: {"draft": N, "pending": N, "accepted": N, "corrected": N, "rejected": N, "stale": N,
+    "unselected": N, "items": N, "awaiting": N, "audit": {...}, "shares": {...}, "agreement": {...}}}
+    for every built task (or the given ones). `pending` includes stale items (they are back in
+    review); `awaiting` is what a person still has to decide before freeze: pending items that
+    were sent."""
     out: dict[str, dict[str, Any]] = {}
     for task in tasks or built_tasks(ws):
-        counts: dict[str, Any] = {s: 0 for s in STATES}
-        for item in iter_items(ws, task):
-            counts[item.review.state] += 1
-        counts["items"] = sum(counts[s] for s in STATES)
-        pulled = ws.review(task) / PULL_FILE
-        counts["agreement"] = read_json(pulled).get("agreement") if pulled.exists() else None
+        joined = join_items(ws, task)
+        by = Counter(j.status for j in joined)
+        counts: dict[str, Any] = {s: by.get(s, 0) for s in STATES}
+        counts["pending"] += by.get("stale", 0)
+        counts["draft"] += by.get("unselected", 0)
+        counts.update(stale=by.get("stale", 0), unselected=by.get("unselected", 0), items=len(joined),
+                      awaiting=by.get("pending", 0) + by.get("stale", 0))
+        pulled = pull_summary(ws, task)
+        rates = error_rates(joined, read_selection(ws, task), pulled.get("agreement"))
+        counts.update(audit=rates["audit"], shares=rates["shares"], agreement=rates["agreement"])
         out[task] = counts
     return out

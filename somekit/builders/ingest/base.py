@@ -120,20 +120,78 @@ def junk_rejection(path: Path) -> Rejected:
     return Rejected(str(path), "file", "junk-file", "operating-system file, not data")
 
 
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = {b"\xff\xfe": "UTF-16LE", b"\xfe\xff": "UTF-16BE"}
+
+
+def _encoding_rejection(file: str, loc: str, encoding: str, data: bytes, how: str) -> Rejected:
+    """A quarantine entry that names the encoding found and the command that fixes the file."""
+    codec = {"UTF-16LE": "utf-16", "UTF-16BE": "utf-16", "GB18030": "gb18030"}[encoding]
+    sample = data[:400].decode(codec, "replace")[:120]
+    iconv = "UTF-16" if encoding.startswith("UTF-16") else encoding
+    return Rejected(file, loc, f"encoding-{encoding.lower().removesuffix('le').removesuffix('be')}",
+                    f"{how}, so the file is {encoding}, not UTF-8; convert it and ingest again: "
+                    f"iconv -f {iconv} -t UTF-8 '{Path(file).name}' > fixed.json",
+                    sample)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'UTF-16LE'/'UTF-16BE' when NUL bytes sit at every other position (ASCII-heavy UTF-16)."""
+    head = data[:4000]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= 0.3 * len(head[1::2]) and even == 0:
+        return "UTF-16LE"
+    if even >= 0.3 * len(head[0::2]) and odd == 0:
+        return "UTF-16BE"
+    return None
+
+
+def _looks_gb18030(data: bytes) -> bool:
+    """Invalid UTF-8 that decodes cleanly as GB18030 into mostly CJK text (GBK crawls)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    return bool(wide) and sum("\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+                              for ch in wide) >= 0.8 * len(wide)
+
+
 def decode_checked(data: bytes, file: str, loc: str) -> str | Rejected:
-    """bytes -> str, rejecting NUL bytes and invalid UTF-8 with the offset of the problem."""
+    """bytes -> str. A UTF-8 byte-order mark is dropped (UTF-8-SIG is UTF-8). UTF-16 (by its BOM
+    or by its NUL pattern) and GB18030/GBK are recognised and rejected with the fix; any other
+    NUL byte or invalid UTF-8 is rejected with the offset of the problem."""
+    if data.startswith(_UTF8_BOM):
+        data = data[3:]
+    encoding = _UTF16_BOMS.get(data[:2])
+    if encoding:
+        return _encoding_rejection(file, loc, encoding, data, "it starts with a UTF-16 byte-order mark")
     nul = data.find(b"\x00")
     if nul >= 0:
+        encoding = _utf16_without_bom(data)
+        if encoding:
+            return _encoding_rejection(file, loc, encoding, data, "every other byte is NUL")
         return Rejected(file, loc, "nul-bytes", f"NUL byte at byte {nul}", data[:200].decode("utf-8", "replace"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return Rejected(file, loc, "invalid-utf8", f"invalid UTF-8 at byte {exc.start}", data[:200].decode("utf-8", "replace"))
+        if _looks_gb18030(data):
+            return _encoding_rejection(file, loc, "GB18030", data, f"invalid UTF-8 at byte {exc.start} but valid GB18030 Chinese")
+        return Rejected(file, loc, "invalid-utf8", f"invalid UTF-8 at byte {exc.start} (not UTF-16 or GB18030 either)",
+                        data[:200].decode("utf-8", "replace"))
 
 
 def load_json_file(path: Path) -> Any | Rejected:
     """A whole JSON document, or a Rejected explaining why it is unusable."""
     data = path.read_bytes()
+    # Fast path: orjson validates UTF-8 itself and rejects raw control characters (NUL included),
+    # so a file it parses needs no separate decoding pass; only a failure is diagnosed below.
+    try:
+        return orjson.loads(data[3:] if data.startswith(_UTF8_BOM) else data)
+    except orjson.JSONDecodeError:
+        pass
     text = decode_checked(data, str(path), "file")
     if isinstance(text, Rejected):
         return text
@@ -145,8 +203,16 @@ def load_json_file(path: Path) -> Any | Rejected:
 
 def iter_json_lines(path: Path) -> Iterator[tuple[str, Any] | Rejected]:
     """(loc, object) for each non-blank line of a JSON-lines file; Rejected for bad lines.
-    Streams: only one line is in memory at a time."""
+    Streams: only one line is in memory at a time. A UTF-16 file is one file-level entry (split on
+    b"\n" its lines would each look like something else)."""
     with open(path, "rb") as fh:
+        head = fh.read(4096)
+        encoding = _UTF16_BOMS.get(head[:2]) or (_utf16_without_bom(head) if b"\x00" in head else None)
+        if encoding:
+            yield _encoding_rejection(str(path), "file", encoding, head,
+                                      "it starts with a UTF-16 byte-order mark" if head[:2] in _UTF16_BOMS else "every other byte is NUL")
+            return
+        fh.seek(0)
         for number, line in enumerate(fh, 1):
             if not line.strip():
                 continue

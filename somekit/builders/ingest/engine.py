@@ -26,7 +26,7 @@ from ...store.atomic import replace_all
 from ...store.quarantine import Rejected, merge_quarantine
 from ...workspace import Workspace
 from ..enrich.roots import record_ingest_roots
-from .base import Columns, get_adapter
+from .base import Columns, Parsed, get_adapter
 from .merge import REFERENCES, TableMerge, sql_str
 from .stager import Stager
 
@@ -42,11 +42,14 @@ class IngestReport:
     already_present: dict[str, int] = field(default_factory=dict)
     quarantined: dict[str, int] = field(default_factory=dict)   # by reason
     totals: dict[str, int] = field(default_factory=dict)        # corpus rows per table after ingest
+    #: source folder (the name of a file's parent) -> {table: records it yielded, "quarantined": n}
+    folders: dict[str, dict[str, int]] = field(default_factory=dict)
+    records_in: int = 0                                          # records seen, valid or not
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": self.format, "read": self.read, "added": self.added,
                 "already_present": self.already_present, "quarantined": self.quarantined,
-                "totals": self.totals}
+                "totals": self.totals, "folders": self.folders, "records_in": self.records_in}
 
 
 def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict: bool = False,
@@ -68,6 +71,7 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
         rejects: list[Rejected] = []
         stagers: dict[str, Stager] = {}
         n = shown = 0
+        folders = FolderCounts()
         for out in adapter.read(paths):
             n += len(out.locs) if isinstance(out, Columns) else 1
             if on_progress and n - shown >= 10_000:
@@ -76,6 +80,7 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             if isinstance(out, Rejected):
                 rejects.append(out)
                 continue
+            folders.add(out)
             st = stagers.get(out.table)
             if st is None:
                 if out.table not in TABLES:
@@ -87,6 +92,13 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
             report.read[st.table] = st.rows
         if on_progress:
             on_progress(n)
+        if not any(report.read.values()):
+            # Nothing usable at all: a wrong folder or a wrong format, never a silent exit 0.
+            merge_quarantine(ws.quarantine, rejects)
+            reasons = collections.Counter(r.reason for r in rejects)
+            found = f"all {len(rejects)} quarantined ({_fmt_counts(reasons)}); details in {ws.quarantine}" if rejects \
+                else "the source holds no files this format reads"
+            raise IngestError(f"nothing ingested with --format {fmt} from {', '.join(map(str, paths))}: {found}")
 
         if strict and rejects:
             merge_quarantine(ws.quarantine, rejects)
@@ -108,6 +120,8 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
         merge_quarantine(ws.quarantine, rejects)
         record_ingest_roots(ws, paths)  # the folders read become media roots for `enrich`
         report.quarantined = dict(collections.Counter(r.reason for r in rejects))
+        report.folders = folders.result(rejects)
+        report.records_in = n
         for t in TABLES:
             f = ws.corpus / f"{t}.parquet"
             if f.exists():
@@ -115,6 +129,32 @@ def ingest(ws: Workspace, fmt: str, sources: Iterable[str | os.PathLike], strict
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+class FolderCounts:
+    """Records per source folder and table, counted as the adapter yields them (cheap: one
+    counter update per batch, one per distinct file in a batch)."""
+
+    def __init__(self) -> None:
+        self.by_file: dict[tuple[str, str], int] = collections.Counter()
+
+    def add(self, out: Parsed | Columns) -> None:
+        if isinstance(out, Columns) and isinstance(out.file, list):
+            for f, k in collections.Counter(out.file).items():
+                self.by_file[(out.table, f)] += k
+        else:
+            self.by_file[(out.table, out.file)] += len(out.locs) if isinstance(out, Columns) else 1
+
+    def result(self, rejects: list[Rejected]) -> dict[str, dict[str, int]]:
+        folders: dict[str, dict[str, int]] = collections.defaultdict(lambda: collections.defaultdict(int))
+        parent: dict[str, str] = {}
+        for (table, f), k in self.by_file.items():
+            name = parent.setdefault(f, Path(f).parent.name or ".")
+            folders[name][table] += k
+        for r in rejects:
+            name = parent.setdefault(r.file, Path(r.file).parent.name or ".")
+            folders[name]["quarantined"] += 1
+        return {k: dict(sorted(v.items())) for k, v in sorted(folders.items())}
 
 
 def _fmt_counts(c: collections.Counter) -> str:

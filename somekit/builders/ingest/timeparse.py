@@ -36,14 +36,45 @@ def parse_weibo_date(text: str, reference: datetime | None = None) -> datetime |
     return None
 
 
+#: Epoch values at or above this are milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
+_MS_FROM = 100_000_000_000
+_EPOCH_STR = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
 def from_epoch(value) -> datetime | None:
-    """Unix seconds (int/float/str) -> aware UTC datetime; None when absent."""
-    if value is None or value == "":
+    """Unix seconds or milliseconds (int/float/numeric str) -> aware UTC datetime; None when absent
+    or not a number."""
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        return datetime.fromtimestamp(float(value), timezone.utc)
+        number = float(value)
+        if abs(number) >= _MS_FROM:
+            number /= 1000.0
+        return datetime.fromtimestamp(number, timezone.utc)
     except (TypeError, ValueError, OverflowError, OSError):
         return None
+
+
+def parse_time(value, reference: datetime | None = None) -> datetime | None:
+    """Any time a crawl writes -> aware UTC datetime, None if it is none of them:
+    epoch seconds or milliseconds (int, float or a string of digits), Weibo's display forms
+    (see parse_weibo_date; `reference` resolves year-less dates), ISO 8601 with or without an
+    offset ('Z', '+08:00'; naive = China time) and the Weibo API form."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return from_epoch(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if _EPOCH_STR.match(text):
+        return from_epoch(text)
+    return parse_weibo_date(text, reference) or parse_any_time(text)
+
+
+#: What parse_time accepts, for error messages.
+TIME_FORMS = ("'YYYY-MM-DD HH:MM[:SS]' (China time), 'MM月DD日 HH:MM', epoch seconds or milliseconds, "
+              "ISO 8601 with an optional offset")
 
 
 _WEIBO_API = "%a %b %d %H:%M:%S %z %Y"   # 'Mon Jan 20 12:00:00 +0800 2025' (Weibo API)

@@ -1,0 +1,11 @@
+"""Human review as data of its own, apart from the build output.
+
+    review/<task>/selection.json   which items go to people and why (push writes it)
+    review/<task>/sync.json        which Label Studio task holds which item (push)
+    review/<task>/decisions.jsonl  one decision per item id, from the annotations (pull)
+
+Nothing here rewrites items/<task>/items.jsonl: `join` lays the decisions over the items when they
+are read (status, freeze), so a rebuild that yields the same item keeps its decision and an item
+whose content changed under the same id goes back to review. This package has no Label Studio
+client in it (that is somekit.annotate.labelstudio), so freeze and status work without a server.
+"""
