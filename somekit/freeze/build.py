@@ -76,6 +76,7 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     reviews: collections.Counter = collections.Counter()
     excluded: collections.Counter = collections.Counter()
     labels: collections.Counter = collections.Counter()
+    timed: list[ItemBase] = []  # nap: split by time once every item is known (persona/challenge.py)
     joined = join_items(ws, task)
     rates = error_rates(joined, read_selection(ws, task), pull_summary(ws, task).get("agreement"))
     _check_audit(task, rates, include_unreviewed)
@@ -87,19 +88,33 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
         if reason:
             excluded[reason] += 1
             continue
-        by_split[assign_split(seed, task, group_key(item), ratios)].append(item)
+        if task == "nap":
+            timed.append(item)
+        else:
+            by_split[assign_split(seed, task, group_key(item), ratios)].append(item)
         label = item_label(item)
         if label is not None:
             labels[label] += 1
         elif task == "nap":
             for action in item.answer.actions:
                 labels[action] += 1
+    if timed:
+        from ..persona.challenge import thread_and_rank, time_splits
+
+        splits = time_splits(((i.id, *thread_and_rank(i)) for i in timed), ratios)
+        for item in timed:
+            by_split[splits[item.id]].append(item)
     manifest.review[task] = dict(sorted(reviews.items()))
     manifest.excluded[task] = dict(sorted(excluded.items()))
     manifest.labels[task] = dict(sorted(labels.items()))
     manifest.counts[task] = {s: len(by_split.get(s, [])) for s in SPLITS if getattr(ratios, s) > 0 or by_split.get(s)}
     for split, items in by_split.items():
-        items.sort(key=lambda i: i.id)
+        if task == "nap":
+            from ..persona.challenge import row_order
+
+            items.sort(key=row_order)  # time order: each user's actions stay in sequence
+        else:
+            items.sort(key=lambda i: i.id)
         _write_parquet(staging / task / f"{split}.parquet", items_to_table(task, items))
     stats = read_stats(ws, task)
     if stats:

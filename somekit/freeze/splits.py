@@ -17,7 +17,7 @@ SPLITS: tuple[str, ...] = ("train", "validation", "test")
 #: What identifies a group for each task (documented in the manifest and the card).
 GROUP_KEYS: dict[str, str] = {
     "ubp": "inputs.user_id", "ucs": "inputs.user_id", "mcr": "inputs.user_id", "uea": "inputs.user_id",
-    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "inputs.cluster_id",
+    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "provenance.notes.thread (time-ordered, persona/challenge.py)",
     "smq": "inputs.scope:inputs.scope_id", "red": "inputs.location", "ses": "inputs.topic",
 }
 

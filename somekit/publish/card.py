@@ -72,6 +72,9 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     counts = manifest.counts[task]
     lines = [f"### `{task}`", "", TASK_INFO[task][0], "",
              "| split | items |", "| --- | --- |", *[f"| {s} | {n:,} |" for s, n in counts.items()], ""]
+    if task == "nap":
+        lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
+                  "validation thread, validation before test." + (" Validation and test answers are withheld." if hidden else ""), ""]
     labels = manifest.labels.get(task) or {}
     total = sum(labels.values())
     if labels:

@@ -153,6 +153,12 @@ class NAPOptions(TaskOptions):
     context_depth: int = Field(5, ge=1, le=5, description="Thread messages shown before the target action.")
     max_posts_per_user: int = Field(20, ge=1, description="Posts embedded per user for clustering.")
     embedder: str | None = Field(None, description="Embedding model for clustering (default: [embeddings]).")
+    cluster_counts: list[int] = Field(default_factory=list, description=(
+        "More cluster counts K to cluster users for, besides k; `publish --layout blueprint` writes one "
+        "config per K (`2_clusters`, `25_clusters`, ...), as BluePrint does."))
+    min_posts: int = Field(2, ge=1, description="Posts a user needs to be clustered (BluePrint: 2); others get cluster -1.")
+    pii_names: bool | None = Field(None, description=(
+        "Scrub personal names with the NER model (the `persona` extra); default: when it is installed."))
 
 
 TASK_OPTIONS: dict[str, type[TaskOptions]] = {
