@@ -46,10 +46,14 @@ class FreezeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _keep(status: str, include_unreviewed: bool) -> str | None:
+def _keep(item: ItemBase, status: str, include_unreviewed: bool) -> str | None:
     """None when the item is frozen, else the reason it is left out. `unselected` items (not sent
     under a review budget) are machine answers whose error rate the audit sample measures."""
-    if status in REVIEWED or status == "unselected" or (include_unreviewed and status in UNREVIEWED):
+    if status in REVIEWED:
+        return None
+    if item.provenance.rule == "label:no-majority":
+        return "review:no-majority-unreviewed"   # a voters' tie has no label until a person decides
+    if status == "unselected" or (include_unreviewed and status in UNREVIEWED):
         return None
     return f"review:{status}"
 
@@ -82,7 +86,7 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     for j in joined:
         item = j.item
         reviews[j.status] += 1
-        reason = _keep(j.status, include_unreviewed)
+        reason = _keep(item, j.status, include_unreviewed)
         if reason:
             excluded[reason] += 1
             continue

@@ -88,9 +88,12 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     excluded = manifest.excluded.get(task) or {}
     if excluded:
         lines += ["Left out of this version: " + ", ".join(f"{k} {v:,}" for k, v in excluded.items()) + ".", ""]
-    agreement = _find(stats, ("kappa", "agreement"))
+    agreement = _find(stats, ("kappa", "agreement")) if task != "uea" else {}   # uea: its own section below
     if agreement:
         lines += ["Machine agreement: " + ", ".join(f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}" for k, v in agreement.items()), ""]
+    if task == "uea":
+        from ..annotate.label_quality import card_section
+        lines += card_section(stats)
     for kind, title in (("builders", "Builders"), ("models", "LLM models"), ("prompts", "Prompt versions")):
         if usage[kind]:
             lines += [f"{title}: " + ", ".join(f"`{k}` ({v:,} items)" for k, v in sorted(usage[kind].items())), ""]

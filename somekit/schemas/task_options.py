@@ -102,7 +102,13 @@ class UEAOptions(TaskOptions):
 
     N_MEANING: ClassVar[str] = "items in total, split by the target class proportions"
     voters: list[str | dict[str, Any]] = Field(
-        default_factory=list, description="Voter specs ('embed:zh-a', 'llm', 'llm:MODEL' or tables); empty = offline default.")
+        default_factory=list,
+        description="Voter specs ('embed:zh-a', 'lexicon:dutir', 'head:seed', 'head:builtin', 'llm', 'llm:MODEL' or tables); "
+                    "empty = three LLM votes with an endpoint, else embed:zh-a + lexicon:dutir + head:seed (head:builtin "
+                    "without seed_labels).")
+    seed_labels: str | None = Field(
+        None, description="JSONL file of texts labelled by people ({\"text\": ..., \"label\": ...} a line), relative to the "
+                          "workspace: trains the head:seed voter (cross-validated, figures in stats) and measures the panel.")
     targets: dict[str, int] = Field(
         default_factory=dict, description="Items per emotion before scaling to n; empty = SoMe's proportions.")
     min_chars: int = Field(2, ge=0, description="Shortest comment (characters) worth labelling.")
