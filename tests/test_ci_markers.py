@@ -66,3 +66,21 @@ def test_fixture_users_are_marked():
     assert "shared_data" in marks[SHARED_TEST] and "label_studio" in marks[LS_TEST]
     assert "llama_cpp" in marks["tests/test_smq.py::test_smq_drafts_with_llama_server"]
     assert "llama_cpp" not in marks["tests/test_smq.py::test_support_duplicates_types_and_balance"]
+
+
+def test_every_shared_data_skip_is_behind_a_marked_fixture():
+    """A fixture that skips when ../shared is absent must be listed in FIXTURE_MARKERS (or its
+    tests marked), or CI=true would not turn its skip into a failure."""
+    import re
+
+    from tests.fixtures.markers import FIXTURE_MARKERS
+
+    unmarked = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"def (\w+)\([^)]*\):\n((?:    .*\n|\n)*?)(?=\S)", text):
+            name, body = m.group(1), m.group(2)
+            if "pytest.skip(" in body and "shared" in body and name not in FIXTURE_MARKERS \
+                    and "pytest.mark.shared_data" not in text:
+                unmarked.append(f"{path.relative_to(ROOT)}::{name}")
+    assert not unmarked, unmarked
