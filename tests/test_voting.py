@@ -7,8 +7,8 @@ import pytest
 
 from somekit.annotate.aggregate import (SOME_UEA_TARGETS, label_gates, quality_block, rebalance,
                                         scale_targets, draft_gates)
-from somekit.annotate.voters import parse_emotion, parse_spec, default_specs
-from somekit.annotate.voting import fleiss_kappa, kappa_from_votes, majority
+from somekit.annotate.voters import parse_spec, parse_vote, default_specs
+from somekit.annotate.voting import fleiss_kappa, kappa_from_votes, majority, per_class_agreement
 from somekit.errors import ConfigError
 
 
@@ -99,7 +99,42 @@ def test_voter_specs_and_label_parsing():
         parse_spec("embed:nope")
     with pytest.raises(ConfigError):
         parse_spec("human")
-    assert parse_emotion('{"label": "sad", "reason": "feels angry"}') == "sad"
-    assert parse_emotion("这条评论表达了愤怒") == "angry"
-    assert parse_emotion("无情绪") == "emotionless"
-    assert parse_emotion("no idea") is None
+    for kind, name in (("lexicon", "lexicon:dutir"), ("head", "head:seed"), ("head", "head:builtin")):
+        assert parse_spec(name).kind == kind and parse_spec(name).name == name
+    with pytest.raises(ConfigError):
+        parse_spec("head:other")
+    # one parser, shared with eval (somekit.eval.extract): JSON label field first, negation-aware
+    assert parse_vote('{"reason": "feels angry", "label": "sad"}') == "sad"
+    assert parse_vote('{"label": "愤怒", "reason": "很开心"}') == "angry"
+    assert parse_vote("这条评论表达了愤怒") == "angry"
+    assert parse_vote("无情绪") == "emotionless"
+    assert parse_vote("not angry, just sad") == "sad"
+    assert parse_vote("a sense of danger and fear") == "fear"
+    assert parse_vote("unhappy") != "positive" and parse_vote("不开心") != "positive"
+    assert parse_vote("no idea") is None and parse_vote("") is None
+
+
+def test_tie_suggestion_follows_the_most_trusted_voter_not_class_order():
+    agg = majority(["fear", "sad", "positive"], order=["positive", "angry", "sad", "fear"], trust=[1, 0, 2])
+    assert agg.needs_review and agg.label == "sad"            # voter 1 is trusted most
+    assert majority(["fear", "sad", "sad"], trust=[0]).label == "sad"   # a majority is never overridden
+
+
+def test_per_class_agreement_hand_computed():
+    # 4 items x 3 raters: [a,a,a] [b,b,b] [a,a,b] [a,b,c]
+    out = per_class_agreement([["a", "a", "a"], ["b", "b", "b"], ["a", "a", "b"], ["a", "b", "c"]], ["a", "b", "c"])
+    # a: votes 6, p=0.5; pairs n(n-1): 6 + 2 + 0 = 8 -> agreement 8 / (6*2) = 0.667
+    # kappa_a = 1 - sum n(n-n_ij) / (N n (n-1) p (1-p)) = 1 - (0 + 2 + 2) / (4*3*2*0.25) = 1 - 4/6
+    assert out["a"]["votes"] == 6 and out["a"]["agreement"] == pytest.approx(8 / 12, abs=1e-6)
+    assert out["a"]["kappa"] == pytest.approx(1 - 4 / 6, abs=1e-6)
+    assert out["c"]["agreement"] == 0.0 and out["c"]["votes"] == 1
+    assert per_class_agreement([], ["a"]) == {"a": {"kappa": None, "agreement": None, "votes": 0}}
+
+
+def test_default_voters_are_three_different_methods(ws, monkeypatch):
+    monkeypatch.delenv("SOMEKIT_LLM_BASE_URL", raising=False)
+    cfg = ws.config()
+    assert [s.name for s in default_specs(cfg)] == ["embed:zh-a", "lexicon:dutir", "head:builtin"]
+    assert [s.name for s in default_specs(cfg, seeded=True)] == ["embed:zh-a", "lexicon:dutir", "head:seed"]
+    monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    assert [s.kind for s in default_specs(cfg)] == ["llm"] * 3

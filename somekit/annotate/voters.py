@@ -1,16 +1,20 @@
 """Voters for crowd-style labelling, registered by name and mixed freely.
 
-A voter labels a batch of texts and returns one `Vote` per text (a label or None, and its raw
-output). Two kinds exist:
+A voter labels a batch of texts and returns one `Vote` per text (a label or None, its raw output
+and its method and version). Kinds, chosen so that the offline default's errors are independent:
 
-- `llm`: one endpoint/model/prompt/seed/temperature; the LLM layer caches every call, so a killed
-  run resumes from the cache.
-- `embed`: similarity of the text's embedding to a few short prototype phrases per class
-  (somekit.annotate.voters_phrases); each phrase set is a different voter. Text embeddings are
-  checkpointed in chunks under cache/embeddings/, so a re-run after a kill only embeds what is left.
+- `embed:SET`: similarity of the text's embedding to a few short prototype phrases per class
+  (somekit.annotate.voters_phrases). Text embeddings are checkpointed, so a re-run after a kill
+  only embeds what is left.
+- `lexicon:dutir`: emotion words of the DUTIR lexicon (voter_lexicon.py).
+- `head:seed` / `head:builtin`: logistic regression over the embeddings, trained on the user's
+  seed labels or on our own phrases (voter_head.py).
+- `llm`: one endpoint/model/prompt/seed/temperature; the vote schema's label is an enum, so a
+  server with structured output can only answer a valid label, and the LLM layer caches every
+  call. Answers that are not valid JSON go through the one label parser shared with `eval`.
 
-Specs are strings (`embed:zh-a`, `llm`, `llm:MODEL`) or dicts with the same fields, so a config
-file or a run log can rebuild the exact voter.
+Specs are strings (`embed:zh-a`, `lexicon:dutir`, `head:seed`, `llm`, `llm:MODEL`) or dicts with
+the same fields, so a config file or a run log can rebuild the exact voter.
 """
 
 from __future__ import annotations
@@ -21,14 +25,19 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import numpy as np
+import orjson
 
 from ..errors import ConfigError
 from ..schemas.items import EMOTIONS
 from ..schemas.provenance import Vote
 from ..store.atomic import atomic_path
-from .voters_phrases import PHRASE_SETS, label_aliases
+from .voters_phrases import PHRASE_SETS
 
 CHUNK = 256
+PROTOTYPES_VERSION = 1
+KINDS = ("embed", "lexicon", "head", "llm")
+#: Offline default: three methods that fail differently (bench/uea_quality.py measures them).
+OFFLINE_DEFAULT = ("embed:zh-a", "lexicon:dutir")
 
 
 @dataclass
@@ -40,8 +49,8 @@ class VoteInput:
 
 @dataclass
 class VoterSpec:
-    kind: str                                   # 'embed' or 'llm'
-    phrases: str | None = None                  # embed: phrase-set name
+    kind: str                                   # 'embed', 'lexicon', 'head' or 'llm'
+    phrases: str | None = None                  # embed: phrase-set name; lexicon: 'dutir'; head: 'seed' | 'builtin'
     model: str | None = None                    # llm: model (None: the configured one)
     base_url: str | None = None                 # llm: endpoint (None: the configured ones)
     prompt: str = "uea.vote@1"                  # llm: registered prompt id
@@ -50,8 +59,8 @@ class VoterSpec:
 
     @property
     def name(self) -> str:
-        if self.kind == "embed":
-            return f"embed:{self.phrases}"
+        if self.kind in ("embed", "lexicon", "head"):
+            return f"{self.kind}:{self.phrases}"
         parts = [f"llm:{self.model or 'default'}", self.prompt]
         if self.seed is not None:
             parts.append(f"s{self.seed}")
@@ -71,13 +80,14 @@ def parse_spec(spec: str | dict[str, Any]) -> VoterSpec:
             raise ConfigError(f"bad voter spec {spec!r}: {exc}") from None
     elif isinstance(spec, str):
         kind, _, rest = spec.partition(":")
-        out = VoterSpec(kind=kind, phrases=rest or None) if kind == "embed" else VoterSpec(kind=kind, model=rest or None)
+        out = VoterSpec(kind=kind, model=rest or None) if kind == "llm" else VoterSpec(kind=kind, phrases=rest or None)
     else:
         raise ConfigError(f"bad voter spec {spec!r}")
-    if out.kind not in ("embed", "llm"):
-        raise ConfigError(f"voter kind must be 'embed' or 'llm', got {out.kind!r}")
-    if out.kind == "embed" and out.phrases not in PHRASE_SETS:
-        raise ConfigError(f"unknown phrase set {out.phrases!r}; choose from {', '.join(PHRASE_SETS)}")
+    if out.kind not in KINDS:
+        raise ConfigError(f"voter kind must be one of {', '.join(KINDS)}, got {out.kind!r}")
+    choices = {"embed": tuple(PHRASE_SETS), "lexicon": ("dutir",), "head": ("seed", "builtin")}.get(out.kind)
+    if choices and out.phrases not in choices:
+        raise ConfigError(f"unknown {out.kind} voter {out.phrases!r}; choose from {', '.join(choices)}")
     return out
 
 
@@ -86,24 +96,32 @@ def llm_configured(cfg: Any) -> bool:
     return bool(os.environ.get("SOMEKIT_LLM_BASE_URL") or getattr(cfg.llm, "base_url", None))
 
 
-def default_specs(cfg: Any) -> list[VoterSpec]:
-    """Three LLM votes (different seeds) with an endpoint, else three embedding phrase sets."""
+def default_specs(cfg: Any, seeded: bool = False) -> list[VoterSpec]:
+    """Three LLM votes (different seeds) with an endpoint; else prototypes + lexicon + a head
+    trained on the seed labels when there are some (on our own phrases when not)."""
     if llm_configured(cfg):
         return [VoterSpec(kind="llm", seed=s, temperature=0.7) for s in (1, 2, 3)]
-    return [parse_spec(s) for s in ("embed:zh-a", "embed:zh-b", "embed:en-a")]
+    return [parse_spec(s) for s in (*OFFLINE_DEFAULT, "head:seed" if seeded else "head:builtin")]
 
 
-def parse_emotion(raw: str | None) -> str | None:
-    """First emotion named in a free-text answer (English code or Chinese label), else None."""
-    if not raw:
+def parse_vote(raw: str | None) -> str | None:
+    """The label of an LLM answer that did not validate against the vote schema.
+
+    A JSON object's `label` field is read first (a `reason` that names another emotion must not
+    decide); anything else goes through the one label parser shared with `eval`, which is
+    negation-aware ("not angry, just sad" is sad)."""
+    from ..eval.extract import extract_label
+
+    if not raw or not raw.strip():
         return None
-    text = raw.strip().lower()
-    best: tuple[int, int, str] | None = None
-    for alias, code in label_aliases().items():
-        pos = text.find(alias.lower())
-        if pos >= 0 and (best is None or (pos, -len(alias)) < (best[0], best[1])):
-            best = (pos, -len(alias), code)
-    return best[2] if best else None
+    text = raw.strip()
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and data.get("label") is not None:
+        text = str(data["label"])
+    return extract_label("uea", text).label
 
 
 # ---- embeddings with checkpoints ---------------------------------------------------------
@@ -159,6 +177,11 @@ class EmbeddingVoter:
     def name(self) -> str:
         return self.spec.name
 
+    @property
+    def method(self) -> str:
+        model = getattr(self.embedder, "model", "embedder")
+        return f"embed:prototypes@{PROTOTYPES_VERSION} (max cosine to phrase set {self.spec.phrases} over {model})"
+
     def _prototypes(self) -> tuple[np.ndarray, list[str]]:
         if self._protos is None:
             phrases = PHRASE_SETS[self.spec.phrases]
@@ -176,7 +199,7 @@ class EmbeddingVoter:
             per_label = {lab: float(max(row[i] for i, o in enumerate(owners) if o == lab)) for lab in self.labels}
             label = max(self.labels, key=lambda lab: per_label[lab])
             raw = " ".join(f"{lab}={per_label[lab]:.4f}" for lab in self.labels)
-            votes.append(Vote(voter=self.name, value=label, raw=raw))
+            votes.append(Vote(voter=self.name, value=label, raw=raw, method=self.method))
         return votes
 
 
@@ -198,18 +221,20 @@ class LLMVoter:
         reqs = [LLMRequest(key=f"{x.key}|{self.name}", prompt_id=self.spec.prompt,
                            fields={"comment": x.text, "post": x.context}, schema=EmotionVoteOut,
                            lang=lang, vote=self.index, temperature=self.spec.temperature,
-                           seed=self.spec.seed, max_tokens=96) for x in inputs]
+                           seed=self.spec.seed, max_tokens=128) for x in inputs]
         results = self.client.run(reqs, desc=desc or f"vote {self.name}")
         if self.counters is not None:
             self.counters.add(results)
+        method = f"llm:{getattr(self.client, 'model', '') or self.spec.model or 'default'} {self.spec.prompt}"
         votes = []
         for res in results:
-            # A reply that failed validation may still name a label in its raw text: use it,
-            # keeping the raw output so reviewers can see what was parsed.
-            said = res.value.label if res.ok and res.value is not None else res.raw
-            label = parse_emotion(said)
-            error = None if label else (res.error or "no emotion label in the answer")
-            votes.append(Vote(voter=self.name, value=label, raw=res.raw, error=error))
+            if res.ok and res.value is not None:
+                label, error = res.value.label, None          # schema-valid: one of the six codes
+            else:
+                # No structured output (or it failed): the raw text may still name a label.
+                label = parse_vote(res.raw)
+                error = None if label else (res.error or "no emotion label in the answer")
+            votes.append(Vote(voter=self.name, value=label, raw=res.raw, error=error, method=method))
         return votes
 
 

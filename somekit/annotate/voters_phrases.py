@@ -7,8 +7,6 @@ sentences on purpose so that it errs differently from `zh-a`.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 PHRASE_SETS: dict[str, dict[str, list[str]]] = {
     "zh-a": {
         "positive": ["太好了，支持！", "开心，点赞", "感动，加油", "哈哈哈，真棒"],
@@ -35,22 +33,3 @@ PHRASE_SETS: dict[str, dict[str, list[str]]] = {
         "emotionless": ["reposting for information", "ok, noted"],
     },
 }
-
-#: Chinese labels as SoMe writes them.
-ZH_LABELS: dict[str, str] = {
-    "positive": "积极", "angry": "愤怒", "sad": "悲伤", "fear": "恐惧", "surprise": "惊奇", "emotionless": "无情绪",
-}
-_EXTRA_ALIASES: dict[str, str] = {
-    "neutral": "emotionless", "none": "emotionless", "anger": "angry", "sadness": "sad", "happy": "positive",
-    "joy": "positive", "surprised": "surprise", "afraid": "fear", "中性": "emotionless", "惊讶": "surprise",
-    "开心": "positive", "生气": "angry", "害怕": "fear",
-}
-
-
-@lru_cache(maxsize=1)
-def label_aliases() -> dict[str, str]:
-    """Every way an answer may name a class -> its English code."""
-    out = {code: code for code in ZH_LABELS}
-    out.update({zh: code for code, zh in ZH_LABELS.items()})
-    out.update(_EXTRA_ALIASES)
-    return out

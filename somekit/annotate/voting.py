@@ -28,12 +28,16 @@ class Aggregate:
         return not self.majority
 
 
-def majority(values: Sequence[Hashable | None], order: Sequence[Hashable] | None = None) -> Aggregate:
+def majority(values: Sequence[Hashable | None], order: Sequence[Hashable] | None = None,
+             trust: Sequence[int] | None = None) -> Aggregate:
     """Aggregate one item's votes.
 
     A label is kept when more than half of *all* votes (failed ones included) name it. Without a
-    majority the item still gets a label (the plurality, ties broken by `order` and then by first
-    appearance) so a reviewer sees a suggestion, but it is marked for review.
+    majority the item still gets a suggested label for the reviewer, but it is marked for review
+    and must never count as a labelled item before a person decides. The suggestion is the
+    plurality; among tied pluralities, the vote of the most trusted voter (`trust`: voter indexes,
+    most trusted first, e.g. the one with the best measured accuracy), then `order`, then first
+    appearance. Class order alone used to decide a three-way tie, which filled `positive`.
     """
     total = len(values)
     valid = [v for v in values if v is not None]
@@ -43,7 +47,12 @@ def majority(values: Sequence[Hashable | None], order: Sequence[Hashable] | None
         return Aggregate(None, {}, 0.0, False, failed, f"no valid vote ({failed} failed)")
     rank = {lab: i for i, lab in enumerate(order or ())}
     first_seen = {lab: i for i, lab in reversed(list(enumerate(valid)))}
-    best = sorted(counts, key=lambda lab: (-counts[lab], rank.get(lab, len(rank)), first_seen[lab]))
+    trusted: dict[Hashable, int] = {}
+    for pos, voter in enumerate(trust or ()):
+        if 0 <= voter < total and values[voter] is not None:
+            trusted.setdefault(values[voter], pos)
+    best = sorted(counts, key=lambda lab: (-counts[lab], trusted.get(lab, total + 1),
+                                           rank.get(lab, len(rank)), first_seen[lab]))
     label = best[0]
     top = counts[label]
     is_majority = top * 2 > total
@@ -103,3 +112,34 @@ def kappa_from_votes(vote_lists: Iterable[Sequence[Hashable | None]], categories
     kappa = fleiss_kappa(table) if table else None
     return {"fleiss_kappa": None if kappa is None else round(kappa, 6), "kappa_items": len(table),
             "kappa_skipped": skipped, "raters": raters}
+
+
+def per_class_agreement(vote_lists: Iterable[Sequence[Hashable | None]], categories: Sequence[Hashable]) -> dict[str, Any]:
+    """Agreement per class over items whose votes are all valid (same raters per item).
+
+    - `kappa`: Fleiss' category-wise kappa (how much better than chance the raters agree on
+      using this class; None when nobody used it or everybody always did);
+    - `agreement`: among the votes for this class, the share whose fellow raters on that item
+      voted the same (specific agreement: 1.0 means the class is only ever used unanimously);
+    - `votes`: how many votes named the class.
+    """
+    index = {c: i for i, c in enumerate(categories)}
+    rows = [[sum(1 for v in votes if v == c) for c in categories] for votes in vote_lists
+            if len(votes) >= 2 and all(v is not None and v in index for v in votes)]
+    rows = [r for r in rows if sum(r) == sum(rows[0])] if rows else []
+    out: dict[str, Any] = {}
+    if not rows:
+        return {str(c): {"kappa": None, "agreement": None, "votes": 0} for c in categories}
+    n = sum(rows[0])
+    n_items = len(rows)
+    for j, c in enumerate(categories):
+        votes = sum(r[j] for r in rows)
+        p = votes / (n_items * n)
+        pairs = sum(r[j] * (r[j] - 1) for r in rows)
+        kappa = None
+        if 0 < p < 1:
+            disagree = sum(r[j] * (n - r[j]) for r in rows)
+            kappa = round(1 - disagree / (n_items * n * (n - 1) * p * (1 - p)), 6)
+        agreement = round(pairs / (votes * (n - 1)), 6) if votes else None
+        out[str(c)] = {"kappa": kappa, "agreement": agreement, "votes": votes}
+    return out

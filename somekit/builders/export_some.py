@@ -138,8 +138,10 @@ def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
 def asked(items_by_task: dict[str, list[ItemBase]]) -> tuple[set[tuple[str, str]], set[str]]:
     """(user, post) pairs asked about, and the normalised UCS comments shown in queries."""
     pairs = {(i.inputs.user_id, i.inputs.post_id) for t in USER_POST_TASKS for i in items_by_task.get(t, [])}
-    texts = {normalise_text(i.inputs.comment) for i in items_by_task.get("ucs", [])} - {""}
-    return pairs, texts
+    texts = {normalise_text(i.inputs.comment) for i in items_by_task.get("ucs", [])}
+    # UBP comment items show a text on both labels: neither may be found in any history.
+    texts |= {normalise_text(i.inputs.text) for i in items_by_task.get("ubp", []) if i.inputs.action == "comment"}
+    return pairs, texts - {""}
 
 
 def leaks_text(text: str | None, texts: set[str], long_texts: list[str]) -> bool:
@@ -207,10 +209,14 @@ def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tup
     removed: collections.Counter = collections.Counter()
     removed["asked-interaction"] = con.execute(
         "SELECT count(*) FROM interactions i JOIN asked a USING (user_id, post_id)").fetchall()[0][0]
+    # A reply counts against its thread root (post_id) and the post it answers (parent_id).
     acts = _rows(con, f"""
-        SELECT i.user_id, i.id, i.kind, i.post_id, i.text, {_TIME.replace('created_at', 'i.created_at')} AS created
+        SELECT i.user_id, i.id, i.kind, i.post_id, i.text, {_TIME.replace('created_at', 'i.created_at')} AS created,
+               CASE WHEN i.parent_id IS DISTINCT FROM i.post_id AND i.parent_id IN (SELECT id FROM posts)
+                    THEN i.parent_id END AS reply_to
         FROM interactions i JOIN xusers u ON u.id = i.user_id
-        WHERE i.post_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND a.post_id = i.post_id)
+        WHERE i.post_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND (a.post_id = i.post_id OR a.post_id = i.parent_id))
         ORDER BY i.user_id, i.created_at, i.id""")
     history = {uid: {"weibo": [], "likes": []} for uid, in con.execute("SELECT id FROM xusers ORDER BY id").fetchall()}
     for row in posts:
@@ -225,8 +231,10 @@ def _histories(con, posts: list[dict], post_store: dict, texts: set[str]) -> tup
         elif leaks_text(a["text"], texts, long_texts):
             removed["asked-comment-text"] += 1
         else:
-            history[a["user_id"]]["weibo"].append({"id": a["id"], "text": a["text"], "created_time": a["created"],
-                                                    "kind": a["kind"], "retweeted_id": a["post_id"]})
+            entry = {"id": a["id"], "text": a["text"], "created_time": a["created"], "kind": a["kind"], "retweeted_id": a["post_id"]}
+            if a["reply_to"]:
+                entry["reply_to"] = a["reply_to"]
+            history[a["user_id"]]["weibo"].append(entry)
     return history, dict(removed)
 
 
@@ -304,42 +312,10 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
                         embedding_model=embed.model, files=files)
 
 
-def _asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
-    """Asked posts per user and normalised UCS comments, read back from the exported files."""
-    per_user: dict[str, set[str]] = collections.defaultdict(set)
-    texts: set[str] = set()
-    for task in USER_POST_TASKS:
-        path = out / "datasets" / layout.SOME_NAMES[task] / "ground_truth.json"
-        if not path.exists():
-            continue
-        gt = orjson.loads(path.read_bytes())
-        groups = gt.values() if task == "ubp" else [gt]
-        for group in groups:
-            for uid, entries in group.items():
-                for e in entries:
-                    per_user[uid].add(e["weibo_id"])
-                    if task == "ucs":
-                        texts.add(normalise_text(e["comment"]))
-    return per_user, texts - {""}
-
-
 def check_export_leaks(out: Path) -> list[Violation]:
-    """Answer leaks in an exported folder: an asked user's history holding any entry on the asked
-    post, or any history entry carrying an asked UCS comment's text."""
-    per_user, texts = _asked_from_ground_truth(out)
-    long_texts = sorted(t for t in texts if len(t) >= CONTAINS_MIN)
-    found: list[Violation] = []
-    for path in sorted((out / "database" / "user_data").glob("*/*.json")):
-        doc = orjson.loads(path.read_bytes())
-        uid = str(doc.get("user", {}).get("id", path.stem))
-        mine = per_user.get(uid, set())
-        for e in doc.get("weibo", []) + doc.get("likes", []):
-            touched = {e.get("retweeted_id"), e.get("weibo_id")} | ({e.get("id")} if "retweeted_id" in e else set())
-            hit = touched & mine
-            if hit:
-                found.append(Violation("answer-leak", "export", uid,
-                                       f"{path.relative_to(out)} shows user {uid} acting on asked post {sorted(hit)[0]}"))
-            elif leaks_text(e.get("text"), texts, long_texts):
-                found.append(Violation("answer-leak", "export", uid,
-                                       f"{path.relative_to(out)} entry {e.get('id')} carries an asked UCS comment's text"))
-    return found
+    """Answer leaks in an exported folder, found by verify's own reading of the written files
+    (somekit/verify/export_leaks.py): any history entry on an asked post of its user (reply
+    parents included) or carrying a text shown in a query."""
+    from ..verify.export_leaks import check_export
+
+    return check_export(out)

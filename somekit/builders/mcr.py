@@ -1,9 +1,10 @@
 """`mcr`: media content recommendation (should post P be recommended to user U? yes/no).
 
-Yes: a post the user interacted with (any kind on a post). No: a post from the same band of the
-negative pool that the user never interacted with and whose normalised text differs from the
-positive's (a re-post of the same text under another id would be a disguised positive). SoMe's
-default is 2,000 of each; n counts each label. Shortfalls are reported, never padded.
+Yes: a post the user interacted with (any kind on a post), never their own. No: a post drawn from
+the positives' own post distribution that the user never touched and whose normalised text
+matches no post the user touched (Weibo is full of verbatim re-posts of one text: such a copy
+would be a disguised positive). Rules: builders/pairs.py. SoMe's default is 2,000 of each; n
+counts each label. Shortfalls are reported, never padded.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from ..schemas.provenance import Provenance
 from .query_templates import render
 from .enrich.textview import use_post_text
 from .registry import BuildResult, register_builder
-from .sampling import (finish_paired_build, DEFAULT_TRIES, corpus_lang, cosine_keep, create_post_bands, open_corpus, post_texts_for, resolve,
-                       sample_pairs)
+from .pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
+                    rank_positives, sample_pairs)
+from .sampling import DEFAULT_TRIES, corpus_lang, cosine_keep, finish_paired_build, open_corpus, post_texts_for, resolve
 
-BUILDER = "mcr@1"
+BUILDER = "mcr@2"
 DEFAULT_N = 2000  # per label
 #: Interaction kinds that mean "engaged with the post" (follow/block have no post).
 ENGAGE = ("like", "repost", "comment", "quote", "reply")
@@ -40,15 +42,23 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
               **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "mcr", n, seed, DEFAULT_N)
     options.update(overrides)
-    pool = str(options.get("pool", "popularity"))
+    pool = str(options.get("pool", "any"))
+    weighting = str(options.get("weighting", "matched"))
+    min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
     con = open_corpus(ws)
     tview = use_post_text(con, ws, cfg, "mcr")  # the content rule compares body + media text
     lang = corpus_lang(con, cfg, lang)
-    create_post_bands(con, pool, options, seed)
+    create_acts(con)
+    create_post_bands(con, pool, options)
     keep = None
     if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
         keep = cosine_keep(ws, cfg, float(options["max_cosine"]), post_texts_for(con))
-    pairs = sample_pairs(con, ENGAGE, n, seed, per_user=int(options.get("per_user", 2)),
+    kinds = ", ".join(f"'{k}'" for k in ENGAGE)
+    rank_positives(con, "mcr_pos", f"a.kind IN ({kinds})", seed, "mcr", min_history)
+    create_negative_pool(con, "mcr_pos", weighting, seed, "mcr")
+    budget = HistoryBudget(con, min_history)
+    counted = budget.preload(ws, "mcr")
+    pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=int(options.get("per_user", 2)),
                          tries=int(options.get("tries", DEFAULT_TRIES)), differ_content=True, keep=keep)
     items = []
     for p in pairs:
@@ -57,4 +67,7 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                            f"positive:interaction:{p['kind']}", notes))
         items.append(_item(p["user_id"], p["neg_post"], False, lang, seed, [p["neg_post"]],
                            "negative:not-interacted:content-differs", {**notes, "anchor": p["anchor"]}))
-    return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed, {"pool": pool, "lang": lang, **tview.stats()})
+    return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed,
+                               {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
+                                "min_history_skipped": budget.skipped,
+                                "min_history_counts_tasks": counted, **tview.stats()}, con=con)

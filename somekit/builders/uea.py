@@ -1,23 +1,31 @@
-"""UEA, user emotion analysis: a user's comment on a post, labelled by three (or more) voters.
+"""UEA, user emotion analysis: a user's comment on a post, labelled by a panel of three (or more)
+voters.
 
 Flow: comments (one per user and post, own text only) -> a seeded pool -> every voter labels the
-pool -> majority per comment (no majority: needs_review) -> Fleiss' kappa and quality gates over
-the raw labels -> rebalancing to target class counts (SoMe's proportions by default) -> items.
-Items are written once at the end, atomically; a killed run resumes from the LLM cache and the
-embedding checkpoints, and gives the same items as an uninterrupted one.
+pool (annotate/panel.py) -> more than 20% failed votes: stop, exit non-zero, reasons counted ->
+majority per comment -> majority-voted comments fill the target class counts (SoMe's proportions
+by default); comments without a majority never fill a class: up to the classes' shortfall of them
+go to human review (needs_review, a suggested label), the rest are left out -> Fleiss' kappa on
+the pool and on the written items, per-class agreement, the panel's quality measured on the
+user's seed labels, a reliability verdict -> items. Items are written once at the end,
+atomically; a killed run resumes from the LLM cache and the embedding checkpoints, and gives the
+same items as an uninterrupted one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
+from pathlib import Path
 from typing import Any, Sequence
 
 from ..annotate.aggregate import SOME_UEA_TARGETS, label_gates, quality_block, rebalance, scale_targets
-from ..annotate.voters import (EmbeddingVoter, LLMVoter, VoteInput, VoterSpec, default_specs,
-                               embed_checkpointed, get_embedder_for, make_llm_client, parse_spec)
-from ..annotate.voting import kappa_from_votes, majority
+from ..annotate.panel import PanelResult, run_panel
+from ..annotate.voter_head import file_digest, load_seed_labels
+from ..annotate.voters import VoteInput, default_specs, parse_spec
+from ..annotate.voting import kappa_from_votes, majority, per_class_agreement
 from ..errors import SomekitError
 from ..schemas.task_options import options_for
 from ..schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, item_id
@@ -30,7 +38,9 @@ from .query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
 from .registry import BuildResult, register_builder
 from .topics import LLMCounters, own_text, pick_lang, progress
 
-BUILDER = "uea@1"
+BUILDER = "uea@2"
+VOTE_FAIL_MAX = 0.2          # more failed votes than this: the build stops with exit 1
+MEASURED_ACC_MIN = 0.55      # panel accuracy on the seed labels below this: unreliable
 #: Our UEA wording lives with the other query templates (builders/query_templates.py).
 TEMPLATES = {lang: QUERY_TEMPLATES[("uea", lang)] for lang in ("zh", "en")}
 _COMMENTS_SQL = """
@@ -67,36 +77,13 @@ def _sample(rows: list[dict[str, Any]], size: int, seed: int) -> list[dict[str, 
     return sorted(sorted(rows, key=key)[:size], key=lambda r: r["id"])
 
 
-def run_voters(ws: Any, cfg: Any, specs: Sequence[VoterSpec], rows: list[dict[str, Any]], lang: str,
-               counters: LLMCounters, show: bool = True) -> tuple[list[list[Vote]], dict[str, str]]:
-    """Votes per row (one per voter, in voter order) and voter name -> model name."""
-    per_voter: list[list[Vote]] = []
-    models: dict[str, str] = {}
-    embed_specs = [s for s in specs if s.kind == "embed"]
-    if embed_specs:
-        embedder = get_embedder_for(ws, cfg)
-        with progress("uea: embedding comments", len(rows), show) as advance:
-            vectors = embed_checkpointed(ws, embedder, [r["text"] for r in rows], kind="query", progress=advance)
-    clients: dict[tuple[Any, Any], Any] = {}
-    for index, spec in enumerate(specs):
-        if spec.kind == "embed":
-            voter = EmbeddingVoter(spec, embedder)
-            per_voter.append(voter.vote_vectors(vectors) if rows else [])
-            models[voter.name] = getattr(embedder, "model", "embedder")
-            continue
-        key = (spec.model, spec.base_url)
-        if key not in clients:
-            clients[key] = make_llm_client(ws, cfg, spec)
-        voter = LLMVoter(spec, clients[key], index=index, counters=counters)
-        inputs = [VoteInput(r["id"], r["text"], r["post"]) for r in rows]
-        per_voter.append(voter.vote(inputs, lang=lang, desc=f"uea: {voter.name}"))
-        models[voter.name] = getattr(clients[key], "model", spec.model or "")
-    return [list(v) for v in zip(*per_voter)] if per_voter else [], models
+class VoteFailureError(SomekitError):
+    """Too many votes failed for the labels to mean anything."""
 
 
-def _vote_step(votes: list[Vote], specs: Sequence[VoterSpec], models: dict[str, str], agreement: float) -> LLMStep:
+def _vote_step(votes: list[Vote], specs: Sequence[Any], models: dict[str, str], agreement: float) -> LLMStep:
     kinds = {s.kind for s in specs}
-    backend = "embedding" if kinds == {"embed"} else ("llm" if kinds == {"llm"} else "mixed")
+    backend = "llm" if kinds == {"llm"} else ("mixed" if "llm" in kinds else "offline")
     prompts = sorted({s.prompt for s in specs if s.kind == "llm"})
     return LLMStep(step="vote", model=",".join(sorted(set(models.values()))), backend=backend,
                    prompt_id=",".join(prompts) or None, votes=votes, agreement=round(agreement, 4))
@@ -116,6 +103,70 @@ def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, 
     )
 
 
+def _seed_labels(ws: Any, opts: dict[str, Any]) -> tuple[list[tuple[str, str]] | None, dict[str, Any]]:
+    """The user's seed labels (`seed_labels`, a path relative to the workspace) and what they are."""
+    name = opts.get("seed_labels")
+    if not name:
+        return None, {}
+    path = Path(str(name))
+    path = path if path.is_absolute() else ws.root / path
+    seeds = load_seed_labels(path)
+    counts = Counter(lab for _, lab in seeds)
+    return seeds, {"file": str(name), "n": len(seeds), "sha256": file_digest(seeds),
+                   "label_counts": {k: counts.get(k, 0) for k in EMOTIONS}}
+
+
+def _reason(error: str | None) -> str:
+    """A failure message as a countable reason: numbers and endpoints out, first clause kept."""
+    text = re.sub(r"https?://\S*[^\s:]", "URL", error or "no label")
+    text = re.sub(r"\d+", "N", text)
+    return text.split(": ")[0].strip()[:80] or "unknown"
+
+
+def vote_failures(votes_per_row: Sequence[Sequence[Vote]]) -> dict[str, Any]:
+    """How many votes failed, out of how many, and why (counted)."""
+    reasons: Counter = Counter()
+    total = 0
+    for votes in votes_per_row:
+        for vote in votes:
+            total += 1
+            if vote.value is None:
+                reasons[_reason(vote.error)] += 1
+    failed = sum(reasons.values())
+    return {"total": total, "failed": failed, "failure_rate": round(failed / total, 4) if total else 0.0,
+            "failure_reasons": dict(reasons.most_common())}
+
+
+def _pick_ties(ties: list[tuple], shortfalls: dict[str, int], seed: int) -> list[tuple]:
+    """Ties sent to human review: as many as the classes still miss, those suggested for a short
+    class first. They never count towards a class until a person has decided their label."""
+    want = sum(shortfalls.values())
+    key = lambda c: (c[2].label not in shortfalls, hashlib.sha256(f"{seed}:tie:{c[0]['id']}".encode()).hexdigest())  # noqa: E731
+    return sorted(ties, key=key)[:want]
+
+
+def _agreement(panel: PanelResult, picked: list[tuple]) -> dict[str, Any]:
+    pool_votes = [[v.value for v in votes] for votes in panel.votes]
+    shipped_votes = [[v.value for v in c[1]] for c in picked]
+    pool = kappa_from_votes(pool_votes, EMOTIONS)
+    shipped = kappa_from_votes(shipped_votes, EMOTIONS)
+    return {**pool, "kappa": {"pool": pool["fleiss_kappa"], "shipped": shipped["fleiss_kappa"],
+                              "shipped_items": shipped["kappa_items"]},
+            "per_class_agreement": per_class_agreement(pool_votes, EMOTIONS),
+            "per_class_agreement_shipped": per_class_agreement(shipped_votes, EMOTIONS)}
+
+
+def _gates(raw_counts: Counter, agreement: dict[str, Any], measured: dict[str, Any]) -> list[str]:
+    reasons = label_gates(dict(raw_counts), agreement["kappa"]["pool"])
+    shipped = agreement["kappa"]["shipped"]
+    if shipped is not None and shipped < 0.4:
+        reasons.append(f"low agreement on the written items: Fleiss' kappa {shipped:.2f} < 0.4")
+    acc = (measured.get("panel") or {}).get("accuracy")
+    if acc is not None and acc < MEASURED_ACC_MIN:
+        reasons.append(f"measured accuracy against the seed labels {acc:.2f} < {MEASURED_ACC_MIN}")
+    return reasons
+
+
 @register_builder("uea")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
           voters: Sequence[str | dict] | None = None, targets: dict[str, int] | None = None,
@@ -125,7 +176,8 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     section = cfg.tasks.get("uea")
     seed = seed if seed is not None else (section.seed if section and section.seed is not None else cfg.seed)
     n = n if n is not None else (section.n if section else None)
-    specs = [parse_spec(v) for v in (voters or opts.get("voters") or [])] or default_specs(cfg)
+    seeds, seed_info = _seed_labels(ws, opts)
+    specs = [parse_spec(v) for v in (voters or opts.get("voters") or [])] or default_specs(cfg, seeded=bool(seeds))
     if len(specs) < 2:
         raise SomekitError("uea needs at least 2 voters (3 recommended) to measure agreement")
     goal = scale_targets({k: int(v) for k, v in (targets or opts.get("targets") or SOME_UEA_TARGETS).items()}, n)
@@ -139,35 +191,52 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     con.close()
     pool_size = min(len(rows), math.ceil(float(opts.get("pool_factor", 3.0)) * sum(goal.values())))
     pool = _sample(rows, pool_size, seed)
+    if seeds:
+        # a pool comment that is also a seed text is voted on by a head that saw its label
+        known = {text for text, _ in seeds}
+        seed_info["overlap_with_pool"] = sum(1 for r in pool if r["text"] in known)
     counters = LLMCounters()
-    votes_per_row, models = run_voters(ws, cfg, specs, pool, lang, counters, show_progress)
+    bar = (lambda desc, total: progress(desc, total, show_progress))
+    panel = run_panel(ws, cfg, specs, [VoteInput(r["id"], r["text"], r["post"]) for r in pool], lang,
+                      seeds=seeds, counters=counters, progress=bar, cv_seed=seed)
+    failures = vote_failures(panel.votes)
+    if failures["failure_rate"] > VOTE_FAIL_MAX:
+        reasons = ", ".join(f"{k} x{v}" for k, v in failures["failure_reasons"].items())
+        raise VoteFailureError(f"uea: {failures['failed']} of {failures['total']} votes failed "
+                               f"({failures['failure_rate']:.0%} > {VOTE_FAIL_MAX:.0%}); nothing written. Reasons: {reasons}")
 
-    candidates = []
-    for row, votes in zip(pool, votes_per_row):
-        agg = majority([v.value for v in votes], order=EMOTIONS)
+    majorities, ties = [], []
+    for row, votes in zip(pool, panel.votes):
+        agg = majority([v.value for v in votes], order=EMOTIONS, trust=panel.trust)
         if agg.label is None:
             dropped["no-valid-vote"] += 1
-            continue
-        candidates.append((row, votes, agg))
-    agreement = kappa_from_votes([[v.value for v in votes] for votes in votes_per_row], EMOTIONS)
-    raw_counts = Counter(agg.label for _, _, agg in candidates)
-    reasons = label_gates(dict(raw_counts), agreement["fleiss_kappa"])
-    picked, shortfalls = rebalance(candidates, lambda c: c[2].label, goal, seed, prefer=lambda c: c[2].majority)
-    items = sorted((_make_item(row, votes, agg, _vote_step(votes, specs, models, agg.agreement), lang, seed)
-                    for row, votes, agg in picked), key=lambda it: it.id)
-    label_counts = Counter(it.answer.emotion for it in items)
+        else:
+            (majorities if agg.majority else ties).append((row, votes, agg))
+    picked, shortfalls = rebalance(majorities, lambda c: c[2].label, goal, seed)
+    for_review = _pick_ties(ties, shortfalls, seed)
+    written = picked + for_review
+    agreement = _agreement(panel, written)
+    raw_counts = Counter(c[2].label for c in majorities)
+    reasons = _gates(raw_counts, agreement, panel.measured)
+    items = sorted((_make_item(row, votes, agg, _vote_step(votes, specs, panel.models, agg.agreement), lang, seed)
+                    for row, votes, agg in written), key=lambda it: it.id)
+    label_counts = Counter(c[2].label for c in picked)
     stats = {
         "task": "uea", "builder": BUILDER, "seed": seed, "lang": lang, "items": len(items),
-        "voters": [s.name for s in specs], "candidates": len(rows), "pool": len(pool),
-        "dropped": dict(dropped.most_common()), "llm": counters.to_dict(), **agreement,
-        "majority": sum(1 for c in candidates if c[2].majority),
-        "no_majority": sum(1 for c in candidates if not c[2].majority),
+        "voters": [s.name for s in specs], "voter_methods": panel.methods, "candidates": len(rows), "pool": len(pool),
+        "dropped": dict(dropped.most_common()), "llm": counters.to_dict(), "votes": failures, **agreement,
+        "majority": len(majorities), "no_majority": len(ties), "ties": len(ties), "ties_to_review": len(for_review),
+        "ties_left_out": len(ties) - len(for_review),
         "raw_label_counts": {k: raw_counts.get(k, 0) for k in EMOTIONS},
         "targets": goal, "label_counts": {k: label_counts.get(k, 0) for k in EMOTIONS},
+        "review_suggestions": dict(Counter(c[2].label for c in for_review).most_common()),
         "needs_review": sum(1 for it in items if it.review.needs_review),
-        "shortfalls": shortfalls, "quality": quality_block(reasons),
+        "shortfalls": shortfalls, "seed_labels": seed_info, "head_cv": panel.head_cv,
+        "measured_quality": panel.measured, "quality": quality_block(reasons),
     }
     write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []
-    warnings += [f"shortfall: {k} has {goal[k] - v} of {goal[k]} items" for k, v in shortfalls.items()]
+    warnings += [f"shortfall: {k} has {goal[k] - v} of {goal[k]} majority-voted items" for k, v in shortfalls.items()]
+    if for_review:
+        warnings.append(f"{len(for_review)} items without a vote majority need human review before they count")
     return BuildResult(task="uea", items=len(items), stats=stats, warnings=warnings)

@@ -26,10 +26,13 @@ from .common import console, domain_errors, print_json
 @click.option("--llm-model", default=None, help="Model name at that endpoint.")
 @click.option("--llm-fallback/--no-llm-fallback", default=None,
               help="Ask the LLM when rules find no single label (default: on when an endpoint is configured).")
+@click.option("--compat", type=click.Choice(["blueprint"]), default=None,
+              help="nap: also print BluePrint's own figures (its F1 is accuracy, its cosine compares mean vectors), beside ours.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object on stdout.")
 @domain_errors
 def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
-             ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool) -> None:
+             ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool,
+             compat: str | None = None) -> None:
     """Score an agent's answers for TASK (ubp ucs mcr uea mid smq ses red nap).
 
     Classification tasks: the label is extracted from each free-text answer (rules in Chinese and
@@ -92,14 +95,20 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         from ..annotate.embeddings import get_embedder
 
         embedder = get_embedder(w)
-    result = evaluate(task, gold, pred, llm=fallback, embedder=embedder, judge_name=judge_name)
+    if compat and task != "nap":
+        raise click.UsageError("--compat blueprint applies to nap only")
+    result = evaluate(task, gold, pred, llm=fallback, embedder=embedder, judge_name=judge_name, compat=compat)
     if as_json:
         print_json(result)
         return
-    main = {k: result[k] for k in ("acc", "score", "macro_f1", "micro_f1", "cosine", "tcr") if k in result}
+    main = {k: result[k] for k in ("acc", "score", "macro_f1", "micro_f1", "cosine", "cosine_set", "tcr") if k in result}
     console.print(f"[bold]{task}[/] n={result['n']:,}  " + "  ".join(f"{k}={v}" for k, v in main.items()))
     if result.get("ci") or result.get("acc_ci"):
         console.print(f"  95% interval: {result.get('ci') or result.get('acc_ci')}")
+    if result.get("compat"):
+        bp = result["compat"]
+        console.print("  blueprint compat (its definitions, for comparison with its paper): " + "  ".join(
+            f"{k}={bp[k]:.4f}" for k in ("f1", "avg_embed_cosine_similarity", "max_cosine_similarity") if k in bp))
     if result.get("judge_failures"):
         console.print(f"  [yellow]the judge failed on {result['judge_failures']} items (scored 0)[/]")
     m = result.get("matching", {})

@@ -20,7 +20,8 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 
     Only accepted or corrected items are frozen unless --include-unreviewed; rejected items never
     are. Splits come from [splits] in somekit.toml, assigned by hashing a group key (user, claim,
-    cluster, topic or location) so a group never spans two splits. Freezing the same content again
+    topic or location) so a group never spans two splits; nap is split by time instead, whole
+    threads per split, earliest to train (the challenge setting). Freezing the same content again
     is a no-op; freezing different content under an existing version is refused.
 
     \b
@@ -63,10 +64,12 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
               help="Folder for the hidden test answers (default WS/publish/VERSION-test-answers); never uploaded.")
 @click.option("--private", is_flag=True, help="Create the Hub repo as private.")
 @click.option("--embed-media", is_flag=True, help="Embed post images as datasets.Image (default: their paths/URLs).")
+@click.option("--layout", type=click.Choice(["somekit", "blueprint"]), default="somekit", show_default=True,
+              help="blueprint: nap as BluePrint's configs (one per cluster count K, split `full`).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was published as one JSON object on stdout.")
 @domain_errors
 def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide_test_answers: bool, answers_to: str | None,
-                private: bool, as_json: bool, embed_media: bool = False) -> None:
+                private: bool, as_json: bool, embed_media: bool = False, layout: str = "somekit") -> None:
     """Publish frozen VERSION as a Hugging Face dataset: one config per task, explicit features
     (ClassLabel for labels) and a dataset card generated from the manifest and build stats.
 
@@ -77,6 +80,7 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
       somekit publish myspace --version v1 --to out/v1        # then datasets.load_dataset("out/v1", "ubp")
       HF_TOKEN=... somekit publish myspace --version v1 --repo-id my-org/some-bench
       somekit publish myspace --version v1 --to out/v1 --hide-test-answers --answers-to private/v1
+      somekit publish myspace --version v1 --to out/bp --layout blueprint   # load_dataset("out/bp", "25_clusters")
     """
     from ..publish import publish
 
@@ -84,7 +88,7 @@ def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide
     with w.run_log("publish", version=version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers) as counts:
         with console.status(f"publishing {version} ..."):
             result = publish(w, version, to=to, repo_id=repo_id, hide_test_answers=hide_test_answers,
-                             answers_to=answers_to, private=private, embed_media=embed_media)
+                             answers_to=answers_to, private=private, embed_media=embed_media, layout=layout)
         counts.update({"configs": result.configs})
     if as_json:
         print_json({"version": version, "configs": result.configs, "path": str(result.path) if result.path else None,

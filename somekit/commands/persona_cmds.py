@@ -44,5 +44,33 @@ def remove_cmd(ws: str, did: str, as_json: bool) -> None:
                       "no trace of the user remains")
 
 
+@persona_group.command("honour-deletions")
+@workspace_arg
+@click.option("--events", "events", multiple=True, required=True, type=click.Path(dir_okay=False, exists=True),
+              help="Jetstream JSON-lines file(s) to read account events from (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object on stdout.")
+@domain_errors
+def honour_cmd(ws: str, events: tuple[str, ...], as_json: bool) -> None:
+    """Remove every account that Jetstream account events say is deleted or taken down (the
+    same takedown as `persona remove`, once per account). Deactivated and suspended accounts are
+    counted, not removed (they can come back). No DID is printed or logged.
+
+    \b
+    Examples:
+      somekit persona honour-deletions myspace --events capture/2025-03-01.jsonl
+    """
+    from ..persona.deletions import honour_deletions
+
+    w = open_workspace(ws)
+    with w.run_log("persona honour-deletions", files=len(events)) as counts:
+        report = honour_deletions(w, events)
+        counts.update(report)
+    if as_json:
+        print_json(report)
+    else:
+        console.print(f"{report['accounts_removed']} deleted account(s) removed ({report['rows_removed']:,} records); "
+                      f"{report['accounts_paused']} deactivated or suspended account(s) left in place")
+
+
 def register(group: click.Group) -> None:
     group.add_command(persona_group)

@@ -11,9 +11,10 @@ from .labels import KIND
 
 
 def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
-             judge_name: str | None = None) -> dict[str, Any]:
+             judge_name: str | None = None, compat: str | None = None) -> dict[str, Any]:
     """Score predictions against gold (DESIGN section 7). `llm` (an LLMClient) is the extraction
-    fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine."""
+    fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine;
+    `compat="blueprint"` adds BluePrint's own NAP figures beside ours."""
     if task not in EVAL_TASKS:
         raise EvalError(f"unknown task {task!r}; one of {' '.join(EVAL_TASKS)}")
     loaded = load_cases(task, gold, pred)
@@ -28,7 +29,7 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
             raise EvalError("nap gold must be a frozen split (SoMe has no NAP task)")
         from .nap import score_nap
 
-        result = score_nap(loaded.cases, embedder)
+        result = score_nap(loaded.cases, embedder, compat)
     else:
         from .judge import score_judged
 

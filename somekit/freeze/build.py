@@ -45,10 +45,14 @@ class FreezeResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _keep(status: str, include_unreviewed: bool) -> str | None:
+def _keep(item: ItemBase, status: str, include_unreviewed: bool) -> str | None:
     """None when the item is frozen, else the reason it is left out. `unselected` items (not sent
     under a review budget) are machine answers whose error rate the audit sample measures."""
-    if status in REVIEWED or status == "unselected" or (include_unreviewed and status in UNREVIEWED):
+    if status in REVIEWED:
+        return None
+    if item.provenance.rule == "label:no-majority":
+        return "review:no-majority-unreviewed"   # a voters' tie has no label until a person decides
+    if status == "unselected" or (include_unreviewed and status in UNREVIEWED):
         return None
     return f"review:{status}"
 
@@ -72,6 +76,8 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     reviews: collections.Counter = collections.Counter()
     excluded: collections.Counter = collections.Counter()
     labels: collections.Counter = collections.Counter()
+    kept: list[ItemBase] = []
+    timed: list[ItemBase] = []  # nap: split by time once every item is known (persona/challenge.py)
     joined = join_items(ws, task)
     rates = error_rates(joined, read_selection(ws, task), pull_summary(ws, task).get("agreement"))
     _check_audit(task, rates, include_unreviewed)
@@ -79,28 +85,64 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     for j in joined:
         item = j.item
         reviews[j.status] += 1
-        reason = _keep(j.status, include_unreviewed)
+        reason = _keep(item, j.status, include_unreviewed)
         if reason:
             excluded[reason] += 1
             continue
-        by_split[assign_split(seed, task, group_key(item), ratios)].append(item)
+        kept.append(item)
+        if task == "nap":
+            timed.append(item)
+        else:
+            by_split[assign_split(seed, task, group_key(item), ratios)].append(item)
         label = item_label(item)
         if label is not None:
             labels[label] += 1
         elif task == "nap":
             for action in item.answer.actions:
                 labels[action] += 1
+    if timed:
+        from ..persona.challenge import thread_and_rank, time_splits
+
+        splits = time_splits(((i.id, *thread_and_rank(i)) for i in timed), ratios)
+        for item in timed:
+            by_split[splits[item.id]].append(item)
     manifest.review[task] = dict(sorted(reviews.items()))
     manifest.excluded[task] = dict(sorted(excluded.items()))
     manifest.labels[task] = dict(sorted(labels.items()))
     manifest.counts[task] = {s: len(by_split.get(s, [])) for s in SPLITS if getattr(ratios, s) > 0 or by_split.get(s)}
+    _shortcut_gate(ws, task, kept, manifest)
     for split, items in by_split.items():
-        items.sort(key=lambda i: i.id)
+        if task == "nap":
+            from ..persona.challenge import row_order
+
+            items.sort(key=row_order)  # time order: each user's actions stay in sequence
+        else:
+            items.sort(key=lambda i: i.id)
         _write_parquet(staging / task / f"{split}.parquet", items_to_table(task, items))
     stats = read_stats(ws, task)
     if stats:
         # The builder's stats travel with the version so the card can be rebuilt from frozen/ alone.
         write_json(staging / task / "stats.json", stats)
+
+
+def _shortcut_gate(ws: Workspace, task: str, items: list[ItemBase], manifest: Manifest) -> None:
+    """The shortcut audit over the items being frozen goes to the MANIFEST; a rule beating chance
+    by more than the configured margin refuses the freeze (verify/shortcuts.py)."""
+    if task not in ("ubp", "ucs", "mcr", "uea", "mid") or not items:
+        return
+    from ..store.query import connect
+    from ..verify.shortcut_rows import rows_from_items
+    from ..verify.shortcuts import audit, report, violations
+
+    con = connect(ws.corpus)
+    con.execute("SET enable_progress_bar = false")
+    results = audit(rows_from_items(task, items, con))
+    manifest.shortcuts[task] = report(results)
+    settings = ws.config().verify
+    found = violations(results, settings.max_shortcut_margin, settings.shortcut_min_items)
+    if found:
+        raise FreezeError(f"{task}: the shortcut audit fails ({len(found)} rule(s)), e.g. {found[0][1]}; "
+                          "fix the items (or raise [verify] max_shortcut_margin) before freezing")
 
 
 def _record_files(staging: Path, manifest: Manifest) -> None:

@@ -2,7 +2,10 @@
 
 All items that share a group (one user's items, one claim, one persona cluster, one topic or
 location) land in the same split, so a model cannot meet a test user's other items in training.
-The split depends only on the seed, the task and the group key: adding items never moves old ones.
+The split depends only on the seed, the group's namespace and the group key: adding items never
+moves old ones. The user-centric tasks share one namespace ("user"), so a user sits in the same
+split in every one of them and no (user, post) fact of one task's test split is trained on in
+another task.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ SPLITS: tuple[str, ...] = ("train", "validation", "test")
 #: What identifies a group for each task (documented in the manifest and the card).
 GROUP_KEYS: dict[str, str] = {
     "ubp": "inputs.user_id", "ucs": "inputs.user_id", "mcr": "inputs.user_id", "uea": "inputs.user_id",
-    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "inputs.cluster_id",
+    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "provenance.notes.thread (time-ordered, persona/challenge.py)",
     "smq": "inputs.scope:inputs.scope_id", "red": "inputs.location", "ses": "inputs.topic",
 }
 
@@ -42,9 +45,17 @@ def group_key(item: ItemBase) -> str:
     raise ValueError(f"no group key for task {task}")
 
 
+#: Tasks whose groups are users: one namespace, so one split per user across them.
+USER_CENTRIC = ("ubp", "ucs", "mcr", "uea")
+
+
+def group_namespace(task: str) -> str:
+    return "user" if task in USER_CENTRIC else task
+
+
 def unit_hash(seed: int, task: str, key: str) -> float:
-    """A number in [0, 1) fixed by (seed, task, key)."""
-    digest = hashlib.sha256(f"{seed}\x1f{task}\x1f{key}".encode("utf-8")).digest()
+    """A number in [0, 1) fixed by (seed, the task's group namespace, key)."""
+    digest = hashlib.sha256(f"{seed}\x1f{group_namespace(task)}\x1f{key}".encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") / 2**64
 
 

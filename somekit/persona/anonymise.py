@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import re
 
 from . import PersonaError
 
@@ -39,59 +38,32 @@ def hash_id(value: str, salt: bytes, kind: str = "u") -> str:
     return f"{kind}_{digest[:32]}"
 
 
-# Order matters: URLs and at:// URIs contain DIDs and '@'; emails contain '@'; IPs look like
-# phone numbers. Each pattern runs on the output of the previous ones.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("[URL]", re.compile(r"\b(?:https?|at|ftp|wss?)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)),
-    ("[EMAIL]", re.compile(r"\b[\w.+%-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")),
-    ("[DID]", re.compile(r"\bdid:[a-z0-9]+:[A-Za-z0-9._:%-]+", re.I)),
-    ("[HANDLE]", re.compile(r"(?<![\w@])@[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|(?<![\w@])@[A-Za-z0-9_]")),
-    ("[IP]", re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")),
-    ("[IP]", re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}(?::|[0-9A-Fa-f]{1,4})(?![\w:])|"
-                        r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?(?![\w:])")),
-    # A phone: 7+ digits in total, optionally grouped by spaces, dots, dashes or parentheses.
-    ("[PHONE]", re.compile(r"(?<![\w+])\+?\(?\d(?:[\d\s().-]{5,}\d)(?!\w)")),
-    # Bare domain names that are Bluesky handles (alice.bsky.social) or custom-domain handles of
-    # the common registries, without the '@'.
-    ("[HANDLE]", re.compile(r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:bsky\.social|bsky\.app)\b", re.I)),
-    ("[URL]", re.compile(r"\b[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|io|dev|app|social|me|co|uk|de|fr|jp|xyz|info)\b"
-                         r"(?:/[^\s]*)?", re.I)),
-)
-
-_DIGITS = re.compile(r"\d")
-#: Dates and times look like digit groups too; they are not phone numbers.
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$")
+NAMES_ENV = "SOMEKIT_PII_NAMES"
 
 
-def _phone(match: re.Match[str]) -> str:
-    found = match.group()
-    if len(_DIGITS.findall(found)) < 7 or _DATE.match(found.strip()):
-        return found
-    return "[PHONE]"
+def names_default() -> bool:
+    """Whether personal names are scrubbed when nobody says: SOMEKIT_PII_NAMES=0/1, else yes
+    when a NER model is installed (the `pii` extra)."""
+    flag = os.environ.get(NAMES_ENV)
+    if flag is not None:
+        return flag.strip().lower() not in ("0", "false", "no", "off", "")
+    from .pii import name_model_installed
+
+    return name_model_installed()
 
 
-def scrub_text(text: str) -> str:
-    """Replace emails, phone numbers, URLs, @handles, IP addresses and DIDs by placeholder tokens."""
+@functools.lru_cache(maxsize=1 << 16)
+def scrub_text(text: str, names: bool | None = None) -> str:
+    """Replace emails, phone numbers, URLs, @handles, IP addresses and DIDs (persona/pii.py) and,
+    with `names` (default: names_default()), personal names by placeholder tokens."""
     if not text:
         return text
-    # Cheap pre-checks: most posts hold none of the trigger characters, and nine regex passes
-    # over every text dominate a build otherwise.
-    has_at, has_dot, has_colon = "@" in text, "." in text, ":" in text
-    digits = len(_DIGITS.findall(text))
-    for token, pattern in _PATTERNS:
-        if token in ("[EMAIL]", "[HANDLE]") and not (has_at or (has_dot and token == "[HANDLE]")):
-            continue
-        if token in ("[URL]", "[IP]") and not (has_dot or has_colon):
-            continue
-        if token == "[DID]" and not has_colon:
-            continue
-        if token == "[PHONE]" and digits < 7:
-            continue
-        if token == "[PHONE]":
-            text = pattern.sub(_phone, text)
-        else:
-            text = pattern.sub(token, text)
-    return text
+    from .pii import scrub_names, scrub_structured
+
+    out = scrub_structured(text)
+    if names if names is not None else names_default():
+        out = scrub_names(out)
+    return out
 
 
 def day_of(time_us: int | None) -> str | None:

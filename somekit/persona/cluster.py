@@ -1,10 +1,7 @@
 """Persona clusters: users grouped by the mean embedding of their (scrubbed) posts.
 
-k-means (scikit-learn) followed by a minimum-size repair: clusters smaller than `min_size` are
-dissolved and their users moved to the nearest surviving centroid, then centroids are refit,
-until every cluster is large enough. scikit-learn has no size constraint and the constrained
-k-means packages on PyPI pull in solvers we do not want in the core; the repair keeps k-means'
-objective for the large clusters and only touches the small ones.
+Constrained k-means with a minimum cluster size (k-means-constrained, in the `persona` extra
+because it pulls in ortools), as BluePrint clusters; without it, k-means and a repair step.
 """
 
 from __future__ import annotations
@@ -65,12 +62,29 @@ class Clustering:
 
 
 def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarray:
-    """Cluster rows of x into at most k clusters of at least min_size rows (when possible)."""
-    from sklearn.cluster import KMeans
-
+    """Cluster rows of x into k clusters of at least min_size rows each, as BluePrint does:
+    constrained k-means (k-means-constrained, the `persona` extra), which solves the assignment
+    with the size bound as a min-cost flow. k is lowered to n // min_size when there are too few
+    rows. Without the package, plain k-means then a repair (small clusters dissolved into the
+    nearest large one) gives clusters as large, but fewer of them."""
     n = len(x)
     k = max(1, min(k, n // max(1, min_size) or 1, n))
-    labels = KMeans(n_clusters=k, n_init=2, random_state=seed).fit_predict(x) if k > 1 else np.zeros(n, int)
+    if k == 1:
+        return np.zeros(n, dtype=int)
+    try:
+        from k_means_constrained import KMeansConstrained
+    except ImportError:
+        return _kmeans_repair(x, k, min_size, seed)
+    model = KMeansConstrained(n_clusters=k, size_min=min(min_size, n // k), random_state=seed, n_init=2, max_iter=100)
+    labels = model.fit_predict(np.asarray(x, dtype=np.float64))
+    _, dense = np.unique(labels, return_inverse=True)
+    return dense.astype(int)
+
+
+def _kmeans_repair(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    labels = KMeans(n_clusters=k, n_init=2, random_state=seed).fit_predict(x)
     while True:
         ids, sizes = np.unique(labels, return_counts=True)
         small = ids[sizes < min_size]
@@ -88,9 +102,8 @@ def kmeans_min_size(x: np.ndarray, k: int, min_size: int, seed: int) -> np.ndarr
     return dense.astype(int)
 
 
-def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_size: int, seed: int) -> Clustering:
-    """Cluster users on the L2-normalised mean embedding of their texts; users without text get
-    NO_POSTS. Statistics: sizes, mean texts per user, within-cluster cosine and silhouette."""
+def user_means(user_texts: dict[str, list[str]], embedder: Any) -> tuple[list[str], np.ndarray]:
+    """Users with at least one text, and the L2-normalised mean embedding of their texts."""
     users = sorted(u for u, texts in user_texts.items() if texts)
     flat = [t for u in users for t in user_texts[u]]
     vectors = embedder.embed(flat, kind="passage") if flat else np.zeros((0, 1), np.float32)
@@ -100,13 +113,19 @@ def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_s
         m = vectors[start:start + n].mean(axis=0)
         means.append(m / (np.linalg.norm(m) or 1.0))
         start += n
+    return users, (np.stack(means) if means else np.zeros((0, 1), np.float32))
+
+
+def cluster_means(user_texts: dict[str, list[str]], users: list[str], x: np.ndarray, model: str, k: int,
+                  min_size: int, seed: int) -> Clustering:
+    """Cluster the users' mean vectors into k clusters; users outside `users` get NO_POSTS.
+    Statistics: sizes, mean texts per user, within-cluster cosine and silhouette."""
     labels: dict[str, int] = {u: NO_POSTS for u in user_texts}
-    stats: dict[str, Any] = {"embedding_model": getattr(embedder, "model", "?"), "users": len(user_texts),
+    stats: dict[str, Any] = {"embedding_model": model, "users": len(user_texts),
                              "users_without_posts": len(user_texts) - len(users), "k_requested": k,
                              "min_size": min_size, "clusters": {}}
     if not users:
         return Clustering(labels, stats)
-    x = np.stack(means)
     assigned = kmeans_min_size(x, k, min_size, seed)
     for u, c in zip(users, assigned):
         labels[u] = int(c)
@@ -123,3 +142,9 @@ def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_s
 
         stats["silhouette"] = round(float(silhouette_score(x, assigned, metric="cosine")), 4)
     return Clustering(labels, stats)
+
+
+def cluster_users(user_texts: dict[str, list[str]], embedder: Any, k: int, min_size: int, seed: int) -> Clustering:
+    """Cluster users on the L2-normalised mean embedding of their texts (one K)."""
+    users, x = user_means(user_texts, embedder)
+    return cluster_means(user_texts, users, x, getattr(embedder, "model", "?"), k, min_size, seed)

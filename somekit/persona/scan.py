@@ -1,5 +1,7 @@
 """Decode every file of a workspace and search it for strings (personal data, taken-down texts).
 
+The search itself is matcher.Matcher (one Aho-Corasick pass per file or column).
+
 A byte scan alone misses what compression hides (zstd Parquet pages, gzip, zip): each file is
 read both raw and decoded (Parquet and Arrow as JSON rows, compressed files unpacked, SQLite
 row values), and a needle counts as found in either.
@@ -14,9 +16,11 @@ import lzma
 import sqlite3
 import zipfile
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
 import orjson
+
+from .matcher import Matcher, needle_forms  # noqa: F401  (needle_forms: used by sqlite_purge)
 
 COMPRESSED = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
 
@@ -77,89 +81,22 @@ def sqlite_values(path: Path) -> Iterator[bytes]:
         con.close()
 
 
-def needle_forms(needle: str) -> list[bytes]:
-    """A string as it appears raw and as it appears inside JSON (escaped)."""
-    raw = needle.encode("utf-8")
-    escaped = orjson.dumps(needle)[1:-1]
-    ascii_escaped = needle.encode("ascii", "backslashreplace") if not needle.isascii() else raw
-    return sorted({raw, escaped, ascii_escaped})
+def _as_matcher(needles: Mapping[str, str] | Matcher) -> Matcher:
+    return needles if isinstance(needles, Matcher) else Matcher(needles)
 
 
-def row_mask(table, needles: Mapping[str, str]):
-    """Boolean Arrow mask of the rows holding a needle in any column: one vectorised regex per
-    string column; nested columns are rendered to JSON (where needles appear escaped)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    mask = pa.array([False] * table.num_rows)
-    pattern = forms_pattern(needles)
-    if not pattern or table.num_rows == 0:
-        return mask
-    for col in table.column_names:
-        arr = table[col]
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
-            hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
-        elif pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
-            arr = arr.combine_chunks()  # parent indices must count rows of the whole column
-            flat = pc.list_flatten(arr)
-            parents = pc.list_parent_indices(arr).to_numpy()
-            flags = pc.fill_null(pc.match_substring_regex(flat, pattern), False).to_numpy(zero_copy_only=False)
-            rows = set(parents[flags].tolist())
-            hit = pa.array([i in rows for i in range(table.num_rows)]) if rows else None
-        elif pa.types.is_primitive(arr.type) or pa.types.is_timestamp(arr.type):
-            hit = None
-        else:  # other nested columns: their JSON rendering (needles escaped), matched in one batch
-            hit = pa.array(any_hit([orjson.dumps(v, default=str) for v in arr.to_pylist()], pattern))
-        if hit is not None:
-            mask = pc.or_(mask, hit)
-    return mask
-
-
-def table_hits(table, needles: Mapping[str, str]) -> set[str]:
-    """Labels of needles in an Arrow table; only candidate rows are rendered to tell which."""
-    found: set[str] = set()
-    if table.num_rows == 0:
-        return found
-    for row in _rows_json(table.filter(row_mask(table, needles))):
-        found |= {label for label, n in needles.items() if n and any(f in row for f in needle_forms(n))}
-    return found
-
-
-def forms_pattern(needles: Mapping[str, str]) -> str:
-    """One RE2 alternation of every needle in every form (raw and JSON-escaped)."""
-    import re
-
-    forms = {f for n in needles.values() if n for f in needle_forms(n)}
-    return "|".join(re.escape(f.decode("utf-8", "replace")) for f in sorted(forms, key=len, reverse=True))
-
-
-def any_hit(views: list[bytes], pattern: str):
-    """Per view, whether the pattern matches: RE2 (via Arrow) runs in linear time whatever the
-    number of needles, where `needle in data` for each of hundreds of needles does not."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if not pattern or not views:
-        return [False] * len(views)
-    return pc.fill_null(pc.match_substring_regex(pa.array(views, pa.large_binary()), pattern), False).to_pylist()
-
-
-def file_hits(path: Path, needles: Mapping[str, str], first_only: bool = False) -> set[str]:
+def file_hits(path: Path, needles: Mapping[str, str] | Matcher, first_only: bool = False) -> set[str]:
     """Labels of the needles found in one file (raw bytes or any decoded view); with
     `first_only`, just whether there is any ({'<hit>'} or empty)."""
-    forms = {label: needle_forms(n) for label, n in needles.items() if n}
-    pattern = forms_pattern(needles)
+    matcher = _as_matcher(needles)
     found: set[str] = set()
 
     def check(view: bytes) -> None:
-        if not any_hit([view], pattern)[0]:
-            return  # the common case, decided in one linear pass
         if first_only:
-            found.add("<hit>")
-            return
-        for label, fs in forms.items():
-            if label not in found and any(f in view for f in fs):
-                found.add(label)
+            if matcher.any(view):
+                found.add("<hit>")
+        else:
+            found.update(matcher.labels(view))
 
     data = path.read_bytes()
     if path.suffix.lower() == ".parquet":
@@ -167,7 +104,12 @@ def file_hits(path: Path, needles: Mapping[str, str], first_only: bool = False) 
 
         check(data)
         try:
-            found |= table_hits(pq.read_table(io.BytesIO(data)), needles)
+            table = pq.read_table(io.BytesIO(data))
+            if first_only:
+                if matcher.table_mask(table).any():
+                    found.add("<hit>")
+            else:
+                found |= matcher.table_labels(table)
         except Exception as exc:  # undecodable: reported as a hit so it is never passed over
             found.add(f"<undecodable: {exc}>")
         return found
@@ -180,15 +122,21 @@ def file_hits(path: Path, needles: Mapping[str, str], first_only: bool = False) 
     return found
 
 
-def scan_tree(root: Path, needles: Mapping[str, str], skip: tuple[str, ...] = ()) -> dict[str, list[str]]:
+def scan_tree(root: Path, needles: Mapping[str, str] | Matcher, skip: tuple[str, ...] = (),
+              only: Iterable[str] | None = None) -> dict[str, list[str]]:
     """relative path -> labels of needles found, for every file under root (skip: relative
-    folder prefixes to leave out, e.g. the corpus when scanning outputs)."""
+    folder prefixes to leave out, e.g. the corpus when scanning outputs; only: just these
+    relative paths)."""
+    matcher = _as_matcher(needles)
+    wanted = set(only) if only is not None else None
     out: dict[str, list[str]] = {}
     for path in sorted(p for p in Path(root).rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if any(rel == s or rel.startswith(s.rstrip("/") + "/") for s in skip):
             continue
-        hits = file_hits(path, needles)
+        if wanted is not None and rel not in wanted:
+            continue
+        hits = file_hits(path, matcher)
         if hits:
             out[rel] = sorted(hits)
     return out

@@ -111,6 +111,14 @@ class EventWriter:
         self.t += 1
         return {"did": u.did, "time_us": self.t, "kind": "identity", "identity": {"did": u.did, "handle": u.handle, "seq": 1}}
 
+    def account(self, u: Planted, status: str | None, active: bool) -> dict:
+        """A Jetstream account event (deletion, takedown, deactivation, reactivation)."""
+        self.t += 1
+        acc: dict[str, Any] = {"did": u.did, "active": active, "seq": self.t, "time": "2024-11-01T10:00:00Z"}
+        if status:
+            acc["status"] = status
+        return {"did": u.did, "time_us": self.t, "kind": "account", "account": acc}
+
     def update(self, u: Planted, uri: str) -> dict:
         rkey = uri.rsplit("/", 1)[1]
         text = self.text(u, True) + " (edited)"

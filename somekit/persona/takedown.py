@@ -6,7 +6,8 @@ their texts (raw or scrubbed) or their name (items, frozen splits, published fil
 state, enrich results of their media, quarantine entries, run logs) and every cache row that
 holds them (cache/llm.sqlite: completions quoting them, embeddings of their texts), followed by
 VACUUM so no free page keeps a copy. Other users' replies to them are kept with the reference
-cut. Finally every file is decoded and scanned; any remaining trace is an error, never a silent
+cut. Every file is read and searched once (matcher.Matcher: one Aho-Corasick pass); the files
+that changed are decoded and scanned again; any remaining trace is an error, never a silent
 success. Frozen MANIFEST.json hashes are recomputed for the files that changed.
 """
 
@@ -20,12 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..store.atomic import read_json, write_bytes, write_json
-from ..store.parquet import write_table
+from ..store.atomic import atomic_path, read_json, write_bytes, write_json
 from ..store.query import connect
 from . import PersonaError
 from .anonymise import get_salt, hash_id, scrub_text
-from .scan import COMPRESSED, any_hit, file_hits, forms_pattern, row_mask, scan_tree
+from .blueprint import blueprint_user_id
+from .linefile import drop_spans, find_line_spans
+from .matcher import Matcher
+from .scan import COMPRESSED, decoded, scan_tree
 from .sqlite_purge import purge_sqlite
 
 #: Texts shorter than this are not searched as substrings ("ok" would erase half the corpus);
@@ -44,8 +47,13 @@ def collect_needles(ws: Any, did: str) -> dict[str, str]:
     media = q("SELECT m.sha256 FROM media m JOIN posts p ON m.post_id = p.id WHERE p.author_id = ?")
     con.close()
     needles: dict[str, str] = {"did": did}
+    # The scrubbed forms as the build made them (with or without the name model).
+    stats_path = Path(ws.root) / "items" / "nap" / "stats.json"
+    with_names = None
+    if stats_path.exists():
+        with_names = bool(((read_json(stats_path).get("pii") or {}).get("names")))
     for i, t in enumerate(sorted(set(texts))):
-        for j, form in enumerate({t, scrub_text(t)}):
+        for j, form in enumerate(sorted({t, scrub_text(t, with_names)})):
             if len(form) >= MIN_TEXT_NEEDLE:
                 needles[f"text{i}.{j}"] = form
     # Handles (alice.bsky.social) and bios identify the user; a bare display name ("Alex") does
@@ -65,6 +73,7 @@ def collect_needles(ws: Any, did: str) -> dict[str, str]:
         salt = None
     if salt is not None:
         needles["user-hash"] = hash_id(did, salt)
+        needles["user-blueprint"] = blueprint_user_id(needles["user-hash"])  # publish --layout blueprint
         for i, pid in enumerate(post_ids):
             needles[f"post-hash{i}"] = hash_id(pid, salt, "p")
         for i, aid in enumerate(action_ids):
@@ -89,32 +98,62 @@ def _cut_references(table: pa.Table, name: str, did: str) -> pa.Table:
     return table
 
 
-def purge_parquet(path: Path, needles: dict[str, str], did: str) -> int:
-    """Drop rows holding a needle; returns rows removed plus references cut (0: file untouched)."""
-    original = pq.read_table(path)
+def purge_parquet(path: Path, matcher: Matcher, did: str) -> int:
+    """Drop rows holding a needle; returns rows removed plus references cut (0: file untouched).
+    A needle in the raw bytes only (page statistics, an uncompressed dictionary) also gets the
+    file rewritten, which recomputes them from the remaining rows."""
+    data = path.read_bytes()
+    original = pq.read_table(pa.BufferReader(data))
     table = _cut_references(original, path.stem, did) if path.parent.name == "corpus" else original
     cut = 0 if table is original else sum(
         (table[c].null_count - original[c].null_count) for c in table.column_names)
-    mask = row_mask(table, needles)
-    removed = pc.sum(mask).as_py() or 0
-    if removed or cut:
-        write_table(path, table.filter(pc.invert(mask)))
-    return removed + cut
+    mask = matcher.table_mask(table)
+    removed = int(mask.sum())
+    if removed or cut or matcher.any(data):
+        # zstd as the corpus writer uses, at its fastest level: a takedown rewrites whole tables.
+        with atomic_path(path, suffix=".parquet") as tmp:
+            pq.write_table(table.filter(pa.array(~mask)), tmp, compression="zstd", compression_level=1)
+        return max(1, removed + cut)
+    return 0
 
 
-def purge_lines(data: bytes, pattern: str) -> tuple[bytes, int]:
-    lines = data.splitlines(keepends=True)
-    kept = [line for line, hit in zip(lines, any_hit(lines, pattern)) if not hit]
-    return b"".join(kept), len(lines) - len(kept)
+LINE_FILES = (".jsonl", ".ndjson", ".csv", ".tsv", ".log")
 
 
-def prune_json(obj: Any, pattern: str) -> tuple[Any, int]:
+def kept_slices(data: bytes, matcher: Matcher, spans: list[tuple[int, int]] | None = None) -> tuple[list[tuple[int, int]], int]:
+    """Byte ranges of `data` to keep once the lines holding a needle go, and the number of lines
+    dropped. The new content is the old one minus whole lines: every match inside a kept range
+    was found by the search, so a trace could only form where two ranges now meet; that is
+    checked here (PersonaError if it happens)."""
+    spans = matcher.line_spans(data) if spans is None else spans
+    keep, at, removed = [], 0, 0
+    for start, end in spans:
+        if start > at:
+            keep.append((at, start))
+        removed += data.count(b"\n", start, end) + (0 if data.endswith(b"\n", start, end) else 1)
+        at = end
+    if at < len(data):
+        keep.append((at, len(data)))
+    reach = matcher.maxlen
+    for (a1, b1), (a2, b2) in zip(keep, keep[1:]):
+        if matcher.any(data[max(a1, b1 - reach): b1] + data[a2: min(b2, a2 + reach)]):
+            raise PersonaError("takedown incomplete: removing lines joined text into a match; file left unchanged")
+    return keep, removed
+
+
+def purge_lines(data: bytes, matcher: Matcher) -> tuple[bytes, int]:
+    """Drop the lines holding a needle (one pass over the whole file)."""
+    keep, removed = kept_slices(data, matcher)
+    return b"".join(data[a:b] for a, b in keep), removed
+
+
+def prune_json(obj: Any, matcher: Matcher) -> tuple[Any, int]:
     """Drop list elements and dict entries that hold a needle anywhere inside them. An element
     without any needle is kept whole, so only containers that hit are descended into."""
     import orjson
 
     def hits(values: list[Any]) -> list[bool]:
-        return any_hit([v.encode() if isinstance(v, str) else orjson.dumps(v, default=str) for v in values], pattern)
+        return [matcher.any(v.encode() if isinstance(v, str) else orjson.dumps(v, default=str)) for v in values]
 
     if isinstance(obj, list):
         flags = hits(obj)
@@ -130,30 +169,30 @@ def prune_json(obj: Any, pattern: str) -> tuple[Any, int]:
         if kh or (vh and (records or not isinstance(v, (list, dict)))):
             removed += 1
         elif vh:
-            out[k], r = prune_json(v, pattern)
+            out[k], r = prune_json(v, matcher)
             removed += r
         else:
             out[k] = v
     return out, removed
 
 
-def purge_bytes(name: str, data: bytes, needles: dict[str, str]) -> tuple[bytes, int] | None:
+def purge_bytes(name: str, data: bytes, matcher: Matcher) -> tuple[bytes, int] | None:
     """New content of a non-Parquet, non-SQLite file; None when the format is not handled."""
     import orjson
 
     suffix = Path(name).suffix.lower()
     if suffix in COMPRESSED:
-        inner = purge_bytes(name[: -len(suffix)], COMPRESSED[suffix](data), needles)
+        inner = purge_bytes(name[: -len(suffix)], COMPRESSED[suffix](data), matcher)
         if inner is None:
             return None
         import bz2, gzip, lzma  # noqa: E401
 
         pack = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
         return pack(inner[0]), inner[1]
-    if suffix in (".jsonl", ".ndjson", ".csv", ".tsv", ".log"):
-        return purge_lines(data, forms_pattern(needles))
+    if suffix in LINE_FILES:
+        return purge_lines(data, matcher)
     if suffix == ".json":
-        obj, removed = prune_json(orjson.loads(data), forms_pattern(needles))
+        obj, removed = prune_json(orjson.loads(data), matcher)
         return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS) + b"\n", removed
     return None
 
@@ -180,36 +219,56 @@ def remove_user(ws: Any, did: str) -> dict[str, Any]:
     if not did.startswith("did:"):
         raise PersonaError(f"--user must be a DID (did:plc:... or did:web:...), got {did[:40]!r}")
     needles = collect_needles(ws, did)
+    matcher = Matcher(needles)
     root = Path(ws.root)
     changed: dict[str, int] = {}
+    verified: set[str] = set()
     unhandled: list[str] = []
+    # One pass: each file is read once and searched once (matcher.Matcher); only files that held
+    # a needle are rewritten, and only those (plus the databases) need checking again below.
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if path.name.endswith((".sqlite-wal", ".sqlite-shm", ".sqlite-journal")):
             continue  # handled with their database
         if path.suffix in (".sqlite", ".db"):
             n = purge_sqlite(path, needles)
-            if n:
-                changed[rel] = n
+            changed[rel] = n  # always rescanned: free pages and the WAL are bytes too
             continue
         if path.suffix == ".parquet":  # vectorised; rewritten only when something changes
-            removed = purge_parquet(path, needles, did)
+            removed = purge_parquet(path, matcher, did)
             if removed:
                 changed[rel] = removed
+                # Its rows are a subset of rows searched above (or cut references): only the
+                # new file's own bytes (page statistics, dictionaries) can hold something new.
+                if matcher.any(path.read_bytes()):
+                    unhandled.append(rel)
+                verified.add(rel)
             continue
-        if not file_hits(path, needles, first_only=True):
+        if path.suffix.lower() in LINE_FILES:  # the big case: streamed, never read whole (linefile.py)
+            spans = find_line_spans(path, matcher)
+            if spans:
+                changed[rel] = drop_spans(path, spans, matcher)  # checked where lines were cut
+                verified.add(rel)
             continue
-        result = purge_bytes(path.name, path.read_bytes(), needles)
+        data = path.read_bytes()
+        if not any(matcher.any(view) or view.startswith(b"<undecodable ") for view in decoded(path.name, data)):
+            continue
+        result = purge_bytes(path.name, data, matcher)
         if result is None:
             unhandled.append(rel)
             continue
         write_bytes(path, result[0])
         changed[rel] = result[1]
     _refresh_manifests(root)
-    # The proof: decode and scan everything again, databases' free pages included (raw bytes).
-    left = scan_tree(root, needles)
+    changed.update({m.relative_to(root).as_posix(): changed.get(m.relative_to(root).as_posix(), 0)
+                    for m in root.glob("frozen/*/MANIFEST.json")})
+    # The proof: decode and scan again every file that was rewritten (databases' free pages
+    # included, as raw bytes; line files were checked where lines were cut); the others were
+    # scanned whole above and held nothing.
+    left = scan_tree(root, matcher, only=set(changed) - verified)
     if left or unhandled:
         where = sorted(set(left) | set(unhandled))
         raise PersonaError(f"takedown incomplete: traces of the user remain in {len(where)} file(s): {', '.join(where[:20])}")
+    changed = {k: v for k, v in changed.items() if v}
     return {"files_changed": len(changed), "rows_removed": sum(changed.values()), "files": changed,
             "needles": len(needles)}

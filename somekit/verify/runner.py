@@ -82,12 +82,15 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
                 found.extend(func(ctx))
             except Exception as exc:  # noqa: BLE001 - a crashing check must fail verify, not pass it
                 found.append(Violation(name, task, "", f"check crashed: {type(exc).__name__}: {exc}"))
+        for section, value in ctx.notes.items():
+            report.setdefault(section, {})[task] = value
         if getattr(ctx, "shortcuts", None):  # figures a check measured (e.g. mid-zh's one-feature rules)
             report.setdefault("shortcuts", {})[task] = ctx.shortcuts
+    report.setdefault("shortcuts", {})  # DESIGN section 3: always present
     for folder in export_dirs:
-        from ..builders.export_some import check_export_leaks
+        from .export_leaks import check_export
 
-        found.extend(check_export_leaks(Path(folder)))
+        found.extend(check_export(Path(folder), ws.config().verify))
         from .some_layout import check_some_layout  # every path and key SoMe's harness reads
 
         found.extend(Violation("some-layout", "export", "", problem) for problem in check_some_layout(Path(folder))["problems"])

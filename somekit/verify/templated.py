@@ -13,12 +13,15 @@ import collections
 import math
 from typing import Iterator
 
-from ..builders.mid import TO3
-from ..builders.sampling import norm_sql
 from ..schemas.items import item_id
 from . import CheckContext, Violation, register_check
+from .textrules import own_words
 
 YESNO = ("ubp", "ucs", "mcr")
+#: DESIGN section 7's 6 -> 3 mapping, written here again so the check does not share the builder's
+#: table (RAWFC's own 3-way labels map to themselves).
+TO3 = {"pants-fire": "false", "false": "false", "barely-true": "half", "half-true": "half",
+       "mostly-true": "true", "true": "true", "half": "half"}
 #: |z| of the runs test above which an answer order counts as patterned (random order: p < 1e-6).
 RUNS_Z = 5.0
 
@@ -111,11 +114,11 @@ def negative_valid(ctx: CheckContext) -> Iterator[Violation]:
 
 @register_check("positive-valid", ("ubp", "mcr"))
 def positive_valid(ctx: CheckContext) -> Iterator[Violation]:
-    kind = "AND i.kind = t.action" if ctx.task == "ubp" else ""
-    yield from _rows(ctx, "positive-valid", f"""
+    # The kind of a UBP positive (a boilerplate "comment" is a repost) is checked by positive-kind.
+    yield from _rows(ctx, "positive-valid", """
         SELECT t.id, 'no interaction of user ' || t.user_id || ' with post ' || t.post_id || ' backs this yes'
         FROM items t WHERE t.label = 'yes' AND NOT EXISTS (
-            SELECT 1 FROM interactions i WHERE i.user_id = t.user_id AND i.post_id = t.post_id {kind})
+            SELECT 1 FROM interactions i WHERE i.user_id = t.user_id AND i.post_id = t.post_id)
         ORDER BY t.id""")
 
 
@@ -132,22 +135,27 @@ def ucs_comment(ctx: CheckContext) -> Iterator[Violation]:
     another user, with content that differs from everything the asked user wrote there."""
     yield from _rows(ctx, "ucs-comment-source", """
         SELECT t.id, 'comment ' || t.comment_id || ' is not a comment with this text under post ' || t.post_id
-        FROM items t LEFT JOIN interactions i ON i.id = t.comment_id
+        FROM items t LEFT JOIN interactions i ON (CASE WHEN starts_with(i.id, 'at://') THEN 'cmt:' || md5(i.id) ELSE i.id END) = t.comment_id
         WHERE i.id IS NULL OR i.post_id IS DISTINCT FROM t.post_id OR i.text IS DISTINCT FROM t.comment
         ORDER BY t.id""")
     yield from _rows(ctx, "ucs-positive-author", """
         SELECT t.id, 'the yes comment is by user ' || i.user_id || ', not ' || t.user_id
-        FROM items t JOIN interactions i ON i.id = t.comment_id
+        FROM items t JOIN interactions i ON ((CASE WHEN starts_with(i.id, 'at://') THEN 'cmt:' || md5(i.id) ELSE i.id END) = t.comment_id)
         WHERE t.label = 'yes' AND i.user_id <> t.user_id ORDER BY t.id""")
     yield from _rows(ctx, "ucs-negative-same-user", """
         SELECT t.id, 'the no comment ' || t.comment_id || ' was written by the asked user ' || t.user_id
-        FROM items t JOIN interactions i ON i.id = t.comment_id
+        FROM items t JOIN interactions i ON ((CASE WHEN starts_with(i.id, 'at://') THEN 'cmt:' || md5(i.id) ELSE i.id END) = t.comment_id)
         WHERE t.label = 'no' AND i.user_id = t.user_id ORDER BY t.id""")
-    yield from _rows(ctx, "ucs-negative-content", f"""
-        SELECT t.id, 'the no comment matches comment ' || min(m.id) || ' of the asked user on this post'
-        FROM items t JOIN interactions m ON m.user_id = t.user_id AND m.post_id = t.post_id
-        WHERE t.label = 'no' AND {norm_sql('m.text')} = {norm_sql('t.comment')}
-        GROUP BY t.id ORDER BY t.id""")
+    # The no comment's words must differ from every comment the asked user wrote, anywhere.
+    rows = ctx.con.execute("""
+        SELECT t.id, t.comment, list(m.id ORDER BY m.id), list(m.text ORDER BY m.id)
+        FROM items t JOIN interactions m ON m.user_id = t.user_id
+        WHERE t.label = 'no' AND m.text IS NOT NULL AND m.text <> '' GROUP BY t.id, t.comment ORDER BY t.id""").fetchall()
+    for item_id, comment, ids, texts in rows:
+        words = own_words(comment)
+        same = [i for i, text in zip(ids, texts) if words and own_words(text) == words]
+        if same:
+            yield Violation("ucs-negative-content", ctx.task, item_id, f"the no comment matches comment {same[0]} of the asked user")
 
 
 @register_check("mid-labels", ("mid",))

@@ -153,7 +153,8 @@ def _import(conn: Connection, state: SyncState, project_id: int, new: list[str],
                 for iid, tid in zip(batch, task_ids):
                     state.tasks[iid] = [tid, hashes[iid]]
             state.inflight = {}
-            state.save()
+            if k + 1 == len(batches):
+                state.save()   # otherwise the next batch's journal write records this one
             done += len(batch)
             if progress:
                 progress(done, len(new))

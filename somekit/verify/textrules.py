@@ -1,0 +1,43 @@
+"""verify's own reading of comment texts (deliberately not the builders' SQL, so a bug in one
+is caught by the other).
+
+A comment's own words: the text without a `//@a: ...` repost chain, `回复@x:` reply prefixes,
+@mentions and bracketed emoji codes (`[哈哈]`), compared without case, whitespace, punctuation
+or symbols. Weibo's auto-filled repost text (`转发微博`, `轉發微博`, ...) is no words at all: a
+"comment" holding only that is a plain repost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+AUTO_REPOST = frozenset({"转发微博", "轉發微博", "转发", "轉發", "repost", "转发微博转发微博"})
+_CHAIN = re.compile(r"//\s*@.*", re.S)
+_REPLY = re.compile(r"(?:回复|回覆|reply)\s*@[^:：\s]+\s*[:：]?", re.I)
+_MENTION = re.compile(r"@[^\s@:：,，。!！?？/]+")
+_EMOJI_CODE = re.compile(r"\[[^\[\]\s]{1,12}\]")
+
+
+def squash(text: str | None) -> str:
+    """Lower case, no whitespace, punctuation or symbols."""
+    return "".join(ch for ch in (text or "").lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
+
+
+def own_words(text: str | None) -> str:
+    """The words a comment adds (squashed); '' for repost boilerplate, chains, emoji, mentions."""
+    t = _CHAIN.sub("", (text or "").lower())
+    t = _REPLY.sub("", t)
+    t = _MENTION.sub("", t)
+    t = _EMOJI_CODE.sub("", t)
+    words = squash(t)
+    return "" if words in AUTO_REPOST else words
+
+
+def is_auto_repost(text: str | None) -> bool:
+    """True when a comment's text is only Weibo's repost boilerplate or a //@ chain."""
+    raw = (text or "").strip()
+    if raw.startswith("//"):
+        return bool(re.match(r"//\s*@", raw))
+    t = _EMOJI_CODE.sub("", _MENTION.sub("", _REPLY.sub("", _CHAIN.sub("", raw.lower()))))
+    return squash(t) in AUTO_REPOST
