@@ -292,7 +292,9 @@ def export_some(ws, version: str, out: str | Path, include_unreviewed: bool = Fa
             leaks += check_mid_zh_export(staging)
         if leaks:
             raise ExportError(f"export would leak answers ({len(leaks)}), e.g. {leaks[0].detail}")
-        if embed.enabled:  # without emb_data SoMe's retrieval tools cannot run anyway
+        # Without emb_data SoMe's retrieval tools cannot run anyway; a mid-zh-only export (ours,
+        # not one of SoMe's tasks) has no SoMe task for the harness contract to check.
+        if embed.enabled and any(t in layout.SOME_NAMES for t in items_by_task):
             from ..verify.some_layout import check_some_layout
 
             contract = check_some_layout(staging)
