@@ -127,7 +127,9 @@ def _mcr(ws, media_text: bool):
     cfg = ws.config()
     from somekit.schemas.config import TaskSection
 
-    cfg.tasks["mcr"] = TaskSection(media_text=media_text)
+    # One like is all this corpus has: the asked user has no further history to show, and a1 is
+    # the only positive post, so negatives cannot be drawn from the positives' own distribution.
+    cfg.tasks["mcr"] = TaskSection(media_text=media_text, options={"min_history": 0, "weighting": "uniform"})
     return build_mcr(ws, cfg, n=1, pool="any"), read_items(ws, "mcr")
 
 

@@ -168,9 +168,11 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
     shortfall."""
     content = ""
     if differ_content:
-        content = """AND NOT (pc.text_norm <> '' AND EXISTS (
+        # An empty text matches an empty text: two posts with nothing to read (media not enriched,
+        # or media_text off) cannot be told apart, so one is no valid negative for the other.
+        content = """AND NOT EXISTS (
             SELECT 1 FROM touched t JOIN post_band tp ON tp.id = t.post_id
-            WHERE t.user_id = d.user_id AND tp.text_norm = pc.text_norm))"""
+            WHERE t.user_id = d.user_id AND tp.text_norm = pc.text_norm)"""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE negatives AS
         WITH a AS (SELECT x.anchor, x.user_id, x.post_id, pb.band FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
