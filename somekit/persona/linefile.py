@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..store.atomic import atomic_path
 from . import PersonaError
-from .matcher import Matcher
+from .matcher import Matcher, merge_spans
 
 BLOCK = 64 << 20
 
@@ -61,13 +61,7 @@ def find_line_spans(path: Path, matcher: Matcher, block: int = BLOCK) -> list[tu
                 line_end = start + last + 1 if last != -1 else _line_end(fh, start + len(buf), size)
                 spans.append((start + first, line_end))
             start += end_rel
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
-    return merged
+    return merge_spans(spans)
 
 
 def _pread(fd: int, start: int, end: int) -> bytes:

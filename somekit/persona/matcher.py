@@ -125,13 +125,7 @@ class Matcher:
             first = data.rfind(b"\n", 0, start) + 1
             last = data.find(b"\n", max(end - 1, start))
             spans.append((first, len(data) if last == -1 else last + 1))
-        merged: list[tuple[int, int]] = []
-        for a, b in sorted(spans):
-            if merged and a <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-            else:
-                merged.append((a, b))
-        return merged
+        return merge_spans(spans)
 
     # ---- Arrow ---------------------------------------------------------------------------
 
@@ -197,3 +191,14 @@ class Matcher:
             for row in table.take(rows).to_pylist():
                 found |= self.labels(orjson.dumps(row, default=str))
         return found
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted byte spans [start, end) with overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
