@@ -15,13 +15,13 @@ Anything else is 'ambiguous' (the LLM extractor may decide it, see classify.py) 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .answer_json import label_from_json
 from .clauses import Clause, clauses, clean, cut_echo
-from .labels import KIND
+from .labels import KIND, TASK_OF_KIND
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -41,8 +41,6 @@ UNANSWERABLE = re.compile(
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
-_JSON_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emotion", "sentiment", "result", "decision",
-              "classification", "conclusion", "judgement", "judgment", "rating", "答案", "结论", "判断", "情绪", "标签", "预测", "结果")
 _MARKER = re.compile(
     r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|选择)"
     r"\s*(?:应该|应当|可能|大概)?\s*(?:是|为|:)(?!否)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
@@ -85,25 +83,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
 
 
 def _from_json(kind: str, raw: str) -> str | None:
-    m = re.search(r"\{.*\}", raw, re.S)
-    if not m:
-        return None
-    try:
-        data = json.loads(m.group(0))
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    lowered = {str(k).lower(): v for k, v in data.items()}
-    for key in _JSON_KEYS:
-        if key in lowered:
-            value = lowered[key]
-            if isinstance(value, bool):
-                return ("yes" if value else "no") if kind == "yesno" else ("true" if value else "false") if kind == "mid" else None
-            if isinstance(value, str) and value.strip():
-                ex = extract_label({"yesno": "ubp", "emotion": "uea", "mid": "mid"}[kind], value)
-                return ex.label
-    return None
+    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], value).label)
 
 
 def _after_marker(kind: str, text: str) -> str | None:

@@ -138,6 +138,21 @@ def _row_key(task: str, row: dict[str, Any]) -> tuple | None:
     return natural_key(task, user=user, post=post, action=row.get("action"), comment=row.get("comment"))
 
 
+def _keyed_answer(task: str, value: Any) -> Any:
+    """The answer in a MID-shaped row ({"claim": ..., "label": ...}); a mid-zh row in our export's
+    shape answers in SoMe's MID words ("false" = rumour), read as its gold is."""
+    if not (isinstance(value, dict) and task in ("mid", "mid-zh")):
+        return value
+    answer = value.get("veracity") if task == "mid-zh" else None
+    answer = answer or value.get("label", value.get("answer"))
+    if task == "mid-zh" and isinstance(answer, str):
+        try:
+            return normalise_gold(task, answer)
+        except ValueError:
+            return answer
+    return answer
+
+
 def _user_entries(task: str, user: str, value: Any, action: str | None) -> list[tuple[tuple | None, Any]]:
     """One user's predictions: a list of rows carrying weibo_id (matched by key) or SoMe's
     results dict {"0": answer} (matched by index in the gold user's list, SoMe's convention)."""
@@ -177,8 +192,7 @@ def prediction_pairs(task: str, path: Path) -> list[tuple[tuple | None, Any]]:
     if not isinstance(data, dict):
         raise EvalError(f"{path}: expected a JSON object or list of predictions")
     if task in ("mid", "mid-zh", "smq", "ses", "red", "nap"):
-        return [(("key", str(k)), v.get("label", v.get("answer")) if isinstance(v, dict) and task in ("mid", "mid-zh") else v)
-                for k, v in data.items()]
+        return [(("key", str(k)), _keyed_answer(task, v)) for k, v in data.items()]
     if task == "ubp" and set(data) <= set(ACTIONS) and data:
         return [pair for action, users in data.items() if isinstance(users, dict)
                 for user, value in users.items() for pair in _user_entries(task, user, value, ACTIONS[action])]
@@ -206,9 +220,26 @@ def _some_units(task: str, data: Any) -> list[tuple[str, Any, str, list[tuple]]]
         return units
     if task == "mid":
         return [(key, row["label"], row.get("claim", ""), [("key", key)]) for key, row in data.items()]
+    if task == "mid-zh":  # our export, in SoMe's MID shape; `veracity` keeps CED's own word
+        return [(key, row.get("veracity") or row["label"], row.get("claim", ""), [("key", key), ("key", key.removesuffix(".json"))])
+                for key, row in data.items()]
     if task in ("smq", "ses", "red"):
         return [(key, value, key, [("key", key)]) for key, value in data.items()]
-    raise EvalError(f"SoMe released no ground truth for {task}")
+    raise EvalError(f"a .json gold is SoMe-shaped ground truth, which no export holds for {task}; "
+                    f"expected its frozen split (.parquet) or items file (.jsonl)")
+
+
+#: What each task's SoMe-shaped ground truth looks like, for error messages.
+_SHAPES = {
+    "ubp": '{"<action>": {"<user id>": [{"weibo_id": ..., "label": "是"|"否"}]}}',
+    "ucs": '{"<user id>": [{"weibo_id": ..., "comment": ..., "label": "是"|"否"}]}',
+    "mcr": '{"<user id>": [{"weibo_id": ..., "label": "是"|"否"}]}',
+    "uea": '{"<user id>": [{"weibo_id": ..., "emotion": ...}]}',
+    "mid": '{"<claim id>": {"claim": ..., "label": ...}}',
+    "mid-zh": '{"<post id>.json": {"claim": ..., "label": "true"|"false", "veracity": "rumor"|"non-rumor"}}',
+    "smq": '{"<question>": "<reference answer>"}', "ses": '{"<topic>": "<reference summary>"}',
+    "red": '{"<start>_<end>_<location>": [events]}',
+}
 
 
 def _read_json(path: Path) -> Any:
@@ -235,8 +266,11 @@ def some_cases(task: str, gold_path: Path) -> list[Case]:
     gold = _read_json(gold_path)
     try:
         units = _some_units(task, gold)
-    except (KeyError, AttributeError, TypeError) as exc:
-        raise EvalError(f"{gold_path}: does not look like SoMe's {task} ground truth ({exc!r})") from None
+    except EvalError as exc:
+        raise EvalError(f"{gold_path}: {exc}") from None
+    except (KeyError, AttributeError, TypeError, ValueError) as exc:
+        raise EvalError(f"{gold_path}: does not look like SoMe's {task} ground truth: expected {_SHAPES.get(task, 'a JSON object')} "
+                        f"({type(exc).__name__}: {exc})") from None
     cases = []
     for unit, value, question, keys in units:
         if task in KIND:

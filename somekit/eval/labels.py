@@ -9,6 +9,8 @@ from __future__ import annotations
 
 #: task -> label kind
 KIND: dict[str, str] = {"ubp": "yesno", "ucs": "yesno", "mcr": "yesno", "uea": "emotion", "mid": "mid", "mid-zh": "rumor"}
+#: label kind -> one task of that kind (the parser reads by kind; a task names it)
+TASK_OF_KIND: dict[str, str] = {kind: task for task, kind in reversed(KIND.items())}
 
 LABELS: dict[str, tuple[str, ...]] = {
     "yesno": ("yes", "no"),
@@ -96,9 +98,19 @@ GOLD_ALIASES: dict[str, str] = {
 }
 
 
+#: Per label kind: the words a gold file may use for our labels. Our mid-zh export writes SoMe's
+#: MID vocabulary so SoMe's MID scoring reads it unchanged (a rumour is "false"); its `veracity`
+#: field keeps CED's word.
+KIND_GOLD_ALIASES: dict[str, dict[str, str]] = {
+    "rumor": {"false": "rumor", "true": "non-rumor", "rumour": "rumor", "non-rumour": "non-rumor",
+              "谣言": "rumor", "非谣言": "non-rumor"},
+}
+
+
 def normalise_gold(task: str, label: str) -> str:
     """A gold label in our vocabulary; raises ValueError for a label outside it."""
-    value = GOLD_ALIASES.get(label.strip(), label.strip().lower())
+    stripped = label.strip()
+    value = KIND_GOLD_ALIASES.get(KIND[task], {}).get(stripped.lower()) or GOLD_ALIASES.get(stripped, stripped.lower())
     if value not in LABELS[KIND[task]]:
         raise ValueError(f"{task}: gold label {label!r} is not one of {LABELS[KIND[task]]}")
     return value

@@ -28,8 +28,9 @@ def _gold_file(gold: Path, name: str) -> Path | None:
 
 
 def gold_file(gold: Path, task: str) -> Path | None:
-    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files."""
-    return _gold_file(gold, SOME_NAMES[task]) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
+    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files.
+    Tasks SoMe does not have (mid-zh) sit under their own code, as the exporter writes them."""
+    return _gold_file(gold, SOME_NAMES.get(task, task)) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
 
 
 def task_folders(results: Path) -> dict[str, Path]:
