@@ -12,8 +12,8 @@ from typing import Any, Callable
 
 #: Keys that hold the verdict, strongest first (compared case-insensitively).
 VERDICT_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emotion", "sentiment", "result", "decision",
-                "classification", "conclusion", "judgement", "judgment", "rating", "答案", "结论", "判断", "情绪", "标签", "预测",
-                "结果")
+                "classification", "conclusion", "judgement", "judgment", "rating", "grade", "category", "class", "output_label",
+                "答案", "结论", "判断", "情绪", "情感", "标签", "预测", "结果", "评级", "评分", "等级", "类别", "分类", "判定", "回答")
 #: Wrappers a tool call or an API reply puts around the verdict object.
 _WRAPPERS = ("arguments", "parameters", "input", "output", "response", "content", "data", "message", "function",
              "tool_input", "args")
@@ -123,6 +123,11 @@ def _polar_key(kind: str, key: str) -> bool:
     if kind == "mid":
         return bool(re.fullmatch(r"is_?(?:true|accurate|correct)", key))
     return False
+
+
+def polar_label(kind: str, key: str, value: bool) -> str | None:
+    """The label a boolean gives to a key that asks the task's question; None for other keys."""
+    return _from_bool(kind, value, key) if _polar_key(kind, key.strip().lower()) else None
 
 
 def _from_bool(kind: str, value: bool, key: str) -> str | None:

@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .answer_json import label_from_json
-from .clauses import Clause, clauses, clean, cut_echo
+from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical
 from .labels import KIND, TASK_OF_KIND
+from .rewrite import assignment_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -43,7 +44,7 @@ HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
 _MARKER = re.compile(
     r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|选择)"
-    r"\s*(?:应该|应当|可能|大概)?\s*(?:是|为|:)(?!否)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
+    r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision)\b\s*(?:is|would be|should be|:|=|-)+|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
@@ -68,6 +69,9 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     text = clean(raw)
     if not text:
         return Extraction(None, "empty")
+    if (label := assignment_label(kind, text)) is not None:
+        return Extraction(label, "json")
+    text = neither_nor(kind, reported_speech(kind, text))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
@@ -92,6 +96,8 @@ def _after_marker(kind: str, text: str) -> str | None:
     for m in _MARKER.finditer(text):
         if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
             continue  # "无法判断" declines; it is not a marker
+        if in_hypothetical(text, m.start()):
+            continue  # "If it were an ad, I'd say no": a verdict for another world
         last = m
     if last is None:
         return None
@@ -101,7 +107,7 @@ def _after_marker(kind: str, text: str) -> str | None:
         return None
     if (label := bare_label(kind, tail)) is not None:
         return label
-    first = re.split(r"[,，、(（:—–]", tail, maxsplit=1)[0]
+    first = re.split(r"[,，、(（:—–#|]", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
     label, _ = _by_clauses(kind, [Clause(tail, "final")])
@@ -114,7 +120,7 @@ def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
     if (cut and not text.strip()) or UNANSWERABLE.search(text):
         return [], False
     if kind == "yesno":
-        v = yesno(text)
+        v = bare_label(kind, text) or yesno(text)
         if v == UNCLEAR:
             return [], True
         return ([v] if v else []), False
@@ -134,7 +140,9 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     unclear = False
     after_contrast = False
     for clause in parts:
-        if clause.role in ("question", "reason"):
+        if clause.role == "heading" and bare_label(kind, clause.text) is not None:
+            clause = Clause(clause.text, "plain")   # "False: the figure is wrong" - a verdict used as a heading
+        if clause.role in ("question", "reason", "heading"):
             continue
         labels, hedged = _clause_labels(kind, clause)
         unclear |= hedged
