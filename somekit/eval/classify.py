@@ -31,7 +31,6 @@ EXTRACT_PROMPTS = {"mid": "extract.mid@2"}
 FALLBACK_RULES = ("ambiguous",)
 #: Rules that read a label from the answer itself.
 RULES_THAT_DECIDE = ("json", "exact", "marker", "clause")
-OFFLINE_RULE = "offline-fallback"
 
 
 def _lang(text: str) -> str:
@@ -75,13 +74,12 @@ def _llm_extract(task: str, pending: list[Case], llm: LLMClient, rule: str = "ll
 
 def _offline(task: str, pending: list[Case]) -> tuple[dict[str, Extraction], str | None]:
     """(extractions it decided, why it could not run)."""
-    from .fallback import OfflineFallbackUnavailable, offline_labels
+    from .fallback import OfflineFallbackUnavailable, apply_offline
 
     try:
-        labels = offline_labels(task, [str(_answer_text(c)) for c in pending])
+        return apply_offline(task, {c.id: str(_answer_text(c)) for c in pending}), None
     except OfflineFallbackUnavailable as exc:
         return {}, str(exc)
-    return {c.id: Extraction(label, OFFLINE_RULE) for c, label in zip(pending, labels) if label is not None}, None
 
 
 def _audit_sample(task: str, cases: list[Case], extractions: dict[str, Extraction], size: int) -> list[Case]:
@@ -107,6 +105,7 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
     rule-decided answers the LLM also reads, to report how often the two agree."""
     errors: collections.Counter = collections.Counter()
     extractions = {case.id: _read_by_rules(task, case, errors) for case in cases}
+    rule_read = dict(extractions)
     by_rules = collections.Counter(e.rule for e in extractions.values())
     pending = [c for c in cases if extractions[c.id].rule in FALLBACK_RULES]
     failed: set[str] = set()
@@ -115,7 +114,10 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
         extractions.update(read)
     offline: dict[str, Any] = {"enabled": offline_fallback}
     if offline_fallback:
-        still = [c for c in pending if extractions[c.id].rule == "ambiguous" or c.id in failed]
+        from .fallback import eligible
+
+        # an LLM that answered 'none' has read the answer; one whose call failed has not
+        still = [c for c in pending if eligible(rule_read[c.id]) and (extractions[c.id].rule == "ambiguous" or c.id in failed)]
         decided, why = _offline(task, still) if still else ({}, None)
         extractions.update(decided)
         offline.update({"asked": len(still), "decided": len(decided)}, **({"unavailable": why} if why else {}))

@@ -60,8 +60,12 @@ _FINAL = (r"\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\
           r"因此|所以|因而|综上|总之|总的来说|总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
 _CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
 _REASON = r"\bbecause\b|\bsince\b|\bgiven that\b|\bas the user\b|\bdue to\b|因为|由于|鉴于|考虑到"
-_CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when)\b|"
-              r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若)")
+_CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when|admittedly|granted)\b|"
+              r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)")
+#: A sentence that opens as an aside after the verdict ("Note: ...", "注：...", "P.S."): it
+#: comments on the answer and never revises it.
+_ASIDE = re.compile(r"^\W*(?:(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
+                    r"注|备注|附注|补充|顺便|另注|说明|置信度)")
 _ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要"
 _SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")
 
@@ -92,14 +96,22 @@ def hypothetical_end(sentence: str) -> int:
     return turn.start() if turn else len(sentence)
 
 
-def in_hypothetical(text: str, pos: int) -> bool:
-    """Whether the position lies in a counterfactual's reach (see hypothetical_end)."""
-    offset = 0
+def _sentences(text: str) -> list[tuple[int, str, int]]:
+    """(offset, sentence, how much of it cannot hold the verdict) for each sentence: all of an
+    aside after the answer ("Note: ..." up to its sentence end), else a counterfactual's reach."""
+    out, offset, aside = [], 0, False
     for sentence in _SENTENCE.split(text):
-        if offset <= pos < offset + len(sentence):
-            return pos - offset < hypothetical_end(sentence)
+        opens = bool(out) and bool(_ASIDE.match(sentence))
+        reach = len(sentence) if (opens or aside) else hypothetical_end(sentence)
+        aside = (opens or aside) and sentence.rstrip().endswith(":")   # "Note:" runs on past its colon
+        out.append((offset, sentence, reach))
         offset += len(sentence)
-    return False
+    return out
+
+
+def in_hypothetical(text: str, pos: int) -> bool:
+    """Whether the position lies in a counterfactual's reach or in an aside (see _sentences)."""
+    return any(offset <= pos < offset + len(sentence) and pos - offset < reach for offset, sentence, reach in _sentences(text))
 
 
 #: The tail of a list ("anger, sadness or joy", "愤怒、悲伤或喜悦"): it belongs to the clause before.
@@ -118,6 +130,11 @@ def _list_parts(sentence: str) -> list[str]:
     return parts
 
 
+def statements(text: str) -> str:
+    """The text without its question sentences (an echoed "会还是不会？" asks, it does not hedge)."""
+    return "".join(s for s in _SENTENCE.split(text) if not _is_question(s))
+
+
 def _is_question(seg: str) -> bool:
     s = seg.strip()
     return s.endswith("?") or bool(re.search(r"[吗呢嘛][\s\"”'。.]*$", s))
@@ -126,11 +143,11 @@ def _is_question(seg: str) -> bool:
 def clauses(text: str) -> list[Clause]:
     """The cleaned text as clauses in order, each with its role."""
     out: list[Clause] = []
-    for sentence in _SENTENCE.split(text):
+    for _, sentence, reach in _sentences(text):
         if not sentence.strip():
             continue
         question = _is_question(sentence)
-        reach, offset = hypothetical_end(sentence), 0
+        offset = 0
         concluded = False
         for part in _list_parts(sentence):
             for raw_piece in _SPLIT.split(part):

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .answer_json import label_from_json
-from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical
+from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import assignment_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
@@ -30,6 +30,8 @@ from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 class Extraction:
     label: str | None
     rule: str          # json | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
+                       # | offline-fallback | parser-error
+    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open: no fallback guesses it
 
 
 #: Answers that decline to answer: not completed, and not worth an LLM call.
@@ -38,7 +40,13 @@ UNANSWERABLE = re.compile(
     r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
     r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
     r"\bunable to (?:determine|tell|say|answer|decide|predict|verify)|\b(?:not enough|insufficient) (?:information|data|evidence)|"
-    r"\bi (?:don't|do not) know\b|\bimpossible to (?:tell|say|determine)|\bsorry\b|\bno way to (?:tell|know)")
+    r"\bi (?:don't|do not) know\b|\bimpossible to (?:tell|say|determine)|\bsorry\b|\bno way to (?:tell|know)|"
+    # asking for more instead of answering; a tool still running or failed: no verdict was given
+    r"无法(?:核实|验证|证实|确认|查证|核查)|需要更多|请(?:提供|补充|重试)|需要(?:先)?(?:查看|查询|获取|了解|调用)|正在(?:调用|检索|查询|查看|加载|搜索|获取)|"
+    r"暂(?:时)?不可用|为时(?:过|尚)早|"
+    r"\b(?:don't|do not) have (?:enough |sufficient |any )?(?:information|data|access|context)|\bneed (?:more|additional) (?:information|data|context)|"
+    r"\bcan't (?:make|give) (?:a |any )?(?:recommendation|prediction|judgement|judgment|call)|\bas an ai\b|\btoo early to (?:tell|say)|"
+    r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
@@ -52,7 +60,12 @@ _MARKER = re.compile(
 #: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
 _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
                         r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
-                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是")
+                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
+                        r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
+                        r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
+                        r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
+                        # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
+                        r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -76,14 +89,14 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
         return Extraction(label, "marker")
-    if _BOTH_WAYS.search(text):
-        return Extraction(None, "ambiguous")
+    if _BOTH_WAYS.search(statements(text)):
+        return Extraction(None, "ambiguous", hedged=True)
     label, unclear = _by_clauses(kind, clauses(text))
     if label is not None:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
-    return Extraction(None, "ambiguous")
+    return Extraction(None, "ambiguous", hedged=unclear)
 
 
 def _from_json(kind: str, raw: str) -> str | None:

@@ -135,7 +135,8 @@ def _cue(c: str) -> tuple[int, int] | None:
 _NEG_BEFORE_ZH = re.compile(r"(?:不是|并非|并不|不|没有|没|毫无|无|非|不算|谈不上|称不上|算不上|说不上)(?:很|太|特别|十分|那么|什么|感到|觉得|是|有|带有|表现出|明显的?|任何)?"
                             r"(?:一条|一个|一则|一种)?\s*$|"
                             # "我不能说它是谣言", "不认为这是谣言": the negation scopes over a reported verdict
-                            r"(?:不能|没法|无法|不可能|很难|不敢)(?:说|认为|断定|认定|判定|确定)(?:它|这|这条|此|该)?(?:微博|消息|信息|说法|内容)?(?:是|为)?\s*$|"
+                            r"(?:不能|不应该?|不宜|不该|不会|没法|无法|不可能|很难|不敢|不必|不用)(?:被)?(?:说|认为|断定|认定|判定|定性|视为|看作|归为|算作?|"
+                            r"称为?|当作|确定)(?:它|这|这条|此|该)?(?:微博|消息|信息|说法|内容|帖子)?(?:是|为|成)?(?:一条|一个|一则)?\s*$|"
                             r"(?:不认为|不觉得|不相信)(?:它|这|这条|此|该)?(?:微博|消息|信息|说法|内容)?(?:是|为)?\s*$")
 #: Words that set a label aside in favour of another ("half-true rather than mostly-true"): the
 #: label is excluded, never turned into its opposite.
@@ -144,7 +145,10 @@ _EXCLUDE_EN = re.compile(r"\b(?:rather than|instead of|other than|as opposed to|
 _NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bwithout\b|\bnor\b|\bneither\b|"
                             r"\bless\b|\black of\b)"
                             r"(?:\s+(?:a|an|the|very|really|so|too|particularly|especially|at all|just|merely|simply|overly|"
-                            r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly))*\s*$|"
+                            r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly|"
+                            # "should not be considered a rumour", "I don't think it is true": a verdict verb in the negation's scope
+                            r"think|believe|say|call|called|consider|considered|label|labelled|labeled|classify|classified|rate|rated|"
+                            r"deem|deemed|regard|regarded|view|viewed|treat|treated|count|counted|as|it|this|that|is|was|been|it's))*\s*$|"
                             # "I don't see anything that would trigger anger": the negation reaches the evoked label
                             r"(?:\bnot?\b|n't\b|\bnothing\b|\bnever\b|\bwithout\b)[^,.;:]{0,40}?\b(?:trigger|triggers|suggest|suggests|"
                             r"indicate|indicates|signal|signals|signs? of|hint of|trace of|cause|causes|evoke|evokes|provoke|provokes)\b"
