@@ -103,7 +103,8 @@ def _sentences(text: str) -> list[tuple[int, str, int]]:
     for sentence in _SENTENCE.split(text):
         opens = bool(out) and bool(_ASIDE.match(sentence))
         reach = len(sentence) if (opens or aside) else hypothetical_end(sentence)
-        aside = (opens or aside) and sentence.rstrip().endswith(":")   # "Note:" runs on past its colon
+        # "Note:" and "If it were about style:" run on past their colon
+        aside = reach == len(sentence) and sentence.rstrip().endswith(":") and (opens or aside or reach > 0)
         out.append((offset, sentence, reach))
         offset += len(sentence)
     return out

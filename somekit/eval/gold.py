@@ -96,8 +96,9 @@ def _load_items(task: str, path: Path) -> list[Case]:
             items = read_split_file(path, task)
         else:
             items = [item_adapter.validate_python(orjson.loads(line)) for line in path.read_bytes().splitlines() if line.strip()]
-    except (ValidationError, orjson.JSONDecodeError, KeyError) as exc:
-        raise EvalError(f"{path}: not a frozen {task} split or items file ({str(exc).splitlines()[0]})") from None
+    except (ValidationError, orjson.JSONDecodeError, KeyError, ValueError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EvalError(f"{path}: not a frozen {task} split (.parquet) or items file (.jsonl, one item per line) ({first})") from None
     wrong = {i.task for i in items} - {task}
     if wrong:
         raise EvalError(f"{path}: holds {', '.join(sorted(wrong))} items, not {task}")
@@ -294,6 +295,13 @@ def load_cases(task: str, gold_path: str | Path, pred_path: str | Path) -> Loade
     """Pair gold and predictions by key; the gold file's suffix picks its format
     (.parquet/.jsonl: our frozen items, .json: SoMe's ground truth)."""
     gold_path, pred_path = Path(gold_path), Path(pred_path)
+    if gold_path.is_dir():  # an export or SoMe's repository: its ground truth for TASK
+        from .some_results import gold_file, gold_layout
+
+        found = gold_file(gold_path, task)
+        if found is None:
+            raise EvalError(f"{gold_path}: no ground truth for {task} in it (expected {gold_layout(task)})")
+        gold_path = found
     for p in (gold_path, pred_path):
         if not p.is_file():
             raise EvalError(f"{p}: no such file")

@@ -11,10 +11,13 @@ from .labels import KIND
 
 
 def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
-             judge_name: str | None = None, compat: str | None = None) -> dict[str, Any]:
+             judge_name: str | None = None, compat: str | None = None, offline_fallback: bool = True,
+             llm_audit: int = 0) -> dict[str, Any]:
     """Score predictions against gold (DESIGN section 7). `llm` (an LLMClient) is the extraction
     fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine;
-    `compat="blueprint"` adds BluePrint's own NAP figures beside ours."""
+    `compat="blueprint"` adds BluePrint's own NAP figures beside ours. Classification: `offline_fallback`
+    reads what rules and LLM left undecided; `llm_audit` rule-read answers are also given to the LLM
+    to report their agreement."""
     if task not in EVAL_TASKS:
         raise EvalError(f"unknown task {task!r}; one of {' '.join(EVAL_TASKS)}")
     loaded = load_cases(task, gold, pred)
@@ -23,7 +26,7 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
     if task in KIND:
         from .classify import score_classification
 
-        result = score_classification(task, loaded.cases, llm)
+        result = score_classification(task, loaded.cases, llm, offline_fallback=offline_fallback, llm_audit=llm_audit)
     elif task == "nap":
         if loaded.gold_format != "frozen":
             raise EvalError("nap gold must be a frozen split (SoMe has no NAP task)")

@@ -33,6 +33,12 @@ def gold_file(gold: Path, task: str) -> Path | None:
     return _gold_file(gold, SOME_NAMES.get(task, task)) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
 
 
+def gold_layout(task: str) -> str:
+    """Where TASK's ground truth is looked for in a folder, for error messages."""
+    name = SOME_NAMES.get(task, task)
+    return f"datasets/{name}/ground_truth.json, {name}/ground_truth.json or {name}.json"
+
+
 def task_folders(results: Path) -> dict[str, Path]:
     """SoMe task code -> its results folder (RESULTS itself when it is one task's folder)."""
     if results.name in _BY_NAME:
@@ -41,7 +47,7 @@ def task_folders(results: Path) -> dict[str, Path]:
 
 
 def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, judge: Any = None,
-                       judge_name: str | None = None) -> dict[str, Any]:
+                       judge_name: str | None = None, offline_fallback: bool = True) -> dict[str, Any]:
     """{task: {model: scores}} for every results file under RESULTS; `llm` is the extraction
     fallback for classification, `judge` the named judge (judged tasks are skipped without one)."""
     results, gold = Path(results), Path(gold)
@@ -62,7 +68,7 @@ def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, j
             if task in KIND:
                 from .classify import score_classification
 
-                scores = score_classification(task, cases, llm)
+                scores = score_classification(task, cases, llm, offline_fallback=offline_fallback)
                 # SoMe's own scripts divide by the answers present in the file; kept for comparison.
                 present = matching["matched"]
                 scores["acc_of_present"] = round(100.0 * scores["correct"] / present, 4) if present else 0.0

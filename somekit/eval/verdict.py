@@ -233,7 +233,7 @@ def bare_label(kind: str, text: str) -> str | None:
     for label, words in BARE[kind].items():
         if t in words:
             return label
-    aside = re.fullmatch(r"(.{1,40}?)\s*\(([^()]{1,30})\)", t)
+    aside = re.fullmatch(r"(.{1,40}?)\s*\(([^()]{1,30})\)?", t)   # (the closing bracket went with the trim)
     if aside:   # "是 (yes)", "否(置信度0.8)": a label with an aside that names no other label
         label = bare_label(kind, aside.group(1))
         inner = aside.group(2)
