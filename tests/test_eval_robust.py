@@ -66,12 +66,12 @@ def test_markdown_and_verdict_fragments_never_raise(task, answer):
     _check(task, answer)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(task=st.sampled_from(TASKS), piece=prose, times=st.integers(200, 2000))
 def test_very_long_answers_never_raise_and_stay_fast(task, piece, times):
     answer = (piece + " ") * times
     start = time.perf_counter()
-    _check(task, answer[:300_000])
+    _check(task, answer[:100_000])
     assert time.perf_counter() - start < 20  # no catastrophic backtracking on long text
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S)
 _MARKDOWN = re.compile(r"\*+|`+|~~|^\s*#+\s*|^\s*>+\s*|(?<![a-z0-9])_+|_+(?![a-z0-9])|\\", re.M)
@@ -96,7 +97,8 @@ def hypothetical_end(sentence: str) -> int:
     return turn.start() if turn else len(sentence)
 
 
-def _sentences(text: str) -> list[tuple[int, str, int]]:
+@lru_cache(maxsize=8)   # the marker rule asks once per marker; the clause rule once more
+def _sentences(text: str) -> tuple[tuple[int, str, int], ...]:
     """(offset, sentence, how much of it cannot hold the verdict) for each sentence: all of an
     aside after the answer ("Note: ..." up to its sentence end), else a counterfactual's reach."""
     out, offset, aside = [], 0, False
@@ -107,7 +109,7 @@ def _sentences(text: str) -> list[tuple[int, str, int]]:
         aside = reach == len(sentence) and sentence.rstrip().endswith(":") and (opens or aside or reach > 0)
         out.append((offset, sentence, reach))
         offset += len(sentence)
-    return out
+    return tuple(out)
 
 
 def in_hypothetical(text: str, pos: int) -> bool:

@@ -9,8 +9,17 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
-  unanswerable  the answer declines ("无法判断", "I cannot determine"): no label, no LLM fallback
-Anything else is 'ambiguous' (the LLM extractor may decide it, see classify.py) or 'empty'.
+  unanswerable  the answer declines ("无法判断", "I cannot determine"), asks for more, or reports a
+                tool still running or failed: no label, no fallback
+Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
+classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
+"会还是不会") is marked hedged and no fallback guesses it.
+Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's verdict ("If it
+were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
+reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") yields to what
+follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
+parser error per answer instead of aborting a run.
 """
 
 from __future__ import annotations
