@@ -21,8 +21,10 @@ from somekit.eval.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH_B = ROOT / "bench" / "data" / "extraction_heldout_b.jsonl"
-#: An answer the rules cannot read (its verb is no label cue) that the fallback reads as yes.
-UNREAD = "Recommendation: ✅ Show this post to the user.\n\nConfidence is moderate."
+#: An answer the rules cannot read (its verb is no label cue) that the fallback reads as yes (from
+#: held-out batch A, which the fallback is trained on; batch B measures it on unseen answers).
+UNREAD = ("Recommendation: ✅ Show this post to the user.\n\nConfidence is moderate; engagement with video posts is "
+          "lower than with images.")
 
 
 def _builder():
@@ -41,8 +43,8 @@ def test_examples_match_their_sources_and_hold_no_batch_b_answer():
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
-    """Trained on 4/5 of the examples, read the other fifth: where it decides it is right >= 95%,
-    and it decides at least half (its abstain threshold is what keeps wrong labels rare)."""
+    """Trained on 4/5 of the examples, read the other fifth: where it decides it is right >= 97%,
+    and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels)."""
     import somekit.eval.fallback as fallback
 
     rows = load_examples()
@@ -62,7 +64,7 @@ def test_cross_validated_fallback_is_precise_where_it_decides():
     finally:
         fallback.load_examples = original
         fallback._model.cache_clear()
-    assert decided >= 0.5 * len(rows) and right >= 0.95 * decided, (decided, right, len(rows))
+    assert decided >= len(rows) / 4 and right >= 0.97 * decided, (decided, right, len(rows))
 
 
 def test_fallback_runs_only_where_rules_are_undecided_and_never_on_hedges():
@@ -114,7 +116,8 @@ def test_cli_names_the_fallback_and_no_fallback_turns_it_off(tmp_path):
     assert off["rules"] == {"ambiguous": 1, "exact": 1} and off["acc"] == 50.0
     assert off == json.loads(json.dumps(evaluate("mcr", gold, pred, offline_fallback=False)))
     text = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred)])
-    assert "offline fallback decided 1 of 1" in text.output and "undecided by rules 50.0%" in text.output
+    line = " ".join(text.output.split())   # rich wraps long lines
+    assert "offline fallback decided 1 of 1" in line and "undecided by rules 50.0%" in line
 
 
 @pytest.mark.parametrize("task", sorted(KIND))

@@ -38,11 +38,11 @@ from .common import console, domain_errors, print_json
 def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
              ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool,
              offline_fallback: bool = True, llm_audit: int = 40, compat: str | None = None) -> None:
-    """Score an agent's answers for TASK (ubp ucs mcr uea mid smq ses red nap).
+    """Score an agent's answers for TASK (ubp ucs mcr uea mid mid-zh smq ses red nap).
 
     Classification tasks: the label is extracted from each free-text answer (rules in Chinese and
-    English, then the LLM when configured); acc = exact matches x 100 / n, tcr = answers with a
-    label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
+    English, then the LLM when configured, then an offline classifier that abstains when unsure);
+    acc = exact matches x 100 / n, tcr = answers with a label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
     as not completed. smq/ses/red: a named LLM judge rates 0-5 per criterion, score = mean x 20
     (failed judgements count 0), with a 95% interval. nap: macro/micro F1 over actions, cosine.
 
@@ -50,6 +50,7 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
     Examples:
       somekit eval ubp --gold ../shared/data/some-ground-truth/user_behavior_prediction.json --pred agent_ubp.json
       somekit eval uea --gold ws/frozen/v1/uea/test.parquet --pred answers.jsonl --json
+      somekit eval mid-zh --gold out/some --pred mid_zh.json --json      # our export's folder (or its ground_truth.json)
       somekit eval smq --gold gt/social_media_question_answering.json --pred smq.json --llm-base-url http://127.0.0.1:8000/v1 --judge qwen2.5-72b
       somekit eval --some-results SoMe/results --gold SoMe --json
     """
