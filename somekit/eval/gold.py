@@ -98,7 +98,8 @@ def _load_items(task: str, path: Path) -> list[Case]:
             items = [item_adapter.validate_python(orjson.loads(line)) for line in path.read_bytes().splitlines() if line.strip()]
     except (ValidationError, orjson.JSONDecodeError, KeyError, ValueError, OSError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise EvalError(f"{path}: not a frozen {task} split (.parquet) or items file (.jsonl, one item per line) ({first})") from None
+        raise EvalError(f"{path}: not a frozen {task} split: expected a split (.parquet) or an items file "
+                        f"(.jsonl, one item per line) ({first})") from None
     wrong = {i.task for i in items} - {task}
     if wrong:
         raise EvalError(f"{path}: holds {', '.join(sorted(wrong))} items, not {task}")
