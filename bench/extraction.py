@@ -19,8 +19,8 @@ Batch B, scored once after the fixes (2026-12-07, bench/results/extraction-2026-
 alone right 78.4%, wrong 0.8% (3), undecided 20.8%; with the fallback right 81.7%, wrong 2.7%,
 undecided 15.6% - every target missed. Its misses are styles batch A did not have, described here
 and deliberately not fixed (B stays unseen by the rules): multiple choice answered by letter
-("选项：A. 会 B. 不会 答案：A", 14 answers, some with no choice at all), answers wrapped in markup
-(<answer>否</answer>, \boxed{no}, 【结论】推荐), colloquial verdicts (没戏, 胡说八道, 毫无波澜,
+("选项：A. 会 B. 不会\n答案：A", 38 answers), answers wrapped in markup (<answer>否</answer>,
+\boxed{no}, 【结论】推荐: 40 answers), colloquial verdicts (没戏, 胡说八道, 毫无波澜,
 "I wouldn't bet against it"), self-revisions ("initially yes ... final answer 是 no"). The
 fallback's wrong labels come mostly from the multiple-choice answers, whose option lists it
 reads as verdicts. The next step is a batch C written after fixing these kinds from B.
