@@ -1,7 +1,6 @@
-"""`mid-zh` on CED: the real rumour half from ../shared plus the written non-rumour half of
-tests/ced_layout.py (read its docstring: the shared subset holds no non-rumours, and relabelled
-rumours would be a lie). Built through the CLI, verified, frozen, published and loaded back with
-`datasets`, and exported in SoMe's MID shape without the label."""
+"""`mid-zh` on CED: both real halves from ../shared (rumour and non-rumour cascades, in CED's own
+layout). Built through the CLI, verified, frozen, published and loaded back with `datasets`, and
+exported in SoMe's MID shape without the label."""
 
 from __future__ import annotations
 
