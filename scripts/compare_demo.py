@@ -12,20 +12,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VOLATILE = {"environment", "created_at", "somekit_version", "workspace"}
+VOLATILE = {"environment", "created_at", "somekit_version", "workspace"}   # MANIFEST fields that name the run
 
 
-def _run_demo(src: Path, out: Path) -> Path:
+def _run_demo(src: Path, out: Path, keep: Path) -> Path:
+    """The demo of checkout `src`, always in the folder `out` (the corpus records absolute media
+    paths, so two runs compare only from the same folder); its frozen version moved to `keep`."""
+    shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(src)}
     subprocess.run([sys.executable, "-m", "somekit.cli", "demo", str(out)], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    return out / "frozen" / "demo"
+    shutil.move(str(out / "frozen" / "demo"), keep)
+    return keep
 
 
 def _digest(path: Path) -> str:
@@ -43,8 +48,8 @@ def main(ref: str) -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base), ref], check=True,
                        stdout=subprocess.DEVNULL)
         try:
-            a = _run_demo(base, Path(tmp) / "demo-ref")
-            b = _run_demo(ROOT, Path(tmp) / "demo-tree")
+            a = _run_demo(base, Path(tmp) / "demo", Path(tmp) / "frozen-ref")
+            b = _run_demo(ROOT, Path(tmp) / "demo", Path(tmp) / "frozen-tree")
             files = sorted({p.relative_to(a) for p in a.rglob("*") if p.is_file()} |
                            {p.relative_to(b) for p in b.rglob("*") if p.is_file()})
             differ = [str(f) for f in files if not (a / f).exists() or not (b / f).exists()
