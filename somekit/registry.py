@@ -57,7 +57,9 @@ class Registry(dict[str, T], Generic[T]):
             _import(module, self.kind, self.error)
         return self
 
-    def get(self, name: str) -> T:
+    def lookup(self, name: str) -> T:
+        """The value registered as `name`, importing the module that registers it if needed; an
+        unknown name raises the registry's error listing the known ones. (`get` stays dict.get.)"""
         if name not in self:
             modules = self.modules
             if isinstance(modules, Mapping):

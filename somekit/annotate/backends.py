@@ -69,7 +69,7 @@ def register_backend(name: str):
 
 
 def create_backend(name: str, **kwargs: Any) -> Backend:
-    return BACKENDS.get(name)(**kwargs)
+    return BACKENDS.lookup(name)(**kwargs)
 
 
 def parse_retry_after(value: str | None) -> float | None:

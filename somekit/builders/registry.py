@@ -33,4 +33,4 @@ def register_builder(task: str) -> Callable:
 
 
 def get_builder(task: str) -> Callable[..., BuildResult]:
-    return BUILDERS.get(task)
+    return BUILDERS.lookup(task)

@@ -77,7 +77,7 @@ def load_adapters() -> dict[str, Adapter]:
 
 
 def get_adapter(name: str) -> Adapter:
-    return ADAPTERS.get(name)
+    return ADAPTERS.lookup(name)
 
 
 # ---- reading helpers ------------------------------------------------------------------------

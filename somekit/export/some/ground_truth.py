@@ -20,7 +20,7 @@ WRITERS: Registry[Writer] = Registry("SoMe ground-truth shape", [__name__, "some
 
 def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
     """One task's ground_truth.json object, in the shape of SoMe's released file."""
-    return WRITERS.get(task)(items)
+    return WRITERS.lookup(task)(items)
 
 
 def _by_user(items: list[ItemBase], entry) -> dict[str, list[dict[str, Any]]]:

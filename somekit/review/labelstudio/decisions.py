@@ -50,7 +50,7 @@ def machine_question(item: ItemBase) -> str | None:
 
 
 def _candidate(item: ItemBase, values: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
-    return FORMS.get(item.task).answer(values, base)
+    return FORMS.lookup(item.task).answer(values, base)
 
 
 def vote_of(item: ItemBase, annotation: dict[str, Any], reviewer: str) -> Vote:
