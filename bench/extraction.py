@@ -42,9 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from somekit.eval.extract import Extraction, extract_label  # noqa: E402
-from somekit.eval.fallback import apply_offline, eligible  # noqa: E402
-from somekit.eval.labels import GOLD_ALIASES, KIND, LABELS  # noqa: E402
+from somekit.answers.extract import Extraction, extract_label  # noqa: E402
+from somekit.answers.fallback import apply_offline, eligible  # noqa: E402
+from somekit.answers.labels import GOLD_ALIASES, KIND, LABELS  # noqa: E402
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 DATA = ROOT / "bench" / "data"

@@ -1,4 +1,4 @@
-"""Write somekit/eval/verdict_examples.jsonl, the offline fallback's training examples, from the
+"""Write somekit/answers/verdict_examples.jsonl, the offline fallback's training examples, from the
 label parser's tuning corpus (tests/fixtures/extraction) and held-out batch A
 (bench/data/extraction_heldout_a.jsonl). Batch B never goes in: it measures the fallback.
 tests/test_eval_fallback.py checks that the file matches its sources.
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 BATCH_A = ROOT / "bench" / "data" / "extraction_heldout_a.jsonl"
-OUT = ROOT / "somekit" / "eval" / "verdict_examples.jsonl"
+OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"
 
 
 def examples() -> list[dict]:

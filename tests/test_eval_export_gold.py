@@ -21,7 +21,7 @@ from somekit.builders.ingest import ingest
 from somekit.builders.registry import get_builder
 from somekit.cli import main
 from somekit.eval import EvalError, evaluate
-from somekit.eval.some_results import gold_file
+from somekit.eval.gold import gold_file
 from somekit.store.items import read_items
 from somekit.workspace import init_workspace
 

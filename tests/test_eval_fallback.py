@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from somekit.cli import main
 from somekit.eval import evaluate
 from somekit.eval.classify import score_classification
-from somekit.eval.extract import extract_label
-from somekit.eval.fallback import EXAMPLES, OFFLINE_RULE, eligible, load_examples, offline_labels
+from somekit.answers.extract import extract_label
+from somekit.answers.fallback import EXAMPLES, OFFLINE_RULE, eligible, load_examples, offline_labels
 from somekit.eval.gold import Case
-from somekit.eval.labels import KIND, LABELS
+from somekit.answers.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH_B = ROOT / "bench" / "data" / "extraction_heldout_b.jsonl"
@@ -45,7 +45,7 @@ def test_examples_match_their_sources_and_hold_no_batch_b_answer():
 def test_cross_validated_fallback_is_precise_where_it_decides():
     """Trained on 4/5 of the examples, read the other fifth: where it decides it is right >= 97%,
     and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels)."""
-    import somekit.eval.fallback as fallback
+    import somekit.answers.fallback as fallback
 
     rows = load_examples()
     decided = right = 0

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from somekit.eval.answer_json import VERDICT_KEYS
+from somekit.answers.answer_json import VERDICT_KEYS
 from somekit.eval.classify import score_classification
-from somekit.eval.extract import Extraction, extract_label
+from somekit.answers.extract import Extraction, extract_label
 from somekit.eval.gold import Case
-from somekit.eval.labels import BARE, KIND, LABELS
+from somekit.answers.labels import BARE, KIND, LABELS
 
 TASKS = sorted(KIND)
 #: Every label word of every task: JSON answers that use another task's vocabulary must not crash.

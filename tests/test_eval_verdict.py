@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from somekit.eval.extract import extract_label
+from somekit.answers.extract import extract_label
 
 
 @pytest.mark.parametrize("task,answer,label", [

@@ -19,9 +19,9 @@ from typing import Any
 
 from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import EXTRACT_SCHEMAS
-from .extract import Extraction, extract_label
+from ..answers.extract import Extraction, extract_label
 from .gold import Case
-from .labels import KIND, LABELS, normalise_gold
+from ..answers.labels import KIND, LABELS, normalise_gold
 from .stats import wilson
 
 #: MID is scored on 3 labels; v2 of its extraction prompt asks for exactly those (the schema's enum).
@@ -74,7 +74,7 @@ def _llm_extract(task: str, pending: list[Case], llm: LLMClient, rule: str = "ll
 
 def _offline(task: str, pending: list[Case]) -> tuple[dict[str, Extraction], str | None]:
     """(extractions it decided, why it could not run)."""
-    from .fallback import OfflineFallbackUnavailable, apply_offline
+    from ..answers.fallback import OfflineFallbackUnavailable, apply_offline
 
     try:
         return apply_offline(task, {c.id: str(_answer_text(c)) for c in pending}), None
@@ -114,7 +114,7 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
         extractions.update(read)
     offline: dict[str, Any] = {"enabled": offline_fallback}
     if offline_fallback:
-        from .fallback import eligible
+        from ..answers.fallback import eligible
 
         # an LLM that answered 'none' has read the answer; one whose call failed has not
         still = [c for c in pending if eligible(rule_read[c.id]) and (extractions[c.id].rule == "ambiguous" or c.id in failed)]

@@ -12,31 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..builders.export_some_layout import SOME_NAMES, UBP_ALIAS
-from . import EvalError
-from .gold import attach, prediction_pairs, some_cases
-from .labels import KIND
+from ..export.some.layout import SOME_NAMES, UBP_ALIAS
+from ..errors import EvalError
+from .gold import attach, gold_file, prediction_pairs, some_cases
+from ..answers.labels import KIND
 
 _BY_NAME = {**{name: task for task, name in SOME_NAMES.items()}, UBP_ALIAS: "ubp"}
-
-
-def _gold_file(gold: Path, name: str) -> Path | None:
-    for candidate in (gold / "datasets" / name / "ground_truth.json", gold / name / "ground_truth.json", gold / f"{name}.json"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def gold_file(gold: Path, task: str) -> Path | None:
-    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files.
-    Tasks SoMe does not have (mid-zh) sit under their own code, as the exporter writes them."""
-    return _gold_file(gold, SOME_NAMES.get(task, task)) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
-
-
-def gold_layout(task: str) -> str:
-    """Where TASK's ground truth is looked for in a folder, for error messages."""
-    name = SOME_NAMES.get(task, task)
-    return f"datasets/{name}/ground_truth.json, {name}/ground_truth.json or {name}.json"
 
 
 def task_folders(results: Path) -> dict[str, Path]:
