@@ -16,9 +16,9 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.export_some import export_some
-from somekit.builders.ingest import ingest
-from somekit.builders.registry import get_builder
+from somekit.export.some.writer import export_some
+from somekit.ingest import ingest
+from somekit.pipeline.build import build_task
 from somekit.cli import main
 from somekit.eval import EvalError, evaluate
 from somekit.eval.gold import gold_file
@@ -40,7 +40,7 @@ def demo_export(tmp_path_factory):
     ingest(w, "liar-raw", [LIAR])
     ingest(w, "ced", [CED])
     for task in ("ubp", "ucs", "mcr", "mid", "mid-zh"):
-        get_builder(task)(w, w.config(), n=20, seed=7)
+        build_task(w, w.config(), task, n=20, seed=7)
     _other_task_items(w)
     export_some(w, "draft", tmp / "out", include_unreviewed=True, embeddings=False)
     return w, tmp / "out"
