@@ -13,7 +13,7 @@ from somekit.review.join import join_items
 from somekit.review.ledger import read_selection
 from somekit.store.items import read_items, write_items
 from somekit.workspace import init_workspace
-from tests.fixtures.label_studio import make_ubp_items
+from tests.fixtures.label_studio import make_ubp_items, make_uea_items
 
 
 def test_review_cli_round_trip(ls_env, tmp_path):
@@ -88,7 +88,7 @@ def test_review_cli_push_order_within_budget(ls_env, tmp_path):
     items = []
     for i, it in enumerate(make_uea_items(24)):
         step = it.provenance.llm[0].model_copy(update={"label_quality": round((i * 7 % 24) / 24, 4)})
-        review = it.review.model_copy(update={"needs_review": i in (2, 5, 11, 17, 20), "note": "no majority"})
+        review = it.review.model_copy(update={"needs_review": i in (1, 2, 4, 5, 8, 11, 14, 17, 20, 23), "note": "no majority"})
         items.append(it.model_copy(update={"provenance": it.provenance.model_copy(update={"llm": [step]}), "review": review}))
     write_items(ws, "uea", items)
     score = {it.id: it.provenance.llm[0].label_quality for it in items}
@@ -104,7 +104,7 @@ def test_review_cli_push_order_within_budget(ls_env, tmp_path):
     shown = [t.data["somekit_id"] for t in tasks]
     assert shown[:3] == [iid for iid in sel["order"][:3]] and set(shown[:3]) == set(sel["audit"])
     assert shown[3:] == sorted(flagged, key=score.get)[:5]               # more flagged than room: lowest scores
-    assert [t.predictions[0]["score"] for t in tasks[3:]] == sorted(score[i] for i in shown[3:])
+    assert [t.predictions[0].score for t in tasks[3:]] == sorted(score[i] for i in shown[3:])
     res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "8", "--json"])
     again = orjson.loads(res.stdout.strip().splitlines()[-1])
     assert res.exit_code == 0 and again["created"] == 0 and again["unchanged"] == 8 and read_selection(ws, "uea") == sel

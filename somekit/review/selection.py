@@ -116,7 +116,8 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
 
     in_audit = set(audit)
     ids = {it.id for it in items}
-    sticky = sorted(((already_sent or set()) & ids) - in_audit, key=rank)
+    # same priority as a fresh pick (flagged first), so a repeated push writes the same order
+    sticky = sorted(((already_sent or set()) & ids) - in_audit, key=lambda iid: (iid not in needs, rank(iid)))
     flagged = sorted((iid for iid in needs if iid not in in_audit and iid not in sticky), key=rank)
     taken = in_audit | set(sticky) | set(flagged)
     rest = sorted((iid for iid in ids if iid not in taken), key=rank)
@@ -136,6 +137,6 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
             "audit": sorted(audit), "audit_by_label": by_label,
             "needs_review": {k: needs[k] for k in sorted(needs)}, "send": sorted(order), "order": order,
             "over_budget": budget is not None and len(order) > budget, "allow_over_budget": allow_over_budget,
-            "flagged_unsent": sorted(set(flagged) - set(order)), "already_sent": len(sticky),
+            "flagged_unsent": sorted(set(flagged) - set(order)),
             "gate_failed": gate_failed, "gate_advice": advice, "score_method": how,
             "scores": {k: scores.get(k) for k in sorted(ids)}}
