@@ -167,3 +167,22 @@ def test_scores_are_lower_where_people_disagree(real_votes):
     assert aucs[0] > 0.57 and aucs[1] > 0.63 and aucs[1] > aucs[0], aucs     # people's labels help
     assert "people's labels" in panel.method
     assert all(0 < v["measured_accuracy"] < 1 for v in panel.voters.values())
+
+
+def test_scores_survive_failed_votes_and_a_voter_that_never_answered():
+    """An LLM voter whose endpoint failed on every item, and an item with no valid vote at all."""
+    rows = []
+    for i in range(30):
+        label = EMOTIONS[i % 6]
+        other = EMOTIONS[(i + 1) % 6]
+        rows.append([Vote(voter="lexicon:dutir", value=label if i % 3 else other, method="lexicon:dutir@1"),
+                     Vote(voter="llm:x", value=None, error="timeout"),
+                     Vote(voter="head:builtin", value=label, raw=" ".join(f"{c}={0.5 if c == label else 0.1:.3f}" for c in EMOTIONS),
+                          method="head:builtin@1")])
+    rows.append([Vote(voter="lexicon:dutir", value=None), Vote(voter="llm:x", value=None), Vote(voter="head:builtin", value=None)])
+    panel = score_panel(rows, [r[2].value for r in rows[:-1]] + [None], EMOTIONS)
+    assert panel.scores[-1] is None and all(0 < s <= 1 for s in panel.scores[:-1])
+    agree = [s for s, r in zip(panel.scores, rows[:-1]) if r[0].value == r[2].value]
+    split = [s for s, r in zip(panel.scores, rows[:-1]) if r[0].value != r[2].value]
+    assert min(agree) > max(split)                        # where the voters disagree, the label is less sure
+    assert "llm:x" not in panel.voters or panel.voters["llm:x"]["crowdlab_quality"] is None

@@ -138,8 +138,7 @@ def _measured_model(votes: Sequence[Sequence[Vote]], truth: Sequence[Any], names
     keep = [i for i, t in enumerate(truth) if t in index]
     if len({truth[i] for i in keep}) < 2:
         return None
-    rows = [[v for v in votes[i] if v.voter in names] for i in keep]
-    _, labels, probs = _matrices([sorted(r, key=lambda v: names.index(v.voter)) for r in rows], classes, names)
+    _, labels, probs = _matrices([votes[i] for i in keep], classes, names)
     y = np.array([index[truth[i]] for i in keep])
     return LogisticRegression(C=MEASURED_C, max_iter=3000).fit(_features(labels, probs, len(classes)), y)
 
@@ -170,20 +169,21 @@ def _crowdlab(names: list[str], labels: np.ndarray, probs: np.ndarray, classes: 
     import pandas as pd
     from cleanlab.multiannotator import get_label_quality_multiannotator
 
-    frame = pd.DataFrame(labels, columns=names)
-    # CROWDLAB needs every class to occur somewhere among the labels; pad the probabilities'
-    # classes that no voter used is fine, but an all-NaN row is not: such rows are scored apart.
+    # cleanlab refuses an item without any label and a voter without any: an item whose votes all
+    # failed keeps the model probabilities, a voter whose votes all failed is left out
     voted = ~np.isnan(labels).all(axis=1)
+    active = [j for j in range(len(names)) if not np.isnan(labels[:, j]).all()]
     post = probs.copy()
     quality: dict[str, float] = {}
     agreement: dict[str, float] = {}
     weights: dict[str, float] = {}
     model_weight = None
-    if voted.sum() >= 2:
-        out = get_label_quality_multiannotator(frame[voted].reset_index(drop=True), probs[voted], quality_method="crowdlab",
-                                               consensus_method="majority_vote", return_weights=True, verbose=False)
+    if voted.sum() >= 2 and active:
+        frame = pd.DataFrame(labels[voted][:, active], columns=[names[j] for j in active])
+        out = get_label_quality_multiannotator(frame, probs[voted], quality_method="crowdlab", consensus_method="majority_vote",
+                                               return_weights=True, verbose=False)
         detail = out["detailed_label_quality"].to_numpy()
-        sub = labels[voted]
+        sub = labels[voted][:, active]
         rows = np.flatnonzero(voted)
         for r, i in enumerate(rows):
             seen: dict[int, float] = {}
@@ -202,7 +202,7 @@ def _crowdlab(names: list[str], labels: np.ndarray, probs: np.ndarray, classes: 
         stats = out["annotator_stats"]
         quality = {str(n): round(float(stats.loc[n, "annotator_quality"]), 4) for n in stats.index}
         agreement = {str(n): round(float(stats.loc[n, "agreement_with_consensus"]), 4) for n in stats.index}
-        weights = {n: round(float(w), 4) for n, w in zip(names, out["annotator_weight"])}
+        weights = {names[j]: round(float(w), 4) for j, w in zip(active, out["annotator_weight"])}
         model_weight = round(float(out["model_weight"]), 4)
     return {"post": post, "quality": quality, "agreement": agreement, "weights": weights, "model_weight": model_weight}
 
