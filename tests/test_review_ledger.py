@@ -76,7 +76,8 @@ def decided(tmp_path):
     write_items(ws, "ubp", items)
     (ws.review("ubp")).mkdir(parents=True, exist_ok=True)
     (ws.review("ubp") / "sync.json").write_text('{"tasks": {%s}}' % ", ".join(f'"{i.id}": [1, "x"]' for i in items))
-    write_selection(ws, "ubp", {"audit": sorted(i.id for i in items[:8]), "budget": None, "send": sorted(i.id for i in items)})
+    write_selection(ws, "ubp", {"audit": sorted(i.id for i in items[:8]), "budget": None, "send": sorted(i.id for i in items),
+                                "gate_failed": True})
     flip = {"yes": "no", "no": "yes"}
     recs = [_rec(items[i], "accepted") for i in range(5)]
     recs.append(_rec(items[5], "corrected", answer={"label": flip[items[5].answer.label]}))
@@ -125,6 +126,7 @@ def test_freeze_refuses_an_incomplete_audit_and_says_so_when_forced(decided, tmp
     assert body[0].startswith("# ") and body[1].startswith("> **Warning:**")
     assert "`ubp` is incomplete" in body[1] and "no human has reviewed" in body[1]
     assert "| `ubp` | 7 of 8 | 71.4% (" in card
+    assert "`ubp` failed its machine-label quality gate: a reason to review more of it, not less" in card
     assert "`ubp`: about 1 wrong labels are expected among the 4 items nobody reviewed (95% interval 0-4)" in card
     # completing the audit (the stale item decided again on its current content) lets freeze run
     recs = list(read_decisions(ws, "ubp").values())
