@@ -117,9 +117,10 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
     in_audit = set(audit)
     ids = {it.id for it in items}
     # same priority as a fresh pick (flagged first), so a repeated push writes the same order
-    sticky = sorted(((already_sent or set()) & ids) - in_audit, key=lambda iid: (iid not in needs, rank(iid)))
-    flagged = sorted((iid for iid in needs if iid not in in_audit and iid not in sticky), key=rank)
-    taken = in_audit | set(sticky) | set(flagged)
+    sent_before = ((already_sent or set()) & ids) - in_audit
+    sticky = sorted(sent_before, key=lambda iid: (iid not in needs, rank(iid)))
+    flagged = sorted((iid for iid in needs if iid not in in_audit and iid not in sent_before), key=rank)
+    taken = in_audit | sent_before | set(flagged)
     rest = sorted((iid for iid in ids if iid not in taken), key=rank)
     if budget is None:
         order = audit + sticky + flagged + rest
@@ -127,7 +128,7 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
         room = max(0, budget - len(audit) - len(sticky))
         picks = (flagged + rest)[:room]
         if allow_over_budget:
-            picks += [iid for iid in flagged if iid not in set(picks)]
+            picks += flagged[len(picks):] if len(picks) < len(flagged) else []
         order = audit + sticky + picks
     advice = None
     if gate_failed:
@@ -137,6 +138,6 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
             "audit": sorted(audit), "audit_by_label": by_label,
             "needs_review": {k: needs[k] for k in sorted(needs)}, "send": sorted(order), "order": order,
             "over_budget": budget is not None and len(order) > budget, "allow_over_budget": allow_over_budget,
-            "flagged_unsent": sorted(set(flagged) - set(order)),
+            "flagged_unsent": sorted(set(flagged).difference(order)),
             "gate_failed": gate_failed, "gate_advice": advice, "score_method": how,
             "scores": {k: scores.get(k) for k in sorted(ids)}}
