@@ -15,8 +15,8 @@ sample of the same size:
 - final accuracy after review (reviewed items take the person's label) against no review;
 - the estimated number of wrong labels left among unreviewed items (the audit sample, stratified by
   score band) against the true number, and whether the 95% interval holds it.
-Also shown: CROWDLAB without people's labels (the score a build stores), and the ranked part of
-the push alone. The method's knobs (prototype softmax temperature, the measured model's C, score
+Also shown: CROWDLAB without people's labels (the score a build stores), the same selection
+without the priority of flagged ties, and the ranked part of the push alone. The method's knobs (prototype softmax temperature, the measured model's C, score
 bands) were chosen on fitting halves only.
 
     python bench/review_gain.py [--dev FILE] [--reps 10] [--audit-size 20] [--limit N]
@@ -78,7 +78,7 @@ def make_items(idx: list[int], texts: list[str], votes: list, kept: list[str], t
     return items
 
 
-def one_budget(ws, items, scores, gold_of, frac: float, audit_size: int, seed: int) -> dict:
+def one_budget(ws, items, scores, gold_of, frac: float, audit_size: int, seed: int, flag_rule: bool = True) -> dict:
     from somekit.review.remaining import estimate
     from somekit.review.selection import select
 
@@ -86,7 +86,9 @@ def one_budget(ws, items, scores, gold_of, frac: float, audit_size: int, seed: i
     budget = round(frac * n)
     wrong = {it.id: it.answer.emotion != gold_of[it.id] for it in items}
     total_wrong = sum(wrong.values())
-    sel = select(ws, "uea", items, audit_size=audit_size, budget=budget, seed=seed, scores=scores)
+    # without the flag rule: no builder flag and no low-agreement flag (a tie's agreement is 1/3)
+    sel = select(ws, "uea", items, audit_size=audit_size, budget=budget, seed=seed, scores=scores,
+                 min_agreement=0.6 if flag_rule else 0.0)
     sent = set(sel["send"])
     ranked = [iid for iid in sel["order"] if iid not in set(sel["audit"])]
     rnd = random.Random(f"random:{seed}:{frac}").sample([it.id for it in items], budget)
@@ -122,7 +124,7 @@ def main() -> int:
     texts, gold = [r["text"] for r in rows], [r["label"] for r in rows]
     load_before = os.getloadavg()
     votes, kept, ties, label_seconds = label_texts(texts)
-    results: dict[str, dict[str, list[dict]]] = {"measured": {}, "crowdlab": {}}
+    results: dict[str, dict[str, list[dict]]] = {"measured": {}, "crowdlab": {}, "measured_no_flag_rule": {}}
     with tempfile.TemporaryDirectory() as tmp:
         ws = init_workspace(Path(tmp) / "bench")
         for rep in range(args.reps):
@@ -134,11 +136,13 @@ def main() -> int:
             held_votes, held_kept = [votes[i] for i in held], [kept[i] for i in held]
             measured = score_panel(held_votes, held_kept, EMOTIONS, people=([votes[i] for i in fit], [gold[i] for i in fit]))
             crowd = score_panel(held_votes, held_kept, EMOTIONS)
-            for name, panel in (("measured", measured), ("crowdlab", crowd)):
+            unflagged = [it.model_copy(update={"review": it.review.model_copy(update={"needs_review": False})}) for it in items]
+            for name, panel, pool in (("measured", measured, items), ("crowdlab", crowd, items),
+                                      ("measured_no_flag_rule", measured, unflagged)):
                 scores = {it.id: s for it, s in zip(items, panel.scores)}
                 for frac in BUDGETS:
-                    results[name].setdefault(f"{frac:.0%}", []).append(one_budget(ws, items, scores, gold_of, frac,
-                                                                                   args.audit_size, rep))
+                    results[name].setdefault(f"{frac:.0%}", []).append(one_budget(ws, pool, scores, gold_of, frac,
+                                                                                   args.audit_size, rep, pool is items))
     summary = {name: {b: _summarise(runs) for b, runs in by.items()} for name, by in results.items()}
     main_20 = summary["measured"]["20%"]
     result = {
@@ -147,7 +151,9 @@ def main() -> int:
         "panel_accuracy": round(sum(k == g for k, g in zip(kept, gold)) / len(gold), 4),
         "ties_share": round(sum(ties) / len(ties), 4),
         "scoring": {"measured": "CROWDLAB with voters weighted on the fitting half's people labels (what a push does "
-                                "once people's labels exist)", "crowdlab": "CROWDLAB alone (what a build stores)"},
+                                "once people's labels exist)", "crowdlab": "CROWDLAB alone (what a build stores)",
+                    "measured_no_flag_rule": "as measured, but ties get no priority over the score (for comparison: "
+                                             "what the flag rule costs)"},
         "budgets": summary,
         "acceptance_at_20": {
             "wrong_sent_ratio_vs_random": main_20["ratio_vs_random"], "target_ratio": TARGETS["ratio_at_20"],
@@ -159,11 +165,11 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in load_before],
                     "load_after": [round(x, 2) for x in os.getloadavg()]},
     }
-    print(f"{'scoring':9s} {'budget':6s} {'wrong sent':>10s} {'random':>7s} {'ratio':>6s} {'ranked part':>11s} "
+    print(f"{'scoring':21s} {'budget':6s} {'wrong sent':>10s} {'random':>7s} {'ratio':>6s} {'ranked part':>11s} "
           f"{'acc none':>8s} {'acc after':>9s} {'random':>7s} {'left true':>9s} {'left est':>8s} {'covered':>7s}")
     for name, by in summary.items():
         for b, s in by.items():
-            print(f"{name:9s} {b:6s} {s['wrong_sent']:10.1f} {s['wrong_sent_random']:7.1f} {s['ratio_vs_random']:6.2f} "
+            print(f"{name:21s} {b:6s} {s['wrong_sent']:10.1f} {s['wrong_sent_random']:7.1f} {s['ratio_vs_random']:6.2f} "
                   f"{s['ranked_ratio']:11.2f} {s['acc_no_review']:8.3f} {s['acc_after']:9.3f} {s['acc_after_random']:7.3f} "
                   f"{s['remaining_true']:9.1f} {s['remaining_est']:8.1f} {s['covered']:4d}/{s['reps']}")
     print(json.dumps(result))
