@@ -37,8 +37,8 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
             flagged = {t: n for t in tasks if (n := (manifest.error_rates.get(t) or {}).get("unreviewed_flagged"))}
             parts.append("this version includes items that no human has reviewed yet (`--include-unreviewed`); "
                          "their review state is recorded in the `review` column"
-                         + ("; among them, items that needed a human (vote ties, low agreement, failed quality gates "
-                            "or checks): " + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
+                         + ("; among them, items that needed a human (vote ties, low agreement, failed checks): "
+                            + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
         if incomplete:
             parts.append("the human audit of " + ", ".join(f"`{t}`" for t in incomplete)
                          + " is incomplete, so their label error rate below is not fully measured")
