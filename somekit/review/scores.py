@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..annotate.label_scores import MIN_MEASURED, score_panel
-from ..freeze.table import item_label
+from ..store.item_rows import item_label
 from ..schemas.items import EMOTIONS, ItemBase
 
 #: Class lists of the voted tasks (the only ones whose provenance holds per-voter votes).
