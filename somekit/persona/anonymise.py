@@ -42,14 +42,13 @@ NAMES_ENV = "SOMEKIT_PII_NAMES"
 
 
 def names_default() -> bool:
-    """Whether personal names are scrubbed when nobody says: SOMEKIT_PII_NAMES=0/1, else yes
-    when a NER model is installed (the `pii` extra)."""
+    """Whether personal names are scrubbed when nobody says: yes unless SOMEKIT_PII_NAMES is
+    0/false/no/off. Never "no because a package is missing": that is an error naming the
+    `persona` extra (persona/pii.py), not a silent fallback."""
     flag = os.environ.get(NAMES_ENV)
     if flag is not None:
         return flag.strip().lower() not in ("0", "false", "no", "off", "")
-    from .pii import name_model_installed
-
-    return name_model_installed()
+    return True
 
 
 @functools.lru_cache(maxsize=1 << 16)
