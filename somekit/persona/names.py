@@ -11,7 +11,10 @@ A run of capitalised words is read pair by pair (A, B); the pair is a name when
 - `gazetteer_last`: A is no English word (an unseen first name: Chinedu, Haruto) and B a known
   surname that is no ordinary word (Chinedu Okonkwo);
 - `unknown_pair`: neither A nor B is a known name or any English word (Oluwadamilola
-  Chukwuemeka): two capitalised words no dictionary holds are a name far more often than not.
+  Chukwuemeka): two capitalised words no dictionary holds are a name far more often than not;
+- `unknown_after_capitalised`: A is an ordinary lower-case English word and B no word at all
+  (Yet Laroya, where the first name is also a word; Thanks Laroya): B alone is taken (not after
+  a name of a thing: Toyota Camry).
 
 Particles (van, de, al...) and further capitalised surnames extend the name (Annika van der
 Berg, Maria José Fernández). A lone word is never a name here (sentence-initial Will, May,
@@ -58,6 +61,12 @@ def _common_part(word: str, g: Gazetteer) -> bool:
         return True
     return len(word) > 3 and word.endswith("s") and (word[:-1] in g.common_words or
                                                       (word.endswith("es") and word[:-2] in g.common_words))
+
+
+def _unknown_word(word: str, g: Gazetteer) -> bool:
+    """No English word, no known first name, and long enough not to be an abbreviation."""
+    return len(word) >= 4 and word not in g.first and not any(
+        p.capitalize() in g.dictionary or _common_part(p.capitalize(), g) for p in _parts(word))
 
 
 def pair_signal(a: str, b: str, g: Gazetteer) -> str | None:
@@ -116,24 +125,48 @@ def gazetteer_name_spans(text: str, g: Gazetteer) -> list[tuple[int, int, str]]:
         return []
     spans: list[tuple[int, int, str]] = []
     for run in _runs(text):
-        words = run
-        i = 0
-        while i < len(words) - 1:
-            a = words[i]
-            if a.group() in PARTICLES:
-                i += 1
-                continue
-            b = next((w for w in words[i + 1:] if w.group() not in PARTICLES), None)
-            signal = pair_signal(a.group(), b.group(), g) if b is not None else None
-            if signal is None:
-                i += 1
-                continue
-            j = words.index(b)
-            # Further capitalised words after the surname belong to the name unless they are
-            # ordinary words ("Maria José Fernández", not "Desmond Fairweather Thanks").
-            while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and not _is_common(words[j + 1].group(), g):
-                j += 1
-            if not _is_place([w.group() for w in words[i:j + 1] if w.group() not in PARTICLES], g):
-                spans.append((a.start(), words[j].end(), signal))
-            i = j + 1
+        # A place's name splits the run: Angeles in "Los Angeles Lakers" pairs with nothing.
+        for words in _without_places(run, g):
+            spans += _pairs(words, g)
+    return spans
+
+
+def _without_places(run: list[re.Match[str]], g: Gazetteer) -> list[list[re.Match[str]]]:
+    pieces, i, start = [], 0, 0
+    while i < len(run):
+        n = next((n for n in range(min(len(run) - i, 4), 1, -1)
+                  if " ".join(m.group() for m in run[i:i + n]) in g.places), 0)
+        if n:
+            pieces.append(run[start:i])
+            i = start = i + n
+        else:
+            i += 1
+    pieces.append(run[start:])
+    return [p for p in pieces if len(p) >= 2]
+
+
+def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str]]:
+    spans = []
+    i = 0
+    while i < len(words) - 1:
+        a = words[i]
+        if a.group() in PARTICLES:
+            i += 1
+            continue
+        b = next((w for w in words[i + 1:] if w.group() not in PARTICLES), None)
+        signal = pair_signal(a.group(), b.group(), g) if b is not None else None
+        if signal is None:
+            if b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g):
+                # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
+                # the unknown word alone is the name.
+                spans.append((b.start(), b.end(), "unknown_after_capitalised"))
+            i += 1
+            continue
+        j = words.index(b)
+        # Further capitalised words after the surname belong to the name unless they are
+        # ordinary words ("Maria José Fernández", not "Desmond Fairweather Thanks").
+        while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and not _is_common(words[j + 1].group(), g):
+            j += 1
+        spans.append((a.start(), words[j].end(), signal))
+        i = j + 1
     return spans

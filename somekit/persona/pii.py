@@ -188,13 +188,6 @@ def _nlp() -> Any:
                        "or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
 
 
-def name_model_installed() -> bool:
-    """Whether a NER model package is importable (without loading it: that takes seconds)."""
-    import importlib.util
-
-    return any(importlib.util.find_spec(name) is not None for name in NAME_MODELS)
-
-
 def name_engine() -> str:
     """What finds names: the NER model, the gazetteer and jieba, with versions (stats, card)."""
     from importlib.metadata import version
