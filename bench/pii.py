@@ -3,7 +3,7 @@
 Sets:
 - `fixture`: tests/fixtures/pii_sentences.jsonl (228 sentences written alongside the scrubber:
   structured types, handles in several scripts, names, 63 look-alikes);
-- `heldout`: built from sources the scrubber is not built from (somekit/persona/pii_heldout.py):
+- `heldout`: built from sources the scrubber is not built from (tests/support/pii_heldout.py):
   English names of the gazetteer's held-out countries (FI, NG, JP, TR, CZ, PH) in sentence
   templates, Chinese names in mentions and running text, structured values in the same
   templates, and 150 look-alikes; templates, Chinese names and look-alikes were written by
@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from somekit.persona import pii  # noqa: E402
 from somekit.persona.gazetteer import HELD_OUT_COUNTRIES  # noqa: E402
-from somekit.persona.pii_eval import load_fixture, score_detailed  # noqa: E402
-from somekit.persona.pii_heldout import heldout_rows  # noqa: E402
+from tests.support.pii_eval import load_fixture, score_detailed  # noqa: E402
+from tests.support.pii_heldout import heldout_rows  # noqa: E402
 
 HELDOUT = ROOT / "bench" / "data" / "pii_heldout"
 SIGNALS = {"structured": None, "ner": ("ner",), "all": ("ner", "gazetteer", "zh")}

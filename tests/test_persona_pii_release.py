@@ -1,6 +1,6 @@
 """Names the scrubber's sources do not contain never reach a persona release.
 
-Jetstream events (somekit.persona.synth) get planted sentences naming people of the gazetteer's
+Jetstream events (tests/support/synth.py) get planted sentences naming people of the gazetteer's
 held-out countries (first and last name both absent from the gazetteer), and Chinese names
 (bench/data/pii_heldout/names_zh.txt, written by someone other than the scrubber's author) inside
 `@`, `回复@` and `//@` mentions. Then the real flow: `jetstream` ingest, `build nap` (names on by
@@ -21,10 +21,10 @@ from click.testing import CliRunner
 
 from somekit.cli import main
 from somekit.persona.anonymise import SALT_ENV
-from somekit.persona.pii_heldout import chinese_names, english_names
 from somekit.persona.scan import scan_tree
-from somekit.persona.synth import generate, write_jsonl
 from somekit.workspace import init_workspace
+from tests.support.pii_heldout import chinese_names, english_names
+from tests.support.synth import generate, write_jsonl
 
 HELDOUT = Path(__file__).parent.parent / "bench" / "data" / "pii_heldout"
 EN_TEMPLATES = ("Lunch with {name} today, {text}", "{name} shared this: {text}", "{text}. Thanks {name} for the tip!",
@@ -63,7 +63,7 @@ def run(*args):
 
 
 def test_unseen_names_never_reach_items_frozen_files_or_the_blueprint_config(tmp_path):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     english, chinese = planted_names()
     assert len(english) == 16 and len(chinese) == 12
@@ -108,7 +108,7 @@ def test_unseen_names_never_reach_items_frozen_files_or_the_blueprint_config(tmp
 def test_missing_extra_stops_the_build_instead_of_leaking(tmp_path, monkeypatch):
     """No silent fallback: a nap build with names on and the gazetteer unavailable fails, naming
     the extra."""
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
     from somekit.persona import gazetteer
 
     ws = init_workspace(tmp_path / "ws")

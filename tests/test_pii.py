@@ -14,8 +14,8 @@ import pytest
 
 from somekit.persona import PersonaError, gazetteer, pii
 from somekit.persona.anonymise import scrub_text
-from somekit.persona.pii_eval import STRUCTURED, load_fixture, score, score_detailed
-from somekit.persona.pii_heldout import heldout_rows
+from tests.support.pii_eval import STRUCTURED, load_fixture, score, score_detailed
+from tests.support.pii_heldout import heldout_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pii_sentences.jsonl"
 HELDOUT = Path(__file__).parent.parent / "bench" / "data" / "pii_heldout"

@@ -166,9 +166,6 @@ def set_name_signals(signals: tuple[str, ...]) -> None:
     global NAME_SIGNALS
     NAME_SIGNALS = tuple(signals)
     _NAME_SPANS.clear()
-    from .anonymise import scrub_text
-
-    scrub_text.cache_clear()  # its cached results were made with the old signals
 
 
 def reset_signal_counts() -> dict[str, int]:
