@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from somekit.persona import PersonaError, gazetteer, pii
+from somekit.errors import MissingDependency
+from somekit.persona import gazetteer, pii
 from somekit.persona.anonymise import scrub_text
 from tests.support.pii_eval import STRUCTURED, load_fixture, score, score_detailed
 from tests.support.pii_heldout import heldout_rows
@@ -157,14 +158,14 @@ def test_missing_optional_package_names_the_extra(monkeypatch):
     gazetteer.gazetteer.cache_clear()
     monkeypatch.setitem(__import__("sys").modules, "wordfreq", None)  # import fails as if not installed
     try:
-        with pytest.raises(PersonaError, match=r"somekit\[persona\]"):
+        with pytest.raises(MissingDependency, match=r"somekit\[persona\]"):
             gazetteer.gazetteer()
     finally:
         gazetteer.gazetteer.cache_clear()
     monkeypatch.setattr(pii, "NAME_MODELS", ("no_such_spacy_model",))
     pii._nlp.cache_clear()
     try:
-        with pytest.raises(PersonaError, match=r"somekit\[persona\]"):
+        with pytest.raises(MissingDependency, match=r"somekit\[persona\]"):
             pii.name_engine()
     finally:
         pii._nlp.cache_clear()

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import PersonaError
+from ..deps import require
 
 #: Countries kept out of the scrubber's gazetteer (ISO 3166 alpha-2): Finland, Nigeria, Japan,
 #: Turkey, Czechia, the Philippines (six regions, six naming traditions). Their names are the
@@ -41,20 +41,8 @@ COMMON_ZIPF = 3.5
 KNOWN_ZIPF = 3.0
 #: Derived lists are rebuilt when this changes (or the dataset's version, or the held-out set).
 CACHE_FORMAT = 1
-EXTRA_HINT = "install the persona extra: pip install 'somekit[persona]'"
 
 _SINGLE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-
-
-def require(module: str, what: str):
-    """Import an optional dependency or stop with an error that names the extra."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise PersonaError(f"{what} needs the Python package `{module}` ({EXTRA_HINT}); "
-                           "personal names are never left unscrubbed silently") from exc
 
 
 def cache_dir() -> Path:

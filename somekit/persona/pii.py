@@ -33,7 +33,9 @@ import re
 from collections import Counter
 from typing import Any
 
-from .gazetteer import EXTRA_HINT, gazetteer
+from ..deps import missing_message
+from ..errors import MissingDependency
+from .gazetteer import gazetteer
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
 
@@ -185,10 +187,8 @@ def _nlp() -> Any:
             continue
         # Only the entity recogniser (and what it needs) runs: parsing and lemmas cost time.
         return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
-    from . import PersonaError
-
-    raise PersonaError(f"personal names need spaCy's English model ({' or '.join(NAME_MODELS)}): {EXTRA_HINT}, "
-                       "or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
+    raise MissingDependency(missing_message("en_core_web_sm", "personal names (spaCy's English model)")
+                            + "; or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
 
 
 def name_engine() -> str:
