@@ -222,7 +222,7 @@ def test_key_terms_are_words_of_the_posts():
     cluster = ["车企在虹桥发布新车，现场一片热闹 #上海车展#", "多家车企在虹桥亮相，展馆一片繁忙 #上海车展#",
                "车企在虹桥的展台人很多\n[OCR] 新能源汽车 / Auto Show", "[OCR] 新能源汽车 Auto Show\n[caption] a car"]
     terms = key_terms(cluster, k=6, exclude="上海")
-    assert terms[0] == "#上海车展#" and "虹桥" in terms and "新能源汽车" in terms and "auto" in terms, terms
+    assert terms[0] == "#上海车展#" and {"虹桥", "汽车", "auto"} <= set(terms), terms
     assert not {"企在", "一片", "ocr", "caption"} & set(terms)
     assert all(t == "#上海车展#" or t.isascii() or dictionary_word(t) for t in terms)
     assert all(sum(t.lower() in c.lower() for c in cluster) >= 2 for t in terms)

@@ -46,6 +46,11 @@ _SOURCE_OF_TAG = {tag: src for src, tag in TAGS.items()}
 _CLAUSE_END = re.compile(r"[。！？!?；;，,、：:…\n#/|【】\[\]()（）《》「」『』“”\"]+|\.(?:\s|$)")
 _EMOJI_CODE = re.compile(r"\[[^\[\]\s]{1,12}\]")
 _NOT_CLAUSE = re.compile(r"@|https?|www\.|//")
+#: Words the platform fills in, not the author's: never a title.
+_BOILERPLATE = frozenset({"转发微博", "轉發微博", "分享图片", "网页链接", "查看图片", "展开全文"})
+#: Not words of the post: links (their path letters look like English words to a regex) and
+#: @mentions (user names, copied along every repost chain).
+_LINKS_AND_MENTIONS = re.compile(r"https?://\S+|www\.\S+|@[^\s@:：,，。!！?？/]+")
 
 
 def without_tags(text: str | None) -> str:
@@ -82,7 +87,7 @@ def key_terms(texts: list[str], k: int = 3, exclude: str = "") -> list[str]:
     """Up to k terms of a group of posts: hashtags, content words (jieba TF-IDF) and English
     words, each in 2+ posts and not inside `exclude` (the place or topic, said elsewhere); ranked
     hashtags first, then by posts holding the term, then TF-IDF weight, then the term."""
-    plain = [without_tags(t) for t in texts]
+    plain = [_LINKS_AND_MENTIONS.sub(" ", without_tags(t)) for t in texts]
     lowered = [t.lower() for t in plain]
     skip = (exclude or "").lower()
 
@@ -134,7 +139,7 @@ def first_clause(text: str | None, min_chars: int = 4, max_chars: int = 30) -> s
     """The first clause of a text that reads as words: min_chars or more, no @mention, link or
     repost chain; trimmed to max_chars at a word boundary."""
     for clause in clauses(text):
-        if len(clause) >= min_chars and not _NOT_CLAUSE.search(clause):
+        if len(clause) >= min_chars and not _NOT_CLAUSE.search(clause) and clause not in _BOILERPLATE:
             return _trim(clause, max_chars)
     return None
 
