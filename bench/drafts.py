@@ -43,23 +43,29 @@ _EN_STOP = frozenset("the and for are but not you all any can had her was one ou
                      "more been were into than them then some http https www com".split())
 
 
-def baseline_terms(texts: list[str], background: list[str], k: int = 3, exclude: str = "") -> list[str]:
-    """The previous extractive rule, kept here only to measure against: every jieba token of 2+
-    CJK characters (HMM guesses included) and English word, in 2+ posts, ranked by cluster share
-    minus background share."""
+def _old_terms_of(text: str) -> set[str]:
     import jieba
 
-    def terms_of(text: str) -> set[str]:
-        runs = _CJK.findall(text or "")
-        out = {w for w in jieba.lcut(" ".join(runs)) if len(w) >= 2 and _CJK.fullmatch(w)} if runs else set()
-        return out | {w for w in _EN.findall((text or "").lower()) if w not in _EN_STOP}
+    runs = _CJK.findall(text or "")
+    out = {w for w in jieba.lcut(" ".join(runs)) if len(w) >= 2 and _CJK.fullmatch(w)} if runs else set()
+    return out | {w for w in _EN.findall((text or "").lower()) if w not in _EN_STOP}
 
-    inside = Counter(t for x in texts for t in terms_of(x) if t not in exclude.lower())
-    outside = Counter(t for x in background for t in terms_of(x))
-    n_in, n_out = max(1, len(texts)), max(1, len(background))
-    ranked = sorted((t for t, c in inside.items() if c >= 2),
-                    key=lambda t: (-(inside[t] / n_in - outside[t] / n_out), -inside[t], t))
-    return ranked[:k]
+
+class Baseline:
+    """The previous extractive rule, kept here only to measure against: every jieba token of 2+
+    CJK characters (HMM guesses included) and English word, in 2+ posts, ranked by cluster share
+    minus background share; the title was the top three terms."""
+
+    def __init__(self, background: list[str]):
+        self.outside = Counter(t for x in background for t in _old_terms_of(x))
+        self.n_out = max(1, len(background))
+
+    def terms(self, texts: list[str], k: int = 3, exclude: str = "") -> list[str]:
+        inside = Counter(t for x in texts for t in _old_terms_of(x) if t not in exclude.lower())
+        n_in = max(1, len(texts))
+        ranked = sorted((t for t, c in inside.items() if c >= 2),
+                        key=lambda t: (-(inside[t] / n_in - self.outside[t] / self.n_out), -inside[t], t))
+        return ranked[:k]
 
 
 def _figures(groups: list[dict], which: str) -> dict:
@@ -91,10 +97,10 @@ def ced_groups(ced: Path, limit: int | None) -> list[dict]:
         rep = ced / "rumor-repost" / path.name
         reposts = json.loads(rep.read_text(encoding="utf-8")) if rep.exists() else []
         texts_of[path.name] = [orig] + [r["text"] for r in reposts[:50] if (r.get("text") or "").strip()]
-    background = [t[0] for t in texts_of.values()]
+    baseline = Baseline([t[0] for t in texts_of.values()])
     groups = []
     for name, texts in texts_of.items():
-        base = baseline_terms(texts, background)
+        base = baseline.terms(texts)
         groups.append({"texts": texts, "new_terms": key_terms(texts), "baseline_terms": base,
                        "new_head": headline(texts[0], texts, "zh"), "baseline_head": "、".join(base)})
     return groups
@@ -141,12 +147,13 @@ def sample_groups(work: Path) -> tuple[list[dict], dict]:
                 continue
             seen.add(ev.title)
             mine = [texts[p] for p in ev.post_ids]
-            base = baseline_terms(mine, by_loc.get(ev.location, []), exclude=ev.location)
+            base = Baseline(by_loc.get(ev.location, [])).terms(mine, exclude=ev.location)
             groups.append({"texts": mine, "new_terms": ev.key_terms, "baseline_terms": base,
                            "new_head": ev.title.split("：", 1)[-1], "baseline_head": "、".join(base)})
+    everything = Baseline([t for v in by_loc.values() for t in v])
     for it in ses:
         mine = [texts[p] for p in it.inputs.post_ids]
-        base = baseline_terms(mine, [t for v in by_loc.values() for t in v], exclude=it.inputs.topic)
+        base = everything.terms(mine, exclude=it.inputs.topic)
         groups.append({"texts": mine, "new_terms": it.answer.key_terms, "baseline_terms": base,
                        "new_head": None, "baseline_head": None})
     report = run_checks(ws, ["red", "ses"])
