@@ -32,7 +32,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from somekit.builders.draft_text import headline, key_terms
+from somekit.drafters.draft_text import headline, key_terms
 from somekit.verify.draft_text import is_clause_of, term_problem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +116,8 @@ def _drafter(ws, name: str) -> None:
 
 def sample_groups(work: Path) -> tuple[list[dict], dict]:
     """RED events and SES topics of the bundled sample, built by the extractive drafter."""
-    from somekit.builders.enrich.textview import post_texts
-    from somekit.builders.ingest import ingest
+    from somekit.enrich.textview import post_texts
+    from somekit.ingest import ingest
     from somekit.builders.registry import get_builder
     from somekit.sample import WEIBO
     from somekit.store.items import read_items

@@ -136,7 +136,7 @@ def test_demo_drafts_read_as_a_reviewer_would_keep_them(demo_ws):
 
     import jieba.posseg
 
-    from somekit.builders.enrich.textview import post_texts
+    from somekit.enrich.textview import post_texts
 
     ws = open_workspace(demo_ws)
     red, ses = read_items(ws, "red"), read_items(ws, "ses")

@@ -1,7 +1,7 @@
 """Checks that the offline drafts (red and ses `extractive`) say what a reviewer would keep, and
 that every RED event answers the window it is listed for.
 
-Recomputed here with verify's own reading (never the drafters' code, builders/draft_text.py):
+Recomputed here with verify's own reading (never the drafters' code, drafters/draft_text.py):
 
 - draft-terms: every key term is a hashtag (`#…#`), an English word, or a word of jieba's own
   dictionary whose dictionary part of speech is a content one (a noun of any kind, a verbal or
@@ -126,7 +126,7 @@ def _extractive(ctx: CheckContext) -> list[Any]:
 
 
 def _full_texts(ctx: CheckContext, ids: set[str]) -> dict[str, str]:
-    from ..builders.enrich.textview import post_texts   # what a post's text is (body + media text)
+    from ..enrich.textview import post_texts   # what a post's text is (body + media text)
 
     return post_texts(ctx.ws, ids, ctx.ws.config(), ctx.task) if ids else {}
 
