@@ -106,7 +106,7 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     assert report["ok"] and not report["violations"], report["violations"][:3]
     assert {c.split(":")[0] for c in report["checks_run"]} >= demo_tasks()
     for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive", "red:draft-terms", "red:draft-titles",
-                  "red:red-window-time", "ses:draft-terms"):
+                  "red:red-window-time", "ses:draft-terms", "ses:draft-quotes"):
         assert check in report["checks_run"], check
     ws = open_workspace(demo_ws)
     summary = run_summary(ws)

@@ -9,7 +9,8 @@ Recomputed here with verify's own reading (never the drafters' code, drafters/dr
   occurs in 2+ of the posts; the item's notes record the same terms;
 - draft-titles: a RED title is its place, a separator, then a hashtag of 2+ of its posts or a
   clause of one of its posts (a stretch between punctuation, line breaks or text ends; a long one
-  may be cut, marked `…`); no title, summary or plot shows a media view tag (`[OCR]` ...);
+  may be cut, marked `…`), and no summary shows a media view tag (`[OCR]` ...);
+- draft-quotes: no SES summary or plot shows a media view tag;
 - red-window-time (every RED item, LLM-drafted too): an event's `time` is the first to last of
   its posts inside the item's window, so it lies inside the window; its `span` (when given) is the
   first to last of all its posts; it has at least `min_window_posts` posts in the window.
@@ -137,13 +138,8 @@ def _padded(notes: Any, n: int) -> list[dict[str, Any]]:
     return (notes + [{}] * n)[:n]
 
 
-@register_check("draft-terms", ("red", "ses"))
-def draft_terms(ctx: CheckContext) -> Iterator[Violation]:
-    todo = _extractive(ctx)
-    groups = [(item, ev.key_terms, ev.post_ids, note) for item in todo if ctx.task == "red"
-              for ev, note in zip(item.answer.events, _padded(item.provenance.notes.get("events"), len(item.answer.events)))]
-    groups += [(item, item.answer.key_terms, item.inputs.post_ids, item.provenance.notes)
-               for item in todo if ctx.task == "ses"]
+def _terms_violations(ctx: CheckContext, groups: list[tuple[Any, list[str], list[str], dict]]) -> Iterator[Violation]:
+    """groups: (item, key terms, post ids, extraction note) per event or topic."""
     texts = _full_texts(ctx, {p for g in groups for p in g[2]})
     for item, terms, ids, note in groups:
         if list(terms) != list(note.get("terms") or []):
@@ -154,14 +150,29 @@ def draft_terms(ctx: CheckContext) -> Iterator[Violation]:
                 yield Violation("draft-terms", ctx.task, item.id, f"key term {term!r} {why}")
 
 
-@register_check("draft-titles", ("red", "ses"))
-def draft_titles(ctx: CheckContext) -> Iterator[Violation]:
+@register_check("draft-terms", ("red",))
+def red_draft_terms(ctx: CheckContext) -> Iterator[Violation]:
+    yield from _terms_violations(ctx, [
+        (item, ev.key_terms, ev.post_ids, note) for item in _extractive(ctx)
+        for ev, note in zip(item.answer.events, _padded(item.provenance.notes.get("events"), len(item.answer.events)))])
+
+
+@register_check("draft-terms", ("ses",))
+def ses_draft_terms(ctx: CheckContext) -> Iterator[Violation]:
+    yield from _terms_violations(ctx, [(item, item.answer.key_terms, item.inputs.post_ids, item.provenance.notes)
+                                       for item in _extractive(ctx)])
+
+
+@register_check("draft-quotes", ("ses",))
+def ses_draft_quotes(ctx: CheckContext) -> Iterator[Violation]:
+    for item in _extractive(ctx):
+        if any(_MEDIA_TAG.search(x or "") for x in (item.answer.summary, item.answer.plot)):
+            yield Violation("draft-quotes", ctx.task, item.id, "summary or plot shows a media tag ([OCR] ...)")
+
+
+@register_check("draft-titles", ("red",))
+def red_draft_titles(ctx: CheckContext) -> Iterator[Violation]:
     todo = _extractive(ctx)
-    if ctx.task == "ses":
-        for item in todo:
-            if any(_MEDIA_TAG.search(x or "") for x in (item.answer.summary, item.answer.plot)):
-                yield Violation("draft-titles", ctx.task, item.id, "summary or plot shows a media tag ([OCR] ...)")
-        return
     texts = _full_texts(ctx, {p for item in todo for ev in item.answer.events for p in ev.post_ids})
     for item in todo:
         for ev in item.answer.events:
