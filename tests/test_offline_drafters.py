@@ -165,7 +165,7 @@ def test_red_extractive_events(sample_ws, no_endpoint, tmp_path):
             assert note["window_posts"] == len(inside)
     report = run_checks(w, ["red"])
     assert report["ok"], report["violations"]
-    for check in ("red-extractive", "llm-provenance", "draft-terms", "draft-titles", "red-window-time"):
+    for check in ("red-extractive", "llm-provenance", "red-key-terms", "red-titles", "red-window-time"):
         assert f"red:{check}" in report["checks_run"]
 
     # planted: a representative that is not one of the event's posts, a stretched time span, a
@@ -182,7 +182,7 @@ def test_red_extractive_events(sample_ws, no_endpoint, tmp_path):
     found = run_checks(w, ["red"])["violations"]
     details = " | ".join(v["detail"] for v in found if v["check"] == "red-extractive")
     assert "representative post 'no-such-post'" in details and "2001-01-01 00:00" in details
-    assert {(v["check"], v["item"]) for v in found} >= {("draft-terms", bad[1].id), ("draft-titles", bad[1].id),
+    assert {(v["check"], v["item"]) for v in found} >= {("red-key-terms", bad[1].id), ("red-titles", bad[1].id),
                                                         ("red-window-time", bad[2].id)}
 
 
@@ -209,7 +209,7 @@ def test_ses_extractive_summaries(sample_ws, no_endpoint, tmp_path):
         assert all(dictionary_word(t) or HASHTAG.fullmatch(t) or t.isascii() for t in it.answer.key_terms)
     report = run_checks(w, ["ses"])
     assert report["ok"], report["violations"]
-    assert "ses:ses-extractive" in report["checks_run"] and "ses:draft-terms" in report["checks_run"]
+    assert "ses:ses-extractive" in report["checks_run"] and "ses:ses-key-terms" in report["checks_run"]
     bad = [i.model_copy(deep=True) for i in items]
     bad[0].provenance.notes["span"] = ["2001-01-01 00:00", "2001-01-02 00:00"]
     write_items(w, "ses", bad)

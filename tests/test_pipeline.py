@@ -105,8 +105,8 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     report = orjson.loads((demo_ws / "runs" / "verify.json").read_bytes())
     assert report["ok"] and not report["violations"], report["violations"][:3]
     assert {c.split(":")[0] for c in report["checks_run"]} >= demo_tasks()
-    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive", "red:draft-terms", "red:draft-titles",
-                  "red:red-window-time", "ses:draft-terms", "ses:draft-quotes"):
+    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive", "red:red-key-terms", "red:red-titles",
+                  "red:red-window-time", "ses:ses-key-terms", "ses:ses-quotes"):
         assert check in report["checks_run"], check
     ws = open_workspace(demo_ws)
     summary = run_summary(ws)

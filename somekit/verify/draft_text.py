@@ -3,14 +3,14 @@ that every RED event answers the window it is listed for.
 
 Recomputed here with verify's own reading (never the drafters' code, drafters/draft_text.py):
 
-- draft-terms: every key term is a hashtag (`#…#`), an English word, or a word of jieba's own
-  dictionary whose dictionary part of speech is a content one (a noun of any kind, a verbal or
-  adjectival noun); none names a media tag (ocr, caption, transcript) or holds a bracket; each
+- red-key-terms, ses-key-terms: every key term is a hashtag (`#…#`), an English word, or a
+  word of jieba's own dictionary whose dictionary part of speech is a content one (a noun of any
+  kind, a verbal or adjectival noun); none names a media tag (ocr, caption, transcript) or holds a bracket; each
   occurs in 2+ of the posts; the item's notes record the same terms;
-- draft-titles: a RED title is its place, a separator, then a hashtag of 2+ of its posts or a
+- red-titles: a RED title is its place, a separator, then a hashtag of 2+ of its posts or a
   clause of one of its posts (a stretch between punctuation, line breaks or text ends; a long one
   may be cut, marked `…`), and no summary shows a media view tag (`[OCR]` ...);
-- draft-quotes: no SES summary or plot shows a media view tag;
+- ses-quotes: no SES summary or plot shows a media view tag;
 - red-window-time (every RED item, LLM-drafted too): an event's `time` is the first to last of
   its posts inside the item's window, so it lies inside the window; its `span` (when given) is the
   first to last of all its posts; it has at least `min_window_posts` posts in the window.
@@ -138,52 +138,53 @@ def _padded(notes: Any, n: int) -> list[dict[str, Any]]:
     return (notes + [{}] * n)[:n]
 
 
-def _terms_violations(ctx: CheckContext, groups: list[tuple[Any, list[str], list[str], dict]]) -> Iterator[Violation]:
+def _terms_violations(ctx: CheckContext, check: str, groups: list[tuple[Any, list[str], list[str], dict]]
+                      ) -> Iterator[Violation]:
     """groups: (item, key terms, post ids, extraction note) per event or topic."""
     texts = _full_texts(ctx, {p for g in groups for p in g[2]})
     for item, terms, ids, note in groups:
         if list(terms) != list(note.get("terms") or []):
-            yield Violation("draft-terms", ctx.task, item.id, f"key terms {terms} but the notes say {note.get('terms')}")
+            yield Violation(check, ctx.task, item.id, f"key terms {terms} but the notes say {note.get('terms')}")
         mine = [texts.get(p, "") for p in ids]
         for term in terms:
             if (why := term_problem(term, mine)) is not None:
-                yield Violation("draft-terms", ctx.task, item.id, f"key term {term!r} {why}")
+                yield Violation(check, ctx.task, item.id, f"key term {term!r} {why}")
 
 
-@register_check("draft-terms", ("red",))
-def red_draft_terms(ctx: CheckContext) -> Iterator[Violation]:
-    yield from _terms_violations(ctx, [
+@register_check("red-key-terms", ("red",))
+def red_key_terms(ctx: CheckContext) -> Iterator[Violation]:
+    yield from _terms_violations(ctx, "red-key-terms", [
         (item, ev.key_terms, ev.post_ids, note) for item in _extractive(ctx)
         for ev, note in zip(item.answer.events, _padded(item.provenance.notes.get("events"), len(item.answer.events)))])
 
 
-@register_check("draft-terms", ("ses",))
-def ses_draft_terms(ctx: CheckContext) -> Iterator[Violation]:
-    yield from _terms_violations(ctx, [(item, item.answer.key_terms, item.inputs.post_ids, item.provenance.notes)
+@register_check("ses-key-terms", ("ses",))
+def ses_key_terms(ctx: CheckContext) -> Iterator[Violation]:
+    yield from _terms_violations(ctx, "ses-key-terms", [(item, item.answer.key_terms, item.inputs.post_ids, item.provenance.notes)
                                        for item in _extractive(ctx)])
 
 
-@register_check("draft-quotes", ("ses",))
-def ses_draft_quotes(ctx: CheckContext) -> Iterator[Violation]:
+@register_check("ses-quotes", ("ses",))
+def ses_quotes(ctx: CheckContext) -> Iterator[Violation]:
     for item in _extractive(ctx):
         if any(_MEDIA_TAG.search(x or "") for x in (item.answer.summary, item.answer.plot)):
-            yield Violation("draft-quotes", ctx.task, item.id, "summary or plot shows a media tag ([OCR] ...)")
+            yield Violation("ses-quotes", ctx.task, item.id, "summary or plot shows a media tag ([OCR] ...)")
 
 
-@register_check("draft-titles", ("red",))
-def red_draft_titles(ctx: CheckContext) -> Iterator[Violation]:
+@register_check("red-titles", ("red",))
+def red_titles(ctx: CheckContext) -> Iterator[Violation]:
     todo = _extractive(ctx)
     texts = _full_texts(ctx, {p for item in todo for ev in item.answer.events for p in ev.post_ids})
     for item in todo:
         for ev in item.answer.events:
             if _MEDIA_TAG.search(ev.summary):
-                yield Violation("draft-titles", ctx.task, item.id, f"event {ev.title!r}: summary shows a media tag")
+                yield Violation("red-titles", ctx.task, item.id, f"event {ev.title!r}: summary shows a media tag")
             if (why := title_problem(ev.title, ev.location, [texts.get(p, "") for p in ev.post_ids])) is not None:
-                yield Violation("draft-titles", ctx.task, item.id, f"title {ev.title!r} {why}")
+                yield Violation("red-titles", ctx.task, item.id, f"title {ev.title!r} {why}")
 
 
 def _window_rule(ctx: CheckContext) -> int:
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
 
     return int(options_for(ctx.ws.config(), "red").model_dump().get("min_window_posts", 1))
 
