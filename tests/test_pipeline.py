@@ -105,7 +105,8 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     report = orjson.loads((demo_ws / "runs" / "verify.json").read_bytes())
     assert report["ok"] and not report["violations"], report["violations"][:3]
     assert {c.split(":")[0] for c in report["checks_run"]} >= demo_tasks()
-    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive"):
+    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive", "red:red-key-terms", "red:red-titles",
+                  "red:red-window-time", "ses:ses-key-terms", "ses:ses-quotes"):
         assert check in report["checks_run"], check
     ws = open_workspace(demo_ws)
     summary = run_summary(ws)
@@ -124,6 +125,51 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     assert "verify: ok" in printed and "shortcut audit" in printed and "reliable" in printed
     for task in summary["tasks"]:
         assert f"│ {task} " in printed, task
+
+
+def test_demo_drafts_read_as_a_reviewer_would_keep_them(demo_ws):
+    """Issue 30 on the demo's offline RED and SES drafts, checked here with jieba's dictionary and
+    plain text search: key terms are dictionary words, hashtags or English words; no term, title
+    or quote shows a media tag; a RED title is its place plus a clause of one of its posts (or a
+    hashtag); an event's time lies inside the window it answers."""
+    import re
+
+    import jieba.posseg
+
+    from somekit.enrich.textview import post_texts
+
+    ws = open_workspace(demo_ws)
+    red, ses = read_items(ws, "red"), read_items(ws, "ses")
+    texts = post_texts(ws, {p for it in red for ev in it.answer.events for p in ev.post_ids}
+                       | {p for it in ses for p in it.inputs.post_ids}, ws.config())
+    assert any("\n[OCR] " in t for t in texts.values())     # the drafts did read media text
+    jieba.posseg.dt.tokenizer.check_initialized()
+    words = jieba.posseg.dt.word_tag_tab
+    tag = re.compile(r"ocr|caption|transcript|\[[^\]]*\]", re.I)
+    media_tag = re.compile(r"\[(?:OCR|caption|transcript)\]")
+
+    def term_ok(term: str, mine: list[str]) -> bool:
+        kind = term in words or re.fullmatch(r"#[^#\n]+#|[a-z][a-z0-9']{2,}", term)
+        return bool(kind) and not tag.search(term) and sum(term in t.lower() for t in mine) >= 2
+
+    for it in ses:
+        mine = [texts[p] for p in it.inputs.post_ids]
+        assert it.answer.key_terms and all(term_ok(t, mine) for t in it.answer.key_terms), it.answer.key_terms
+        assert not media_tag.search(it.answer.summary + (it.answer.plot or ""))
+    for it in red:
+        start, end = it.inputs.window_start[:16], it.inputs.window_end[:16]
+        for ev in it.answer.events:
+            mine = [texts[p] for p in ev.post_ids]
+            assert all(term_ok(t, mine) for t in ev.key_terms), ev.key_terms
+            head = ev.title.removeprefix(f"{ev.location}：")
+            assert head != ev.title and not tag.search(head), ev.title
+            ends = "" if head.endswith("…") else r"(\W|$)"
+            clause = rf"(^|\W){re.escape(head.rstrip('…'))}{ends}"
+            assert any(re.search(clause, t) for t in mine) or (head[0] == head[-1] == "#" and
+                                                              sum(head in t for t in mine) >= 2), ev.title
+            first, last = ev.time.split(" ~ ")
+            assert start <= first <= last < end, (ev.time, start)
+            assert not media_tag.search(ev.summary)
 
 
 def test_demo_fits_its_time_budget(demo_ws):

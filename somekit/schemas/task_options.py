@@ -158,6 +158,8 @@ class REDOptions(TaskOptions):
         "auto", description="Who judges and summarises clusters: 'llm', or 'extractive' (representative post, time "
                             "span, key terms); 'auto' = 'extractive' when the configured LLM is the embedded one.")
     min_authors: int = Field(2, ge=1, description="Distinct authors a cluster needs to be an event (extractive drafter).")
+    min_window_posts: int = Field(1, ge=1, description="Posts an event needs inside an hourly window to be listed for it "
+                                                       "(its time there is its first to last post in the window).")
 
 
 class NAPOptions(TaskOptions):
