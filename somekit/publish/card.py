@@ -11,19 +11,10 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from ..schemas.items import ItemBase
 from ..review import card as review_card
 from ..schemas.manifest import Manifest
+from ..task_descriptions import TASK_DESCRIPTIONS
 
-TASK_INFO: dict[str, tuple[str, str]] = {
-    "ubp": ("User behaviour prediction: will the user like / repost / comment on this post? (yes/no)", "text-classification"),
-    "ucs": ("User comment simulation: did this user write this comment under the post? (yes/no)", "text-classification"),
-    "mcr": ("Media content recommendation: would the user engage with this post? (yes/no)", "text-classification"),
-    "uea": ("User emotion analysis: the emotion of the user's comment (6 classes)", "text-classification"),
-    "mid": ("Misinformation detection: is the claim true, half true or false?", "text-classification"),
-    "mid-zh": ("Weibo rumour detection (CED): is this post a rumour, judging by its cascade up to a cut-off?", "text-classification"),
-    "smq": ("Social-media QA: questions about a topic's or a user's posts (free text)", "question-answering"),
-    "red": ("Real-time event detection: events at a location in a one-hour window", "summarization"),
-    "ses": ("Streaming event summarisation: summary (time, place, plot) of a topic", "summarization"),
-    "nap": ("Next action prediction for a persona cluster, BluePrint style (action set + text)", "text-generation"),
-}
+#: task -> (question, HF category); one source for the card, Croissant and the report.
+TASK_INFO = TASK_DESCRIPTIONS
 
 
 def _size_category(n: int) -> str:

@@ -1,0 +1,130 @@
+"""What a release has measured, gathered once for the figures, the datasheet, croissant.json and the
+HTML report: items per split, label counts, the shortcut audit, the human audit, builders' stats.
+
+Two sources give the same shape: a frozen version (MANIFEST.json, split files, frozen stats.json),
+or, before any freeze, the built items (items/<task>/items.jsonl, one pseudo-split "built") so
+organisers see problems early. Nothing here is typed by hand: every number is read from those files.
+"""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..freeze.splits import SPLITS
+from ..freeze.table import item_label
+from ..schemas.items import TASKS, ItemBase
+from ..schemas.manifest import Manifest
+from ..store.atomic import read_json
+from ..workspace import Workspace
+
+#: The pseudo-split of items read before a freeze.
+BUILT = "built"
+
+
+@dataclass
+class TaskFacts:
+    task: str
+    splits: dict[str, list[ItemBase]]                       # split -> items, in file order
+    stats: dict[str, Any] = field(default_factory=dict)     # the builder's stats.json
+    shortcuts: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule -> {acc, ci, n, baseline}
+    error_rates: dict[str, Any] = field(default_factory=dict)           # MANIFEST error_rates[task]
+
+    @property
+    def items(self) -> list[ItemBase]:
+        return [i for items in self.splits.values() for i in items]
+
+    def label_counts(self) -> dict[str, dict[str, int]]:
+        """split -> label -> items; nap counts each target action (an item may have several)."""
+        out: dict[str, dict[str, int]] = {}
+        for split, items in self.splits.items():
+            counts: collections.Counter = collections.Counter()
+            for item in items:
+                counts.update(item_labels(item))
+            if counts:
+                out[split] = dict(sorted(counts.items()))
+        return out
+
+
+@dataclass
+class ReleaseFacts:
+    source: str                                  # "frozen/<V>" or "items (built, not frozen)"
+    version: str | None
+    manifest: Manifest | None
+    tasks: dict[str, TaskFacts]
+    history: dict[str, list[int]] = field(default_factory=dict)  # task -> asked user's corpus interactions
+
+    @property
+    def frozen(self) -> bool:
+        return self.manifest is not None
+
+
+def item_labels(item: ItemBase) -> list[str]:
+    """The class label(s) an item answers with; empty for free-text tasks."""
+    label = item_label(item)
+    if label is not None:
+        return [label]
+    if item.task == "nap":
+        return list(item.answer.actions)
+    return []
+
+
+def from_frozen(ws: Workspace, version: str) -> ReleaseFacts:
+    from ..freeze.verify import load_manifest, read_frozen
+
+    manifest = load_manifest(ws, version)
+    tasks: dict[str, TaskFacts] = {}
+    for task in [t for t in TASKS if t in manifest.counts]:
+        splits = {s: read_frozen(ws, version, task, s) for s in SPLITS
+                  if manifest.counts[task].get(s) and f"{task}/{s}.parquet" in manifest.files}
+        if not splits:
+            continue
+        stats_path = ws.frozen(version) / task / "stats.json"
+        tasks[task] = TaskFacts(task, splits, read_json(stats_path) if stats_path.exists() else {},
+                                manifest.shortcuts.get(task) or {}, manifest.error_rates.get(task) or {})
+    return ReleaseFacts(f"frozen/{version}", version, manifest, tasks, _history(ws, tasks))
+
+
+def from_built(ws: Workspace) -> ReleaseFacts:
+    from ..store.items import built_tasks, read_items, read_stats
+
+    tasks: dict[str, TaskFacts] = {}
+    for task in built_tasks(ws):
+        items = read_items(ws, task)
+        if items:
+            stats = read_stats(ws, task)
+            tasks[task] = TaskFacts(task, {BUILT: items}, stats, stats.get("shortcuts") or {})
+    return ReleaseFacts("items (built, not frozen)", None, None, tasks, _history(ws, tasks))
+
+
+def gather(ws: Workspace, version: str | None) -> ReleaseFacts:
+    """A frozen version's facts, or the built items' when no version is given."""
+    return from_frozen(ws, version) if version else from_built(ws)
+
+
+#: Tasks whose item asks about one user's next move on a post: their visible history matters.
+USER_TASKS = ("ubp", "ucs", "mcr", "uea")
+
+
+def _history(ws: Workspace, tasks: dict[str, TaskFacts]) -> dict[str, list[int]]:
+    """Per user-centric task, the asked user's interactions in the corpus other than with the asked
+    post (an upper bound of the visible history: the export also drops leaking records)."""
+    wanted = {t: [(i.inputs.user_id, i.inputs.post_id) for i in f.items] for t, f in tasks.items() if t in USER_TASKS}
+    if not any(wanted.values()) or not (ws.corpus / "interactions.parquet").exists():
+        return {}
+    from ..store.query import connect
+
+    con = connect(ws.corpus)
+    try:
+        per_user = dict(con.execute("SELECT user_id, count(*) FROM interactions GROUP BY user_id").fetchall())
+        users = sorted({u for pairs in wanted.values() for u, _ in pairs})
+        import pyarrow as pa
+
+        con.register("asked", pa.table({"user_id": pa.array(users, pa.string())}))
+        on_post = {(u, p): n for u, p, n in con.execute(
+            "SELECT i.user_id, i.post_id, count(*) FROM interactions i JOIN asked a USING (user_id) "
+            "GROUP BY i.user_id, i.post_id").fetchall()}
+    finally:
+        con.close()
+    return {t: [per_user.get(u, 0) - on_post.get((u, p), 0) for u, p in pairs] for t, pairs in wanted.items() if pairs}
