@@ -21,6 +21,8 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 10, "sv
          "figure.max_open_warning": 0, "axes.spines.top": False, "axes.spines.right": False}
 #: Rules drawn per task in the shortcut panel (the strongest, as on the card).
 TOP_RULES = 6
+#: One colour per split in every figure (the built items before a freeze have their own).
+SPLIT_COLOURS = {"train": "#1f77b4", "validation": "#ff7f0e", "test": "#2ca02c", "built": "#7f7f7f"}
 #: |SMD| under this is the usual reading of "balanced" (Austin 2009); drawn as a guide.
 SMD_GUIDE = 0.1
 
@@ -64,11 +66,12 @@ def label_balance(facts: ReleaseFacts):
         width = 0.8 / len(per_split)
         for k, (split, c) in enumerate(per_split.items()):
             xs = [i + (k - (len(per_split) - 1) / 2) * width for i in range(len(labels))]
-            ax.bar(xs, [c.get(lab, 0) for lab in labels], width, label=f"{split} ({sum(c.values()):,})")
+            ax.bar(xs, [c.get(lab, 0) for lab in labels], width, label=split, color=SPLIT_COLOURS.get(split, "#7f7f7f"))
         ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
-        ax.set_title(task)
+        ax.set_title(f"{task} (" + ", ".join(f"{s} {sum(c.values()):,}" for s, c in per_split.items()) + ")")
         ax.set_ylabel("items")
-        ax.legend(fontsize=7, frameon=False)
+    handles = {lab: h for ax in axes for h, lab in zip(*ax.get_legend_handles_labels())}
+    fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False)
     fig.suptitle(f"Label balance per split ({facts.source})")
     return fig
 
