@@ -109,22 +109,31 @@ USER_TASKS = ("ubp", "ucs", "mcr", "uea")
 
 def _history(ws: Workspace, tasks: dict[str, TaskFacts]) -> dict[str, list[int]]:
     """Per user-centric task, the asked user's interactions in the corpus other than with the asked
-    post (an upper bound of the visible history: the export also drops leaking records)."""
-    wanted = {t: [(i.inputs.user_id, i.inputs.post_id) for i in f.items] for t, f in tasks.items() if t in USER_TASKS}
-    if not any(wanted.values()) or not (ws.corpus / "interactions.parquet").exists():
+    post (an upper bound of the visible history: the export also drops leaking records). One DuckDB
+    query over the asked (user, post) pairs; the corpus never comes into Python."""
+    asked = [(t, i.inputs.user_id, i.inputs.post_id) for t, f in tasks.items() if t in USER_TASKS for i in f.items]
+    if not asked or not (ws.corpus / "interactions.parquet").exists():
         return {}
+    import pyarrow as pa
+
     from ..store.query import connect
 
     con = connect(ws.corpus)
     try:
-        per_user = dict(con.execute("SELECT user_id, count(*) FROM interactions GROUP BY user_id").fetchall())
-        users = sorted({u for pairs in wanted.values() for u, _ in pairs})
-        import pyarrow as pa
-
-        con.register("asked", pa.table({"user_id": pa.array(users, pa.string())}))
-        on_post = {(u, p): n for u, p, n in con.execute(
-            "SELECT i.user_id, i.post_id, count(*) FROM interactions i JOIN asked a USING (user_id) "
-            "GROUP BY i.user_id, i.post_id").fetchall()}
+        con.register("asked", pa.table({"k": pa.array(range(len(asked)), pa.int64()),
+                                        "user_id": pa.array([u for _, u, _ in asked], pa.string()),
+                                        "post_id": pa.array([p for _, _, p in asked], pa.string())}))
+        counts = [n for (n,) in con.execute("""
+            WITH mine AS (SELECT user_id, post_id FROM interactions WHERE user_id IN (SELECT user_id FROM asked)),
+                 per_user AS (SELECT user_id, count(*) AS n FROM mine GROUP BY user_id),
+                 per_pair AS (SELECT user_id, post_id, count(*) AS n FROM mine GROUP BY user_id, post_id)
+            SELECT coalesce(u.n, 0) - coalesce(p.n, 0) FROM asked a
+            LEFT JOIN per_user u ON u.user_id = a.user_id
+            LEFT JOIN per_pair p ON p.user_id = a.user_id AND p.post_id = a.post_id
+            ORDER BY a.k""").fetchall()]
     finally:
         con.close()
-    return {t: [per_user.get(u, 0) - on_post.get((u, p), 0) for u, p in pairs] for t, pairs in wanted.items() if pairs}
+    out: dict[str, list[int]] = {}
+    for (task, _, _), n in zip(asked, counts):
+        out.setdefault(task, []).append(n)
+    return out
