@@ -153,6 +153,7 @@ def demo_cmd(directory: str, as_json: bool) -> None:
   frozen      {root / 'frozen/demo'}   (MANIFEST.json)
   published   {root / 'published/demo'}   (datasets.load_dataset('{root / 'published/demo'}', 'ubp'))
   baseline    {root / 'eval'}
+  report      somekit report {root} --version demo   (writes {root / 'report/index.html'})
   run logs    {root / 'runs'}""")
 
 
