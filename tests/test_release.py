@@ -10,11 +10,9 @@ import base64
 import collections
 import json
 import re
-import shutil
 from pathlib import Path
 
 import datasets
-import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +20,6 @@ from somekit.cli import main
 from somekit.freeze import freeze
 from somekit.publish import publish
 from somekit.publish.facts import from_built, from_frozen
-from somekit.publish.features import decode_label
 from somekit.publish.figures import render_figures
 from somekit.report import write_report
 from somekit.store.items import write_items

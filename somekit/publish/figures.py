@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .facts import USER_TASKS, ReleaseFacts
+from .facts import ReleaseFacts
 
 DPI = 100
 STYLE = {"font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 10, "svg.hashsalt": "somekit",
