@@ -39,18 +39,19 @@ def domain_errors(func: Callable) -> Callable:
     return wrapper
 
 
-def print_table(table: Any) -> None:
-    """Print a rich table. Off a terminal (a log, a pipe, CI) rich would squeeze it into 80 columns,
-    cutting "1,274,456" to "1,274,4…" and wrapping rule names; there it is drawn as wide as its
-    content needs instead, without colour codes, so every number arrives whole."""
-    if console.is_terminal:
-        console.print(table)
+def print_table(table: Any, out: Console | None = None) -> None:
+    """Print a rich table on `out` (the shared console by default). Off a terminal (a log, a pipe,
+    CI) rich would squeeze it into 80 columns, cutting "1,274,456" to "1,274,4…" and wrapping rule
+    names; there it is drawn as wide as its content needs instead, without colour codes, so every
+    number arrives whole."""
+    out = out or console
+    if out.is_terminal:
+        out.print(table)
         return
     from rich.measure import Measurement
 
-    wide = console.options.update(width=100_000)
-    width = Measurement.get(console, wide, table).maximum
-    Console(file=console.file, width=max(width, 40), no_color=True, highlight=False, color_system=None).print(table)
+    width = Measurement.get(out, out.options.update(width=100_000), table).maximum
+    Console(file=out.file, width=max(width, 40), no_color=True, highlight=False, color_system=None).print(table)
 
 
 def print_json(obj: Any) -> None:

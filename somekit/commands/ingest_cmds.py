@@ -44,7 +44,7 @@ def ingest_cmd(ws: str, fmt: str, sources: tuple[str, ...], strict: bool, as_jso
     if as_json:
         print_json(report.to_dict())
         return
-    print_table(summary_table(report))
+    print_table(summary_table(report), console)
     if report.quarantined:
         console.print(f"[yellow]quarantined {sum(report.quarantined.values()):,}:[/] " +
                       ", ".join(f"{k} {v:,}" for k, v in sorted(report.quarantined.items(), key=lambda kv: -kv[1])) +

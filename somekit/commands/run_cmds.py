@@ -53,7 +53,7 @@ def _summary(reports: list[StageReport], as_json: bool, ws=None) -> None:
         elif r.name == "verify":
             result = "ok" if r.counts.get("ok") else f"VIOLATIONS {r.counts.get('violations')}"
         table.add_row(r.name, r.status, f"{r.seconds:.1f}", escape(str(result)[:80]))
-    print_table(table)
+    print_table(table, console)
     if tasks is not None:
         _task_table(tasks)
 
@@ -73,7 +73,7 @@ def _task_table(summary: dict) -> None:
                       f"[red]{escape(checks)}[/]" if checks else ("[green]ok[/]" if v["ran"] else "-"),
                       escape(shortcut_text(t["shortcuts"]) or "-"),
                       escape(", ".join(f"{k} {n}" for k, n in t["review"].items()) or "-"))
-    print_table(table)
+    print_table(table, console)
 
 
 @click.command("run")
