@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from html import escape
 from typing import Any, Iterable
 
@@ -113,7 +114,8 @@ def _datasheet(sheet: Datasheet) -> str:
         out.append(f"<h3>{escape(section)}</h3><dl>")
         for q, a in answers.items():
             cls = " class=declared" if a.declared else (" class=muted" if a.missing else "")
-            out.append(f"<dt><b>{escape(q)}</b></dt><dd{cls}>{escape(a.text)}{' (declared)' if a.declared else ''}</dd>")
+            text = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(a.text))   # the card's markdown code spans
+            out.append(f"<dt><b>{escape(q)}</b></dt><dd{cls}>{text}{' (declared)' if a.declared else ''}</dd>")
         out.append("</dl>")
     return "".join(out)
 
