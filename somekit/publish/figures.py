@@ -70,7 +70,8 @@ def label_balance(facts: ReleaseFacts):
             xs = [i + (k - (len(per_split) - 1) / 2) * width for i in range(len(labels))]
             ax.bar(xs, [c.get(lab, 0) for lab in labels], width, label=split, color=SPLIT_COLOURS.get(split, "#7f7f7f"))
         ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 3 else 0, ha="right" if len(labels) > 3 else "center")
-        ax.set_title(f"{task} (" + ", ".join(f"{s} {sum(c.values()):,}" for s, c in per_split.items()) + ")")
+        sizes = {s: len(items) for s, items in facts.tasks[task].splits.items()}   # items, not labels (nap: action sets)
+        ax.set_title(f"{task} (" + ", ".join(f"{s} {n:,}" for s, n in sizes.items()) + " items)")
         ax.set_ylabel("items")
     handles = {lab: h for ax in axes for h, lab in zip(*ax.get_legend_handles_labels())}
     fig.legend(list(handles.values()), list(handles), loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False)
@@ -181,36 +182,49 @@ def covariate_balance(facts: ReleaseFacts):
     return fig
 
 
-def _length_series(facts: ReleaseFacts) -> dict[str, list[int]]:
-    series: dict[str, list[int]] = {}
-    for task, values in facts.history.items():
-        series[f"{task}: asked user's other interactions"] = values
+def _length_series(facts: ReleaseFacts) -> dict[str, dict[str, list[int]]]:
+    """panel title -> {series label: values}: the user-centric tasks share one history panel."""
+    panels: dict[str, dict[str, list[int]]] = {}
+    history = {t: v for t, v in facts.history.items() if v}
+    if history:
+        panels["asked user's other interactions (history)"] = history
     for task, f in facts.tasks.items():
         if task == "mid-zh":
-            series["mid-zh: visible cascade records"] = [len(i.inputs.cascade_ids) for i in f.items]
+            panels["mid-zh: visible cascade records"] = {task: [len(i.inputs.cascade_ids) for i in f.items]}
         elif task == "nap":
-            series["nap: context thread posts"] = [len(i.inputs.context) for i in f.items]
+            panels["nap: context thread posts"] = {task: [len(i.inputs.context) for i in f.items]}
         elif task == "ses":
-            series["ses: topic posts"] = [len(i.inputs.post_ids) for i in f.items]
+            panels["ses: topic posts"] = {task: [len(i.inputs.post_ids) for i in f.items]}
         elif task == "red":
-            series["red: events per window"] = [len(i.answer.events) for i in f.items]
-    return {k: v for k, v in series.items() if v}
+            panels["red: events per window"] = {task: [len(i.answer.events) for i in f.items]}
+    return {k: v for k, v in panels.items() if any(v.values())}
 
 
 def lengths(facts: ReleaseFacts):
-    series = _length_series(facts)
-    if not series:
+    panels = _length_series(facts)
+    if not panels:
         return None
     from matplotlib.ticker import MaxNLocator
 
-    fig, axes = _panels(len(series), height=2.5)
-    for ax, (name, values) in zip(axes, series.items()):
-        top = max(values)
+    fig, axes = _panels(len(panels), height=2.5)
+    for ax, (title, series) in zip(axes, panels.items()):
+        values = [v for vs in series.values() for v in vs]
+        low, top = min(values), max(values)
         # One bar per whole length while that stays readable; otherwise 30 equal bins.
-        bins = [b - 0.5 for b in range(min(values), top + 2)] if top - min(values) < 40 else 30
-        ax.hist(values, bins=bins, color="#8c6bb1")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(f"{name}\nn {len(values):,}, median {sorted(values)[len(values) // 2]:,}, max {top:,}", fontsize=8)
+        bins = [b - 0.5 for b in range(low, top + 2)] if top - low < 40 else 30
+        describe = {name: f"n {len(vs):,}, median {sorted(vs)[len(vs) // 2]:,}, max {max(vs):,}" for name, vs in series.items()}
+        if len(series) == 1:
+            ax.hist(next(iter(series.values())), bins=bins, color="#8c6bb1")
+            ax.set_title(f"{title}\n{next(iter(describe.values()))}", fontsize=8)
+        else:
+            for name, vs in series.items():
+                ax.hist(vs, bins=bins, histtype="step", linewidth=1.2, label=f"{name}: {describe[name]}")
+            ax.set_title(title, fontsize=8)
+            ax.legend(fontsize=6, frameon=False)
+        if top - low < 15:
+            ax.set_xticks(range(low, top + 1))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("items")
     fig.suptitle("History, cascade and thread lengths")
     return fig
