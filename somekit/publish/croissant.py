@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..task_descriptions import TASK_DESCRIPTIONS
+from ..schemas.tasks import TASKS
 from .datasheet import Answer, Datasheet
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -73,8 +73,12 @@ RAI_FIELDS = {
 
 def describe(config: str) -> str:
     """A config's question: its task's, or for BluePrint's per-K configs the nap one."""
-    return TASK_DESCRIPTIONS[config][0] if config in TASK_DESCRIPTIONS else \
-        f"{TASK_DESCRIPTIONS['nap'][0]} (users clustered into the personas of config {config})"
+    from .facts import question
+
+    if config in TASKS:
+        return question(config)
+    timed = [t for t, spec in TASKS.items() if spec.time_split]   # BluePrint's per-K configs hold next actions
+    return f"{question(timed[0])} (users clustered into the personas of config {config})" if timed else config
 
 
 def sha256_file(path: Path) -> str:

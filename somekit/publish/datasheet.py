@@ -13,8 +13,8 @@ import collections
 from dataclasses import dataclass, field
 
 from ..schemas.config import Config, DatasheetSection
-from ..task_descriptions import describe
-from .facts import ReleaseFacts
+from ..schemas.tasks import TASKS
+from .facts import ReleaseFacts, question
 from .figures import balance_rows
 
 NOT_DECLARED = "not declared by the publisher ([publish.datasheet] in somekit.toml)"
@@ -92,14 +92,14 @@ def _quality(facts: ReleaseFacts) -> list[str]:
 
 
 def _pii(facts: ReleaseFacts) -> str:
+    """What the builders recorded about personal data: a builder that scrubs says so in stats["pii"]."""
     parts = []
-    nap = facts.tasks.get("nap")
-    if nap:
-        pii = nap.stats.get("pii") or {}
-        parts.append("nap: user, post and thread ids replaced by salted SHA-256; texts scrubbed of URLs, emails, "
+    scrubbed = {t: f.stats["pii"] for t, f in facts.tasks.items() if isinstance(f.stats.get("pii"), dict)}
+    for task, pii in scrubbed.items():
+        parts.append(f"{task}: user, post and thread ids replaced by salted SHA-256; texts scrubbed of URLs, emails, "
                      "phones, IPs, DIDs and handles" + (f", personal names by {pii['names']}" if pii.get("names")
                                                        else "; personal names not scrubbed (no NER model ran)"))
-    others = [t for t in facts.tasks if t != "nap"]
+    others = [t for t in facts.tasks if t not in scrubbed]
     if others:
         parts.append(f"{', '.join(others)}: source ids and texts kept as ingested (public posts); no scrubbing recorded")
     return "; ".join(parts)
@@ -114,7 +114,7 @@ def build_datasheet(facts: ReleaseFacts, config: Config) -> Datasheet:
     tasks = list(facts.tasks)
     sheet.add("Motivation", "For what purpose was the dataset created?", Answer(
         f"To evaluate LLM-based social-media agents on {len(tasks)} task(s): "
-        + "; ".join(f"{t}: {describe(t)}" for t in tasks)))
+        + "; ".join(f"{t}: {question(t)}" for t in tasks)))
     sheet.add("Motivation", "Why, by whom, funded by whom?", _declared(
         "; ".join(x for x in (d.motivation, ", ".join(d.creators), d.funding) if x) or None))
     counts = {t: {s: len(i) for s, i in f.splits.items()} for t, f in facts.tasks.items()}
@@ -157,8 +157,9 @@ def build_datasheet(facts: ReleaseFacts, config: Config) -> Datasheet:
             + ", ".join(f"{t} `{k}`" for t, k in m.group_keys.items())
             + "; frozen files hashed (sha256) in MANIFEST.json"))
     sheet.add("Maintenance", "Who maintains it?", _declared(d.maintainer))
-    recorded = ("Bluesky deletes are honoured at build time and `somekit persona remove` drops a user's records; "
-                if "nap" in facts.tasks else "")
+    bluesky = [t for t in facts.tasks if TASKS[t].needs == "bluesky"]
+    recorded = (f"{', '.join(bluesky)}: Bluesky deletes are honoured at build time and `somekit persona remove` "
+                "drops a user's records; " if bluesky else "")
     sheet.add("Maintenance", "How can someone have their data removed?",
               Answer(d.takedown, True) if d.takedown else Answer(recorded + "takedown contact " + NOT_DECLARED,
                                                                    missing=True))
@@ -173,7 +174,7 @@ def markdown(sheet: Datasheet) -> list[str]:
              "MANIFEST, stats and items; answers marked *(declared)* are the publisher's own words.", ""]
     for section, answers in sheet.sections.items():
         lines += [f"### {section}", ""]
-        for question, a in answers.items():
-            lines.append(f"- **{question}** {a.text}" + (" *(declared)*" if a.declared else ""))
+        for asked, a in answers.items():
+            lines.append(f"- **{asked}** {a.text}" + (" *(declared)*" if a.declared else ""))
         lines.append("")
     return lines

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..freeze.splits import SPLITS
-from ..freeze.table import item_label
-from ..schemas.items import TASKS, ItemBase
+from ..schemas.items import ItemBase
+from ..schemas.tasks import TASKS, task_codes
+from ..store.item_rows import item_label
 from ..schemas.manifest import Manifest
 from ..store.atomic import read_json
 from ..workspace import Workspace
@@ -61,13 +62,12 @@ class ReleaseFacts:
 
 
 def item_labels(item: ItemBase) -> list[str]:
-    """The class label(s) an item answers with; empty for free-text tasks."""
+    """The class label(s) an item answers with: its label, or its action set (next-action items);
+    empty for free-text tasks."""
     label = item_label(item)
     if label is not None:
         return [label]
-    if item.task == "nap":
-        return list(item.answer.actions)
-    return []
+    return list(getattr(item.answer, "actions", None) or [])
 
 
 def from_frozen(ws: Workspace, version: str) -> ReleaseFacts:
@@ -98,20 +98,23 @@ def from_built(ws: Workspace) -> ReleaseFacts:
     return ReleaseFacts("items (built, not frozen)", None, None, tasks, _history(ws, tasks))
 
 
+def question(task: str) -> str:
+    """What a task's item asks, from the task table (card, datasheet, croissant.json, report)."""
+    spec = TASKS[task]
+    return f"{spec.title[0].upper()}{spec.title[1:]}: {spec.asks}"
+
+
 def gather(ws: Workspace, version: str | None) -> ReleaseFacts:
     """A frozen version's facts, or the built items' when no version is given."""
     return from_frozen(ws, version) if version else from_built(ws)
-
-
-#: Tasks whose item asks about one user's next move on a post: their visible history matters.
-USER_TASKS = ("ubp", "ucs", "mcr", "uea")
 
 
 def _history(ws: Workspace, tasks: dict[str, TaskFacts]) -> dict[str, list[int]]:
     """Per user-centric task, the asked user's interactions in the corpus other than with the asked
     post (an upper bound of the visible history: the export also drops leaking records). One DuckDB
     query over the asked (user, post) pairs; the corpus never comes into Python."""
-    asked = [(t, i.inputs.user_id, i.inputs.post_id) for t, f in tasks.items() if t in USER_TASKS for i in f.items]
+    user_tasks = task_codes(user_centric=True)   # items that ask about one user and one post
+    asked = [(t, i.inputs.user_id, i.inputs.post_id) for t, f in tasks.items() if t in user_tasks for i in f.items]
     if not asked or not (ws.corpus / "interactions.parquet").exists():
         return {}
     import pyarrow as pa

@@ -182,6 +182,12 @@ def covariate_balance(facts: ReleaseFacts):
     return fig
 
 
+#: Item fields whose length is worth a distribution, by what they hold (the first one an item type
+#: has is drawn): a rumour's visible cascade, a persona's context thread, a topic's posts, a window's events.
+LENGTH_FIELDS = (("inputs", "cascade_ids", "visible cascade records"), ("inputs", "context", "context thread posts"),
+                 ("inputs", "post_ids", "posts the item shows"), ("answer", "events", "events per window"))
+
+
 def _length_series(facts: ReleaseFacts) -> dict[str, dict[str, list[int]]]:
     """panel title -> {series label: values}: the user-centric tasks share one history panel."""
     panels: dict[str, dict[str, list[int]]] = {}
@@ -189,14 +195,11 @@ def _length_series(facts: ReleaseFacts) -> dict[str, dict[str, list[int]]]:
     if history:
         panels["asked user's other interactions (history)"] = history
     for task, f in facts.tasks.items():
-        if task == "mid-zh":
-            panels["mid-zh: visible cascade records"] = {task: [len(i.inputs.cascade_ids) for i in f.items]}
-        elif task == "nap":
-            panels["nap: context thread posts"] = {task: [len(i.inputs.context) for i in f.items]}
-        elif task == "ses":
-            panels["ses: topic posts"] = {task: [len(i.inputs.post_ids) for i in f.items]}
-        elif task == "red":
-            panels["red: events per window"] = {task: [len(i.answer.events) for i in f.items]}
+        first = f.items[0] if f.items else None
+        for part, name, what in LENGTH_FIELDS:
+            if first is not None and hasattr(getattr(first, part), name):
+                panels[f"{task}: {what}"] = {task: [len(getattr(getattr(i, part), name)) for i in f.items]}
+                break
     return {k: v for k, v in panels.items() if any(v.values())}
 
 

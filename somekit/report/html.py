@@ -13,10 +13,9 @@ from html import escape
 from typing import Any, Iterable
 
 from ..publish.datasheet import Datasheet
-from ..publish.facts import ReleaseFacts
+from ..publish.facts import ReleaseFacts, question as describe
 from ..publish.figures import FigureFile, balance_rows
 from ..schemas.items import ItemBase
-from ..task_descriptions import describe
 from .samples import provenance_rows
 
 CSS = """
