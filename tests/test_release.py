@@ -126,8 +126,11 @@ def test_card_has_the_datasheet_and_embeds_every_figure(released):
     assert "label_balance.png" in figures and "shortcut_audit.png" in figures
     for name in figures:
         assert f"](figures/{name})" in card
-    # The UEA description says what the item asks, not where its label came from.
-    assert "which emotion will this user show toward this post" in card
+    # The UEA description comes from the task table and says what the item asks (the user's
+    # emotion toward the post, from their history), not where its label came from.
+    from somekit.schemas.tasks import TASKS
+
+    assert TASKS["uea"].asks in card and "history" in TASKS["uea"].asks
 
 
 def test_figures_are_byte_reproducible_and_follow_the_frozen_labels(tmp_path):
