@@ -65,6 +65,9 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     if spec.time_split:
         lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
                   "validation thread, validation before test." + (" Validation and test answers are withheld." if hidden else ""), ""]
+        from ..persona.pii_card import card_lines as pii_lines
+
+        lines += pii_lines(stats)
     labels = manifest.labels.get(task) or {}
     total = sum(labels.values())
     if labels:

@@ -175,4 +175,5 @@ class NAPOptions(TaskOptions):
         "config per K (`2_clusters`, `25_clusters`, ...), as BluePrint does."))
     min_posts: int = Field(2, ge=1, description="Posts a user needs to be clustered (BluePrint: 2); others get cluster -1.")
     pii_names: bool | None = Field(None, description=(
-        "Scrub personal names with the NER model (the `persona` extra); default: when it is installed."))
+        "Scrub personal names (NER model, names gazetteer, jieba for Chinese: the `persona` extra; a missing "
+        "package is an error); default: on unless SOMEKIT_PII_NAMES=0."))
