@@ -234,3 +234,42 @@ def test_run_until_stops_after_the_stage(tmp_path):
     assert (ws.corpus / "posts.parquet").exists()
     assert not (ws.root / "items").exists() or not any((ws.root / "items").iterdir())
     assert not marker_path(ws, "enrich").exists()
+
+
+def test_demo_publishes_croissant_that_mlcroissant_reads_as_the_parquet_rows(demo_ws, tmp_path):
+    """croissant.json beside the demo's card validates with no error, and its records are the
+    published Parquet rows (tests/test_release.py has the field-by-field comparison)."""
+    import datasets
+    import json
+
+    from tests.test_release import _plain, _records
+
+    published = demo_ws / "published" / "demo"
+    doc = json.loads((published / "croissant.json").read_text(encoding="utf-8"))
+    for task in [rs["name"] for rs in doc["recordSet"]]:
+        loaded = datasets.load_dataset(str(published), task, cache_dir=str(tmp_path / "hf-cache"))
+        rows = {(split, row["id"]): row for split, ds in loaded.items() for row in ds}
+        records = [_plain(r) for r in _records(published, task)]
+        assert {(r["split"], r["id"]) for r in records} == set(rows), task
+        for r in records:
+            want = rows[(r["split"], r["id"])]
+            assert (r["query"], r["provenance"], r.get("label")) == (want["query"], want["provenance"], want.get("label"))
+    card = (published / "README.md").read_text(encoding="utf-8")
+    assert "## Datasheet" in card and "## Figures" in card
+    for fig in (published / "figures").glob("*.png"):
+        assert f"](figures/{fig.name})" in card
+        assert any(d.get("contentUrl") == f"figures/{fig.name}" for d in doc["distribution"])
+
+
+@pytest.mark.chromium
+def test_demo_report_renders_in_headless_chromium(demo_ws, tmp_path):
+    from tests.test_report_browser import open_in_chromium
+
+    out = demo_ws / "report" / "index.html"
+    result = CliRunner().invoke(main, ["report", str(demo_ws), "--version", "demo"])
+    assert result.exit_code == 0, result.output
+    shot = Path(os.environ.get("SOMEKIT_TEST_ARTIFACTS") or tmp_path) / "demo-report.png"
+    state = open_in_chromium(out, shot)
+    assert state["images"] and all(i["complete"] and i["width"] > 0 for i in state["images"]), state["images"]
+    assert not [e for e in state["console"] if e.get("level") == "SEVERE"]
+    assert {"figures", "datasheet", "samples"} <= set(state["sections"]) and state["items"] > 0

@@ -31,6 +31,7 @@ from ..errors import PublishError
 from .card import card_metadata, llm_usage, render_card
 from .features import encode_rows, task_features
 from .media import MediaColumns, card_lines, media_features
+from .release import write_release_extras
 
 CARD_MARKER = "somekit"  # tag every card we write carries; a --to folder without it is not ours
 
@@ -118,7 +119,9 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     meta = card_metadata(manifest, sorted(langs), cfg.license, cfg.pretty_name or f"{ws.config().workspace.name} ({version})")
     MetadataConfigs(data_files).to_dataset_card_data(meta)
     DatasetInfosDict(infos).to_dataset_card_data(meta)
-    card = str(render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats))) + "".join(extra_sections)
+    extras = write_release_extras(ws, version, stage, configs, name=meta.pretty_name, license=cfg.license,
+                                  languages=sorted(langs) or ["zh"])  # figures/, croissant.json (publish/release.py)
+    card = str(render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats) + extras)) + "".join(extra_sections)
     write_text(stage / "README.md", card)
     return configs, card
 

@@ -127,11 +127,31 @@ class VerifySection(_Section):
     min_history_share: float = Field(0.95, ge=0, le=1, description="Share of asked users an export must leave with at least min_history history entries.")
 
 
+class DatasheetSection(_Section):
+    """Datasheet answers the workspace cannot know (who, why, allowed uses, upkeep). The card's datasheet
+    section and croissant.json print them marked as declared by the publisher; left empty, they say so."""
+
+    creators: list[str] = Field(default_factory=list, description="People or organisations who made the dataset.")
+    motivation: str | None = Field(None, description="Why the dataset was created (the gap it fills).")
+    funding: str | None = Field(None, description="Who funded the work.")
+    source_licences: str | None = Field(None, description="Licences and terms of the raw sources.")
+    consent: str | None = Field(None, description="Whether and how the people in the data were told or consented.")
+    annotators: str | None = Field(None, description="Who the human reviewers were (recruitment, pay, demographics).")
+    intended_uses: list[str] = Field(default_factory=list, description="Uses the publisher intends.")
+    prohibited_uses: list[str] = Field(default_factory=list, description="Uses the publisher rules out.")
+    known_limitations: list[str] = Field(default_factory=list, description="Limitations beyond the measured ones.")
+    maintainer: str | None = Field(None, description="Who maintains the dataset, and how to reach them.")
+    takedown: str | None = Field(None, description="How a person asks for their data to be removed.")
+    citation: str | None = Field(None, description="How to cite the dataset.")
+
+
 class PublishSection(_Section):
     """Hugging Face dataset card settings."""
 
     license: str = Field("cc-by-nc-4.0", description="Dataset licence for the card.")
     pretty_name: str | None = Field(None, description="Card title.")
+    datasheet: DatasheetSection = Field(default_factory=DatasheetSection, description="[publish.datasheet]: "
+                                        "answers the publisher declares for the card's datasheet and croissant.json.")
 
 
 class Config(_Section):
