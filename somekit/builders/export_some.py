@@ -137,11 +137,14 @@ def ground_truth(task: str, items: list[ItemBase]) -> dict[str, Any]:
 # ---- agent-visible database -------------------------------------------------------------
 
 def asked(items_by_task: dict[str, list[ItemBase]]) -> tuple[set[tuple[str, str]], set[str]]:
-    """(user, post) pairs asked about, and the normalised UCS comments shown in queries."""
+    """(user, post) pairs asked about, and the normalised texts labels were made from (the
+    declared `labelled_texts`: UCS and UBP-comment texts shown in queries, UEA's hidden comment)."""
+    from ..schemas.visibility import visibility
+
     pairs = {(i.inputs.user_id, i.inputs.post_id) for t in USER_POST_TASKS for i in items_by_task.get(t, [])}
-    texts = {normalise_text(i.inputs.comment) for i in items_by_task.get("ucs", [])}
     # UBP comment items show a text on both labels: neither may be found in any history.
-    texts |= {normalise_text(i.inputs.text) for i in items_by_task.get("ubp", []) if i.inputs.action == "comment"}
+    texts = {normalise_text(getattr(i.inputs, name, None)) for task, items in items_by_task.items()
+             for name in visibility(task).labelled_texts for i in items}
     return pairs, texts - {""}
 
 

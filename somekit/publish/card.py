@@ -69,8 +69,10 @@ def card_metadata(manifest: Manifest, languages: list[str], license: str, pretty
 
 
 def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: dict[str, collections.Counter], hidden: bool) -> list[str]:
+    from .visibility import card_lines as visibility_lines
+
     counts = manifest.counts[task]
-    lines = [f"### `{task}`", "", TASK_INFO[task][0], "",
+    lines = [f"### `{task}`", "", TASK_INFO[task][0], "", *visibility_lines(task, hidden),
              "| split | items |", "| --- | --- |", *[f"| {s} | {n:,} |" for s, n in counts.items()], ""]
     if task == "nap":
         lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
