@@ -47,7 +47,11 @@ def gen_ws(tmp_path_factory):
     text = re.sub(r"\[splits\]\n(?:.*\n)*?(?=\n\[)", "[splits]\ntrain = 0.6\nvalidation = 0.0\ntest = 0.4\n", w.config_path.read_text())
     w.config_path.write_text(text)
     for task in TASKS:
-        write_items(w, task, make_items(task, 48), stats={"items": 48})
+        items = make_items(task, 48)
+        if task == "ucs":  # the generator gives UCS and UEA the same comments: a cross-task reuse
+            items = [i.model_copy(update={"inputs": i.inputs.model_copy(update={"comment": f"另一条评论 {k}"})})
+                     for k, i in enumerate(items)]
+        write_items(w, task, items, stats={"items": 48})
     freeze(w, "v1")
     return w
 
@@ -99,11 +103,24 @@ def test_challenge_release_publishes_no_reviewer_only_text_anywhere(gen_ws, tmp_
 def test_publish_refuses_a_reviewer_only_field_in_inputs_naming_it(gen_ws, tmp_path, monkeypatch):
     import somekit.publish.build as build
 
-    # A planted regression: the split that moves reviewer-only fields out of inputs does nothing.
-    monkeypatch.setattr(build, "split_inputs", lambda task, rows, blank_evidence: rows)
-    with pytest.raises(PublishError, match=r"uea: reviewer-only input field 'comment'"):
+    real = build.split_inputs
+
+    def planted(task, rows, blank_evidence):
+        """A planted regression: UEA's labelled comment is put back into inputs."""
+        out = real(task, rows, blank_evidence)
+        if task == "uea":
+            for new, old in zip(out, rows):
+                new["inputs"] = {**new["inputs"], "comment": old["inputs"]["comment"]}
+        return out
+
+    monkeypatch.setattr(build, "split_inputs", planted)
+    with pytest.raises(PublishError, match=r"publish uea: reviewer-only input field 'comment' would land"):
         publish(gen_ws, "v1", to=tmp_path / "hub")
     assert not (tmp_path / "hub").exists()
+    # the split doing nothing at all: the first task with a reviewer-only field stops the publish
+    monkeypatch.setattr(build, "split_inputs", lambda task, rows, blank_evidence: rows)
+    with pytest.raises(PublishError, match=r"publish ucs: reviewer-only input field 'comment_id'"):
+        publish(gen_ws, "v1", to=tmp_path / "hub")
 
 
 def test_publish_refuses_an_undeclared_input_field(gen_ws, tmp_path, monkeypatch):
