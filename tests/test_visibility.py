@@ -165,7 +165,7 @@ def test_demo_challenge_release_holds_no_uea_comment(demo):
     ws_dir, out = demo
     ws = open_workspace(ws_dir)
     comments = {squash(i.inputs.comment) for i in read_items(ws, "uea")} - {""}
-    assert len(comments) >= 10
+    assert len(comments) >= 5   # the demo sample is tiny; cross-task avoidance leaves about 6
     long = [c for c in comments if len(c) >= 6]
     hits = [(t, s, c, text) for t, s, c, text in _published_strings(out)
             if squash(text) in comments or any(x in squash(text) for x in long)]
@@ -222,9 +222,9 @@ def test_audit_of_published_rows_catches_a_leaked_comment(demo, tmp_path):
         schema = table.schema.set(table.schema.get_field_index("inputs"), pa.field("inputs", pa.struct(
             [*table.schema.field("inputs").type, pa.field("comment", pa.string())])))
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
-    try:  # the demo's UEA has a dozen items: let the audit flag a task that small
-        ws.config_path.write_text(cfg + "\n[verify]\nshortcut_min_items = 10\n" if "[verify]" not in cfg
-                                  else cfg.replace("[verify]", "[verify]\nshortcut_min_items = 10", 1))
+    try:  # the demo's UEA has about 6 items: let the audit flag a task that small
+        ws.config_path.write_text(cfg + "\n[verify]\nshortcut_min_items = 5\n" if "[verify]" not in cfg
+                                  else cfg.replace("[verify]", "[verify]\nshortcut_min_items = 5", 1))
         code, report = _verify(ws_dir, "--published", str(planted), "--task", "uea")
     finally:
         ws.config_path.write_text(cfg)
