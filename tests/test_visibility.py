@@ -19,8 +19,7 @@ from click.testing import CliRunner
 from somekit.cli import main
 from somekit.freeze import freeze, read_frozen
 from somekit.publish import PublishError, publish
-from somekit.schemas.items import ITEM_CLASSES
-from somekit.schemas.visibility import VISIBILITY
+from somekit.schemas.tasks import TASKS as SPECS
 from somekit.store.items import read_items, write_items
 from somekit.verify.textrules import squash
 
@@ -30,13 +29,12 @@ TASKS = ("ubp", "ucs", "uea", "mid", "smq")
 
 
 def test_every_input_field_of_every_task_is_declared_once():
-    for task, cls in ITEM_CLASSES.items():
-        fields = set(cls.model_fields["inputs"].annotation.model_fields)
-        spec = VISIBILITY[task]
+    for task, spec in SPECS.items():
+        fields = set(spec.item.model_fields["inputs"].annotation.model_fields)
         assert set(spec.agent_visible) | set(spec.reviewer_only) == fields, task
         assert not set(spec.agent_visible) & set(spec.reviewer_only), task
         assert set(spec.labelled_texts) <= fields, task
-    assert "comment" in VISIBILITY["uea"].reviewer_only and "comment" in VISIBILITY["uea"].labelled_texts
+    assert "comment" in SPECS["uea"].reviewer_only and "comment" in SPECS["uea"].labelled_texts
 
 
 @pytest.fixture(scope="module")
@@ -124,15 +122,16 @@ def test_publish_refuses_a_reviewer_only_field_in_inputs_naming_it(gen_ws, tmp_p
 
 
 def test_publish_refuses_an_undeclared_input_field(gen_ws, tmp_path, monkeypatch):
-    from somekit.schemas import visibility as vis
+    import dataclasses
 
-    monkeypatch.setitem(vis.VISIBILITY, "uea", vis.Visibility(agent_visible=("user_id", "post_id"), reviewer_only=("comment_id",)))
+    # a declaration that forgets UEA's comment: publish cannot tell where it goes, so it stops
+    monkeypatch.setitem(SPECS, "uea", dataclasses.replace(SPECS["uea"], reviewer_only=("comment_id",)))
     with pytest.raises(PublishError, match=r"uea: input field 'comment' is neither agent-visible nor reviewer-only"):
         publish(gen_ws, "v1", to=tmp_path / "hub")
 
 
 def test_export_hides_every_labelled_text_from_histories():
-    from somekit.builders.export_some import asked
+    from somekit.export.some.writer import asked
 
     items = {t: make_items(t, 6) for t in ("ubp", "ucs", "uea")}
     _, texts = asked(items)

@@ -6,7 +6,7 @@ A builder asks a `ReuseGuard` about each candidate before it becomes an item. Th
 items the other tasks already built (rejected ones aside: they are never frozen) and refuses a
 candidate whose labelled text another task shows, or whose shown text is another task's labelled
 text. Which fields are labelled and which are shown is the task declaration
-(schemas/visibility.py). Texts compare normalised (case, spaces, punctuation out); a text of
+(schemas/tasks.py). Texts compare normalised (case, spaces, punctuation out); a text of
 CONTAINS_MIN characters or more also clashes where it sits inside a longer one. Whatever task is
 built last gives way, so a release built in any order holds no reuse; what that costs is counted
 (`stats()`), and the builder's shortfall report shows it.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..schemas.visibility import visibility
+from ..schemas.tasks import task_spec
 from .sampling import normalise_text
 
 #: Shorter texts clash on equality only ('好' inside every sentence is no reuse).
@@ -24,12 +24,12 @@ CONTAINS_MIN = 6
 
 
 def _shown_texts(item: Any) -> list[str]:
-    spec = visibility(item.task)
+    spec = task_spec(item.task)
     return [v for name in spec.agent_visible if isinstance(v := getattr(item.inputs, name, None), str)]
 
 
 def _labelled_texts(item: Any) -> list[str]:
-    return [v for name in visibility(item.task).labelled_texts if isinstance(v := getattr(item.inputs, name, None), str)]
+    return [v for name in task_spec(item.task).labelled_texts if isinstance(v := getattr(item.inputs, name, None), str)]
 
 
 class ReuseGuard:

@@ -1,7 +1,7 @@
 """The published `inputs` column holds agent-visible fields only; reviewer-only ones move to
 `evidence` (issue 32).
 
-Which field is which is the task's declaration (schemas/visibility.py). The split happens once per
+Which field is which is the task's declaration (`agent_visible`, `reviewer_only` in schemas/tasks.py). The split happens once per
 row here; `refuse_hidden_inputs` then re-reads what is about to be written and stops the publish,
 naming the field, if any reviewer-only or undeclared field sits in `inputs`, whatever put it there.
 """
@@ -12,8 +12,8 @@ from typing import Any
 
 from datasets import Features
 
-from ..schemas.visibility import VisibilityError, classify_field, visibility
-from . import PublishError
+from ..errors import PublishError
+from ..schemas.tasks import task_spec
 
 #: Column of reviewer-only input fields; blanked in every split of a challenge release.
 EVIDENCE = "evidence"
@@ -23,8 +23,8 @@ def _fields(task: str, names: list[str]) -> tuple[list[str], list[str]]:
     agent, reviewer = [], []
     for name in names:
         try:
-            side = classify_field(task, name)
-        except VisibilityError as exc:
+            side = task_spec(task).input_side(name)
+        except ValueError as exc:
             raise PublishError(f"refusing to publish: {exc}") from None
         (agent if side == "agent" else reviewer).append(name)
     return agent, reviewer
@@ -49,7 +49,7 @@ def published_features(task: str, features: Features) -> Features:
 def split_inputs(task: str, rows: list[dict[str, Any]], blank_evidence: bool) -> list[dict[str, Any]]:
     """Per row: inputs keep the agent-visible fields, the rest go to `evidence` (None when
     `blank_evidence`: a challenge release publishes no reviewer-only text in any split)."""
-    reviewer_declared = bool(visibility(task).reviewer_only)
+    reviewer_declared = bool(task_spec(task).reviewer_only)
     out = []
     for row in rows:
         row = dict(row)
@@ -57,7 +57,7 @@ def split_inputs(task: str, rows: list[dict[str, Any]], blank_evidence: bool) ->
         agent, _ = _fields(task, list(inputs))
         row["inputs"] = {k: inputs[k] for k in agent}
         if reviewer_declared:
-            row[EVIDENCE] = None if blank_evidence else {k: inputs.get(k) for k in visibility(task).reviewer_only}
+            row[EVIDENCE] = None if blank_evidence else {k: inputs.get(k) for k in task_spec(task).reviewer_only}
         out.append(row)
     return out
 
@@ -65,13 +65,13 @@ def split_inputs(task: str, rows: list[dict[str, Any]], blank_evidence: bool) ->
 def evidence_of(task: str, row: dict[str, Any]) -> dict[str, Any]:
     """The reviewer-only inputs of one frozen row (for a challenge release's answers folder)."""
     inputs = row.get("inputs") or {}
-    return {k: inputs.get(k) for k in visibility(task).reviewer_only}
+    return {k: inputs.get(k) for k in task_spec(task).reviewer_only}
 
 
 def refuse_hidden_inputs(task: str, features: Features, rows: list[dict[str, Any]]) -> None:
     """Stop the publish when the `inputs` about to be written hold a field an agent may not see
     (reviewer-only or undeclared), naming the task and the field."""
-    spec = visibility(task)
+    spec = task_spec(task)
     seen = set(features["inputs"]) if "inputs" in features else set()
     for row in rows:
         seen |= set(row.get("inputs") or {})
@@ -79,12 +79,12 @@ def refuse_hidden_inputs(task: str, features: Features, rows: list[dict[str, Any
         if name not in spec.agent_visible or name in spec.reviewer_only:
             kind = "reviewer-only" if name in spec.reviewer_only else "undeclared"
             raise PublishError(f"refusing to publish {task}: {kind} input field {name!r} would land in the "
-                               f"agent-visible `inputs` column (declared in somekit/schemas/visibility.py)")
+                               f"agent-visible `inputs` column (declared in somekit/schemas/tasks.py)")
 
 
 def card_lines(task: str, challenge: bool) -> list[str]:
     """The card's per-task lines: the fields an agent sees, and where the reviewer-only ones went."""
-    spec = visibility(task)
+    spec = task_spec(task)
     lines = ["Fields an agent sees (`inputs`): " + ", ".join(f"`{f}`" for f in spec.agent_visible) + "."]
     if spec.reviewer_only:
         names = ", ".join(f"`{f}`" for f in spec.reviewer_only)

@@ -16,6 +16,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from ..schemas.tasks import TASKS
 from . import Violation
 from .shortcut_rows import _post_features, rows_from_items
 from .shortcuts import audit, report as shortcut_report, violations
@@ -44,9 +45,9 @@ def _as_items(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[Any]:
 
 def _labels(ws, task: str) -> dict[str, str]:
     from ..store.items import read_items
-    from .runner import label_of
 
-    return {i.id: lab for i in read_items(ws, task) if (lab := label_of(i)) is not None}
+    spec = TASKS[task]
+    return {i.id: lab for i in read_items(ws, task) if (lab := spec.label_of(i)) is not None}
 
 
 def voter_baseline(ws, items: list[Any], fields: tuple[str, ...], con) -> dict[str, dict[str, float]]:
@@ -83,12 +84,12 @@ def audit_published(ws, folder: str | Path, report: dict[str, Any]) -> list[Viol
         if not items:
             continue
         fields = _text_fields(rows)
-        user_post = task in ("ubp", "ucs", "mcr", "uea")
+        user_post = TASKS[task].user_centric
         results = audit(rows_from_items(task, items, con if user_post else None, text_fields=fields))
         section = {"rules": shortcut_report(results), "text_fields": list(fields)}
         for rule, detail in violations(results, margin, min_items):
             found.append(Violation("shortcut-published", task, rule, f"{where}: {detail}"))
-        if task == "uea":
+        if TASKS[task].panel_labelled:  # the emotion panel's own voter, on every published text
             accs = voter_baseline(ws, items, fields, con)
             section["emotion_voter"] = accs
             post = accs["post.text"]["acc"]

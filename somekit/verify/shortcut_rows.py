@@ -3,7 +3,7 @@
 Our items: the features come from verify's own queries over the corpus (post time, popularity as
 the number of interactions on the post, the post's author), never from builder code. Positions
 follow the order in which the export lists a user's items (file order). Only fields an agent sees
-are audited (the task's declaration, schemas/visibility.py): UEA's labelled comment stays hidden,
+are audited (the task's `audit_texts`, schemas/tasks.py): UEA's labelled comment stays hidden,
 so UEA is audited from the post alone. `verify --published` audits the published rows themselves,
 every text field they carry (verify/published_audit.py).
 """
@@ -17,26 +17,17 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from ..schemas.visibility import VISIBILITY
+from ..schemas.tasks import TASKS, task_codes
 from .shortcuts import AuditRow
 
-#: Free-text input fields an agent sees, per task (of the fields the audit reads as texts).
-VISIBLE_TEXTS: dict[str, tuple[str, ...]] = {
-    t: tuple(f for f in ("text", "comment", "claim") if f in VISIBILITY[t].agent_visible) for t in ("ubp", "ucs", "mcr", "uea", "mid")}
 #: Tasks whose items ask about one user and one post.
-USER_POST = ("ubp", "ucs", "mcr", "uea")
-SOME_FILES = {
-    "ubp": "user_behavior_prediction.json", "ucs": "user_comment_silmulation.json",
-    "mcr": "media_content_recommend.json", "uea": "user_emotion_analysis.json", "mid": "misinformation_detection.json",
-}
+USER_POST = task_codes(user_centric=True)
+#: SoMe's released ground-truth files the audit can read (the audited tasks SoMe has).
+SOME_FILES = {code: f"{TASKS[code].some_name}.json" for code in task_codes(audited=True) if TASKS[code].some_name}
 
 
 def _label(item: Any) -> str | None:
-    for name in ("label", "emotion"):
-        value = getattr(item.answer, name, None)
-        if isinstance(value, str):
-            return value
-    return None
+    return TASKS[item.task].label_of(item)
 
 
 def _post_features(con, post_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -68,7 +59,7 @@ def rows_from_items(task: str, items: list[Any], con=None, text_fields: tuple[st
         if label is None:
             continue
         inputs = item.inputs
-        fields = VISIBLE_TEXTS.get(task, ()) if text_fields is None else text_fields
+        fields = TASKS[task].audit_texts if text_fields is None else text_fields
         texts = {name: getattr(inputs, name, None) for name in fields}
         row = AuditRow(key=item.id, label=label, texts=texts, bucket=getattr(inputs, "action", "") or "")
         if user_post:
@@ -98,11 +89,12 @@ def rows_from_some(folder: str | Path) -> dict[str, list[AuditRow]]:
             continue
         data = orjson.loads(path.read_bytes())
         rows: list[AuditRow] = []
-        if task == "mid":
+        if not TASKS[task].user_centric:   # claims keyed by event id
             for key, e in data.items():
-                rows.append(AuditRow(key=f"mid:{key}", label=str(e["label"]), texts={"claim": e.get("claim")}))
+                rows.append(AuditRow(key=f"{task}:{key}", label=str(e["label"]),
+                                     texts={f: e.get(f) for f in TASKS[task].audit_texts}))
         else:
-            groups = data.items() if task == "ubp" else [("", data)]
+            groups = data.items() if TASKS[task].some_nested_by else [("", data)]
             for action, per_user in groups:
                 for uid, entries in per_user.items():
                     for k, e in enumerate(entries):

@@ -3,7 +3,7 @@
 Three checks, each reading the files itself (pyarrow over the published Parquet, orjson over the
 export), never through publish's or the exporter's code:
 - `reviewer-only-in-inputs`: a published `inputs` column holds a field the task does not declare
-  agent-visible (schemas/visibility.py);
+  agent-visible (`agent_visible` in schemas/tasks.py);
 - `reviewer-only-published`: a text from a reviewer-only field (UEA's labelled comment) appears in
   any published column but `evidence`, or in any file of an export (ground truth or user data);
 - `cross-task-reuse`: a text one task's label was made from (the declared `labelled_texts`) appears
@@ -23,15 +23,14 @@ from typing import Any, Iterable, Iterator
 import orjson
 import pyarrow.parquet as pq
 
-from ..schemas.visibility import VISIBILITY, visibility
+from ..schemas.tasks import TASKS, task_spec
 from . import CheckContext, Violation, register_check
 from .textrules import squash
 
 CONTAINS_MIN = 6
-#: SoMe's folder names (DESIGN section 8) and ours for mid-zh, read back to task codes.
-EXPORT_TASKS = {"user_behavior_prediction": "ubp", "user_comment_silmulation": "ucs", "media_content_recommend": "mcr",
-                "user_emotion_analysis": "uea", "misinformation_detection": "mid", "social_media_question_answering": "smq",
-                "realtime_event_detection": "red", "streaming_event_summary": "ses", "mid-zh": "mid-zh"}
+#: Export folder names (SoMe's, docs/architecture.md "Facts about the outside world"; ours for a
+#: task SoMe lacks) read back to task codes.
+EXPORT_TASKS = {spec.some_name or code: code for code, spec in TASKS.items()}
 Owner = tuple[str, str]  # (task, item)
 
 
@@ -89,7 +88,7 @@ def labelled_texts(ws, ids: set[str] | None = None, reviewer_only: bool = False)
 
     out = []
     for task in built_tasks(ws):
-        spec = visibility(task) if task in VISIBILITY else None
+        spec = TASKS.get(task)
         fields = [f for f in (spec.labelled_texts if spec else ()) if not reviewer_only or f in spec.reviewer_only]
         if not fields:
             continue
@@ -126,7 +125,7 @@ def read_published(folder: Path) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(folder.glob("*/*.parquet")):
         task = path.parent.name
-        if task not in VISIBILITY:
+        if task not in TASKS:
             continue
         for row in pq.read_table(path).to_pylist():
             row["_split"] = path.name.split("-")[0]
@@ -141,7 +140,7 @@ def check_published(ws, folder: str | Path) -> list[Violation]:
     found: list[Violation] = []
     shown, every = [], []
     for task, task_rows in rows.items():
-        spec = visibility(task)
+        spec = task_spec(task)
         for row in task_rows:
             inputs = row.get("inputs") or {}
             for name in sorted(set(inputs) - set(spec.agent_visible)):
@@ -177,7 +176,7 @@ def check_export(ws, folder: str | Path) -> list[Violation]:
             continue
         gt = orjson.loads(path.read_bytes())
         shown += [(t, (task, f"{path.parent.name}/ground_truth.json")) for t in strings(gt)]
-        if task in ("ubp", "ucs", "mcr", "uea"):
+        if TASKS[task].user_centric:
             pairs[task] = _export_pairs(task, gt)
     # The export names no item ids: the items it holds are found by their (user, post) pair.
     ids = {i.id for t in built_tasks(ws) if t in pairs for i in read_items(ws, t)
@@ -191,7 +190,7 @@ def check_export(ws, folder: str | Path) -> list[Violation]:
 
 # ---- the workspace's items ----------------------------------------------------------------
 
-@register_check("cross-task-reuse", tuple(t for t, v in VISIBILITY.items() if v.labelled_texts))
+@register_check("cross-task-reuse", tuple(t for t, v in TASKS.items() if v.labelled_texts))
 def cross_task_reuse(ctx: CheckContext) -> list[Violation]:
     return items_reuse(ctx.ws, ctx.task, ctx.items)
 
@@ -200,18 +199,18 @@ def items_reuse(ws, task: str, items: list[Any]) -> list[Violation]:
     """`task`'s labelled texts shown by another built task (rejected items aside)."""
     from ..store.items import built_tasks, read_items
 
-    spec = visibility(task)
+    spec = task_spec(task)
     index = TextIndex((getattr(i.inputs, f, None), (task, i.id)) for i in items
                       if i.review.state != "rejected" for f in spec.labelled_texts)
     shown = []
     for other in built_tasks(ws):
-        if other == task or other not in VISIBILITY:
+        if other == task or other not in TASKS:
             continue
         for item in read_items(ws, other):
             if item.review.state == "rejected":
                 continue
             inputs = item.inputs.model_dump(mode="json")
             owner = (other, item.id)
-            shown += [(t, owner) for f in visibility(other).agent_visible for t in strings(inputs.get(f))]
+            shown += [(t, owner) for f in TASKS[other].agent_visible for t in strings(inputs.get(f))]
             shown.append((item.query, owner))
     return _reuse(index, shown, "items")
