@@ -22,12 +22,11 @@ TASKS = ("ubp", "ucs", "mcr", "uea")
 
 
 def _build_all(w, n: int) -> tuple[dict, float]:
-    from somekit.builders.registry import get_builder
+    from somekit.pipeline.build import build_task
 
     stats, t0 = {}, time.perf_counter()
     for task in TASKS:
-        kwargs = {"show_progress": False} if task == "uea" else {}
-        stats[task] = get_builder(task)(w, w.config(), n=n, seed=1, **kwargs).stats
+        stats[task] = build_task(w, w.config(), task, n=n, seed=1).stats
     return stats, time.perf_counter() - t0
 
 
@@ -37,7 +36,9 @@ def _reuse(w) -> dict:
 
     pairs: Counter = Counter()
     labelled_items: set[str] = set()
-    for task in ("ubp", "ucs", "uea"):
+    from somekit.schemas.tasks import TASKS as SPECS
+
+    for task in [t for t in TASKS if SPECS[t].labelled_texts]:
         for v in items_reuse(w, task, read_items(w, task)):
             owner = v.detail.split(" item ")[1].split("'")[0]
             labelled_items.add(owner)
@@ -62,7 +63,7 @@ def main() -> None:
         print(json.dumps({"skipped": f"no CED data at {CED}"}))
         return
     import somekit.builders.reuse as reuse
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
     from somekit.workspace import init_workspace
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -31,15 +31,16 @@ def _text_fields(rows: list[dict[str, Any]]) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if not n.endswith(_NOT_TEXT_SUFFIXES)))
 
 
-def _as_items(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[Any]:
+def _as_items(task: str, rows: list[dict[str, Any]], labels: dict[str, str]) -> list[Any]:
     """Published rows as the attribute records rows_from_items reads (label from the workspace)."""
     out = []
     for row in rows:
         label = labels.get(row["id"])
         if label is None:
             continue
-        answer = types.SimpleNamespace(label=label)
-        out.append(types.SimpleNamespace(id=row["id"], inputs=types.SimpleNamespace(**(row.get("inputs") or {})), answer=answer))
+        answer = types.SimpleNamespace(**{TASKS[task].label_field: label, "label": label})
+        out.append(types.SimpleNamespace(id=row["id"], task=task, answer=answer,
+                                         inputs=types.SimpleNamespace(**(row.get("inputs") or {}))))
     return out
 
 
@@ -80,7 +81,7 @@ def audit_published(ws, folder: str | Path, report: dict[str, Any]) -> list[Viol
     found: list[Violation] = []
     where = f"published {Path(folder).name}"
     for task, rows in read_published(Path(folder)).items():
-        items = _as_items(rows, _labels(ws, task))
+        items = _as_items(task, rows, _labels(ws, task))
         if not items:
             continue
         fields = _text_fields(rows)
