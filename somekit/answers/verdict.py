@@ -28,7 +28,7 @@ _FILLERS = re.compile(
     r"the user|this user|the person|they|he|she|it|this|that|the post|this post|post|weibo|tweet|to|one|too|either|"
     r"also|probably|possibly|likely|most|very|highly|quite|really|indeed|simply|just|definitely|certainly|surely|"
     r"absolutely|clearly|obviously|of course|perhaps|maybe)\b|"
-    r"我(?:的)?(?:认为|觉得|猜测?|推测|判断|预测|估计|倾向于认为|想|看)|(?:我的)?(?:最终)?(?:答案|回答|结论|判断|预测)(?:是|为)?|"
+    r"我(?:的)?(?:认为|觉得|猜测?|推测|判断|预测|估计|倾向于认为|想|看)|(?:还是|仍然|依然|仍)?(?:判为|判定为|判断为|认定为|定为|归为|标为|选)|(?:我的)?(?:最终)?(?:答案|回答|结论|判断|预测)(?:是|为)?|"
     r"但是|但|不过|然而|可是|而是|反而|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
     r"综上所述|综上|总之|总的来说|综合(?:来看|考虑|判断|分析|以上)?|最终|所以|因此|因而|那么|由此可见|"
     r"该用户|这位用户|此用户|用户|他们|他|她|ta|这条(?:微博|帖子|贴文|内容)?|微博|帖子|贴文|"
@@ -47,9 +47,9 @@ _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\
              r"\bshould\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
 _ID = r"(?:id\s*[为是:]?\s*\w+\s*的)?"   # SoMe's queries name the user as "ID为<uid>的用户"
-_SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)?(?:用户|人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自{_ID}(?:该|这位|此|同一)?用户|"
+_SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)?(?:用户|人|他|她|ta|本人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自{_ID}(?:该|这位|此|同一)?用户|"
              r"(?:是|系|非)(?:该|这位|此|同一)?用户(?:本人)?的(?:评论|留言|发言|回复)|\b(?:the|this) user's (?:own )?(?:comment|reply|writing|words)\b|"
-             r"^\W*(?:not |do not |don't |不|不要|不建议|建议|没有|没必要|无需)?(?:recommend(?:ed)?\b|推荐)|"
+             r"^\W*(?:so |therefore |所以|因此|因而|那么)?\W*(?:not |do not |don't |不|不要|不建议|建议|没有|没必要|无需)?(?:recommend(?:ed)?\b|推荐(?!分|度|值|理由|系统|算法|列表|位|指数|得分|权重))|"
              r"\b(?:likes?|reposts?|comments?|repl(?:y|ies)|shares?|retweets?|engagement|interaction)\s+(?:is|seems|looks|appears)\s+"
              r"(?:very |highly |quite |fairly |rather )?(?:un)?likely\b|\binteresting to (?:the|this|him|her|them)\b|"
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
@@ -59,7 +59,7 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\b(?:(?:was|is|were|been) (?:\w+ )?)?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
              r"(?:user|person|account)|a different (?:user|person)|other users?))?\b|\binterest(?:ed)?\b|"
              r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
-             r"\btheirs\b|\bhers\b|\b(?:is|was|'s) his\b|"
+             r"\btheirs\b|\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
              r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
              r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the)\b|"
              r"\b(?:high|good|strong) (?:chance|probability|likelihood)\b|\bworth recommending\b|\bappeal(?:s)? to\b|"
@@ -119,7 +119,8 @@ def _cue(c: str) -> tuple[int, int] | None:
         m = re.search(pattern, c)
         if m:
             found.append((m.start(), m.end(), extra))
-    for pattern in (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}"):
+    for pattern in (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}",
+                    rf"{_MODAL_ZH}\s*{_VERB_EN}"):   # mixed zh/en: "不会 comment"
         m = re.search(pattern, c)
         if m:
             found.append((m.start(), m.end(), 0))
@@ -131,12 +132,31 @@ def _cue(c: str) -> tuple[int, int] | None:
 
 # ---- emotion and MID --------------------------------------------------------------------------
 
-_NEG_BEFORE_ZH = re.compile(r"(?:不是|并非|并不|不|没有|没|毫无|无|非|而不是|而非|不算|谈不上|与其说是?|排除)(?:很|太|特别|十分|那么|什么|感到|觉得|是|有|带有|表现出|明显的?|任何)?"
-                            r"(?:一条|一个|一则|一种)?\s*$")
-_NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\brather than\b|\binstead of\b|\bwithout\b|\bnor\b|\bneither\b|"
-                            r"\bless\b|\black of\b|\bexclude\b|\bruling out\b|\bother than\b)"
+_NEG_BEFORE_ZH = re.compile(r"(?:不是|并非|并不|不|没有|没|毫无|无|非|不算|谈不上|称不上|算不上|说不上)(?:很|太|特别|十分|那么|什么|感到|觉得|是|有|带有|表现出|明显的?|任何)?"
+                            r"(?:一条|一个|一则|一种)?\s*$|"
+                            # "我不能说它是谣言", "不认为这是谣言": the negation scopes over a reported verdict
+                            r"(?:不能|不应该?|不宜|不该|不会|没法|无法|不可能|很难|不敢|不必|不用)(?:被)?(?:说|认为|断定|认定|判定|定性|视为|看作|归为|算作?|"
+                            r"称为?|当作|确定)(?:它|这|这条|此|该)?(?:微博|消息|信息|说法|内容|帖子)?(?:是|为|成)?(?:一条|一个|一则)?\s*$|"
+                            r"(?:不认为|不觉得|不相信)(?:它|这|这条|此|该)?(?:微博|消息|信息|说法|内容)?(?:是|为)?\s*$")
+#: Words that set a label aside in favour of another ("half-true rather than mostly-true"): the
+#: label is excluded, never turned into its opposite.
+_EXCLUDE_ZH = re.compile(r"(?:而不是|而非|与其说是?|排除|不是说)(?:很|太|特别|什么|是|有)?(?:一条|一个|一则|一种)?\s*$")
+_EXCLUDE_EN = re.compile(r"\b(?:rather than|instead of|other than|as opposed to|ruling out|exclude|excluding)\b(?:\s+\S+){0,3}\s*$")
+_NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bwithout\b|\bnor\b|\bneither\b|"
+                            r"\bless\b|\black of\b)"
                             r"(?:\s+(?:a|an|the|very|really|so|too|particularly|especially|at all|just|merely|simply|overly|"
-                            r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly))*\s*$")
+                            r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly|"
+                            # "should not be considered a rumour", "I don't think it is true": a verdict verb in the negation's scope
+                            r"think|believe|say|call|called|consider|considered|label|labelled|labeled|classify|classified|rate|rated|"
+                            r"deem|deemed|regard|regarded|view|viewed|treat|treated|count|counted|as|it|this|that|is|was|been|it's))*\s*$|"
+                            # "I don't see anything that would trigger anger": the negation reaches the evoked label
+                            r"(?:\bnot?\b|n't\b|\bnothing\b|\bnever\b|\bwithout\b)[^,.;:]{0,40}?\b(?:trigger|triggers|suggest|suggests|"
+                            r"indicate|indicates|signal|signals|signs? of|hint of|trace of|cause|causes|evoke|evokes|provoke|provokes)\b"
+                            r"(?:\s+(?:any|a|an|the|much|real|strong|particular))*\s*$")
+#: Graded MID words: "not mostly true" does not say which way the claim errs, so it is dropped.
+_GRADED = re.compile(r"mostly|largely|partly|partially|half|barely|pants|completely|totally|entirely|基本|大体|大部分|部分|完全|半")
+#: A hedge that lowers a true-verdict one grade ("barely true", "勉强属实").
+_BARELY = re.compile(r"(?:\bbarely|\bonly just|勉强|勉勉强强)\s*$")
 
 
 @lru_cache(maxsize=None)
@@ -146,42 +166,64 @@ def _mention_patterns(kind: str) -> tuple[tuple[str, str, re.Pattern], ...]:
         for word in words:
             if word in BARE_ONLY.get(kind, ()):
                 continue
-            esc = re.escape(word).replace(r"\ ", r"\s+").replace(r"\-", r"[\s\-]?")
+            esc = re.escape(word).replace(r"\-", r"[\s\-]?").replace(r"\ ", r"[\s\-]+")
             pat = rf"(?<![a-z]){esc}(?![a-z])" if word[0].isascii() else esc
             out.append((label, word, re.compile(pat)))
     return tuple(out)
 
 
-def mentions(kind: str, clause: str) -> list[tuple[int, str, bool]]:
-    """(position, label, negated) for each label word in the clause, longest match first."""
+def _negation(clause: str, start: int) -> str | None:
+    """'exclude', 'not' or None for the label word starting at `start`."""
+    before_en, before_zh = clause[max(0, start - 40):start], clause[max(0, start - 12):start]
+    if _EXCLUDE_EN.search(before_en) or _EXCLUDE_ZH.search(before_zh):
+        return "exclude"
+    if _NEG_BEFORE_EN.search(before_en) or _NEG_BEFORE_ZH.search(before_zh):
+        return "not"
+    return None
+
+
+def mentions(kind: str, clause: str) -> list[tuple[int, str, str | None]]:
+    """(position, label, negation) for each label word in the clause, longest match first;
+    negation is None, 'not' or 'exclude' (see _negation)."""
+    return [(start, label, neg) for start, label, neg, _ in _mentions(kind, clause)]
+
+
+def _mentions(kind: str, clause: str) -> list[tuple[int, str, str | None, str]]:
     found = []
     for label, word, pattern in _mention_patterns(kind):
         for m in pattern.finditer(clause):
             found.append((m.start(), m.end(), label))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    out, end = [], -1
+    out: list[tuple[int, str, str | None, str]] = []
+    end = prev_end = -1
     for start, stop, label in found:
         if start < end:
             continue
         end = stop
-        before = clause[max(0, start - 40):start]
-        negated = bool(_NEG_BEFORE_EN.search(before) or _NEG_BEFORE_ZH.search(clause[max(0, start - 8):start]))
-        out.append((start, label, negated))
+        word = clause[start:stop]
+        if kind == "mid" and label == "true" and _BARELY.search(clause[max(0, start - 12):start]):
+            label = "half"
+        negation = _negation(clause, start)
+        if negation is None and out and out[-1][2] and _LIST_JOIN.match(clause[prev_end:start]):
+            negation = out[-1][2]   # "not angry or sad": a list shares its negation
+        out.append((start, label, negation, word))
+        prev_end = stop
     return out
 
 
+_LIST_JOIN = re.compile(r"^\s*(?:,|、|/|\bor\b|\band\b|\bnor\b|或者?|和|与|及)\s*(?:\bor\b|\band\b|\bnor\b)?\s*$")
 _FLIP = {"true": "false", "false": "true", "half": None, "rumor": "non-rumor", "non-rumor": "rumor"}
 
 
 def labels_in(kind: str, clause: str) -> list[str]:
-    """The labels a clause asserts, in order (negated emotions dropped, negated MID flipped)."""
+    """The labels a clause asserts, in order: an excluded label is dropped; a negated emotion is
+    dropped; a negated MID or rumour verdict is flipped, unless it is a grade ("not mostly true")."""
     out = []
-    for _, label, negated in mentions(kind, clause):
-        if negated:
-            if kind in ("mid", "rumor") and _FLIP[label]:
-                out.append(_FLIP[label])
-            continue
-        out.append(label)
+    for _, label, negation, word in _mentions(kind, clause):
+        if negation == "not" and kind in ("mid", "rumor") and _FLIP[label] and not (kind == "mid" and _GRADED.search(word)):
+            out.append(_FLIP[label])
+        elif negation is None:
+            out.append(label)
     return out
 
 
@@ -190,6 +232,12 @@ def bare_label(kind: str, text: str) -> str | None:
     t = re.sub(r"^[\s\"'“”「」()\[\]（）:：.。!！,，-]+|[\s\"'“”「」()\[\]（）:：.。!！,，-]+$", "", text)
     for label, words in BARE[kind].items():
         if t in words:
+            return label
+    aside = re.fullmatch(r"(.{1,40}?)\s*\(([^()]{1,30})\)?", t)   # (the closing bracket went with the trim)
+    if aside:   # "是 (yes)", "否(置信度0.8)": a label with an aside that names no other label
+        label = bare_label(kind, aside.group(1))
+        inner = aside.group(2)
+        if label is not None and bare_label(kind, inner) in (None, label) and not (kind != "yesno" and labels_in(kind, inner)):
             return label
     return None
 

@@ -11,10 +11,13 @@ from .gold import load_cases
 
 
 def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
-             judge_name: str | None = None, compat: str | None = None) -> dict[str, Any]:
+             judge_name: str | None = None, compat: str | None = None, offline_fallback: bool = True,
+             llm_audit: int = 0) -> dict[str, Any]:
     """Score predictions against gold (docs/architecture.md, "Evaluation"). `llm` (an LLMClient) is the extraction
     fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine;
-    `compat="blueprint"` adds BluePrint's own NAP figures beside ours."""
+    `compat="blueprint"` adds BluePrint's own NAP figures beside ours. Classification: `offline_fallback`
+    reads what rules and LLM left undecided; `llm_audit` rule-read answers are also given to the LLM
+    to report their agreement."""
     if task not in TASKS:
         raise EvalError(f"unknown task {task!r}; one of {' '.join(TASKS)}")
     kind = TASKS[task].eval_kind
@@ -24,7 +27,7 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
     if kind == "classify":
         from .classify import score_classification
 
-        result = score_classification(task, loaded.cases, llm)
+        result = score_classification(task, loaded.cases, llm, offline_fallback=offline_fallback, llm_audit=llm_audit)
     elif kind == "nap":
         if loaded.gold_format != "frozen":
             raise EvalError("nap gold must be a frozen split (SoMe has no NAP task)")

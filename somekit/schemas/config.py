@@ -110,10 +110,11 @@ class ReviewSection(_Section):
     url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
     batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
     min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
-    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label: the error rate "
-                                                   "on the card is measured on it (freeze waits for it).")
-    budget: int | None = Field(None, ge=0, description="Items sent per task: everything that needs a human plus an audit "
-                                                       "sample filling the budget (at least audit_size); unset sends every item.")
+    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label (at most half the "
+                                                   "budget): the error rate on the card is measured on it (freeze waits for it).")
+    budget: int | None = Field(None, ge=0, description="Most items sent per task: the audit sample, then items a rule flags, "
+                                                       "then the labels most likely wrong (lowest label-quality score); unset "
+                                                       "sends every item.")
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
 
 
