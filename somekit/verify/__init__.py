@@ -22,6 +22,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.mid_zh",      # mid-zh: labels, balance, events, cascade cut-off, shortcut figures
     "somekit.verify.integrity",   # shortcut audit, own posts, empty comments, history, same fields per label
     "somekit.verify.overlap",     # cross-task facts, users crossing splits in frozen versions
+    "somekit.verify.visibility",  # labelled texts shown by another task; published/exported fields an agent may not see
 )
 
 

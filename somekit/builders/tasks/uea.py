@@ -37,6 +37,7 @@ from ...enrich.textview import use_post_text
 from ...store.query import connect
 from ..query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
 from ..registry import BuildResult, register_builder
+from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
 from ...drafters.topics import LLMCounters, own_text, progress
 
@@ -187,6 +188,10 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     lang = corpus_lang(con, lang, cfg)
     rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
     con.close()
+    reuse = ReuseGuard(ws, "uea")  # a comment another task shows would answer this item there
+    rows = reuse.keep(rows, labelled=("text",))
+    if reuse.refused:
+        dropped["text-shown-by-another-task"] += reuse.refused
     pool_size = min(len(rows), math.ceil(float(opts.get("pool_factor", 3.0)) * sum(goal.values())))
     pool = _sample(rows, pool_size, seed)
     if seeds:
@@ -234,7 +239,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "targets": goal, "label_counts": {k: label_counts.get(k, 0) for k in EMOTIONS},
         "review_suggestions": dict(Counter(c[2].label for c in for_review).most_common()),
         "needs_review": sum(1 for it in items if it.review.needs_review),
-        "shortfalls": shortfalls, "seed_labels": seed_info, "head_cv": panel.head_cv,
+        "shortfalls": shortfalls, "cross_task_reuse": reuse.stats(), "seed_labels": seed_info, "head_cv": panel.head_cv,
         "measured_quality": panel.measured, "quality": quality_block(reasons), "label_quality": quality_summary(scored),
     }
     write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
