@@ -6,7 +6,11 @@ as different events, so copies of one rumour land in different splits and a corp
 copies is over-counted. Here two posts are one event when the Jaccard similarity of the
 character n-gram sets of their content keys (textnorm.normalise) reaches `threshold`; events are
 the connected components of that relation (so A~B and B~C make one event even if A and C differ
-more). An event's id is the smallest post id in it.
+more). An event's id is the smallest post id in it. Where a builder only needs to know whether a
+given text is a near-copy of a few others (MCR's negative against the user's posts, UCS's
+negative comment against the user's comments), it applies the same relation pairwise
+(`near_copy`): clustering every post of a 1M-post corpus with MinHash costs minutes, the pairs
+it needs cost milliseconds.
 
 MinHash LSH (datasketch) only proposes candidate pairs, tuned for recall (its banding is chosen
 for a lower threshold than the one applied); every candidate is then confirmed with the exact
@@ -22,6 +26,7 @@ longer than a Weibo post, where a trimmed sentence costs less of the set).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from ..textnorm import normalise, shingles
@@ -34,7 +39,21 @@ NUM_PERM = 128
 RECALL_SLACK = 0.2
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+@lru_cache(maxsize=1 << 18)
+def shingle_set(text: str | None, shingle: int) -> frozenset[str]:
+    return frozenset(shingles(normalise(text), shingle))
+
+
+def near_copy(a: str | None, b: str | None, threshold: float = DEFAULT_THRESHOLD, shingle: int = DEFAULT_SHINGLE) -> bool:
+    """The event relation between two texts, pairwise: their n-gram sets reach `threshold`
+    Jaccard. Texts without words are no near-copy of anything here (callers decide what two
+    empty texts mean). Used where a builder compares a few known pairs (a negative against the
+    user's own posts or comments), which costs far less than clustering a whole corpus."""
+    sa, sb = shingle_set(a, shingle), shingle_set(b, shingle)
+    return bool(sa) and bool(sb) and jaccard(sa, sb) >= threshold
+
+
+def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     if not a and not b:
         return 1.0
     return len(a & b) / len(a | b)

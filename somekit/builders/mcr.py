@@ -16,6 +16,7 @@ from ..schemas.provenance import Provenance
 from .query_templates import render
 from .enrich.textview import use_post_text
 from .registry import BuildResult, register_builder
+from .content_rule import NearCopies
 from .exposure import DEFAULT_EXPOSURE_DAYS, create_live_days
 from .pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
@@ -60,10 +61,12 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     kinds = ", ".join(f"'{k}'" for k in ENGAGE)
     rank_positives(con, "mcr_pos", f"a.kind IN ({kinds})", seed, "mcr", min_history)
     create_negative_pool(con, "mcr_pos", weighting, seed, "mcr", exposure)
+    near = NearCopies(con, float(options["event_threshold"]), int(options["shingle"]))
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "mcr")
     pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=int(options.get("per_user", 2)),
-                         tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure, differ_content=True, keep=keep)
+                         tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure, differ_content=True, keep=keep,
+                         near=near)
     items = []
     for p in pairs:
         notes = {"pool": pool, "band": p["band"], **({"cosine": p["cosine"]} if "cosine" in p else {})}
@@ -74,4 +77,5 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed,
                                {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
                                 "min_history_skipped": budget.skipped,
-                                "min_history_counts_tasks": counted, **tview.stats()}, con=con)
+                                "min_history_counts_tasks": counted, "near_copy_negatives_rejected": near.rejected,
+                                "exposure_days": exposure, **tview.stats()}, con=con)

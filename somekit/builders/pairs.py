@@ -25,7 +25,6 @@ import duckdb
 
 from ..errors import SomekitError
 from .comment_text import acts_sql
-from .events import DEFAULT_SHINGLE, DEFAULT_THRESHOLD
 from .exposure import create_exposed_pool, create_user_days, exposed_draws_sql, live_sql
 from .sampling import hex_int_sql, norm_sql, rand_sql
 
@@ -72,8 +71,8 @@ def create_acts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, with_text: bool = True) -> None:
     """Table `post_band(id, author_id, text_norm, band)`: each post's band under `pool` (a
-    negative is drawn from its positive's band) and, `with_text`, its content: the post's
-    near-duplicate event id ('' for a post without words)."""
+    negative is drawn from its positive's band) and, `with_text`, its normalised text (the exact
+    content rule; near-copies: content_rule.py)."""
     if pool not in POOLS:
         raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
     if pool == "window":
@@ -88,31 +87,9 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
         source = "posts p LEFT JOIN (SELECT post_id, count(*) AS n FROM interactions GROUP BY post_id) c ON c.post_id = p.id"
     else:
         band, source = "'all'", "posts p"
-    content = "''"
-    if with_text:
-        # Content = near-duplicate event (builders/events.py); a post with no words keeps '' so
-        # that two posts with nothing to read still count as the same content.
-        register_post_events(con, float(options.get("event_threshold", DEFAULT_THRESHOLD)),
-                             int(options.get("shingle", DEFAULT_SHINGLE)))
-        content = "coalesce(pe.event_id, '')"
-        source += " LEFT JOIN _post_event pe ON pe.id = p.id"
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE post_band AS
-        SELECT p.id, p.author_id, {content} AS text_norm, {band} AS band FROM {source}""")
-
-
-def register_post_events(con: duckdb.DuckDBPyConnection, threshold: float, shingle: int) -> None:
-    """Temp table `_post_event(id, event_id)` for every post with words (near-duplicate events)."""
-    import pyarrow as pa
-
-    from .events import near_duplicate_events
-
-    texts = {pid: text for pid, text in con.execute(f"SELECT id, text FROM posts WHERE {norm_sql('text')} <> ''").fetchall()}
-    events = near_duplicate_events(texts, threshold, shingle)
-    con.register("_post_event_arrow", pa.table({"id": pa.array(list(events), pa.string()),
-                                                "event_id": pa.array(list(events.values()), pa.string())}))
-    con.execute("CREATE OR REPLACE TEMP TABLE _post_event AS SELECT * FROM _post_event_arrow")
-    con.unregister("_post_event_arrow")
+        SELECT p.id, p.author_id, {norm_sql('p.text') if with_text else "''"} AS text_norm, {band} AS band FROM {source}""")
 
 
 def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting: str, seed: int, salt: str,
@@ -284,7 +261,7 @@ class HistoryBudget:
 
 def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: int, salt: str, budget: HistoryBudget, *,
                  per_user: int = 1, tries: int = 48, negative_kinds: Iterable[str] | None = None,
-                 differ_content: bool = False, exposure_days: int | None = None,
+                 differ_content: bool = False, exposure_days: int | None = None, near: Any = None,
                  keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Up to `want` (positive, negative) pairs, in seeded order, from the positives in `ranked`
     (see rank_positives); needs `post_band` and `neg_pool`. Negatives are drawn for a seeded
@@ -300,6 +277,8 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
             ORDER BY a.rank""").fetchall()
         budget.load(r[1] for r in rows)
+        if near is not None:  # near-copies of a touched post are disguised positives (content_rule.py)
+            near.load((r[1] for r in rows), (q for r in rows for q in r[5]))
         trial = budget.copy()
         # Post balance: a post is a yes at most POST_SURPLUS times more than it is a no, and the
         # reverse, so a post's answer in the other items says nothing (a post nearly every user
@@ -312,7 +291,8 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
                 continue
             if surplus.get(post, 0) >= POST_SURPLUS:
                 continue
-            neg = next((q for q in negs if (user, q) not in used and -surplus.get(q, 0) < POST_SURPLUS), None)
+            neg = next((q for q in negs if (user, q) not in used and -surplus.get(q, 0) < POST_SURPLUS
+                        and (near is None or near.allowed(user, q))), None)
             if neg is None:
                 continue
             used.add((user, neg))

@@ -19,6 +19,7 @@ from ..schemas.provenance import Provenance
 from .query_templates import render
 from .registry import BuildResult, register_builder
 from .comment_text import DEFAULT_MIN_CHARS, short_comments
+from .events import near_copy
 from .pairs import DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, rank_positives, take_anchors
 from .sampling import (DEFAULT_TRIES, corpus_lang, cosine_keep, finish_paired_build, hex_int_sql, keep_first, open_corpus,
                        rand_sql, resolve)
@@ -49,11 +50,11 @@ def _item(user: str, post: str, comment_id: str, comment: str, yes: bool, lang: 
     )
 
 
-def _pairs(con, seed: int, tries: int, min_history: int, min_chars: int, events: dict) -> list[dict[str, Any]]:
+def _pairs(con, seed: int, tries: int, min_history: int, min_chars: int, near) -> list[dict[str, Any]]:
     """Dicts (anchor, user_id, post_id, text, neg_id, neg_text) for the current `anchors` that have a valid
     hard negative, in rank order. Each anchor draws `tries` random comments of its post (by a
     seeded rank inside the post), so a post with 100k comments costs as little as one with 10;
-    a draw is valid when its words are no near-copy (same event, builders/events.py) of any
+    a draw is valid when its words are no near-copy (builders/events.py, pairwise) of any
     comment the user wrote; of the valid ones it keeps the closest in length to the positive, so
     length says nothing, preferring authors who can never be asked (the export hides a shown
     text from every history, which would cost an askable author history)."""
@@ -81,10 +82,9 @@ def _pairs(con, seed: int, tries: int, min_history: int, min_chars: int, events:
             WHERE a.user_id IN (SELECT user_id FROM anchors) AND a.kind IN ({kinds}) AND a.clean <> ''""").fetchall():
         mine.setdefault(user, set()).add(clean)
     draws = con.execute("SELECT anchor, user_id, k, neg_id, neg_text, clean, dl, askable FROM ucs_draws").fetchall()
-    event = events["of"]({c for cs in mine.values() for c in cs} | {r[5] for r in draws})
     best: dict[str, tuple] = {}
     for anchor, user, k, neg_id, neg_text, clean, dl, askable in draws:
-        if event[clean] in {event[c] for c in mine.get(user, ())}:
+        if any(clean == c or near(clean, c) for c in mine.get(user, ())):
             continue
         key = (askable, dl, k)
         if anchor not in best or key < best[anchor][0]:
@@ -92,22 +92,6 @@ def _pairs(con, seed: int, tries: int, min_history: int, min_chars: int, events:
     rows = con.execute("SELECT anchor, user_id, post_id, text FROM anchors ORDER BY rank").fetchall()
     return [{"anchor": a, "user_id": u, "post_id": p, "text": t, "neg_id": best[a][1], "neg_text": best[a][2]}
             for a, u, p, t in rows if a in best]
-
-
-def _event_lookup(threshold: float, shingle: int):
-    """events["of"](texts) -> {text: event id}, cached across calls (the prefix only grows)."""
-    from .events import near_duplicate_events
-
-    cache: dict[str, str] = {}
-
-    def of(texts: set[str]) -> dict[str, str]:
-        missing = texts - set(cache)
-        if missing:
-            # Recluster everything seen so far: a new text can join two old events.
-            cache.update(near_duplicate_events({t: t for t in set(cache) | missing}, threshold, shingle))
-        return cache
-
-    return {"of": of}
 
 
 def _within_budget(rows: list[dict[str, Any]], budget: HistoryBudget) -> list[dict[str, Any]]:
@@ -136,7 +120,11 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
     min_chars = int(options.get("min_chars", DEFAULT_MIN_CHARS))
     total = rank_positives(con, "ucs_pos", f"a.kind IN ({kinds}) AND length(a.clean) >= {min_chars}", seed, "ucs", min_history)
-    events = _event_lookup(float(options["event_threshold"]), int(options["shingle"]))
+    threshold, shingle = float(options["event_threshold"]), int(options["shingle"])
+
+    def near(a: str, b: str) -> bool:
+        return near_copy(a, b, threshold, shingle)
+
     keep = None
     if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
         keep = cosine_keep(ws, cfg, float(options["max_cosine"]), lambda ps: [(p["text"], p["neg_text"]) for p in ps])
@@ -145,7 +133,7 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     counted = budget.preload(ws, "ucs")
     while True:  # widen the seeded prefix until n pairs or no positives left
         take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
-        rows = _within_budget(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history, min_chars, events),
+        rows = _within_budget(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history, min_chars, near),
                               budget)
         if keep is not None:
             rows = keep_first(rows, n, keep)

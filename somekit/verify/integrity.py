@@ -145,11 +145,12 @@ def negative_touched(ctx: CheckContext) -> Iterator[Violation]:
 
 @register_check("negative-content", ("mcr",))
 def negative_content(ctx: CheckContext) -> Iterator[Violation]:
-    """A 'no' post that is a near-copy (same event, recomputed exactly by verify/events.py) of a
-    post the user touched is a disguised yes; two posts without words count as the same too."""
+    """A 'no' post that is a near-copy of a post the user touched (exact Jaccard of character
+    n-grams at the event threshold, recomputed by verify/events.py) is a disguised yes; two posts
+    without words count as the same content too."""
     from ..schemas.task_options import options_for
     from ..textnorm import normalise
-    from .events import exact_events
+    from .events import exact_pairs
 
     rows = ctx.con.execute(f"""
         WITH t AS ({_TOUCHED})
@@ -159,13 +160,12 @@ def negative_content(ctx: CheckContext) -> Iterator[Violation]:
         WHERE x.label = 'no' GROUP BY x.id, x.post_id, p.text ORDER BY x.id""").fetchall()
     texts = {pid: text for _, post, text, ids, others in rows for pid, text in [(post, text), *zip(ids, others)]}
     options = options_for(ctx.ws.config(), "mcr")
-    event = exact_events(ctx.con, texts, options.event_threshold, options.shingle)
+    similar = exact_pairs(ctx.con, texts, options.event_threshold, options.shingle)
     for item_id, post, text, ids, _ in rows:
-        empty = not normalise(text)
-        if empty:
+        if not normalise(text):
             same = [q for q in ids if not normalise(texts[q])]
         else:
-            same = [q for q in ids if event[q] == event[post]]
+            same = [q for q in ids if tuple(sorted((q, post))) in similar]
         if same:
             yield Violation("negative-content", ctx.task, item_id,
                             f"the no post {post} is a near-copy of post {same[0]}, which the user touched")
