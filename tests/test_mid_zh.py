@@ -235,10 +235,12 @@ def test_untimed_and_conflicting_posts_are_left_out_and_counted(ws, tmp_path):
     _post(root, "5_N5_100", folder="non-rumor-repost", cascade=[_rec("e1"), _rec("e2"), _rec("e3")],
           post={"text": "普通微博", "time": 1381000200})
     ingest(ws, "ced", [root])
+    # One rumour and one non-rumour cannot be matched on anything (issue 24): built unmatched.
+    ws.config_path.write_text(ws.config_path.read_text() + "\n[tasks.mid-zh.options]\nmatch = []\n")
     res = CliRunner().invoke(main, ["build", str(ws.root), "mid-zh", "--json"])
     out = json.loads(res.stdout)["mid-zh"]
     assert out["stats"]["untimed_posts"] == 1 and out["stats"]["conflicting_events"] == 1
-    assert out["items"] == 2 and len(out["warnings"]) == 2
+    assert out["items"] == 2 and len(out["warnings"]) == 3 and out["stats"]["design"] == "unmatched"
     items = read_items(ws, "mid-zh")
     assert {i.inputs.post_id for i in items} == {"R1", "N5"}
     assert [len(i.inputs.cascade_ids) for i in items] == [2, 2]   # the pair sees min(2, 3) records each
