@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from somekit.eval.extract import extract_label  # noqa: E402
-from somekit.eval.labels import GOLD_ALIASES, KIND, LABELS  # noqa: E402
+from somekit.answers.extract import extract_label  # noqa: E402
+from somekit.answers.labels import GOLD_ALIASES, KIND, LABELS  # noqa: E402
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 STAGES = {
     "baseline": "import orjson,sys\nn=0\nwith open(sys.argv[1],'rb') as f:\n    for line in f: orjson.loads(line); n+=1\nprint(n)",
-    "ingest": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.builders.ingest import ingest\n"
+    "ingest": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.ingest import ingest\n"
               "r=ingest(open_workspace(sys.argv[2]),'jetstream',[sys.argv[1]])\nprint(r.totals)",
-    "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.nap import build_nap\n"
+    "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.builders.tasks.nap import build_nap\n"
              "w=open_workspace(sys.argv[2]); r=build_nap(w,w.config())\nprint(r.items)",
     # The baseline of the takedown: read every file of the workspace once, Parquet decoded to
     # Arrow (what any search of its rows must at least do), other files as bytes.
@@ -115,7 +115,7 @@ def main() -> None:
         return
     with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
-    from somekit.persona.synth import generate, write_jsonl
+    from tests.support.synth import generate, write_jsonl
     from somekit.workspace import init_workspace
 
     import contextlib

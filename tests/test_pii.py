@@ -11,7 +11,7 @@ import pytest
 
 from somekit.persona import pii
 from somekit.persona.anonymise import scrub_text
-from somekit.persona.pii_eval import STRUCTURED, load_fixture, score
+from tests.support.pii_eval import STRUCTURED, load_fixture, score
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pii_sentences.jsonl"
 

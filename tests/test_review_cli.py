@@ -6,8 +6,8 @@ from __future__ import annotations
 import orjson
 from click.testing import CliRunner
 
-from somekit.annotate.labelstudio import status
-from somekit.annotate.labelstudio.state import load_state
+from somekit.review.labelstudio import status
+from somekit.review.labelstudio.state import load_state
 from somekit.cli import main
 from somekit.review.join import join_items
 from somekit.review.ledger import read_selection

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from somekit.annotate.labelstudio.agreement import agreement
-from somekit.annotate.labelstudio.configs import FIELDS, label_config, parse_result, prediction_result
-from somekit.annotate.labelstudio.decisions import Vote, decide, vote_of
+from somekit.review.labelstudio.agreement import agreement
+from somekit.review.labelstudio.configs import FIELDS, label_config, parse_result, prediction_result
+from somekit.review.labelstudio.decisions import Vote, decide, vote_of
 from somekit.schemas.items import Event, EventsAnswer, REDInputs, REDItem, item_id
 from somekit.schemas.provenance import Provenance
 from tests.fixtures.label_studio import make_ubp_items, make_uea_items
@@ -59,7 +59,7 @@ def test_agreement_values():
 def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
     import pyarrow as pa
 
-    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.review.labelstudio.context import ContextBuilder
     from somekit.store.parquet import arrow_schema, write_table
     from somekit.workspace import init_workspace
 
@@ -84,7 +84,7 @@ def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
 def test_context_shows_media_text_from_enrichment(tmp_path):
     import pyarrow as pa
 
-    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.review.labelstudio.context import ContextBuilder
     from somekit.store.parquet import write_table
     from somekit.workspace import init_workspace
 

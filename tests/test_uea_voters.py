@@ -65,7 +65,7 @@ def test_score_hand_computed():
 def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, tmp_path, dev_rows):
     """seed_labels from people (300 dev posts): the default panel becomes prototypes + lexicon +
     seed head; the head is cross-validated, the panel is scored on the seeds, the card says so."""
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from somekit.workspace import open_workspace
 
     root = tmp_path / "ws"
@@ -116,7 +116,7 @@ def test_card_section_without_seed_labels_quotes_the_reference():
 
 def test_published_card_states_verdict_and_measured_quality(ced_ws, tmp_path):
     """A real offline build, frozen and published: the card carries the UEA section."""
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from somekit.freeze.build import freeze
     from somekit.publish.build import publish
     from somekit.workspace import open_workspace

@@ -102,3 +102,20 @@ def _worst_without(t: np.ndarray, c: np.ndarray) -> np.ndarray:
     diff = np.abs(mt - mc)
     out = np.where(sd > 0, diff / np.where(sd > 0, sd, 1), np.where(diff > 0, np.inf, 0.0))
     return out.max(axis=1)
+
+
+def stump_accuracy(pairs: list[tuple[float, int]]) -> float:
+    """Accuracy of the best one-threshold rule on (value, 0/1 label) pairs, in-sample, either
+    direction, thresholds only between distinct values: the audit figure of a balance table."""
+    if not pairs:
+        return 0.5
+    x = np.array([p[0] for p in pairs], dtype=float)
+    y = np.array([p[1] for p in pairs], dtype=float)
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    ends = np.append(x[1:] != x[:-1], True)
+    below_pos = np.cumsum(y)[ends]
+    below = (np.arange(1, len(x) + 1))[ends]
+    correct = (below - below_pos) + (y.sum() - below_pos)  # values above the threshold -> label 1
+    best = max(float(correct.max()), float((len(x) - correct).max()), float(y.sum()), float(len(x) - y.sum()))
+    return best / len(x)

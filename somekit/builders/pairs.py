@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 
+from ..schemas.tasks import TASKS
 from ..errors import SomekitError
 from .comment_text import acts_sql
 from .exposure import create_exposed_pool, create_user_days, exposed_draws_sql, live_sql
@@ -236,7 +237,7 @@ class HistoryBudget:
 
         counted = []
         for other in built_tasks(ws):
-            if other == task or other not in ("ubp", "ucs", "mcr", "uea"):
+            if other == task or not TASKS[other].user_centric:
                 continue
             counted.append(other)
             for item in iter_items(ws, other):

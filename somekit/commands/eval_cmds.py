@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..eval import EVAL_TASKS
-from .common import console, domain_errors, print_json
+from ..schemas.tasks import TASKS
+from .common import console, domain_errors, json_option, print_json
 
 
 @click.command("eval")
-@click.argument("task", type=click.Choice(list(EVAL_TASKS)), required=False)
+@click.argument("task", type=click.Choice(list(TASKS)), required=False)
 @click.option("--gold", "gold", type=click.Path(exists=True),
               help="Frozen split (.parquet, or .jsonl of items) or a SoMe ground_truth .json; with --some-results, "
                    "the folder holding the ground truth (an export, SoMe's repo, or a folder of <task name>.json).")
@@ -28,7 +28,7 @@ from .common import console, domain_errors, print_json
               help="Ask the LLM when rules find no single label (default: on when an endpoint is configured).")
 @click.option("--compat", type=click.Choice(["blueprint"]), default=None,
               help="nap: also print BluePrint's own figures (its F1 is accuracy, its cosine compares mean vectors), beside ours.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object on stdout.")
+@json_option("the scores")
 @domain_errors
 def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
              ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool,

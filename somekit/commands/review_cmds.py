@@ -7,9 +7,9 @@ import dataclasses
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..schemas.items import TASKS
+from ..schemas.tasks import TASKS
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 task_arg = click.argument("task", type=click.Choice(list(TASKS)))
 url_opt = click.option("--url", default=None, help="Label Studio URL (default: $SOMEKIT_LS_URL, then [review] url).")
@@ -35,7 +35,7 @@ def review_group() -> None:
 @click.option("--budget", type=int, default=None,
               help="Send only what needs a human (ties, low agreement, failed gates and checks) plus a random audit "
                    "sample filling N (at least [review] audit_size); default: [review] budget, else every item.")
-@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@json_option("counts")
 @domain_errors
 def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset: bool, budget: int | None,
              as_json: bool) -> None:
@@ -49,7 +49,7 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
     Safe to re-run: items already in the project are not imported again; changed drafts are
     updated in place; an interrupted push resumes without duplicates.
     """
-    from ..annotate.labelstudio import connect, push
+    from ..review.labelstudio import connect, push
 
     w = open_workspace(ws)
     conn = connect(w, url=url)
@@ -73,7 +73,7 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
 @workspace_arg
 @task_arg
 @url_opt
-@click.option("--json", "as_json", is_flag=True, help="Print decision counts as one JSON object on stdout.")
+@json_option("decision counts")
 @domain_errors
 def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
     """Read TASK's annotations and turn them into one decision per item.
@@ -86,7 +86,7 @@ def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
     WS/review/TASK/decisions.jsonl (items.jsonl is never rewritten); pulling again is safe and
     gives the same bytes.
     """
-    from ..annotate.labelstudio import connect, pull
+    from ..review.labelstudio import connect, pull
 
     w = open_workspace(ws)
     conn = connect(w, url=url)
@@ -106,7 +106,7 @@ def pull_cmd(ws: str, task: str, url: str | None, as_json: bool) -> None:
 
 @review_group.command("status")
 @workspace_arg
-@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@json_option("counts")
 @domain_errors
 def status_cmd(ws: str, as_json: bool) -> None:
     """Items per task and review state, the measured label accuracy, and annotator agreement.
@@ -120,7 +120,7 @@ def status_cmd(ws: str, as_json: bool) -> None:
     """
     from rich.table import Table
 
-    from ..annotate.labelstudio import status
+    from ..review.labelstudio import status
 
     result = status(open_workspace(ws))
     if as_json:

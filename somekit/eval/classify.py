@@ -9,9 +9,9 @@ from typing import Any
 
 from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import EXTRACT_SCHEMAS
-from .extract import Extraction, extract_label
+from ..answers.extract import Extraction, extract_label
 from .gold import Case
-from .labels import KIND, LABELS, normalise_gold
+from ..answers.labels import KIND, LABELS, normalise_gold
 from .stats import wilson
 
 #: MID is scored on 3 labels; v2 of its extraction prompt asks for exactly those (the schema's enum).

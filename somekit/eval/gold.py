@@ -14,12 +14,9 @@ from typing import Any
 
 import orjson
 
-from . import EvalError
-from .labels import KIND, normalise_gold
+from ..errors import EvalError
+from ..answers.labels import KIND, normalise_gold
 from .match import ACTIONS, index_key, match, natural_key
-
-JUDGE_TASKS = ("smq", "ses", "red")
-
 
 @dataclass
 class Case:
@@ -66,7 +63,7 @@ def _item_keys(task: str, item) -> list[tuple]:
 def _item_case(task: str, item) -> Case:
     keys = _item_keys(task, item)
     if task in KIND:
-        from ..freeze.table import item_label
+        from ..store.item_rows import item_label
 
         return Case(item.id, item_label(item), item.query, keys=keys)
     if task == "smq":
@@ -85,7 +82,8 @@ def _item_case(task: str, item) -> Case:
 def _load_items(task: str, path: Path) -> list[Case]:
     from pydantic import ValidationError
 
-    from ..schemas.items import TASKS, item_adapter
+    from ..schemas.items import item_adapter
+    from ..schemas.tasks import TASKS
 
     try:
         if path.suffix == ".parquet":
@@ -223,7 +221,7 @@ def _gold_label(task: str, value: Any, unit: str, path: Path) -> str:
     try:
         return normalise_gold(task, str(value))
     except ValueError as exc:
-        from .extract import extract_label
+        from ..answers.extract import extract_label
 
         label = extract_label(task, str(value)).label
         if label is None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..builders.export_some_layout import SOME_NAMES, UBP_ALIAS
-from . import EvalError
+from ..export.some.layout import SOME_NAMES, UBP_ALIAS
+from ..errors import EvalError
 from .gold import attach, prediction_pairs, some_cases
-from .labels import KIND
+from ..answers.labels import KIND
 
 _BY_NAME = {**{name: task for task, name in SOME_NAMES.items()}, UBP_ALIAS: "ubp"}
 

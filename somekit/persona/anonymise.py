@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 
-from . import PersonaError
+from ..errors import PersonaError
 
 SALT_ENV = "SOMEKIT_PERSONA_SALT"
 MIN_SALT_CHARS = 16
@@ -73,3 +73,14 @@ def day_of(time_us: int | None) -> str | None:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(time_us / 1e6, dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+#: Namespace of BluePrint's 64-hex ids, so they never equal a plain SHA-256 of some other string.
+_BLUEPRINT_NAMESPACE = b"somekit/blueprint-user\x00"
+
+
+def blueprint_user_id(hashed_user: str | None) -> str:
+    """64-hex id of a salted user id (empty string when unknown, e.g. an author outside the capture)."""
+    if not hashed_user:
+        return ""
+    return hashlib.sha256(_BLUEPRINT_NAMESPACE + hashed_user.encode("utf-8")).hexdigest()

@@ -12,7 +12,7 @@ import math
 from collections import Counter, defaultdict
 from typing import Any, Iterable
 
-from ..freeze.table import item_label
+from ..store.item_rows import item_label
 from .join import Joined
 from .ledger import FINAL
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from ..freeze.table import item_label
+from ..store.item_rows import item_label
 from ..schemas.items import ItemBase
 from ..store.items import read_stats
 

@@ -143,8 +143,8 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
-    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
-        default_factory=dict, description="[tasks.<code>] per-task settings.")
+    tasks: dict[str, TaskSection] = Field(
+        default_factory=dict, description="[tasks.<code>] per-task settings (codes: schemas/tasks.py).")
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)
     publish: PublishSection = Field(default_factory=PublishSection)
@@ -153,7 +153,9 @@ class Config(_Section):
     @model_validator(mode="after")
     def _typed_task_options(self) -> "Config":
         # Checked at load time so a typo fails `somekit run` before any stage starts.
-        from .task_options import parse_task_options
+        from .tasks import TASKS, parse_task_options
         for task, section in self.tasks.items():
+            if task not in TASKS:
+                raise ValueError(f"[tasks.{task}]: unknown task; known: {' '.join(TASKS)}")
             parse_task_options(task, section.options)
         return self

@@ -11,12 +11,13 @@ import collections
 from typing import Iterator
 
 from . import CheckContext, Violation, register_check
+from ..schemas.tasks import task_codes
 from .shortcut_rows import rows_from_items
 from .shortcuts import audit, report, violations
 from .textrules import is_auto_repost, own_words
 
-YESNO = ("ubp", "ucs", "mcr")
-LABELLED = ("ubp", "ucs", "mcr", "uea", "mid")
+YESNO = task_codes(paired=True)
+LABELLED = task_codes(audited=True)
 
 
 def _settings(ctx: CheckContext):
@@ -70,16 +71,17 @@ def label_fields(ctx: CheckContext) -> Iterator[Violation]:
                                 f"inputs with fields {list(fields)}{where} occur only with label(s) {sorted(counts)}, never {missing}")
 
 
-@register_check("empty-comment", ("ubp", "ucs"))
+@register_check("empty-comment", task_codes(comment_input=True))
 def empty_comment(ctx: CheckContext) -> Iterator[Violation]:
     """A shown comment with no words of its own (boilerplate, emoji codes, mentions, //@ chain,
     links), or with fewer than the task's `min_chars`."""
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
 
     min_chars = options_for(ctx.ws.config(), ctx.task).min_chars
     for item in ctx.items:
-        text = getattr(item.inputs, "comment", None) if ctx.task == "ucs" else item.inputs.text
-        if ctx.task == "ubp" and item.inputs.action != "comment":
+        # the asked comment (ucs), or the text of a comment action (ubp); other actions show none
+        text = item.inputs.comment if hasattr(item.inputs, "comment") else item.inputs.text
+        if getattr(item.inputs, "action", "comment") != "comment":
             continue
         words = own_words(text)
         if not words:
@@ -133,7 +135,7 @@ def min_history(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation("min-history", ctx.task, example, f"user {user} keeps {left} visible posts (< {need}) once asked posts are hidden")
 
 
-@register_check("negative-touched", ("ubp", "mcr"))
+@register_check("negative-touched", task_codes(negative="not-interacted"))
 def negative_touched(ctx: CheckContext) -> Iterator[Violation]:
     """A 'no' post the user replied to directly (its thread root is another post) is a touched post."""
     for item_id, user, post in ctx.con.execute("""
@@ -148,7 +150,7 @@ def negative_content(ctx: CheckContext) -> Iterator[Violation]:
     """A 'no' post that is a near-copy of a post the user touched (exact Jaccard of character
     n-grams at the event threshold, recomputed by verify/events.py) is a disguised yes; two posts
     without words count as the same content too."""
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
     from ..textnorm import normalise
     from .events import exact_pairs
 
@@ -159,7 +161,7 @@ def negative_content(ctx: CheckContext) -> Iterator[Violation]:
         JOIN t ON t.user_id = x.user_id JOIN posts q ON q.id = t.post_id AND q.id <> x.post_id
         WHERE x.label = 'no' GROUP BY x.id, x.post_id, p.text ORDER BY x.id""").fetchall()
     texts = {pid: text for _, post, text, ids, others in rows for pid, text in [(post, text), *zip(ids, others)]}
-    options = options_for(ctx.ws.config(), "mcr")
+    options = options_for(ctx.ws.config(), ctx.task)
     similar = exact_pairs(ctx.con, texts, options.event_threshold, options.shingle)
     for item_id, post, text, ids, _ in rows:
         if not normalise(text):
@@ -171,7 +173,7 @@ def negative_content(ctx: CheckContext) -> Iterator[Violation]:
                             f"the no post {post} is a near-copy of post {same[0]}, which the user touched")
 
 
-@register_check("input-names-user", ("ubp", "ucs", "mcr"))
+@register_check("input-names-user", YESNO)
 def input_names_user(ctx: CheckContext) -> Iterator[Violation]:
     """No input other than user_id may contain the asked user's id (a Bluesky at:// URI names its
     author): a hidden test split would answer 'did U write this?' through `inputs`."""

@@ -87,10 +87,10 @@ def one_item_per_event(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _event_agreement(ctx: CheckContext) -> Iterator[Violation]:
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
     from .events import exact_events
 
-    options = options_for(ctx.ws.config(), "mid-zh")
+    options = options_for(ctx.ws.config(), ctx.task)
     texts = dict(ctx.con.execute("SELECT id, text FROM posts WHERE veracity IS NOT NULL AND created_at IS NOT NULL").fetchall())
     events = exact_events(ctx.con, texts, options.event_threshold, options.shingle)
     seen: dict[str, str] = {}
@@ -228,11 +228,11 @@ def shortcut_figures(ctx: CheckContext, enforced: tuple[str, ...] = ENFORCED) ->
 
 @register_check("mid-zh-shortcuts", TASK)
 def shortcuts(ctx: CheckContext) -> Iterator[Violation]:
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
 
     _prepare(ctx)
     # In a matched design the matched covariates are neutralised too, so they are enforced.
-    matched = bool(options_for(ctx.ws.config(), "mid-zh").match)
+    matched = bool(options_for(ctx.ws.config(), ctx.task).match)
     enforced = ENFORCED + (MATCHED if matched else ())
     figures = shortcut_figures(ctx, enforced)
     ctx.shortcuts = figures  # picked up by the runner for verify --json
@@ -268,7 +268,7 @@ def balance_figures(ctx: CheckContext) -> dict[str, float]:
 
 @register_check("mid-zh-balance-covariates", TASK)
 def covariate_balance(ctx: CheckContext) -> Iterator[Violation]:
-    from ..schemas.task_options import options_for
+    from ..schemas.tasks import options_for
 
     _prepare(ctx)
     cfg = ctx.ws.config()
