@@ -106,6 +106,8 @@ def measure(ws_dir: str, tasks: list[str]) -> dict:
                          "under_10x": secs <= 10 * scan}
         print(f"{task}: {secs:.2f} s, {secs / scan:.1f}x scan, {result.items} items, warnings={result.warnings}",
               file=sys.stderr)
+    if "mid-zh" in tasks:
+        figures["mid_zh_events"] = _event_figures(ws, figures["mid-zh"]["seconds"])
     start = time.perf_counter()
     report = run_checks(ws, tasks)
     audit = time.perf_counter() - start
@@ -120,6 +122,27 @@ def measure(ws_dir: str, tasks: list[str]) -> dict:
                       "audit_under_10pct": figures["audit"]["under_10pct"],
                       "peak_rss_under_4gb": figures["peak_rss_mb"] < 4096}
     return figures
+
+
+def _event_figures(ws, lsh_build_s: float) -> dict:
+    """Issue 24: mid-zh with near-duplicate (LSH) events and matching vs the exact-text,
+    unmatched rule it replaced, on the same corpus in the same run (target: <= 2x), and the
+    event clustering alone over the labelled posts."""
+    from somekit.builders.events import near_duplicate_events
+    from somekit.builders.sampling import open_corpus
+
+    start = time.perf_counter()
+    get_builder("mid-zh")(ws, ws.config(), seed=1, event_threshold=1.0, match=[])
+    exact_s = time.perf_counter() - start
+    get_builder("mid-zh")(ws, ws.config(), seed=1)  # leave the default build in place for the audit
+    con = open_corpus(ws)
+    labelled = dict(con.execute("SELECT id, text FROM posts WHERE veracity IS NOT NULL").fetchall())
+    start = time.perf_counter()
+    near_duplicate_events(labelled)
+    labelled_s = time.perf_counter() - start
+    return {"build_exact_text_s": round(exact_s, 3), "build_lsh_matched_s": round(lsh_build_s, 3),
+            "ratio": round(lsh_build_s / exact_s, 2), "within_2x": lsh_build_s <= 2 * exact_s,
+            "cluster_labelled_posts": len(labelled), "cluster_labelled_s": round(labelled_s, 3)}
 
 
 def main() -> None:

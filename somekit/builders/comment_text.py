@@ -1,7 +1,8 @@
 """What counts as a comment's own words, for the builders (SQL, run inside DuckDB).
 
-Weibo fills a repost's text box for the user: `转发微博` / `轉發微博` ("repost"), or the `//@a: ...`
-chain of the reposts before it. Such a text is not a comment: a record whose text is only that
+Weibo fills a repost's text box for the user: `转发微博` / `轉發微博` / `微博转发` ("repost", in any
+order, with or without punctuation), a link to the post (sometimes cut off: `http:`), or the
+`//@a: ...` chain of the reposts before it. Such a text is not a comment: a record whose text is only that
 is a plain repost. Emoji codes (`[哈哈]`), @mentions and `回复@x:` prefixes are not words either;
 a comment left empty once they are removed can make no UCS or UBP-comment item (its length and
 look would give the answer away), though it still counts as an interaction with the post.
@@ -11,8 +12,12 @@ verify has its own implementation of these rules (somekit/verify/textrules.py) o
 
 from __future__ import annotations
 
-#: Normalised auto-filled repost texts (normalisation: see clean_sql).
-BOILERPLATE = ("转发微博", "轉發微博", "转发", "轉發", "repost", "转发微博转发微博")
+#: Auto-filled repost text once normalised: any sequence of these words, in any order and with
+#: any punctuation between them (`转发微博`, `微博转发`, `转发 微博 转发`, `轉發微博！`), is no comment.
+BOILERPLATE_WORDS = ("转发", "轉發", "微博", "repost")
+#: Shortest comment (characters of its own words, normalised) worth an item: two Chinese words
+#: (about 1.5-2 characters each); `+1`, `呵呵` or `求证` test luck, not a user's voice.
+DEFAULT_MIN_CHARS = 4
 #: Interaction kinds whose text is the user's own words.
 COMMENT_KINDS = ("comment", "reply", "quote")
 
@@ -26,32 +31,47 @@ _STRIP = (
 )
 
 
+#: A text made only of links, whole or cut off (`http://t.cn/xyz`, `http:`), and spaces.
+_LINK_ONLY = r"\s*(?:(?:https?:(?://)?|www\.)[A-Za-z0-9./?%&=+#~:_-]*\s*)+"
+
+
 def clean_sql(col: str) -> str:
-    """SQL: the comment's own words, normalised (lower case, no whitespace, punctuation or
-    symbols); '' when nothing is left."""
+    """SQL: the comment's own words under the one content normalisation (somekit/textnorm.py:
+    NFKC, no case, links, whitespace, punctuation or symbols); '' when nothing is left, so a
+    link-only or cut-off-link text (`http:`) has no words. Needs textnorm.register_sql."""
+    from ..textnorm import SQL_FUNCTION
+
     expr = f"lower(coalesce({col}, ''))"
     for pattern in _STRIP:
         expr = f"regexp_replace({expr}, '{pattern}', '', 'gs')"
-    return f"regexp_replace({expr}, '[[:space:][:punct:]\\pP\\pS]+', '', 'g')"
+    return f"{SQL_FUNCTION}({expr})"
 
 
 def boilerplate_sql(clean: str) -> str:
-    """SQL: true when a cleaned text is Weibo's auto-filled repost text."""
-    return f"({clean} IN ({', '.join(repr(b) for b in BOILERPLATE)}))"
+    """SQL: true when a cleaned text is only Weibo's auto-filled repost words, in any order."""
+    return f"regexp_full_match({clean}, '(?:{'|'.join(BOILERPLATE_WORDS)})+')"
 
 
 def acts_sql(where: str = "TRUE") -> str:
     """SQL for interactions with their effective kind and cleaned text: a Weibo comment whose text
-    is only repost boilerplate or a //@ chain is a plain repost; `clean` is '' for kinds without
-    words and for boilerplate."""
+    is only repost boilerplate, a //@ chain or a link (whole or cut off) is a plain repost;
+    `clean` is '' for kinds without words and for boilerplate."""
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
     return f"""
         SELECT id, user_id, post_id, parent_id, text, created_at, source, orig_kind,
-               CASE WHEN orig_kind = 'comment' AND (chain_only OR {boilerplate_sql('clean')})
+               CASE WHEN orig_kind = 'comment' AND (chain_only OR link_only OR {boilerplate_sql('clean')})
                     THEN 'repost' ELSE orig_kind END AS kind,
                CASE WHEN {boilerplate_sql('clean')} THEN '' ELSE clean END AS clean
         FROM (SELECT i.id, i.user_id, i.post_id, i.parent_id, i.text, i.created_at, i.source,
                      CAST(i.kind AS VARCHAR) AS orig_kind,
                      CASE WHEN CAST(i.kind AS VARCHAR) IN ({kinds}) THEN {clean_sql('i.text')} ELSE '' END AS clean,
-                     regexp_matches(coalesce(i.text, ''), '^\\s*//\\s*@') AS chain_only
+                     regexp_matches(coalesce(i.text, ''), '^\\s*//\\s*@') AS chain_only,
+                     regexp_full_match(coalesce(i.text, ''), '{_LINK_ONLY}') AS link_only
               FROM interactions i WHERE {where})"""
+
+
+def short_comments(con, kinds_sql: str, min_chars: int) -> int:
+    """Comments (of `kinds_sql`, on `acts`) with some words of their own but fewer than
+    `min_chars`: what the min_chars rule drops, for stats."""
+    return con.execute(f"""SELECT count(*) FROM acts WHERE kind IN ({kinds_sql})
+                           AND clean <> '' AND length(clean) < {int(min_chars)}""").fetchall()[0][0]

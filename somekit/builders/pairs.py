@@ -10,6 +10,9 @@ The rules that keep the pairs free of shortcuts (issue 13):
 - Matched negatives: a negative post is drawn from the positives' own post distribution (a
   random positive pair's post), so a post's identity, time or popularity says nothing about the
   label; `weighting = "uniform"` draws uniformly among posts instead.
+- Exposure-matched negatives: a negative was published near its positive and live while the
+  user acted on it (builders/exposure.py), so its time read against the user's history says
+  nothing.
 - min_history: an asked user keeps at least N touched posts once every post asked about them is
   hidden; users who would fall short are skipped, never padded.
 """
@@ -23,6 +26,7 @@ import duckdb
 from ..schemas.tasks import TASKS
 from ..errors import SomekitError
 from .comment_text import acts_sql
+from .exposure import create_exposed_pool, create_user_days, exposed_draws_sql, live_sql
 from .sampling import hex_int_sql, norm_sql, rand_sql
 
 POOLS = ("any", "window", "popularity")
@@ -68,7 +72,8 @@ def create_acts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, with_text: bool = True) -> None:
     """Table `post_band(id, author_id, text_norm, band)`: each post's band under `pool` (a
-    negative is drawn from its positive's band)."""
+    negative is drawn from its positive's band) and, `with_text`, its normalised text (the exact
+    content rule; near-copies: content_rule.py)."""
     if pool not in POOLS:
         raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
     if pool == "window":
@@ -88,7 +93,8 @@ def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, 
         SELECT p.id, p.author_id, {norm_sql('p.text') if with_text else "''"} AS text_norm, {band} AS band FROM {source}""")
 
 
-def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting: str, seed: int, salt: str) -> None:
+def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting: str, seed: int, salt: str,
+                         exposure_days: int | None = None) -> None:
     """Table `neg_pool(id, band, lo, band_size)` the negatives are drawn from: one row per post
     with a draw weight (matched: as often as it is a positive in `ranked`; uniform: 1), laid end
     to end in seeded order inside each band, so a draw r in [0, band_size) lands on the post whose
@@ -119,6 +125,8 @@ def create_negative_pool(con: duckdb.DuckDBPyConnection, ranked: str, weighting:
                CAST(coalesce(sum(weight) OVER (PARTITION BY band ORDER BY h, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS BIGINT) AS lo,
                CAST(sum(weight) OVER (PARTITION BY band) AS BIGINT) AS band_size
         FROM o""")
+    if exposure_days is not None:
+        create_exposed_pool(con, seed, salt)
 
 
 def rank_positives(con: duckdb.DuckDBPyConnection, table: str, where: str, seed: int, salt: str,
@@ -161,12 +169,13 @@ def _seen_sql(anchors: str, kinds: Iterable[str] | None) -> str:
 
 
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, salt: str, tries: int,
-                        kinds: Iterable[str] | None, differ_content: bool) -> None:
+                        kinds: Iterable[str] | None, differ_content: bool, exposure_days: int | None = None) -> None:
     """Table `negatives(anchor, negs)`: per anchor up to CANDIDATES posts of `neg_pool` (first
     drawn first) in the anchor post's band that the user never wrote nor touched (in any of
     `kinds`, or any way when None), and, with `differ_content`, whose normalised text matches no
     post the user touched. `tries` draws per anchor; anchors with none left count towards the
-    shortfall."""
+    shortfall. With `exposure_days`, a negative must have been live while the user was visibly
+    active (builders/exposure.py)."""
     content = ""
     if differ_content:
         # An empty text matches an empty text: two posts with nothing to read (media not enriched,
@@ -174,19 +183,27 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
         content = """AND NOT EXISTS (
             SELECT 1 FROM touched t JOIN post_band tp ON tp.id = t.post_id
             WHERE t.user_id = d.user_id AND tp.text_norm = pc.text_norm)"""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE negatives AS
-        WITH a AS (SELECT x.anchor, x.user_id, x.post_id, pb.band FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
+    if exposure_days is None:
+        draws = f"""
         sizes AS (SELECT band, max(band_size) AS band_size FROM neg_pool GROUP BY band),
         d0 AS (SELECT a.*, t.k, {rand_sql(seed, 'a.anchor', 't.k', salt=salt + ':neg')} AS h
                FROM a CROSS JOIN range({int(tries)}) t(k)),
         d AS (SELECT d0.*, {hex_int_sql('d0.h')} % s.band_size AS r FROM d0 JOIN sizes s USING (band)),
+        hit AS (SELECT d.*, c.id AS neg_post FROM d ASOF JOIN neg_pool c ON c.band = d.band AND d.r >= c.lo),"""
+        same_band = ""
+    else:
+        create_user_days(con, anchors, exposure_days)
+        draws = exposed_draws_sql(seed, salt, tries)
+        same_band = "AND pc.band = d.band " + live_sql(exposure_days)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE negatives AS
+        WITH a AS (SELECT x.anchor, x.user_id, x.post_id, pb.band FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
+        {draws}
         seen AS ({_seen_sql(anchors, kinds)}),
-        hit AS (SELECT d.*, c.id AS neg_post FROM d ASOF JOIN neg_pool c ON c.band = d.band AND d.r >= c.lo),
         cand AS (
             SELECT d.anchor, d.k, d.neg_post
             FROM hit d JOIN post_band pc ON pc.id = d.neg_post
-            WHERE d.neg_post <> d.post_id AND pc.author_id IS DISTINCT FROM d.user_id
+            WHERE d.neg_post <> d.post_id AND pc.author_id IS DISTINCT FROM d.user_id {same_band}
               AND NOT EXISTS (SELECT 1 FROM seen i WHERE i.user_id = d.user_id AND i.post_id = d.neg_post) {content})
         SELECT anchor, list(neg_post ORDER BY k)[1:{int(CANDIDATES)}] AS negs FROM cand GROUP BY anchor""")
 
@@ -245,7 +262,7 @@ class HistoryBudget:
 
 def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: int, salt: str, budget: HistoryBudget, *,
                  per_user: int = 1, tries: int = 48, negative_kinds: Iterable[str] | None = None,
-                 differ_content: bool = False,
+                 differ_content: bool = False, exposure_days: int | None = None, near: Any = None,
                  keep: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Up to `want` (positive, negative) pairs, in seeded order, from the positives in `ranked`
     (see rank_positives); needs `post_band` and `neg_pool`. Negatives are drawn for a seeded
@@ -255,12 +272,14 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
     take = min(total, want * 2 + 64)
     while True:
         take_anchors(con, ranked, take, per_user)
-        draw_negative_posts(con, "anchors", seed, salt, tries, negative_kinds, differ_content)
+        draw_negative_posts(con, "anchors", seed, salt, tries, negative_kinds, differ_content, exposure_days)
         rows = con.execute("""
             SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.negs, pb.band
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
             ORDER BY a.rank""").fetchall()
         budget.load(r[1] for r in rows)
+        if near is not None:  # near-copies of a touched post are disguised positives (content_rule.py)
+            near.load((r[1] for r in rows), (q for r in rows for q in r[5]))
         trial = budget.copy()
         # Post balance: a post is a yes at most POST_SURPLUS times more than it is a no, and the
         # reverse, so a post's answer in the other items says nothing (a post nearly every user
@@ -273,7 +292,8 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
                 continue
             if surplus.get(post, 0) >= POST_SURPLUS:
                 continue
-            neg = next((q for q in negs if (user, q) not in used and -surplus.get(q, 0) < POST_SURPLUS), None)
+            neg = next((q for q in negs if (user, q) not in used and -surplus.get(q, 0) < POST_SURPLUS
+                        and (near is None or near.allowed(user, q))), None)
             if neg is None:
                 continue
             used.add((user, neg))

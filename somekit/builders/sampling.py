@@ -7,7 +7,6 @@ DuckDB release, and DuckDB's thread scheduling cannot change the result.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Callable
 
 import duckdb
@@ -23,8 +22,11 @@ def open_corpus(ws) -> duckdb.DuckDBPyConnection:
     """DuckDB over the workspace corpus, quiet: DuckDB's own progress bar would garble --json runs."""
     from ..store.query import connect
 
+    from ..textnorm import register_sql
+
     con = connect(ws.corpus)
     con.execute("SET enable_progress_bar = false")
+    register_sql(con)  # norm_sql / clean_sql call the shared Python normalisation
     return con
 
 
@@ -58,15 +60,18 @@ def stable_hash_hex(seed: int, *values: str, salt: str = "") -> str:
 
 
 def norm_sql(col: str) -> str:
-    """SQL normalising text for content comparison: lower case, no whitespace, punctuation or
-    symbols (emoji and [表情] brackets included), so '好！' and '好' count as the same content."""
-    return f"regexp_replace(lower(coalesce({col}, '')), '[[:space:][:punct:]\\pP\\pS]+', '', 'g')"
+    """SQL: the one content normalisation (somekit/textnorm.py) of a column, '' for NULL; works on
+    connections from open_corpus (which registers the function)."""
+    from ..textnorm import SQL_FUNCTION
+
+    return f"{SQL_FUNCTION}({col})"
 
 
 def normalise_text(text: str | None) -> str:
-    """Python twin of norm_sql for small sets (checks, export): lower case without whitespace,
-    punctuation or symbols."""
-    return "".join(ch for ch in (text or "").lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
+    """The one content normalisation (somekit/textnorm.py), for small sets (checks, export)."""
+    from ..textnorm import normalise
+
+    return normalise(text)
 
 
 def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int,

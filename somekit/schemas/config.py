@@ -124,6 +124,7 @@ class VerifySection(_Section):
     max_shortcut_margin: float = Field(5.0, ge=0, le=100, description="A one-feature rule beating chance (or the majority class) by more than this many points is a violation.")
     shortcut_min_items: int = Field(200, ge=1, description="Tasks (and UBP action buckets) smaller than this are audited but never flagged.")
     min_history: int = Field(3, ge=0, description="Visible history an asked user must keep after leak removal (checked by verify; builders take it from [tasks.X] min_history).")
+    max_smd: float = Field(0.1, ge=0, description="Largest standardised mean difference a matched mid-zh covariate may keep (Austin 2009: 0.1).")
     min_history_share: float = Field(0.95, ge=0, le=1, description="Share of asked users an export must leave with at least min_history history entries.")
 
 

@@ -43,6 +43,25 @@ class _History(TaskOptions):
         3, ge=0, description="Posts an asked user must keep touching once every post asked about them is hidden (users short of it are skipped, never padded).")
 
 
+class _Events(TaskOptions):
+    event_threshold: float = Field(
+        0.5, gt=0, le=1, description="Jaccard similarity of character n-gram sets at which two texts are one event "
+                                     "(near-duplicates: builders/events.py; measured in bench/events.py).")
+    shingle: int = Field(5, ge=1, le=50, description="Characters per n-gram of the event similarity.")
+
+
+class Calipers(TaskOptions):
+    """Most a matched pair may differ on each covariate, in pooled standard deviations (0 = exact)."""
+
+    followers: float = Field(0.2, ge=0, description="log(1 + author followers).")
+    verified: float = Field(0.0, ge=0, description="Author's verified badge (0/1; 0 = same badge).")
+    post_time: float = Field(0.2, ge=0, description="Post time.")
+    delay: float = Field(0.2, ge=0, description="log(1 + seconds from the post to its last visible cascade record).")
+
+
+MATCH_COVARIATES = ("followers", "verified", "post_time", "delay")
+
+
 class _NegativePool(_History):
     pool: Literal["any", "window", "popularity"] = Field(
         "any", description="Where negatives come from: any post, the anchor post's time window, or its popularity band.")
@@ -54,26 +73,34 @@ class _NegativePool(_History):
     tries: int = Field(DEFAULT_TRIES, ge=1, le=10_000, description="Random negative candidates drawn per anchor.")
 
 
+#: Shortest comment worth an item, in characters of its own words (builders/comment_text.py):
+#: two Chinese words of 1.5-2 characters; `+1`, `呵呵`, `求证` test luck, not a user's voice.
+_MIN_CHARS = Field(4, ge=0, description="Shortest comment (characters of its own words, normalised) an item may show; "
+                                        "shorter ones are dropped and counted in stats.")
+
+
 class UBPOptions(_NegativePool):
     """[tasks.ubp] options: user behaviour prediction."""
 
+    min_chars: int = _MIN_CHARS
     N_MEANING: ClassVar[str] = "items per action type (like, repost, comment), half yes and half no"
     negative_kinds: Literal["any", "same"] = Field(
         "any", description="'same': a negative only excludes posts touched with the asked action; 'any': any interaction.")
     per_user: int = Field(1, ge=1, description="Most positives per user and action.")
 
 
-class UCSOptions(_History):
+class UCSOptions(_History, _Events):
     """[tasks.ucs] options: user comment simulation."""
 
     N_MEANING: ClassVar[str] = "items per label (yes and no each)"
+    min_chars: int = _MIN_CHARS
     max_cosine: float | None = Field(
         None, ge=-1, le=1, description="Opt-in embedding rule: a negative comment's cosine to the real one stays below this.")
     per_user: int = Field(2, ge=1, description="Most positives per user.")
     tries: int = Field(DEFAULT_TRIES, ge=1, le=10_000, description="Random negative candidates drawn per anchor.")
 
 
-class MCROptions(_NegativePool):
+class MCROptions(_NegativePool, _Events):
     """[tasks.mcr] options: media content recommendation."""
 
     N_MEANING: ClassVar[str] = "items per label (yes and no each)"
@@ -88,13 +115,18 @@ class MIDOptions(TaskOptions):
     N_MEANING: ClassVar[str] = "claims in total (default: every claim)"
 
 
-class MIDZhOptions(TaskOptions):
+class MIDZhOptions(_Events):
     """[tasks.mid-zh] options: Weibo rumour detection from CED's labels."""
 
     N_MEANING: ClassVar[str] = "items per label (rumour and non-rumour each); default every event the balance allows"
     visible: int = Field(
         20, ge=0, le=10_000,
         description="Most cascade records an item shows; both items of a rumour/non-rumour pair show the same number.")
+    match: list[Literal["followers", "verified", "post_time", "delay"]] = Field(
+        default_factory=lambda: list(MATCH_COVARIATES),
+        description="Covariates a rumour and its non-rumour are matched on (builders/matching.py); [] builds "
+                    "unmatched pairs, labelled so in stats and provenance, and verify then reports balance only.")
+    calipers: Calipers = Field(default_factory=Calipers, description="Caliper per matched covariate.")
 
 
 class UEAOptions(TaskOptions):

@@ -73,14 +73,21 @@ def label_fields(ctx: CheckContext) -> Iterator[Violation]:
 
 @register_check("empty-comment", task_codes(comment_input=True))
 def empty_comment(ctx: CheckContext) -> Iterator[Violation]:
-    """A shown comment with no words of its own (boilerplate, emoji codes, mentions, //@ chain)."""
+    """A shown comment with no words of its own (boilerplate, emoji codes, mentions, //@ chain,
+    links), or with fewer than the task's `min_chars`."""
+    from ..schemas.tasks import options_for
+
+    min_chars = options_for(ctx.ws.config(), ctx.task).min_chars
     for item in ctx.items:
         # the asked comment (ucs), or the text of a comment action (ubp); other actions show none
         text = item.inputs.comment if hasattr(item.inputs, "comment") else item.inputs.text
         if getattr(item.inputs, "action", "comment") != "comment":
             continue
-        if not own_words(text):
+        words = own_words(text)
+        if not words:
             yield Violation("empty-comment", ctx.task, item.id, f"comment {text!r} has no words of its own")
+        elif len(words) < min_chars:
+            yield Violation("short-comment", ctx.task, item.id, f"comment {text!r} has fewer than {min_chars} characters of its own")
 
 
 @register_check("positive-kind", ("ubp",))
@@ -140,19 +147,30 @@ def negative_touched(ctx: CheckContext) -> Iterator[Violation]:
 
 @register_check("negative-content", ("mcr",))
 def negative_content(ctx: CheckContext) -> Iterator[Violation]:
-    """A 'no' post whose text matches (normalised) a post the user touched is a disguised yes."""
-    from .textrules import squash
+    """A 'no' post that is a near-copy of a post the user touched (exact Jaccard of character
+    n-grams at the event threshold, recomputed by verify/events.py) is a disguised yes; two posts
+    without words count as the same content too."""
+    from ..schemas.tasks import options_for
+    from ..textnorm import normalise
+    from .events import exact_pairs
 
     rows = ctx.con.execute(f"""
         WITH t AS ({_TOUCHED})
-        SELECT x.id, x.post_id, p.text, list(q.text) FROM items x
+        SELECT x.id, x.post_id, p.text, list(q.id), list(q.text) FROM items x
         JOIN posts p ON p.id = x.post_id
         JOIN t ON t.user_id = x.user_id JOIN posts q ON q.id = t.post_id AND q.id <> x.post_id
         WHERE x.label = 'no' GROUP BY x.id, x.post_id, p.text ORDER BY x.id""").fetchall()
-    for item_id, post, text, touched in rows:
-        mine = squash(text)
-        if mine and any(squash(o) == mine for o in touched):
-            yield Violation("negative-content", ctx.task, item_id, f"the no post {post} repeats the text of a post the user touched")
+    texts = {pid: text for _, post, text, ids, others in rows for pid, text in [(post, text), *zip(ids, others)]}
+    options = options_for(ctx.ws.config(), ctx.task)
+    similar = exact_pairs(ctx.con, texts, options.event_threshold, options.shingle)
+    for item_id, post, text, ids, _ in rows:
+        if not normalise(text):
+            same = [q for q in ids if not normalise(texts[q])]
+        else:
+            same = [q for q in ids if tuple(sorted((q, post))) in similar]
+        if same:
+            yield Violation("negative-content", ctx.task, item_id,
+                            f"the no post {post} is a near-copy of post {same[0]}, which the user touched")
 
 
 @register_check("input-names-user", YESNO)

@@ -46,12 +46,39 @@ def _post_features(con, post_ids: list[str]) -> dict[str, tuple[Any, ...]]:
     return {r[0]: r[1:] for r in rows}
 
 
+def _user_relative(con, items: list[Any]) -> dict[str, tuple[Any, Any]]:
+    """item id -> (log(1 + seconds from the post's time to the user's nearest visible act),
+    the post's author wrote a post the user's visible history holds). Visible: the user's acts
+    on posts this task does not ask the user about (the export hides those)."""
+    if con is None or not items:
+        return {}
+    con.register("_audit_q", pa.table({"key": pa.array([i.id for i in items], pa.string()),
+                                       "user_id": pa.array([i.inputs.user_id for i in items], pa.string()),
+                                       "post_id": pa.array([i.inputs.post_id for i in items], pa.string())}))
+    try:
+        rows = con.execute("""
+            WITH asked AS (SELECT DISTINCT user_id, post_id FROM _audit_q),
+            vis AS (SELECT i.user_id, i.post_id, epoch(i.created_at) AS t FROM interactions i
+                    WHERE i.user_id IN (SELECT user_id FROM asked) AND i.post_id IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM asked a WHERE a.user_id = i.user_id AND a.post_id = i.post_id)),
+            authors AS (SELECT DISTINCT v.user_id, p.author_id FROM vis v JOIN posts p ON p.id = v.post_id
+                        WHERE p.author_id IS NOT NULL)
+            SELECT q.key, ln(1 + min(abs(epoch(p.created_at) - v.t))),
+                   EXISTS (SELECT 1 FROM authors a WHERE a.user_id = q.user_id AND a.author_id = p.author_id)
+            FROM _audit_q q JOIN posts p ON p.id = q.post_id LEFT JOIN vis v ON v.user_id = q.user_id
+            GROUP BY q.key, q.user_id, p.author_id""").fetchall()
+    finally:
+        con.unregister("_audit_q")
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
 def rows_from_items(task: str, items: list[Any], con=None, text_fields: tuple[str, ...] | None = None) -> list[AuditRow]:
     """Audit rows of one task's items (file order); `con` (DuckDB over the corpus) adds post time,
     popularity, authorship and the post text. `text_fields`: the input texts audited (default:
     the task's VISIBLE_TEXTS)."""
     user_post = task in USER_POST
     feats = _post_features(con, [i.inputs.post_id for i in items]) if user_post else {}
+    relative = _user_relative(con, items) if user_post else {}
     position: collections.Counter = collections.Counter()
     rows = []
     for item in items:
@@ -72,6 +99,9 @@ def rows_from_items(task: str, items: list[Any], con=None, text_fields: tuple[st
                 row.post_time = float(when) if when is not None else None
                 row.popularity = float(pop) if pop is not None else None
                 row.texts["post.text"] = text
+                gap, seen = relative.get(item.id, (None, None))
+                row.user_time_gap = float(gap) if gap is not None else None
+                row.author_in_history = bool(seen) if seen is not None else None
         rows.append(row)
     return rows
 

@@ -47,6 +47,11 @@ class AuditRow:
     own: bool | None = None       # the asked user wrote the asked post
     post_time: float | None = None
     popularity: float | None = None
+    #: User-relative (read against the user's visible history): log(1 + seconds from the post's
+    #: time to the nearest visible act of the user), and whether the post's author wrote a post
+    #: in that history.
+    user_time_gap: float | None = None
+    author_in_history: bool | None = None
     texts: dict[str, str | None] = field(default_factory=dict)  # free-text fields the item carries
     bucket: str = ""              # sub-task (UBP action) audited on its own as well
 
@@ -209,7 +214,7 @@ def cluster_interval(correct, clusters: np.ndarray | None, z: float = 1.959964) 
 
 #: Which items move together under each rule (None: items are independent).
 _CLUSTER = {"position": "user", "user_prior": "user", "post_prior": "post", "own_post": "post",
-            "post_time": "post", "popularity": "post"}
+            "post_time": "post", "popularity": "post", "user_time_gap": "user", "author_in_history": "user"}
 
 
 def _cluster_of(rule: str) -> str | None:
@@ -250,6 +255,11 @@ def _rules(d: _Data) -> dict[str, Callable[[], np.ndarray]]:
     for attr in ("post_time", "popularity"):
         if has(attr):
             rules[attr] = lambda a=attr: _cross_validated(d, num([getattr(r, a) for r in rows]), _stump_rule, "post")
+    if has("user_time_gap"):
+        rules["user_time_gap"] = lambda: _cross_validated(d, num([r.user_time_gap for r in rows]), _stump_rule, "user")
+    if has("author_in_history"):
+        rules["author_in_history"] = lambda: _cross_validated(
+            d, _categories([r.author_in_history for r in rows]), _table_rule, "user")
     names = sorted({k for r in rows for k in r.texts})
     for name in names:
         g = "post" if name.startswith("post.") else None  # the post's own text: one value per post

@@ -153,11 +153,20 @@ def ucs_comment(ctx: CheckContext) -> Iterator[Violation]:
         SELECT t.id, t.comment, list(m.id ORDER BY m.id), list(m.text ORDER BY m.id)
         FROM items t JOIN interactions m ON m.user_id = t.user_id
         WHERE t.label = 'no' AND m.text IS NOT NULL AND m.text <> '' GROUP BY t.id, t.comment ORDER BY t.id""").fetchall()
+    # Near-copies count as the same words (exact Jaccard of character n-grams at the event
+    # threshold, recomputed by verify/events.py).
+    from ..schemas.tasks import options_for
+    from .events import exact_pairs
+
+    words = {w for _, comment, _, texts in rows for w in [own_words(comment), *map(own_words, texts)] if w}
+    options = options_for(ctx.ws.config(), ctx.task)
+    similar = exact_pairs(ctx.con, {w: w for w in words}, options.event_threshold, options.shingle)
     for item_id, comment, ids, texts in rows:
-        words = own_words(comment)
-        same = [i for i, text in zip(ids, texts) if words and own_words(text) == words]
+        mine = own_words(comment)
+        same = [i for i, text in zip(ids, texts)
+                if mine and own_words(text) and (own_words(text) == mine or tuple(sorted((mine, own_words(text)))) in similar)]
         if same:
-            yield Violation("ucs-negative-content", ctx.task, item_id, f"the no comment matches comment {same[0]} of the asked user")
+            yield Violation("ucs-negative-content", ctx.task, item_id, f"the no comment is a near-copy of comment {same[0]} of the asked user")
 
 
 @register_check("mid-labels", ("mid",))

@@ -3,16 +3,21 @@ is caught by the other).
 
 A comment's own words: the text without a `//@a: ...` repost chain, `回复@x:` reply prefixes,
 @mentions and bracketed emoji codes (`[哈哈]`), compared without case, whitespace, punctuation
-or symbols. Weibo's auto-filled repost text (`转发微博`, `轉發微博`, ...) is no words at all: a
-"comment" holding only that is a plain repost.
+or symbols (the shared normalisation, somekit/textnorm.py). Weibo's auto-filled repost text
+(`转发微博`, `微博转发`, `轉發微博`, in any order and punctuation) or a bare link is no words at all:
+a "comment" holding only that is a plain repost.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 
-AUTO_REPOST = frozenset({"转发微博", "轉發微博", "转发", "轉發", "repost", "转发微博转发微博"})
+from ..textnorm import normalise
+
+#: Repost boilerplate once squashed: only these words, any number, in any order.
+AUTO_REPOST = re.compile(r"(?:转发|轉發|微博|repost)+")
+#: Only links (whole or cut off) and spaces.
+_LINKS_ONLY = re.compile(r"\s*(?:(?:https?:(?://)?|www\.)[A-Za-z0-9./?%&=+#~:_-]*\s*)+", re.I)
 _CHAIN = re.compile(r"//\s*@.*", re.S)
 _REPLY = re.compile(r"(?:回复|回覆|reply)\s*@[^:：\s]+\s*[:：]?", re.I)
 _MENTION = re.compile(r"@[^\s@:：,，。!！?？/]+")
@@ -20,8 +25,9 @@ _EMOJI_CODE = re.compile(r"\[[^\[\]\s]{1,12}\]")
 
 
 def squash(text: str | None) -> str:
-    """Lower case, no whitespace, punctuation or symbols."""
-    return "".join(ch for ch in (text or "").lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
+    """The one content normalisation (somekit/textnorm.py: NFKC, zero-width and full-width
+    spaces, links, case, punctuation and symbols)."""
+    return normalise(text)
 
 
 def own_words(text: str | None) -> str:
@@ -31,13 +37,15 @@ def own_words(text: str | None) -> str:
     t = _MENTION.sub("", t)
     t = _EMOJI_CODE.sub("", t)
     words = squash(t)
-    return "" if words in AUTO_REPOST else words
+    return "" if AUTO_REPOST.fullmatch(words) else words
 
 
 def is_auto_repost(text: str | None) -> bool:
     """True when a comment's text is only Weibo's repost boilerplate or a //@ chain."""
     raw = (text or "").strip()
+    if _LINKS_ONLY.fullmatch(raw):
+        return True
     if raw.startswith("//"):
         return bool(re.match(r"//\s*@", raw))
     t = _EMOJI_CODE.sub("", _MENTION.sub("", _REPLY.sub("", _CHAIN.sub("", raw.lower()))))
-    return squash(t) in AUTO_REPOST
+    return bool(AUTO_REPOST.fullmatch(squash(t)))

@@ -1,9 +1,9 @@
 """`mcr`: media content recommendation (should post P be recommended to user U? yes/no).
 
 Yes: a post the user interacted with (any kind on a post), never their own. No: a post drawn from
-the positives' own post distribution that the user never touched and whose normalised text
-matches no post the user touched (Weibo is full of verbatim re-posts of one text: such a copy
-would be a disguised positive). Rules: builders/pairs.py. SoMe's default is 2,000 of each; n
+the positives' own post distribution that the user never touched and that is no near-copy (same
+event: builders/events.py) of a post the user touched (Weibo is full of re-posts of one text
+with brackets, links or a sentence trimmed: such a copy would be a disguised positive). Rules: builders/pairs.py. SoMe's default is 2,000 of each; n
 counts each label. Shortfalls are reported, never padded.
 """
 
@@ -16,12 +16,14 @@ from ...schemas.provenance import Provenance
 from ..query_templates import render
 from ...enrich.textview import use_post_text
 from ..registry import BuildResult, register_builder
+from ..content_rule import NearCopies
+from ..exposure import DEFAULT_EXPOSURE_DAYS, create_live_days
 from ..pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
 from ...store.language import corpus_lang
 from ..sampling import DEFAULT_TRIES, cosine_keep, finish_paired_build, open_corpus, post_texts_for, resolve
 
-BUILDER = "mcr@2"
+BUILDER = "mcr@3"
 DEFAULT_N = 2000  # per label
 #: Interaction kinds that mean "engaged with the post" (follow/block have no post).
 ENGAGE = ("like", "repost", "comment", "quote", "reply")
@@ -45,21 +47,26 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     pool = str(options.get("pool", "any"))
     weighting = str(options.get("weighting", "matched"))
     min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
+    exposure = options.get("exposure_days", DEFAULT_EXPOSURE_DAYS)
     con = open_corpus(ws)
     tview = use_post_text(con, ws, cfg, "mcr")  # the content rule compares body + media text
     lang = corpus_lang(con, lang, cfg)
     create_acts(con)
+    if exposure is not None:
+        create_live_days(con)
     create_post_bands(con, pool, options)
     keep = None
     if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
         keep = cosine_keep(ws, cfg, float(options["max_cosine"]), post_texts_for(con))
     kinds = ", ".join(f"'{k}'" for k in ENGAGE)
     rank_positives(con, "mcr_pos", f"a.kind IN ({kinds})", seed, "mcr", min_history)
-    create_negative_pool(con, "mcr_pos", weighting, seed, "mcr")
+    create_negative_pool(con, "mcr_pos", weighting, seed, "mcr", exposure)
+    near = NearCopies(con, float(options["event_threshold"]), int(options["shingle"]))
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "mcr")
     pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=int(options.get("per_user", 2)),
-                         tries=int(options.get("tries", DEFAULT_TRIES)), differ_content=True, keep=keep)
+                         tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure, differ_content=True, keep=keep,
+                         near=near)
     items = []
     for p in pairs:
         notes = {"pool": pool, "band": p["band"], **({"cosine": p["cosine"]} if "cosine" in p else {})}
@@ -70,4 +77,5 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     return finish_paired_build(ws, "mcr", tview.stamp(items), n, len(pairs), seed,
                                {"pool": pool, "weighting": weighting, "salt": "mcr", "lang": lang, "min_history": min_history,
                                 "min_history_skipped": budget.skipped,
-                                "min_history_counts_tasks": counted, **tview.stats()})
+                                "min_history_counts_tasks": counted, "near_copy_negatives_rejected": near.rejected,
+                                "exposure_days": exposure, **tview.stats()})

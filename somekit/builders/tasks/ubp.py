@@ -21,6 +21,8 @@ import pyarrow as pa
 from ...schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from ...schemas.provenance import Provenance
 from ...store.items import write_items
+from ..comment_text import DEFAULT_MIN_CHARS, short_comments
+from ..exposure import DEFAULT_EXPOSURE_DAYS, create_live_days
 from ..pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
 from ..query_templates import render
@@ -29,11 +31,12 @@ from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
 from ..sampling import DEFAULT_TRIES, open_corpus, rand_sql, resolve, seeded_order, shortfall
 
-BUILDER = "ubp@2"
+BUILDER = "ubp@3"
 ACTIONS = ("like", "repost", "comment")
 DEFAULT_N = 1000  # items per action type (SoMe: 500 yes + 500 no each)
 #: Which acts make a positive for each action: a comment needs words of its own.
-POSITIVE_WHERE = {"like": "a.kind = 'like'", "repost": "a.kind = 'repost'", "comment": "a.kind = 'comment' AND a.clean <> ''"}
+POSITIVE_WHERE = {"like": "a.kind = 'like'", "repost": "a.kind = 'repost'",
+                  "comment": "a.kind = 'comment' AND length(a.clean) >= {min_chars}"}
 
 
 def _item(user: str, post: str, action: str, text: str | None, yes: bool, lang: str, seed: int,
@@ -47,7 +50,7 @@ def _item(user: str, post: str, action: str, text: str | None, yes: bool, lang: 
     )
 
 
-def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
+def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int, min_chars: int):
     """A `keep` filter for comment pairs: attaches to each pair a real comment (id, text) by
     another user under the negative post, the closest in length to the positive's text (ties: a
     seeded draw); pairs whose negative post has no such comment are dropped. Authors who could
@@ -61,7 +64,7 @@ def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
         SELECT post_id, id, user_id, text, length(text) AS len,
                user_id IN (SELECT user_id FROM history WHERE n > {int(min_history)}) AS askable,
                row_number() OVER (PARTITION BY post_id ORDER BY {rand_sql(seed, 'id', salt='ubp:text')}, id) AS r
-        FROM acts WHERE kind = 'comment' AND clean <> ''
+        FROM acts WHERE kind = 'comment' AND length(clean) >= {int(min_chars)}
         QUALIFY r <= {per_post}""")
 
     def keep(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -98,14 +101,20 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     weighting = str(options.get("weighting", "matched"))
     min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
     same_kind = options.get("negative_kinds", "any") == "same"
+    exposure = options.get("exposure_days", DEFAULT_EXPOSURE_DAYS)
     con = open_corpus(ws)
     lang = corpus_lang(con, lang, cfg)
     comments = create_acts(con)
+    if exposure is not None:
+        create_live_days(con)
     create_post_bands(con, pool, options, with_text=False)  # UBP has no content rule
     stats: dict[str, Any] = {"pool": pool, "weighting": weighting, "seed": seed, "salt": "ubp", "lang": lang,
                              "min_history": min_history, "comments": comments, "duckdb": duckdb.__version__, "buckets": {}}
     items, warnings = [], []
-    where = " OR ".join(f"(a.kind = '{a}' AND {POSITIVE_WHERE[a]})" for a in actions)
+    min_chars = int(options.get("min_chars", DEFAULT_MIN_CHARS))
+    stats["comments"]["short_dropped"] = short_comments(con, "'comment'", min_chars)
+    stats["min_chars"] = min_chars
+    where = " OR ".join(f"(a.kind = '{a}' AND {POSITIVE_WHERE[a].format(min_chars=min_chars)})" for a in actions)
     rank_positives(con, "ubp_ranked", where, seed, "ubp", min_history, by_kind=True)  # one pass for all actions
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "ubp")
@@ -113,11 +122,11 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     for action in actions:
         half = n // 2
         con.execute(f"CREATE OR REPLACE TEMP TABLE ubp_pos AS SELECT * EXCLUDE (kind) FROM ubp_ranked WHERE kind = '{action}'")
-        create_negative_pool(con, "ubp_pos", weighting, seed, f"ubp:{action}")
+        create_negative_pool(con, "ubp_pos", weighting, seed, f"ubp:{action}", exposure)
         pairs = sample_pairs(con, "ubp_pos", half, seed, f"ubp:{action}", budget, per_user=int(options.get("per_user", 1)),
-                             tries=int(options.get("tries", DEFAULT_TRIES)),
+                             tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure,
                              negative_kinds=[action] if same_kind else None,
-                             keep=_no_reuse(negative_texts(con, seed, min_history), reuse) if action == "comment" else None)
+                             keep=_no_reuse(negative_texts(con, seed, min_history, min_chars), reuse) if action == "comment" else None)
         for p in pairs:
             notes = {"pool": pool, "band": p["band"]}
             with_text = action == "comment"
