@@ -20,6 +20,7 @@ from somekit.eval.gold import Case
 from somekit.answers.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
+BATCH_C = ROOT / "bench" / "data" / "extraction_heldout_c.jsonl"
 #: An answer the rules cannot read (its verb is no label cue) that the fallback reads as yes (from
 #: held-out batch A, which the fallback is trained on; batch C measures it on unseen answers).
 UNREAD = ("Recommendation: ✅ Show this post to the user.\n\nConfidence is moderate; engagement with video posts is "
@@ -39,6 +40,8 @@ def test_examples_match_their_sources_and_come_only_from_tuning_sets():
     assert {KIND[r["task"]] for r in rows} == set(LABELS) and all(r["label"] in LABELS[KIND[r["task"]]] for r in rows)
     batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
     assert batches == {"extraction_heldout_a.jsonl", "extraction_heldout_b.jsonl"}
+    batch_c = {json.loads(line)["answer"] for line in BATCH_C.read_text(encoding="utf-8").splitlines() if line.strip()}
+    assert batch_c and not batch_c & {r["text"] for r in rows}   # batch C measures the fallback
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
