@@ -40,8 +40,13 @@ def test_examples_match_their_sources_and_come_only_from_tuning_sets():
     assert {KIND[r["task"]] for r in rows} == set(LABELS) and all(r["label"] in LABELS[KIND[r["task"]]] for r in rows)
     batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
     assert batches == {"extraction_heldout_a.jsonl", "extraction_heldout_b.jsonl"}
-    batch_c = {json.loads(line)["answer"] for line in BATCH_C.read_text(encoding="utf-8").splitlines() if line.strip()}
-    assert batch_c and not batch_c & {r["text"] for r in rows}   # batch C measures the fallback
+    batch_c = [json.loads(line) for line in BATCH_C.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # batch C measures the fallback: an answer it shares with the examples is a short one any writer
+    # gives ("是", "<answer>yes</answer>"), and the rules decide it, so the fallback never reads it
+    texts = {r["text"] for r in rows}
+    shared = [(r["task"], r["answer"]) for r in batch_c if r["answer"] in texts]
+    assert len(batch_c) >= 300 and len(shared) < len(batch_c) / 20
+    assert all(extract_label(task, answer).label is not None and len(answer) <= 40 for task, answer in shared), shared
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
@@ -81,7 +86,7 @@ def test_fallback_runs_only_where_rules_are_undecided_and_never_on_hedges():
     assert out["reading"]["undecided_share"] == 0.5 and out["reading"]["undecided_share_after_fallbacks"] == 0.25
     off = score_classification("mcr", cases, offline_fallback=False)
     assert off["rules"] == {"ambiguous": 2, "exact": 1, "unanswerable": 1} and off["correct"] == 1
-    assert score_classification("mcr", cases) == off   # off by default (fallback.DEFAULT_ON)
+    assert score_classification("mcr", cases) == out   # on by default (fallback.DEFAULT_ON, measured on batch C)
 
 
 def test_fallback_never_reads_an_option_list_left_unpicked():
@@ -128,9 +133,9 @@ def test_cli_names_the_fallback_and_no_fallback_turns_it_off(tmp_path):
     assert off["rules"] == {"ambiguous": 1, "exact": 1} and off["acc"] == 50.0
     assert off == json.loads(json.dumps(evaluate("mcr", gold, pred, offline_fallback=False)))
     default = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--json"])
-    assert json.loads(default.stdout) == off   # off unless asked for
+    assert json.loads(default.stdout) == out   # on unless turned off
     help_text = " ".join(CliRunner().invoke(main, ["eval", "--help"]).output.split())
-    assert "Default: off" in help_text
+    assert "Default: on" in help_text
     text = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--fallback"])
     line = " ".join(text.output.split())   # rich wraps long lines
     assert "offline fallback decided 1 of 1" in line and "undecided by rules 50.0%" in line

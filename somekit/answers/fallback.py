@@ -33,11 +33,13 @@ EXAMPLES = Path(__file__).with_name("verdict_examples.jsonl")
 #: bench/extraction.py reports what this gives on batch C.
 THRESHOLD = {"yesno": 0.80, "rumor": 0.85, "mid": 0.70, "emotion": 0.60}
 MARGIN = {"yesno": 0.60, "rumor": 0.70, "mid": 0.50, "emotion": 0.50}
-#: Off unless asked for (`somekit eval --fallback`): on batch B, the first batch of answers it had
-#: never seen, it gave wrong labels to 2.7% of answers (issue 25 allows 1%), mostly by reading an
-#: option list as a verdict. An undecided answer only costs completion; a wrong label misjudges an
-#: agent. It may default on once a fresh batch measures it at <= 1% wrong (bench/extraction.py).
-DEFAULT_ON = False
+#: On unless turned off (`somekit eval --no-fallback`), because it was measured on answers it had
+#: never seen: on held-out batch C it decided 8 of 330 answers, none wrong, and rules + fallback gave
+#: 0.3% wrong labels (issue 25 allows 1%; bench/extraction.py). Batch B had shown the risk (2.7%
+#: wrong, mostly option lists read as verdicts); the rules now mark an unpicked option list hedged,
+#: so the fallback never reads one. A wrong label misjudges an agent while an undecided one only
+#: lowers completion: turn this off if a fresh batch measures more than 1% wrong.
+DEFAULT_ON = True
 VERACITY_AS_RUMOR = {"false": "rumor", "true": "non-rumor"}
 
 
