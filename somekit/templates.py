@@ -46,6 +46,12 @@ test = 1.0                     # a test-only benchmark, as SoMe released
 
 [publish]
 license = "cc-by-nc-4.0"
+# What only you can say; the card's datasheet and croissant.json mark it as declared by you:
+# [publish.datasheet]
+# creators = ["Your lab"]
+# intended_uses = ["scoring LLM agents on social-media tasks"]
+# prohibited_uses = ["profiling or re-identifying the people in the posts"]
+# maintainer = "data@your-lab.example"
 
 # Per-task settings, e.g.:
 # [tasks.ubp]

@@ -105,7 +105,8 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     report = orjson.loads((demo_ws / "runs" / "verify.json").read_bytes())
     assert report["ok"] and not report["violations"], report["violations"][:3]
     assert {c.split(":")[0] for c in report["checks_run"]} >= demo_tasks()
-    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive"):
+    for check in ("smq:smq-facts", "red:red-extractive", "ses:ses-extractive", "red:red-key-terms", "red:red-titles",
+                  "red:red-window-time", "ses:ses-key-terms", "ses:ses-quotes"):
         assert check in report["checks_run"], check
     ws = open_workspace(demo_ws)
     summary = run_summary(ws)
@@ -124,6 +125,51 @@ def test_demo_passes_verify_and_its_summary_says_so(demo_ws):
     assert "verify: ok" in printed and "shortcut audit" in printed and "reliable" in printed
     for task in summary["tasks"]:
         assert f"│ {task} " in printed, task
+
+
+def test_demo_drafts_read_as_a_reviewer_would_keep_them(demo_ws):
+    """Issue 30 on the demo's offline RED and SES drafts, checked here with jieba's dictionary and
+    plain text search: key terms are dictionary words, hashtags or English words; no term, title
+    or quote shows a media tag; a RED title is its place plus a clause of one of its posts (or a
+    hashtag); an event's time lies inside the window it answers."""
+    import re
+
+    import jieba.posseg
+
+    from somekit.enrich.textview import post_texts
+
+    ws = open_workspace(demo_ws)
+    red, ses = read_items(ws, "red"), read_items(ws, "ses")
+    texts = post_texts(ws, {p for it in red for ev in it.answer.events for p in ev.post_ids}
+                       | {p for it in ses for p in it.inputs.post_ids}, ws.config())
+    assert any("\n[OCR] " in t for t in texts.values())     # the drafts did read media text
+    jieba.posseg.dt.tokenizer.check_initialized()
+    words = jieba.posseg.dt.word_tag_tab
+    tag = re.compile(r"ocr|caption|transcript|\[[^\]]*\]", re.I)
+    media_tag = re.compile(r"\[(?:OCR|caption|transcript)\]")
+
+    def term_ok(term: str, mine: list[str]) -> bool:
+        kind = term in words or re.fullmatch(r"#[^#\n]+#|[a-z][a-z0-9']{2,}", term)
+        return bool(kind) and not tag.search(term) and sum(term in t.lower() for t in mine) >= 2
+
+    for it in ses:
+        mine = [texts[p] for p in it.inputs.post_ids]
+        assert it.answer.key_terms and all(term_ok(t, mine) for t in it.answer.key_terms), it.answer.key_terms
+        assert not media_tag.search(it.answer.summary + (it.answer.plot or ""))
+    for it in red:
+        start, end = it.inputs.window_start[:16], it.inputs.window_end[:16]
+        for ev in it.answer.events:
+            mine = [texts[p] for p in ev.post_ids]
+            assert all(term_ok(t, mine) for t in ev.key_terms), ev.key_terms
+            head = ev.title.removeprefix(f"{ev.location}：")
+            assert head != ev.title and not tag.search(head), ev.title
+            ends = "" if head.endswith("…") else r"(\W|$)"
+            clause = rf"(^|\W){re.escape(head.rstrip('…'))}{ends}"
+            assert any(re.search(clause, t) for t in mine) or (head[0] == head[-1] == "#" and
+                                                              sum(head in t for t in mine) >= 2), ev.title
+            first, last = ev.time.split(" ~ ")
+            assert start <= first <= last < end, (ev.time, start)
+            assert not media_tag.search(ev.summary)
 
 
 def test_demo_fits_its_time_budget(demo_ws):
@@ -188,3 +234,42 @@ def test_run_until_stops_after_the_stage(tmp_path):
     assert (ws.corpus / "posts.parquet").exists()
     assert not (ws.root / "items").exists() or not any((ws.root / "items").iterdir())
     assert not marker_path(ws, "enrich").exists()
+
+
+def test_demo_publishes_croissant_that_mlcroissant_reads_as_the_parquet_rows(demo_ws, tmp_path):
+    """croissant.json beside the demo's card validates with no error, and its records are the
+    published Parquet rows (tests/test_release.py has the field-by-field comparison)."""
+    import datasets
+    import json
+
+    from tests.test_release import _plain, _records
+
+    published = demo_ws / "published" / "demo"
+    doc = json.loads((published / "croissant.json").read_text(encoding="utf-8"))
+    for task in [rs["name"] for rs in doc["recordSet"]]:
+        loaded = datasets.load_dataset(str(published), task, cache_dir=str(tmp_path / "hf-cache"))
+        rows = {(split, row["id"]): row for split, ds in loaded.items() for row in ds}
+        records = [_plain(r) for r in _records(published, task)]
+        assert {(r["split"], r["id"]) for r in records} == set(rows), task
+        for r in records:
+            want = rows[(r["split"], r["id"])]
+            assert (r["query"], r["provenance"], r.get("label")) == (want["query"], want["provenance"], want.get("label"))
+    card = (published / "README.md").read_text(encoding="utf-8")
+    assert "## Datasheet" in card and "## Figures" in card
+    for fig in (published / "figures").glob("*.png"):
+        assert f"](figures/{fig.name})" in card
+        assert any(d.get("contentUrl") == f"figures/{fig.name}" for d in doc["distribution"])
+
+
+@pytest.mark.chromium
+def test_demo_report_renders_in_headless_chromium(demo_ws, tmp_path):
+    from tests.test_report_browser import open_in_chromium
+
+    out = demo_ws / "report" / "index.html"
+    result = CliRunner().invoke(main, ["report", str(demo_ws), "--version", "demo"])
+    assert result.exit_code == 0, result.output
+    shot = Path(os.environ.get("SOMEKIT_TEST_ARTIFACTS") or tmp_path) / "demo-report.png"
+    state = open_in_chromium(out, shot)
+    assert state["images"] and all(i["complete"] and i["width"] > 0 for i in state["images"]), state["images"]
+    assert not [e for e in state["console"] if e.get("level") == "SEVERE"]
+    assert {"figures", "datasheet", "samples"} <= set(state["sections"]) and state["items"] > 0

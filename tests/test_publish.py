@@ -48,6 +48,8 @@ def _back_to_items(task, ds):
     rows = []
     for row in ds:
         row = dict(row)
+        # reviewer-only inputs (UEA's comment) are published apart from `inputs` (issue 32)
+        row["inputs"] = {**row["inputs"], **(row.pop("evidence", None) or {})}
         row["label"] = decode_label(task, row["label"]) if "label" in row else None
         rows.append(row_to_item(task, row))
     return rows

@@ -57,9 +57,12 @@ def test_red_events_in_hour_windows_with_llama_server(sample_ws, llama_server, m
         assert it.answer.events and it.review.needs_review
         assert it.inputs.window_end > it.inputs.window_start and it.inputs.location in it.query
         assert [s.step for s in it.provenance.llm][:2] == ["filter", "summary"]
+        for ev in it.answer.events:     # the time it answers with lies in the asked hour; its span beside it
+            first, last = ev.time.split(" ~ ")
+            assert it.inputs.window_start[:16] <= first <= last < it.inputs.window_end[:16] and ev.span
     report = run_checks(w, ["red"])
     assert report["ok"], report["violations"]
-    assert "red:event-windows" in report["checks_run"]
+    assert "red:event-windows" in report["checks_run"] and "red:red-window-time" in report["checks_run"]
     if items:   # verify catches an event moved to a window none of its posts fall in
         bad = items[0].model_copy(deep=True)
         bad.inputs.window_start, bad.inputs.window_end = "2001-01-01 00:00:00", "2001-01-01 01:00:00"

@@ -91,12 +91,20 @@ def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, t
     panel = measured["panel"]
     assert panel["n"] == 300 and 0 < panel["majority_share"] <= 1 and set(panel["per_class"]) == set(EMOTIONS)
     assert sum(map(sum, panel["confusion"]["rows"])) == 300
+    scored = stats["label_quality"]
+    assert scored["method"].startswith("CROWDLAB") and set(scored["voters"]) == set(measured["voters"])
+    assert all(v["measured_accuracy"] == measured["voters"][n]["accuracy"] for n, v in scored["voters"].items())
     for it in read_items(w, "uea"):
         head_vote = it.provenance.llm[0].votes[2]
         assert head_vote.voter == "head:seed" and "5-fold CV acc" in head_vote.method
+        step = it.provenance.llm[0]
+        assert 0 <= step.label_quality <= 1 and step.label_quality_method == scored["method"]
+        assert step.voter_quality == {n: v["measured_accuracy"] for n, v in scored["voters"].items()}
     text = "\n".join(card_section(stats))
     assert "Label reliability:" in text and f"on the 300 seed labels" in text
     assert f"accuracy {panel['accuracy']:.3f}" in text
+    best = next(iter(scored["voters"]))          # ranked best first, by the accuracy people measured
+    assert f"Most reliable voter: `{best}`" in text and "by accuracy measured on people's labels" in text
     if not stats["quality"]["reliable"]:
         assert "UNRELIABLE" in text and "must not be published unreviewed" in text
     assert result.items == len(read_items(w, "uea"))

@@ -10,6 +10,7 @@ import click
 
 from . import (build_cmds, enrich_cmds, eval_cmds, export_cmds, freeze_cmds, ingest_cmds, persona_cmds,
                review_cmds, run_cmds, verify_cmds, workspace_cmds)
+from . import report_cmds
 
 MODULES = (
     workspace_cmds,   # init, corpus stats
@@ -21,6 +22,7 @@ MODULES = (
     freeze_cmds,      # freeze, publish
     export_cmds,      # export --format some
     eval_cmds,        # eval
+    report_cmds,      # report (HTML)
     persona_cmds,     # persona remove
     run_cmds,         # run, demo
 )

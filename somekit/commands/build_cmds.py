@@ -45,6 +45,8 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
                 console.print(f"  [yellow]warning:[/] {warning}")
     if as_json:
         print_json(results)
+    else:  # where to look before a freeze: figures and samples of what was just built
+        console.print(f"review it in a browser: somekit report {ws}  (writes {w.root / 'report' / 'index.html'})")
 
 
 # One stated meaning of --n per task, from the task's options model (schemas/task_options.py).

@@ -39,6 +39,21 @@ def domain_errors(func: Callable) -> Callable:
     return wrapper
 
 
+def print_table(table: Any, out: Console | None = None) -> None:
+    """Print a rich table on `out` (the shared console by default). Off a terminal (a log, a pipe,
+    CI) rich would squeeze it into 80 columns, cutting "1,274,456" to "1,274,4…" and wrapping rule
+    names; there it is drawn as wide as its content needs instead, without colour codes, so every
+    number arrives whole."""
+    out = out or console
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.measure import Measurement
+
+    width = Measurement.get(out, out.options.update(width=100_000), table).maximum
+    Console(file=out.file, width=max(width, 40), no_color=True, highlight=False, color_system=None).print(table)
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode() + "\n")
     sys.stdout.flush()

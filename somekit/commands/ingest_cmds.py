@@ -9,7 +9,7 @@ from ..ingest import ingest
 from ..ingest.base import load_adapters
 from ..ingest.summary import summary_table
 from ..workspace import open_workspace
-from .common import console, domain_errors, json_option, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, print_table, workspace_arg
 
 
 @click.command("ingest")
@@ -44,7 +44,7 @@ def ingest_cmd(ws: str, fmt: str, sources: tuple[str, ...], strict: bool, as_jso
     if as_json:
         print_json(report.to_dict())
         return
-    console.print(summary_table(report))
+    print_table(summary_table(report), console)
     if report.quarantined:
         console.print(f"[yellow]quarantined {sum(report.quarantined.values()):,}:[/] " +
                       ", ".join(f"{k} {v:,}" for k, v in sorted(report.quarantined.items(), key=lambda kv: -kv[1])) +

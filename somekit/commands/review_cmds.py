@@ -33,19 +33,21 @@ def review_group() -> None:
 @click.option("--batch-size", type=int, default=None, help="Tasks per import request (default: [review] batch_size).")
 @click.option("--reset", is_flag=True, help="Forget the recorded project (e.g. it was deleted) and use/create '<name> / TASK'.")
 @click.option("--budget", type=int, default=None,
-              help="Send only what needs a human (ties, low agreement, failed gates and checks) plus a random audit "
-                   "sample filling N (at least [review] audit_size); default: [review] budget, else every item.")
+              help="Send at most N items: a random audit sample ([review] audit_size, at most N/2), then what a rule "
+                   "flags (ties, low agreement, failed checks), then the labels most likely wrong; default: [review] "
+                   "budget, else every item.")
+@click.option("--allow-over-budget", is_flag=True, help="Send every flagged item even past --budget.")
 @json_option("counts")
 @domain_errors
 def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset: bool, budget: int | None,
-             as_json: bool) -> None:
+             allow_over_budget: bool, as_json: bool) -> None:
     """Send TASK's items to the Label Studio project '<workspace name> / TASK'.
 
     \b
     Examples:
       somekit review push myspace ubp
       somekit review push myspace uea --batch-size 500 --json
-      somekit review push myspace ubp --budget 300   # needs-review items + audit sample
+      somekit review push myspace uea --budget 300   # audit sample, flagged, likeliest wrong labels
     Safe to re-run: items already in the project are not imported again; changed drafts are
     updated in place; an interrupted push resumes without duplicates.
     """
@@ -53,12 +55,13 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
 
     w = open_workspace(ws)
     conn = connect(w, url=url)
-    with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset, budget=budget) as counts, \
+    with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset, budget=budget,
+                   allow_over_budget=allow_over_budget) as counts, \
             Progress(TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                      console=console, disable=as_json, transient=True) as bar:
         job = bar.add_task("import", total=None)
         result = push(w, task, conn=conn, batch_size=batch_size, reset=reset, budget=budget,
-                      progress=lambda done, total: bar.update(job, completed=done, total=total))
+                      allow_over_budget=allow_over_budget, progress=lambda done, total: bar.update(job, completed=done, total=total))
         counts.update(result.counts)
     if as_json:
         print_json({"task": task, **dataclasses.asdict(result)})
@@ -67,6 +70,12 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
                       f"{result.created:,} created, {result.updated:,} updated, {result.unchanged:,} unchanged; "
                       f"{result.server_tasks:,} tasks in the project; {result.sent:,} items sent "
                       f"({result.needs_review:,} need a human, {result.audit:,} in the audit sample)")
+        if result.flagged_unsent:
+            console.print(f"  note: {result.flagged_unsent:,} flagged items did not fit the budget "
+                          "(the lowest-scored were sent; --allow-over-budget sends them all)")
+        if result.gate_failed:
+            console.print("  [yellow]warning:[/] the task failed its quality gate: review more than usual "
+                          "(`somekit review status` estimates the wrong labels left)")
 
 
 @review_group.command("pull")
@@ -116,7 +125,8 @@ def status_cmd(ws: str, as_json: bool) -> None:
       somekit review status myspace
       somekit review status myspace --json   # {"ubp": {"draft": 0, "pending": 10, "accepted": 5, ...}}
     The accuracy is the share of the audit sample (random, stratified by label) that people
-    accepted unchanged, with a Wilson 95% interval.
+    accepted unchanged, with a Wilson 95% interval. The wrong labels left among unreviewed items
+    are estimated from the audit sample, stratified by label-quality band.
     """
     from rich.table import Table
 
@@ -127,15 +137,18 @@ def status_cmd(ws: str, as_json: bool) -> None:
         print_json(result)
         return
     table = Table("task", "draft", "pending", "accepted", "corrected", "rejected", "stale",
-                  "audit accuracy (95% CI)", "agreement (pairwise / kappa)")
+                  "audit accuracy (95% CI)", "wrong labels left (95% CI)", "agreement (pairwise / kappa)")
     for task, c in result.items():
         agr = c.get("agreement") or {}
         shown = f"{agr['pairwise']} / {agr['fleiss_kappa']} on {agr['items']}" if agr.get("items") else "-"
         audit = c["audit"]
         acc = (f"{audit['accuracy']:.3f} ({audit['ci'][0]:.3f}-{audit['ci'][1]:.3f}) on {audit['decided']}/{audit['size']}"
                if audit.get("accuracy") is not None else f"- (0/{audit['size']})")
+        left = c.get("remaining_errors") or {}
+        wrong = (f"{left['estimate']:.0f} ({left['ci'][0]:.0f}-{left['ci'][1]:.0f}) of {left['unreviewed']:,}"
+                 if left.get("estimate") is not None else "-")
         table.add_row(task, *(f"{c[s]:,}" for s in ("draft", "pending", "accepted", "corrected", "rejected", "stale")),
-                      acc, shown)
+                      acc, wrong, shown)
     console.print(table)
 
 

@@ -14,7 +14,7 @@ from ..pipeline.runner import StageReport
 from ..pipeline.stages import STAGE_NAMES
 from ..pipeline.summary import run_summary, shortcut_text
 from ..workspace import open_workspace
-from .common import console, domain_errors, json_option, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, print_table, workspace_arg
 
 
 def _printer(as_json: bool):
@@ -53,7 +53,7 @@ def _summary(reports: list[StageReport], as_json: bool, ws=None) -> None:
         elif r.name == "verify":
             result = "ok" if r.counts.get("ok") else f"VIOLATIONS {r.counts.get('violations')}"
         table.add_row(r.name, r.status, f"{r.seconds:.1f}", escape(str(result)[:80]))
-    console.print(table)
+    print_table(table, console)
     if tasks is not None:
         _task_table(tasks)
 
@@ -73,7 +73,7 @@ def _task_table(summary: dict) -> None:
                       f"[red]{escape(checks)}[/]" if checks else ("[green]ok[/]" if v["ran"] else "-"),
                       escape(shortcut_text(t["shortcuts"]) or "-"),
                       escape(", ".join(f"{k} {n}" for k, n in t["review"].items()) or "-"))
-    console.print(table)
+    print_table(table, console)
 
 
 @click.command("run")
@@ -153,6 +153,7 @@ def demo_cmd(directory: str, as_json: bool) -> None:
   frozen      {root / 'frozen/demo'}   (MANIFEST.json)
   published   {root / 'published/demo'}   (datasets.load_dataset('{root / 'published/demo'}', 'ubp'))
   baseline    {root / 'eval'}
+  report      somekit report {root} --version demo   (writes {root / 'report/index.html'})
   run logs    {root / 'runs'}""")
 
 

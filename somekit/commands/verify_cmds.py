@@ -16,12 +16,15 @@ from .common import console, domain_errors, json_option, print_json, workspace_a
 @click.option("--task", "tasks", multiple=True, help="Check only this task (repeatable; default: every built task).")
 @click.option("--export", "exports", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Also check an exported SoMe folder for answer leaks and for every path and key SoMe's harness reads (repeatable).")
+@click.option("--published", "published", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Also check a `somekit publish --to` folder: inputs hold agent-visible fields only, no labelled text "
+                   "crosses tasks, and the shortcut audit over its rows (repeatable).")
 @click.option("--max-examples", type=int, default=20, show_default=True, help="Violations listed per check and task.")
 @click.option("--version", "version", default=None, help="Instead, re-check every file of frozen/VERSION against its MANIFEST.json hashes.")
 @json_option("the report")
 @domain_errors
 def verify_cmd(ws: str, tasks: tuple[str, ...], exports: tuple[str, ...], max_examples: int, as_json: bool,
-               version: str | None = None) -> None:
+               version: str | None = None, published: tuple[str, ...] = ()) -> None:
     """Check items in WS for valid negatives, leaks, duplicates, order bias and provenance.
 
     Exits 1 when any check finds a violation, listing examples.
@@ -31,6 +34,7 @@ def verify_cmd(ws: str, tasks: tuple[str, ...], exports: tuple[str, ...], max_ex
       somekit verify myspace
       somekit verify myspace --task ucs --json
       somekit verify myspace --export out/some-v1
+      somekit verify myspace --published out/hf-v1
       somekit verify myspace --version v1      # hashes of a frozen version
     """
     w = open_workspace(ws)
@@ -45,8 +49,8 @@ def verify_cmd(ws: str, tasks: tuple[str, ...], exports: tuple[str, ...], max_ex
         if not as_json:
             console.print(f"[green]ok[/]: frozen/{version} matches its manifest" if report["ok"] else f"[red]{len(report['violations'])} problem(s)[/]")
         sys.exit(0 if report["ok"] else 1)
-    with w.run_log("verify", tasks=list(tasks), exports=list(exports)) as counts:
-        report = run_checks(w, tasks or None, exports, max_examples=max_examples)
+    with w.run_log("verify", tasks=list(tasks), exports=list(exports), published=list(published)) as counts:
+        report = run_checks(w, tasks or None, exports, max_examples=max_examples, published_dirs=published)
         counts.update({"ok": report["ok"], "violations": report["violation_counts"]})
     if as_json:
         print_json(report)

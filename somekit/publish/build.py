@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
 import pyarrow.parquet as pq
 from datasets import Dataset, DatasetInfo
 from datasets.info import DatasetInfosDict
@@ -31,6 +32,8 @@ from ..errors import PublishError
 from .card import card_metadata, llm_usage, render_card
 from .features import encode_rows, task_features
 from .media import MediaColumns, card_lines, media_features
+from .release import write_release_extras
+from .visibility import evidence_of, published_features, refuse_hidden_inputs, split_inputs
 
 CARD_MARKER = "somekit"  # tag every card we write carries; a --to folder without it is not ours
 
@@ -91,7 +94,7 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
             stats_path = ws.frozen(version) / task / "stats.json"
             stats[task] = read_json(stats_path) if stats_path.exists() else {}
             continue
-        features = media_features(task_features(task), embed_media)
+        features = media_features(published_features(task, task_features(task)), embed_media)
         all_items = []
         split_dict = SplitDict()
         for split in splits:
@@ -99,12 +102,18 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
             items = table_to_items(task, table)
             all_items += items
             hidden = hide and _hidden(task, split)
-            rows = media.fill(task, items, encode_rows(task, table.to_pylist(), hidden))
+            frozen_rows = table.to_pylist()
+            # a challenge release (hide) publishes reviewer-only inputs in no split: they go to the answers folder
+            rows = media.fill(task, items, split_inputs(task, encode_rows(task, frozen_rows, hidden), blank_evidence=hide))
+            refuse_hidden_inputs(task, features, rows)
             ds = Dataset.from_list(rows, features=features)
             ds.to_parquet(str(stage / task / f"{split}-00000-of-00001.parquet"))
             split_dict.add(SplitInfo(name=split, num_examples=len(ds), num_bytes=0))
             if hidden and answers is not None:
                 write_text(answers / f"{task}.{split}.jsonl", "".join(dump_item(i).decode() + "\n" for i in items))
+            elif hide and answers is not None and "evidence" in features:
+                write_text(answers / f"{task}.{split}.evidence.jsonl",
+                           "".join(orjson.dumps({"id": r["id"], "evidence": evidence_of(task, r)}).decode() + "\n" for r in frozen_rows))
         configs[task] = {s: counts[s] for s in splits}
         data_files[task] = {"data_files": [{"split": s, "path": f"{task}/{s}-*"} for s in splits]}
         infos[task] = DatasetInfo(features=features, config_name=task, splits=split_dict)
@@ -118,7 +127,9 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
     meta = card_metadata(manifest, sorted(langs), cfg.license, cfg.pretty_name or f"{ws.config().workspace.name} ({version})")
     MetadataConfigs(data_files).to_dataset_card_data(meta)
     DatasetInfosDict(infos).to_dataset_card_data(meta)
-    card = str(render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats))) + "".join(extra_sections)
+    extras = write_release_extras(ws, version, stage, configs, name=meta.pretty_name, license=cfg.license,
+                                  languages=sorted(langs) or ["zh"])  # figures/, croissant.json (publish/release.py)
+    card = str(render_card(manifest, meta, stats, usage, hide, extra=card_lines(stats) + extras)) + "".join(extra_sections)
     write_text(stage / "README.md", card)
     return configs, card
 

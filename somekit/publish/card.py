@@ -58,13 +58,18 @@ def card_metadata(manifest: Manifest, languages: list[str], license: str, pretty
 
 
 def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: dict[str, collections.Counter], hidden: bool) -> list[str]:
+    from .visibility import card_lines as visibility_lines
+
     counts = manifest.counts[task]
     spec = TASKS[task]
-    lines = [f"### `{task}`", "", f"{spec.title[0].upper()}{spec.title[1:]}: {spec.asks}", "",
+    lines = [f"### `{task}`", "", f"{spec.title[0].upper()}{spec.title[1:]}: {spec.asks}", "", *visibility_lines(task, hidden),
              "| split | items |", "| --- | --- |", *[f"| {s} | {n:,} |" for s, n in counts.items()], ""]
     if spec.time_split:
         lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
                   "validation thread, validation before test." + (" Validation and test answers are withheld." if hidden else ""), ""]
+        from ..persona.pii_card import card_lines as pii_lines
+
+        lines += pii_lines(stats)
     labels = manifest.labels.get(task) or {}
     total = sum(labels.values())
     if labels:

@@ -110,10 +110,11 @@ class ReviewSection(_Section):
     url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
     batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
     min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
-    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label: the error rate "
-                                                   "on the card is measured on it (freeze waits for it).")
-    budget: int | None = Field(None, ge=0, description="Items sent per task: everything that needs a human plus an audit "
-                                                       "sample filling the budget (at least audit_size); unset sends every item.")
+    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label (at most half the "
+                                                   "budget): the error rate on the card is measured on it (freeze waits for it).")
+    budget: int | None = Field(None, ge=0, description="Most items sent per task: the audit sample, then items a rule flags, "
+                                                       "then the labels most likely wrong (lowest label-quality score); unset "
+                                                       "sends every item.")
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
 
 
@@ -126,11 +127,31 @@ class VerifySection(_Section):
     min_history_share: float = Field(0.95, ge=0, le=1, description="Share of asked users an export must leave with at least min_history history entries.")
 
 
+class DatasheetSection(_Section):
+    """Datasheet answers the workspace cannot know (who, why, allowed uses, upkeep). The card's datasheet
+    section and croissant.json print them marked as declared by the publisher; left empty, they say so."""
+
+    creators: list[str] = Field(default_factory=list, description="People or organisations who made the dataset.")
+    motivation: str | None = Field(None, description="Why the dataset was created (the gap it fills).")
+    funding: str | None = Field(None, description="Who funded the work.")
+    source_licences: str | None = Field(None, description="Licences and terms of the raw sources.")
+    consent: str | None = Field(None, description="Whether and how the people in the data were told or consented.")
+    annotators: str | None = Field(None, description="Who the human reviewers were (recruitment, pay, demographics).")
+    intended_uses: list[str] = Field(default_factory=list, description="Uses the publisher intends.")
+    prohibited_uses: list[str] = Field(default_factory=list, description="Uses the publisher rules out.")
+    known_limitations: list[str] = Field(default_factory=list, description="Limitations beyond the measured ones.")
+    maintainer: str | None = Field(None, description="Who maintains the dataset, and how to reach them.")
+    takedown: str | None = Field(None, description="How a person asks for their data to be removed.")
+    citation: str | None = Field(None, description="How to cite the dataset.")
+
+
 class PublishSection(_Section):
     """Hugging Face dataset card settings."""
 
     license: str = Field("cc-by-nc-4.0", description="Dataset licence for the card.")
     pretty_name: str | None = Field(None, description="Card title.")
+    datasheet: DatasheetSection = Field(default_factory=DatasheetSection, description="[publish.datasheet]: "
+                                        "answers the publisher declares for the card's datasheet and croissant.json.")
 
 
 class Config(_Section):

@@ -115,9 +115,12 @@ class QAAnswer(_Strict):
 class Event(_Strict):
     title: str
     summary: str
-    time: str
+    time: str = Field(..., description="When it happened; in a RED window's answer, its first to last post inside that window.")
     location: str
     post_ids: list[str] = Field(default_factory=list, description="Posts of the event's cluster.")
+    span: str | None = Field(None, description="The whole event's first to last post ('YYYY-MM-DD HH:MM ~ ...', UTC), "
+                                               "beyond the window asked about.")
+    key_terms: list[str] = Field(default_factory=list, description="Key terms of the event's posts (extractive drafter).")
 
 
 class EventsAnswer(_Strict):
@@ -129,6 +132,7 @@ class SummaryAnswer(_Strict):
     time: str | None = None
     place: str | None = None
     plot: str | None = None
+    key_terms: list[str] = Field(default_factory=list, description="Key terms of the topic's posts (extractive drafter).")
 
 
 class NextActionAnswer(_Strict):

@@ -158,6 +158,8 @@ class REDOptions(TaskOptions):
         "auto", description="Who judges and summarises clusters: 'llm', or 'extractive' (representative post, time "
                             "span, key terms); 'auto' = 'extractive' when the configured LLM is the embedded one.")
     min_authors: int = Field(2, ge=1, description="Distinct authors a cluster needs to be an event (extractive drafter).")
+    min_window_posts: int = Field(1, ge=1, description="Posts an event needs inside an hourly window to be listed for it "
+                                                       "(its time there is its first to last post in the window).")
 
 
 class NAPOptions(TaskOptions):
@@ -175,4 +177,5 @@ class NAPOptions(TaskOptions):
         "config per K (`2_clusters`, `25_clusters`, ...), as BluePrint does."))
     min_posts: int = Field(2, ge=1, description="Posts a user needs to be clustered (BluePrint: 2); others get cluster -1.")
     pii_names: bool | None = Field(None, description=(
-        "Scrub personal names with the NER model (the `persona` extra); default: when it is installed."))
+        "Scrub personal names (NER model, names gazetteer, jieba for Chinese: the `persona` extra; a missing "
+        "package is an error); default: on unless SOMEKIT_PII_NAMES=0."))

@@ -17,10 +17,12 @@ CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.templated",   # ubp ucs mcr mid: negatives, leaks, duplicates, balance, provenance
     "somekit.verify.llm_tasks",   # uea smq red ses: votes, agreement, class balance, evidence ids
     "somekit.verify.drafted",     # smq red drafted without an LLM: facts and extracts recomputed
+    "somekit.verify.draft_text",  # red ses offline drafts: key terms, titles, media tags; red window times
     "somekit.verify.persona",     # nap: anonymisation, deletes
     "somekit.verify.mid_zh",      # mid-zh: labels, balance, events, cascade cut-off, shortcut figures
     "somekit.verify.integrity",   # shortcut audit, own posts, empty comments, history, same fields per label
     "somekit.verify.overlap",     # cross-task facts, users crossing splits in frozen versions
+    "somekit.verify.visibility",  # labelled texts shown by another task; published/exported fields an agent may not see
 )
 
 

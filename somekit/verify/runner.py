@@ -55,8 +55,8 @@ def items_table(items: list[Any]) -> pa.Table:
 
 
 def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str | Path] = (),
-               max_examples: int = 20) -> dict[str, Any]:
-    """Check the built tasks (all, or `tasks`) and optional export folders; the `verify --json`
+               max_examples: int = 20, published_dirs: Iterable[str | Path] = ()) -> dict[str, Any]:
+    """Check the built tasks (all, or `tasks`), optional export and published folders; the `verify --json`
     object: ok, per-task item and label counts, violations (at most `max_examples` per check and
     task) and the full count per check."""
     wanted = set(tasks) if tasks else None
@@ -95,6 +95,15 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
 
         found.extend(Violation("some-layout", "export", "", problem) for problem in check_some_layout(Path(folder))["problems"])
         report["checks_run"].append(f"export:{folder}")
+    from . import visibility  # what an agent may see, read from the written files (issue 32)
+    from .published_audit import audit_published
+
+    for folder in export_dirs:
+        found.extend(visibility.check_export(ws, folder))
+    for folder in published_dirs:
+        found.extend(visibility.check_published(ws, folder))
+        found.extend(audit_published(ws, folder, report))
+        report["checks_run"].append(f"published:{folder}")
     shown: collections.Counter = collections.Counter()
     for v in found:
         report["violation_counts"][v.check] = report["violation_counts"].get(v.check, 0) + 1

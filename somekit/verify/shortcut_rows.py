@@ -3,7 +3,9 @@
 Our items: the features come from verify's own queries over the corpus (post time, popularity as
 the number of interactions on the post, the post's author), never from builder code. Positions
 follow the order in which the export lists a user's items (file order). Only fields an agent sees
-are audited: UEA's labelled comment stays hidden, so UEA is audited from the post alone.
+are audited (the task's `audit_texts`, schemas/tasks.py): UEA's labelled comment stays hidden,
+so UEA is audited from the post alone. `verify --published` audits the published rows themselves,
+every text field they carry (verify/published_audit.py).
 """
 
 from __future__ import annotations
@@ -44,9 +46,10 @@ def _post_features(con, post_ids: list[str]) -> dict[str, tuple[Any, ...]]:
     return {r[0]: r[1:] for r in rows}
 
 
-def rows_from_items(task: str, items: list[Any], con=None) -> list[AuditRow]:
+def rows_from_items(task: str, items: list[Any], con=None, text_fields: tuple[str, ...] | None = None) -> list[AuditRow]:
     """Audit rows of one task's items (file order); `con` (DuckDB over the corpus) adds post time,
-    popularity, authorship and the post text."""
+    popularity, authorship and the post text. `text_fields`: the input texts audited (default:
+    the task's VISIBLE_TEXTS)."""
     user_post = task in USER_POST
     feats = _post_features(con, [i.inputs.post_id for i in items]) if user_post else {}
     position: collections.Counter = collections.Counter()
@@ -56,7 +59,8 @@ def rows_from_items(task: str, items: list[Any], con=None) -> list[AuditRow]:
         if label is None:
             continue
         inputs = item.inputs
-        texts = {name: getattr(inputs, name, None) for name in TASKS[task].audit_texts}
+        fields = TASKS[task].audit_texts if text_fields is None else text_fields
+        texts = {name: getattr(inputs, name, None) for name in fields}
         row = AuditRow(key=item.id, label=label, texts=texts, bucket=getattr(inputs, "action", "") or "")
         if user_post:
             row.user, row.post = inputs.user_id, inputs.post_id

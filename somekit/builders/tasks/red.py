@@ -4,8 +4,11 @@ Per location and day the matching posts are clustered by embedding (single pass 
 0.5 as SoMe did, or agglomerative); then one of two drafters (builders/drafters.py picks; stats
 and provenance name it): `llm` judges each cluster (event or not) and summarises the events
 (title, summary, time, location); `extractive` (with the embedded model) builds the summary from
-the cluster itself (builders/red_extractive.py). An event is linked to every hourly window its
-posts fall in; windows without an event are dropped.
+the cluster itself (drafters/red_extractive.py). An event is linked to every hourly window that
+holds `min_window_posts` (default 1) of its posts; windows without an event are dropped. In a
+window's answer an event's `time` is its first to last post inside that window (what the query
+asks about) and `span` the whole event's, so a day-long cluster does not answer every hour with
+the same day-long time.
 
 e5 similarities sit in a narrow high band (unrelated Chinese posts score about 0.8), so by default
 the vectors are centred on the location-day mean before clustering; this keeps SoMe's 0.5
@@ -93,7 +96,7 @@ def event_clusters(ws: Any, cfg: Any, per_loc: dict[str, list[tuple]], opts: dic
             for idx in groups(cluster(vecs, method, threshold)):
                 if len(idx) >= int(opts.get("min_cluster", 2)):
                     out.append({"location": loc, "date": day, "posts": [day_posts[i] for i in idx],
-                                "vecs": vecs[idx], "day_texts": [p[1] or "" for p in day_posts]})
+                                "vecs": vecs[idx]})
     out.sort(key=lambda c: (-len(c["posts"]), c["location"], c["date"], c["posts"][0][0]))
     return out
 
@@ -137,20 +140,35 @@ def judge_and_summarise(llm: Any, clusters: list[dict[str, Any]], lang: str, cou
     return counts
 
 
-def event_windows(clusters: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """(location, hour start) -> the event clusters with a post in that hour."""
+def event_windows(clusters: list[dict[str, Any]], min_posts: int = 1) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(location, hour start) -> the event clusters with at least `min_posts` posts in that hour."""
     windows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for c in clusters:
         if "event" in c:
-            for hour in sorted({p[2].replace(minute=0, second=0, microsecond=0) for p in c["posts"]}):
+            hours = Counter(p[2].replace(minute=0, second=0, microsecond=0) for p in c["posts"])
+            for hour in sorted(h for h, k in hours.items() if k >= min_posts):
                 windows[(c["location"], hour.strftime(_FMT))].append(c)
     return windows
 
 
-def window_items(clusters: list[dict[str, Any]], lang: str, seed: int, n: int | None = None) -> list[REDItem]:
-    """One item per (location, hour) that at least one event's posts fall in; with `n`, the n
-    windows of the biggest events (clusters come biggest first)."""
-    windows = event_windows(clusters)
+def _span(times: list[datetime]) -> str:
+    return f"{min(times):%Y-%m-%d %H:%M} ~ {max(times):%Y-%m-%d %H:%M}"
+
+
+def in_window(c: dict[str, Any], start: str) -> tuple[Event, dict[str, Any]]:
+    """The cluster's event as one window's answer: `time` is its first to last post inside the
+    window (what the query asks about), `span` the whole event's; and the note saying so."""
+    begin = datetime.strptime(start, _FMT)
+    inside = [p[2] for p in c["posts"] if begin <= p[2].replace(tzinfo=None) < begin + timedelta(hours=1)]
+    when, span = _span(inside), _span([p[2] for p in c["posts"]])
+    return c["event"].model_copy(update={"time": when, "span": span}), {"window_posts": len(inside), "window_time": when}
+
+
+def window_items(clusters: list[dict[str, Any]], lang: str, seed: int, n: int | None = None,
+                 min_posts: int = 1) -> list[REDItem]:
+    """One item per (location, hour) that at least one event has `min_posts` posts in; with `n`,
+    the n windows of the biggest events (clusters come biggest first)."""
+    windows = event_windows(clusters, min_posts)
     rank = {id(c): i for i, c in enumerate(clusters)}
     keys = sorted(windows, key=lambda k: (min(rank[id(c)] for c in windows[k]), k))
     items = []
@@ -159,9 +177,10 @@ def window_items(clusters: list[dict[str, Any]], lang: str, seed: int, n: int | 
         end = (datetime.strptime(start, _FMT) + timedelta(hours=1)).strftime(_FMT)
         inputs = REDInputs(location=loc, window_start=start, window_end=end)
         source_ids = sorted({p[0] for c in evs for p in c["posts"]})
+        answers = [in_window(c, start) for c in evs]
         if "extracted" in evs[0]:
             prov = Provenance(source_ids=source_ids, rule="events:cluster-extractive", seed=seed, builder=BUILDER,
-                              notes={"drafter": EXTRACTIVE, "events": [c["extracted"] for c in evs]})
+                              notes={"drafter": EXTRACTIVE, "events": [{**c["extracted"], **w} for c, (_, w) in zip(evs, answers)]})
             note = "Events extracted from post clusters (no LLM): check titles and summaries"
         else:
             prov = Provenance(source_ids=source_ids, rule="events:cluster-llm", seed=seed, builder=BUILDER,
@@ -170,7 +189,7 @@ def window_items(clusters: list[dict[str, Any]], lang: str, seed: int, n: int | 
         items.append(REDItem(
             id=item_id("red", inputs.model_dump()), query=TEMPLATES[lang].format(location=loc, start=start, end=end),
             template_id=f"red.{lang}@1", lang=lang, inputs=inputs,
-            answer=EventsAnswer(events=[c["event"] for c in evs]), provenance=prov,
+            answer=EventsAnswer(events=[ev for ev, _ in answers]), provenance=prov,
             review=Review(needs_review=True, note=note)))
     return sorted(items, key=lambda it: it.id)
 
@@ -190,10 +209,10 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     per_loc = location_posts(con, locations)
     clusters = event_clusters(ws, cfg, per_loc, opts)
     counters = LLMCounters()
+    min_window = int(opts.get("min_window_posts", 1))
     if drafter == EXTRACTIVE:
-        background = {(c["location"], c["date"]): c["day_texts"] for c in clusters}
         min_authors = int(opts.get("min_authors", 2))
-        draft = lambda chunk: extract_events(con, chunk, background, lang, min_authors)  # noqa: E731
+        draft = lambda chunk: extract_events(con, chunk, lang, min_authors)  # noqa: E731
     else:
         if llm is None:
             from ...annotate.client import get_llm
@@ -203,14 +222,14 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     judged: list[dict[str, Any]] = []
     counts: Counter = Counter({"judged": 0, "events": 0})
     try:
-        while len(judged) < len(clusters) and not (n and len(event_windows(judged)) >= n):
+        while len(judged) < len(clusters) and not (n and len(event_windows(judged, min_window)) >= n):
             chunk = clusters[len(judged):len(judged) + (n or len(clusters))]
             counts.update(draft(chunk))
             judged += chunk
     finally:
         con.close()
     counts = dict(counts)
-    items = window_items(judged, lang, seed, n)
+    items = window_items(judged, lang, seed, n, min_window)
     failed = counts.get("filter_failed", 0) + counts.get("summary_failed", 0)
     reasons = draft_gates(len(judged), failed, what="cluster judgements/summaries")
     stats = {"task": "red", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
@@ -218,6 +237,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
              "clusters_not_judged": len(clusters) - len(judged), **counts,
              "clustering": {"method": opts.get("clustering", "single-pass"), "threshold": float(opts.get("threshold", 0.5)),
                             "center": bool(opts.get("center", True))},
+             "min_window_posts": min_window,
              "llm": counters.to_dict(), "needs_review": len(items), "quality": quality_block(reasons)}
     write_items(ws, "red", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []

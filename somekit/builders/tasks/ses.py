@@ -67,10 +67,9 @@ def _summary_item(topic: str, post_ids: list[str], res: Any, lang: str, seed: in
 def _finish_extractive(ws: Any, tview: Any, seed: int, lang: str, topics: dict, chosen: dict[str, list[str]],
                        by_id: dict[str, tuple], locations: dict, vec_by_id: dict | None) -> BuildResult:
     """Items from the extractive drafter (builders/ses_extractive.py): one per topic with a dated post."""
-    background = [r[1] or "" for r in by_id.values()]
     items, skipped = [], []
     for topic, ids in chosen.items():
-        made = summarise_topic(topic, ids, by_id, locations, vec_by_id, background, lang)
+        made = summarise_topic(topic, ids, by_id, locations, vec_by_id, lang)
         if made is None:
             skipped.append(topic)
             continue

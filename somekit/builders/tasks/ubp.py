@@ -25,6 +25,7 @@ from ..pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_neg
                     rank_positives, sample_pairs)
 from ..query_templates import render
 from ..registry import BuildResult, register_builder
+from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
 from ..sampling import DEFAULT_TRIES, open_corpus, rand_sql, resolve, seeded_order, shortfall
 
@@ -84,6 +85,11 @@ def negative_texts(con: duckdb.DuckDBPyConnection, seed: int, min_history: int):
     return keep
 
 
+def _no_reuse(keep, reuse: ReuseGuard):
+    """Comment pairs whose texts (positive and negative) no other task labels or shows."""
+    return lambda pairs: reuse.keep(keep(pairs), labelled=("text", "neg_text"), shown=("text", "neg_text"))
+
+
 @register_builder("ubp")
 def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
               actions: tuple[str, ...] = ACTIONS, **overrides: Any) -> BuildResult:
@@ -103,6 +109,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     rank_positives(con, "ubp_ranked", where, seed, "ubp", min_history, by_kind=True)  # one pass for all actions
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "ubp")
+    reuse = ReuseGuard(ws, "ubp")  # no comment text another task labels or shows (issue 32)
     for action in actions:
         half = n // 2
         con.execute(f"CREATE OR REPLACE TEMP TABLE ubp_pos AS SELECT * EXCLUDE (kind) FROM ubp_ranked WHERE kind = '{action}'")
@@ -110,7 +117,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         pairs = sample_pairs(con, "ubp_pos", half, seed, f"ubp:{action}", budget, per_user=int(options.get("per_user", 1)),
                              tries=int(options.get("tries", DEFAULT_TRIES)),
                              negative_kinds=[action] if same_kind else None,
-                             keep=negative_texts(con, seed, min_history) if action == "comment" else None)
+                             keep=_no_reuse(negative_texts(con, seed, min_history), reuse) if action == "comment" else None)
         for p in pairs:
             notes = {"pool": pool, "band": p["band"]}
             with_text = action == "comment"
@@ -127,6 +134,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
                 warnings.append(f"ubp {action}/{label}: corpus supplied {len(pairs)} of {half} ({missing} short)")
     stats["min_history_skipped"] = budget.skipped
     stats["min_history_counts_tasks"] = counted
+    stats["cross_task_reuse"] = reuse.stats()
     items = seeded_order(items, seed)
     stats["items"] = len(items)
     write_items(ws, "ubp", items, stats={**stats, "warnings": warnings})

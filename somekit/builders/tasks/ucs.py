@@ -16,6 +16,7 @@ from ...schemas.items import CommentInputs, UCSItem, YesNoAnswer, item_id
 from ...schemas.provenance import Provenance
 from ..query_templates import render
 from ..registry import BuildResult, register_builder
+from ..reuse import ReuseGuard
 from ..pairs import DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, rank_positives, take_anchors
 from ...store.language import corpus_lang
 from ..sampling import (DEFAULT_TRIES, cosine_keep, finish_paired_build, hex_int_sql, keep_first, open_corpus,
@@ -112,9 +113,12 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     take = min(total, n * 2 + 64)
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "ucs")
+    reuse = ReuseGuard(ws, "ucs")  # no comment another task labels or shows (issue 32)
     while True:  # widen the seeded prefix until n pairs or no positives left
         take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
-        rows = _within_budget(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history), budget)
+        rows = reuse.keep(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history),
+                          labelled=("text", "neg_text"), shown=("text", "neg_text"))
+        rows = _within_budget(rows, budget)
         if keep is not None:
             rows = keep_first(rows, n, keep)
         if len(rows) >= n or take >= total:
@@ -131,6 +135,6 @@ def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     return finish_paired_build(ws, "ucs", items, n, len(rows), seed,
                                {"lang": lang, "salt": "ucs", "min_history": min_history, "min_history_skipped": budget.skipped,
                                 "min_history_counts_tasks": counted,
-                                "comments": comments,
+                                "comments": comments, "cross_task_reuse": reuse.stats(),
                                 "empty_comment_share": round(comments["empty_comments"] / comments["comments"], 4)
                                 if comments["comments"] else 0.0})

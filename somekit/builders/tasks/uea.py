@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ...annotate.aggregate import SOME_UEA_TARGETS, label_gates, quality_block, rebalance, scale_targets
+from ...annotate.label_scores import for_panel, summary as quality_summary
 from ...annotate.panel import PanelResult, run_panel
 from ...annotate.voter_head import file_digest, load_seed_labels
 from ...annotate.voters import VoteInput, default_specs, parse_spec
@@ -36,6 +37,7 @@ from ...enrich.textview import use_post_text
 from ...store.query import connect
 from ..query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
 from ..registry import BuildResult, register_builder
+from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
 from ...drafters.topics import LLMCounters, own_text, progress
 
@@ -78,12 +80,14 @@ class VoteFailureError(SomekitError):
     """Too many votes failed for the labels to mean anything."""
 
 
-def _vote_step(votes: list[Vote], specs: Sequence[Any], models: dict[str, str], agreement: float) -> LLMStep:
+def _vote_step(votes: list[Vote], specs: Sequence[Any], models: dict[str, str], agreement: float,
+               quality: tuple[float | None, str, dict[str, float]] = (None, "", {})) -> LLMStep:
     kinds = {s.kind for s in specs}
     backend = "llm" if kinds == {"llm"} else ("mixed" if "llm" in kinds else "offline")
     prompts = sorted({s.prompt for s in specs if s.kind == "llm"})
     return LLMStep(step="vote", model=",".join(sorted(set(models.values()))), backend=backend,
-                   prompt_id=",".join(prompts) or None, votes=votes, agreement=round(agreement, 4))
+                   prompt_id=",".join(prompts) or None, votes=votes, agreement=round(agreement, 4),
+                   label_quality=quality[0], label_quality_method=quality[1] or None, voter_quality=quality[2])
 
 
 def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, lang: str, seed: int) -> UEAItem:
@@ -184,6 +188,10 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     lang = corpus_lang(con, lang, cfg)
     rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
     con.close()
+    reuse = ReuseGuard(ws, "uea")  # a comment another task shows would answer this item there
+    rows = reuse.keep(rows, labelled=("text",))
+    if reuse.refused:
+        dropped["text-shown-by-another-task"] += reuse.refused
     pool_size = min(len(rows), math.ceil(float(opts.get("pool_factor", 3.0)) * sum(goal.values())))
     pool = _sample(rows, pool_size, seed)
     if seeds:
@@ -201,8 +209,12 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
                                f"({failures['failure_rate']:.0%} > {VOTE_FAIL_MAX:.0%}); nothing written. Reasons: {reasons}")
 
     majorities, ties = [], []
-    for row, votes in zip(pool, panel.votes):
-        agg = majority([v.value for v in votes], order=EMOTIONS, trust=panel.trust)
+    aggs = [majority([v.value for v in votes], order=EMOTIONS, trust=panel.trust) for votes in panel.votes]
+    # scored on the whole pool: CROWDLAB's voter estimates need every voted comment, not the written few
+    scored = for_panel(panel.votes, [a.label for a in aggs], EMOTIONS, panel.measured)
+    voter_quality = {n: v.get("measured_accuracy", v.get("crowdlab_quality")) for n, v in scored.voters.items()}
+    quality_of = {row["id"]: (score, scored.method, voter_quality) for row, score in zip(pool, scored.scores)}
+    for row, votes, agg in zip(pool, panel.votes, aggs):
         if agg.label is None:
             dropped["no-valid-vote"] += 1
         else:
@@ -213,7 +225,8 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     agreement = _agreement(panel, written)
     raw_counts = Counter(c[2].label for c in majorities)
     reasons = _gates(raw_counts, agreement, panel.measured)
-    items = sorted((_make_item(row, votes, agg, _vote_step(votes, specs, panel.models, agg.agreement), lang, seed)
+    items = sorted((_make_item(row, votes, agg, _vote_step(votes, specs, panel.models, agg.agreement, quality_of[row["id"]]),
+                               lang, seed)
                     for row, votes, agg in written), key=lambda it: it.id)
     label_counts = Counter(c[2].label for c in picked)
     stats = {
@@ -226,8 +239,8 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "targets": goal, "label_counts": {k: label_counts.get(k, 0) for k in EMOTIONS},
         "review_suggestions": dict(Counter(c[2].label for c in for_review).most_common()),
         "needs_review": sum(1 for it in items if it.review.needs_review),
-        "shortfalls": shortfalls, "seed_labels": seed_info, "head_cv": panel.head_cv,
-        "measured_quality": panel.measured, "quality": quality_block(reasons),
+        "shortfalls": shortfalls, "cross_task_reuse": reuse.stats(), "seed_labels": seed_info, "head_cv": panel.head_cv,
+        "measured_quality": panel.measured, "quality": quality_block(reasons), "label_quality": quality_summary(scored),
     }
     write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []

@@ -23,7 +23,7 @@ import orjson
 
 from ...errors import SomekitError
 from ...schemas.items import ItemBase
-from ...schemas.tasks import task_codes
+from ...schemas.tasks import task_codes, task_spec
 from ...store.atomic import dir_mode
 from ...store.items import built_tasks
 from ...store.query import connect
@@ -85,11 +85,12 @@ def load_items(ws, version: str, include_unreviewed: bool) -> dict[str, list[Ite
 # ---- agent-visible database -------------------------------------------------------------
 
 def asked(items_by_task: dict[str, list[ItemBase]]) -> tuple[set[tuple[str, str]], set[str]]:
-    """(user, post) pairs asked about, and the normalised UCS comments shown in queries."""
+    """(user, post) pairs asked about, and the normalised texts labels were made from (the
+    declared `labelled_texts`: UCS and UBP-comment texts shown in queries, UEA's hidden comment)."""
     pairs = {(i.inputs.user_id, i.inputs.post_id) for t in USER_POST_TASKS for i in items_by_task.get(t, [])}
-    texts = {normalise_text(i.inputs.comment) for i in items_by_task.get("ucs", [])}
     # UBP comment items show a text on both labels: neither may be found in any history.
-    texts |= {normalise_text(i.inputs.text) for i in items_by_task.get("ubp", []) if i.inputs.action == "comment"}
+    texts = {normalise_text(getattr(i.inputs, name, None)) for task, items in items_by_task.items()
+             for name in task_spec(task).labelled_texts for i in items}
     return pairs, texts - {""}
 
 

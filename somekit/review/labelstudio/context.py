@@ -14,6 +14,7 @@ from typing import Any, Iterable
 import pyarrow as pa
 
 from ...schemas.items import ItemBase
+from ...schemas.tasks import task_spec
 from ...store.query import connect as corpus_connect
 from ...workspace import Workspace
 
@@ -79,8 +80,9 @@ class ContextBuilder:
             for media in self.media.get(pid, []):
                 lines.append(f"  [media of {pid}] {media}")
         comment = getattr(item.inputs, "comment", None)
-        if comment:
-            lines.append(f"[comment shown] {_clip(comment)}")
+        if comment:  # the task's declaration says whether the agent sees it (schemas/tasks.py)
+            hidden = "comment" in task_spec(item.task).reviewer_only
+            lines.append(f"[{'comment, reviewer only: the agent never sees it' if hidden else 'comment shown'}] {_clip(comment)}")
         uid = getattr(item.inputs, "user_id", None)
         if uid and self.recent.get(uid):
             lines.append(f"[recent posts of user {uid}]")

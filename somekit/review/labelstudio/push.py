@@ -7,8 +7,9 @@ already annotated it: then the new content goes into a new task, so old annotati
 for content nobody saw (pull matches them by data.somekit_content).
 
 Push never writes items/<task>/items.jsonl. It writes review/<task>/selection.json: which items
-need a human and why, and the random audit sample (marked in each task's data as somekit_audit).
-With a budget only those items are sent; without one, every item is.
+need a human and why, the random audit sample (marked in each task's data as somekit_audit), and
+the order of review (somekit/review/selection.py). With a budget at most that many items are sent;
+without one, every item is.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any, Callable
 import orjson
 
 from ...review.ledger import content_hash, write_selection
+from ...review.join import join_items
+from ...review.scores import people_labels
 from ...review.selection import select
 from ...schemas.items import ItemBase
 from ...store.items import read_items
@@ -46,6 +49,9 @@ class PushResult:
     audit: int = 0                 # items in the audit sample
     needs_review: int = 0          # items that need a human (ties, low agreement, gates, checks)
     sent: int = 0                  # items selected for Label Studio (all items without a budget)
+    over_budget: bool = False      # more sent than the budget (allow_over_budget, or sent by an earlier push)
+    flagged_unsent: int = 0        # flagged items the budget left out (the lowest-scored were sent)
+    gate_failed: bool = False      # the task failed its quality gate: review more (the card says so)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -55,7 +61,9 @@ def task_payload(item: ItemBase, context: str, audit: bool = False, reasons: lis
     values = machine_values(item)
     data = {"query": item.query, "context": context, "somekit_id": item.id, "somekit_task": item.task,
             "somekit_content": content_hash(item), "somekit_audit": audit, "somekit_reasons": reasons or []}
-    score = next((s.agreement for s in item.provenance.llm if s.agreement is not None), None)
+    # the label-quality score where the builder gave one (Label Studio can sort by it), else agreement
+    score = next((s.label_quality for s in item.provenance.llm if s.label_quality is not None),
+                 next((s.agreement for s in item.provenance.llm if s.agreement is not None), None))
     prediction = {"model_version": item.provenance.builder, "result": prediction_result(item, values)}
     if score is not None:
         prediction["score"] = score
@@ -77,26 +85,33 @@ def payload_hash(payload: dict[str, Any]) -> str:
 
 
 def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: int | None = None,
-         reset: bool = False, progress: Progress | None = None, budget: int | None = None) -> PushResult:
+         reset: bool = False, progress: Progress | None = None, budget: int | None = None,
+         allow_over_budget: bool = False) -> PushResult:
     """Create or reuse the project '<workspace name> / <task>' and bring it up to date with the
-    selected items (`budget` overrides [review] budget)."""
+    selected items (`budget` overrides [review] budget; never more than it unless
+    `allow_over_budget`, which sends every flagged item). New tasks are imported in review order
+    (audit sample, flagged, then lowest label-quality first), so Label Studio's sequential
+    sampling shows people the likeliest wrong labels first."""
     cfg = ws.config()
     conn = conn or connect(ws)
     items = read_items(ws, task)
     if not items:
         raise ReviewError(f"no items for task {task} in {ws.items(task)}; run `somekit build` first")
     budget = budget if budget is not None else cfg.review.budget
-    selection = select(ws, task, items, audit_size=cfg.review.audit_size, budget=budget,
-                       min_agreement=cfg.review.min_agreement, seed=cfg.seed)
-    write_selection(ws, task, selection)
     state = load_state(ws, task)
+    selection = select(ws, task, items, audit_size=cfg.review.audit_size, budget=budget,
+                       min_agreement=cfg.review.min_agreement, seed=cfg.seed, allow_over_budget=allow_over_budget,
+                       already_sent=set() if reset else set(state.tasks), people=people_labels(join_items(ws, task, items)))
+    write_selection(ws, task, selection)
     title = project_title(cfg.workspace.name, task)
     project_id, on_server = ensure_project(conn, state, title, task, reset=reset,
                                            annotators=cfg.review.min_annotators)
     result = PushResult(project_id, title, audit=len(selection["audit"]),
-                        needs_review=len(selection["needs_review"]), sent=len(selection["send"]))
-    send = set(selection["send"])
-    chosen = [it for it in items if it.id in send]
+                        needs_review=len(selection["needs_review"]), sent=len(selection["send"]),
+                        over_budget=selection["over_budget"], flagged_unsent=len(selection["flagged_unsent"]),
+                        gate_failed=selection["gate_failed"])
+    rank = {iid: k for k, iid in enumerate(selection["order"])}
+    chosen = sorted((it for it in items if it.id in rank), key=lambda it: rank[it.id])
     current = {it.id: content_hash(it) for it in chosen}
     if state.inflight or on_server != len(state.tasks):
         result.duplicates_removed = reconcile(conn, state, project_id, current)
@@ -121,7 +136,7 @@ def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: i
     result.unchanged = len(chosen) - len(new) - len(changed)
     result.server_tasks = len(state.tasks)
     result.counts = {"items": len(items), "sent": result.sent, "audit": result.audit,
-                     "needs_review": result.needs_review, "created": result.created, "updated": result.updated,
+                     "needs_review": result.needs_review, "flagged_unsent": result.flagged_unsent, "created": result.created, "updated": result.updated,
                      "unchanged": result.unchanged, "server_tasks": result.server_tasks}
     return result
 

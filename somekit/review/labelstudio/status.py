@@ -1,5 +1,6 @@
 """`review status`: review states per task (items joined with the pulled decisions), the measured
-error rate from the audit sample, and annotator agreement from the last pull."""
+error rate from the audit sample, the wrong labels expected among unreviewed items, and annotator
+agreement from the last pull."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ STATES = ("draft", "pending", "accepted", "corrected", "rejected")
 
 def status(ws: Workspace, tasks: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """{task: {"draft": N, "pending": N, "accepted": N, "corrected": N, "rejected": N, "stale": N,
-    "unselected": N, "items": N, "awaiting": N, "audit": {...}, "shares": {...}, "agreement": {...}}}
+    "unselected": N, "items": N, "awaiting": N, "audit": {...}, "shares": {...}, "agreement": {...},
+    "remaining_errors": {"estimate": x, "ci": [lo, hi], ...}, "gate_failed": bool}}
     for every built task (or the given ones). `pending` includes stale items (they are back in
     review); `awaiting` is what a person still has to decide before freeze: pending items that
     were sent."""
@@ -32,6 +34,7 @@ def status(ws: Workspace, tasks: list[str] | None = None) -> dict[str, dict[str,
                       awaiting=by.get("pending", 0) + by.get("stale", 0))
         pulled = pull_summary(ws, task)
         rates = error_rates(joined, read_selection(ws, task), pulled.get("agreement"))
-        counts.update(audit=rates["audit"], shares=rates["shares"], agreement=rates["agreement"])
+        counts.update(audit=rates["audit"], shares=rates["shares"], agreement=rates["agreement"],
+                      remaining_errors=rates["remaining_errors"], gate_failed=rates["gate_failed"])
         out[task] = counts
     return out
