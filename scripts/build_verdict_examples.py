@@ -1,6 +1,7 @@
 """Write somekit/answers/verdict_examples.jsonl, the offline fallback's training examples, from the
-label parser's tuning corpus (tests/fixtures/extraction) and held-out batch A
-(bench/data/extraction_heldout_a.jsonl). Batch B never goes in: it measures the fallback.
+label parser's tuning corpus (tests/fixtures/extraction) and held-out batches A and B
+(bench/data/extraction_heldout_{a,b}.jsonl; both were used to tune the rules). Batch C never goes
+in: it is the one held-out measure of the fallback.
 tests/test_eval_fallback.py checks that the file matches its sources.
 
     python scripts/build_verdict_examples.py
@@ -18,16 +19,18 @@ sys.path.insert(0, str(ROOT))
 
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
-BATCH_A = ROOT / "bench" / "data" / "extraction_heldout_a.jsonl"
+#: Batches the rules were tuned on; batch C stays out.
+TUNING_BATCHES = tuple(ROOT / "bench" / "data" / f"extraction_heldout_{name}.jsonl" for name in ("a", "b"))
 OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"
 
 
 def examples() -> list[dict]:
     rows = [{"task": a.task, "label": a.label, "text": a.text, "source": a.source} for a in load_corpus() if a.label]
-    for number, line in enumerate(BATCH_A.read_text(encoding="utf-8").splitlines(), 1):
-        row = json.loads(line) if line.strip() else None
-        if row and row.get("gold"):
-            rows.append({"task": row["task"], "label": row["gold"], "text": row["answer"], "source": f"{BATCH_A.name}:{number}"})
+    for batch in TUNING_BATCHES:
+        for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(line) if line.strip() else None
+            if row and row.get("gold"):
+                rows.append({"task": row["task"], "label": row["gold"], "text": row["answer"], "source": f"{batch.name}:{number}"})
     return rows
 
 

@@ -20,9 +20,9 @@ from somekit.eval.gold import Case
 from somekit.answers.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
-BATCH_B = ROOT / "bench" / "data" / "extraction_heldout_b.jsonl"
+BATCH_C = ROOT / "bench" / "data" / "extraction_heldout_c.jsonl"
 #: An answer the rules cannot read (its verb is no label cue) that the fallback reads as yes (from
-#: held-out batch A, which the fallback is trained on; batch B measures it on unseen answers).
+#: held-out batch A, which the fallback is trained on; batch C measures it on unseen answers).
 UNREAD = ("Recommendation: ✅ Show this post to the user.\n\nConfidence is moderate; engagement with video posts is "
           "lower than with images.")
 
@@ -34,12 +34,19 @@ def _builder():
     return module
 
 
-def test_examples_match_their_sources_and_hold_no_batch_b_answer():
+def test_examples_match_their_sources_and_come_only_from_tuning_sets():
     assert EXAMPLES.read_text(encoding="utf-8") == _builder().render(), "run scripts/build_verdict_examples.py"
     rows = load_examples()
     assert {KIND[r["task"]] for r in rows} == set(LABELS) and all(r["label"] in LABELS[KIND[r["task"]]] for r in rows)
-    batch_b = {json.loads(line)["answer"] for line in BATCH_B.read_text(encoding="utf-8").splitlines() if line.strip()}
-    assert not batch_b & {r["text"] for r in rows}
+    batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
+    assert batches == {"extraction_heldout_a.jsonl", "extraction_heldout_b.jsonl"}
+    batch_c = [json.loads(line) for line in BATCH_C.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # batch C measures the fallback: an answer it shares with the examples is a short one any writer
+    # gives ("是", "<answer>yes</answer>"), and the rules decide it, so the fallback never reads it
+    texts = {r["text"] for r in rows}
+    shared = [(r["task"], r["answer"]) for r in batch_c if r["answer"] in texts]
+    assert len(batch_c) >= 300 and len(shared) < len(batch_c) / 20
+    assert all(extract_label(task, answer).label is not None and len(answer) <= 40 for task, answer in shared), shared
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
@@ -73,12 +80,22 @@ def test_fallback_runs_only_where_rules_are_undecided_and_never_on_hedges():
     assert hedge.hedged and not eligible(hedge)
     cases = [Case("a", "yes", answer=UNREAD), Case("b", "no", answer="The user might or might not click it."),
              Case("c", "no", answer="No."), Case("d", "no", answer="我无法判断。")]
-    out = score_classification("mcr", cases)
+    out = score_classification("mcr", cases, offline_fallback=True)
     assert out["rules"] == {OFFLINE_RULE: 1, "ambiguous": 1, "exact": 1, "unanswerable": 1}
     assert out["correct"] == 2 and out["reading"]["offline_fallback"] == {"enabled": True, "asked": 1, "decided": 1}
     assert out["reading"]["undecided_share"] == 0.5 and out["reading"]["undecided_share_after_fallbacks"] == 0.25
     off = score_classification("mcr", cases, offline_fallback=False)
     assert off["rules"] == {"ambiguous": 2, "exact": 1, "unanswerable": 1} and off["correct"] == 1
+    assert score_classification("mcr", cases) == out   # on by default (fallback.DEFAULT_ON, measured on batch C)
+
+
+def test_fallback_never_reads_an_option_list_left_unpicked():
+    """A list of options is the question echoed back: the classifier would read its label words as
+    a verdict, so the rules mark it hedged and the fallback abstains."""
+    listed = extract_label("uea", "Options: (a) positive (b) angry (c) sad (d) fear\nI need more context to choose.")
+    assert listed.label is None and not eligible(listed)
+    picked = extract_label("mcr", "选项：A. 推荐 B. 不推荐\n答案：B")
+    assert (picked.label, picked.rule) == ("no", "option")
 
 
 def test_llm_reads_first_and_its_agreement_with_the_rules_is_reported():
@@ -106,16 +123,20 @@ def test_cli_names_the_fallback_and_no_fallback_turns_it_off(tmp_path):
     gold.write_text(json.dumps({"u1": [{"weibo_id": "p1", "label": "是"}, {"weibo_id": "p2", "label": "否"}]}, ensure_ascii=False))
     pred = tmp_path / "pred.json"
     pred.write_text(json.dumps({"u1": [{"weibo_id": "p1", "label": UNREAD}, {"weibo_id": "p2", "label": "否"}]}, ensure_ascii=False))
-    res = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--json"])
+    res = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--json", "--fallback"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["rules"] == {OFFLINE_RULE: 1, "exact": 1} and out["acc"] == 100.0
-    assert out == json.loads(json.dumps(evaluate("mcr", gold, pred)))
+    assert out == json.loads(json.dumps(evaluate("mcr", gold, pred, offline_fallback=True)))
     res = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--json", "--no-fallback"])
     off = json.loads(res.stdout)
     assert off["rules"] == {"ambiguous": 1, "exact": 1} and off["acc"] == 50.0
     assert off == json.loads(json.dumps(evaluate("mcr", gold, pred, offline_fallback=False)))
-    text = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred)])
+    default = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--json"])
+    assert json.loads(default.stdout) == out   # on unless turned off
+    help_text = " ".join(CliRunner().invoke(main, ["eval", "--help"]).output.split())
+    assert "Default: on" in help_text
+    text = CliRunner().invoke(main, ["eval", "mcr", "--gold", str(gold), "--pred", str(pred), "--fallback"])
     line = " ".join(text.output.split())   # rich wraps long lines
     assert "offline fallback decided 1 of 1" in line and "undecided by rules 50.0%" in line
 

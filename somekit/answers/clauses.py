@@ -26,6 +26,7 @@ _OPTIONS = re.compile(r"[\"'“”‘’「」]?\b(?:yes|no)\b[\"'“”‘’�
                       r"[\"“”‘’「」]?[是否][\"“”‘’「」]?\s*(?:或|或者|还是|/)\s*[\"“”‘’「」]?[是否][\"“”‘’「」]?")
 
 
+_BARE_CONTRACTION = re.compile(r"\b(would|could|should|do|does|did|is|are|was|were|ca|wo|have|has|had)nt\b")
 #: Arrows introduce a conclusion ("... -> not a rumour"); emoji and other pictographs end a phrase.
 _ARROW = re.compile(r"\s*(?:→|⇒|⟹|=>|->|-->)\s*")
 
@@ -42,6 +43,7 @@ def clean(text: str) -> str:
     t = _symbols_to_commas(t)
     t = _MARKDOWN.sub(" ", t)
     t = t.replace("’", "'").replace("‘", "'")
+    t = _BARE_CONTRACTION.sub(lambda m: m.group(1) + "n't", t)   # "wouldnt care" is "wouldn't care"
     t = _CERTAINTY.sub(" ", t)
     t = _OPTIONS.sub(" ", t)
     return re.sub(r"[ \t\u3000]+", " ", t).strip()

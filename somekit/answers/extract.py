@@ -3,6 +3,8 @@
 Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rules, in order; the
 first that decides wins, and a rule decides only when the answer is unambiguous:
   json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```)
+  container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
+  option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
   exact         the whole answer is a label word ("是", "**True**", "Angry.")
   marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad")
   clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
@@ -29,16 +31,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .answer_json import label_from_json
+from .choices import read_choice, unwrap
 from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import assignment_label, neither_nor, reported_speech
+from .rewrite import absurd_if_not, assignment_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
 @dataclass(frozen=True)
 class Extraction:
     label: str | None
-    rule: str          # json | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
+    rule: str          # json | container | option | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
                        # | offline-fallback | parser-error
     hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open: no fallback guesses it
 
@@ -60,12 +63,16 @@ UNANSWERABLE = re.compile(
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
 _MARKER = re.compile(
-    r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|选择)"
+    # a revision ("下调为半真", "revising to yes") is the answerer's newest verdict
+    r"(?:下调|上调|改判|改|调整|修正|更正)(?:为|成)|我评|"
+    r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|决定|选择)"
     r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
-    r"my choice|category|result|decision)\b\s*(?:is|would be|should be|:|=|-)+|"
+    r"my choice|category|result|decision|authorship)\b\s*(?:is|would be|should be|:|=|-|是|为)+|"
+    r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+_FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
 #: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
 _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
                         r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
@@ -74,7 +81,9 @@ _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could
                         r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
                         r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
-                        r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b")
+                        r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"
+                        # "could be theirs, could be a copycat": two possibilities side by side
+                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -88,12 +97,20 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     found = _from_json(kind, raw)
     if found:
         return Extraction(found, "json")
+    content, raw = unwrap(raw)
+    if content is not None and content.strip() and (inner := extract_label(task, content)).label is not None:
+        return Extraction(inner.label, "container")
+    choice = read_choice(raw)
+    if choice.text is not None and (picked := extract_label(task, choice.text)).label is not None:
+        return Extraction(picked.label, "option")
+    if choice.listed:
+        raw = choice.rest   # the options echoed back are no verdict
     text = clean(raw)
     if not text:
         return Extraction(None, "empty")
     if (label := assignment_label(kind, text)) is not None:
         return Extraction(label, "json")
-    text = neither_nor(kind, reported_speech(kind, text))
+    text = absurd_if_not(neither_nor(kind, reported_speech(kind, text)))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
@@ -105,7 +122,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
-    return Extraction(None, "ambiguous", hedged=unclear)
+    # a listed option left unpicked: the fallback would read the list as a verdict
+    return Extraction(None, "ambiguous", hedged=unclear or choice.listed)
 
 
 def _from_json(kind: str, raw: str) -> str | None:
@@ -114,13 +132,18 @@ def _from_json(kind: str, raw: str) -> str | None:
 
 def _after_marker(kind: str, text: str) -> str | None:
     """The label right after the last answer marker, read up to the end of its sentence."""
-    last = None
+    last = last_final = None
     for m in _MARKER.finditer(text):
         if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
             continue  # "无法判断" declines; it is not a marker
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
         last = m
+        if _FINAL_MARKER.search(m.group(0)):
+            last_final = m
+    # the last explicit final answer or revision outranks a later plain marker ("final answer: no.
+    # The answer hinges on ..."); among themselves the last counts ("initially yes ... final answer no")
+    last = last_final or last
     if last is None:
         return None
     tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]

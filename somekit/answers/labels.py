@@ -95,10 +95,44 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+#: Colloquial and idiomatic verdicts (没戏, 胡说八道, nah, 毫无波澜), kept apart from the label words
+#: above so each can be judged on its own: every one states its label outright, none is a hint.
+COLLOQUIAL: dict[str, dict[str, tuple[str, ...]]] = {
+    "yesno": {
+        "yes": ("yess", "yesss", "of course", "for sure", "必须的", "那必须", "那肯定", "必然", "必然会", "那是肯定的",
+                "i wouldn't bet against it", "wouldn't bet against it", "confirmed", "本人", "该用户", "用户本人", "该用户本人",
+                "本人所写", "是本人", "是本人写的", "出自本人"),
+        "no": ("没戏", "没门", "门都没有", "没可能", "不可能的", "想都别想", "no chance", "not a chance", "fat chance", "hard pass",
+               "not gonna happen", "no interaction", "no interaction expected", "跳过", "不转发", "不点赞", "不评论", "不回复",
+               "非本人", "非本人评论", "非本人所写", "不是本人", "不是同一个人", "不是同一人", "别人写的", "是别人写的", "不是他写的"),
+    },
+    "emotion": {
+        "emotionless": ("毫无波澜", "无动于衷", "漠不关心", "不在乎", "无所谓", "apathetic", "apathy", "unmoved", "shrug"),
+        "angry": ("enraged", "livid", "fuming", "pissed", "pissed off", "incensed", "火冒三丈", "气坏", "炸毛"),
+        "sad": ("失落", "心酸", "低落", "伤感", "难受", "心碎", "devastated", "gutted", "crushed", "heartbreaking"),
+        "fear": ("惶恐", "吓坏", "吓到", "freaked out", "spooked", "petrified"),
+        "surprise": ("惊呆", "不敢相信", "blown away", "taken aback", "caught off guard"),
+    },
+    "mid": {
+        "false": ("胡说八道", "一派胡言", "胡扯", "扯淡", "瞎扯", "无稽之谈", "子虚乌有", "纯属虚构", "纯属捏造", "没这回事",
+                  "根本没这回事", "nonsense", "bogus", "total nonsense", "complete nonsense", "hogwash", "bunk"),
+        "half": ("只有一部分说对", "只有一部分说对了", "一部分说对了", "只说对了一部分", "说对了一部分", "half right, half wrong"),
+    },
+    "rumor": {
+        "rumor": ("假的", "胡说八道", "子虚乌有", "无稽之谈", "没这回事", "别信", "不要信", "nonsense", "bogus", "hoax"),
+        "non-rumor": ("真的", "准确", "是准确的", "确有此事", "已证实", "官方已经证实", "经过核实", "核实无误", "accurate",
+                      "confirmed", "verified"),
+    },
+}
+for _kind, _by_label in COLLOQUIAL.items():
+    for _label, _words in _by_label.items():
+        BARE[_kind][_label] = BARE[_kind][_label] + tuple(w for w in _words if w not in BARE[_kind][_label])
+
 #: Words matched in a clause only as whole-answer verdicts (too common inside sentences).
 BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客观", "concern", "concerned"},
              "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"},
-             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake"}}
+             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified"},
+             "yesno": {"本人", "该用户", "用户本人"}}
 
 #: SoMe's Chinese gold labels and LIAR's 6-way labels -> ours.
 GOLD_ALIASES: dict[str, str] = {

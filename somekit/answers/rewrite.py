@@ -5,6 +5,8 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     answerer's verdict, unless the quote is itself a bare label ('答案："否"');
   neither-nor       on MID's graded scale, "neither true nor false" / "not false, but not true
                     either" / "既不是真的也不是假的" is the middle grade;
+  "not X? absurd"    "不点赞反而奇怪了", "如果不是他写的，那才奇怪呢": not doing X would be the odd
+                    outcome, so the answer asserts X; the negation belongs to the rejected case;
   assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
                     task's own question, read as the JSON answer it imitates.
 """
@@ -23,6 +25,7 @@ _NEITHER = re.compile(
     r"(?:true|false)(?: either)?\b|"
     r"(?:既|既不能说是?|既不是|既非)(?:不是)?(?:真|假)的?[,，]?\s*也(?:不能说是?|不是|非|不)(?:真|假)的?|"
     r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的")
+_ABSURD_IF_NOT = re.compile(r"(?:如果|要是|假如)?不(是)?([\u4e00-\u9fff]{1,6}?)[的了]?[,，]?\s*(?:那|那就)?(?:反而|才|就|倒)(?:奇怪|怪|稀奇)(?:了|呢|啊)?")
 _ASSIGNMENT = re.compile(r"(?<![\w])([a-z_]{3,40}|是否[\u4e00-\u9fff]{1,8})\s*[=:]\s*[\"']?(true|false)\b[\"']?")
 
 
@@ -32,6 +35,11 @@ def reported_speech(kind: str, text: str) -> str:
         inner = next(g for g in m.groups() if g is not None)
         return m.group(0) if bare_label(kind, inner) is not None else " “…” "
     return _QUOTED.sub(blank, text)
+
+
+def absurd_if_not(text: str) -> str:
+    """"不X才怪" / "不X反而奇怪": the answer asserts X."""
+    return _ABSURD_IF_NOT.sub(lambda m: ("是" if m.group(1) else "会") + m.group(2) + "。", text)
 
 
 def neither_nor(kind: str, text: str) -> str:

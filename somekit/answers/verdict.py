@@ -32,7 +32,7 @@ _FILLERS = re.compile(
     r"但是|但|不过|然而|可是|而是|反而|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
     r"综上所述|综上|总之|总的来说|综合(?:来看|考虑|判断|分析|以上)?|最终|所以|因此|因而|那么|由此可见|"
     r"该用户|这位用户|此用户|用户|他们|他|她|ta|这条(?:微博|帖子|贴文|内容)?|微博|帖子|贴文|"
-    r"认为|觉得|推测|预计|估计|大概率|大概|应该|也许|或许|可能|很|比较|较|非常|十分|确实|一定|肯定|当然|"
+    r"认为|觉得|推测|预计|估计|大概率|大概|应该|也许|或许|可能|很|比较|较|非常|十分|确实|一定|肯定|当然|绝对|"
     r"[的了吧啊呀哦嘛呢。.!,，、\"'“”「」()\[\]（）\s-]")
 _LIKELY = re.compile(r"\b(?:probably|likely|most likely|very likely|highly likely)\b|应该|可能|大概率|很可能")
 _MAYBE = re.compile(r"^\W*(?:maybe|perhaps|possibly|也许|或许|说不定|不一定|未必|not necessarily|hard to say|不好说|难说)\W*$")
@@ -44,7 +44,7 @@ _VERB_EN = (r"(?:like|likes|liked|repost|reposts|share|shares|comment|comments|r
             r"write|written|wrote|post|posted|be interested|care|give it a like|hit like|leave a comment)\b")
 _MODAL_ZH = r"(?:会|可能|应该|愿意|倾向于?|大概率|想要|想|将|能)"
 _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\bwouldn't\b|\bgoing to\b|\bexpect(?:s|ed)?\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
-             r"\bshould\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
+             r"\bshould\b|\bgonna\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
 _ID = r"(?:id\s*[为是:]?\s*\w+\s*的)?"   # SoMe's queries name the user as "ID为<uid>的用户"
 _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)?(?:用户|人|他|她|ta|本人)(?:本人|自己)?(?:所)?(?:发表|发布|写|发|撰写|留下)|出自{_ID}(?:该|这位|此|同一)?用户|"

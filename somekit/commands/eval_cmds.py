@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
 from ..schemas.tasks import TASKS
 from .common import console, domain_errors, json_option, print_json
 
@@ -26,9 +27,11 @@ from .common import console, domain_errors, json_option, print_json
 @click.option("--llm-model", default=None, help="Model name at that endpoint.")
 @click.option("--llm-fallback/--no-llm-fallback", default=None,
               help="Ask the LLM when rules find no single label (default: on when an endpoint is configured).")
-@click.option("--fallback/--no-fallback", "offline_fallback", default=True,
+@click.option("--fallback/--no-fallback", "offline_fallback", default=OFFLINE_DEFAULT,
               help="Read answers the rules leave undecided with the offline classifier (rule 'offline-fallback'); "
-                   "it abstains when unsure, and the LLM, when configured, reads them first.")
+                   "it abstains when unsure, and the LLM, when configured, reads them first. Default: on, because on "
+                   "answers it had never seen (held-out batch C) rules + fallback gave 0.3% wrong labels, within the 1% "
+                   "allowed (see README); --no-fallback leaves those answers undecided (not completed).")
 @click.option("--llm-audit", "llm_audit", type=click.IntRange(min=0), default=40, show_default=True,
               help="With an LLM: how many rule-read answers it also reads, to report how often the two agree.")
 @click.option("--compat", type=click.Choice(["blueprint"]), default=None,
@@ -37,11 +40,12 @@ from .common import console, domain_errors, json_option, print_json
 @domain_errors
 def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
              ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool,
-             offline_fallback: bool = True, llm_audit: int = 40, compat: str | None = None) -> None:
+             offline_fallback: bool = OFFLINE_DEFAULT, llm_audit: int = 40, compat: str | None = None) -> None:
     """Score an agent's answers for TASK (ubp ucs mcr uea mid mid-zh smq ses red nap).
 
     Classification tasks: the label is extracted from each free-text answer (rules in Chinese and
-    English, then the LLM when configured, then an offline classifier that abstains when unsure);
+    English, then the LLM when configured, then an offline classifier that abstains when unsure,
+    unless --no-fallback);
     acc = exact matches x 100 / n, tcr = answers with a label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
     as not completed. smq/ses/red: a named LLM judge rates 0-5 per criterion, score = mean x 20
     (failed judgements count 0), with a 95% interval. nap: macro/micro F1 over actions, cosine.
@@ -64,7 +68,7 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
     w = open_workspace(ws) if ws else None
     llm = LazyLLM(w, base_url=llm_base_url, model=llm_model)
     use_fallback = endpoint_configured(llm_base_url, w) if llm_fallback is None else llm_fallback
-    judged = some_results is not None or task in ("smq", "ses", "red")
+    judged = some_results is not None or (task is not None and TASKS[task].eval_kind == "judge")
     judge_llm, judge_name = resolve_judge(w, judge, llm_base_url, llm_model) if judged else (None, None)
     if judge_name == EMBEDDED:
         click.echo(WARNING, err=True)
@@ -86,7 +90,7 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         return
     if not task or not gold or not pred:
         raise EvalError("give TASK, --gold and --pred (or --some-results DIR)")
-    if task in ("smq", "ses", "red"):
+    if TASKS[task].eval_kind == "judge":
         fallback = judge_llm
     else:
         fallback = llm if use_fallback else None

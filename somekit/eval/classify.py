@@ -20,6 +20,7 @@ from typing import Any
 from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import EXTRACT_SCHEMAS
 from ..answers.extract import Extraction, extract_label
+from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
 from .gold import Case
 from ..answers.labels import KIND, LABELS, normalise_gold
 from .stats import wilson
@@ -97,7 +98,7 @@ def _agreement(task: str, sample: list[Case], extractions: dict[str, Extraction]
             "rate": round(agree / len(both), 4) if both else None}
 
 
-def score_classification(task: str, cases: list[Case], llm: LLMClient | None = None, offline_fallback: bool = True,
+def score_classification(task: str, cases: list[Case], llm: LLMClient | None = None, offline_fallback: bool = OFFLINE_DEFAULT,
                          llm_audit: int = 0) -> dict[str, Any]:
     """acc = exact matches x 100 / n; tcr = answers with an extractable label x 100 / n.
 

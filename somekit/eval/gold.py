@@ -17,6 +17,8 @@ import orjson
 from ..errors import EvalError
 from ..answers.labels import KIND, normalise_gold
 from ..export.some.layout import SOME_NAMES, UBP_ALIAS
+from ..schemas.items import REDItem, SESItem, SMQItem
+from ..schemas.tasks import TASKS
 from .match import ACTIONS, index_key, match, natural_key
 
 @dataclass
@@ -42,23 +44,46 @@ def _dumps(value: Any) -> str:
 
 # ---- our frozen items -------------------------------------------------------------------------
 
+def _entry_key(task: str, values: dict[str, Any]) -> str | None:
+    """An entry's key in a flat gold file, from the task's key fields (None when one is missing)."""
+    fields = TASKS[task].gold_key
+    parts = [values.get(f) for f in fields]
+    if any(p is None for p in parts) or (len(parts) > 1 and not all(parts)):
+        return None
+    return "_".join(str(p) for p in parts)
+
+
 def _item_keys(task: str, item) -> list[tuple]:
     keys = [("id", item.id), ("key", item.id)]
     i = item.inputs
-    if task in ("ubp", "ucs", "mcr", "uea"):
+    spec = TASKS[task]
+    if spec.user_centric:
         keys.append(natural_key(task, user=i.user_id, post=i.post_id, action=getattr(i, "action", None),
                                 comment=getattr(i, "comment", None)))
-    elif task == "mid":
-        keys.append(("key", i.claim_id))
-    elif task == "mid-zh":  # SoMe's MID keys claims as "<id>.json"; the export does the same
-        keys += [("key", i.post_id), ("key", f"{i.post_id}.json")]
-    elif task == "smq":
-        keys.append(("key", i.question))
-    elif task == "ses":
-        keys.append(("key", i.topic))
-    elif task == "red":
-        keys.append(("key", f"{i.window_start}_{i.window_end}_{i.location}"))
+    elif spec.gold_key:
+        key = "_".join(str(getattr(i, f)) for f in spec.gold_key)
+        keys.append(("key", key))
+        if spec.gold_key_suffix:   # mid-zh: SoMe's MID keys claims as "<id>.json"; the export does the same
+            keys.append(("key", f"{key}{spec.gold_key_suffix}"))
     return keys
+
+
+def _smq_reference(item) -> tuple[str, str]:
+    return item.answer.answer, item.inputs.question
+
+
+def _ses_reference(item) -> tuple[str, str]:
+    a = item.answer
+    parts = [a.summary] + [f"{k}: {v}" for k, v in (("time", a.time), ("place", a.place), ("plot", a.plot)) if v]
+    return "\n".join(parts), item.query
+
+
+def _red_reference(item) -> tuple[str, str]:
+    return _dumps([e.model_dump(include={"title", "summary", "time", "location"}) for e in item.answer.events]), item.query
+
+
+#: (what a judge compares an answer with, the question it was asked), per judged item type.
+_REFERENCES = {SMQItem: _smq_reference, SESItem: _ses_reference, REDItem: _red_reference}
 
 
 def _item_case(task: str, item) -> Case:
@@ -67,15 +92,9 @@ def _item_case(task: str, item) -> Case:
         from ..store.item_rows import item_label
 
         return Case(item.id, item_label(item), item.query, keys=keys)
-    if task == "smq":
-        return Case(item.id, item.answer.answer, item.inputs.question, keys=keys)
-    if task == "ses":
-        a = item.answer
-        parts = [a.summary] + [f"{k}: {v}" for k, v in (("time", a.time), ("place", a.place), ("plot", a.plot)) if v]
-        return Case(item.id, "\n".join(parts), item.query, keys=keys)
-    if task == "red":
-        events = [e.model_dump(include={"title", "summary", "time", "location"}) for e in item.answer.events]
-        return Case(item.id, _dumps(events), item.query, keys=keys)
+    if TASKS[task].eval_kind == "judge":
+        reference, question = _REFERENCES[type(item)](item)
+        return Case(item.id, reference, question, keys=keys)
     return Case(item.id, {"actions": list(item.answer.actions), "text": item.answer.text,
                            "cluster_id": item.inputs.cluster_id}, item.query, keys=keys)
 
@@ -122,18 +141,9 @@ def _row_key(task: str, row: dict[str, Any]) -> tuple | None:
         return ("id", str(row["id"]))
     if "key" in row:
         return ("key", str(row["key"]))
-    if task in ("mid", "mid-zh", "smq", "ses", "red"):
-        if task == "mid" and row.get("claim_id") is not None:
-            return ("key", str(row["claim_id"]))
-        if task == "mid-zh" and row.get("post_id") is not None:
-            return ("key", str(row["post_id"]))
-        if task == "smq" and row.get("question") is not None:
-            return ("key", str(row["question"]))
-        if task == "ses" and row.get("topic") is not None:
-            return ("key", str(row["topic"]))
-        if task == "red" and all(row.get(k) for k in ("window_start", "window_end", "location")):
-            return ("key", f"{row['window_start']}_{row['window_end']}_{row['location']}")
-        return None
+    if TASKS[task].gold_key and not TASKS[task].user_centric:
+        key = _entry_key(task, row)
+        return None if key is None else ("key", key)
     user = next((row[k] for k in ("user_id", "user", "uid") if row.get(k) is not None), None)
     post = next((row[k] for k in ("weibo_id", "post_id") if row.get(k) is not None), None)
     return natural_key(task, user=user, post=post, action=row.get("action"), comment=row.get("comment"))
@@ -193,9 +203,10 @@ def prediction_pairs(task: str, path: Path) -> list[tuple[tuple | None, Any]]:
         return [(_row_key(task, r), _row_answer(r)) if isinstance(r, dict) else (None, r) for r in data]
     if not isinstance(data, dict):
         raise EvalError(f"{path}: expected a JSON object or list of predictions")
-    if task in ("mid", "mid-zh", "smq", "ses", "red", "nap"):
+    spec = TASKS[task]
+    if not spec.user_centric:   # a flat file keyed by entry, not nested by user
         return [(("key", str(k)), _keyed_answer(task, v)) for k, v in data.items()]
-    if task == "ubp" and set(data) <= set(ACTIONS) and data:
+    if spec.some_nested_by == "action" and set(data) <= set(ACTIONS) and data:
         return [pair for action, users in data.items() if isinstance(users, dict)
                 for user, value in users.items() for pair in _user_entries(task, user, value, ACTIONS[action])]
     return [pair for user, value in data.items() for pair in _user_entries(task, user, value, None)]
@@ -205,8 +216,9 @@ def prediction_pairs(task: str, path: Path) -> list[tuple[tuple | None, Any]]:
 
 def _some_units(task: str, data: Any) -> list[tuple[str, Any, str, list[tuple]]]:
     """(unit id, gold value, question, keys) for each unit of a SoMe file, in file order."""
-    field_name = {"ubp": "label", "ucs": "label", "mcr": "label", "uea": "emotion"}.get(task)
-    if task == "ubp":
+    spec = TASKS[task]
+    field_name = spec.label_field if spec.user_centric else None
+    if spec.some_nested_by == "action":
         return [(f"{action}/{uid}/{i}", row[field_name], "",
                  [natural_key(task, user=uid, post=row["weibo_id"], action=action), index_key(task, uid, i, action)])
                 for action, users in data.items() for uid, rows in users.items() for i, row in enumerate(rows)]
@@ -214,7 +226,7 @@ def _some_units(task: str, data: Any) -> list[tuple[str, Any, str, list[tuple]]]
         units = [(f"{uid}/{i}", row[field_name], row.get("comment", ""),
                   [natural_key(task, user=uid, post=row["weibo_id"], comment=row.get("comment")), index_key(task, uid, i)])
                  for uid, rows in data.items() for i, row in enumerate(rows)]
-        if task == "ucs":  # a row without its comment still finds a (user, post) asked only once
+        if "comment" in spec.gold_key:  # ucs: a row without its comment still finds a (user, post) asked only once
             pairs = collections.Counter((k[0][1], k[0][2]) for _, _, _, k in units)
             for _, _, _, keys in units:
                 if pairs[(keys[0][1], keys[0][2])] == 1:
@@ -223,7 +235,7 @@ def _some_units(task: str, data: Any) -> list[tuple[str, Any, str, list[tuple]]]
     if KIND.get(task) in ("mid", "rumor"):  # SoMe's MID shape; our mid-zh export adds CED's own word as `veracity`
         return [(key, row.get("veracity") or row["label"], row.get("claim", ""), [("key", key), ("key", key.removesuffix(".json"))])
                 for key, row in data.items()]
-    if task in ("smq", "ses", "red"):
+    if spec.eval_kind == "judge":
         return [(key, value, key, [("key", key)]) for key, value in data.items()]
     raise EvalError(f"a .json gold is SoMe-shaped ground truth, which no export holds for {task}; "
                     f"expected its frozen split (.parquet) or items file (.jsonl)")

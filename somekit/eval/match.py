@@ -14,6 +14,8 @@ import collections
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..schemas.tasks import TASKS
+
 #: SoMe's UBP results key actions in Chinese.
 ACTIONS = {"点赞": "like", "转发": "repost", "评论": "comment", "like": "like", "repost": "repost", "comment": "comment"}
 
@@ -26,16 +28,19 @@ def natural_key(task: str, *, user: Any = None, post: Any = None, action: Any = 
     if user is None or post is None:
         return None
     user, post = str(user), str(post)
-    if task == "ubp":
+    parts = TASKS[task].gold_key   # what tells two questions about one user and post apart
+    if "action" in parts:
         act = ACTIONS.get(str(action or "").strip().lower())
         return ("nat", act, user, post) if act else None
-    if task == "ucs":
+    if "comment" in parts:
         return ("nat", user, post, None if comment is None else str(comment))
     return ("nat", user, post)
 
 
 def index_key(task: str, user: str, index: int, action: str | None = None) -> tuple:
-    return ("idx", ACTIONS.get(action or "", action), str(user), int(index)) if task == "ubp" else ("idx", str(user), int(index))
+    if "action" in TASKS[task].gold_key:
+        return ("idx", ACTIONS.get(action or "", action), str(user), int(index))
+    return ("idx", str(user), int(index))
 
 
 @dataclass

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EvalError
+from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
 from ..schemas.tasks import TASKS
 from .gold import load_cases
 
 
 def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, embedder: Any = None,
-             judge_name: str | None = None, compat: str | None = None, offline_fallback: bool = True,
+             judge_name: str | None = None, compat: str | None = None, offline_fallback: bool = OFFLINE_DEFAULT,
              llm_audit: int = 0) -> dict[str, Any]:
     """Score predictions against gold (docs/architecture.md, "Evaluation"). `llm` (an LLMClient) is the extraction
     fallback for classification and the judge for smq/ses/red; `embedder` gives NAP's cosine;

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..export.some.layout import SOME_NAMES, UBP_ALIAS
 from ..errors import EvalError
+from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
 from .gold import attach, gold_file, prediction_pairs, some_cases
 from ..answers.labels import KIND
 
@@ -28,7 +29,7 @@ def task_folders(results: Path) -> dict[str, Path]:
 
 
 def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, judge: Any = None,
-                       judge_name: str | None = None, offline_fallback: bool = True) -> dict[str, Any]:
+                       judge_name: str | None = None, offline_fallback: bool = OFFLINE_DEFAULT) -> dict[str, Any]:
     """{task: {model: scores}} for every results file under RESULTS; `llm` is the extraction
     fallback for classification, `judge` the named judge (judged tasks are skipped without one)."""
     results, gold = Path(results), Path(gold)

@@ -95,6 +95,15 @@ class TaskSpec:
     labelled_texts: tuple[str, ...] = ()
     """Text fields of `inputs` the label was made from (UEA's comment, UCS's comment, UBP-comment's
     text): within one release no other task may show such a text (builders/reuse.py, verify/visibility.py)."""
+    gold_key: tuple[str, ...] = ()
+    """Item `inputs` fields that key the task's gold entries and predictions besides the item id
+    (eval/gold.py, eval/match.py). User-centric tasks: the natural key, user + post and what else
+    tells two questions apart ('action' for ubp, 'comment' for ucs); SoMe's gold nests them by user.
+    Other tasks: the fields whose values, joined by '_', are the entry's key in a flat gold file (a
+    MID claim id, an SMQ question, a RED '<start>_<end>_<location>'). Empty: the item id only."""
+    gold_key_suffix: str = ""
+    """What a gold file may append to that key ('.json': SoMe's MID files key a claim as '<id>.json',
+    and our mid-zh export does the same)."""
 
     def input_side(self, name: str) -> str:
         """'agent' or 'reviewer' for one input field; an undeclared field is an error, never a guess."""
@@ -141,13 +150,15 @@ _USER = dict(group_key=("inputs.user_id",), group_doc="inputs.user_id", user_cen
 TASK_TABLE: tuple[TaskSpec, ...] = (
     TaskSpec("ubp", "user behaviour prediction", "Will the user like, repost or comment on the post (yes/no)?",
              "text-classification",
-             UBPItem, UBPOptions, "somekit.builders.tasks.ubp", eval_kind="classify", label_field="label",
+             UBPItem, UBPOptions, "somekit.builders.tasks.ubp", gold_key=("user_id", "post_id", "action"),
+             eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="user_behavior_prediction", paired=True, baseline_answer="是", some_nested_by="action",
              negative="not-interacted", comment_input=True, audit_texts=("text",),
              agent_visible=("user_id", "post_id", "action", "text"), labelled_texts=("text",), **_USER),
     TaskSpec("ucs", "user comment simulation", "Did the user write this comment under the post (yes/no)?",
              "text-classification",
-             UCSItem, UCSOptions, "somekit.builders.tasks.ucs", eval_kind="classify", label_field="label",
+             UCSItem, UCSOptions, "somekit.builders.tasks.ucs", gold_key=("user_id", "post_id", "comment"),
+             eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="user_comment_silmulation", paired=True, baseline_answer="是", negative="other-comment",
              comment_input=True, audit_texts=("comment",),
              # the comment id is a source record id: the text is what the agent judges
@@ -155,26 +166,30 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
              **_USER),
     TaskSpec("mcr", "media content recommendation", "Would the user engage with the post, so should it be recommended (yes/no)?",
              "text-classification",
-             MCRItem, MCROptions, "somekit.builders.tasks.mcr", eval_kind="classify", label_field="label",
+             MCRItem, MCROptions, "somekit.builders.tasks.mcr", gold_key=("user_id", "post_id"),
+             eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="media_content_recommend", paired=True, baseline_answer="是", negative="not-interacted",
              agent_visible=("user_id", "post_id"), **_USER),
     TaskSpec("mid", "misinformation detection", "Is the claim true, half true or false?", "text-classification",
              MIDItem, MIDOptions, "somekit.builders.tasks.mid", group_key=("inputs.claim_id",),
-             group_doc="inputs.claim_id", eval_kind="classify", label_field="label", label_kind="mid",
+             group_doc="inputs.claim_id", gold_key=("claim_id",),
+             eval_kind="classify", label_field="label", label_kind="mid",
              some_name="misinformation_detection", audited=True, needs="claims", baseline_answer="half",
              audit_texts=("claim",), agent_visible=("claim_id", "claim", "report_ids"),
              agent_database=("knowledge_data",)),
     TaskSpec("mid-zh", "Weibo rumour detection",
              "Is the Weibo post, seen with its cascade up to a cut-off and its users, a rumour?", "text-classification",
              MIDZhItem, MIDZhOptions, "somekit.builders.tasks.mid_zh", group_key=("inputs.event_id",),
-             group_doc="inputs.event_id", eval_kind="classify", label_field="label", label_kind="rumor",
+             group_doc="inputs.event_id", gold_key=("post_id",), gold_key_suffix=".json",
+             eval_kind="classify", label_field="label", label_kind="rumor",
              needs="rumour-labels", agent_database=("user_data",),
              # the event id is the split group (built from CED's folders), not something to reason from
              agent_visible=("post_id", "text", "cutoff", "cascade_ids"), reviewer_only=("event_id",)),
     TaskSpec("uea", "user emotion analysis",
              "Which of 6 emotions will the user show toward the post, judged from their history?",
              "text-classification",
-             UEAItem, UEAOptions, "somekit.builders.tasks.uea", eval_kind="classify", label_field="emotion",
+             UEAItem, UEAOptions, "somekit.builders.tasks.uea", gold_key=("user_id", "post_id"),
+             eval_kind="classify", label_field="emotion",
              label_kind="emotion", some_name="user_emotion_analysis", baseline_answer="无情绪", panel_labelled=True,
              # UEA predicts the emotion a user will show: the comment the label was read from stays hidden
              agent_visible=("user_id", "post_id"), reviewer_only=("comment_id", "comment"), labelled_texts=("comment",),
@@ -182,20 +197,23 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
     TaskSpec("smq", "social-media question answering", "Answer a question about one topic's or one user's posts.",
              "question-answering",
              SMQItem, SMQOptions, "somekit.builders.tasks.smq", group_key=("inputs.scope", "inputs.scope_id"),
-             group_doc="inputs.scope:inputs.scope_id", eval_kind="judge", offline_drafter="data",
+             group_doc="inputs.scope:inputs.scope_id", gold_key=("question",),
+             eval_kind="judge", offline_drafter="data",
              some_name="social_media_question_answering", agent_database=("user_data", "topic_data"),
              evidence="answer.evidence_ids", judge_criteria=("accuracy",), agent_visible=("scope", "scope_id", "question")),
     TaskSpec("red", "real-time event detection",
              "Which events happened at the location in the one-hour window (title, summary, time, place)?",
              "summarization",
              REDItem, REDOptions, "somekit.builders.tasks.red", group_key=("inputs.location",),
-             group_doc="inputs.location", eval_kind="judge", some_name="realtime_event_detection",
+             group_doc="inputs.location", gold_key=("window_start", "window_end", "location"),
+             eval_kind="judge", some_name="realtime_event_detection",
              offline_drafter="extractive", agent_database=("raw_data",), evidence="answer.events.post_ids",
              judge_criteria=("accuracy", "completeness", "relevance"), agent_visible=("location", "window_start", "window_end")),
     TaskSpec("ses", "streaming event summarisation", "Summarise the topic's event: time, place and plot.",
              "summarization",
              SESItem, SESOptions, "somekit.builders.tasks.ses", group_key=("inputs.topic",),
-             group_doc="inputs.topic", eval_kind="judge", some_name="streaming_event_summary",
+             group_doc="inputs.topic", gold_key=("topic",),
+             eval_kind="judge", some_name="streaming_event_summary",
              offline_drafter="extractive", agent_database=("topic_data",), evidence="inputs.post_ids",
              judge_criteria=("accuracy", "completeness"), agent_visible=("topic", "post_ids")),
     TaskSpec("nap", "next action prediction (persona)",

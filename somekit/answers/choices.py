@@ -1,0 +1,124 @@
+"""Multiple-choice answers and markup wrappers: the two answer shapes whose verdict is not a label
+word where the clause rules look for one (extract.py reads them first).
+
+  options     the answer lists the question's options with letters or numbers ("A. 推荐 B. 不推荐",
+              "(a) positive (b) angry", "1) yes 2) no") and then picks one ("答案：B", "Answer: (c)",
+              "→ A", "选 2"): the pick stands for its option's text, and that text is read as the
+              answer. A pick that names no listed option, or an option whose text is no label, gives
+              no label; a list with no pick is the question echoed, never a verdict, so the list is
+              blanked out and the fallback must not guess (its character n-grams read a list of
+              labels as a verdict).
+  "Option A (会)"  a pick that carries its option's text in brackets needs no list.
+  containers  an explicit answer container (<answer>否</answer>, <final>..</final>, \\boxed{no}):
+              its content is the answer, the last container counting; other markup tags
+              (<reason>..</reason>, <confidence>..</confidence>) are commentary and are dropped.
+  headings    a bracketed heading (【结论】推荐, 【情绪】sad) is a label marker ("结论：推荐").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: An option's tag: "(a)", "(A)", "A.", "A、", "A)", "1.", "1)". Upper-case letters or digits
+#: without brackets, so the English article "a." is not read as one.
+_TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])\s?[.．、)）:：](?![\d.]))")
+#: Where an option's text ends besides the next tag: a line end, an arrow, or the pick's marker.
+_OPTION_END = re.compile(r"\n|→|⇒|=>|->|(?:答案|回答|选择|我选|answer|choice|pick)\s*[:：是为]|$", re.I)
+#: The pick: a marker, then a tag ("答案：B", "Answer: (c)", "→ A", "选 2", "option B", "<answer>B").
+_PICK = re.compile(
+    r"(?:答案|回答|结论|选择|选项|我选|选|answer|choice|option|pick|i (?:choose|pick|select|go with)|→|⇒|=>|->|<answer>|boxed\{)"
+    r"\s*(?:是|为|[:：=])?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
+#: "Option A（会）": a pick with its own option text.
+_PICK_WITH_TEXT = re.compile(r"(?:option|选项)\s*([A-Fa-f1-6])\s*[(（]([^()（）\n]{1,20})[)）]", re.I)
+
+#: Words that announce a list as the question's options.
+_ANNOUNCED = re.compile(r"选项|备选|可选|options?|choices?|candidates?|one of", re.I)
+
+_CONTAINER = re.compile(r"<(answer|final|final_answer|final-answer|result|label|verdict|conclusion|output)>(.*?)</\1>|"
+                        r"\\boxed\{([^{}]{1,200})\}", re.S | re.I)
+_COMMENTARY = re.compile(r"<(reason|reasoning|explanation|rationale|confidence|analysis)>.*?</\1>", re.S | re.I)
+_TAG_MARKUP = re.compile(r"</?(?!think\b)[a-z_][a-z0-9_-]{0,30}>", re.I)   # <think> blocks: clauses.clean
+_BRACKET_HEADING = re.compile(r"【([^【】\n]{1,12})】")
+
+
+@dataclass(frozen=True)
+class Options:
+    texts: dict[str, str]     # normalised tag ("a", "b", "1") -> the option's text
+    start: int                # where the list begins in the answer
+    end: int                  # where it ends
+
+
+def _tag_key(m: re.Match) -> str:
+    return (m.group(1) or m.group(2)).lower()
+
+
+def _sequence_start(tags: list[re.Match]) -> int | None:
+    """Index of the first tag of a run a, b, c... or 1, 2, 3... at least two long."""
+    for i in range(len(tags) - 1):
+        first, second = _tag_key(tags[i]), _tag_key(tags[i + 1])
+        if first in ("a", "1") and ord(second) == ord(first) + 1:
+            return i
+    return None
+
+
+def option_list(text: str) -> Options | None:
+    """The answer's listed options, or None when it lists none."""
+    tags = list(_TAG.finditer(text))
+    begin = _sequence_start(tags)
+    if begin is None:
+        return None
+    run = [tags[begin]]
+    for m in tags[begin + 1:]:
+        if ord(_tag_key(m)) != ord(_tag_key(run[-1])) + 1:
+            break
+        run.append(m)
+    texts: dict[str, str] = {}
+    end = run[-1].end()
+    for i, m in enumerate(run):
+        stop = run[i + 1].start() if i + 1 < len(run) else len(text)
+        segment = text[m.end():stop]
+        cut = _OPTION_END.search(segment)
+        segment = segment[:cut.start()] if cut else segment
+        texts[_tag_key(m)] = segment.strip(" \t,，;；|/")
+        end = m.end() + len(segment)
+    return Options(texts, run[0].start(), end)
+
+
+@dataclass(frozen=True)
+class Choice:
+    listed: bool              # the answer lists options
+    text: str | None          # the picked option's text; None: no pick, or a pick of no listed option
+    rest: str                 # the answer with its option list blanked out
+
+
+def read_choice(text: str) -> Choice:
+    """The option an answer picks, from its own list or its own bracketed text."""
+    options = option_list(text)
+    if options is None:
+        with_text = list(_PICK_WITH_TEXT.finditer(text))
+        return Choice(False, with_text[-1].group(2) if with_text else None, text)
+    rest = text[:options.start] + " " + text[options.end:]
+    picks = [m for m in _PICK.finditer(text) if m.start() >= options.end - 1]
+    if not picks:
+        # a numbered list of reasons is no option list: only a list announced as options is
+        if _ANNOUNCED.search(text[max(0, options.start - 24):options.start + 1]):
+            return Choice(True, None, rest)
+        return Choice(False, None, text)
+    return Choice(True, options.texts.get(picks[-1].group(1).lower()), rest)
+
+
+def unwrap(text: str) -> tuple[str | None, str]:
+    """(the last answer container's content or None, the answer with markup removed and bracketed
+    headings turned into markers)."""
+    containers = list(_CONTAINER.finditer(text))
+    content = None
+    if containers:
+        last = containers[-1]
+        content = last.group(2) if last.group(2) is not None else last.group(3)
+    plain = _COMMENTARY.sub(" ", text)
+    # a container reads as an answer marker, so a picked letter inside it is a pick too
+    plain = _CONTAINER.sub(lambda m: "\nanswer: " + (m.group(2) if m.group(2) is not None else m.group(3)) + "\n", plain)
+    plain = _TAG_MARKUP.sub(" ", plain)
+    plain = _BRACKET_HEADING.sub(r"\1: ", plain)
+    return content, plain
