@@ -21,6 +21,10 @@ class NearCopies:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, threshold: float, shingle: int):
         self.con, self.threshold, self.shingle = con, threshold, shingle
+        # Post bodies, not body + media text: what the posts say is what makes them copies (two
+        # reposts of one rumour carry different pictures), and verify compares bodies too.
+        has_body = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'posts_body'").fetchone()[0]
+        self.posts = "posts_body" if has_body else "posts"
         self.touched: dict[str, list[str]] = {}
         self.text: dict[str, str] = {}
         self.rejected = 0
@@ -32,14 +36,15 @@ class NearCopies:
             self.con.register("_nc_users", pa.table({"user_id": pa.array(users, pa.string())}))
             for user in users:
                 self.touched[user] = []
-            for user, text in self.con.execute("""
-                    SELECT t.user_id, p.text FROM touched t JOIN _nc_users USING (user_id) JOIN posts p ON p.id = t.post_id
+            for user, text in self.con.execute(f"""
+                    SELECT t.user_id, p.text FROM touched t JOIN _nc_users USING (user_id) JOIN {self.posts} p ON p.id = t.post_id
                     WHERE p.text IS NOT NULL""").fetchall():
                 self.touched[user].append(text)
             self.con.unregister("_nc_users")
         if posts:
             self.con.register("_nc_posts", pa.table({"id": pa.array(posts, pa.string())}))
-            self.text.update(dict(self.con.execute("SELECT p.id, coalesce(p.text, '') FROM posts p JOIN _nc_posts USING (id)").fetchall()))
+            self.text.update(dict(self.con.execute(
+                f"SELECT p.id, coalesce(p.text, '') FROM {self.posts} p JOIN _nc_posts USING (id)").fetchall()))
             self.con.unregister("_nc_posts")
 
     def allowed(self, user: str, post: str) -> bool:
