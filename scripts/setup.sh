@@ -10,6 +10,10 @@ if [ "$mode" = "--test" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]
   if ! command -v espeak-ng >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng fonts-wqy-zenhei >/dev/null
   fi
+  # chromium and its WebDriver open review pages in the browser tests (tests/fixtures/browser.py).
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

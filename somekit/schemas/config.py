@@ -115,6 +115,8 @@ class ReviewSection(_Section):
     budget: int | None = Field(None, ge=0, description="Items sent per task: everything that needs a human plus an audit "
                                                        "sample filling the budget (at least audit_size); unset sends every item.")
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
+    history_shown: int = Field(20, ge=1, le=500, description="History entries shown per user-post item on the review page: "
+                                                               "the last N of what the export gives the agent.")
 
 
 class VerifySection(_Section):
