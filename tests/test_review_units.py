@@ -56,7 +56,7 @@ def test_agreement_values():
     assert agreement([["x"]])["items"] == 0
 
 
-def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
+def test_context_shows_source_post_and_votes_and_the_history_field_the_users_posts(tmp_path):
     import pyarrow as pa
 
     from somekit.annotate.labelstudio.context import ContextBuilder
@@ -76,9 +76,13 @@ def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
     item = make_uea_items(1)[0].model_copy(update={"inputs": make_uea_items(1)[0].inputs.model_copy(
         update={"user_id": "u0", "post_id": "p0"})})
     text = ContextBuilder(ws, [item]).render(item)
-    assert "the asked post" in text and "comment number 0" in text
-    assert text.index("newer post") < text.index("older post")   # most recent first
-    assert "agreement 0.67" in text
+    assert "the asked post" in text and "comment number 0" in text and "agreement 0.67" in text
+    assert "newer post" not in text   # the user's posts moved to the history field
+    from somekit.annotate.labelstudio.evidence import EvidenceBuilder
+
+    history = EvidenceBuilder(ws, [item]).fields(item)["history"]
+    assert history.startswith("User u0: the last 2 of 2 visible history entries, oldest first")
+    assert history.index("older post") < history.index("newer post")   # oldest first, as a timeline
 
 
 def test_context_shows_media_text_from_enrichment(tmp_path):

@@ -72,7 +72,8 @@ class EvidenceBuilder:
         con = corpus_connect(ws.corpus)
         con.execute("SET enable_progress_bar = false")
         pairs = [(it.inputs.user_id, it.inputs.post_id) for it in items if it.task in USER_POST_TASKS]
-        post_ids = {p for _, p in pairs} | {p for it in items for p in _cited_posts(it)}
+        post_ids = {p for it in items if (p := getattr(it.inputs, "post_id", None))}
+        post_ids |= {p for it in items for p in _cited_posts(it)}
         if pairs:
             by_task = {t: (task_items if t == task else read_items(ws, t))
                        for t in built_tasks(ws) if t in USER_POST_TASKS}
@@ -82,10 +83,13 @@ class EvidenceBuilder:
             self.history = visible.histories(con, users, asked, visible.shown_texts(by_task), self.last)
             self.acts = visible.pair_acts(con, pairs)
             self.spans = visible.spans(con, users)
-            for it in task_items:
-                if it.task == "ucs":
-                    self.partners.setdefault((it.inputs.user_id, it.inputs.post_id), []).append(it)
+            wanted = set(pairs)
+            for it in task_items:   # a UCS pair: the yes and the no comment on one user and post
+                key = (it.inputs.user_id, it.inputs.post_id)
+                if it.task == "ucs" and key in wanted:
+                    self.partners.setdefault(key, []).append(it)
         record_ids = [getattr(it.inputs, "comment_id", None) for it in items]
+        record_ids += [p.inputs.comment_id for ps in self.partners.values() for p in ps]
         record_ids += [c for it in items for c in getattr(it.inputs, "cascade_ids", [])]
         self.records = visible.interactions(con, [r for r in record_ids if r])
         self.posts = visible.posts(con, post_ids)
