@@ -55,7 +55,6 @@ class EvidenceBuilder:
     def __init__(self, ws: Workspace, items: list[ItemBase], task_items: list[ItemBase] | None = None,
                  last: int | None = None):
         self.last = last or ws.config().review.history_shown
-        self.items = items
         self.history: dict[str, visible.History] = {}
         self.acts: dict[tuple[str, str], list[visible.Entry]] = {}
         self.spans: dict[str, visible.Span] = {}
