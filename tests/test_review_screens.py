@@ -5,8 +5,11 @@ a real Label Studio; screenshots kept under the test's tmp dir)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import xml.etree.ElementTree as ET
+
+from pathlib import Path
 
 import duckdb
 import orjson
@@ -164,7 +167,8 @@ def _squeeze(text: str) -> str:
 @pytest.mark.label_studio
 @pytest.mark.chromium
 def test_labelling_pages_show_history_and_evidence_in_a_browser(built, label_studio, browser, tmp_path):
-    """One item of each CED task, opened as a reviewer sees it; screenshots under tmp_path."""
+    """One item of each CED task, opened as a reviewer sees it; screenshots under tmp_path, or
+    under $SOMEKIT_TEST_ARTEFACTS when set (CI keeps that folder)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
     from somekit.workspace import open_workspace
@@ -173,6 +177,8 @@ def test_labelling_pages_show_history_and_evidence_in_a_browser(built, label_stu
     ws = open_workspace(tmp_path / "ws")
     conn = connect(ws, url=label_studio.url, token=label_studio.token)
     login_label_studio(browser, label_studio)
+    shots = Path(os.environ.get("SOMEKIT_TEST_ARTEFACTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
     client = label_studio.client()
     for task in (*USER_POST, "mid-zh"):
         result = push(ws, task, conn=conn)
@@ -188,8 +194,16 @@ def test_labelling_pages_show_history_and_evidence_in_a_browser(built, label_stu
             WebDriverWait(browser, 90).until(lambda d: all(_squeeze(w)[:60] in _squeeze(d.find_element("tag name", "body").text)
                                                            for w in wanted))
         finally:
-            shot = tmp_path / f"review-page-{task}.png"
+            shot = shots / f"review-page-{task}.png"
             browser.save_screenshot(str(shot))
             print(f"screenshot of the {task} labelling page: {shot}")
         body = browser.find_element("tag name", "body").text
         assert f"Review guide ({task})" in body and "None" not in data["evidence"]
+        if task == "ubp":   # the task list: the columns reviewers sort and filter by
+            browser.get(f"{label_studio.url}/projects/{result.project_id}/data")
+            columns = ("user", "post", "machine_label", "agreement", "review_reason", "query")
+            try:
+                WebDriverWait(browser, 90).until(
+                    lambda d: all(c in d.find_element("tag name", "body").text.split() for c in columns))
+            finally:
+                browser.save_screenshot(str(shots / "review-list-ubp.png"))

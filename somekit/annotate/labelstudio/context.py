@@ -51,7 +51,8 @@ class ContextBuilder:
         con = corpus_connect(self.ws.corpus)
         con.register("want_posts", pa.table({"id": pa.array(post_ids, pa.string())}))
         for pid, author, text, created in con.execute(
-                "SELECT p.id, p.author_id, p.text, CAST(p.created_at AS VARCHAR) FROM posts p JOIN want_posts w USING (id)").fetchall():
+                "SELECT p.id, p.author_id, p.text, strftime(timezone('UTC', p.created_at), '%Y-%m-%d %H:%M:%S') "
+                "FROM posts p JOIN want_posts w USING (id)").fetchall():
             self.posts[pid] = {"author": author, "text": text, "created": created}
         # Media text through the one post-text view, each part with the model that made it.
         from ...builders.enrich.textview import post_text_parts
