@@ -43,6 +43,19 @@ def built(ced_ws, tmp_path_factory):
     return ws, out
 
 
+def _copy(ws, dest, name: str):
+    """A private copy of the built workspace under its own name: the Label Studio server is shared
+    by the test session, and projects are found by the title '<name> / <task>'."""
+    import re
+
+    from somekit.workspace import open_workspace
+
+    shutil.copytree(ws.root, dest)
+    toml = dest / "somekit.toml"
+    toml.write_text(re.sub(r'(?m)^name = "[^"]*"', f'name = "{name}"', toml.read_text(), count=1))
+    return open_workspace(dest)
+
+
 def _export_entries(out, uid: str) -> list[tuple[str, str]]:
     """(time, key) of every entry the export gives the agent for a user."""
     path = next((out / "database" / "user_data").glob(f"*/{uid}.json"), None)
@@ -133,10 +146,7 @@ def test_label_configs_name_what_they_show_and_carry_a_guide():
 
 
 def test_push_has_list_columns_and_stays_idempotent(built, label_studio, tmp_path):
-    from somekit.workspace import open_workspace
-
-    shutil.copytree(built[0].root, tmp_path / "ws")
-    ws = open_workspace(tmp_path / "ws")
+    ws = _copy(built[0], tmp_path / "ws", "screens-push")
     conn = connect(ws, url=label_studio.url, token=label_studio.token)
     items = read_items(ws, "ubp")
     first = push(ws, "ubp", conn=conn)
@@ -171,10 +181,7 @@ def test_labelling_pages_show_history_and_evidence_in_a_browser(built, label_stu
     under $SOMEKIT_TEST_ARTEFACTS when set (CI keeps that folder)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from somekit.workspace import open_workspace
-
-    shutil.copytree(built[0].root, tmp_path / "ws")
-    ws = open_workspace(tmp_path / "ws")
+    ws = _copy(built[0], tmp_path / "ws", "screens-browser")
     conn = connect(ws, url=label_studio.url, token=label_studio.token)
     login_label_studio(browser, label_studio)
     shots = Path(os.environ.get("SOMEKIT_TEST_ARTEFACTS") or tmp_path)

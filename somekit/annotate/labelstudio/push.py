@@ -56,8 +56,9 @@ def task_payload(item: ItemBase, context: str, audit: bool = False, reasons: lis
     columns, our id and content hash, whether it is in the audit sample and why it needs a human,
     and the machine answer as a prediction."""
     values = machine_values(item)
-    data = {"query": item.query, "context": context, "history": "", "evidence": "", **(shown or {}),
-            **columns(item, audit, reasons), "somekit_id": item.id, "somekit_task": item.task,
+    # The short list columns first: Label Studio's task list shows data keys in this order.
+    data = {**columns(item, audit, reasons), "query": item.query, "context": context, "history": "", "evidence": "",
+            **(shown or {}), "somekit_id": item.id, "somekit_task": item.task,
             "somekit_content": content_hash(item), "somekit_audit": audit, "somekit_reasons": reasons or []}
     score = next((s.agreement for s in item.provenance.llm if s.agreement is not None), None)
     prediction = {"model_version": item.provenance.builder, "result": prediction_result(item, values)}
