@@ -8,8 +8,8 @@ import orjson
 from label_studio_sdk.core.api_error import ApiError
 
 from .configs import is_text_task, label_config
-from .guide import instructions_html
 from .connection import Connection, ReviewError
+from .guide import instructions_html
 from .state import SyncState
 
 
