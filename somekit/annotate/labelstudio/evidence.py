@@ -68,6 +68,7 @@ class EvidenceBuilder:
         self.records: dict[str, tuple[visible.Entry, str]] = {}
         self.reports: dict[str, list[tuple]] = {}
         self.partners: dict[tuple[str, str], list[ItemBase]] = {}
+        self._history_text: dict[str, str] = {}
         if not items or not ws.corpus.is_dir():
             return
         self._load(ws, items, task_items or items)
@@ -114,7 +115,13 @@ class EvidenceBuilder:
         return {"history": history, "evidence": render(self, item) if render else ""}
 
     def _history(self, item: ItemBase) -> str:
+        # One text per user: a user asked about in many items gets the same history on each.
         uid = item.inputs.user_id
+        if uid not in self._history_text:
+            self._history_text[uid] = self._render_history(uid)
+        return self._history_text[uid]
+
+    def _render_history(self, uid: str) -> str:
         h = self.history.get(uid)
         if h is None or not h.entries:
             return f"User {uid}: the agent sees no history entries (after hiding every asked post)."
