@@ -4,7 +4,7 @@ per second.
 
 Builds a temporary workspace with the bundled sample's media (4 zh+en images, 1 speech clip),
 N generated zh+en text images (wqy-zenhei font) and M espeak-ng speech clips with known text
-(somekit/builders/enrich/quality.py), then runs `enrich` end to end (resolve, sha256, decode,
+(somekit/enrich/quality.py), then runs `enrich` end to end (resolve, sha256, decode,
 model, cache, Parquet outputs). Baselines measured in the same run: the bare RapidOCR engine on
 the same images (the pipeline's overhead ratio) and the all-cached re-run (the cache speed-up).
 Needs espeak-ng and fonts-wqy-zenhei. The last line printed is one JSON object.
@@ -21,8 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from somekit.builders.enrich import enrich, resolve_settings
-from somekit.builders.enrich.quality import build_quality_set, score
+from somekit.enrich import enrich, resolve_settings
+from tests.support.enrich_quality import build_quality_set, score
 
 
 def main() -> None:
@@ -38,13 +38,13 @@ def main() -> None:
     n_images, n_clips = len(image_files), len(list(media_dir.glob("*.wav")))
 
     # Warm both engines once (model load is a one-off per run, reported separately).
-    from somekit.builders.enrich.engine import _Backends
+    from somekit.enrich.engine import _Backends
     t = time.perf_counter()
     warm = _Backends(resolve_settings(ws, cfg, ocr=True, asr=True))
     ocr_engine, asr_engine = warm.get("ocr"), warm.get("transcript")
     load_s = time.perf_counter() - t
 
-    from somekit.builders.enrich.avio import load_image
+    from somekit.enrich.avio import load_image
     imgs = [load_image(p.read_bytes()) for p in image_files]
     t = time.perf_counter()
     for im in imgs:
@@ -52,7 +52,7 @@ def main() -> None:
     bare_ocr_s = time.perf_counter() - t
 
     s_ocr = resolve_settings(ws, cfg, ocr=True)
-    enrich_mod = __import__("somekit.builders.enrich.engine", fromlist=["_Backends"])
+    enrich_mod = __import__("somekit.enrich.engine", fromlist=["_Backends"])
     enrich_mod._Backends.get = _reuse(enrich_mod._Backends.get, {"ocr": ocr_engine, "transcript": asr_engine})
     t, c = time.perf_counter(), time.process_time()
     r1 = enrich(ws, s_ocr)

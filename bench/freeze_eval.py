@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from somekit.eval.extract import extract_label  # noqa: E402
-from somekit.eval.labels import normalise_gold  # noqa: E402
+from somekit.answers.extract import extract_label  # noqa: E402
+from somekit.answers.labels import normalise_gold  # noqa: E402
 from somekit.freeze import freeze, verify_frozen  # noqa: E402
 from somekit.publish import publish  # noqa: E402
 from somekit.store.items import write_items  # noqa: E402

@@ -109,7 +109,7 @@ def plain_read(folder: Path) -> tuple[float, float]:
 _CHILD = """
 import json, resource, sys, time
 from somekit.workspace import init_workspace
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 ws = init_workspace(sys.argv[1])
 t, c = time.perf_counter(), time.process_time()
 report = ingest(ws, "ced", [sys.argv[2]])

@@ -29,8 +29,8 @@ def main() -> None:
         return
     from somekit.annotate.voters import embed_checkpointed, get_embedder_for
     from somekit.builders.clustering import cluster
-    from somekit.builders.ingest import ingest
-    from somekit.builders.uea import build
+    from somekit.ingest import ingest
+    from somekit.builders.tasks.uea import build
     from somekit.store.items import read_items
     from somekit.workspace import init_workspace
 

@@ -2,6 +2,12 @@
 
     python bench/persona.py [--events 1000000] [--users 5000] [--embedder hashing|default] [--keep DIR]
     python bench/persona.py --takedown-only DIR      # read + takedown again on a copy of DIR/ws
+    python bench/persona.py --scrub-only [--events 1000000]   # the text scrubber alone
+
+--scrub-only times scrub_text over every post text of the generated events, as the nap build
+runs it (the NER model primed in batches first), twice in one run: with the NER model as the
+only name signal (the scrubber before the gazetteer and Chinese signals: the baseline) and with
+every signal. Each runs in its own child process, so caches and loaded models are its own.
 
 Stages run in child processes so each peak RSS is its own: the baseline (parse every line with
 orjson and nothing else), `jetstream` ingest, the nap build (action log, threads, clusters,
@@ -25,9 +31,9 @@ from pathlib import Path
 
 STAGES = {
     "baseline": "import orjson,sys\nn=0\nwith open(sys.argv[1],'rb') as f:\n    for line in f: orjson.loads(line); n+=1\nprint(n)",
-    "ingest": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.builders.ingest import ingest\n"
+    "ingest": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.ingest import ingest\n"
               "r=ingest(open_workspace(sys.argv[2]),'jetstream',[sys.argv[1]])\nprint(r.totals)",
-    "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.nap import build_nap\n"
+    "build": "import sys\nfrom somekit.workspace import open_workspace\nfrom somekit.builders.tasks.nap import build_nap\n"
              "w=open_workspace(sys.argv[2]); r=build_nap(w,w.config())\nprint(r.items)",
     # The baseline of the takedown: read every file of the workspace once, Parquet decoded to
     # Arrow (what any search of its rows must at least do), other files as bytes.
@@ -37,6 +43,18 @@ STAGES = {
     "takedown": "import os,sys\nfrom somekit.workspace import open_workspace\nfrom somekit.persona.takedown import remove_user\n"
                 "r=remove_user(open_workspace(sys.argv[2]),os.environ['BENCH_DID'])\nprint(r['rows_removed'])",
 }
+#: The scrubber alone over every post text: the NER-only baseline, then every name signal.
+SCRUB = ("import orjson,sys,time\nfrom somekit.persona import pii\nfrom somekit.persona.anonymise import scrub_text\n"
+         "texts=[]\nwith open(sys.argv[1],'rb') as f:\n    for line in f:\n"
+         "        r=((orjson.loads(line).get('commit') or {}).get('record') or {}).get('text')\n"
+         "        if r: texts.append(r)\n"
+         "pii.set_name_signals(SIGNALS); pii.name_engine()\nt=time.perf_counter()\n"
+         "pii.prime_names(texts)\nfor x in texts: scrub_text(x, True)\n"
+         "s=round(time.perf_counter()-t, 2)\n"
+         "open(sys.argv[2]+'/scrub.json','wb').write(orjson.dumps({'texts':len(texts),'scrub_seconds':s,"
+         "'signals':pii.reset_signal_counts()}))")
+STAGES_SCRUB = {"scrub_ner": SCRUB.replace("SIGNALS", "('ner',)"),
+                "scrub_all": SCRUB.replace("SIGNALS", "('ner','gazetteer','zh')")}
 
 
 def run_stage(name: str, events: Path, ws: Path) -> dict:
@@ -45,7 +63,7 @@ def run_stage(name: str, events: Path, ws: Path) -> dict:
     if pid == 0:  # child: run the stage's code, exit with its status
         try:
             sys.argv = ["stage", str(events), str(ws)]
-            exec(compile(STAGES[name], name, "exec"), {"__name__": "__main__"})
+            exec(compile({**STAGES, **STAGES_SCRUB}[name], name, "exec"), {"__name__": "__main__"})
             os._exit(0)
         except BaseException as exc:  # noqa: BLE001
             print(f"{name} failed: {exc!r}", file=sys.stderr)
@@ -97,6 +115,32 @@ def takedown_only(folder: Path, replicate: int = 1) -> None:
     print(json.dumps(out))
 
 
+def scrub_only(n_events: int, n_users: int) -> None:
+    from tests.support.synth import generate, write_jsonl
+
+    with tempfile.TemporaryDirectory(prefix="persona-scrub-") as tmp:
+        events = Path(tmp) / "events.jsonl"
+        _, stream = generate(n_events, n_users, seed=1)
+        n = write_jsonl(events, stream)
+        # Model load time is part of a build, so it stays in: one child per run, the two variants
+        # interleaved (ner, all, ner, all) and the faster of each pair kept, against drift on a
+        # shared machine.
+        runs: dict[str, list[dict]] = {"scrub_ner": [], "scrub_all": []}
+        for name in ("scrub_ner", "scrub_all", "scrub_ner", "scrub_all"):
+            stage = run_stage(name, events, Path(tmp))
+            runs[name].append({**stage, **json.loads((Path(tmp) / "scrub.json").read_text())})
+            print(name, runs[name][-1], file=sys.stderr)
+    best = {k: min(r["scrub_seconds"] for r in v) for k, v in runs.items()}
+    out = {"bench": "persona-scrub", "events": n, "users": n_users, "texts": runs["scrub_all"][0]["texts"],
+           "scrub_seconds": {k: [r["scrub_seconds"] for r in v] for k, v in runs.items()},
+           "stage_seconds_with_loading": {k: [r["seconds"] for r in v] for k, v in runs.items()},
+           "signals": runs["scrub_all"][0]["signals"],
+           "scrub_ner_seconds": best["scrub_ner"], "scrub_all_seconds": best["scrub_all"],
+           "all_vs_ner_ratio": round(best["scrub_all"] / best["scrub_ner"], 3),
+           "peak_rss_mb": {k: max(r["peak_rss_mb"] for r in v) for k, v in runs.items()}}
+    print(json.dumps(out))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=1_000_000)
@@ -109,13 +153,18 @@ def main() -> None:
     ap.add_argument("--replicate", type=int, default=1,
                     help="With --takedown-only: repeat the corpus tables and item lines N times (a workspace N times "
                          "larger, same content; for sizes the shared machine cannot ingest and build in time).")
+    ap.add_argument("--scrub-only", action="store_true",
+                    help="Time only the text scrubber (NER-only baseline and every name signal) over the events' texts.")
     args = ap.parse_args()
+    if args.scrub_only:
+        scrub_only(args.events, args.users)
+        return
     if args.takedown_only:
         takedown_only(Path(args.takedown_only), args.replicate)
         return
     with_takedown = args.takedown == "yes"
     os.environ.setdefault("SOMEKIT_PERSONA_SALT", "bench-salt-not-secret-0123456789")
-    from somekit.persona.synth import generate, write_jsonl
+    from tests.support.synth import generate, write_jsonl
     from somekit.workspace import init_workspace
 
     import contextlib

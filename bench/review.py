@@ -27,12 +27,12 @@ import numpy as np
 import pyarrow as pa
 from label_studio_sdk import LabelStudio
 
-from somekit.annotate.labelstudio import connect, pull, push, status
-from somekit.annotate.labelstudio.configs import label_config
-from somekit.annotate.labelstudio.context import ContextBuilder
-from somekit.annotate.labelstudio.evidence import EvidenceBuilder
-from somekit.annotate.labelstudio.push import task_payload
-from somekit.annotate.labelstudio.state import load_state
+from somekit.review.labelstudio import connect, pull, push, status
+from somekit.review.labelstudio.configs import label_config
+from somekit.review.labelstudio.context import ContextBuilder
+from somekit.review.labelstudio.evidence import EvidenceBuilder
+from somekit.review.labelstudio.push import task_payload
+from somekit.review.labelstudio.state import load_state
 from somekit.schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from somekit.schemas.provenance import Provenance
 from somekit.store.items import write_items

@@ -1,6 +1,6 @@
 """Device check for issue 18 (run once on the GPU machine; not part of CI).
 
-1. Our transformers Qwen2.5-VL path (somekit.builders.enrich.vlm.LocalQwenVL, qwen-vl-utils
+1. Our transformers Qwen2.5-VL path (somekit.enrich.vlm.LocalQwenVL, qwen-vl-utils
    process_vision_info + AutoProcessor) with the tiny random model the tests build, on CUDA vs CPU.
 2. The same path with a randomly initialised model of Qwen2.5-VL-7B's shape (no weights can be
    fetched there), bf16 on the GPU: latency per image and decode tokens/s.
@@ -72,7 +72,7 @@ def main():
     import torch
     import transformers
 
-    from somekit.builders.enrich import vlm as vlm_mod
+    from somekit.enrich import vlm as vlm_mod
 
     res["torch"], res["transformers"] = torch.__version__, transformers.__version__
     res["cuda"] = torch.cuda.is_available() and torch.cuda.get_device_name(0)

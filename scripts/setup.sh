@@ -26,6 +26,6 @@ if [ "$mode" = "--test" ]; then
   .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,persona,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
-  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media]"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,persona]"   # persona: the demo scrubs names in its Bluesky sample
 fi
 echo "setup done: $(.venv/bin/somekit --version)"

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .schemas.config import Config
-from .schemas.task_options import TASK_OPTIONS
+from .schemas.tasks import TASKS
 
 HEADER = """\
 # somekit.toml reference
@@ -77,7 +77,7 @@ def config_reference() -> str:
     out += ["## Task options", "",
             "The `options` table of `[tasks.<code>]` is typed per task; an unknown key is an error that names "
             "the nearest valid one. `n` (and `--n`) counts something different per task, stated here.", ""]
-    for task, model in TASK_OPTIONS.items():
+    for task, model in ((code, spec.options) for code, spec in TASKS.items()):
         out += [f"### `[tasks.{task}.options]`", "", (model.__doc__ or "").strip(), "",
                 f"`n` / `--n`: {model.N_MEANING}.", "", *_rows(model), ""]
     return "\n".join(out).rstrip() + "\n"

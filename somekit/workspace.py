@@ -1,4 +1,4 @@
-"""A somekit workspace on disk (DESIGN section 2): paths, config, run logs."""
+"""A somekit workspace on disk (docs/architecture.md, "Workspace"): paths, config, run logs."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from somekit.builders.registry import get_builder
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 from somekit.cli import main
 from somekit.store.items import read_items, read_stats
 from somekit.verify.runner import run_checks

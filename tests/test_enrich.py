@@ -16,7 +16,7 @@ import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.enrich import media_enrichments, post_enrichments
+from somekit.enrich import media_enrichments, post_enrichments
 from somekit.cli import main
 from somekit.store.parquet import arrow_schema, write_table
 from somekit.workspace import init_workspace
@@ -51,7 +51,7 @@ def video_with_speech(wav: Path, path: Path) -> Path:
     """A 3-frame-per-second MPEG-4 video whose audio track is the spoken sentence."""
     import av
 
-    from somekit.builders.enrich.avio import decode_audio
+    from somekit.enrich.avio import decode_audio
 
     samples = (decode_audio(wav.read_bytes()) * 32767).astype(np.int16)
     seconds = len(samples) / 16000
@@ -194,7 +194,7 @@ def test_rerun_does_no_work_for_cached_media(media_ws, first_run):
 
 def test_config_selects_steps_when_no_flag(tmp_path, media_ws, first_run):
     # The default config enables ocr and asr only; with everything cached, a no-flag run reports them.
-    from somekit.builders.enrich import enrich, resolve_settings
+    from somekit.enrich import enrich, resolve_settings
 
     s = resolve_settings(media_ws, media_ws.config())
     assert (s.ocr, s.asr, s.captions) == (True, True, False)
@@ -217,7 +217,7 @@ def test_other_steps_results_survive_a_single_step_run(media_ws, first_run):
 def test_changed_file_is_redone_and_sha_mismatch_fails(tmp_path):
     import hashlib
 
-    from somekit.builders.enrich import enrich, resolve_settings
+    from somekit.enrich import enrich, resolve_settings
 
     ws = init_workspace(tmp_path / "ws")
     (ws.root / "media").mkdir()
@@ -239,7 +239,7 @@ def test_changed_file_is_redone_and_sha_mismatch_fails(tmp_path):
 
 
 def test_builders_can_join_post_enrichments_in_duckdb(media_ws, first_run, tmp_path):
-    from somekit.builders.enrich import register_enrich_view
+    from somekit.enrich import register_enrich_view
     from somekit.store.query import connect
 
     con = connect(media_ws.corpus)

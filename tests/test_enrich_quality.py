@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from somekit.builders.enrich.quality import build_quality_set, cer, run_and_score, wer
+from tests.support.enrich_quality import build_quality_set, cer, run_and_score, wer
 
 #: Measured at landing on this test's set; the margin absorbs library patch releases, not regressions.
 LANDED = {"ocr_cer_all": 0.0084, "ocr_cer_zh": 0.0, "ocr_cer_en": 0.0119, "asr_wer_all": 0.1154, "asr_cer_all": 0.0323}

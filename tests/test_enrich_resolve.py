@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
-from somekit.builders.enrich import FetchPolicy, MediaError
-from somekit.builders.enrich.resolve import read_media
+from somekit.enrich import FetchPolicy, MediaError
+from somekit.enrich.resolve import read_media
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
 
@@ -139,8 +139,8 @@ def test_error_messages_drop_query_strings(tmp_path, server):
 
 
 def test_speech_endpoint_backend_uploads_wav(tmp_path, server, monkeypatch):
-    from somekit.builders.enrich.asr import get_asr
-    from somekit.builders.enrich.settings import resolve_settings
+    from somekit.enrich.asr import get_asr
+    from somekit.enrich.settings import resolve_settings
     from somekit.workspace import init_workspace
 
     ws = init_workspace(tmp_path / "ws")
@@ -160,7 +160,7 @@ def test_speech_endpoint_backend_uploads_wav(tmp_path, server, monkeypatch):
 
 
 def test_enrich_fetches_http_media_once(tmp_path, server):
-    from somekit.builders.enrich import enrich, media_enrichments, resolve_settings
+    from somekit.enrich import enrich, media_enrichments, resolve_settings
     from somekit.workspace import init_workspace
     from tests.test_enrich import make_corpus
 
@@ -185,7 +185,7 @@ def test_enrich_fetches_http_media_once(tmp_path, server):
 def test_video_frames_sampled_evenly_by_seeking():
     import av
 
-    from somekit.builders.enrich.avio import sample_frames
+    from somekit.enrich.avio import sample_frames
 
     buf = io.BytesIO()
     with av.open(buf, "w", format="mp4") as out:

@@ -20,7 +20,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.enrich import enrich, media_enrichments, post_enrichments, resolve_settings
+from somekit.enrich import enrich, media_enrichments, post_enrichments, resolve_settings
 from somekit.cli import main
 from somekit.workspace import init_workspace
 from tests.test_enrich import make_corpus
@@ -261,7 +261,7 @@ def test_local_qwen_vl_captions_images_and_video_frames(image_ws, tiny_vl):
 
 
 def test_smart_size_bounds_pixels():
-    from somekit.builders.enrich.qwen_inputs import smart_size
+    from somekit.enrich.qwen_inputs import smart_size
 
     h, w = smart_size(3000, 4000, max_pixels=602_112)
     assert h % 28 == 0 and w % 28 == 0 and h * w <= 602_112 and abs(w / h - 4 / 3) < 0.05
@@ -276,7 +276,7 @@ def test_missing_endpoint_or_package_is_a_clean_cli_error(image_ws, monkeypatch)
     # Fault injector: hide the optional openai-whisper package (whether or not it is installed).
     import sys
 
-    from somekit.builders.enrich.asr import get_asr
+    from somekit.enrich.asr import get_asr
     from somekit.errors import SomekitError
 
     monkeypatch.setitem(sys.modules, "whisper", None)

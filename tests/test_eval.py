@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from somekit.annotate.contract import LLMResult
 from somekit.cli import main
 from somekit.eval import EvalError, evaluate
-from somekit.eval.extract import extract_label
+from somekit.answers.extract import extract_label
 from somekit.eval.nap import parse_prediction
 from somekit.freeze import freeze
 from somekit.schemas.eval import ExtractOut
@@ -156,7 +156,7 @@ def test_llm_fallback_only_for_ambiguous_answers(some_gt_dir, tmp_path):
     pred_path = tmp_path / "pred.json"
     pred_path.write_text(json.dumps(preds, ensure_ascii=False))
     first_gold = next(iter(gold.values()))[0]["emotion"]
-    from somekit.eval.labels import normalise_gold
+    from somekit.answers.labels import normalise_gold
 
     llm = ScriptedLLM(lambda r: ExtractOut(label=normalise_gold("uea", first_gold)))
     result = evaluate("uea", gold_path, pred_path, llm=llm)
@@ -213,7 +213,7 @@ def test_bad_inputs_are_domain_errors(tmp_path, some_gt_dir):
 def test_nap_f1_and_prediction_parsing():
     gold = [{"like", "reply"}, {"post"}, {"repost"}]
     pred = [{"like"}, {"post"}, {"like"}]
-    from somekit.persona.metrics import action_f1
+    from somekit.eval.nap_metrics import action_f1
 
     scores = action_f1(gold, pred, labels=("like", "reply", "post", "repost"))
     # like: tp1 fp1 fn0 -> 2/3; reply: fn1 -> 0; post: 1; repost: fn1 -> 0 => macro 0.416667
@@ -237,9 +237,9 @@ def test_nap_on_frozen_gold_with_real_embedder(ws, tmp_path):
                               for i in items) + "\n")
     result = evaluate("nap", ws.frozen("v1") / "nap" / "test.parquet", pred, embedder=get_embedder())
     # Delegated to somekit.persona.metrics (macro over all 13 declared labels, 0-1 scale).
-    from somekit.persona.metrics import action_f1
+    from somekit.eval.nap_metrics import action_f1
 
-    assert result["metrics"] == "somekit.persona.metrics" and result["micro_f1"] == 1.0
+    assert result["metrics"] == "somekit.eval.nap_metrics" and result["micro_f1"] == 1.0
     assert result["macro_f1"] == action_f1([i.answer.actions for i in items], [i.answer.actions for i in items])["macro_f1"]
     assert result["cosine"] == pytest.approx(1.0, abs=1e-4) and result["embedding_model"] and result["tcr"] == 100.0
     # Without an embedder: the same F1 (one implementation), no text figures.

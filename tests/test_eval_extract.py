@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from somekit.eval.extract import extract_label
+from somekit.answers.extract import extract_label
 from somekit.schemas.eval import EXTRACT_SCHEMAS
 
 from .fixtures.extraction import load_corpus

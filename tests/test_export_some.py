@@ -17,9 +17,9 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.export_some import ExportError, check_export_leaks, export_some
-from somekit.builders.export_some_layout import SOME_NAMES
-from somekit.builders.ingest import ingest
+from somekit.export.some.writer import ExportError, check_export_leaks, export_some
+from somekit.export.some.layout import SOME_NAMES
+from somekit.ingest import ingest
 from somekit.builders.registry import get_builder
 from somekit.cli import main
 from somekit.schemas.items import (CommentInputs, EmotionAnswer, Event, EventsAnswer, QAAnswer, REDInputs, REDItem,
@@ -305,7 +305,7 @@ def test_red_location_with_underscore_is_refused(exported, tmp_path):
 
 def test_uea_query_asks_for_the_emotion_toward_the_post():
     """The labelled comment is hidden from the agent, so the query must not ask about it."""
-    from somekit.builders import uea
+    from somekit.builders.tasks import uea
     from somekit.builders.query_templates import TEMPLATES
 
     zh, en = TEMPLATES[("uea", "zh")], TEMPLATES[("uea", "en")]
@@ -357,13 +357,6 @@ def test_raw_data_ocr_holds_the_words_in_the_post_media(media_text_ws, tmp_path)
 @pytest.fixture(scope="module")
 def media_text_ws(tmp_path_factory):
     """test_media_text's corpus (words only in a picture), ingested and OCR-enriched for real."""
-    from .test_media_text import cli, write_source
+    from .test_media_text import ocr_enriched_ws
 
-    root = tmp_path_factory.mktemp("export-media")
-    src = write_source(root / "src")
-    assert cli("init", str(root / "ws")).exit_code == 0
-    res = cli("ingest", str(root / "ws"), "--format", "jsonl", str(src / "corpus.jsonl"))
-    assert res.exit_code == 0, res.output
-    res = cli("enrich", str(root / "ws"), "--ocr", "--json")
-    assert res.exit_code == 0, res.output
-    return open_workspace(root / "ws")
+    return ocr_enriched_ws(tmp_path_factory.mktemp("export-media"))[0]

@@ -10,14 +10,15 @@ import datetime as dt
 
 import pyarrow as pa
 
-from somekit.freeze.table import items_to_table, table_to_items, task_schema
+from somekit.store.item_rows import items_to_table, table_to_items, task_schema
 from somekit.schemas.items import (
-    EMOTIONS, ITEM_CLASSES, TASKS, Event, EventsAnswer, MIDAnswer, MIDInputs, MIDZhInputs, NAPInputs, NextActionAnswer,
+    EMOTIONS, ITEM_CLASSES, Event, EventsAnswer, MIDAnswer, MIDInputs, MIDZhInputs, NAPInputs, NextActionAnswer,
     RumorAnswer,
     QAAnswer, REDInputs, SESInputs, SMQInputs, SummaryAnswer, UBPInputs, CommentInputs, UserPostInputs,
     YesNoAnswer, EmotionAnswer, item_id,
 )
 from somekit.schemas.provenance import LLMStep, Provenance, Vote
+from somekit.schemas.tasks import TASKS
 from somekit.schemas.review import Review
 
 STATES = ("accepted", "corrected", "accepted", "draft", "rejected", "pending")

@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from somekit.builders.ingest import ingest
-from somekit.builders.ingest.base import is_junk
+from somekit.ingest import ingest
+from somekit.ingest.base import is_junk
 from somekit.errors import IngestError
 from somekit.store.stats import corpus_stats
 from tests.test_ingest_helpers import corpus_digest, quarantine, reasons, rows, write_json

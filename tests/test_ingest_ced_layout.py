@@ -12,8 +12,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.ingest import ingest
-from somekit.builders.ingest.summary import summary_rows
+from somekit.ingest import ingest
+from somekit.ingest.summary import summary_rows
 from somekit.cli import main
 from somekit.errors import IngestError
 from somekit.store.stats import corpus_stats
@@ -249,7 +249,7 @@ def test_cli_ingest_ends_with_the_summary_table(tmp_path):
         assert expected in res.output, expected
     assert reasons(ws) == {"conflicting-id": 1, "encoding-gb18030": 1}
     log = [json.loads(p.read_text()) for p in ws.runs.glob("*.json")][0]
-    from somekit.builders.ingest.engine import IngestReport
+    from somekit.ingest.engine import IngestReport
 
     table = {r[0]: r[1:] for r in summary_rows(IngestReport(**{k: log["counts"][k] for k in (
         "format", "read", "added", "already_present", "quarantined", "totals", "folders", "records_in")}))}

@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-import somekit.builders.ingest.merge as merge_mod
-from somekit.builders.ingest import ingest
-from somekit.builders.ingest.base import ADAPTERS, Adapter, Columns, Parsed
-from somekit.builders.ingest.columnar import to_arrow
+import somekit.ingest.merge as merge_mod
+from somekit.ingest import ingest
+from somekit.ingest.base import ADAPTERS, Adapter, Columns, Parsed
+from somekit.ingest.columnar import to_arrow
 from somekit.errors import IngestError
 from somekit.sample import JETSTREAM, LIAR, WEIBO
 from tests.test_ingest_helpers import corpus_digest, reasons, rows, write_jsonl

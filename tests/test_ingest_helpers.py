@@ -58,7 +58,7 @@ def corpus_digest(ws) -> dict[str, str]:
 def test_weibo_dates_and_times():
     from datetime import datetime, timezone
 
-    from somekit.builders.ingest.timeparse import from_epoch, parse_any_time, parse_weibo_date
+    from somekit.ingest.timeparse import from_epoch, parse_any_time, parse_weibo_date
 
     utc = timezone.utc
     assert parse_weibo_date("2013-10-05 19:37:52") == datetime(2013, 10, 5, 11, 37, 52, tzinfo=utc)
@@ -72,7 +72,7 @@ def test_weibo_dates_and_times():
 
 
 def test_decode_checked_and_junk_names(tmp_path):
-    from somekit.builders.ingest.base import decode_checked, is_junk, walk_files
+    from somekit.ingest.base import decode_checked, is_junk, walk_files
     from somekit.store.quarantine import Rejected
 
     assert decode_checked("好".encode(), "f", "line 1") == "好"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 from tests.test_ingest_helpers import quarantine, reasons, rows, write_jsonl
 
 A, B, C = "did:plc:alice", "did:plc:bob", "did:plc:carol"

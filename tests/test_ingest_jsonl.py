@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 from somekit.sample import JETSTREAM, LIAR, SAMPLE_DIR, WEIBO
 from somekit.store.stats import corpus_stats
 from tests.test_ingest_helpers import quarantine, reasons, rows, write_jsonl

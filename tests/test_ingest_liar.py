@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 from tests.test_ingest_helpers import reasons, rows, write_json
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from somekit.builders.ingest import ingest
+from somekit.ingest import ingest
 from somekit.errors import IngestError
 from tests.test_ingest_helpers import reasons, rows, write_json
 

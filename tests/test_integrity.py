@@ -13,40 +13,31 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.export_some import export_some
+from somekit.export.some.writer import export_some
 from somekit.builders.registry import get_builder
 from somekit.cli import main
 from somekit.freeze import FreezeError, freeze, load_manifest
-from somekit.schemas.items import item_id
 from somekit.store.items import read_items, read_stats, write_items
 from somekit.verify.export_leaks import history_share
 from somekit.verify.runner import run_checks
 from somekit.verify.shortcut_rows import rows_from_some
 from somekit.verify.shortcuts import audit, violations
 from somekit.workspace import open_workspace
+from tests.support.templated import N, built_templated, copy_of, with_inputs
 
-N = 60
 
 
 @pytest.fixture(scope="module")
 def clean(ced_ws, tmp_path_factory):
-    root = tmp_path_factory.mktemp("integrity") / "ws"
-    shutil.copytree(ced_ws.root, root)
-    w = open_workspace(root)
-    for task in ("ubp", "ucs", "mcr"):
-        get_builder(task)(w, w.config(), n=N, seed=5)
-    return w
+    return built_templated(ced_ws, tmp_path_factory, "integrity", seed=5)
 
 
 @pytest.fixture
 def ws(clean, tmp_path):
-    shutil.copytree(clean.root, tmp_path / "ws")
-    return open_workspace(tmp_path / "ws")
+    return copy_of(clean, tmp_path)
 
 
-def _with_inputs(item, **changes):
-    inputs = item.inputs.model_copy(update=changes)
-    return item.model_copy(update={"inputs": inputs, "id": item_id(item.task, inputs.model_dump(mode="json"))})
+_with_inputs = with_inputs
 
 
 def _as(item, label):
@@ -195,7 +186,7 @@ def ws_con(ws):
 
 def _thread_corpus(tmp_path):
     """A small real-format corpus: u1 replies to p2 (a reply in p1's thread); p4 copies p3's text."""
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
     from somekit.workspace import init_workspace
 
     recs = [{"type": "user", "id": f"u{k}"} for k in range(1, 6)]
@@ -215,7 +206,7 @@ def _thread_corpus(tmp_path):
 
 
 def _mcr(user, post, yes, rule):
-    from somekit.builders.mcr import _item
+    from somekit.builders.tasks.mcr import _item
 
     return _item(user, post, yes, "zh", 1, [post], rule, {})
 
@@ -271,7 +262,7 @@ def test_per_task_salts_and_one_split_per_user(clean):
 
 
 def test_ucs_comment_ids_do_not_name_their_author():
-    from somekit.builders.ucs import comment_ref
+    from somekit.builders.tasks.ucs import comment_ref
 
     uri = "at://did:plc:abc123xyz/app.bsky.feed.post/3kq"
     assert comment_ref(uri).startswith("cmt:") and "did:plc" not in comment_ref(uri)

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.enrich.textview import (current_version, enrichment_info, post_text_parts, post_texts,
+from somekit.enrich.textview import (current_version, enrichment_info, post_text_parts, post_texts,
                                               stale_items, use_post_text)
 from somekit.cli import main
 from somekit.store.items import read_items
@@ -70,17 +70,23 @@ def set_media_text(ws, tasks: dict[str, bool]) -> None:
     ws.config_path.write_text(text)
 
 
-@pytest.fixture(scope="module")
-def ws(tmp_path_factory):
-    root = tmp_path_factory.mktemp("mediatext")
+def ocr_enriched_ws(root):
+    """This module's corpus (words only in a picture), ingested and OCR-enriched for real through
+    the CLI; the workspace and enrich's JSON report."""
     src = write_source(root / "src")
     assert cli("init", str(root / "ws")).exit_code == 0
     res = cli("ingest", str(root / "ws"), "--format", "jsonl", str(src / "corpus.jsonl"))
     assert res.exit_code == 0, res.output
     res = cli("enrich", str(root / "ws"), "--ocr", "--json")
     assert res.exit_code == 0, res.output
-    ENRICH_REPORT.update(orjson.loads(res.stdout.strip().splitlines()[-1]))
-    return open_workspace(root / "ws")
+    return open_workspace(root / "ws"), orjson.loads(res.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    w, report = ocr_enriched_ws(tmp_path_factory.mktemp("mediatext"))
+    ENRICH_REPORT.update(report)
+    return w
 
 
 def test_ingest_folders_become_media_roots(ws):
@@ -104,7 +110,7 @@ def test_post_text_view_tags_media_text_with_source_and_model(ws):
 
 
 def test_label_studio_context_shows_media_text_and_its_model(ws):
-    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.review.labelstudio.context import ContextBuilder
 
     _mcr(ws, media_text=True)
     item = next(i for i in read_items(ws, "mcr") if i.inputs.post_id == "a1")
@@ -122,7 +128,7 @@ def test_media_text_false_reads_bodies_only(ws):
 
 
 def _mcr(ws, media_text: bool):
-    from somekit.builders.mcr import build_mcr
+    from somekit.builders.tasks.mcr import build_mcr
 
     cfg = ws.config()
     from somekit.schemas.config import TaskSection
@@ -153,7 +159,7 @@ def test_mcr_without_media_text_finds_no_differing_negative(ws):
 
 
 def _red_clusters(ws, media_text: bool):
-    from somekit.builders.red import event_clusters, location_posts
+    from somekit.builders.tasks.red import event_clusters, location_posts
     from somekit.schemas.config import TaskSection
 
     cfg = ws.config()
@@ -174,7 +180,7 @@ def test_red_clustering_sees_words_in_the_image(ws):
 
 
 def test_some_export_and_published_dataset_hold_the_image_words(ws, tmp_path):
-    from somekit.builders.export_some import export_some
+    from somekit.export.some.writer import export_some
     from somekit.freeze import freeze
     from somekit.publish import publish
 
@@ -205,7 +211,7 @@ def test_some_export_and_published_dataset_hold_the_image_words(ws, tmp_path):
 
 
 def test_with_media_text_false_export_and_dataset_do_not(ws, tmp_path):
-    from somekit.builders.export_some import export_some
+    from somekit.export.some.writer import export_some
     from somekit.freeze import freeze
     from somekit.publish import publish
 

@@ -13,12 +13,12 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.export_some import export_some
-from somekit.builders.ingest import ingest
+from somekit.export.some.writer import export_some
+from somekit.ingest import ingest
 from somekit.cli import main
 from somekit.freeze import freeze, read_frozen
 from somekit.freeze.splits import assign_split
-from somekit.freeze.table import row_to_item
+from somekit.store.item_rows import row_to_item
 from somekit.publish import publish
 from somekit.publish.features import decode_label
 from somekit.store.items import read_items, read_stats, write_items
@@ -191,8 +191,8 @@ def test_visible_option_from_the_config_caps_every_cascade(built):
 
 
 def test_review_round_trip_keeps_the_label_origin():
-    from somekit.annotate.labelstudio.configs import label_config, parse_result, prediction_result
-    from somekit.annotate.labelstudio.decisions import vote_of
+    from somekit.review.labelstudio.configs import label_config, parse_result, prediction_result
+    from somekit.review.labelstudio.decisions import vote_of
     from tests.test_freeze_items import make_items
 
     item = next(i for i in make_items("mid-zh", 4) if i.answer.label == "rumor")

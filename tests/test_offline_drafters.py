@@ -14,8 +14,8 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.drafters import choose_drafter
-from somekit.builders.red_extractive import key_terms, medoid
+from somekit.drafters.choice import choose_drafter
+from somekit.drafters.red_extractive import key_terms, medoid
 from somekit.cli import main as cli
 from somekit.errors import ConfigError
 from somekit.sample import WEIBO
@@ -45,7 +45,7 @@ def raw_sample() -> tuple[list[dict], dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def sample_ws(tmp_path_factory):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     w = init_workspace(tmp_path_factory.mktemp("offline") / "ws")
     ingest(w, "jsonl", [WEIBO])

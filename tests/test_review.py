@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from somekit.annotate.labelstudio import connect, pull, push, status
-from somekit.annotate.labelstudio.configs import FLAG, VERDICT
+from somekit.review.labelstudio import connect, pull, push, status
+from somekit.review.labelstudio.configs import FLAG, VERDICT
 from somekit.review.join import join_items
 from somekit.review.ledger import read_decisions
 from somekit.store.items import read_items, write_items
@@ -73,7 +73,7 @@ def joined(ws, task):
 
 
 def _task_ids(ws, task):
-    from somekit.annotate.labelstudio.state import load_state
+    from somekit.review.labelstudio.state import load_state
 
     return {iid: v[0] for iid, v in load_state(ws, task).tasks.items()}
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import orjson
 from click.testing import CliRunner
 
-from somekit.annotate.labelstudio import status
-from somekit.annotate.labelstudio.state import load_state
+from somekit.review.labelstudio import status
+from somekit.review.labelstudio.state import load_state
 from somekit.cli import main
 from somekit.review.join import join_items
 from somekit.review.ledger import read_selection
 from somekit.store.items import read_items, write_items
 from somekit.workspace import init_workspace
-from tests.fixtures.label_studio import make_ubp_items
+from tests.fixtures.label_studio import make_ubp_items, make_uea_items
 
 
 def test_review_cli_round_trip(ls_env, tmp_path):
@@ -57,7 +57,7 @@ def test_review_cli_push_budget_sends_needs_review_and_audit(ls_env, tmp_path):
     assert res.exit_code == 0, res.output
     pushed = orjson.loads(res.stdout.strip().splitlines()[-1])
     sel = read_selection(ws, "ubp")
-    assert pushed["sent"] == 7 and pushed["needs_review"] == 1 and pushed["audit"] == 6
+    assert pushed["sent"] == 7 and pushed["needs_review"] == 1 and pushed["audit"] == 3    # audit: at most half
     assert items[3].id in sel["send"] and set(sel["audit"]) < set(sel["send"])
     tasks = list(ls_env.client().tasks.list(project=pushed["project_id"], fields="all"))
     assert len(tasks) == 7
@@ -77,3 +77,40 @@ def test_review_cli_errors_are_clean_messages(tmp_path, monkeypatch):
     assert res.exit_code == 1 and "not reachable" in res.output and "Traceback" not in res.output
     res = CliRunner().invoke(main, ["review", "pull", str(ws.root), "ubp"])
     assert res.exit_code == 1 and "never pushed" in res.output
+
+
+def test_review_cli_push_order_within_budget(ls_env, tmp_path):
+    """UEA items with label-quality scores: `--budget 8` sends 8 items, imported in review order:
+    the audit sample, the flagged items (lowest score first), then the lowest scores; the same
+    push again changes nothing; --allow-over-budget adds the flagged items left out."""
+    ws = init_workspace(tmp_path / "ws", name="orderspace")
+    (ws.root / "somekit.toml").write_text('[workspace]\nname = "orderspace"\n\n[review]\naudit_size = 3\n')
+    items = []
+    for i, it in enumerate(make_uea_items(24)):
+        step = it.provenance.llm[0].model_copy(update={"label_quality": round((i * 7 % 24) / 24, 4)})
+        review = it.review.model_copy(update={"needs_review": i in (1, 2, 4, 5, 8, 11, 14, 17, 20, 23), "note": "no majority"})
+        items.append(it.model_copy(update={"provenance": it.provenance.model_copy(update={"llm": [step]}), "review": review}))
+    write_items(ws, "uea", items)
+    score = {it.id: it.provenance.llm[0].label_quality for it in items}
+    runner = CliRunner()
+    res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "8", "--json"])
+    assert res.exit_code == 0, res.output
+    pushed = orjson.loads(res.stdout.strip().splitlines()[-1])
+    sel = read_selection(ws, "uea")
+    assert pushed["sent"] == 8 and pushed["created"] == 8 and len(sel["audit"]) == 3
+    flagged = [iid for iid in sel["needs_review"] if iid not in sel["audit"]]
+    assert pushed["flagged_unsent"] == len(flagged) - 5                  # 5 places left after the audit
+    tasks = sorted(ls_env.client().tasks.list(project=pushed["project_id"], fields="all"), key=lambda t: t.id)
+    shown = [t.data["somekit_id"] for t in tasks]
+    assert shown[:3] == [iid for iid in sel["order"][:3]] and set(shown[:3]) == set(sel["audit"])
+    assert shown[3:] == sorted(flagged, key=score.get)[:5]               # more flagged than room: lowest scores
+    assert [t.predictions[0].score for t in tasks[3:]] == sorted(score[i] for i in shown[3:])
+    res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "8", "--json"])
+    again = orjson.loads(res.stdout.strip().splitlines()[-1])
+    assert res.exit_code == 0 and again["created"] == 0 and again["unchanged"] == 8 and read_selection(ws, "uea") == sel
+    res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "8", "--allow-over-budget", "--json"])
+    over = orjson.loads(res.stdout.strip().splitlines()[-1])
+    assert res.exit_code == 0 and over["over_budget"] and over["created"] == len(flagged) - 5 and over["flagged_unsent"] == 0
+    res = runner.invoke(main, ["review", "status", str(ws.root), "--json"])
+    left = orjson.loads(res.stdout)["uea"]["remaining_errors"]
+    assert left["unreviewed"] == 24 and left["estimate"] is None          # nobody has decided an audit item yet

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from somekit.annotate.labelstudio import ReviewError, connect, pull, push
-from somekit.annotate.labelstudio.project import export_tasks
-from somekit.annotate.labelstudio.state import load_state
+from somekit.review.labelstudio import ReviewError, connect, pull, push
+from somekit.review.labelstudio.project import export_tasks
+from somekit.review.labelstudio.state import load_state
 from somekit.review.join import join_items
 from somekit.store.items import read_items, write_items
 from somekit.workspace import init_workspace

@@ -51,10 +51,11 @@ def test_selection_needs_review_audit_and_budget(tmp_path):
     assert select(ws, "ubp", items, audit_size=20, seed=7) == full          # deterministic
     assert select(ws, "ubp", items, audit_size=20, seed=8)["audit"] != full["audit"]
     budgeted = select(ws, "ubp", items, audit_size=20, budget=30, seed=7)
-    assert len(budgeted["audit"]) == 29 and len(budgeted["send"]) <= 30 and items[0].id in budgeted["send"]
-    assert not budgeted["over_budget"]
+    # the audit takes at most half the budget; the flagged item and unscored items (random order) fill it
+    assert len(budgeted["audit"]) == 15 and len(budgeted["send"]) == 30 and items[0].id in budgeted["send"]
+    assert not budgeted["over_budget"] and set(budgeted["audit"]) < set(full["audit"])
     tight = select(ws, "ubp", items, audit_size=20, budget=5, seed=7)
-    assert len(tight["audit"]) == 20 and tight["over_budget"]          # the audit size is a floor
+    assert len(tight["audit"]) == 2 and len(tight["send"]) == 5 and not tight["over_budget"]   # a budget is a budget
     uea = make_uea_items(12)   # votes [e, e, sad]: agreement 2/3, or 1 when e is sad
     low = select(ws, "uea", uea, audit_size=0, min_agreement=0.7, seed=7)
     assert len(low["needs_review"]) == 10 and all(r[0].startswith("low-agreement:0.67") for r in low["needs_review"].values())
@@ -75,7 +76,8 @@ def decided(tmp_path):
     write_items(ws, "ubp", items)
     (ws.review("ubp")).mkdir(parents=True, exist_ok=True)
     (ws.review("ubp") / "sync.json").write_text('{"tasks": {%s}}' % ", ".join(f'"{i.id}": [1, "x"]' for i in items))
-    write_selection(ws, "ubp", {"audit": sorted(i.id for i in items[:8]), "budget": None, "send": sorted(i.id for i in items)})
+    write_selection(ws, "ubp", {"audit": sorted(i.id for i in items[:8]), "budget": None, "send": sorted(i.id for i in items),
+                                "gate_failed": True})
     flip = {"yes": "no", "no": "yes"}
     recs = [_rec(items[i], "accepted") for i in range(5)]
     recs.append(_rec(items[5], "corrected", answer={"label": flip[items[5].answer.label]}))
@@ -103,6 +105,10 @@ def test_join_applies_decisions_and_marks_changed_content_stale(decided):
     assert audit["accuracy"] == round(5 / 7, 4) and audit["ci"] == wilson(5, 7)
     assert sum(c["n"] for c in audit["per_class"].values()) == 7
     assert rates["shares"]["decided"] == 8 and rates["shares"]["accepted"] == 0.75
+    # 2 of 7 decided audit items wrong: 12 * 2/7 wrong in all, 2 of them already found, 4 items undecided
+    left = rates["remaining_errors"]
+    assert (left["unreviewed"], left["known_wrong"], left["estimate"]) == (4, 2, round(12 * 2 / 7 - 2, 2))
+    assert 0 <= left["ci"][0] <= left["estimate"] <= left["ci"][1] <= 4
 
 
 def test_freeze_refuses_an_incomplete_audit_and_says_so_when_forced(decided, tmp_path):
@@ -120,6 +126,8 @@ def test_freeze_refuses_an_incomplete_audit_and_says_so_when_forced(decided, tmp
     assert body[0].startswith("# ") and body[1].startswith("> **Warning:**")
     assert "`ubp` is incomplete" in body[1] and "no human has reviewed" in body[1]
     assert "| `ubp` | 7 of 8 | 71.4% (" in card
+    assert "`ubp` failed its machine-label quality gate: a reason to review more of it, not less" in card
+    assert "`ubp`: about 1 wrong labels are expected among the 4 items nobody reviewed (95% interval 0-4)" in card
     # completing the audit (the stale item decided again on its current content) lets freeze run
     recs = list(read_decisions(ws, "ubp").values())
     recs = [r for r in recs if r.item_id != items[7].id] + [_rec(items[7], "accepted")]

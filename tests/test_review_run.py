@@ -15,7 +15,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.annotate.labelstudio.state import load_state
+from somekit.review.labelstudio.state import load_state
 from somekit.cli import main
 from somekit.freeze import read_frozen
 from somekit.freeze.splits import SPLITS

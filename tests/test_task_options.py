@@ -7,7 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from somekit.cli import main
-from somekit.schemas.task_options import TASK_OPTIONS, n_meaning, options_for, parse_task_options
+from somekit.schemas.tasks import TASKS, n_meaning, options_for, parse_task_options
+
+TASK_OPTIONS = {code: spec.options for code, spec in TASKS.items()}
 from somekit.workspace import open_workspace
 
 

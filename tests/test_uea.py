@@ -17,7 +17,7 @@ import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.uea import build
+from somekit.builders.tasks.uea import build
 from somekit.cli import main as cli
 from somekit.schemas.items import EMOTIONS
 from somekit.store.items import ITEMS_FILE, read_items, read_stats

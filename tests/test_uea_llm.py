@@ -52,7 +52,7 @@ def test_schema_server_build_60_items_with_three_valid_votes_each(ced_ws, tmp_pa
 
 
 def test_ties_go_to_review_and_never_fill_a_class(ced_ws, tmp_path, schema_server, monkeypatch):
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from somekit.freeze.build import freeze
 
     schema_server.noise = 0.7                     # voters disagree often: many three-way ties
@@ -92,7 +92,7 @@ def test_vote_failures_over_the_limit_exit_non_zero_with_reasons(ced_ws, tmp_pat
 
 
 def test_vote_failure_counting():
-    from somekit.builders.uea import vote_failures
+    from somekit.builders.tasks.uea import vote_failures
     from somekit.schemas.provenance import Vote
 
     rows = [[Vote(voter="a", value="sad"), Vote(voter="b", value=None, error="HTTP 500 from http://127.0.0.1:9/v1: boom")],
@@ -106,7 +106,7 @@ def test_vote_failure_counting():
 def test_llama_server_grammar_gives_three_valid_votes_and_no_calls_on_rerun(ced_ws, tmp_path, llama_server, monkeypatch):
     """The REAL llama.cpp server (SmolLM2): the enum in the schema becomes a grammar, so every vote
     is one of the six codes however weak the model is."""
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from tests.test_ses import tune_for_small_llm
 
     monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", str(llama_server))

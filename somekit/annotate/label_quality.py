@@ -81,6 +81,13 @@ def card_section(stats: dict[str, Any]) -> list[str]:
         lines += ["| class | kappa | agreement | votes |", "| --- | --- | --- | --- |",
                   *[f"| {c} | {_fmt(v.get('kappa'))} | {_fmt(v.get('agreement'))} | {v.get('votes', 0):,} |"
                     for c, v in per_class.items()], ""]
+    scored = stats.get("label_quality") or {}
+    if scored.get("method"):
+        from .label_scores import reliability_line
+
+        line = reliability_line(scored)
+        lines += [f"Label-quality score per item: {scored['method']}, median {_fmt(scored.get('quantiles', {}).get('p50'))}; "
+                  "the human review takes the lowest-scored labels first." + (f" {line}" if line else ""), ""]
     measured = stats.get("measured_quality") or {}
     if measured.get("panel"):
         p = measured["panel"]

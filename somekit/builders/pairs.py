@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 import duckdb
 
+from ..schemas.tasks import TASKS
 from ..errors import SomekitError
 from .comment_text import acts_sql
 from .sampling import hex_int_sql, norm_sql, rand_sql
@@ -219,7 +220,7 @@ class HistoryBudget:
 
         counted = []
         for other in built_tasks(ws):
-            if other == task or other not in ("ubp", "ucs", "mcr", "uea"):
+            if other == task or not TASKS[other].user_centric:
                 continue
             counted.append(other)
             for item in iter_items(ws, other):

@@ -24,7 +24,7 @@ TEMPLATES: dict[tuple[str, str], str] = {
     ("mcr", "zh"): "请根据用户（ID: {user_id}）的兴趣和历史互动，判断是否应向该用户推荐微博（ID: {post_id}），即该用户是否会与之互动。只回答“是”或“否”。",
     ("mcr", "en"): "Given the interests and past interactions of user {user_id}, should post {post_id} be recommended to them, i.e. would they engage with it? Answer only yes or no.",
     # UEA asks for the emotion the user will show toward the post, judged from their history: the
-    # labelled comment itself is hidden from the agent (DESIGN section 6), so the query never
+    # labelled comment itself is hidden from the agent (docs/architecture.md, "Integrity"), so the query never
     # points at it. Versioned separately (UEA_VERSION) from the templates above.
     ("uea", "zh"): "请根据用户（ID: {user_id}）的历史发言与互动，判断该用户看到微博（ID: {post_id}）后会对它表现出哪种情绪，"
                    "从以下选项中选择一个：积极、愤怒、悲伤、恐惧、惊奇、无情绪。",

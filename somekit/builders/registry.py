@@ -1,32 +1,23 @@
 """Task builders registered by name (`somekit build WS TASK`).
 
 A builder is a function `build(ws, cfg, n=None, seed=None, **options) -> BuildResult`. It reads
-the corpus (DuckDB), writes items/<task>/ through store.items.write_items, and returns counts.
+the corpus (DuckDB), writes items/<task>/ through store.items.write_items, and returns counts. The
+module of each task's builder comes from the task table (schemas/tasks.py).
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import SomekitError
+from ..registry import Registry
+from ..schemas.tasks import TASKS
 
-BUILDERS: dict[str, Callable[..., "BuildResult"]] = {}
 #: task code -> module that registers it (imported on first use so one task's optional extras,
 #: e.g. the embedded models, are not needed to build the others)
-BUILDER_MODULES = {
-    "ubp": "somekit.builders.ubp",
-    "ucs": "somekit.builders.ucs",
-    "mcr": "somekit.builders.mcr",
-    "mid": "somekit.builders.mid",
-    "mid-zh": "somekit.builders.mid_zh",
-    "uea": "somekit.builders.uea",
-    "smq": "somekit.builders.smq",
-    "red": "somekit.builders.red",
-    "ses": "somekit.builders.ses",
-    "nap": "somekit.persona.nap",
-}
+BUILDER_MODULES: dict[str, str] = {code: spec.builder for code, spec in TASKS.items()}
+BUILDERS: Registry[Callable[..., "BuildResult"]] = Registry("task", BUILDER_MODULES, SomekitError)
 
 
 @dataclass
@@ -38,22 +29,8 @@ class BuildResult:
 
 
 def register_builder(task: str) -> Callable:
-    def deco(func: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
-        BUILDERS[task] = func
-        return func
-
-    return deco
+    return BUILDERS.register(task)
 
 
 def get_builder(task: str) -> Callable[..., BuildResult]:
-    if task not in BUILDER_MODULES:
-        raise SomekitError(f"unknown task {task!r}; choose from: {' '.join(BUILDER_MODULES)}")
-    if task not in BUILDERS:
-        try:
-            importlib.import_module(BUILDER_MODULES[task])
-        except ModuleNotFoundError as exc:
-            if (exc.name or "").split(".")[0] == "somekit":
-                raise   # our own module is missing: a broken install, not a user error
-            raise SomekitError(f"task {task} needs the package {exc.name!r}, which is not installed "
-                               "(see the extras in pyproject.toml)") from None
-    return BUILDERS[task]
+    return BUILDERS.lookup(task)

@@ -14,7 +14,8 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import SomekitError
-from ..schemas.task_options import DEFAULT_TRIES, options_for
+from ..schemas.task_options import DEFAULT_TRIES
+from ..schemas.tasks import resolve_run
 
 
 
@@ -68,23 +69,11 @@ def normalise_text(text: str | None) -> str:
     return "".join(ch for ch in (text or "").lower() if not (ch.isspace() or unicodedata.category(ch)[0] in "PS"))
 
 
-def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int) -> tuple[int, int, dict]:
-    """n, seed and options for a task: the argument beats [tasks.<task>] which beats the defaults."""
-    section = cfg.tasks.get(task) if cfg is not None else None
-    n = n if n is not None else (section.n if section and section.n else default_n)
-    if seed is None:
-        seed = section.seed if section and section.seed is not None else (cfg.seed if cfg is not None else 42)
-    options = options_for(cfg, task).model_dump()
-    if n < 1:
-        raise SomekitError(f"{task}: --n must be at least 1 (got {n})")
-    return int(n), int(seed), options
-
-
-def corpus_lang(con: duckdb.DuckDBPyConnection, cfg: Any, lang: str | None) -> str:
-    """Query language: builders/language.py holds the one rule (choice, config, corpus)."""
-    from .language import corpus_lang as detect
-
-    return detect(con, lang, cfg)
+def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int,
+            overrides: dict[str, Any] | None = None) -> tuple[int, int, dict]:
+    """n (or `default_n`), seed and options of a pair builder (schemas/tasks.py resolves them)."""
+    run = resolve_run(cfg, task, n, seed, overrides)
+    return (run.n if run.n is not None else int(default_n)), run.seed, run.options.model_dump()
 
 
 def seeded_order(items: list, seed: int) -> list:
@@ -181,7 +170,7 @@ def post_texts_for(con: duckdb.DuckDBPyConnection):
     return texts_for
 
 
-def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: int, stats: dict[str, Any], con=None):
+def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: int, stats: dict[str, Any]):
     """Shared tail of the yes/no pair builders (ucs, mcr): one bucket per label with `built` of
     `n` pairs, shortfall warnings, seeded answer order, items and stats written."""
     from ..store.items import write_items
@@ -193,13 +182,5 @@ def finish_paired_build(ws, task: str, items: list, n: int, built: int, seed: in
     warnings = [f"{task} {label}: corpus supplied {built} of {n} ({missing} short)" for label in ("yes", "no") if missing]
     items = seeded_order(items, seed)
     stats["items"] = len(items)
-    stats["shortcuts"] = audit_items(task, items, con)
     write_items(ws, task, items, stats={**stats, "warnings": warnings})
     return BuildResult(task, len(items), stats, warnings)
-
-
-def audit_items(task: str, items: list, con) -> dict[str, Any]:
-    """verify's shortcut audit of the items just built, for stats.json (verify runs it again)."""
-    from ..verify.shortcut_rows import audit_items as audit
-
-    return audit(task, items, con)

@@ -6,21 +6,21 @@ import inspect
 
 import click
 
-from ..builders.registry import BUILDER_MODULES, get_builder
-from ..schemas.task_options import n_meaning
+from ..pipeline.build import build_task
+from ..schemas.tasks import TASKS, n_meaning
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("build")
 @workspace_arg
-@click.argument("tasks", nargs=-1, required=True, type=click.Choice(list(BUILDER_MODULES)))
+@click.argument("tasks", nargs=-1, required=True, type=click.Choice(list(TASKS)))
 @click.option("--n", type=int, default=None,
               help="Size of each task's build; what it counts depends on the task (listed above). "
                    "Default: [tasks.<task>] n in somekit.toml, else the task's own default.")
 @click.option("--seed", type=int, default=None, help="Sampling seed (default from somekit.toml).")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default=None, help="Query language (default: corpus language).")
-@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@json_option("counts")
 @domain_errors
 def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, lang: str | None, as_json: bool) -> None:
     """Build items for TASKS (ubp ucs mcr mid mid-zh uea smq red ses nap) into WS/items/<task>/.
@@ -35,12 +35,8 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
     cfg = w.config()
     results = {}
     for task in tasks:
-        builder = get_builder(task)
         with w.run_log(f"build {task}", n=n, seed=seed, lang=lang) as counts:
-            kwargs = {"n": n, "seed": seed}
-            if lang:
-                kwargs["lang"] = lang
-            result = builder(w, cfg, **kwargs)
+            result = build_task(w, cfg, task, n=n, seed=seed, lang=lang)
             counts.update({"items": result.items, "stats": result.stats, "warnings": result.warnings})
         results[task] = {"items": result.items, "stats": result.stats, "warnings": result.warnings}
         if not as_json:
@@ -53,7 +49,7 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
 
 # One stated meaning of --n per task, from the task's options model (schemas/task_options.py).
 build_cmd.help = inspect.cleandoc(build_cmd.help or "") + "\n\n\b\nWhat --n counts:\n" + "\n".join(
-    f"  {task:<7} {n_meaning(task)}" for task in BUILDER_MODULES)
+    f"  {task:<7} {n_meaning(task)}" for task in TASKS)
 
 
 def register(group: click.Group) -> None:

@@ -45,3 +45,8 @@ def print_json(obj: Any) -> None:
 
 
 workspace_arg = click.argument("ws", type=click.Path(file_okay=False, path_type=str), metavar="WS")
+
+
+def json_option(what: str = "the result") -> Callable:
+    """`--json`: print `what` as one JSON object on stdout (human output goes to stderr)."""
+    return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as one JSON object on stdout.")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..builders.enrich import enrich, resolve_settings
+from ..enrich import enrich, resolve_settings
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("enrich")
@@ -17,7 +17,7 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.option("--asr", "asr", is_flag=True, default=None, help="Transcribe speech in audio and videos.")
 @click.option("--base-url", default=None, help="Vision endpoint for captions (beats SOMEKIT_VL_BASE_URL and the config).")
 @click.option("--model", default=None, help="Caption model name or local path (beats SOMEKIT_VL_MODEL and the config).")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object on stdout.")
+@json_option("the counts")
 @domain_errors
 def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | None, base_url: str | None,
                model: str | None, as_json: bool) -> None:

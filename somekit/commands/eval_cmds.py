@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ..eval import EVAL_TASKS
-from .common import console, domain_errors, print_json
+from ..schemas.tasks import TASKS
+from .common import console, domain_errors, json_option, print_json
 
 
 @click.command("eval")
-@click.argument("task", type=click.Choice(list(EVAL_TASKS)), required=False)
+@click.argument("task", type=click.Choice(list(TASKS)), required=False)
 @click.option("--gold", "gold", type=click.Path(exists=True),
-              help="Frozen split (.parquet, or .jsonl of items) or a SoMe ground_truth .json; with --some-results, "
-                   "the folder holding the ground truth (an export, SoMe's repo, or a folder of <task name>.json).")
+              help="Frozen split (.parquet, or .jsonl of items), a SoMe-shaped ground_truth .json (SoMe's or our export's, "
+                   "mid-zh included), or the folder holding it (an export, SoMe's repo, or a folder of <task name>.json).")
 @click.option("--pred", "pred", type=click.Path(dir_okay=False, exists=True),
               help='Predictions, matched by key: JSON lines {"id"|"weibo_id"+"user_id"[+"action"]|"key": ..., "answer": "<raw text>"}, '
                    "a file shaped like SoMe's ground truth, or one of SoMe's results files.")
@@ -26,18 +26,23 @@ from .common import console, domain_errors, print_json
 @click.option("--llm-model", default=None, help="Model name at that endpoint.")
 @click.option("--llm-fallback/--no-llm-fallback", default=None,
               help="Ask the LLM when rules find no single label (default: on when an endpoint is configured).")
+@click.option("--fallback/--no-fallback", "offline_fallback", default=True,
+              help="Read answers the rules leave undecided with the offline classifier (rule 'offline-fallback'); "
+                   "it abstains when unsure, and the LLM, when configured, reads them first.")
+@click.option("--llm-audit", "llm_audit", type=click.IntRange(min=0), default=40, show_default=True,
+              help="With an LLM: how many rule-read answers it also reads, to report how often the two agree.")
 @click.option("--compat", type=click.Choice(["blueprint"]), default=None,
               help="nap: also print BluePrint's own figures (its F1 is accuracy, its cosine compares mean vectors), beside ours.")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object on stdout.")
+@json_option("the scores")
 @domain_errors
 def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results: str | None, judge: str | None,
              ws: str | None, llm_base_url: str | None, llm_model: str | None, llm_fallback: bool | None, as_json: bool,
-             compat: str | None = None) -> None:
-    """Score an agent's answers for TASK (ubp ucs mcr uea mid smq ses red nap).
+             offline_fallback: bool = True, llm_audit: int = 40, compat: str | None = None) -> None:
+    """Score an agent's answers for TASK (ubp ucs mcr uea mid mid-zh smq ses red nap).
 
     Classification tasks: the label is extracted from each free-text answer (rules in Chinese and
-    English, then the LLM when configured); acc = exact matches x 100 / n, tcr = answers with a
-    label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
+    English, then the LLM when configured, then an offline classifier that abstains when unsure);
+    acc = exact matches x 100 / n, tcr = answers with a label x 100 / n. Predictions are matched to gold by key, never by position; missing ones count
     as not completed. smq/ses/red: a named LLM judge rates 0-5 per criterion, score = mean x 20
     (failed judgements count 0), with a 95% interval. nap: macro/micro F1 over actions, cosine.
 
@@ -45,6 +50,7 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
     Examples:
       somekit eval ubp --gold ../shared/data/some-ground-truth/user_behavior_prediction.json --pred agent_ubp.json
       somekit eval uea --gold ws/frozen/v1/uea/test.parquet --pred answers.jsonl --json
+      somekit eval mid-zh --gold out/some --pred mid_zh.json --json      # our export's folder (or its ground_truth.json)
       somekit eval smq --gold gt/social_media_question_answering.json --pred smq.json --llm-base-url http://127.0.0.1:8000/v1 --judge qwen2.5-72b
       somekit eval --some-results SoMe/results --gold SoMe --json
     """
@@ -68,7 +74,8 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         gold_dir = gold or str(Path(some_results).resolve().parent)
         if not Path(gold_dir).is_dir():
             raise EvalError("--some-results needs --gold to be the folder holding the ground truth")
-        result = score_some_results(some_results, gold_dir, llm=llm if use_fallback else None, judge=judge_llm, judge_name=judge_name)
+        result = score_some_results(some_results, gold_dir, llm=llm if use_fallback else None, judge=judge_llm, judge_name=judge_name,
+                                    offline_fallback=offline_fallback)
         if as_json:
             print_json(result)
             return
@@ -79,13 +86,6 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         return
     if not task or not gold or not pred:
         raise EvalError("give TASK, --gold and --pred (or --some-results DIR)")
-    if Path(gold).is_dir():  # an export or SoMe's repo: its ground truth for TASK
-        from ..eval.some_results import gold_file
-
-        found = gold_file(Path(gold), task)
-        if found is None:
-            raise EvalError(f"{gold}: no ground truth for {task} in it")
-        gold = str(found)
     if task in ("smq", "ses", "red"):
         fallback = judge_llm
     else:
@@ -97,7 +97,8 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
         embedder = get_embedder(w)
     if compat and task != "nap":
         raise click.UsageError("--compat blueprint applies to nap only")
-    result = evaluate(task, gold, pred, llm=fallback, embedder=embedder, judge_name=judge_name, compat=compat)
+    result = evaluate(task, gold, pred, llm=fallback, embedder=embedder, judge_name=judge_name, compat=compat,
+                      offline_fallback=offline_fallback, llm_audit=llm_audit if fallback is not None else 0)
     if as_json:
         print_json(result)
         return
@@ -111,9 +112,28 @@ def eval_cmd(task: str | None, gold: str | None, pred: str | None, some_results:
             f"{k}={bp[k]:.4f}" for k in ("f1", "avg_embed_cosine_similarity", "max_cosine_similarity") if k in bp))
     if result.get("judge_failures"):
         console.print(f"  [yellow]the judge failed on {result['judge_failures']} items (scored 0)[/]")
+    if result.get("reading"):
+        console.print("  " + reading_line(result["reading"]))
     m = result.get("matching", {})
     if any(m.get(k) for k in ("missing", "extra", "duplicate", "conflicting", "unkeyed")):
         console.print("  predictions: " + ", ".join(f"{k} {m[k]}" for k in ("matched", "missing", "extra", "duplicate", "conflicting", "unkeyed") if k in m))
+
+
+def reading_line(reading: dict) -> str:
+    """How the answers were read, in one line: a reader judges from it how far to trust the score."""
+    parts = [f"read by rules {reading['rules_decided']}", f"undecided by rules {reading['undecided_share']:.1%}"]
+    off = reading.get("offline_fallback", {})
+    if off.get("enabled"):
+        parts.append(f"offline fallback decided {off.get('decided', 0)} of {off.get('asked', 0)}" + (" (unavailable)" if off.get("unavailable") else ""))
+    if reading.get("llm_fallback", {}).get("asked"):
+        parts.append(f"LLM decided {reading['llm_fallback']['decided']} of {reading['llm_fallback']['asked']}")
+    if reading.get("llm_agreement", {}).get("rate") is not None:
+        a = reading["llm_agreement"]
+        parts.append(f"LLM agrees with the rules on {a['agree']} of {a['both_decided']}")
+    parts.append(f"undecided after all {reading['undecided_share_after_fallbacks']:.1%}")
+    if reading.get("parser_errors"):
+        parts.append(f"[red]parser errors {sum(reading['parser_errors'].values())}[/]")
+    return "answers: " + ", ".join(parts)
 
 
 def register(group: click.Group) -> None:

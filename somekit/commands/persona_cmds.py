@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.group("persona")
@@ -16,7 +16,7 @@ def persona_group() -> None:
 @persona_group.command("remove")
 @workspace_arg
 @click.option("--user", "did", required=True, help="DID of the user to remove (did:plc:... or did:web:...).")
-@click.option("--json", "as_json", is_flag=True, help="Print what was removed as one JSON object on stdout.")
+@json_option("what was removed")
 @domain_errors
 def remove_cmd(ws: str, did: str, as_json: bool) -> None:
     """Remove every trace of one user from WS: corpus rows, items, frozen and published files,
@@ -48,7 +48,7 @@ def remove_cmd(ws: str, did: str, as_json: bool) -> None:
 @workspace_arg
 @click.option("--events", "events", multiple=True, required=True, type=click.Path(dir_okay=False, exists=True),
               help="Jetstream JSON-lines file(s) to read account events from (repeatable).")
-@click.option("--json", "as_json", is_flag=True, help="Print the counts as one JSON object on stdout.")
+@json_option("the counts")
 @domain_errors
 def honour_cmd(ws: str, events: tuple[str, ...], as_json: bool) -> None:
     """Remove every account that Jetstream account events say is deleted or taken down (the

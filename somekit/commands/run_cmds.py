@@ -14,7 +14,7 @@ from ..pipeline.runner import StageReport
 from ..pipeline.stages import STAGE_NAMES
 from ..pipeline.summary import run_summary, shortcut_text
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 def _printer(as_json: bool):
@@ -84,7 +84,7 @@ def _task_table(summary: dict) -> None:
 @click.option("--n", type=int, default=None,
               help="--n for every builder (overrides somekit.toml); what it counts per task: `somekit build --help`.")
 @click.option("--allow-violations", is_flag=True, help="Do not stop when verify finds violations.")
-@click.option("--json", "as_json", is_flag=True, help="Print the stage summary as one JSON object on stdout.")
+@json_option("the stage summary")
 @domain_errors
 def run_cmd(ws: str, until: str | None, version: str, include_unreviewed: bool, n: int | None,
             allow_violations: bool, as_json: bool) -> None:
@@ -116,7 +116,7 @@ def run_cmd(ws: str, until: str | None, version: str, include_unreviewed: bool, 
 
 @click.command("demo")
 @click.argument("directory", required=False, default="somekit-demo", type=click.Path(file_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the stage summary as one JSON object on stdout.")
+@json_option("the stage summary")
 @domain_errors
 def demo_cmd(directory: str, as_json: bool) -> None:
     """Run the bundled sample corpus through the whole pipeline on the embedded models.

@@ -1,4 +1,4 @@
-"""`somekit verify`: benchmark-integrity checks over the built items (DESIGN section 6)."""
+"""`somekit verify`: benchmark-integrity checks over the built items (docs/architecture.md, "Integrity")."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import click
 
 from ..verify.runner import run_checks
 from ..workspace import open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("verify")
@@ -18,7 +18,7 @@ from .common import console, domain_errors, print_json, workspace_arg
               help="Also check an exported SoMe folder for answer leaks and for every path and key SoMe's harness reads (repeatable).")
 @click.option("--max-examples", type=int, default=20, show_default=True, help="Violations listed per check and task.")
 @click.option("--version", "version", default=None, help="Instead, re-check every file of frozen/VERSION against its MANIFEST.json hashes.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object on stdout.")
+@json_option("the report")
 @domain_errors
 def verify_cmd(ws: str, tasks: tuple[str, ...], exports: tuple[str, ...], max_examples: int, as_json: bool,
                version: str | None = None) -> None:

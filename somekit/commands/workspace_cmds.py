@@ -8,7 +8,7 @@ from rich.table import Table
 from ..store.stats import corpus_stats
 from ..templates import TEMPLATES
 from ..workspace import init_workspace, open_workspace
-from .common import console, domain_errors, print_json, workspace_arg
+from .common import console, domain_errors, json_option, print_json, workspace_arg
 
 
 @click.command("init")
@@ -36,7 +36,7 @@ def corpus_group() -> None:
 
 @corpus_group.command("stats")
 @workspace_arg
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
+@json_option()
 @domain_errors
 def stats_cmd(ws: str, as_json: bool) -> None:
     """Counts of posts, users, interactions by kind, media, reports and quarantined records.

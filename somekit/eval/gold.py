@@ -14,12 +14,10 @@ from typing import Any
 
 import orjson
 
-from . import EvalError
-from .labels import KIND, normalise_gold
+from ..errors import EvalError
+from ..answers.labels import KIND, normalise_gold
+from ..export.some.layout import SOME_NAMES, UBP_ALIAS
 from .match import ACTIONS, index_key, match, natural_key
-
-JUDGE_TASKS = ("smq", "ses", "red")
-
 
 @dataclass
 class Case:
@@ -66,7 +64,7 @@ def _item_keys(task: str, item) -> list[tuple]:
 def _item_case(task: str, item) -> Case:
     keys = _item_keys(task, item)
     if task in KIND:
-        from ..freeze.table import item_label
+        from ..store.item_rows import item_label
 
         return Case(item.id, item_label(item), item.query, keys=keys)
     if task == "smq":
@@ -85,7 +83,8 @@ def _item_case(task: str, item) -> Case:
 def _load_items(task: str, path: Path) -> list[Case]:
     from pydantic import ValidationError
 
-    from ..schemas.items import TASKS, item_adapter
+    from ..schemas.items import item_adapter
+    from ..schemas.tasks import TASKS
 
     try:
         if path.suffix == ".parquet":
@@ -96,8 +95,10 @@ def _load_items(task: str, path: Path) -> list[Case]:
             items = read_split_file(path, task)
         else:
             items = [item_adapter.validate_python(orjson.loads(line)) for line in path.read_bytes().splitlines() if line.strip()]
-    except (ValidationError, orjson.JSONDecodeError, KeyError) as exc:
-        raise EvalError(f"{path}: not a frozen {task} split or items file ({str(exc).splitlines()[0]})") from None
+    except (ValidationError, orjson.JSONDecodeError, KeyError, ValueError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise EvalError(f"{path}: not a frozen {task} split: expected a split (.parquet) or an items file "
+                        f"(.jsonl, one item per line) ({first})") from None
     wrong = {i.task for i in items} - {task}
     if wrong:
         raise EvalError(f"{path}: holds {', '.join(sorted(wrong))} items, not {task}")
@@ -136,6 +137,22 @@ def _row_key(task: str, row: dict[str, Any]) -> tuple | None:
     user = next((row[k] for k in ("user_id", "user", "uid") if row.get(k) is not None), None)
     post = next((row[k] for k in ("weibo_id", "post_id") if row.get(k) is not None), None)
     return natural_key(task, user=user, post=post, action=row.get("action"), comment=row.get("comment"))
+
+
+def _keyed_answer(task: str, value: Any) -> Any:
+    """The answer in a MID-shaped row ({"claim": ..., "label": ...}); a mid-zh row in our export's
+    shape answers in SoMe's MID words ("false" = rumour), read as its gold is."""
+    rumour = KIND.get(task) == "rumor"
+    if not (isinstance(value, dict) and KIND.get(task) in ("mid", "rumor")):
+        return value
+    answer = value.get("veracity") if rumour else None
+    answer = answer or value.get("label", value.get("answer"))
+    if rumour and isinstance(answer, str):
+        try:
+            return normalise_gold(task, answer)
+        except ValueError:
+            return answer
+    return answer
 
 
 def _user_entries(task: str, user: str, value: Any, action: str | None) -> list[tuple[tuple | None, Any]]:
@@ -177,8 +194,7 @@ def prediction_pairs(task: str, path: Path) -> list[tuple[tuple | None, Any]]:
     if not isinstance(data, dict):
         raise EvalError(f"{path}: expected a JSON object or list of predictions")
     if task in ("mid", "mid-zh", "smq", "ses", "red", "nap"):
-        return [(("key", str(k)), v.get("label", v.get("answer")) if isinstance(v, dict) and task in ("mid", "mid-zh") else v)
-                for k, v in data.items()]
+        return [(("key", str(k)), _keyed_answer(task, v)) for k, v in data.items()]
     if task == "ubp" and set(data) <= set(ACTIONS) and data:
         return [pair for action, users in data.items() if isinstance(users, dict)
                 for user, value in users.items() for pair in _user_entries(task, user, value, ACTIONS[action])]
@@ -204,11 +220,46 @@ def _some_units(task: str, data: Any) -> list[tuple[str, Any, str, list[tuple]]]
                 if pairs[(keys[0][1], keys[0][2])] == 1:
                     keys.append(("nat", keys[0][1], keys[0][2], None))
         return units
-    if task == "mid":
-        return [(key, row["label"], row.get("claim", ""), [("key", key)]) for key, row in data.items()]
+    if KIND.get(task) in ("mid", "rumor"):  # SoMe's MID shape; our mid-zh export adds CED's own word as `veracity`
+        return [(key, row.get("veracity") or row["label"], row.get("claim", ""), [("key", key), ("key", key.removesuffix(".json"))])
+                for key, row in data.items()]
     if task in ("smq", "ses", "red"):
         return [(key, value, key, [("key", key)]) for key, value in data.items()]
-    raise EvalError(f"SoMe released no ground truth for {task}")
+    raise EvalError(f"a .json gold is SoMe-shaped ground truth, which no export holds for {task}; "
+                    f"expected its frozen split (.parquet) or items file (.jsonl)")
+
+
+def _expected_shape(task: str) -> str:
+    """What TASK's SoMe-shaped ground truth looks like (from the task table), for error messages."""
+    from ..schemas.tasks import TASKS
+
+    spec = TASKS[task]
+    if spec.eval_kind != "classify":
+        return '{"<key>": <reference>}'
+    if KIND[task] in ("mid", "rumor"):
+        extra = ', "veracity": "rumor"|"non-rumor"' if KIND[task] == "rumor" else ""
+        return '{"<id>.json": {"claim": ..., "label": ...%s}}' % extra
+    rows = '{"<user id>": [{"weibo_id": ..., "%s": ...}]}' % spec.label_field
+    return '{"<%s>": %s}' % (spec.some_nested_by, rows) if spec.some_nested_by else rows
+
+
+def _gold_file(gold: Path, name: str) -> Path | None:
+    for candidate in (gold / "datasets" / name / "ground_truth.json", gold / name / "ground_truth.json", gold / f"{name}.json"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def gold_file(gold: Path, task: str) -> Path | None:
+    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files.
+    Tasks SoMe does not have (mid-zh) sit under their own code, as the exporter writes them."""
+    return _gold_file(gold, SOME_NAMES.get(task, task)) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
+
+
+def gold_layout(task: str) -> str:
+    """Where TASK's ground truth is looked for in a folder, for error messages."""
+    name = SOME_NAMES.get(task, task)
+    return f"datasets/{name}/ground_truth.json, {name}/ground_truth.json or {name}.json"
 
 
 def _read_json(path: Path) -> Any:
@@ -223,7 +274,7 @@ def _gold_label(task: str, value: Any, unit: str, path: Path) -> str:
     try:
         return normalise_gold(task, str(value))
     except ValueError as exc:
-        from .extract import extract_label
+        from ..answers.extract import extract_label
 
         label = extract_label(task, str(value)).label
         if label is None:
@@ -235,8 +286,11 @@ def some_cases(task: str, gold_path: Path) -> list[Case]:
     gold = _read_json(gold_path)
     try:
         units = _some_units(task, gold)
-    except (KeyError, AttributeError, TypeError) as exc:
-        raise EvalError(f"{gold_path}: does not look like SoMe's {task} ground truth ({exc!r})") from None
+    except EvalError as exc:
+        raise EvalError(f"{gold_path}: {exc}") from None
+    except (KeyError, AttributeError, TypeError, ValueError) as exc:
+        raise EvalError(f"{gold_path}: does not look like SoMe's {task} ground truth: expected {_expected_shape(task)} "
+                        f"({type(exc).__name__}: {exc})") from None
     cases = []
     for unit, value, question, keys in units:
         if task in KIND:
@@ -260,6 +314,11 @@ def load_cases(task: str, gold_path: str | Path, pred_path: str | Path) -> Loade
     """Pair gold and predictions by key; the gold file's suffix picks its format
     (.parquet/.jsonl: our frozen items, .json: SoMe's ground truth)."""
     gold_path, pred_path = Path(gold_path), Path(pred_path)
+    if gold_path.is_dir():  # an export or SoMe's repository: its ground truth for TASK
+        found = gold_file(gold_path, task)
+        if found is None:
+            raise EvalError(f"{gold_path}: no ground truth for {task} in it (expected {gold_layout(task)})")
+        gold_path = found
     for p in (gold_path, pred_path):
         if not p.is_file():
             raise EvalError(f"{p}: no such file")

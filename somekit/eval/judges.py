@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import EvalError
+from ..errors import EvalError
 from .llm import LazyLLM, endpoint_configured
 
 EMBEDDED = "embedded"

@@ -35,7 +35,7 @@ def score_nap(cases: list[Case], embedder: Any = None, compat: str | None = None
     """NAP scores from somekit.persona.metrics (the one implementation: F1 over the declared
     labels, 0-1 scale; text cosine when an embedder is given). With compat="blueprint",
     BluePrint's own figures (persona/blueprint_compat.py) are added under "compat", beside them."""
-    from ..persona import metrics
+    from . import nap_metrics as metrics
 
     parsed = {c.id: parse_prediction(c.answer) for c in cases if c.answer is not None}
     completed = sum(1 for actions, _ in parsed.values() if actions)
@@ -44,9 +44,9 @@ def score_nap(cases: list[Case], embedder: Any = None, compat: str | None = None
              "inputs": {"cluster_id": c.gold.get("cluster_id", 0)}} for c in cases]
     pred = [{"id": cid, "actions": sorted(actions), "text": text} for cid, (actions, text) in parsed.items()]
     out = metrics.score_nap(gold, pred, embedder)
-    out.update({"tcr": tcr, "metrics": "somekit.persona.metrics"})
+    out.update({"tcr": tcr, "metrics": "somekit.eval.nap_metrics"})
     if compat == "blueprint":
-        from ..persona.blueprint_compat import score_compat
+        from .blueprint_compat import score_compat
 
         out["compat"] = score_compat(gold, pred, embedder)
     elif compat is not None:

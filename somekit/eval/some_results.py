@@ -12,24 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..builders.export_some_layout import SOME_NAMES, UBP_ALIAS
-from . import EvalError
-from .gold import attach, prediction_pairs, some_cases
-from .labels import KIND
+from ..export.some.layout import SOME_NAMES, UBP_ALIAS
+from ..errors import EvalError
+from .gold import attach, gold_file, prediction_pairs, some_cases
+from ..answers.labels import KIND
 
 _BY_NAME = {**{name: task for task, name in SOME_NAMES.items()}, UBP_ALIAS: "ubp"}
-
-
-def _gold_file(gold: Path, name: str) -> Path | None:
-    for candidate in (gold / "datasets" / name / "ground_truth.json", gold / name / "ground_truth.json", gold / f"{name}.json"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def gold_file(gold: Path, task: str) -> Path | None:
-    """TASK's ground truth inside an export, SoMe's repository, or a folder of <name>.json files."""
-    return _gold_file(gold, SOME_NAMES[task]) or (_gold_file(gold, UBP_ALIAS) if task == "ubp" else None)
 
 
 def task_folders(results: Path) -> dict[str, Path]:
@@ -40,7 +28,7 @@ def task_folders(results: Path) -> dict[str, Path]:
 
 
 def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, judge: Any = None,
-                       judge_name: str | None = None) -> dict[str, Any]:
+                       judge_name: str | None = None, offline_fallback: bool = True) -> dict[str, Any]:
     """{task: {model: scores}} for every results file under RESULTS; `llm` is the extraction
     fallback for classification, `judge` the named judge (judged tasks are skipped without one)."""
     results, gold = Path(results), Path(gold)
@@ -61,7 +49,7 @@ def score_some_results(results: str | Path, gold: str | Path, llm: Any = None, j
             if task in KIND:
                 from .classify import score_classification
 
-                scores = score_classification(task, cases, llm)
+                scores = score_classification(task, cases, llm, offline_fallback=offline_fallback)
                 # SoMe's own scripts divide by the answers present in the file; kept for comparison.
                 present = matching["matched"]
                 scores["acc_of_present"] = round(100.0 * scores["correct"] / present, 4) if present else 0.0

@@ -18,7 +18,8 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..environment import environment
-from ..schemas.items import TASKS, ItemBase
+from ..schemas.items import ItemBase
+from ..schemas.tasks import TASKS, task_spec
 from ..schemas.manifest import FileEntry, Manifest
 from ..store.atomic import atomic_path, write_bytes, write_json
 from ..review.join import join_items
@@ -26,10 +27,10 @@ from ..review.ledger import pull_summary, read_selection
 from ..review.metrics import error_rates
 from ..store.items import read_stats
 from ..workspace import Workspace
-from . import FreezeError
+from ..errors import FreezeError
 from .hashing import config_hash, corpus_hash, sha256_file
 from .splits import GROUP_KEYS, SPLITS, assign_split, group_key
-from .table import item_label, items_to_table
+from ..store.item_rows import item_label, items_to_table
 
 MANIFEST_NAME = "MANIFEST.json"
 REVIEWED = ("accepted", "corrected")
@@ -78,7 +79,7 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     excluded: collections.Counter = collections.Counter()
     labels: collections.Counter = collections.Counter()
     kept: list[ItemBase] = []
-    timed: list[ItemBase] = []  # nap: split by time once every item is known (persona/challenge.py)
+    timed: list[ItemBase] = []  # nap: split by time once every item is known (freeze/challenge.py)
     joined = join_items(ws, task)
     rates = error_rates(joined, read_selection(ws, task), pull_summary(ws, task).get("agreement"))
     _check_audit(task, rates, include_unreviewed)
@@ -91,18 +92,18 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
             excluded[reason] += 1
             continue
         kept.append(item)
-        if task == "nap":
+        if task_spec(task).time_split:
             timed.append(item)
         else:
             by_split[assign_split(seed, task, group_key(item), ratios)].append(item)
         label = item_label(item)
         if label is not None:
             labels[label] += 1
-        elif task == "nap":
+        elif task_spec(task).time_split:
             for action in item.answer.actions:
                 labels[action] += 1
     if timed:
-        from ..persona.challenge import thread_and_rank, time_splits
+        from .challenge import thread_and_rank, time_splits
 
         splits = time_splits(((i.id, *thread_and_rank(i)) for i in timed), ratios)
         for item in timed:
@@ -113,8 +114,8 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
     manifest.counts[task] = {s: len(by_split.get(s, [])) for s in SPLITS if getattr(ratios, s) > 0 or by_split.get(s)}
     _shortcut_gate(ws, task, kept, manifest)
     for split, items in by_split.items():
-        if task == "nap":
-            from ..persona.challenge import row_order
+        if task_spec(task).time_split:
+            from .challenge import row_order
 
             items.sort(key=row_order)  # time order: each user's actions stay in sequence
         else:
@@ -129,7 +130,7 @@ def _freeze_task(ws: Workspace, task: str, staging: Path, manifest: Manifest, in
 def _shortcut_gate(ws: Workspace, task: str, items: list[ItemBase], manifest: Manifest) -> None:
     """The shortcut audit over the items being frozen goes to the MANIFEST; a rule beating chance
     by more than the configured margin refuses the freeze (verify/shortcuts.py)."""
-    if task not in ("ubp", "ucs", "mcr", "uea", "mid") or not items:
+    if not task_spec(task).audited or not items:
         return
     from ..store.query import connect
     from ..verify.shortcut_rows import rows_from_items

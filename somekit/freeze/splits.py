@@ -14,43 +14,22 @@ import hashlib
 
 from ..schemas.config import SplitsSection
 from ..schemas.items import ItemBase
+from ..schemas.tasks import TASKS, task_spec
 
 SPLITS: tuple[str, ...] = ("train", "validation", "test")
 
 #: What identifies a group for each task (documented in the manifest and the card).
-GROUP_KEYS: dict[str, str] = {
-    "ubp": "inputs.user_id", "ucs": "inputs.user_id", "mcr": "inputs.user_id", "uea": "inputs.user_id",
-    "mid": "inputs.claim_id", "mid-zh": "inputs.event_id", "nap": "provenance.notes.thread (time-ordered, persona/challenge.py)",
-    "smq": "inputs.scope:inputs.scope_id", "red": "inputs.location", "ses": "inputs.topic",
-}
+GROUP_KEYS: dict[str, str] = {code: spec.group_doc for code, spec in TASKS.items()}
 
 
 def group_key(item: ItemBase) -> str:
-    inputs = item.inputs
-    task = item.task
-    if task in ("ubp", "ucs", "mcr", "uea"):
-        return inputs.user_id
-    if task == "mid":
-        return inputs.claim_id
-    if task == "mid-zh":
-        return inputs.event_id  # a cascade (and its same-text copies) never straddles splits
-    if task == "nap":
-        return str(inputs.cluster_id)
-    if task == "smq":
-        return f"{inputs.scope}:{inputs.scope_id}"
-    if task == "red":
-        return inputs.location
-    if task == "ses":
-        return inputs.topic
-    raise ValueError(f"no group key for task {task}")
-
-
-#: Tasks whose groups are users: one namespace, so one split per user across them.
-USER_CENTRIC = ("ubp", "ucs", "mcr", "uea")
+    """The item's split group (a mid-zh cascade and its near-copies share one event: one split)."""
+    return task_spec(item.task).group_of(item)
 
 
 def group_namespace(task: str) -> str:
-    return "user" if task in USER_CENTRIC else task
+    """User-centric tasks share the namespace "user", so a user sits in one split in all of them."""
+    return "user" if task_spec(task).user_centric else task
 
 
 def unit_hash(seed: int, task: str, key: str) -> float:

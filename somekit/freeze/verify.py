@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from ..schemas.items import ItemBase
 from ..schemas.manifest import Manifest
 from ..workspace import Workspace
-from . import FreezeError
+from ..errors import FreezeError
 from .hashing import sha256_file
-from .table import table_to_items
+from ..store.item_rows import table_to_items
 
 MANIFEST_NAME = "MANIFEST.json"
 

@@ -1,16 +1,7 @@
-"""Persona / next-action datasets from Bluesky activity (BluePrint style, DESIGN section 8).
-
-Modules: anonymise (salted ids, scrub_text), pii (structured patterns, names by NER), actions
-(per-user action logs that honour deletes), cluster (constrained k-means on mean post
-embeddings), nap (the `nap` builder), challenge (the time split freeze uses), blueprint
-(BluePrint's Hub layout), metrics (action F1, text cosine: the one implementation) and
-blueprint_compat (BluePrint's own figures), takedown (`somekit persona remove`) with matcher
-(many-needle search), linefile (streamed line removal), scan (decode and search every file),
-deletions (Jetstream account deletions honoured).
+"""Privacy of persona datasets: anonymisation (salted ids, scrubbed text), personal data found
+by pattern and by name (pii, matcher), and takedowns (`somekit persona remove`, Jetstream account
+deletions) that stream through every file of a workspace (takedown, scan, linefile, sqlite_purge,
+deletions). The `nap` builder lives in builders/tasks/nap.py, its BluePrint layout in publish/.
 """
 
-from ..errors import SomekitError
-
-
-class PersonaError(SomekitError):
-    """A persona dataset cannot be built or cleaned as asked (missing salt, unfinished takedown)."""
+from ..errors import PersonaError

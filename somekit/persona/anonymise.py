@@ -12,7 +12,7 @@ import functools
 import hashlib
 import os
 
-from . import PersonaError
+from ..errors import PersonaError
 
 SALT_ENV = "SOMEKIT_PERSONA_SALT"
 MIN_SALT_CHARS = 16
@@ -42,28 +42,33 @@ NAMES_ENV = "SOMEKIT_PII_NAMES"
 
 
 def names_default() -> bool:
-    """Whether personal names are scrubbed when nobody says: SOMEKIT_PII_NAMES=0/1, else yes
-    when a NER model is installed (the `pii` extra)."""
+    """Whether personal names are scrubbed when nobody says: yes unless SOMEKIT_PII_NAMES is
+    0/false/no/off. Never "no because a package is missing": that is an error naming the
+    `persona` extra (persona/pii.py), not a silent fallback."""
     flag = os.environ.get(NAMES_ENV)
     if flag is not None:
         return flag.strip().lower() not in ("0", "false", "no", "off", "")
-    from .pii import name_model_installed
-
-    return name_model_installed()
+    return True
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def scrub_text(text: str, names: bool | None = None) -> str:
     """Replace emails, phone numbers, URLs, @handles, IP addresses and DIDs (persona/pii.py) and,
     with `names` (default: names_default()), personal names by placeholder tokens."""
     if not text:
         return text
+    from . import pii
+
+    return _scrub(text, names if names is not None else names_default(), pii.NAME_SIGNALS)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _scrub(text: str, names: bool, signals: tuple[str, ...]) -> str:
+    """The cached work of scrub_text; `signals` is in the key so a change of name signals
+    (bench/persona.py's baseline) never returns a result made with others."""
     from .pii import scrub_names, scrub_structured
 
     out = scrub_structured(text)
-    if names if names is not None else names_default():
-        out = scrub_names(out)
-    return out
+    return scrub_names(out) if names else out
 
 
 def day_of(time_us: int | None) -> str | None:
@@ -73,3 +78,14 @@ def day_of(time_us: int | None) -> str | None:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(time_us / 1e6, dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+#: Namespace of BluePrint's 64-hex ids, so they never equal a plain SHA-256 of some other string.
+_BLUEPRINT_NAMESPACE = b"somekit/blueprint-user\x00"
+
+
+def blueprint_user_id(hashed_user: str | None) -> str:
+    """64-hex id of a salted user id (empty string when unknown, e.g. an author outside the capture)."""
+    if not hashed_user:
+        return ""
+    return hashlib.sha256(_BLUEPRINT_NAMESPACE + hashed_user.encode("utf-8")).hexdigest()

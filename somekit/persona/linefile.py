@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from ..store.atomic import atomic_path
-from . import PersonaError
+from ..errors import PersonaError
 from .matcher import Matcher, merge_spans
 
 BLOCK = 64 << 20

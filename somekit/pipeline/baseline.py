@@ -16,14 +16,8 @@ import orjson
 
 from ..store.atomic import write_bytes, write_json
 from ..workspace import Workspace
-from .stages import BASELINE_TASKS
+from ..schemas.tasks import TASKS
 
-FIXED = {"ubp": "是", "ucs": "是", "mcr": "是", "uea": "无情绪", "mid": "half"}
-
-
-def _label(item) -> str | None:
-    ans = item.answer
-    return getattr(ans, "label", None) or getattr(ans, "emotion", None)
 
 
 def evaluate_baseline(ws: Workspace, version: str) -> dict[str, Any]:
@@ -33,14 +27,14 @@ def evaluate_baseline(ws: Workspace, version: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     frozen = ws.frozen(version)
     eval_dir = ws.root / "eval"
-    for task in BASELINE_TASKS:
+    for task, spec in ((c, s) for c, s in TASKS.items() if s.baseline_answer):
         splits = {p.stem: p for p in sorted((frozen / task).glob("*.parquet"))}
         if not splits:
             continue
         gold_split = "test" if "test" in splits else sorted(splits)[0]
         train = [i for s, p in splits.items() if s != gold_split for i in read_split_file(p, task)]
-        counts = collections.Counter(filter(None, map(_label, train)))
-        answer = counts.most_common(1)[0][0] if counts else FIXED[task]
+        counts = collections.Counter(filter(None, map(spec.label_of, train)))
+        answer = counts.most_common(1)[0][0] if counts else spec.baseline_answer
         gold_items = read_split_file(splits[gold_split], task)
         pred_path = eval_dir / f"{task}.baseline.predictions.jsonl"
         write_bytes(pred_path, b"".join(orjson.dumps({"id": i.id, "answer": f"答案：{answer}"}) + b"\n"

@@ -8,16 +8,15 @@ from typing import Any, Iterator
 
 import orjson
 
-from ..builders.enrich.textview import current_version, stale_items
+from ..enrich.textview import current_version, stale_items
 from ..errors import SomekitError
-from ..schemas.items import TASKS
+from ..schemas.tasks import TASKS
 from ..store.atomic import write_bytes
 from ..store.query import connect
 from .runner import RunContext, Stage
 
 STAGE_NAMES = ("ingest", "enrich", "build", "verify", "review", "freeze", "publish", "eval")
 #: Classification tasks the built-in baseline can answer (a constant "yes"/majority answer).
-BASELINE_TASKS = ("ubp", "ucs", "mcr", "uea", "mid")
 
 
 class PipelineError(SomekitError):
@@ -37,7 +36,7 @@ def _source_listing(ctx: RunContext) -> list[Any]:
 
 
 def _ingest(ctx: RunContext) -> dict[str, Any]:
-    from ..builders.ingest import ingest
+    from ..ingest import ingest
 
     if not ctx.cfg.sources:
         raise PipelineError("somekit.toml has no [[sources]]: add one (format and paths) or use `somekit ingest`")
@@ -54,7 +53,7 @@ def _corpus_files(ctx: RunContext) -> list[Path]:
 
 
 def _enrich(ctx: RunContext) -> dict[str, Any]:
-    from ..builders.enrich.engine import enrich
+    from ..enrich.engine import enrich
 
     report = enrich(ctx.ws)
     report.check(ctx.cfg.enrich.max_failure_share)  # `somekit run` stops here on broken media
@@ -80,26 +79,17 @@ def enabled_tasks(ctx: RunContext) -> list[str]:
     both_labels = "veracity" in {r[0] for r in con.execute("DESCRIBE posts").fetchall()} and \
         con.execute("SELECT count(DISTINCT veracity) FROM posts").fetchone()[0] == 2
     con.close()
-    social = bool(platforms - {"bluesky", "factcheck"})
-    chosen = [t for t in ("ubp", "ucs", "mcr", "uea", "smq", "red", "ses") if social]
-    if has_claims:
-        chosen.insert(3, "mid")
-    if both_labels:
-        chosen.append("mid-zh")
-    if "bluesky" in platforms:
-        chosen.append("nap")
-    return [t for t in TASKS if t in chosen]
+    held = {"social": bool(platforms - {"bluesky", "factcheck"}), "claims": has_claims,
+            "rumour-labels": both_labels, "bluesky": "bluesky" in platforms}
+    return [code for code, spec in TASKS.items() if held[spec.needs]]
 
 
 def _build_stage(task: str) -> Stage:
     def run(ctx: RunContext) -> dict[str, Any]:
-        from ..builders.registry import get_builder
+        from .build import build_task
 
-        kwargs: dict[str, Any] = {}
-        if ctx.options.get("n"):
-            kwargs["n"] = ctx.options["n"]
         stale = stale_items(ctx.ws, ctx.cfg, task)  # items built on another enrichment, rebuilt now
-        result = get_builder(task)(ctx.ws, ctx.cfg, **kwargs)
+        result = build_task(ctx.ws, ctx.cfg, task, n=ctx.options.get("n") or None)
         return {"items": result.items, "warnings": result.warnings, "stale_rebuilt": stale}
 
     def outputs(ctx: RunContext) -> list[Path]:

@@ -32,7 +32,7 @@ def _violations_by_task(report: dict[str, Any]) -> dict[str, dict[str, int]]:
 def run_summary(ws: Workspace) -> dict[str, Any]:
     """{"verify": {"ran", "ok", "violations"}, "tasks": {task: {items, drafter, reliable, quality,
     verify_violations, shortcuts, review}}}."""
-    from ..annotate.labelstudio.status import STATES, status
+    from ..review.labelstudio.status import STATES, status
 
     report = _verify_report(ws)
     per_task_violations = _violations_by_task(report) if report else {}

@@ -21,13 +21,13 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 
 from ..freeze.splits import SPLITS
-from ..schemas.items import TASKS
-from ..freeze.table import table_to_items
+from ..schemas.tasks import TASKS
+from ..store.item_rows import table_to_items
 from ..freeze.verify import load_manifest, verify_frozen
 from ..store.atomic import dir_mode, read_json, write_text
 from ..store.items import dump_item
 from ..workspace import Workspace
-from . import PublishError
+from ..errors import PublishError
 from .card import card_metadata, llm_usage, render_card
 from .features import encode_rows, task_features
 from .media import MediaColumns, card_lines, media_features
@@ -75,7 +75,7 @@ def _stage(ws: Workspace, version: str, stage: Path, hide: bool, answers: Path |
         if not splits:
             continue
         if task == "nap" and layout == "blueprint":
-            from ..persona.blueprint import card_section as blueprint_card_section, stage_configs
+            from .blueprint import card_section as blueprint_card_section, stage_configs
 
             if hide:
                 raise PublishError("--layout blueprint has no item ids to score hidden answers against; publish the "

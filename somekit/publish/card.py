@@ -11,19 +11,8 @@ from huggingface_hub import DatasetCard, DatasetCardData
 from ..schemas.items import ItemBase
 from ..review import card as review_card
 from ..schemas.manifest import Manifest
+from ..schemas.tasks import TASKS
 
-TASK_INFO: dict[str, tuple[str, str]] = {
-    "ubp": ("User behaviour prediction: will the user like / repost / comment on this post? (yes/no)", "text-classification"),
-    "ucs": ("User comment simulation: did this user write this comment under the post? (yes/no)", "text-classification"),
-    "mcr": ("Media content recommendation: would the user engage with this post? (yes/no)", "text-classification"),
-    "uea": ("User emotion analysis: the emotion of the user's comment (6 classes)", "text-classification"),
-    "mid": ("Misinformation detection: is the claim true, half true or false?", "text-classification"),
-    "mid-zh": ("Weibo rumour detection (CED): is this post a rumour, judging by its cascade up to a cut-off?", "text-classification"),
-    "smq": ("Social-media QA: questions about a topic's or a user's posts (free text)", "question-answering"),
-    "red": ("Real-time event detection: events at a location in a one-hour window", "summarization"),
-    "ses": ("Streaming event summarisation: summary (time, place, plot) of a topic", "summarization"),
-    "nap": ("Next action prediction for a persona cluster, BluePrint style (action set + text)", "text-generation"),
-}
 
 
 def _size_category(n: int) -> str:
@@ -63,18 +52,22 @@ def card_metadata(manifest: Manifest, languages: list[str], license: str, pretty
     total = sum(sum(manifest.counts[t].values()) for t in tasks)
     return DatasetCardData(
         license=license, pretty_name=pretty_name, language=languages or ["zh"],
-        task_categories=sorted({TASK_INFO[t][1] for t in tasks}), size_categories=[_size_category(total)],
+        task_categories=sorted({TASKS[t].hf_category for t in tasks}), size_categories=[_size_category(total)],
         tags=["social-media", "benchmark", "llm-agents", "somekit"],
     )
 
 
 def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: dict[str, collections.Counter], hidden: bool) -> list[str]:
     counts = manifest.counts[task]
-    lines = [f"### `{task}`", "", TASK_INFO[task][0], "",
+    spec = TASKS[task]
+    lines = [f"### `{task}`", "", f"{spec.title[0].upper()}{spec.title[1:]}: {spec.asks}", "",
              "| split | items |", "| --- | --- |", *[f"| {s} | {n:,} |" for s, n in counts.items()], ""]
-    if task == "nap":
+    if spec.time_split:
         lines += ["Split by time, not by hashing: whole threads per split, every train thread ending before any "
                   "validation thread, validation before test." + (" Validation and test answers are withheld." if hidden else ""), ""]
+        from ..persona.pii_card import card_lines as pii_lines
+
+        lines += pii_lines(stats)
     labels = manifest.labels.get(task) or {}
     total = sum(labels.values())
     if labels:
@@ -88,10 +81,10 @@ def _task_section(task: str, manifest: Manifest, stats: dict[str, Any], usage: d
     excluded = manifest.excluded.get(task) or {}
     if excluded:
         lines += ["Left out of this version: " + ", ".join(f"{k} {v:,}" for k, v in excluded.items()) + ".", ""]
-    agreement = _find(stats, ("kappa", "agreement")) if task != "uea" else {}   # uea: its own section below
+    agreement = _find(stats, ("kappa", "agreement")) if not spec.panel_labelled else {}   # panels: their own section below
     if agreement:
         lines += ["Machine agreement: " + ", ".join(f"{k} = {v:.3f}" if isinstance(v, float) else f"{k} = {v}" for k, v in agreement.items()), ""]
-    if task == "uea":
+    if spec.panel_labelled:
         from ..annotate.label_quality import card_section
         lines += card_section(stats)
     for kind, title in (("builders", "Builders"), ("models", "LLM models"), ("prompts", "Prompt versions")):
@@ -117,7 +110,7 @@ def render_card(manifest: Manifest, meta: DatasetCardData, stats: dict[str, dict
             "```python", "from datasets import load_dataset",
             f'ds = load_dataset("<this repo or folder>", "{tasks[0]}")', "```", ""]
     body += ["## Tasks", "", "| config | task | items |", "| --- | --- | --- |",
-             *[f"| `{t}` | {TASK_INFO[t][0]} | {sum(manifest.counts[t].values()):,} |" for t in tasks], "",
+             *[f"| `{t}` | {TASKS[t].title[0].upper()}{TASKS[t].title[1:]}: {TASKS[t].asks} | {sum(manifest.counts[t].values()):,} |" for t in tasks], "",
              "## Construction", "",
              f"- Frozen version `{manifest.version}` by somekit {manifest.somekit_version}.",
              f"- Config hash `{manifest.config_hash}` (secrets excluded); corpus hash `{manifest.corpus_hash}`.",

@@ -7,8 +7,8 @@ from typing import Any
 
 from datasets import ClassLabel, Features
 
-from ..eval.labels import KIND, LABELS
-from ..freeze.table import task_schema
+from ..answers.labels import KIND, LABELS
+from ..store.item_rows import task_schema
 
 #: Columns that give the answer away; nulled in a hidden test split.
 ANSWER_COLUMNS = ("answer", "label", "provenance", "review")

@@ -7,7 +7,7 @@ from pathlib import Path
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from . import PublishError
+from ..errors import PublishError
 
 
 def upload(folder: Path, repo_id: str, token: str, version: str, private: bool = False) -> str:

@@ -6,7 +6,7 @@ card lines that say which models made which text.
   `datasets.Image` values carrying the bytes; otherwise the media references as strings (a local
   file relative to its media root, a URL as ingested), since an absolute path of this machine
   would mean nothing to a reader.
-- `media_text`: the same tagged text the builders read (builders/enrich/textview.py), empty when
+- `media_text`: the same tagged text the builders read (enrich/textview.py), empty when
   the task's `media_text` is off.
 Media files are read through the enrichment's confinement (enrich.resolve.confine): nothing
 outside the media roots is embedded.
@@ -20,12 +20,9 @@ from typing import Any
 
 from datasets import Features, Image, Value
 
-from ..builders.enrich.resolve import MediaError, confine
-from ..builders.enrich.textview import TAGS, media_text_enabled, post_text_parts, render_parts
+from ..enrich.resolve import MediaError, confine
+from ..enrich.textview import TAGS, media_text_enabled, post_text_parts, render_parts
 from ..workspace import Workspace
-
-MEDIA_COLUMNS = ("images", "media_text")
-
 
 def input_posts(item: Any) -> list[str]:
     """Posts an item shows the agent (inputs only)."""
@@ -44,7 +41,7 @@ class MediaColumns:
     """Fills the media columns of one workspace's items, reading the corpus media table once."""
 
     def __init__(self, ws: Workspace, embed: bool):
-        from ..builders.enrich.settings import default_roots
+        from ..enrich.settings import default_roots
         from ..store.query import connect
 
         self.ws, self.embed = ws, embed

@@ -6,6 +6,7 @@
 
 Nothing here rewrites items/<task>/items.jsonl: `join` lays the decisions over the items when they
 are read (status, freeze), so a rebuild that yields the same item keeps its decision and an item
-whose content changed under the same id goes back to review. This package has no Label Studio
-client in it (that is somekit.annotate.labelstudio), so freeze and status work without a server.
+whose content changed under the same id goes back to review. The Label Studio round trip lives in
+review/labelstudio/; the modules at this level never import it, so freeze and status work without
+a server.
 """

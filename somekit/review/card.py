@@ -37,8 +37,8 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
             flagged = {t: n for t in tasks if (n := (manifest.error_rates.get(t) or {}).get("unreviewed_flagged"))}
             parts.append("this version includes items that no human has reviewed yet (`--include-unreviewed`); "
                          "their review state is recorded in the `review` column"
-                         + ("; among them, items that needed a human (vote ties, low agreement, failed quality gates "
-                            "or checks): " + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
+                         + ("; among them, items that needed a human (vote ties, low agreement, failed checks): "
+                            + ", ".join(f"`{t}` {n:,}" for t, n in flagged.items()) if flagged else ""))
         if incomplete:
             parts.append("the human audit of " + ", ".join(f"`{t}`" for t in incomplete)
                          + " is incomplete, so their label error rate below is not fully measured")
@@ -60,7 +60,24 @@ def lead(manifest: Manifest, tasks: list[str]) -> list[str]:
         kappa = (f"kappa {agr['fleiss_kappa']} on {agr['items']:,} items" if agr.get("items") and agr.get("fleiss_kappa") is not None
                  else "single annotator")
         lines.append(f"| `{t}` | {audited} | {_ci(audit) if audit.get('sampled') else 'not measured'} | {split} | {kappa} |")
-    return lines + [""]
+    return lines + [""] + _left_lines(manifest, tasks)
+
+
+def _left_lines(manifest: Manifest, tasks: list[str]) -> list[str]:
+    """Wrong labels expected among unreviewed items, and what a failed quality gate means."""
+    lines: list[str] = []
+    for t in tasks:
+        er = manifest.error_rates.get(t) or {}
+        left = er.get("remaining_errors") or {}
+        if left.get("estimate") is not None and left.get("unreviewed"):
+            lo, hi = left["ci"]
+            lines.append(f"- `{t}`: about {left['estimate']:.0f} wrong labels are expected among the {left['unreviewed']:,} "
+                         f"items nobody reviewed (95% interval {lo:.0f}-{hi:.0f}), estimated from the audit sample "
+                         f"stratified by label-quality band; people already corrected or rejected {left.get('known_wrong', 0):,}.")
+        if er.get("gate_failed"):
+            lines.append(f"- `{t}` failed its machine-label quality gate: a reason to review more of it, not less. "
+                         "Its review budget went first to a random audit sample, then to the labels most likely wrong.")
+    return lines + [""] if lines else []
 
 
 def task_lines(manifest: Manifest, task: str) -> list[str]:

@@ -12,9 +12,10 @@ import math
 from collections import Counter, defaultdict
 from typing import Any, Iterable
 
-from ..freeze.table import item_label
+from ..store.item_rows import item_label
 from .join import Joined
 from .ledger import FINAL
+from .remaining import estimate
 
 Z95 = 1.959963984540054
 
@@ -35,7 +36,8 @@ def _rate(k: int, n: int) -> dict[str, Any]:
 
 
 def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agreement: dict[str, Any] | None = None) -> dict[str, Any]:
-    """{"audit": {size, decided, complete, accuracy, ci, per_class}, "shares": {...}, "agreement": {...}}."""
+    """{"audit": {size, decided, complete, accuracy, ci, per_class}, "shares": {...}, "agreement": {...},
+    "remaining_errors": {estimate, ci, unreviewed, bands, ...}}."""
     joined = list(joined)
     audit_ids = set((selection or {}).get("audit") or [])
     present = [j for j in joined if j.draft.id in audit_ids]
@@ -60,5 +62,16 @@ def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agre
         "shares": {"llm_drafted": drafted, "decided": total,
                    **{s: round(states[s] / total, 4) if total else None for s in FINAL}},
         "agreement": agreement or None,
-        "unreviewed_flagged": unreviewed_flagged,   # needed a human (tie, low agreement, gate, check), not decided
+        "unreviewed_flagged": unreviewed_flagged,   # needed a human (tie, low agreement, check), not decided
+        "remaining_errors": remaining_errors(joined, selection),
+        "gate_failed": bool((selection or {}).get("gate_failed")),
     }
+
+
+def remaining_errors(joined: list[Joined], selection: dict[str, Any] | None) -> dict[str, Any]:
+    """Expected wrong labels among undecided items, with a 95% interval (review/remaining.py).
+    Corrected and rejected items count as wrong, as in the audited accuracy."""
+    scores = (selection or {}).get("scores") or {}
+    audit = set((selection or {}).get("audit") or [])
+    return estimate((scores.get(j.draft.id), j.draft.id in audit, j.status in FINAL, j.status != "accepted")
+                    for j in joined)

@@ -10,7 +10,7 @@ from ..workspace import Workspace
 
 
 def push_all(ws: Workspace, tasks: list[str]) -> dict[str, Any]:
-    from ..annotate.labelstudio import connect, push
+    from .labelstudio import connect, push
 
     conn = connect(ws)
     conn.check()
@@ -19,8 +19,8 @@ def push_all(ws: Workspace, tasks: list[str]) -> dict[str, Any]:
 
 def pull_all(ws: Workspace, tasks: list[str], wait: bool = True) -> dict[str, Any]:
     """Pull every task; raise AwaitingReview naming the projects when `wait` and work is left."""
-    from ..annotate.labelstudio import connect, pull, status
-    from ..annotate.labelstudio.state import load_state
+    from .labelstudio import connect, pull, status
+    from .labelstudio.state import load_state
 
     conn = connect(ws)
     pulled = {t: pull(ws, t, conn=conn).counts for t in tasks}

@@ -1,12 +1,20 @@
-"""Which items go to people: every item that needs a human, plus a random audit sample.
+"""Which items go to people, in which order, within a budget.
 
-Needs a human: the builder flagged it (vote tie, conflicting sources, an LLM draft), its machine
-agreement is below [review] min_agreement, its task failed a quality gate (stats.json `quality`),
-or verify reported a violation on it (runs/verify.json). The audit sample is drawn from all items,
-stratified by machine label with proportional allocation (so the share of accepted audit items is
-an unbiased estimate of label accuracy), ordered by a seeded hash of the item id: the same items
-and seed give the same sample on any machine, and a rebuild that keeps most items keeps most of
-the sample.
+Needs a human (a rule flags it): the builder flagged it (vote tie, conflicting sources, an LLM
+draft), its machine agreement is below [review] min_agreement, or verify reported a violation on it
+(runs/verify.json). A failed quality gate (stats.json `quality`) flags no item: it is a reason to
+review more, said in the selection and on the card, never a reason to ignore the budget.
+
+With a budget N, at most N items go (unless allow_over_budget), in this order:
+1. the random audit sample (audit_size, at most half the budget): drawn from all items, stratified
+   by machine label with proportional allocation, ordered by a seeded hash of the item id. Scores
+   never touch it, so the share of accepted audit items stays an unbiased estimate of label
+   accuracy, and the same items and seed give the same sample on any machine;
+2. items already sent by an earlier push (they are in Label Studio whatever this push decides);
+3. items a rule flags, lowest label-quality score first (all of them when they fit);
+4. the rest, lowest label-quality score first: where the labels are most likely wrong. Items
+   without a score come last, in seeded-hash order.
+Without a budget every item is sent, in the same order.
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ from typing import Any
 
 import orjson
 
-from ..freeze.table import item_label
+from ..store.item_rows import item_label
 from ..schemas.items import ItemBase
 from ..store.items import read_stats
+from .scores import item_scores
 
 AUDIT_SIZE = 100
 MIN_AGREEMENT = 0.6
@@ -37,15 +46,13 @@ def _violations(runs: Path, task: str) -> dict[str, list[str]]:
     return out
 
 
-def review_reasons(item: ItemBase, min_agreement: float, gate_failed: bool, checks: list[str]) -> list[str]:
+def review_reasons(item: ItemBase, min_agreement: float, checks: list[str]) -> list[str]:
     reasons = []
     if item.review.needs_review:
         reasons.append("flagged:" + (item.review.note or "by the builder")[:80])
     low = [s.agreement for s in item.provenance.llm if s.agreement is not None and s.agreement < min_agreement]
     if low:
         reasons.append(f"low-agreement:{min(low):.2f}")
-    if gate_failed:
-        reasons.append("failed-gate")
     return reasons + sorted(set(checks))
 
 
@@ -73,24 +80,64 @@ def allocate(sizes: dict[str, int], target: int) -> dict[str, int]:
     return alloc
 
 
-def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SIZE, budget: int | None = None,
-           min_agreement: float = MIN_AGREEMENT, seed: int = 0) -> dict[str, Any]:
-    """The selection.json record: audit ids, items needing review with reasons, ids to send."""
-    quality = (read_stats(ws, task).get("quality") or {})
-    gate_failed = quality.get("reliable") is False
-    checks = _violations(ws.runs, task)
-    needs = {it.id: r for it in items if (r := review_reasons(it, min_agreement, gate_failed, checks.get(it.id, [])))}
-    target = audit_size if budget is None else max(audit_size, budget - len(needs))
+def audit_sample(task: str, items: list[ItemBase], target: int, seed: int) -> tuple[list[str], dict[str, int]]:
+    """The audit ids, in sample order (label strata in turn), and the allocation per label."""
     strata: dict[str, list[ItemBase]] = defaultdict(list)
     for it in items:
         strata[item_label(it) or "-"].append(it)
     alloc = allocate({k: len(v) for k, v in strata.items()}, target)
     audit: list[str] = []
-    for label, members in strata.items():
-        members.sort(key=lambda it: _order(seed, task, it.id))
+    for label in sorted(strata):
+        members = sorted(strata[label], key=lambda it: _order(seed, task, it.id))
         audit += [it.id for it in members[:alloc[label]]]
-    send = sorted(it.id for it in items) if budget is None else sorted(set(needs) | set(audit))
+    return sorted(audit, key=lambda iid: _order(seed, task, iid)), {k: alloc[k] for k in sorted(alloc)}
+
+
+def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SIZE, budget: int | None = None,
+           min_agreement: float = MIN_AGREEMENT, seed: int = 0, allow_over_budget: bool = False,
+           already_sent: set[str] | None = None, scores: dict[str, float | None] | None = None,
+           people: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The selection.json record: audit ids, items needing review with reasons, ids to send and
+    the order to send them in (see the module docstring). `people`: labels people already decided
+    (item id -> label), which re-weigh the voters before scoring."""
+    quality = (read_stats(ws, task).get("quality") or {})
+    gate_failed = quality.get("reliable") is False
+    checks = _violations(ws.runs, task)
+    needs = {it.id: r for it in items if (r := review_reasons(it, min_agreement, checks.get(it.id, [])))}
+    how = "given"
+    if scores is None:
+        scores, how = item_scores(items, people)
+    target = audit_size if budget is None else min(audit_size, budget // 2)
+    audit, by_label = audit_sample(task, items, target, seed)
+
+    def rank(iid: str) -> tuple:
+        score = scores.get(iid)
+        return (score is None, score if score is not None else 0.0, _order(seed, task, iid))
+
+    in_audit = set(audit)
+    ids = {it.id for it in items}
+    # same priority as a fresh pick (flagged first), so a repeated push writes the same order
+    sent_before = ((already_sent or set()) & ids) - in_audit
+    sticky = sorted(sent_before, key=lambda iid: (iid not in needs, rank(iid)))
+    flagged = sorted((iid for iid in needs if iid not in in_audit and iid not in sent_before), key=rank)
+    taken = in_audit | sent_before | set(flagged)
+    rest = sorted((iid for iid in ids if iid not in taken), key=rank)
+    if budget is None:
+        order = audit + sticky + flagged + rest
+    else:
+        room = max(0, budget - len(audit) - len(sticky))
+        picks = (flagged + rest)[:room]
+        if allow_over_budget:
+            picks += flagged[len(picks):] if len(picks) < len(flagged) else []
+        order = audit + sticky + picks
+    advice = None
+    if gate_failed:
+        advice = ("the task failed its quality gate (" + "; ".join(quality.get("reasons") or []) + "): review more "
+                  "than usual; the ranking sends the likeliest wrong labels first, the remaining-error estimate says how many are left")
     return {"task": task, "audit_size": audit_size, "budget": budget, "seed": seed, "min_agreement": min_agreement,
-            "audit": sorted(audit), "audit_by_label": {k: alloc[k] for k in sorted(alloc)},
-            "needs_review": {k: needs[k] for k in sorted(needs)}, "send": send,
-            "over_budget": budget is not None and len(send) > budget}
+            "audit": sorted(audit), "audit_by_label": by_label,
+            "needs_review": {k: needs[k] for k in sorted(needs)}, "send": sorted(order), "order": order,
+            "over_budget": budget is not None and len(order) > budget, "allow_over_budget": allow_over_budget,
+            "flagged_unsent": sorted(set(flagged).difference(order)),
+            "gate_failed": gate_failed, "gate_advice": advice, "score_method": how,
+            "scores": {k: scores.get(k) for k in sorted(ids)}}

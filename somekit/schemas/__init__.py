@@ -2,7 +2,8 @@
 
 from .config import Config
 from .corpus import TABLES, Claim, Interaction, InteractionKind, Media, MediaKind, Post, Report, User
-from .items import ITEM_CLASSES, TASKS, Item, item_adapter, item_id
+from .items import ITEM_CLASSES, Item, item_adapter, item_id
+from .tasks import TASKS
 from .manifest import FileEntry, Manifest
 from .provenance import LLMStep, Provenance, Vote
 from .review import Review, ReviewDecision

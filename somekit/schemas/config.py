@@ -110,10 +110,11 @@ class ReviewSection(_Section):
     url: str | None = Field(None, description="Label Studio URL (token from SOMEKIT_LS_TOKEN, never here).")
     batch_size: int = Field(1000, ge=1, description="Tasks per import request.")
     min_annotators: int = Field(1, ge=1, description="Annotations needed before a decision is applied.")
-    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label: the error rate "
-                                                   "on the card is measured on it (freeze waits for it).")
-    budget: int | None = Field(None, ge=0, description="Items sent per task: everything that needs a human plus an audit "
-                                                       "sample filling the budget (at least audit_size); unset sends every item.")
+    audit_size: int = Field(100, ge=0, description="Random audit sample per task, stratified by label (at most half the "
+                                                   "budget): the error rate on the card is measured on it (freeze waits for it).")
+    budget: int | None = Field(None, ge=0, description="Most items sent per task: the audit sample, then items a rule flags, "
+                                                       "then the labels most likely wrong (lowest label-quality score); unset "
+                                                       "sends every item.")
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
     history_shown: int = Field(20, ge=1, le=500, description="History entries shown per user-post item on the review page: "
                                                                "the last N of what the export gives the agent.")
@@ -144,8 +145,8 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
-    tasks: dict[Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"], TaskSection] = Field(
-        default_factory=dict, description="[tasks.<code>] per-task settings.")
+    tasks: dict[str, TaskSection] = Field(
+        default_factory=dict, description="[tasks.<code>] per-task settings (codes: schemas/tasks.py).")
     splits: SplitsSection = Field(default_factory=SplitsSection)
     review: ReviewSection = Field(default_factory=ReviewSection)
     publish: PublishSection = Field(default_factory=PublishSection)
@@ -154,7 +155,9 @@ class Config(_Section):
     @model_validator(mode="after")
     def _typed_task_options(self) -> "Config":
         # Checked at load time so a typo fails `somekit run` before any stage starts.
-        from .task_options import parse_task_options
+        from .tasks import TASKS, parse_task_options
         for task, section in self.tasks.items():
+            if task not in TASKS:
+                raise ValueError(f"[tasks.{task}]: unknown task; known: {' '.join(TASKS)}")
             parse_task_options(task, section.options)
         return self

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .tasks import TASKS
+
 
 class _Out(BaseModel):
     # Models add stray keys; accept and ignore them rather than fail a whole judgement.
@@ -56,7 +58,9 @@ class JudgeREDOut(_Out):
     reason: str = ""
 
 
-JUDGE_SCHEMAS: dict[str, type[_Out]] = {"smq": JudgeSMQOut, "ses": JudgeSESOut, "red": JudgeREDOut}
-JUDGE_CRITERIA: dict[str, tuple[str, ...]] = {
-    "smq": ("accuracy",), "ses": ("accuracy", "completeness"), "red": ("accuracy", "completeness", "relevance"),
-}
+_BY_CRITERIA: dict[tuple[str, ...], type[_Out]] = {
+    ("accuracy",): JudgeSMQOut, ("accuracy", "completeness"): JudgeSESOut,
+    ("accuracy", "completeness", "relevance"): JudgeREDOut}
+#: judged task -> what the judge rates, and the output model holding those ratings (task table)
+JUDGE_CRITERIA: dict[str, tuple[str, ...]] = {code: spec.judge_criteria for code, spec in TASKS.items() if spec.judge_criteria}
+JUDGE_SCHEMAS: dict[str, type[_Out]] = {code: _BY_CRITERIA[criteria] for code, criteria in JUDGE_CRITERIA.items()}

@@ -15,17 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from .provenance import Provenance
 from .review import Review
 
-TaskCode = Literal["ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap"]
-TASKS: tuple[str, ...] = ("ubp", "ucs", "mcr", "mid", "mid-zh", "uea", "smq", "red", "ses", "nap")
-
 YesNo = Literal["yes", "no"]
 Emotion = Literal["positive", "angry", "sad", "fear", "surprise", "emotionless"]
 EMOTIONS: tuple[str, ...] = ("positive", "angry", "sad", "fear", "surprise", "emotionless")
-Liar6 = Literal["pants-fire", "false", "barely-true", "half-true", "mostly-true", "true"]
 Label3 = Literal["false", "half", "true"]
 Rumor = Literal["rumor", "non-rumor"]
 Action = Literal["like", "repost", "comment"]
-#: BluePrint's 13 action kinds (DESIGN section 8).
+#: BluePrint's 13 action kinds (docs/architecture.md, "Facts about the outside world").
 NAP_ACTIONS: tuple[str, ...] = (
     "like", "unlike", "repost", "unrepost", "follow", "unfollow", "block", "unblock",
     "post_update", "post_delete", "quote", "post", "reply",
@@ -215,10 +211,11 @@ Item = Annotated[
     Union[UBPItem, UCSItem, MCRItem, UEAItem, MIDItem, MIDZhItem, SMQItem, REDItem, SESItem, NAPItem],
     Field(discriminator="task"),
 ]
+#: task code -> item model, read off each model's `task` literal (the task table, schemas/tasks.py,
+#: is where the rest of a task is described).
 ITEM_CLASSES: dict[str, type[ItemBase]] = {
-    "ubp": UBPItem, "ucs": UCSItem, "mcr": MCRItem, "uea": UEAItem, "mid": MIDItem, "mid-zh": MIDZhItem,
-    "smq": SMQItem, "red": REDItem, "ses": SESItem, "nap": NAPItem,
-}
+    cls.model_fields["task"].default: cls
+    for cls in (UBPItem, UCSItem, MCRItem, UEAItem, MIDItem, MIDZhItem, SMQItem, REDItem, SESItem, NAPItem)}
 item_adapter: TypeAdapter = TypeAdapter(Item)
 
 

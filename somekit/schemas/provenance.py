@@ -31,6 +31,13 @@ class LLMStep(BaseModel):
     prompt_id: str | None = Field(None, description="Registered prompt id with version, e.g. 'uea.vote@1'.")
     votes: list[Vote] = Field(default_factory=list, description="Every vote with its raw output.")
     agreement: float | None = Field(None, description="Share of votes that agree with the kept answer.")
+    label_quality: float | None = Field(None, description="Estimated probability that the kept answer is right (CROWDLAB over "
+                                                          "the votes, or voters weighted by accuracy measured on people's "
+                                                          "labels); orders the human review, lowest first.")
+    label_quality_method: str | None = Field(None, description="How label_quality was estimated, e.g. 'CROWDLAB (cleanlab.multiannotator)'.")
+    voter_quality: dict[str, float] = Field(default_factory=dict, description="Each voter's estimated quality in this run "
+                                                                              "(measured accuracy on people's labels where "
+                                                                              "there are some, else CROWDLAB's annotator quality).")
 
 
 class Provenance(BaseModel):

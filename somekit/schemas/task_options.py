@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # One sentinel instead of a magic number in every builder: 48 random draws per anchor find a valid
 # negative for all but pathological anchors (a user who touched nearly every post of a band).
@@ -175,35 +175,5 @@ class NAPOptions(TaskOptions):
         "config per K (`2_clusters`, `25_clusters`, ...), as BluePrint does."))
     min_posts: int = Field(2, ge=1, description="Posts a user needs to be clustered (BluePrint: 2); others get cluster -1.")
     pii_names: bool | None = Field(None, description=(
-        "Scrub personal names with the NER model (the `persona` extra); default: when it is installed."))
-
-
-TASK_OPTIONS: dict[str, type[TaskOptions]] = {
-    "ubp": UBPOptions, "ucs": UCSOptions, "mcr": MCROptions, "mid": MIDOptions, "mid-zh": MIDZhOptions, "uea": UEAOptions,
-    "smq": SMQOptions, "ses": SESOptions, "red": REDOptions, "nap": NAPOptions,
-}
-
-
-def parse_task_options(task: str, raw: dict[str, Any] | None) -> TaskOptions:
-    """The typed options of `task` from a raw `options` table; ValueError names the task and key."""
-    model = TASK_OPTIONS.get(task)
-    if model is None:
-        raise ValueError(f"no options model for task {task!r}")
-    try:
-        return model.model_validate(raw or {})
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg'].removeprefix('Value error, ')}"
-                             for e in exc.errors())
-        raise ValueError(f"[tasks.{task}] options: {problems}") from None
-
-
-def options_for(cfg: Any, task: str) -> TaskOptions:
-    """The typed options of `task` in a loaded config (defaults when the task has no section)."""
-    section = cfg.tasks.get(task) if cfg is not None else None
-    return parse_task_options(task, section.options if section is not None else None)
-
-
-def n_meaning(task: str) -> str:
-    """What `--n` counts for `task`."""
-    model = TASK_OPTIONS.get(task)
-    return model.N_MEANING if model else "items"
+        "Scrub personal names (NER model, names gazetteer, jieba for Chinese: the `persona` extra; a missing "
+        "package is an error); default: on unless SOMEKIT_PII_NAMES=0."))

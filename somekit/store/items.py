@@ -7,13 +7,15 @@ config and seed, which is what makes builds reproducible and diffs reviewable.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import orjson
 
 from ..schemas.items import ItemBase, item_adapter
-from ..workspace import Workspace
 from .atomic import atomic_path, read_json, write_json
+
+if TYPE_CHECKING:   # for annotations only: the workspace sits above the store
+    from ..workspace import Workspace
 
 ITEMS_FILE = "items.jsonl"
 STATS_FILE = "stats.json"
@@ -61,6 +63,6 @@ def read_stats(ws: Workspace, task: str) -> dict[str, Any]:
 
 def built_tasks(ws: Workspace) -> list[str]:
     """Tasks that have an items file, in the canonical task order."""
-    from ..schemas.items import TASKS
+    from ..schemas.tasks import TASKS
 
     return [t for t in TASKS if (ws.items(t) / ITEMS_FILE).exists()]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..workspace import Workspace
 from .query import connect
 from .quarantine import quarantine_counts
 
+if TYPE_CHECKING:   # for annotations only: the workspace sits above the store
+    from ..workspace import Workspace
+
 
 def corpus_stats(ws: Workspace) -> dict[str, Any]:
-    """Counts with the keys of DESIGN section 3 (plus claims and per-platform posts)."""
+    """Counts with the keys of docs/architecture.md, "CLI contract" (plus claims and per-platform posts)."""
     con = connect(ws.corpus)
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     kinds = dict(con.execute("SELECT kind, count(*) FROM interactions GROUP BY kind ORDER BY kind").fetchall())

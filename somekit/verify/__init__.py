@@ -1,4 +1,4 @@
-"""Benchmark-integrity checks (DESIGN section 6) behind `somekit verify`.
+"""Benchmark-integrity checks (docs/architecture.md, "Integrity") behind `somekit verify`.
 
 Checks are registered by name for the tasks they apply to; each gets the workspace, a DuckDB
 connection over the corpus and the task's items, and returns Violations. Modules holding checks
@@ -8,9 +8,10 @@ cannot be imported is an error, never a silently smaller set of checks.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable
+
+from ..registry import Registry
 
 CHECK_MODULES: tuple[str, ...] = (
     "somekit.verify.templated",   # ubp ucs mcr mid: negatives, leaks, duplicates, balance, provenance
@@ -34,24 +35,24 @@ class Violation:
         return asdict(self)
 
 
-#: (check name, tasks it applies to or None for all, function)
-CHECKS: list[tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]] = []
+Check = tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]
+#: check name -> (name, tasks it applies to or None for all, function)
+CHECKS: Registry[Check] = Registry("check", lambda: CHECK_MODULES)
 
 
 def register_check(name: str, tasks: Iterable[str] | None = None) -> Callable:
     """Register `func(ctx: CheckContext) -> Iterable[Violation]` as check `name`."""
 
     def deco(func: Callable[..., Iterable[Violation]]) -> Callable[..., Iterable[Violation]]:
-        CHECKS.append((name, tuple(tasks) if tasks else None, func))
+        CHECKS.add(name, (name, tuple(tasks) if tasks else None, func))
         return func
 
     return deco
 
 
-def load_checks() -> list[tuple[str, tuple[str, ...] | None, Callable[..., Iterable[Violation]]]]:
-    for mod in CHECK_MODULES:
-        importlib.import_module(mod)
-    return CHECKS
+def load_checks() -> list[Check]:
+    """Every registered check, in registration order (the order of CHECK_MODULES)."""
+    return list(CHECKS.load_all().values())
 
 
 @dataclass

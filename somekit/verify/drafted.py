@@ -95,7 +95,7 @@ def _norm(text: str) -> str:
 
 @register_check("ses-extractive", ("ses",))
 def ses_extractive(ctx: CheckContext) -> Iterator[Violation]:
-    from ..builders.enrich.textview import post_texts   # what a post's text is (body + media text)
+    from ..enrich.textview import post_texts   # what a post's text is (body + media text)
 
     todo = [item for item in ctx.items if item.provenance.notes.get("drafter") == "extractive"]
     texts = post_texts(ctx.ws, {p for it in todo for p in it.inputs.post_ids}, ctx.ws.config(), "ses") if todo else {}
@@ -116,7 +116,7 @@ def ses_extractive(ctx: CheckContext) -> Iterator[Violation]:
 
 @register_check("red-extractive", ("red",))
 def red_extractive(ctx: CheckContext) -> Iterator[Violation]:
-    from ..builders.enrich.textview import post_texts   # what a post's text is (body + media text)
+    from ..enrich.textview import post_texts   # what a post's text is (body + media text)
 
     todo = [item for item in ctx.items if item.provenance.notes.get("drafter") == "extractive"]
     ids = {p for item in todo for ev in item.answer.events for p in ev.post_ids}

@@ -7,7 +7,7 @@ database/user_data/), so it checks what an agent gets:
   carries a text shown in a query (UCS comments, UBP comment texts of both labels);
 - `min-history` (with settings): fewer than `min_history_share` of the asked users keep at least
   `min_history` history entries.
-The export itself runs the leak part before it finishes (builders/export_some.py).
+The export itself runs the leak part before it finishes (export/some/writer.py).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from typing import Any
 
 import orjson
 
+from ..schemas.tasks import task_codes, task_spec
 from . import Violation
 from .textrules import squash
 
-USER_POST_TASKS = ("ubp", "ucs", "mcr", "uea")
-#: Folder names SoMe's harness reads (DESIGN section 8), written here again: verify reads the
-#: export as the harness does, not through the exporter's code.
-SOME_NAMES = {"ubp": "user_behavior_prediction", "ucs": "user_comment_silmulation", "mcr": "media_content_recommend",
-              "uea": "user_emotion_analysis"}
+#: The user-centric tasks, read as SoMe's harness reads them (folder names from the task table,
+#: never through the exporter's code).
+USER_POST_TASKS = task_codes(user_centric=True)
 
 
 def _user_files(out: Path) -> list[Path]:
@@ -40,16 +39,17 @@ def asked_from_ground_truth(out: Path) -> tuple[dict[str, set[str]], set[str]]:
     per_user: dict[str, set[str]] = collections.defaultdict(set)
     texts: set[str] = set()
     for task in USER_POST_TASKS:
-        path = out / "datasets" / SOME_NAMES[task] / "ground_truth.json"
+        spec = task_spec(task)
+        path = out / "datasets" / str(spec.some_name) / "ground_truth.json"
         if not path.exists():
             continue
         gt = orjson.loads(path.read_bytes())
-        groups = gt.values() if task == "ubp" else [gt]
+        groups = gt.values() if spec.some_nested_by else [gt]
         for group in groups:
             for uid, entries in group.items():
                 for e in entries:
                     per_user[str(uid)].add(str(e["weibo_id"]))
-                    for key in ("comment",) if task in ("ucs", "ubp") else ():
+                    for key in ("comment",) if spec.comment_input else ():
                         if e.get(key):
                             texts.add(squash(e[key]))
     return per_user, texts - {""}

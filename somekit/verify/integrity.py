@@ -11,12 +11,13 @@ import collections
 from typing import Iterator
 
 from . import CheckContext, Violation, register_check
+from ..schemas.tasks import task_codes
 from .shortcut_rows import rows_from_items
 from .shortcuts import audit, report, violations
 from .textrules import backs_action, own_words
 
-YESNO = ("ubp", "ucs", "mcr")
-LABELLED = ("ubp", "ucs", "mcr", "uea", "mid")
+YESNO = task_codes(paired=True)
+LABELLED = task_codes(audited=True)
 
 
 def _settings(ctx: CheckContext):
@@ -70,12 +71,13 @@ def label_fields(ctx: CheckContext) -> Iterator[Violation]:
                                 f"inputs with fields {list(fields)}{where} occur only with label(s) {sorted(counts)}, never {missing}")
 
 
-@register_check("empty-comment", ("ubp", "ucs"))
+@register_check("empty-comment", task_codes(comment_input=True))
 def empty_comment(ctx: CheckContext) -> Iterator[Violation]:
     """A shown comment with no words of its own (boilerplate, emoji codes, mentions, //@ chain)."""
     for item in ctx.items:
-        text = getattr(item.inputs, "comment", None) if ctx.task == "ucs" else item.inputs.text
-        if ctx.task == "ubp" and item.inputs.action != "comment":
+        # the asked comment (ucs), or the text of a comment action (ubp); other actions show none
+        text = item.inputs.comment if hasattr(item.inputs, "comment") else item.inputs.text
+        if getattr(item.inputs, "action", "comment") != "comment":
             continue
         if not own_words(text):
             yield Violation("empty-comment", ctx.task, item.id, f"comment {text!r} has no words of its own")
@@ -120,7 +122,7 @@ def min_history(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation("min-history", ctx.task, example, f"user {user} keeps {left} visible posts (< {need}) once asked posts are hidden")
 
 
-@register_check("negative-touched", ("ubp", "mcr"))
+@register_check("negative-touched", task_codes(negative="not-interacted"))
 def negative_touched(ctx: CheckContext) -> Iterator[Violation]:
     """A 'no' post the user replied to directly (its thread root is another post) is a touched post."""
     for item_id, user, post in ctx.con.execute("""
@@ -147,7 +149,7 @@ def negative_content(ctx: CheckContext) -> Iterator[Violation]:
             yield Violation("negative-content", ctx.task, item_id, f"the no post {post} repeats the text of a post the user touched")
 
 
-@register_check("input-names-user", ("ubp", "ucs", "mcr"))
+@register_check("input-names-user", YESNO)
 def input_names_user(ctx: CheckContext) -> Iterator[Violation]:
     """No input other than user_id may contain the asked user's id (a Bluesky at:// URI names its
     author): a hidden test split would answer 'did U write this?' through `inputs`."""

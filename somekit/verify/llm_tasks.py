@@ -15,8 +15,12 @@ from typing import Iterator
 from ..annotate.aggregate import DOMINANT_MAX
 from ..annotate.voting import majority
 from ..schemas.items import EMOTIONS
+from ..schemas.tasks import task_codes, task_spec
 from ..store.items import read_stats
 from . import CheckContext, Violation, register_check
+
+#: The drafted tasks (an LLM or an offline drafter writes their answers)
+DRAFTED = tuple(c for c in task_codes(eval_kind="judge") if task_spec(c).offline_drafter)
 
 
 @register_check("votes-present", ("uea",))
@@ -74,7 +78,7 @@ def class_balance(ctx: CheckContext) -> Iterator[Violation]:
 _NOT_LLM = {"data": ("draft:data-qa:",), "extractive": ("events:cluster-extractive", "draft:extractive-summary")}
 
 
-@register_check("llm-provenance", ("smq", "red", "ses"))
+@register_check("llm-provenance", DRAFTED)
 def llm_provenance(ctx: CheckContext) -> Iterator[Violation]:
     for item in ctx.items:
         drafter = item.provenance.notes.get("drafter")
@@ -101,14 +105,10 @@ def _missing(ctx: CheckContext, ids: set[str]) -> set[str]:
 
 
 def _evidence(item) -> list[str]:
-    if item.task == "smq":
-        return list(item.answer.evidence_ids)
-    if item.task == "red":
-        return [p for ev in item.answer.events for p in ev.post_ids]
-    return list(item.inputs.post_ids)
+    return task_spec(item.task).evidence_of(item)
 
 
-@register_check("evidence-exists", ("smq", "red", "ses"))
+@register_check("evidence-exists", DRAFTED)
 def evidence_exists(ctx: CheckContext) -> Iterator[Violation]:
     missing = _missing(ctx, {p for item in ctx.items for p in _evidence(item)})
     for item in ctx.items:

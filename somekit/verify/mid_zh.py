@@ -23,7 +23,6 @@ TASK = ("mid-zh",)
 MARGIN = 0.05
 #: Features a builder can and must neutralise (enforced) vs real signal (reported).
 ENFORCED = ("position", "visible_records")
-REPORTED = ("post_time", "cutoff_delay", "text_length", "author_followers", "author_verified")
 
 
 def _rows(ctx: CheckContext, check: str, sql: str) -> Iterator[Violation]:

@@ -14,9 +14,10 @@ from typing import Iterator
 
 import pyarrow.parquet as pq
 
+from ..schemas.tasks import task_codes
 from . import CheckContext, Violation, register_check
 
-USER_TASKS = ("ubp", "ucs", "mcr", "uea")
+USER_TASKS = task_codes(user_centric=True)
 
 
 def _pairs(items) -> set[tuple[str, str]]:

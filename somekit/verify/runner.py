@@ -1,4 +1,4 @@
-"""Run every registered integrity check over the built tasks (DESIGN section 6).
+"""Run every registered integrity check over the built tasks (docs/architecture.md, "Integrity").
 
 The runner knows nothing about particular tasks: it loads each built task's items, exposes them
 to the checks as a DuckDB table next to the corpus views, runs the checks registered for that task
@@ -86,7 +86,7 @@ def run_checks(ws, tasks: Iterable[str] | None = None, export_dirs: Iterable[str
             report.setdefault(section, {})[task] = value
         if getattr(ctx, "shortcuts", None):  # figures a check measured (e.g. mid-zh's one-feature rules)
             report.setdefault("shortcuts", {})[task] = ctx.shortcuts
-    report.setdefault("shortcuts", {})  # DESIGN section 3: always present
+    report.setdefault("shortcuts", {})  # docs/architecture.md, "CLI contract": always present
     for folder in export_dirs:
         from .export_leaks import check_export
 

@@ -15,24 +15,17 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
+from ..schemas.tasks import TASKS, task_codes
 from .shortcuts import AuditRow
 
-#: Free-text input fields an agent sees, per task.
-VISIBLE_TEXTS: dict[str, tuple[str, ...]] = {"ubp": ("text",), "ucs": ("comment",), "mid": ("claim",)}
 #: Tasks whose items ask about one user and one post.
-USER_POST = ("ubp", "ucs", "mcr", "uea")
-SOME_FILES = {
-    "ubp": "user_behavior_prediction.json", "ucs": "user_comment_silmulation.json",
-    "mcr": "media_content_recommend.json", "uea": "user_emotion_analysis.json", "mid": "misinformation_detection.json",
-}
+USER_POST = task_codes(user_centric=True)
+#: SoMe's released ground-truth files the audit can read (the audited tasks SoMe has).
+SOME_FILES = {code: f"{TASKS[code].some_name}.json" for code in task_codes(audited=True) if TASKS[code].some_name}
 
 
 def _label(item: Any) -> str | None:
-    for name in ("label", "emotion"):
-        value = getattr(item.answer, name, None)
-        if isinstance(value, str):
-            return value
-    return None
+    return TASKS[item.task].label_of(item)
 
 
 def _post_features(con, post_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -63,7 +56,7 @@ def rows_from_items(task: str, items: list[Any], con=None) -> list[AuditRow]:
         if label is None:
             continue
         inputs = item.inputs
-        texts = {name: getattr(inputs, name, None) for name in VISIBLE_TEXTS.get(task, ())}
+        texts = {name: getattr(inputs, name, None) for name in TASKS[task].audit_texts}
         row = AuditRow(key=item.id, label=label, texts=texts, bucket=getattr(inputs, "action", "") or "")
         if user_post:
             row.user, row.post = inputs.user_id, inputs.post_id
@@ -92,11 +85,12 @@ def rows_from_some(folder: str | Path) -> dict[str, list[AuditRow]]:
             continue
         data = orjson.loads(path.read_bytes())
         rows: list[AuditRow] = []
-        if task == "mid":
+        if not TASKS[task].user_centric:   # claims keyed by event id
             for key, e in data.items():
-                rows.append(AuditRow(key=f"mid:{key}", label=str(e["label"]), texts={"claim": e.get("claim")}))
+                rows.append(AuditRow(key=f"{task}:{key}", label=str(e["label"]),
+                                     texts={f: e.get(f) for f in TASKS[task].audit_texts}))
         else:
-            groups = data.items() if task == "ubp" else [("", data)]
+            groups = data.items() if TASKS[task].some_nested_by else [("", data)]
             for action, per_user in groups:
                 for uid, entries in per_user.items():
                     for k, e in enumerate(entries):

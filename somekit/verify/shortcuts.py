@@ -1,4 +1,4 @@
-"""Shortcut audit: can a trivial one-feature rule predict the answer? (DESIGN section 6, issue 13)
+"""Shortcut audit: can a trivial one-feature rule predict the answer? (docs/architecture.md, "Integrity", issue 13)
 
 A benchmark item is only a test of the agent's reasoning when nothing simpler gives the answer
 away. For each task we fit one-feature rules on the items, as an agent sees one item (text

@@ -1,7 +1,7 @@
 """Does an exported folder serve SoMe's harness unchanged? Read it the way SoMe's tools do.
 
 Written from SoMe's public sources (LivXue/SoMe: test_*.py, tools/, config.py), independently of
-the exporter (it shares no code or constants with builders/export_some*.py, so a key the exporter
+the exporter (it shares no code or constants with export/some/, so a key the exporter
 forgets is a key this finds missing). For every asked user, RED window and SES/SMQ topic it opens
 the file the harness would open and indexes every key the harness indexes.
 """

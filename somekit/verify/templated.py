@@ -14,11 +14,13 @@ import math
 from typing import Iterator
 
 from ..schemas.items import item_id
+from ..schemas.tasks import task_codes
 from . import CheckContext, Violation, register_check
 from .textrules import own_words
 
-YESNO = ("ubp", "ucs", "mcr")
-#: DESIGN section 7's 6 -> 3 mapping, written here again so the check does not share the builder's
+YESNO = task_codes(paired=True)
+NOT_INTERACTED = task_codes(negative="not-interacted")
+#: docs/architecture.md, "Evaluation"'s 6 -> 3 mapping, written here again so the check does not share the builder's
 #: table (RAWFC's own 3-way labels map to themselves).
 TO3 = {"pants-fire": "false", "false": "false", "barely-true": "half", "half-true": "half",
        "mostly-true": "true", "true": "true", "half": "half"}
@@ -99,7 +101,7 @@ def _kind_filter(ctx: CheckContext) -> str:
     return ""
 
 
-@register_check("negative-valid", ("ubp", "mcr"))
+@register_check("negative-valid", NOT_INTERACTED)
 def negative_valid(ctx: CheckContext) -> Iterator[Violation]:
     yield from _rows(ctx, "negative-valid", f"""
         SELECT t.id, 'user ' || t.user_id || ' did ' || string_agg(DISTINCT i.kind, '/' ORDER BY i.kind)
@@ -112,7 +114,7 @@ def negative_valid(ctx: CheckContext) -> Iterator[Violation]:
         WHERE t.label = 'no' ORDER BY t.id""")
 
 
-@register_check("positive-valid", ("ubp", "mcr"))
+@register_check("positive-valid", NOT_INTERACTED)
 def positive_valid(ctx: CheckContext) -> Iterator[Violation]:
     # The kind of a UBP positive (a boilerplate "comment" is a repost) is checked by positive-kind.
     yield from _rows(ctx, "positive-valid", """

@@ -1,6 +1,6 @@
 """verify's own reading of what an agent sees of a user, and of what backs a user-post label.
 
-Review screens show this evidence next to each item (annotate/labelstudio/evidence.py), so a
+Review screens show this evidence next to each item (review/labelstudio/evidence.py), so a
 reviewer judges the item on the same reading that verify checks, never on the builders' SQL:
 
 - a user's *visible history* is what `export --format some` gives the agent in

@@ -1,0 +1,46 @@
+"""Write somekit/answers/verdict_examples.jsonl, the offline fallback's training examples, from the
+label parser's tuning corpus (tests/fixtures/extraction) and held-out batch A
+(bench/data/extraction_heldout_a.jsonl). Batch B never goes in: it measures the fallback.
+tests/test_eval_fallback.py checks that the file matches its sources.
+
+    python scripts/build_verdict_examples.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.fixtures.extraction import load_corpus  # noqa: E402
+
+BATCH_A = ROOT / "bench" / "data" / "extraction_heldout_a.jsonl"
+OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"
+
+
+def examples() -> list[dict]:
+    rows = [{"task": a.task, "label": a.label, "text": a.text, "source": a.source} for a in load_corpus() if a.label]
+    for number, line in enumerate(BATCH_A.read_text(encoding="utf-8").splitlines(), 1):
+        row = json.loads(line) if line.strip() else None
+        if row and row.get("gold"):
+            rows.append({"task": row["task"], "label": row["gold"], "text": row["answer"], "source": f"{BATCH_A.name}:{number}"})
+    return rows
+
+
+def render() -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in examples())
+
+
+def main() -> None:
+    tmp = OUT.with_suffix(".tmp")
+    tmp.write_text(render(), encoding="utf-8")
+    os.replace(tmp, OUT)
+    print(f"{OUT.relative_to(ROOT)}: {len(examples())} examples")
+
+
+if __name__ == "__main__":
+    main()

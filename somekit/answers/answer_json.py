@@ -1,0 +1,140 @@
+"""The label a JSON-shaped answer gives ({"label": "no"}, ```json {"emotion": "sad"}```, tool-call
+fragments). Agents answer in JSON all the time and a JSON value can have any shape, so this reads
+defensively: any JSON type, nesting, unknown keys, a label word of another task's vocabulary. It
+never raises; an answer it cannot read is left to the prose rules.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Callable
+
+#: Keys that hold the verdict, strongest first (compared case-insensitively).
+VERDICT_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emotion", "sentiment", "result", "decision",
+                "classification", "conclusion", "judgement", "judgment", "rating", "grade", "category", "class", "output_label",
+                "答案", "结论", "判断", "情绪", "情感", "标签", "预测", "结果", "评级", "评分", "等级", "类别", "分类", "判定", "回答")
+#: Wrappers a tool call or an API reply puts around the verdict object.
+_WRAPPERS = ("arguments", "parameters", "input", "output", "response", "content", "data", "message", "function",
+             "tool_input", "args")
+#: Nesting deeper than this is not an answer any agent writes; stop instead of recursing.
+_MAX_DEPTH = 6
+#: Longest answer searched for a JSON object (longer text is prose with, at best, a JSON tail).
+_MAX_SCAN = 200_000
+#: Openings tried when the whole span does not decode (each try may read to the end of the text).
+_MAX_STARTS = 40
+_DECODER = json.JSONDecoder()
+
+ReadText = Callable[[str], "str | None"]
+
+
+def json_values(raw: str) -> list[Any]:
+    """The JSON objects/lists in an answer: the whole span from the first '{' to the last '}',
+    else each object that decodes where a '{' or '[' opens, in order."""
+    text = raw[-_MAX_SCAN:]
+    out: list[Any] = []
+    first, last = text.find("{"), text.rfind("}")
+    if 0 <= first < last:
+        value = _decode(text[first:last + 1])
+        if value is not None:
+            return [value]
+    for attempt, m in enumerate(re.finditer(r"[\[{]", text)):
+        if attempt >= _MAX_STARTS:
+            break
+        try:
+            value, _ = _DECODER.raw_decode(text, m.start())
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(value, (dict, list)):
+            out.append(value)
+        if len(out) >= 8:
+            break
+    return out
+
+
+def _decode(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def label_from_json(kind: str, raw: str, read_text: ReadText) -> str | None:
+    """The label of the first JSON value in `raw` that names one; `read_text` reads a string
+    value (the prose rules for this task)."""
+    if "{" not in raw and "[" not in raw:
+        return None
+    for value in json_values(raw):
+        label = _from_value(kind, value, read_text, 0, keyed=False)
+        if label is not None:
+            return label
+    return None
+
+
+def _from_value(kind: str, value: Any, read_text: ReadText, depth: int, keyed: bool, key: str = "") -> str | None:
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return _from_object(kind, value, read_text, depth)
+    if isinstance(value, list):
+        # A list answers only when its members agree ([{"label": "yes"}], ["sad"]); a list of
+        # options ["yes", "no"] does not.
+        found = {_from_value(kind, v, read_text, depth + 1, keyed, key) for v in value[:20]}
+        found.discard(None)
+        return found.pop() if len(found) == 1 else None
+    if not keyed:
+        return None  # a bare string or number inside a list that no verdict key named
+    if isinstance(value, bool):
+        return _from_bool(kind, value, key)
+    if isinstance(value, str) and value.strip():
+        return read_text(value[:_MAX_SCAN])
+    return None  # numbers, null: no label
+
+
+def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str | None:
+    lowered = {str(k).strip().lower(): v for k, v in obj.items()}
+    for key in VERDICT_KEYS:
+        if key in lowered:
+            label = _from_value(kind, lowered[key], read_text, depth + 1, keyed=True, key=key)
+            if label is not None:
+                return label
+    for key, value in lowered.items():
+        if isinstance(value, bool) and _polar_key(kind, key):
+            return _from_bool(kind, value, key)
+    for key in _WRAPPERS:
+        value = lowered.get(key)
+        if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
+            value = _decode(value[:_MAX_SCAN])  # OpenAI tool calls carry their arguments as a JSON string
+        if isinstance(value, (dict, list)):
+            label = _from_value(kind, value, read_text, depth + 1, keyed=False)
+            if label is not None:
+                return label
+    return None
+
+
+def _polar_key(kind: str, key: str) -> bool:
+    """A boolean key that asks the task's own question ("is_rumor", "will_like", "is_true")."""
+    if kind == "rumor":
+        return bool(re.fullmatch(r"(?:is_?)?rumou?r|是否(?:为|是)?谣言|是谣言", key))
+    if kind == "yesno":
+        return bool(re.fullmatch(r"(?:will|would)_?(?:user_?)?(?:like|repost|comment|share|reply|interact|engage|click|read)\w*|"
+                                 r"is_?(?:interested|(?:the_?)?author|same_?user|written_?by_?(?:the_?)?user|recommended)|"
+                                 r"(?:should_?)?recommend(?:ed)?|是否(?:会)?(?:点赞|转发|评论|感兴趣|推荐|是(?:该|本)用户\w*)", key))
+    if kind == "mid":
+        return bool(re.fullmatch(r"is_?(?:true|accurate|correct)", key))
+    return False
+
+
+def polar_label(kind: str, key: str, value: bool) -> str | None:
+    """The label a boolean gives to a key that asks the task's question; None for other keys."""
+    return _from_bool(kind, value, key) if _polar_key(kind, key.strip().lower()) else None
+
+
+def _from_bool(kind: str, value: bool, key: str) -> str | None:
+    if kind == "yesno":
+        return "yes" if value else "no"
+    if kind == "mid":
+        return "true" if value else "false"
+    if kind == "rumor" and _polar_key(kind, key):
+        return "rumor" if value else "non-rumor"
+    return None  # {"label": true} for an emotion or for "is it a rumour?": no reading is safe

@@ -1,0 +1,187 @@
+"""Cleaning an agent's answer and cutting it into clauses with their role in the argument.
+
+A verdict lives in one clause; its negations and hedges only count inside that clause. Roles:
+  question   an echoed question ("Will the user like it?", "是否会点赞") - never a verdict
+  heading    a short phrase ending in ':' ("Answer:", "Analysis:") - a verdict only when it is a bare label
+  reason     after because/since/因为/由于, or a condition (if/如果/虽然/although) - never a verdict
+  final      after so/therefore/overall/因此/所以/综上 - outranks the other clauses
+  contrast   after but/however/但/不过/而是 - outranks what came before it
+  plain      anything else
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_THINK = re.compile(r"<think>.*?(?:</think>|$)", re.S)
+_MARKDOWN = re.compile(r"\*+|`+|~~|^\s*#+\s*|^\s*>+\s*|(?<![a-z0-9])_+|_+(?![a-z0-9])|\\", re.M)
+#: Certainty idioms that contain a negation word but assert ("No doubt, they will comment").
+_CERTAINTY = re.compile(r"\bno doubt(?: about it)?\b|\bwithout (?:a |any )?doubt\b|\bundoubtedly\b|\bno question(?: about it)?\b|"
+                        r"\bnot only\b|\bnothing but\b|毫无疑问|毋庸置疑|无疑|不仅|不但|不光|不止|没错")
+#: "yes or no", "是/否", "true, half or false": the question's options echoed back.
+_OPTIONS = re.compile(r"[\"'“”‘’「」]?\b(?:yes|no)\b[\"'“”‘’「」]?\s*(?:or|/)\s*[\"'“”‘’「」]?\b(?:yes|no)\b[\"'“”‘’「」]?|"
+                      r"[\"“”‘’「」]?[是否][\"“”‘’「」]?\s*(?:或|或者|还是|/)\s*[\"“”‘’「」]?[是否][\"“”‘’「」]?")
+
+
+#: Arrows introduce a conclusion ("... -> not a rumour"); emoji and other pictographs end a phrase.
+_ARROW = re.compile(r"\s*(?:→|⇒|⟹|=>|->|-->)\s*")
+
+
+def _symbols_to_commas(t: str) -> str:
+    return "".join(", " if unicodedata.category(ch) in ("So", "Cs", "Co") else ch for ch in t)
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width punctuation becomes ASCII), lower case, no reasoning block, no markdown."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _THINK.sub(" ", t).lower()
+    t = _ARROW.sub(" ; so ", t)
+    t = _symbols_to_commas(t)
+    t = _MARKDOWN.sub(" ", t)
+    t = t.replace("’", "'").replace("‘", "'")
+    t = _CERTAINTY.sub(" ", t)
+    t = _OPTIONS.sub(" ", t)
+    return re.sub(r"[ \t\u3000]+", " ", t).strip()
+
+
+@dataclass
+class Clause:
+    text: str
+    role: str          # plain | question | reason | final | contrast
+
+
+_SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)")
+_COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
+
+_FINAL = (r"\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
+          r"\bultimately\b|\bin the end\b|\ball in all\b|\bin short\b|\bconsequently\b|\bfinal(?:ly)?\b|\bmy verdict\b|"
+          r"因此|所以|因而|综上|总之|总的来说|总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
+_CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
+_REASON = r"\bbecause\b|\bsince\b|\bgiven that\b|\bas the user\b|\bdue to\b|因为|由于|鉴于|考虑到"
+_CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when|admittedly|granted)\b|"
+              r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)")
+#: A sentence that opens as an aside after the verdict ("Note: ...", "注：...", "P.S."): it
+#: comments on the answer and never revises it.
+_ASIDE = re.compile(r"^\W*(?:(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
+                    r"注|备注|附注|补充|顺便|另注|说明|置信度)")
+_ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要"
+_SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")
+
+
+#: A counterfactual or hypothetical ("If it were a paid promotion, I'd say no", "如果是广告，我会说否"):
+#: what follows it in its sentence, up to a contrast or a conclusion, describes another world.
+_HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|suppose|supposing|assuming|imagine|had (?:the|this|it|they|he|she|i)|"
+                           r"were (?:the|this|it|they)|如果|假如|要是|假设|倘若|若是?|万一|假使|设想)")
+#: ...except the answerer's own forced choice ("If I had to pick, no"): that is a hedged verdict.
+_OWN_CHOICE = re.compile(r"^\W*(?:if (?:i|we) (?:had|have|were|was|am|must|need) to|if (?:i|we) must|if forced|if pressed|"
+                         r"if (?:i'm|i am|we're) forced|if you (?:force|make|ask) me|if i'm honest|if anything|"
+                         r"如果(?:一定|非|硬|必须)?要(?:我)?(?:选|猜|回答|判断|说)|如果(?:必须|非得|一定)|如果让我)")
+#: "I'd say yes if ...": a would-verdict bound to a condition later in its sentence.
+_WOULD_IF = re.compile(r"(?:\bwould\b|'d\b|我会说|我会选|就会)[^.;!?。]*?(?:\bif\b(?! (?:i|we) (?:had|have|must))|如果|假如|要是)")
+_TURN = re.compile(rf"{_CONTRAST}|{_FINAL}")
+
+
+def hypothetical_end(sentence: str) -> int:
+    """How far a counterfactual reaches into the sentence (0: it is not one): up to its first
+    contrast or conclusion word, else to its end."""
+    start = 0
+    if not (_HYPOTHETICAL.match(sentence) and not _OWN_CHOICE.match(sentence)):
+        m = _WOULD_IF.search(sentence)
+        if not m:
+            return 0
+        start = m.start()
+    turn = _TURN.search(sentence, start + 2)
+    return turn.start() if turn else len(sentence)
+
+
+@lru_cache(maxsize=8)   # the marker rule asks once per marker; the clause rule once more
+def _sentences(text: str) -> tuple[tuple[int, str, int], ...]:
+    """(offset, sentence, how much of it cannot hold the verdict) for each sentence: all of an
+    aside after the answer ("Note: ..." up to its sentence end), else a counterfactual's reach."""
+    out, offset, aside = [], 0, False
+    for sentence in _SENTENCE.split(text):
+        opens = bool(out) and bool(_ASIDE.match(sentence))
+        reach = len(sentence) if (opens or aside) else hypothetical_end(sentence)
+        # "Note:" and "If it were about style:" run on past their colon
+        aside = reach == len(sentence) and sentence.rstrip().endswith(":") and (opens or aside or reach > 0)
+        out.append((offset, sentence, reach))
+        offset += len(sentence)
+    return tuple(out)
+
+
+def in_hypothetical(text: str, pos: int) -> bool:
+    """Whether the position lies in a counterfactual's reach or in an aside (see _sentences)."""
+    return any(offset <= pos < offset + len(sentence) and pos - offset < reach for offset, sentence, reach in _sentences(text))
+
+
+#: The tail of a list ("anger, sadness or joy", "愤怒、悲伤或喜悦"): it belongs to the clause before.
+_LIST_TAIL = re.compile(r"^\s*(?:[^\s,、]+\s+){0,2}[^\s,、]+\s+(?:or|and|nor)\s+[^\s,、]+(?:\s+[^\s,、]+)?\s*[.!?]?\s*$|"
+                        r"^\s*[^\s,、]{1,6}(?:或者?|和|与|及)[^\s,、]{1,6}[。!?]?\s*$")
+
+
+def _list_parts(sentence: str) -> list[str]:
+    """The sentence cut at commas, a list's members kept together (offsets add up to the sentence)."""
+    parts: list[str] = []
+    for part in _COMMA.split(sentence):
+        if parts and parts[-1].rstrip().endswith((",", "、", "，")) and _LIST_TAIL.match(part):
+            parts[-1] += part
+        else:
+            parts.append(part)
+    return parts
+
+
+def statements(text: str) -> str:
+    """The text without its question sentences (an echoed "会还是不会？" asks, it does not hedge)."""
+    return "".join(s for s in _SENTENCE.split(text) if not _is_question(s))
+
+
+def _is_question(seg: str) -> bool:
+    s = seg.strip()
+    return s.endswith("?") or bool(re.search(r"[吗呢嘛][\s\"”'。.]*$", s))
+
+
+def clauses(text: str) -> list[Clause]:
+    """The cleaned text as clauses in order, each with its role."""
+    out: list[Clause] = []
+    for _, sentence, reach in _sentences(text):
+        if not sentence.strip():
+            continue
+        question = _is_question(sentence)
+        offset = 0
+        concluded = False
+        for part in _list_parts(sentence):
+            for raw_piece in _SPLIT.split(part):
+                at, offset = offset, offset + len(raw_piece)
+                piece = raw_piece.strip(" ,，、-—–")
+                if not piece:
+                    continue
+                heading = piece.endswith(":") and (len(piece.split()) <= 3 if piece.isascii() else len(piece) <= 9)
+                role = "question" if question else "heading" if heading else _role(piece)
+                if at < reach and role not in ("question", "contrast", "final"):
+                    role = "reason"   # inside a counterfactual: never the verdict
+                if role == "final":
+                    concluded = True
+                elif concluded and role == "plain":
+                    role = "final"    # a conclusion reaches to the end of its sentence
+                out.append(Clause(piece, role))
+    return out
+
+
+def _role(piece: str) -> str:
+    if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece):
+        return "reason"
+    if re.match(rf"(?:\W*)(?:{_FINAL})", piece):
+        return "final"
+    if re.match(rf"(?:\W*)(?:{_CONTRAST})", piece):
+        return "contrast"
+    return "plain"
+
+
+def cut_echo(text: str) -> tuple[str, bool]:
+    """The clause up to an embedded question ('I can't tell whether ...', '判断是否会...'); True
+    when something was cut."""
+    m = re.search(_ECHO, text)
+    return (text[:m.start()], True) if m else (text, False)

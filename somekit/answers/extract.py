@@ -1,0 +1,188 @@
+"""The one label parser: the label an agent's free-text answer gives (Chinese and English).
+
+Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rules, in order; the
+first that decides wins, and a rule decides only when the answer is unambiguous:
+  json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```)
+  exact         the whole answer is a label word ("是", "**True**", "Angry.")
+  marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad")
+  clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
+                reasons and conditions never decide; negations and hedges count only inside the
+                verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
+                "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
+  unanswerable  the answer declines ("无法判断", "I cannot determine"), asks for more, or reports a
+                tool still running or failed: no label, no fallback
+Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
+classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
+"会还是不会") is marked hedged and no fallback guesses it.
+Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's verdict ("If it
+were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
+reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") yields to what
+follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
+parser error per answer instead of aborting a run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .answer_json import label_from_json
+from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical, statements
+from .labels import KIND, TASK_OF_KIND
+from .rewrite import assignment_label, neither_nor, reported_speech
+from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
+
+
+@dataclass(frozen=True)
+class Extraction:
+    label: str | None
+    rule: str          # json | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
+                       # | offline-fallback | parser-error
+    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open: no fallback guesses it
+
+
+#: Answers that decline to answer: not completed, and not worth an LLM call.
+UNANSWERABLE = re.compile(
+    r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
+    r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
+    r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
+    r"\bunable to (?:determine|tell|say|answer|decide|predict|verify)|\b(?:not enough|insufficient) (?:information|data|evidence)|"
+    r"\bi (?:don't|do not) know\b|\bimpossible to (?:tell|say|determine)|\bsorry\b|\bno way to (?:tell|know)|"
+    # asking for more instead of answering; a tool still running or failed: no verdict was given
+    r"无法(?:核实|验证|证实|确认|查证|核查)|需要更多|请(?:提供|补充|重试)|需要(?:先)?(?:查看|查询|获取|了解|调用)|正在(?:调用|检索|查询|查看|加载|搜索|获取)|"
+    r"暂(?:时)?不可用|为时(?:过|尚)早|"
+    r"\b(?:don't|do not) have (?:enough |sufficient |any )?(?:information|data|access|context)|\bneed (?:more|additional) (?:information|data|context)|"
+    r"\bcan't (?:make|give) (?:a |any )?(?:recommendation|prediction|judgement|judgment|call)|\bas an ai\b|\btoo early to (?:tell|say)|"
+    r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b")
+#: What SoMe's harness writes when the agent crashed: not an answer.
+HARNESS_ERRORS = {"error", "运行错误", "错误"}
+
+_MARKER = re.compile(
+    r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|选择)"
+    r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
+    r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
+    r"my choice|category|result|decision)\b\s*(?:is|would be|should be|:|=|-)+|"
+    r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
+    r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+#: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
+_BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
+                        r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
+                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
+                        r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
+                        r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
+                        r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
+                        # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
+                        r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b")
+
+
+def extract_label(task: str, answer: str | None) -> Extraction:
+    """The label an answer gives for a classification task, with the rule that found it."""
+    kind = KIND[task]
+    if answer is None or not str(answer).strip():
+        return Extraction(None, "empty")
+    raw = str(answer)
+    if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
+        return Extraction(None, "error")
+    found = _from_json(kind, raw)
+    if found:
+        return Extraction(found, "json")
+    text = clean(raw)
+    if not text:
+        return Extraction(None, "empty")
+    if (label := assignment_label(kind, text)) is not None:
+        return Extraction(label, "json")
+    text = neither_nor(kind, reported_speech(kind, text))
+    if (label := bare_label(kind, text)) is not None:
+        return Extraction(label, "exact")
+    if (label := _after_marker(kind, text)) is not None:
+        return Extraction(label, "marker")
+    if _BOTH_WAYS.search(statements(text)):
+        return Extraction(None, "ambiguous", hedged=True)
+    label, unclear = _by_clauses(kind, clauses(text))
+    if label is not None:
+        return Extraction(label, "clause")
+    if UNANSWERABLE.search(text) and not unclear:
+        return Extraction(None, "unanswerable")
+    return Extraction(None, "ambiguous", hedged=unclear)
+
+
+def _from_json(kind: str, raw: str) -> str | None:
+    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], value).label)
+
+
+def _after_marker(kind: str, text: str) -> str | None:
+    """The label right after the last answer marker, read up to the end of its sentence."""
+    last = None
+    for m in _MARKER.finditer(text):
+        if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
+            continue  # "无法判断" declines; it is not a marker
+        if in_hypothetical(text, m.start()):
+            continue  # "If it were an ad, I'd say no": a verdict for another world
+        last = m
+    if last is None:
+        return None
+    tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]
+    tail = tail[:60]
+    if not tail.strip():
+        return None
+    if (label := bare_label(kind, tail)) is not None:
+        return label
+    first = re.split(r"[,，、(（:—–#|]", tail, maxsplit=1)[0]
+    if (label := bare_label(kind, first)) is not None:
+        return label
+    label, _ = _by_clauses(kind, [Clause(tail, "final")])
+    return label
+
+
+def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
+    """(labels the clause asserts, whether it hedged without deciding)."""
+    text, cut = cut_echo(clause.text)
+    if (cut and not text.strip()) or UNANSWERABLE.search(text):
+        return [], False
+    if kind == "yesno":
+        v = bare_label(kind, text) or yesno(text)
+        if v == UNCLEAR:
+            return [], True
+        return ([v] if v else []), False
+    if bare := bare_label(kind, text):
+        return [bare], False
+    found = labels_in(kind, text)
+    if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
+            r"one of|options?|choose from|以下|选项|之一|其中一", text):
+        return [], False  # the question's options echoed back
+    return found, False
+
+
+def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
+    """(label, any clause hedged). The verdict comes from the strongest clauses that decide:
+    concluding ones, else those after the last contrast, else all; they must agree."""
+    decided: list[tuple[Clause, list[str]]] = []
+    unclear = False
+    after_contrast = False
+    for clause in parts:
+        if clause.role == "heading" and bare_label(kind, clause.text) is not None:
+            clause = Clause(clause.text, "plain")   # "False: the figure is wrong" - a verdict used as a heading
+        if clause.role in ("question", "reason", "heading"):
+            continue
+        labels, hedged = _clause_labels(kind, clause)
+        unclear |= hedged
+        if clause.role == "contrast":
+            after_contrast = True
+        if labels:
+            decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
+    if not decided:
+        return None, unclear
+    for tier in ("final", "contrast"):
+        chosen = [labels for clause, labels in decided if clause.role == tier]
+        if chosen:
+            return _agree(kind, chosen[-1:] if tier == "final" else chosen), unclear
+    return _agree(kind, [labels for _, labels in decided]), unclear
+
+
+def _agree(kind: str, groups: list[list[str]]) -> str | None:
+    labels = Counter(label for group in groups for label in group)
+    if len(labels) == 1:
+        return next(iter(labels))
+    return None

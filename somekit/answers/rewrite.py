@@ -1,0 +1,45 @@
+"""Rewrites of a cleaned answer that make its verdict structure explicit before the clause rules
+read it (extract.py). Each one states a general reading, not a phrasing:
+
+  reported speech   quoted text ("评论里写着“是的，支持！”") is what someone else wrote, never the
+                    answerer's verdict, unless the quote is itself a bare label ('答案："否"');
+  neither-nor       on MID's graded scale, "neither true nor false" / "not false, but not true
+                    either" / "既不是真的也不是假的" is the middle grade;
+  assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
+                    task's own question, read as the JSON answer it imitates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .answer_json import polar_label
+from .verdict import bare_label
+
+_QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
+_NEITHER = re.compile(
+    r"\bneither (?:\w+ )?(?:true|false|accurate) nor (?:\w+ )?(?:true|false|accurate)\b|"
+    r"\bnot (?:entirely |completely |wholly |totally )?(?:true|false)\b[^.;!?]{0,40}?\bnot (?:entirely |completely |wholly |totally )?"
+    r"(?:true|false)(?: either)?\b|"
+    r"(?:既|既不能说是?|既不是|既非)(?:不是)?(?:真|假)的?[,，]?\s*也(?:不能说是?|不是|非|不)(?:真|假)的?|"
+    r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的")
+_ASSIGNMENT = re.compile(r"(?<![\w])([a-z_]{3,40}|是否[\u4e00-\u9fff]{1,8})\s*[=:]\s*[\"']?(true|false)\b[\"']?")
+
+
+def reported_speech(kind: str, text: str) -> str:
+    """Quoted spans blanked out, except a quoted bare label."""
+    def blank(m: re.Match) -> str:
+        inner = next(g for g in m.groups() if g is not None)
+        return m.group(0) if bare_label(kind, inner) is not None else " “…” "
+    return _QUOTED.sub(blank, text)
+
+
+def neither_nor(kind: str, text: str) -> str:
+    return _NEITHER.sub(" half-true ", text) if kind == "mid" else text
+
+
+def assignment_label(kind: str, text: str) -> str | None:
+    """The label of a lone `key=true|false` answer whose key asks the task's question."""
+    found = {polar_label(kind, key, value == "true") for key, value in _ASSIGNMENT.findall(text)}
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None

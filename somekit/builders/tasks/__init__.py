@@ -1,0 +1,1 @@
+"""Task builders, one module per task (each registers itself with `register_builder`)."""

@@ -1,0 +1,1 @@
+"""SoMe's layout: `datasets/<SoMe name>/ground_truth.json` plus the agent database under `database/`, read unchanged by SoMe's harness (writer.py runs it; layout.py holds the paths and keys the harness reads; files.py the database files; ground_truth.py one writer per task; mid_zh.py our Weibo rumour task)."""

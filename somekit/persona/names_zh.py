@@ -1,0 +1,135 @@
+"""Chinese personal names in running text: jieba's part-of-speech tags plus the surname list.
+
+Mentions (`@张伟`, `回复@张伟`, `//@张伟`) are handles and go earlier, with the structured
+patterns (persona/pii.py). What is left is a name inside a sentence, found by three signals:
+
+- `zh_pos`: a word jieba's dictionary does not hold, that its HMM tagged as a person (`nr`)
+  and that opens with a surname (张伟, 李晓梅: a private person's name is not a dictionary word);
+- `zh_surname_word`: the same without the person tag (jieba's HMM joined the characters into a
+  new word and tagged it `n`, `ns`, `i`...: 程强, 雷洋);
+- `zh_surname_split`: a name jieba cut apart: a surname standing alone followed by a one or
+  two character noun-like word (夏 / 建军) or, when jieba tags the surname a person's, by one or
+  two single characters (崔 / 祐 / 司); a person-tagged surname + first given character followed
+  by the last one (胡家 / 豪); a given name it knows after a surname (余 / 海燕); a surname glued
+  to a particle before it (了付 / 世宗).
+
+Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
+words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
+
+The surnames are the most frequent ones of the 2020 census (about 86% of the population) and
+the common two-character ones (欧阳, 司马...). jieba is a core dependency (key terms of event
+summaries); its dictionary loads once per process (~1 s).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"
+    "温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍"
+    "涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景"
+    "党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 呼延".split())
+#: Surname characters that are far more often a common word on their own (和 'and', 时 'time',
+#: 明 'bright', 文 'text'...): as a lone one-character word they start no name.
+_LONE_WORDS = frozenset("和时明文成全应单司华高方白金石常向安齐易关兰宁尚谷盛曲路游连宫冷席米边师商沙荣丛查池麻马于余")
+_PERSON_TAGS = ("nr", "nrt", "nrfg")
+#: Tags of a given name jieba split off (noun-like, adjectives such as 秀, idioms).
+_GIVEN_TAGS = frozenset("n nr nrt nrfg nz ns ng a i j l vn".split())
+#: Tags of a name's last character left on its own (豪 ag, 轩 nr, 娟 zg).
+_LAST_CHAR_TAGS = frozenset("nr nrt nrfg ng ag zg yg tg vg g a j x".split())
+#: Tags jieba gives single characters it knows as no word of their own (祐 zg, 翊 g, 幸 vg).
+_MORPHEME_TAGS = frozenset("zg yg g vg tg ag ng".split())
+#: Tags of words that are never part of a name (prepositions, particles, conjunctions, adverbs,
+#: pronouns, numerals, measure words, modal particles, punctuation).
+_FUNCTION_TAGS = frozenset("p u uj ul uv ud ug uz c d r m q y e o x w f".split())
+#: Particles and verbs jieba glues to a following surname (了付, 据于, 求许, 听任).
+_GLUE_CHARS = frozenset("了据求给和跟听是在把被让叫向对与同找问请等的")
+#: Degree words, particles and plain adjectives that follow a word, never end a name (叶子 / 黄).
+_NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的了着过和与跟被把给让从向对为长高大小多少新老黄红白黑绿")
+CJK = re.compile(r"[\u3400-\u9fff]")
+_HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _posseg() -> Any:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)  # its "Building prefix dict" chatter goes to stderr otherwise
+    jieba.initialize()
+    return jieba.posseg, jieba.dt.FREQ
+
+
+def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, signal) of Chinese personal names in a text (empty without Han characters)."""
+    if not CJK.search(text):
+        return []
+    posseg, freq = _posseg()
+    words = [(w.word, w.flag) for w in posseg.cut(text)]
+    starts = [0]
+    for word, _ in words:
+        starts.append(starts[-1] + len(word))
+    spans: list[tuple[int, int, str]] = []
+    for i, (word, flag) in enumerate(words):
+        if not _HAN_WORD.fullmatch(word):
+            continue
+        after = [w for w in words[i + 1:i + 3] if _HAN_WORD.fullmatch(w[0])]
+        found = _new_word(word, flag, freq) or _split_name(word, flag, after)
+        if found:
+            skip, length, signal = found
+            spans.append((starts[i] + skip, starts[i] + length, signal))
+        elif flag in _PERSON_TAGS and len(word) == 2 and i and words[i - 1][0][-1:] in SURNAMES:
+            # A given name jieba knows (海燕, 俊杰) after a surname it split off or glued to the
+            # word before (余 / 海燕, 听任 / 俊杰).
+            spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
+    return spans
+
+
+def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
+    """A word the dictionary does not hold, opening with a surname (张伟, 程强)."""
+    surname = _surname_of(word)
+    if surname is None or freq.get(word) or not 2 <= len(word) <= len(surname) + 2 or len(set(word)) == 1:
+        return None  # FREQ also holds every prefix of a word, with 0: falsy is "not a word"
+    return 0, len(word), "zh_pos" if flag in _PERSON_TAGS else "zh_surname_word"
+
+
+def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int, int, str] | None:
+    """A name jieba cut apart: (characters of `word` to skip, length from word's start, signal)."""
+    if not after:
+        return None
+    nxt, nxt_flag = after[0]
+    if len(word) == 2 and word[0] in _GLUE_CHARS and word[1] in SURNAMES and _given_name(nxt, nxt_flag):
+        return 1, 2 + len(nxt), "zh_surname_split"  # 了付 / 世宗, 据于 / 品宏: a particle glued to the surname
+    surname = _surname_of(word)
+    if surname is None:
+        return None
+    if word == surname:
+        if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in _PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):
+            # jieba tagged the lone surname a person's, or the next character is a bare morpheme
+            # (zg, yg...: name characters jieba knows no word for): one or two characters (崔 / 祐 / 司).
+            two = len(after) > 1 and len(after[1][0]) == 1 and after[1][1] not in _FUNCTION_TAGS \
+                and after[1][0] not in _NOT_LAST_CHARS and after[1][0] != word
+            return 0, len(word) + 1 + two, "zh_surname_split"
+        if (flag in _PERSON_TAGS or word not in _LONE_WORDS) and _given_name(nxt, nxt_flag):
+            return 0, len(word) + len(nxt), "zh_surname_split"  # 夏 / 建军, 欧阳 / 娜娜
+        return None
+    if (len(word) == 2 and flag in _PERSON_TAGS and len(nxt) == 1 and nxt_flag in _LAST_CHAR_TAGS
+            and nxt not in _NOT_LAST_CHARS and nxt != word[0]):
+        return 0, 3, "zh_surname_split"  # 胡家 / 豪, 汪子 / 瑄
+    return None
+
+
+def _surname_of(word: str) -> str | None:
+    if word[:2] in COMPOUND_SURNAMES:
+        return word[:2]
+    return word[0] if word[0] in SURNAMES else None
+
+
+def _given_name(word: str, flag: str) -> bool:
+    return 1 <= len(word) <= 2 and flag in _GIVEN_TAGS
