@@ -96,8 +96,8 @@ def label_config(task: str) -> str:
               f"  <Header value={quoteattr(guide_text.CONTEXT)}/>", '  <Text name="context" value="$context"/>']
     if task in guide_text.USER_POST_TASKS:
         parts += [f"  <Header value={quoteattr(guide_text.HISTORY)}/>", '  <Text name="history" value="$history"/>']
-    if task in guide_text.EVIDENCE:
-        parts += [f"  <Header value={quoteattr(guide_text.EVIDENCE[task])}/>", '  <Text name="evidence" value="$evidence"/>']
+    if guide_text.GUIDES[task].evidence:
+        parts += [f"  <Header value={quoteattr(guide_text.GUIDES[task].evidence)}/>", '  <Text name="evidence" value="$evidence"/>']
     for f in FIELDS[task]:
         parts.append(f"  <Header value={quoteattr(f.name)}/>")
         if f.kind == "text":

@@ -14,16 +14,18 @@ Missing values read "time unknown", never "None".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
-from ...schemas.items import ItemBase
+from ...registry import Registry
+from ...schemas.items import ItemBase, MIDInputs, UCSItem
+from ...schemas.tasks import task_codes
 from ...store.items import built_tasks, read_items
 from ...store.query import connect as corpus_connect
 from ...verify import visible
 from ...verify.textrules import backs_action
 from ...workspace import Workspace
 
-USER_POST_TASKS = ("ubp", "ucs", "mcr", "uea")
+USER_POST_TASKS = task_codes(user_centric=True)   # their page shows the user's visible history
 CLIP = 300          # characters of one shown text: enough to judge, short enough to scan
 MAX_POSTS = 30      # evidence posts expanded per drafted item
 
@@ -92,14 +94,14 @@ class EvidenceBuilder:
             wanted = set(pairs)
             for it in task_items:   # a UCS pair: the yes and the no comment on one user and post
                 key = (it.inputs.user_id, it.inputs.post_id)
-                if it.task == "ucs" and key in wanted:
+                if isinstance(it, UCSItem) and key in wanted:
                     self.partners.setdefault(key, []).append(it)
         record_ids = [_get(it.inputs, "comment_id", None) for it in items]
         record_ids += [p.inputs.comment_id for ps in self.partners.values() for p in ps]
         record_ids += [c for it in items for c in _get(it.inputs, "cascade_ids", [])]
         self.records = visible.interactions(con, [r for r in record_ids if r])
         self.posts = visible.posts(con, post_ids)
-        claims = [it.inputs.claim_id for it in items if it.task == "mid"]
+        claims = [it.inputs.claim_id for it in items if isinstance(it.inputs, MIDInputs)]
         if claims:
             for claim, domain, link, content in con.execute(
                     "SELECT claim_id, domain, link, content FROM reports WHERE claim_id IN (SELECT unnest(?)) "
@@ -111,7 +113,7 @@ class EvidenceBuilder:
     def fields(self, item: ItemBase) -> dict[str, str]:
         """{"history": ..., "evidence": ...} for one item ('' where a task shows none)."""
         history = self._history(item) if item.task in USER_POST_TASKS else ""
-        render = _RENDER.get(item.task)
+        render = RENDERERS.get(item.task)
         return {"history": history, "evidence": render(self, item) if render else ""}
 
     def _history(self, item: ItemBase) -> str:
@@ -283,9 +285,13 @@ def vote_lines(item: ItemBase):
                 yield f"Agreement with the kept answer: {step.agreement:.2f}"
 
 
-_RENDER = {"ubp": EvidenceBuilder._user_post, "mcr": EvidenceBuilder._user_post, "ucs": EvidenceBuilder._ucs,
-           "uea": EvidenceBuilder._uea, "mid": EvidenceBuilder._mid, "mid-zh": EvidenceBuilder._mid_zh,
-           "smq": EvidenceBuilder._drafted, "red": EvidenceBuilder._drafted, "ses": EvidenceBuilder._drafted}
+#: task -> how its evidence field is rendered (a task without one shows no evidence field)
+RENDERERS: Registry[Callable[[EvidenceBuilder, ItemBase], str]] = Registry("review evidence")
+for _code, _render in (("ubp", EvidenceBuilder._user_post), ("mcr", EvidenceBuilder._user_post),
+                       ("ucs", EvidenceBuilder._ucs), ("uea", EvidenceBuilder._uea), ("mid", EvidenceBuilder._mid),
+                       ("mid-zh", EvidenceBuilder._mid_zh), ("smq", EvidenceBuilder._drafted),
+                       ("red", EvidenceBuilder._drafted), ("ses", EvidenceBuilder._drafted)):
+    RENDERERS.add(_code, _render)
 
 
 def columns(item: ItemBase, audit: bool, reasons: list[str] | None) -> dict[str, Any]:
