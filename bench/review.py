@@ -30,6 +30,7 @@ from label_studio_sdk import LabelStudio
 from somekit.review.labelstudio import connect, pull, push, status
 from somekit.review.labelstudio.configs import label_config
 from somekit.review.labelstudio.context import ContextBuilder
+from somekit.review.labelstudio.evidence import EvidenceBuilder
 from somekit.review.labelstudio.push import task_payload
 from somekit.review.labelstudio.state import load_state
 from somekit.schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
@@ -98,8 +99,10 @@ def main() -> None:
         print(f"server started in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     try:
         ws, items = make_workspace(tmp, args.n)
-        ctx = ContextBuilder(ws, items)
-        payloads = [task_payload(it, ctx.render(it)) for it in items]   # the very tasks push sends
+        t0 = time.perf_counter()
+        ctx, shown = ContextBuilder(ws, items), EvidenceBuilder(ws, items)
+        payloads = [task_payload(it, ctx.render(it), shown=shown.fields(it)) for it in items]   # the very tasks push sends
+        render_s = time.perf_counter() - t0
         client = LabelStudio(base_url=url, api_key=token, timeout=600)
         bare_a = bare_import(client, payloads, args.batch_size, "bare A")
         conn = connect(ws, url=url, token=token)
@@ -144,6 +147,7 @@ def main() -> None:
     print(json.dumps({
         "n": args.n, "batch_size": args.batch_size,
         "bare_import_s": [round(bare_a, 2), round(bare_b, 2)], "bare_tasks_per_s": round(bare_rate, 1),
+        "render_s": round(render_s, 2), "payload_bytes": sum(len(json.dumps(p, ensure_ascii=False)) for p in payloads),
         "push_s": round(push_s, 2), "push_tasks_per_s": round(push_rate, 1),
         "push_ratio_to_bare": round(push_rate / bare_rate, 3),
         "created": result.created, "repush_s": round(repush_s, 2), "repush_created": again.created,

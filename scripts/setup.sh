@@ -10,7 +10,8 @@ if [ "$mode" = "--test" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]
   if ! command -v espeak-ng >/dev/null || [ ! -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng fonts-wqy-zenhei >/dev/null
   fi
-  # Headless Chromium and its WebDriver open the HTML report in the browser test (tests/test_report_browser.py).
+  # Headless Chromium and its WebDriver: the browser tests open the HTML report and Label Studio's
+  # review pages (tests/test_report_browser.py, tests/fixtures/browser.py).
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi

@@ -56,7 +56,7 @@ def test_agreement_values():
     assert agreement([["x"]])["items"] == 0
 
 
-def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
+def test_context_shows_source_post_and_votes_and_the_history_field_the_users_posts(tmp_path):
     import pyarrow as pa
 
     from somekit.review.labelstudio.context import ContextBuilder
@@ -76,9 +76,13 @@ def test_context_shows_source_post_recent_posts_and_votes(tmp_path):
     item = make_uea_items(1)[0].model_copy(update={"inputs": make_uea_items(1)[0].inputs.model_copy(
         update={"user_id": "u0", "post_id": "p0"})})
     text = ContextBuilder(ws, [item]).render(item)
-    assert "the asked post" in text and "comment number 0" in text
-    assert text.index("newer post") < text.index("older post")   # most recent first
-    assert "agreement 0.67" in text
+    assert "the asked post" in text and "comment number 0" in text and "agreement 0.67" in text
+    assert "newer post" not in text   # the user's posts moved to the history field
+    from somekit.review.labelstudio.evidence import EvidenceBuilder
+
+    history = EvidenceBuilder(ws, [item]).fields(item)["history"]
+    assert history.startswith("User u0: the last 2 of 2 visible history entries, oldest first")
+    assert history.index("older post") < history.index("newer post")   # oldest first, as a timeline
 
 
 def test_context_shows_media_text_from_enrichment(tmp_path):
@@ -94,3 +98,43 @@ def test_context_shows_media_text_from_enrichment(tmp_path):
     item = make_ubp_items(1)[0]
     text = ContextBuilder(ws, [item]).render(item)
     assert "caption: a cat on a roof" in text and "ocr: SALE 50%" in text and "transcript" not in text
+
+
+def _write(ws, table: str, cols: dict, n: int) -> None:
+    import pyarrow as pa
+
+    from somekit.store.parquet import arrow_schema, write_table
+
+    schema = arrow_schema(table)
+    write_table(ws.corpus / f"{table}.parquet",
+                pa.table({f.name: pa.array(cols[f.name], f.type) if f.name in cols else pa.nulls(n, f.type)
+                          for f in schema}, schema=schema))
+
+
+def test_mid_and_drafted_evidence_from_a_tiny_corpus(tmp_path):
+    """LIAR-RAW is not in ../shared: a two-report claim written here stands in for it (a stand-in,
+    named so); the SMQ draft cites a post with no time, which must read 'time unknown'."""
+    from somekit.review.labelstudio.evidence import EvidenceBuilder
+    from somekit.schemas.items import MIDAnswer, MIDInputs, MIDItem
+    from somekit.workspace import init_workspace
+    from tests.fixtures.label_studio import make_smq_items
+
+    ws = init_workspace(tmp_path / "ws")
+    _write(ws, "reports", {"source": ["t", "t"], "id": ["liar:r1", "liar:r2"], "claim_id": ["liar:c1", "liar:c1"],
+                           "domain": ["example.org", None], "link": ["https://example.org/a", None],
+                           "content": ["The senator voted against the bill.", "Other text."]}, 2)
+    _write(ws, "posts", {"source": ["t"], "id": ["p0"], "platform": ["weibo"], "author_id": ["a1"],
+                         "text": ["evidence post text"]}, 1)
+    inputs = MIDInputs(claim_id="liar:c1", claim="The senator voted for the bill.", report_ids=["liar:r1", "liar:r2"])
+    mid = MIDItem(id=item_id("mid", inputs.model_dump()), query="q", template_id="mid@1", inputs=inputs,
+                  answer=MIDAnswer(label="false", original_label="pants-fire"),
+                  provenance=Provenance(rule="source:label", builder="mid@1"))
+    text = EvidenceBuilder(ws, [mid]).fields(mid)["evidence"]
+    assert "the source (liar) says 'pants-fire'" in text and "knowledge base for this claim: 2 (first 3):" in text
+    assert "example.org https://example.org/a: «The senator voted against the bill.»" in text
+    assert "unknown domain" in text and "None" not in text
+    smq = make_smq_items(1)[0]
+    fields = EvidenceBuilder(ws, [smq]).fields(smq)
+    assert fields["history"] == ""
+    assert fields["evidence"].splitlines() == ["Posts the draft cites as evidence (1):",
+                                               "  - post p0 by user a1, time unknown: «evidence post text»"]

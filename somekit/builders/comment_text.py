@@ -47,6 +47,16 @@ def clean_sql(col: str) -> str:
     return f"{SQL_FUNCTION}({expr})"
 
 
+def is_boilerplate(text: str | None) -> bool:
+    """Python twin of boilerplate_sql, for builders that read comments in Python (uea): the text,
+    normalised, is only repost words (or nothing but a link)."""
+    import re
+
+    from ..textnorm import normalise
+
+    return bool(re.fullmatch(f"(?:{'|'.join(BOILERPLATE_WORDS)})*", normalise(text)))
+
+
 def boilerplate_sql(clean: str) -> str:
     """SQL: true when a cleaned text is only Weibo's auto-filled repost words, in any order."""
     return f"regexp_full_match({clean}, '(?:{'|'.join(BOILERPLATE_WORDS)})+')"

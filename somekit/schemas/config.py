@@ -116,6 +116,8 @@ class ReviewSection(_Section):
                                                        "then the labels most likely wrong (lowest label-quality score); unset "
                                                        "sends every item.")
     min_agreement: float = Field(0.6, ge=0, le=1, description="Items whose machine vote agreement is below this go to review.")
+    history_shown: int = Field(20, ge=1, le=500, description="History entries shown per user-post item on the review page: "
+                                                               "the last N of what the export gives the agent.")
 
 
 class VerifySection(_Section):

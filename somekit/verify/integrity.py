@@ -14,7 +14,7 @@ from . import CheckContext, Violation, register_check
 from ..schemas.tasks import task_codes
 from .shortcut_rows import rows_from_items
 from .shortcuts import audit, report, violations
-from .textrules import is_auto_repost, own_words
+from .textrules import backs_action, own_words
 
 YESNO = task_codes(paired=True)
 LABELLED = task_codes(audited=True)
@@ -99,13 +99,7 @@ def positive_kind(ctx: CheckContext) -> Iterator[Violation]:
         FROM items t JOIN interactions i ON i.user_id = t.user_id AND i.post_id = t.post_id
         WHERE t.label = 'yes' GROUP BY t.id, t.action ORDER BY t.id""").fetchall()
     for item_id, action, kinds, texts in rows:
-        if action == "like":
-            ok = "like" in kinds
-        elif action == "repost":
-            ok = any(k == "repost" or (k == "comment" and is_auto_repost(t)) for k, t in zip(kinds, texts))
-        else:
-            ok = any(k == "comment" and not is_auto_repost(t) and own_words(t) for k, t in zip(kinds, texts))
-        if not ok:
+        if not any(backs_action(action, k, t) for k, t in zip(kinds, texts)):
             yield Violation("positive-kind", ctx.task, item_id, f"no {action} by the user backs this yes (acts: {sorted(set(kinds))})")
 
 

@@ -49,3 +49,14 @@ def is_auto_repost(text: str | None) -> bool:
         return bool(re.match(r"//\s*@", raw))
     t = _EMOJI_CODE.sub("", _MENTION.sub("", _REPLY.sub("", _CHAIN.sub("", raw.lower()))))
     return bool(AUTO_REPOST.fullmatch(squash(t)))
+
+
+def backs_action(action: str, kind: str, text: str | None) -> bool:
+    """Whether an act of `kind` with `text` is the asked UBP action as verify reads it: a like for
+    'like'; a repost, or a comment holding only repost boilerplate, for 'repost'; a comment with
+    words of its own for 'comment'."""
+    if action == "like":
+        return kind == "like"
+    if action == "repost":
+        return kind == "repost" or (kind == "comment" and is_auto_repost(text))
+    return kind == "comment" and not is_auto_repost(text) and bool(own_words(text))

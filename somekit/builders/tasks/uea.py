@@ -36,6 +36,7 @@ from ...store.items import write_items
 from ...enrich.textview import use_post_text
 from ...store.query import connect
 from ..query_templates import TEMPLATES as QUERY_TEMPLATES, UEA_VERSION
+from ..comment_text import is_boilerplate
 from ..registry import BuildResult, register_builder
 from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
@@ -64,6 +65,9 @@ def load_comments(con: Any, min_chars: int) -> tuple[list[dict[str, Any]], Count
             dropped["several-comments-same-user-post"] += 1   # the (user, post) query would be ambiguous
             continue
         mine = own_text(text)
+        if is_boilerplate(mine):
+            dropped["repost-boilerplate"] += 1   # 转发微博 and friends: Weibo's words, not the user's
+            continue
         if len(mine) < min_chars:
             dropped["too-short-own-text"] += 1
             continue

@@ -16,6 +16,8 @@ from xml.sax.saxutils import quoteattr
 from ...registry import Registry
 from ...schemas.items import EMOTIONS, NAP_ACTIONS, ItemBase
 from ...schemas.tasks import TASKS, TaskSpec
+from . import guide as guide_text
+from .guide import review_guide
 
 TO_NAME = "query"
 VERDICT = "verdict"          # accept/reject on text tasks
@@ -87,13 +89,15 @@ def is_text_task(task: str) -> bool:
 
 def label_config(task: str) -> str:
     """Label Studio XML for a task: query and context shown, then the answer fields."""
-    parts = [
-        "<View>",
-        '  <Header value="Query"/>',
-        f'  <Text name="{TO_NAME}" value="$query"/>',
-        '  <Header value="Context (source post, the user\'s recent posts, media text, machine votes)"/>',
-        '  <Text name="context" value="$context"/>',
-    ]
+    title, *guide = review_guide(task, is_text_task(task))
+    parts = ["<View>", f"  <Header value={quoteattr(title)} size=\"5\"/>"]
+    parts += [f"  <Header value={quoteattr(line)} size=\"6\"/>" for line in guide]
+    parts += ['  <Header value="Query (what the agent is asked)"/>', f'  <Text name="{TO_NAME}" value="$query"/>',
+              f"  <Header value={quoteattr(guide_text.CONTEXT)}/>", '  <Text name="context" value="$context"/>']
+    if task in guide_text.USER_POST_TASKS:
+        parts += [f"  <Header value={quoteattr(guide_text.HISTORY)}/>", '  <Text name="history" value="$history"/>']
+    if guide_text.GUIDES[task].evidence:
+        parts += [f"  <Header value={quoteattr(guide_text.GUIDES[task].evidence)}/>", '  <Text name="evidence" value="$evidence"/>']
     for f in FIELDS[task]:
         parts.append(f"  <Header value={quoteattr(f.name)}/>")
         if f.kind == "text":

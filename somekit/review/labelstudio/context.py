@@ -1,5 +1,6 @@
-"""The text annotators read next to the query: the source post, the user's recent posts, media
-text (captions, OCR, transcripts) and the machine votes.
+"""The text annotators read next to the query: the source post, media text (captions, OCR,
+transcripts) and the machine votes. The user's visible history and the label's evidence are
+separate fields (evidence.py).
 
 Posts and users are looked up once per push with DuckDB over the corpus, not per item. Media text
 (captions, OCR, transcripts) comes from enrich/post_text.parquet when enrichment ran; anything
@@ -18,7 +19,6 @@ from ...schemas.tasks import task_spec
 from ...store.query import connect as corpus_connect
 from ...workspace import Workspace
 
-RECENT_POSTS = 5
 MAX_CHARS = 600   # per shown post: enough to judge, short enough to scan
 
 
@@ -43,27 +43,18 @@ class ContextBuilder:
     def __init__(self, ws: Workspace, items: list[ItemBase]):
         self.ws = ws
         self.posts: dict[str, dict[str, Any]] = {}
-        self.recent: dict[str, list[dict[str, Any]]] = {}
         self.media: dict[str, list[str]] = {}
         if (ws.corpus / "posts.parquet").exists() or (ws.enrich / "post_text.parquet").exists():
             self._load(items)
 
     def _load(self, items: list[ItemBase]) -> None:
         post_ids = sorted({p for it in items for p in _post_ids(it)})
-        user_ids = sorted({u for it in items if (u := getattr(it.inputs, "user_id", None))})
         con = corpus_connect(self.ws.corpus)
         con.register("want_posts", pa.table({"id": pa.array(post_ids, pa.string())}))
-        con.register("want_users", pa.table({"id": pa.array(user_ids, pa.string())}))
         for pid, author, text, created in con.execute(
-                "SELECT p.id, p.author_id, p.text, CAST(p.created_at AS VARCHAR) FROM posts p JOIN want_posts w USING (id)").fetchall():
+                "SELECT p.id, p.author_id, p.text, strftime(timezone('UTC', p.created_at), '%Y-%m-%d %H:%M:%S') "
+                "FROM posts p JOIN want_posts w USING (id)").fetchall():
             self.posts[pid] = {"author": author, "text": text, "created": created}
-        rows = con.execute(f"""
-            SELECT author_id, text, CAST(created_at AS VARCHAR) FROM (
-              SELECT p.author_id, p.text, p.created_at,
-                     row_number() OVER (PARTITION BY p.author_id ORDER BY p.created_at DESC NULLS LAST, p.id) AS r
-              FROM posts p JOIN want_users u ON p.author_id = u.id) WHERE r <= {RECENT_POSTS}""").fetchall()
-        for author, text, created in rows:
-            self.recent.setdefault(author, []).append({"text": text, "created": created})
         # Media text through the one post-text view, each part with the model that made it.
         from ...enrich.textview import post_text_parts
 
@@ -76,17 +67,14 @@ class ContextBuilder:
         for pid in _post_ids(item):
             post = self.posts.get(pid)
             if post:
-                lines.append(f"[post {pid} by {post['author']} at {post['created']}] {_clip(post['text'])}")
+                lines.append(f"[post {pid} by user {post['author'] or 'unknown'}, {post['created'] or 'time unknown'}] "
+                             f"{_clip(post['text'])}")
             for media in self.media.get(pid, []):
                 lines.append(f"  [media of {pid}] {media}")
         comment = getattr(item.inputs, "comment", None)
         if comment:  # the task's declaration says whether the agent sees it (schemas/tasks.py)
             hidden = "comment" in task_spec(item.task).reviewer_only
             lines.append(f"[{'comment, reviewer only: the agent never sees it' if hidden else 'comment shown'}] {_clip(comment)}")
-        uid = getattr(item.inputs, "user_id", None)
-        if uid and self.recent.get(uid):
-            lines.append(f"[recent posts of user {uid}]")
-            lines += [f"  - ({p['created']}) {_clip(p['text'])}" for p in self.recent[uid]]
         lines += list(_votes(item))
         lines.append(f"[rule] {item.provenance.rule}   [builder] {item.provenance.builder}")
         return "\n".join(lines)

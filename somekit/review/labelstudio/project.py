@@ -7,8 +7,9 @@ from typing import Any
 import orjson
 from label_studio_sdk.core.api_error import ApiError
 
-from .configs import label_config
+from .configs import is_text_task, label_config
 from .connection import Connection, ReviewError
+from .guide import instructions_html
 from .state import SyncState
 
 
@@ -26,6 +27,7 @@ def ensure_project(conn: Connection, state: SyncState, title: str, task: str, re
     annotations went with it) unless `reset` asks for a fresh project.
     """
     client, config = conn.client, label_config(task)
+    guide = {"expert_instruction": instructions_html(task, is_text_task(task)), "show_instruction": True}
     if state.project_id is not None and not reset:
         if state.url and state.url != conn.url:
             raise ReviewError(f"review/{task} is synced with {state.url}, not {conn.url}; "
@@ -33,7 +35,7 @@ def ensure_project(conn: Connection, state: SyncState, title: str, task: str, re
         project = get_project(conn, state.project_id, task)
         if project.label_config != config or (project.maximum_annotations or 1) != annotators:
             with conn.errors("updating the label config"):
-                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators)
+                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators, **guide)
         return project.id, project.task_number or 0
     if reset:
         state.project_id, state.tasks, state.inflight = None, {}, {}
@@ -42,10 +44,10 @@ def ensure_project(conn: Connection, state: SyncState, title: str, task: str, re
         if found:  # reuse: e.g. the sync state was lost; reconcile() maps its tasks back
             project = found[0]
             if project.label_config != config or (project.maximum_annotations or 1) != annotators:
-                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators)
+                client.projects.update(id=project.id, label_config=config, maximum_annotations=annotators, **guide)
         else:
             project = client.projects.create(title=title, label_config=config, maximum_annotations=annotators,
-                                              description=f"somekit review of task {task}")
+                                              description=f"somekit review of task {task}", **guide)
     state.url, state.project_id, state.title = conn.url, project.id, title
     state.save()
     return project.id, project.task_number or 0

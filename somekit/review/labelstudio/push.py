@@ -31,6 +31,7 @@ from ...workspace import Workspace
 from .configs import machine_values, prediction_result
 from .connection import Connection, ReviewError, connect
 from .context import ContextBuilder
+from .evidence import EvidenceBuilder, columns
 from .project import ensure_project, list_tasks, project_title
 from .state import SyncState, load_state
 
@@ -55,11 +56,15 @@ class PushResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def task_payload(item: ItemBase, context: str, audit: bool = False, reasons: list[str] | None = None) -> dict[str, Any]:
-    """One Label Studio task: what is shown, our id and content hash, whether it is in the audit
-    sample and why it needs a human, and the machine answer as a prediction."""
+def task_payload(item: ItemBase, context: str, audit: bool = False, reasons: list[str] | None = None,
+                 shown: dict[str, str] | None = None) -> dict[str, Any]:
+    """One Label Studio task: what is shown (`shown`: the history and evidence fields), the list
+    columns, our id and content hash, whether it is in the audit sample and why it needs a human,
+    and the machine answer as a prediction."""
     values = machine_values(item)
-    data = {"query": item.query, "context": context, "somekit_id": item.id, "somekit_task": item.task,
+    # The short list columns first: Label Studio's task list shows data keys in this order.
+    data = {**columns(item, audit, reasons), "query": item.query, "context": context, "history": "", "evidence": "",
+            **(shown or {}), "somekit_id": item.id, "somekit_task": item.task,
             "somekit_content": content_hash(item), "somekit_audit": audit, "somekit_reasons": reasons or []}
     # the label-quality score where the builder gave one (Label Studio can sort by it), else agreement
     score = next((s.label_quality for s in item.provenance.llm if s.label_quality is not None),
@@ -116,6 +121,7 @@ def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: i
     if state.inflight or on_server != len(state.tasks):
         result.duplicates_removed = reconcile(conn, state, project_id, current)
     ctx = ContextBuilder(ws, chosen)
+    evidence = EvidenceBuilder(ws, chosen, task_items=items, last=cfg.review.history_shown)
     audit = set(selection["audit"])
     by_id = {it.id: it for it in chosen}
     payloads: dict[str, dict[str, Any]] = {}
@@ -124,7 +130,8 @@ def push(ws: Workspace, task: str, conn: Connection | None = None, batch_size: i
     def build(ids: list[str]) -> None:
         for iid in ids:
             it = by_id[iid]
-            payloads[iid] = task_payload(it, ctx.render(it), iid in audit, selection["needs_review"].get(iid))
+            payloads[iid] = task_payload(it, ctx.render(it), iid in audit, selection["needs_review"].get(iid),
+                                         evidence.fields(it))
             hashes[iid] = payload_hash(payloads[iid])
 
     build([iid for iid in by_id if iid in state.tasks])   # to see which sent drafts changed
