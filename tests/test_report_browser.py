@@ -6,7 +6,6 @@ artefact under $SOMEKIT_TEST_ARTIFACTS, or the test's tmp folder)."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from somekit.freeze import freeze
 from somekit.report import write_report
 from somekit.store.items import write_items
 from somekit.workspace import init_workspace
+from tests.fixtures.browser import require_chromium, start_chromium
 
 from .test_freeze_items import make_items
 
@@ -23,27 +23,9 @@ pytestmark = pytest.mark.chromium
 SECTIONS = ("overview", "figures", "quality", "shortcuts", "balance", "datasheet", "samples")
 
 
-def _browser_paths() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists() else None)
-    if not chromium or not driver:
-        pytest.skip("needs Debian's chromium and chromium-driver (scripts/setup.sh --test, as root)")
-    return chromium, driver
-
-
 def open_in_chromium(page: Path, screenshot: Path) -> dict:
     """Load `page` headless; return what the checks need, and save a full-page screenshot."""
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver = _browser_paths()
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,2000", "--host-resolver-rules=MAP * ~NOTFOUND"):   # no network at all
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(options=options, service=Service(driver))
+    browser = start_chromium(1280, 2000, console_log=True, offline=True)   # no network at all
     try:
         browser.get(page.resolve().as_uri())
         state = browser.execute_script("""
@@ -71,7 +53,7 @@ def artefacts(tmp_path) -> Path:
 
 
 def test_report_renders_in_headless_chromium(tmp_path, artefacts):
-    _browser_paths()
+    require_chromium()
     w = init_workspace(tmp_path / "ws")
     for task in ("ubp", "uea", "mid", "red", "nap"):
         write_items(w, task, make_items(task, 48), stats={"items": 48})
