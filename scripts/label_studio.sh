@@ -17,15 +17,19 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 venv="${SOMEKIT_LS_VENV:-$root/.lsvenv}"
 version_spec="label-studio==1.23.*"
+# label-studio 1.23 passes sentry options that sentry-sdk 3 removed (`send_default_pii`): with an
+# unpinned sentry-sdk, every manage.py call (migrations, start) dies with a TypeError.
+pins=("sentry-sdk<3")
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 cmd_install() {
   if [ -x "$venv/bin/label-studio" ] && "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(0 if m.version("label-studio").startswith("1.23.") else 1)' 2>/dev/null; then
     echo "label-studio already installed in $venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "${pins[@]}" 2>&1 | grep -v "^WARNING: Location" || true
   else
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check "$version_spec" 2>&1 | grep -v "^WARNING: Location" || true
+    "$venv/bin/pip" install -q --disable-pip-version-check "$version_spec" "${pins[@]}" 2>&1 | grep -v "^WARNING: Location" || true
     # Checked through package metadata: `label-studio --version` imports Django and may look for a
     # newer release over the network, which takes minutes on a closed machine.
     "$venv/bin/python" -c 'import importlib.metadata as m; m.version("label-studio")' 2>/dev/null \

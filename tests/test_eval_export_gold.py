@@ -39,8 +39,10 @@ def demo_export(tmp_path_factory):
     ingest(w, "jsonl", [WEIBO])
     ingest(w, "liar-raw", [LIAR])
     ingest(w, "ced", [CED])
-    for task in ("ubp", "ucs", "mcr", "mid", "mid-zh"):
+    for task in ("ubp", "ucs", "mcr", "mid"):
         build_task(w, w.config(), task, n=20, seed=7)
+    # 5 + 5 synthetic CED posts fall outside every matching caliper: built unmatched, as the demo does
+    build_task(w, w.config(), "mid-zh", n=20, seed=7, options={"match": []})
     _other_task_items(w)
     export_some(w, "draft", tmp / "out", include_unreviewed=True, embeddings=False)
     return w, tmp / "out"

@@ -20,12 +20,14 @@ from ..workspace import Workspace
 
 
 def build_task(ws: Workspace, cfg: Any, task: str, *, n: int | None = None, seed: int | None = None,
-               lang: str | None = None) -> BuildResult:
-    """Build `task` into items/<task>/ and return its counts, stats and shortfall warnings."""
+               lang: str | None = None, options: dict[str, Any] | None = None) -> BuildResult:
+    """Build `task` into items/<task>/ and return its counts, stats and shortfall warnings.
+    `options` override `[tasks.<task>.options]` (checked by the task's typed options model)."""
     spec = task_spec(task)
     kwargs: dict[str, Any] = {"n": n, "seed": seed}
     if lang:
         kwargs["lang"] = lang
+    kwargs.update(options or {})
     result = get_builder(task)(ws, cfg, **kwargs)
     if spec.paired:
         con = connect(ws.corpus)
