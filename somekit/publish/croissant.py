@@ -13,13 +13,13 @@ Plain JSON-LD, written without a library; `mlcroissant` (the `test` extra) valid
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..freeze.hashing import sha256_file
 from ..schemas.tasks import TASKS
 from .datasheet import Answer, Datasheet
 
@@ -79,14 +79,6 @@ def describe(config: str) -> str:
         return question(config)
     timed = [t for t, spec in TASKS.items() if spec.time_split]   # BluePrint's per-K configs hold next actions
     return f"{question(timed[0])} (users clustered into the personas of config {config})" if timed else config
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _data_type(t: pa.DataType) -> str:
