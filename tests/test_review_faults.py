@@ -94,7 +94,7 @@ def test_batch_landed_but_unconfirmed_is_not_imported_again(label_studio, tmp_pa
     lost = list(state.tasks)[-5:]
     state.inflight = {iid: state.tasks.pop(iid)[1] for iid in lost}
     state.save()
-    dup = {"data": {"query": "dup", "context": "", "somekit_id": lost[0], "somekit_task": "ubp"}}
+    dup = {"data": {"query": "dup", "context": "", "history": "", "evidence": "", "somekit_id": lost[0], "somekit_task": "ubp"}}
     label_studio.client().projects.import_tasks(id=first.project_id, request=[dup])
     again = push(ws, "ubp", conn=conn, batch_size=5)
     assert again.created == 0 and again.duplicates_removed == 1
