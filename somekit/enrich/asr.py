@@ -17,11 +17,12 @@ import numpy as np
 
 from ..deps import locate, require
 from ..errors import SomekitError
+from ..registry import Registry
 from .avio import wav_bytes
 from .retry import endpoint_retry
 from .settings import EnrichSettings
 
-ASR_BACKENDS: dict[str, Callable[[EnrichSettings], "ASRBackend"]] = {}
+ASR_BACKENDS: Registry[Callable[[EnrichSettings], "ASRBackend"]] = Registry("ASR backend")
 
 
 class ASRBackend:
@@ -39,16 +40,11 @@ class ASRBackend:
 
 
 def register(name: str):
-    def deco(factory):
-        ASR_BACKENDS[name] = factory
-        return factory
-    return deco
+    return ASR_BACKENDS.register(name)
 
 
 def get_asr(s: EnrichSettings) -> ASRBackend:
-    if s.asr_backend not in ASR_BACKENDS:
-        raise SomekitError(f"unknown ASR backend {s.asr_backend!r}; known: {', '.join(sorted(ASR_BACKENDS))}")
-    return ASR_BACKENDS[s.asr_backend](s)
+    return ASR_BACKENDS.lookup(s.asr_backend)(s)
 
 
 def model_cache_dir() -> Path:

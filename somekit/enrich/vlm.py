@@ -17,11 +17,12 @@ from typing import Any, Callable
 
 from ..deps import require
 from ..errors import SomekitError
+from ..registry import Registry
 from ..prompts.loader import get_prompt
 from .retry import endpoint_retry
 from .settings import EnrichSettings
 
-VLM_BACKENDS: dict[str, Callable[[EnrichSettings], "VLMBackend"]] = {}
+VLM_BACKENDS: Registry[Callable[[EnrichSettings], "VLMBackend"]] = Registry("VLM backend")
 
 
 class VLMBackend:
@@ -38,17 +39,11 @@ class VLMBackend:
 
 
 def register(name: str):
-    def deco(factory):
-        VLM_BACKENDS[name] = factory
-        return factory
-    return deco
+    return VLM_BACKENDS.register(name)
 
 
 def get_vlm(s: EnrichSettings, backend: str | None = None) -> VLMBackend:
-    name = backend or s.caption_backend
-    if name not in VLM_BACKENDS:
-        raise SomekitError(f"unknown VLM backend {name!r}; known: {', '.join(sorted(VLM_BACKENDS))}")
-    return VLM_BACKENDS[name](s)
+    return VLM_BACKENDS.lookup(backend or s.caption_backend)(s)
 
 
 def data_url(image) -> str:
