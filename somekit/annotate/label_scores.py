@@ -180,8 +180,15 @@ def _crowdlab(names: list[str], labels: np.ndarray, probs: np.ndarray, classes: 
     model_weight = None
     if voted.sum() >= 2 and active:
         frame = pd.DataFrame(labels[voted][:, active], columns=[names[j] for j in active])
-        out = get_label_quality_multiannotator(frame, probs[voted], quality_method="crowdlab", consensus_method="majority_vote",
-                                               return_weights=True, verbose=False)
+        # cleanlab breaks majority-vote ties with np.random.choice on the global generator: seed it
+        # for the call (and put it back), so a rebuild writes the same scores, byte for byte
+        state = np.random.get_state()
+        np.random.seed(0)
+        try:
+            out = get_label_quality_multiannotator(frame, probs[voted], quality_method="crowdlab",
+                                                   consensus_method="majority_vote", return_weights=True, verbose=False)
+        finally:
+            np.random.set_state(state)
         detail = out["detailed_label_quality"].to_numpy()
         sub = labels[voted][:, active]
         rows = np.flatnonzero(voted)
