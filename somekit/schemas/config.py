@@ -78,6 +78,17 @@ class EnrichSection(_Section):
     max_failure_share: float = Field(0.2, ge=0, le=1, description="enrich fails (exit 1) when more than this share of the media it tried failed.")
 
 
+class ExecutorSection(_Section):
+    """Where the embarrassingly parallel stages run (enrich; the LLM calls of build): in this process, or
+    as Ray Data tasks on a cluster. The per-row work and its caches are the same either way."""
+
+    kind: Literal["local", "ray"] = Field("local", description="local: this process (default); ray: Ray Data tasks.")
+    ray_address: str | None = Field(None, description="Ray cluster to join (e.g. 10.0.0.5:6379 or 'auto'); empty: RAY_ADDRESS, else a local Ray started for the run.")
+    workers: int = Field(0, ge=0, le=100_000, description="Ray worker processes (actors); 0 = one per CPU of the cluster.")
+    batch_size: int = Field(4, ge=1, le=10_000, description="Rows per Ray task: small, because a failed batch is redone whole.")
+    max_attempts: int = Field(3, ge=1, le=20, description="Rounds a row is tried on Ray (lost batch, backend failure) before it counts as failed.")
+
+
 class TaskSection(_Section):
     """Settings of one task builder."""
 
@@ -166,6 +177,7 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
+    executor: ExecutorSection = Field(default_factory=ExecutorSection)
     tasks: dict[str, TaskSection] = Field(
         default_factory=dict, description="[tasks.<code>] per-task settings (codes: schemas/tasks.py).")
     splits: SplitsSection = Field(default_factory=SplitsSection)
