@@ -192,6 +192,11 @@ def enrich(ws: Workspace, settings: EnrichSettings | None = None,
             on_progress(done, len(media))
     work = [(media[i], [st for st in KIND_STEPS[media[i]["kind"]] if wanted[st]],
              texts.get(media[i].get("post_id") or "", "")) for i in todo]
+    if s.captions and s.caption_backend == "vllm" and executor.name == "ray":
+        from .captions_vllm import caption_on_vllm   # GPU engines fill the cache; the rows below find it
+        images = [{"uri": m["uri"], "kind": m["kind"], "sha256": m.get("sha256"), "context": ctx}
+                  for m, steps, ctx in work if m["kind"] == "image" and "caption" in steps]
+        report.executor["vllm_captions"] = caption_on_vllm(images, s, cache, backends.signature("caption"))
 
     def arrived(j: int, result: RowResult) -> None:
         nonlocal done
@@ -207,7 +212,7 @@ def enrich(ws: Workspace, settings: EnrichSettings | None = None,
         rows = [r.fold(report, index) for r in results]
     finally:
         index.save()  # an interrupted run keeps what it learnt
-    report.executor = stats.to_dict()
+    report.executor = {**stats.to_dict(), **report.executor}
     report.posts_enriched = write_outputs(ws, rows, cache)
     return report
 

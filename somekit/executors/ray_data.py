@@ -63,6 +63,9 @@ class RayExecutor:
         ctx = data.DataContext.get_current()
         ctx.enable_progress_bars = False          # ours (executors/progress.py) shows rows, not blocks
         ctx.print_on_execution_start = False
+        # A batch that still fails after Ray's retries is dropped instead of failing the dataset:
+        # its rows were not delivered, so the next round redoes them (and only them).
+        ctx.max_errored_blocks = -1
         return ray, data
 
     def _workers(self, ray, rows: int) -> int:

@@ -57,7 +57,8 @@ class EnrichSection(_Section):
     captions: bool = Field(False, description="Caption images/videos with a VLM.")
     ocr: bool = Field(True, description="OCR images with the offline engine.")
     asr: bool = Field(True, description="Transcribe audio/video speech.")
-    caption_backend: Literal["openai", "transformers"] = Field("openai", description="VLM backend for captions.")
+    caption_backend: Literal["openai", "transformers", "vllm"] = Field(
+        "openai", description="VLM backend for captions; vllm: vLLM engines on the GPU workers of a Ray cluster (--executor ray).")
     caption_model: str = Field("Qwen/Qwen2.5-VL-7B-Instruct", description="VLM model name or local path.")
     caption_base_url: str | None = Field(None, description="OpenAI-compatible vision endpoint.")
     asr_backend: Literal["faster-whisper", "whisper", "openai"] = Field("faster-whisper", description="Speech backend.")
