@@ -76,7 +76,7 @@ def _cache_files(ws) -> dict[Path, bytes]:
 @pytest.fixture(scope="module")
 def local_run(media_base, tmp_path_factory):
     ws = _copy(media_base, tmp_path_factory.mktemp("local") / "ws")
-    return ws, _enrich(ws)
+    return ws, _enrich(ws, "--executor", "local")
 
 
 def test_ocr_asr_byte_identical_local_and_ray(media_base, local_run, ray_cluster, tmp_path):

@@ -51,7 +51,8 @@ def run_on_executor(client: Any, todo: Sequence[Any], results: list, prog: Any) 
         results[todo[j].index] = res
         prog.advance(cached=res.cached, failed=not res.ok)
 
-    stats = client.executor.map(task, [p.req for p in todo], arrived, desc=f"llm {client.model}")
+    # the batch's own bar (BatchProgress) is live already: one live display at a time
+    stats = client.executor.map(task, [p.req for p in todo], arrived, desc=f"llm {client.model}", progress=False)
     for j, reason in stats.lost.items():
         results[todo[j].index] = client._fail(todo[j].req, f"lost on the {client.executor.name} executor: {reason}")
         prog.advance(failed=True)

@@ -46,7 +46,8 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
     settings = resolve_settings(w, cfg, caption_base_url=base_url, caption_model=model, **flags)
     with w.run_log("enrich", **settings.public(), executor=cfg.executor.kind) as counts:
         with Progress(TextColumn("enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=as_json) as progress:
+                      console=console, transient=True,
+                      disable=as_json or cfg.executor.kind == "ray") as progress:   # ray: the executor's bar
             task = progress.add_task("enrich", total=None)
             report = enrich(w, settings, executor=get_executor(cfg.executor),
                             on_progress=lambda done, total: progress.update(task, completed=done, total=total))

@@ -167,9 +167,9 @@ class EnrichTask:
 def enrich(ws: Workspace, settings: EnrichSettings | None = None,
            on_progress: Callable[[int, int], None] | None = None, executor: Executor | None = None) -> EnrichReport:
     """Enrich every media item of the corpus; write enrich/media.parquet and post_text.parquet.
-    Rows already in the cache are settled here; the rest go to `executor` (default: local)."""
+    Rows already in the cache are settled here; the rest go to `executor` (default: [executor])."""
     s = settings or resolve_settings(ws, ws.config())
-    executor = executor or get_executor()
+    executor = executor or get_executor(ws.config().executor)   # [executor] in somekit.toml
     wanted = {"ocr": s.ocr, "caption": s.captions, "transcript": s.asr}
     cache = EnrichCache(ws.enrich / "cache")
     backends = _Backends(s)      # the driver only asks it for signatures: no model is loaded here

@@ -16,7 +16,9 @@ class LocalExecutor:
     def __init__(self) -> None:
         self._runs: list[dict[str, Any]] = []
 
-    def map(self, task: BatchTask, items: Sequence[Any], on_result: OnResult, *, desc: str = "") -> MapStats:
+    def map(self, task: BatchTask, items: Sequence[Any], on_result: OnResult, *, desc: str = "",
+            progress: bool | None = None) -> MapStats:
+        """`progress` is ignored: the stages draw their own bars for local runs, as always."""
         stats = MapStats(rows=len(items), rounds=1 if items else 0)
         if not items:
             return stats

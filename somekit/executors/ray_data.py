@@ -72,7 +72,9 @@ class RayExecutor:
         wanted = self.section.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         return max(1, min(wanted, -(-rows // self.section.batch_size)))
 
-    def map(self, task: BatchTask, items: Sequence[Any], on_result: OnResult, *, desc: str = "") -> MapStats:
+    def map(self, task: BatchTask, items: Sequence[Any], on_result: OnResult, *, desc: str = "",
+            progress: bool | None = None) -> MapStats:
+        """`progress`: None draws the bar on a terminal; False when the caller has its own live display."""
         stats = MapStats(rows=len(items))
         if not items:
             return stats
@@ -83,7 +85,7 @@ class RayExecutor:
         cap = self.section.max_attempts
         pending = list(range(len(items)))
         reasons: dict[int, str] = {}
-        with RowProgress(desc or "ray", len(items)) as progress:
+        with RowProgress(desc or "ray", len(items), enabled=None if progress is None else progress) as bar:
             for attempt in range(1, cap + 1):
                 if not pending:
                     break
@@ -110,13 +112,13 @@ class RayExecutor:
                             delivered.add(i)
                             on_result(i, result)
                             stats.delivered += 1
-                            progress.advance(ok=_ok(result))
+                            bar.advance(ok=_ok(result))
                 except Exception as exc:  # the engine failed the dataset: the rows not delivered go round again
                     reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ''}"
                     reasons.update({i: reason for i in pending if i not in delivered})
                 pending = [i for i in pending if i not in delivered]
             stats.lost = {i: reasons.get(i, "not delivered") for i in pending}
-            progress.advance(ok=False, n=len(pending))
+            bar.advance(ok=False, n=len(pending))
         stats.wall_s = time.monotonic() - started
         self._runs.append({"desc": desc, **stats.to_dict()})
         return stats
