@@ -71,7 +71,11 @@ _MARKER = re.compile(
     r"my choice|category|result|decision|authorship)\b\s*(?:is|would be|should be|:|=|-|是|为)+|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
+    r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
     r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+#: What turns a revision verb into one only considered: an infinitive or a question about it.
+_CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
+_REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
 #: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
 _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
@@ -136,6 +140,8 @@ def _after_marker(kind: str, text: str) -> str | None:
     for m in _MARKER.finditer(text):
         if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
             continue  # "无法判断" declines; it is not a marker
+        if _REVISION.search(m.group(0)) and _CONSIDERED.search(text[max(0, m.start() - 24):m.start()]):
+            continue  # "reasons to downgrade to half-true", "是否改为": a revision weighed, not made
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
         last = m
@@ -197,11 +203,33 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
             decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
     if not decided:
         return None, unclear
+    opening = _opening(kind, parts)
     for tier in ("final", "contrast"):
         chosen = [labels for clause, labels in decided if clause.role == tier]
         if chosen:
-            return _agree(kind, chosen[-1:] if tier == "final" else chosen), unclear
+            label = _agree(kind, chosen[-1:] if tier == "final" else chosen)
+            # a conclusion or contrast that contradicts the opening verdict leaves the answer open
+            return (label if opening in (None, label) else None), unclear
+    if opening is not None:
+        return opening, unclear
     return _agree(kind, [labels for _, labels in decided]), unclear
+
+
+#: A clause that takes back what came before ("wait", "actually", "不对"): no opening verdict stands.
+_RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scratch that|correction|hmm+|no wait|"
+                       r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
+
+
+def _opening(kind: str, parts: list[Clause]) -> str | None:
+    """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
+    figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
+    named in passing there do not outvote it."""
+    spoken = [c for c in parts if c.role != "question" and not (c.role == "heading" and bare_label(kind, c.text) is None)]
+    if not spoken or spoken[0].role not in ("plain", "final", "heading"):
+        return None
+    if any(_RETRACTS.match(c.text) for c in spoken[1:]):
+        return None
+    return bare_label(kind, spoken[0].text)
 
 
 def _agree(kind: str, groups: list[list[str]]) -> str | None:

@@ -62,7 +62,7 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
              r"感兴趣|有兴趣|(?:没有?|无)(?:什么|任何)?兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              # authorship named at the clause's end: "是他", "不会是他本人", "不是 user U"
-             r"(?:是|系)(?:该|这位|此|同一)?(?:用户|user|他|她|ta|本人)(?:\s?[a-z0-9]{1,4})?\s*(?:本人|自己)?(?:所)?(?:写|发|发表|发布)?的?\W*$|"
+             r"(?:是|系)\s*(?:该|这位|此|同一)?\s*(?:用户|user|他|她|ta|本人)(?:\s?[a-z0-9]{1,4}\b)?\s*(?:本人|自己)?(?:所)?(?:写|发|发表|发布)?的?\W*$|"
              # interest idioms: "(不是)他的菜", "right up their alley", "their kind of content"
              r"(?:他|她|ta|用户)的菜|\bup (?:their|his|her) (?:alley|street)\b|\b(?:their|his|her) (?:kind|type|sort) of (?:content|thing|post|stuff)\b|"
              r"\bworth (?:showing|surfacing|pushing|recommending|a like|sharing|a repost)\b|\b(?:their|his|her) cup of tea\b|"
@@ -83,7 +83,8 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
 #: feed verbs, which open no other kind of sentence ("Like most users..." would).
 _IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
-               r"^\W*(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve)\b(?:\s+(?:it|this|the|that|post|p|to|him|her|them|user|u|one)\b)*\W*$")
+               r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would)\s+)*"
+               r"(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve)\b(?:\s+(?:it|this|the|that|post|p|to|him|her|them|user|u|one)\b)*\W*$")
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|非得|无论|无需|无须|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
 _NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom|"
