@@ -173,7 +173,15 @@ def clauses(text: str) -> list[Clause]:
     return out
 
 
+#: A clause that takes back what came before ("wait", "on second thought", "不对"): it turns the
+#: argument like a contrast, and no opening verdict stands against it (extract.py).
+RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scratch that|correction|hmm+|no wait|"
+                      r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
+
+
 def _role(piece: str) -> str:
+    if RETRACTS.match(piece):
+        return "contrast"
     if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece):
         return "reason"
     if re.match(rf"(?:\W*)(?:{_FINAL})", piece):

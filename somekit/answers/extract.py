@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .answer_json import label_from_json
 from .choices import read_choice, unwrap
-from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical, statements
+from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import absurd_if_not, assignment_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
@@ -215,11 +215,6 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     return _agree(kind, [labels for _, labels in decided]), unclear
 
 
-#: A clause that takes back what came before ("wait", "actually", "不对"): no opening verdict stands.
-_RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scratch that|correction|hmm+|no wait|"
-                       r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
-
-
 def _opening(kind: str, parts: list[Clause]) -> str | None:
     """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
     figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
@@ -227,7 +222,7 @@ def _opening(kind: str, parts: list[Clause]) -> str | None:
     spoken = [c for c in parts if c.role != "question" and not (c.role == "heading" and bare_label(kind, c.text) is None)]
     if not spoken or spoken[0].role not in ("plain", "final", "heading"):
         return None
-    if any(_RETRACTS.match(c.text) for c in spoken[1:]):
+    if any(RETRACTS.match(c.text) for c in spoken[1:]):
         return None
     return bare_label(kind, spoken[0].text)
 

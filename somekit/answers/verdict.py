@@ -27,7 +27,7 @@ _FILLERS = re.compile(
     r"in conclusion|in summary|to sum up|ultimately|it seems|it appears|i'd say|i would say|based on (?:this|that|the above)|"
     r"the user|this user|the person|they|he|she|it|this|that|the post|this post|post|weibo|tweet|to|one|too|either|"
     r"also|probably|possibly|likely|most|very|highly|quite|really|indeed|simply|just|definitely|certainly|surely|"
-    r"absolutely|clearly|obviously|of course|perhaps|maybe)\b|"
+    r"absolutely|clearly|obviously|of course|perhaps|maybe|actually|wait|hmm+|on second thought|on reflection)\b|"
     r"我(?:的)?(?:认为|觉得|猜测?|推测|判断|预测|估计|倾向于认为|想|看)|(?:还是|仍然|依然|仍)?(?:判为|判定为|判断为|认定为|定为|归为|标为|选)|(?:我的)?(?:最终)?(?:答案|回答|结论|判断|预测)(?:是|为)?|"
     r"但是|但|不过|然而|可是|而是|反而|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
     r"综上所述|综上|总之|总的来说|综合(?:来看|考虑|判断|分析|以上)?|最终|所以|因此|因而|那么|由此可见|"
