@@ -60,7 +60,7 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\b(?:likes?|reposts?|comments?|repl(?:y|ies)|shares?|retweets?|engagement|interaction)\s+(?:is|seems|looks|appears)\s+"
              r"(?:very |highly |quite |fairly |rather )?(?:un)?likely\b|\binteresting to (?:the|this|him|her|them)\b|"
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
-             r"感兴趣|有兴趣|(?:没有?|无)(?:什么|任何)?兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
+             r"感兴趣|有兴趣|(?:没有?|无)(?:什么|任何)?兴趣|(?:得|必|必须|会|要|肯定)点(?:个)?(?:赞)?(?=[啊吧呀了的]|\W|$)|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
              # authorship named at the clause's end: "是他", "不会是他本人", "不是 user U"
              r"(?:是|系)\s*(?:该|这位|此|同一)?\s*(?:用户|user|他|她|ta|本人)(?:\s?[a-z0-9]{1,4}\b)?\s*(?:本人|自己)?(?:所)?(?:写|发|发表|发布)?的?\W*$|"
              # interest idioms: "(不是)他的菜", "right up their alley", "their kind of content"
