@@ -60,7 +60,7 @@ UNANSWERABLE = re.compile(
     r"\bcan't (?:make|give) (?:a |any )?(?:recommendation|prediction|judgement|judgment|call)|\bas an ai\b|\btoo early to (?:tell|say)|"
     r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b|"
     # declining in other words: "我没法核实", "不好判断", "I'll abstain", "as a language model", "it depends on"
-    r"(?:没法|没办法|不好|很难)(?:判断|确定|预测|核实|验证|回答|说|判定)|要看(?:用户|他|她|ta)?|取决于|视情况而定|我是\s*ai|作为(?:一个)?\s*ai|"
+    r"(?:没法|没办法|不好|很难)(?:判断|确定|预测|核实|验证|回答|说|判定)|(?:要|(?<!值)得)看(?:用户|他|她|ta)?|取决于|视情况而定|我是\s*ai|作为(?:一个)?\s*ai|"
     r"\bas (?:a|an) (?:language model|ai model|ai assistant)\b|\b(?:i'll|i will|i must|i have to|i'd rather) (?:abstain|refrain|pass)\b|"
     r"\brefrain from\b|\bi won't (?:guess|predict|speculate)\b|\bcan(?:'t|not) settle\b|\bit depends\b|\bdepends on (?:whether|how|what|the)\b|"
     r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
@@ -78,7 +78,7 @@ _MARKER = re.compile(
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision|authorship|recommendation)\b"
     # "the answer to whether they wrote it is yes": the echoed question sits inside the marker
-    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?))?\s*(?:is|would be|should be|:|=|-|是|为)+|"
+    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|是|为)+|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
@@ -92,7 +92,7 @@ _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could
                         r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
                         r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
                         # "有可能是谣言，也有可能是真的", "可能开心也可能难过": two outcomes side by side
-                        r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between\b|介于[^。.]{1,16}之间|"
+                        r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between [^.;!?]{1,30} and\b|介于[^。.]{1,16}之间|"
                         r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
                         r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
                         r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
@@ -205,12 +205,14 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     after_contrast = False
     last_spoken = None
     for clause in parts:
-        if clause.role == "heading" and bare_label(kind, clause.text) is not None:
-            clause = Clause(clause.text, "plain")   # "False: the figure is wrong" - a verdict used as a heading
+        if clause.role == "heading" and bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
+            # "False: the figure is wrong", "Actually yes: ...": a verdict used as a heading
+            clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
         if clause.role in ("question", "reason", "heading"):
             continue
         last_spoken = clause
-        labels, hedged = clause_labels(kind, clause)
+        # a bare retraction ("不对", "wait") turns the argument; it is no verdict of its own
+        labels, hedged = ([], False) if _only_retraction(clause.text) else clause_labels(kind, clause)
         unclear |= hedged
         if clause.role == "contrast":
             after_contrast = True
@@ -218,7 +220,7 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
             decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
     if not decided:
         return None, unclear
-    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None:
+    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
         decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
     opening = _opening(kind, parts)
     for tier in ("final", "contrast"):
@@ -232,6 +234,10 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     return _agree(kind, [labels for _, labels in decided]), unclear
 
 
+def _only_retraction(text: str) -> bool:
+    return bool(RETRACTS.match(text)) and not RETRACTS.sub("", text).strip(" ,.!?;:。，！？；：")
+
+
 def _opening(kind: str, parts: list[Clause]) -> str | None:
     """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
     figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
@@ -241,7 +247,13 @@ def _opening(kind: str, parts: list[Clause]) -> str | None:
         return None
     if any(RETRACTS.match(c.text) for c in spoken[1:]):
         return None
-    return bare_label(kind, spoken[0].text)
+    return None if _listed(kind, parts) else bare_label(kind, spoken[0].text)
+
+
+def _listed(kind: str, parts: list[Clause]) -> bool:
+    """Whether two clauses are bare labels that differ ("sad, angry"): a list, so neither its first
+    nor its last member is a verdict with support around it."""
+    return len({bare_label(kind, c.text) for c in parts if c.role != "question"} - {None}) > 1
 
 
 def _agree(kind: str, groups: list[list[str]]) -> str | None:

@@ -100,24 +100,23 @@ def _negations(text: str) -> int:
 
 
 @lru_cache(maxsize=None)
-def _bare_sets() -> dict[str, set[str]]:
-    return {label: set(words) for label, words in BARE["yesno"].items()}
+def _bare_words() -> dict[str, str]:
+    """Each bare yes/no word, as written and without its spaces (the filler-stripped residue of a
+    clause has none), -> its label."""
+    return {form: label for label, words in BARE["yesno"].items() for w in words for form in (w, w.replace(" ", ""))}
 
 
 def yesno(clause: str) -> str | None:
     """'yes', 'no', UNCLEAR or None (the clause says nothing about the verdict)."""
     c = clause.strip()
-    bare = _bare_sets()
-    stripped = c.strip(" .!,。！，\"'“”")
-    for label in ("yes", "no"):
-        if stripped in bare[label]:
-            return label
+    bare = _bare_words()
+    if (label := bare.get(c.strip(" .!,。！，\"'“”"))) is not None:
+        return label
     if _MAYBE.match(c):
         return UNCLEAR
     residual = _FILLERS.sub("", c)
-    for label in ("no", "yes"):
-        if residual in {w.replace(" ", "") for w in bare[label]}:
-            return label
+    if (label := bare.get(residual)) is not None:
+        return label
     if not residual and _LIKELY.search(c):
         return "yes"
     if _NOT_NECESSARILY.search(c):
@@ -129,19 +128,17 @@ def yesno(clause: str) -> str | None:
     return "no" if (_negations(c[:end]) + extra) % 2 else "yes"
 
 
+#: (cue, negations it carries): a stated low likelihood, a self-standing cue, an imperative, a
+#: modal before an asked verb (Chinese, English, and mixed: "不会 comment").
+_CUES = tuple((re.compile(pattern), extra) for pattern, extra in (
+    (_SELF_NO, 1), (_SELF_YES, 0), (_IMPERATIVE, 0), (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", 0),
+    (rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}", 0), (rf"{_MODAL_ZH}\s*{_VERB_EN}", 0)))
+
+
 def _cue(c: str) -> tuple[int, int] | None:
     """(end of the first verdict cue, negations the cue itself carries); negations before the
     end count toward the polarity."""
-    found = []
-    for pattern, extra in ((_SELF_NO, 1), (_SELF_YES, 0)):
-        m = re.search(pattern, c)
-        if m:
-            found.append((m.start(), m.end(), extra))
-    for pattern in (_IMPERATIVE, rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}",
-                    rf"{_MODAL_ZH}\s*{_VERB_EN}"):   # mixed zh/en: "不会 comment"
-        m = re.search(pattern, c)
-        if m:
-            found.append((m.start(), m.end(), 0))
+    found = [(m.start(), m.end(), extra) for pattern, extra in _CUES if (m := pattern.search(c))]
     if not found:
         return None
     start, _, end, extra = min((f[0], -f[2], f[1], f[2]) for f in found)
@@ -245,7 +242,7 @@ def labels_in(kind: str, clause: str) -> list[str]:
     return out
 
 
-_EDGES = re.compile(r"^[\s\"'“”「」()\[\]（）:：.。!！,，-]+|[\s\"'“”「」()\[\]（）:：.。!！,，-]+$")
+_EDGES = re.compile(r"^[\s\"'“”「」()\[\]{}（）:：.。!！,，-]+|[\s\"'“”「」()\[\]{}（）:：.。!！,，-]+$")
 #: Sentence-final particles (吧, 啊, 呀) and chat interjections (lol, haha, tbh) colour a verdict
 #: without changing it: "假的吧" is "假的", "for sure lol" is "for sure".
 _TAIL_PARTICLE = re.compile(r"(?:[吧啊呀哦嘛啦哈喔噢]+|\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|honestly|fr)\b)\W*$")
