@@ -47,7 +47,8 @@ def test_examples_match_their_sources_and_come_only_from_tuning_sets():
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
     """Trained on 4/5 of the examples, read the other fifth: where it decides it is right >= 97%,
-    and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels)."""
+    and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels);
+    of the no-verdict answers the rules would hand it (not the hedges), it labels at most 1 in 20."""
     import somekit.answers.fallback as fallback
 
     rows = load_examples()
@@ -62,8 +63,8 @@ def test_cross_validated_fallback_is_precise_where_it_decides():
             for task in KIND:
                 part = [r for r in test if r["task"] == task]
                 for r, label in zip(part, offline_labels(task, [r["text"] for r in part])):
-                    if r["label"] == NONE:
-                        alarms += label is not None
+                    if r["label"] == NONE:   # a no-verdict answer the fallback would read, labelled anyway
+                        alarms += label is not None and eligible(extract_label(task, r["text"]))
                         continue
                     decided += label is not None
                     right += label == r["label"]
