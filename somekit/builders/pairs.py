@@ -169,13 +169,16 @@ def _seen_sql(anchors: str, kinds: Iterable[str] | None) -> str:
 
 
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, salt: str, tries: int,
-                        kinds: Iterable[str] | None, differ_content: bool, exposure_days: int | None = None) -> None:
+                        kinds: Iterable[str] | None, differ_content: bool, exposure_days: int | None = None,
+                        append: bool = False) -> None:
     """Table `negatives(anchor, negs)`: per anchor up to CANDIDATES posts of `neg_pool` (first
     drawn first) in the anchor post's band that the user never wrote nor touched (in any of
     `kinds`, or any way when None), and, with `differ_content`, whose normalised text matches no
     post the user touched. `tries` draws per anchor; anchors with none left count towards the
     shortfall. With `exposure_days`, a negative must have been live while the user was visibly
-    active (builders/exposure.py)."""
+    active (builders/exposure.py). `append` adds the anchors' rows to an existing `negatives`:
+    an anchor's draws depend on the anchor alone, so drawing a grown prefix's new anchors only
+    gives the same rows as drawing them all again."""
     content = ""
     if differ_content:
         # An empty text matches an empty text: two posts with nothing to read (media not enriched,
@@ -195,8 +198,9 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
         create_user_days(con, anchors, exposure_days)
         draws = exposed_draws_sql(seed, salt, tries)
         same_band = "AND pc.band = d.band " + live_sql(exposure_days)
+    into = "INSERT INTO negatives" if append else "CREATE OR REPLACE TEMP TABLE negatives AS"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE negatives AS
+        {into}
         WITH a AS (SELECT x.anchor, x.user_id, x.post_id, pb.band FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
         {draws}
         seen AS ({_seen_sql(anchors, kinds)}),
@@ -270,9 +274,13 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
     the cost follows `want`, not the corpus size. `keep` filters candidate pairs further."""
     total = con.execute(f"SELECT count(*) FROM {ranked}").fetchall()[0][0]
     take = min(total, want * 2 + 64)
+    drawn = 0  # anchors (a prefix, by rank) whose negatives are drawn already
     while True:
         take_anchors(con, ranked, take, per_user)
-        draw_negative_posts(con, "anchors", seed, salt, tries, negative_kinds, differ_content, exposure_days)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW new_anchors AS SELECT * FROM anchors WHERE rank > {drawn}")
+        draw_negative_posts(con, "new_anchors", seed, salt, tries, negative_kinds, differ_content, exposure_days,
+                            append=drawn > 0)
+        drawn = con.execute("SELECT count(*) FROM anchors").fetchall()[0][0]
         rows = con.execute("""
             SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.negs, pb.band
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id
