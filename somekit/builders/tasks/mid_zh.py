@@ -118,6 +118,24 @@ def _item(row: tuple, label: str, visible: list[tuple[str, str]], partner: str, 
                                      "event_copies": copies, "design": design}))
 
 
+#: Share of the possible rumour/non-rumour pairs that matching may lose before the build says so.
+MAX_SILENT_LOSS = 0.5
+
+
+def _matching_loss(balance: dict[str, Any]) -> list[str]:
+    """A warning when matching dropped most pairs: the corpus's classes differ in what an agent
+    sees (on CED, followers and spread), and the few matched pairs are all it can honestly give."""
+    possible, matched = balance.get("pairs_possible", 0), balance.get("pairs_matched", 0)
+    if not possible or matched >= (1 - MAX_SILENT_LOSS) * possible:
+        return []
+    before = balance.get("smd_before", {})
+    worst = ", ".join(f"{k} (SMD {v:+.2f})" for k, v in sorted(before.items(), key=lambda kv: -abs(kv[1]))
+                      if abs(v) > 0.1)
+    return [f"mid-zh: matching kept {matched} of {possible} possible pairs; before matching, "
+            f"{worst or 'the matched covariates'} told rumours from non-rumours by themselves. Fewer, "
+            "matched items are what this corpus supports; widening `calipers` trades items for shortcuts"]
+
+
 @register_builder("mid-zh")
 def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
                  **overrides: Any) -> BuildResult:
@@ -155,6 +173,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
                         f"{labels.get('non-rumor', 0)} non-rumour events (CED's non-rumor-repost/ is needed too)")
     elif len(pairs) < n < ALL:
         warnings.append(f"mid-zh: {len(pairs)} items per label, fewer than the {n} asked (the smaller class runs out)")
+    warnings += _matching_loss(balance)
     if conflicted:
         warnings.append(f"mid-zh: {conflicted} events have copies labelled both ways; left out")
     if untimed:
