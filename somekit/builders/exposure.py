@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import duckdb
 
-DEFAULT_EXPOSURE_DAYS = 1
 
 
 def create_live_days(con: duckdb.DuckDBPyConnection) -> None:

@@ -31,7 +31,6 @@ from .sampling import hex_int_sql, norm_sql, rand_sql
 
 POOLS = ("any", "window", "popularity")
 WEIGHTINGS = ("matched", "uniform")
-DEFAULT_MIN_HISTORY = 3
 #: Valid negatives kept per anchor, so that the post balance (sample_pairs) can pass over some.
 CANDIDATES = 4
 #: Most a post's yes count may exceed its no count, or the reverse, among a task's pairs.
@@ -70,20 +69,18 @@ def create_acts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {"comments": row[0], "boilerplate_reposts": row[1], "empty_comments": row[2]}
 
 
-def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, with_text: bool = True) -> None:
+def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: Any, with_text: bool = True) -> None:
     """Table `post_band(id, author_id, text_norm, band)`: each post's band under `pool` (a
     negative is drawn from its positive's band) and, `with_text`, its normalised text (the exact
     content rule; near-copies: content_rule.py)."""
     if pool not in POOLS:
         raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
     if pool == "window":
-        unit = str(options.get("window", "month"))
-        if unit not in ("day", "week", "month", "quarter", "year"):
-            raise SomekitError(f"option window must be day/week/month/quarter/year, not {unit!r}")
+        unit = options.window  # typed: one of day/week/month/quarter/year (schemas/task_options.py)
         band = f"coalesce(CAST(date_trunc('{unit}', p.created_at) AS VARCHAR), 'unknown')"
         source = "posts p"
     elif pool == "popularity":
-        bands = int(options.get("bands", 4))
+        bands = options.bands
         band = f"CAST(ntile({bands}) OVER (ORDER BY coalesce(c.n, 0), p.id) AS VARCHAR)"
         source = "posts p LEFT JOIN (SELECT post_id, count(*) AS n FROM interactions GROUP BY post_id) c ON c.post_id = p.id"
     else:

@@ -33,6 +33,7 @@ from ..query_templates import render
 from ..registry import BuildResult, register_builder
 from ...store.language import corpus_lang
 from ..events import near_duplicate_events
+from ...schemas.task_options import MIDZhOptions
 from .mid_zh_balance import item_balance, match_pairs
 from ..sampling import open_corpus, rand_sql, resolve, seeded_order
 
@@ -41,12 +42,12 @@ ALL = 10**9        # default n: every event the balance allows
 _TIME = "%Y-%m-%d %H:%M:%S"
 
 
-def _events(con, seed: int, options: dict) -> None:
+def _events(con, seed: int, options: MIDZhOptions) -> None:
     """Temp table `ev(event_id, post_id, label, origin, rnd, copies)`: one labelled post per event
     (near-duplicate texts are one event: builders/events.py), and `grp`, whose `labels > 1` rows
     are the events whose copies disagree on the label (left out, counted)."""
     texts = dict(con.execute("SELECT id, text FROM posts WHERE veracity IS NOT NULL AND created_at IS NOT NULL").fetchall())
-    event_of = near_duplicate_events(texts, float(options["event_threshold"]), int(options["shingle"]))
+    event_of = near_duplicate_events(texts, options.event_threshold, options.shingle)
     con.register("_lp_event", pa.table({"id": pa.array(list(event_of), pa.string()),
                                         "event_id": pa.array(list(event_of.values()), pa.string())}))
     con.execute("""
@@ -141,7 +142,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
                  **overrides: Any) -> BuildResult:
     """Build mid-zh items; `n` counts items per label (rumour and non-rumour each)."""
     n, seed, options = resolve(cfg, "mid-zh", n, seed, ALL, overrides)
-    visible_max = int(options["visible"])
+    visible_max = options.visible
     if visible_max < 0:
         raise SomekitError(f"mid-zh: option visible must be >= 0 (got {visible_max})")
     con = open_corpus(ws)
@@ -156,9 +157,9 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
     untimed = con.execute("SELECT count(*) FROM posts WHERE veracity IS NOT NULL AND created_at IS NULL").fetchall()[0][0]
     candidates = _candidates(con, visible_max)
     rows_by_post = {r[1]: r for r in candidates}
-    pairs, balance = match_pairs(candidates, list(options["match"]), options["calipers"], n, visible_max,
+    pairs, balance = match_pairs(candidates, list(options.match), options.calipers, n, visible_max,
                                  cfg.verify.max_smd if cfg is not None else 0.1)
-    design = "matched" if options["match"] else "unmatched"
+    design = "matched" if options.match else "unmatched"
     k_by_post = {}
     for a, b in pairs:
         k_by_post[a[1]] = k_by_post[b[1]] = min(a[4], b[4], visible_max)
@@ -183,7 +184,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
              "events": {k: labels.get(k, 0) for k in ("rumor", "non-rumor")}, "conflicting_events": conflicted,
              "untimed_posts": untimed,
              "visible_records": sum(len(v) for v in shown.values()), "design": design,
-             "event_rule": {"threshold": options["event_threshold"], "shingle": options["shingle"]},
+             "event_rule": {"threshold": options.event_threshold, "shingle": options.shingle},
              "balance": {**balance, **item_balance(items, rows_by_post)}}
     if design == "unmatched":
         warnings.append("mid-zh: built unmatched (match = []): author, time and spread may predict the label by themselves")
