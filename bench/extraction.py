@@ -11,6 +11,10 @@ Sets of hand-labelled answers, kept apart:
      81.7 / 2.7 / 15.6 (bench/results/extraction-2026-12-07.json);
   C (330): 2026-12-07, rules alone right 93.0%, wrong 0.3%, undecided 6.7%; with the fallback
      95.5 / 0.3 / 4.2 (bench/results/extraction-c-2026-12-07.json).
+  D (330): 2026-12-07, by a writer who never saw the parser, scored once after the A-C fixes:
+     rules alone right 92.7%, wrong 2.4%, undecided 4.8%; with the fallback 94.2 / 2.4 / 3.3
+     (bench/results/extraction-d-2026-12-07.json): the wrong share rose from C's 0.3%, mostly
+     declines and requests for data read as yes (mcr 9.1% wrong).
   A, B and C then became tuning data for the rules and training data for the offline fallback
   (scripts/build_verdict_examples.py names them); a later batch is held out from both.
 
