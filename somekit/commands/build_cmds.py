@@ -39,11 +39,14 @@ def build_cmd(ws: str, tasks: tuple[str, ...], n: int | None, seed: int | None, 
     cfg = with_executor(w.config(), executor, ray_address)
     results = {}
     for task in tasks:
+        remote = get_executor(cfg.executor) if cfg.executor.kind != "local" else None
+        earlier = len(remote.summary()["maps"]) if remote else 0
         with w.run_log(f"build {task}", n=n, seed=seed, lang=lang, executor=cfg.executor.kind) as counts:
             result = build_task(w, cfg, task, n=n, seed=seed, lang=lang)
             counts.update({"items": result.items, "stats": result.stats, "warnings": result.warnings})
-            if cfg.executor.kind != "local":   # where the LLM calls ran: rows, rounds, per-node throughput
-                counts["executor"] = get_executor(cfg.executor).summary()
+            if remote:   # where this task's LLM calls ran: rows, rounds, per-node throughput
+                summary = remote.summary()
+                counts["executor"] = {**summary, "maps": summary["maps"][earlier:]}
         results[task] = {"items": result.items, "stats": result.stats, "warnings": result.warnings}
         if not as_json:
             console.print(f"[bold]{task}[/]: {result.items:,} items -> {w.items(task)}")
