@@ -27,6 +27,8 @@ import functools
 import re
 from typing import Any
 
+from .names_zh_cues import cued_name_spans, is_common_zh, jieba_person_chars
+
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
     "卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"
@@ -52,6 +54,11 @@ _FUNCTION_TAGS = frozenset("p u uj ul uv ud ug uz c d r m q y e o x w f".split()
 _GLUE_CHARS = frozenset("了据求给和跟听是在把被让叫向对与同找问请等的")
 #: Degree words, particles and plain adjectives that follow a word, never end a name (叶子 / 黄).
 _NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的了着过和与跟被把给让从向对为长高大小多少新老黄红白黑绿")
+#: A word jieba's dictionary lacks is still a common word at this wordfreq Zipf (陈皮 3.35);
+#: private names sit lower (张伟 2.6, 胡欣然 2.2).
+NEW_WORD_ZIPF = 3.2
+#: Any span at least this frequent is a word (段历史 4.1); common names stay below (王刚 3.8).
+COMMON_SPAN_ZIPF = 4.0
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 
@@ -88,14 +95,23 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
             # A given name jieba knows (海燕, 俊杰) after a surname it split off or glued to the
             # word before (余 / 海燕, 听任 / 俊杰).
             spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
-    return spans
+    tags = [(starts[i], starts[i + 1], flag) for i, (_, flag) in enumerate(words)]
+    spans += cued_name_spans(text, tags, SURNAMES, COMPOUND_SURNAMES, _LONE_WORDS)
+    # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海).
+    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)]
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
-    """A word the dictionary does not hold, opening with a surname (张伟, 程强)."""
+    """A word the dictionary does not hold, opening with a surname (张伟, 程强), or tagged a
+    person's by jieba's HMM and opening with a character jieba's dictionary knows as a person's
+    (訾雅婷, 逄博: rarer surnames); wordfreq vetoes words jieba lacks but people write (陈皮)."""
     surname = _surname_of(word)
+    if surname is None and flag in _PERSON_TAGS and word[0] in jieba_person_chars():
+        surname = word[0]
     if surname is None or freq.get(word) or not 2 <= len(word) <= len(surname) + 2 or len(set(word)) == 1:
         return None  # FREQ also holds every prefix of a word, with 0: falsy is "not a word"
+    if is_common_zh(word, NEW_WORD_ZIPF):
+        return None
     return 0, len(word), "zh_pos" if flag in _PERSON_TAGS else "zh_surname_word"
 
 

@@ -36,6 +36,7 @@ from typing import Any
 from ..deps import missing_message
 from ..errors import MissingDependency
 from .gazetteer import gazetteer
+from .name_things import is_org_context
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
 
@@ -261,7 +262,8 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         g = _gazetteer()
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
-        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)]
+        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
+                 and not is_org_context(text, s[0], s[1], g)]
         spans += gazetteer_name_spans(text, g)
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)

@@ -1,0 +1,60 @@
+"""Capitalised words that name a thing a person was named after: firms, brands, places, prizes.
+
+"Wells Fargo", "Tim Hortons", "Sydney Harbour", "Johns Hopkins University", "Nobel Prize" open
+with a person's name, and neither the NER model nor the gazetteer can tell from the name alone.
+The words around it can:
+
+- a head word of an organisation, facility or place right after the span or closing it
+  (University, Foundation, Inc, Hotel, Street, Harbour, Prize...), unless that closing word is
+  someone's surname too (Desmond Hall stays a name; "Carnegie Hall Foundation" does not);
+- a second word that is a surname with an `s` glued on (Hortons, Sainsburys, Macys): the
+  possessive brand form written without its apostrophe;
+- a second word that is a known English word of any case (wordfreq) but no one's first or last
+  name (Fargo, Madrid, Friday): a phrase or a place, not a surname.
+
+The head words are a short list on purpose: they are the nouns English uses to close a proper
+name of a thing, and no library lists them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import Gazetteer
+
+ORG_HEADS = frozenset("""
+Inc Co Corp Corporation Ltd LLC PLC GmbH AG SA Group Holdings Partners Capital Ventures Associates
+Company Brothers Bros Industries Enterprises Motors Airlines Airways Records Studios Pictures Labs
+Media Press Publishing Foundation Fund Trust Society Association Institute Institution Academy
+University College School Hospital Clinic Hotel Hotels Resort Restaurant Cafe Bakery Bank
+Street St Avenue Ave Road Rd Boulevard Blvd Lane Square Plaza Park Garden Gardens Center Centre
+Station Airport Harbour Harbor Port Bridge Lake River Mountain Mount Island Islands Beach Bay
+Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
+Castle Tower Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
+Scholarship Act Law Syndrome Disease Effect Principle Theorem
+""".split())
+_NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
+
+
+def next_word(text: str, end: int) -> str:
+    m = _NEXT_WORD.match(text, end)
+    return m.group(1) if m else ""
+
+
+def is_org_context(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """The span text[start:end] names a thing: a head word follows it or closes it."""
+    if next_word(text, end) in ORG_HEADS:
+        return True
+    words = text[start:end].split()
+    return len(words) >= 2 and words[-1] in ORG_HEADS and words[-1] not in g.last
+
+
+def is_brand_plural(word: str, g: Gazetteer) -> bool:
+    """A surname with an `s` glued on that is no name itself (Hortons; not Wells, not Williams)."""
+    return (len(word) > 4 and word.endswith("s") and word[:-1] in g.last
+            and word not in g.last and word not in g.first)
+
+
+def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
+    """An English word of any case that is nobody's first or last name (Fargo, Madrid)."""
+    return word in g.dictionary and word not in g.last and word not in g.first
