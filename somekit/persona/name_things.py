@@ -41,12 +41,13 @@ def next_word(text: str, end: int) -> str:
     return m.group(1) if m else ""
 
 
-def is_org_context(text: str, start: int, end: int, g: Gazetteer) -> bool:
-    """The span text[start:end] names a thing: a head word follows it or closes it."""
+def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """The span text[start:end] names a thing: a head word follows it or closes it, or it
+    ends in a surname's brand plural (Tim Hortons)."""
     if next_word(text, end) in ORG_HEADS:
         return True
     words = text[start:end].split()
-    return len(words) >= 2 and words[-1] in ORG_HEADS and words[-1] not in g.last
+    return len(words) >= 2 and ((words[-1] in ORG_HEADS and words[-1] not in g.last) or is_brand_plural(words[-1], g))
 
 
 def is_brand_plural(word: str, g: Gazetteer) -> bool:

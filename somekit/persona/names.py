@@ -33,7 +33,7 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer
-from .name_things import is_brand_plural, is_known_word_not_name, is_org_context
+from .name_things import is_brand_plural, is_known_word_not_name, names_a_thing
 
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -180,7 +180,7 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         # ordinary words ("Maria José Fernández", not "Desmond Fairweather Thanks").
         while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and not _is_common(words[j + 1].group(), g):
             j += 1
-        if not is_org_context(a.string, a.start(), words[j].end(), g):
+        if not names_a_thing(a.string, a.start(), words[j].end(), g):
             spans.append((a.start(), words[j].end(), signal))
         i = j + 1
     return spans

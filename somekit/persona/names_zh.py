@@ -27,7 +27,7 @@ import functools
 import re
 from typing import Any
 
-from .names_zh_cues import cued_name_spans, is_common_zh, jieba_person_chars
+from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -110,8 +110,8 @@ def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
         surname = word[0]
     if surname is None or freq.get(word) or not 2 <= len(word) <= len(surname) + 2 or len(set(word)) == 1:
         return None  # FREQ also holds every prefix of a word, with 0: falsy is "not a word"
-    if is_common_zh(word, NEW_WORD_ZIPF):
-        return None
+    if is_common_zh(word, NEW_WORD_ZIPF) or word[-1] in PLACE_ENDINGS:
+        return None  # 陈皮 (a word), 季阳村 (a village)
     return 0, len(word), "zh_pos" if flag in _PERSON_TAGS else "zh_surname_word"
 
 

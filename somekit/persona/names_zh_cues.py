@@ -5,7 +5,7 @@ jieba's segmentation of a name it has never seen is erratic: 魏国 / 栋, 崔 /
 characters is a name when the sentence treats it as a person:
 
 - a cue before it: a preposition or conjunction that takes a person (和 跟 与 同 给 问 让 叫 请
-  陪 替 向 对 找 据 听 被 把), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
+  陪 替 向 对 找 据 听 被; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
   见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 ...);
 - a cue after it: a title (老师 同学 先生 女士 医生 经理 教练 大爷 ...), a verb of speech (说 讲
   问 告诉 透露 ...), 家 (someone's home), 一起;
@@ -36,7 +36,7 @@ PREFIX_ZIPF = 4.0
 #: A three-character candidate with no cue at all must be rarer still.
 UNCUED_ZIPF = 2.6
 LEFT_CUES = tuple(sorted(set(
-    "和 跟 与 同 给 问 让 叫 请 陪 替 向 对 找 据 听 被 把 带 喊 等 "
+    "和 跟 与 同 给 问 让 叫 请 陪 替 向 对 找 据 听 被 喊 等 "
     "恭喜 感谢 谢谢 多亏 多亏了 梦见 碰到 遇到 见到 看到 想念 致敬 收到 认识 告诉 通知 提醒 祝 祝福 支持 "
     "同事 同学 室友 朋友 闺蜜 老婆 老公 男友 女友 表姐 表哥 表妹 表弟 堂姐 堂哥 堂妹 堂弟 哥哥 姐姐 弟弟 妹妹 "
     "班长 队长 组长 主任 校长 老师 邻居 舍友 学长 学姐 学弟 学妹 师兄 师姐 师弟 师妹 网友 博主 记者 "
@@ -49,10 +49,16 @@ RIGHT_CUES = tuple(sorted(set(
 #: prepositions, conjunctions, time words, numerals, pronouns.
 _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m mq r y zg".split())
 #: Last characters of place and building names (季阳村, 彭家弄, 龙潭岭, 张家院), not of given names.
-_PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店馆厂站港湾岛塘角州城楼粉所队庄堡")
+PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店馆厂站港湾岛塘角州城楼粉所队庄堡")
+#: jieba dictionary count from which a verb is too common to be a given name (取出 1077, 建新 39).
+VERB_FREQ = 300
+#: Tags of a one-character word jieba cut after a candidate's second character: a verb,
+#: preposition, adverb or particle that is no part of the name (端木晴 / 去).
+_WORD_OF_ITS_OWN = frozenset("v p d c u uj ul uv ud ug uz f r y".split())
 _NUMERAL_TAGS = frozenset("m mq q".split())
 #: Characters never inside a given name (particles, prepositions, pronouns).
-_NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对着过吗呢吧啊呀么个们这那我你他她它不没有很太")
+_NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对着过吗呢吧啊呀么个们这那我你他她它不没有很太"
+                       "姐哥叔姨爷奶妈爸")  # kinship words follow a name (房东姐, 曼姐), seldom end one
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,7 +121,10 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
         name = text[i:end]
         if end > len(text) or not all(_is_han(c) for c in name) or any(c in _NOT_GIVEN for c in name[len(sur):]):
             continue
-        if name[-1] in _PLACE_ENDINGS or is_common_zh(name) or (len(sur) == 1 and is_common_zh(name[:2], WORD_ZIPF if given == 1 else PREFIX_ZIPF)):
+        if given == 2 and (_is_verb(name[-2:]) or (end - 1 in tag_at and end in tag_at
+                                                     and tag_at[end - 1] in _WORD_OF_ITS_OWN)):
+            continue  # 钱取出 (a verb, not a given name), 端木晴 / 去 (去 a word of its own)
+        if name[-1] in PLACE_ENDINGS or is_common_zh(name) or (len(sur) == 1 and is_common_zh(name[:2], WORD_ZIPF if given == 1 else PREFIX_ZIPF)):
             continue  # 高中, 金融; 高中生 (a surname and a given character that make a word)
         right_cue = text[end:].startswith(RIGHT_CUES)
         if not (left_cue or right_cue or len(name) >= 3) or (lone_word and not (left_cue and right_cue)):
@@ -136,6 +145,15 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
                 and (end == len(text) or end in tag_at) and right_edge and not is_common_zh(name, UNCUED_ZIPF)):
             return end
     return None
+
+
+def _is_verb(word: str) -> bool:
+    """A word jieba's dictionary holds as a common verb (取出, 回来): no given name (建新 and 立新,
+    rarer verbs, are given names as often)."""
+    from .names_zh import _posseg
+
+    posseg, freq = _posseg()
+    return posseg.dt.word_tag_tab.get(word, "") == "v" and freq.get(word, 0) >= VERB_FREQ
 
 
 def _word_tag(piece: str, first: bool) -> str | None:

@@ -36,7 +36,7 @@ from typing import Any
 from ..deps import missing_message
 from ..errors import MissingDependency
 from .gazetteer import gazetteer
-from .name_things import is_org_context
+from .name_things import names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
 
@@ -205,6 +205,7 @@ def name_engine() -> str:
         parts.append(f"names-dataset-{version('names-dataset')}")
     if "zh" in NAME_SIGNALS:
         _posseg()  # jieba's dictionary: ~1 s, once
+        chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
         parts.append(f"jieba-{version('jieba')}")
     return " + ".join(parts)
 
@@ -263,7 +264,7 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
-                 and not is_org_context(text, s[0], s[1], g)]
+                 and not names_a_thing(text, s[0], s[1], g)]
         spans += gazetteer_name_spans(text, g)
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
