@@ -13,7 +13,11 @@ patterns (persona/pii.py). What is left is a name inside a sentence, found by th
   by the last one (胡家 / 豪); a given name it knows after a surname (余 / 海燕); a surname glued
   to a particle before it (了付 / 世宗).
 
-Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
+- `zh_context` (persona/names_zh_cues.py): a surname and one or two given characters that the
+  words around them mark as a person (和/跟/给 before, 老师/说/家 after), wherever jieba cut them.
+
+wordfreq's Chinese frequencies keep common words out (陈皮, 高中, 向南), and place endings keep
+villages and streets out (季阳村). Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
 words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
 
 The surnames are the most frequent ones of the 2020 census (about 86% of the population) and

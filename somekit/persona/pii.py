@@ -23,7 +23,9 @@ names are never left in silently. SIGNAL_COUNTS counts which signal found how ma
 per distinct text, counts only); the nap builder writes them to its stats.
 
 Figures (recall per type and language, false positives on look-alikes) come from bench/pii.py:
-the fixture tests/fixtures/pii_sentences.jsonl and the held-out set bench/data/pii_heldout/.
+the fixture tests/fixtures/pii_sentences.jsonl and every held-out set bench/data/pii_heldout*/
+(the card quotes the newest). Names of things named after people (Wells Fargo, Tim Hortons,
+Johns Hopkins University) are left alone (persona/name_things.py).
 """
 
 from __future__ import annotations
