@@ -31,7 +31,7 @@ import functools
 import re
 from typing import Any
 
-from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars
+from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, names_a_product
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -101,8 +101,11 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
             spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
     tags = [(starts[i], starts[i + 1], flag) for i, (_, flag) in enumerate(words)]
     spans += cued_name_spans(text, tags, SURNAMES, COMPOUND_SURNAMES, _LONE_WORDS)
-    # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海).
-    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)]
+    # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
+    # span followed straight by a noun names a thing (杨国福麻辣烫).
+    tag_at = {s: t for s, _, t in tags}
+    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
+            and not names_a_product(text, s[1], tag_at)]
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:

@@ -43,13 +43,15 @@ LEFT_CUES = tuple(sorted(set(
     "选手 队友 搭档".split()), key=len, reverse=True))
 RIGHT_CUES = tuple(sorted(set(
     "老师 同学 先生 女士 小姐 医生 大夫 护士 经理 总监 教练 师傅 大爷 大妈 阿姨 叔叔 奶奶 爷爷 老板 主任 "
-    "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 "
+    "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 同志 师兄 师姐 学长 学姐 "
+    "妈妈 爸爸 哥哥 姐姐 弟弟 妹妹 老婆 老公 女儿 儿子 爷爷 奶奶 外婆 外公 男友 女友 "
     "说 讲 问 告诉 表示 透露 回答 回复 喊 笑着 笑道 提到 说过 家 一起".split()), key=len, reverse=True))
 #: jieba tags of a word that may follow (or precede) a name: verbs, adverbs, particles,
 #: prepositions, conjunctions, time words, numerals, pronouns.
 _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m mq r y zg".split())
 #: Last characters of place and building names (季阳村, 彭家弄, 龙潭岭, 张家院), not of given names.
 PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店馆厂站港湾岛塘角州城楼粉所队庄堡")
+_PRODUCT_TAGS = frozenset("n nz".split())
 #: jieba dictionary count from which a verb is too common to be a given name (取出 1077, 建新 39).
 VERB_FREQ = 300
 #: Tags of a one-character word jieba cut after a candidate's second character: a verb,
@@ -58,7 +60,7 @@ _WORD_OF_ITS_OWN = frozenset("v p d c u uj ul uv ud ug uz f r y".split())
 _NUMERAL_TAGS = frozenset("m mq q".split())
 #: Characters never inside a given name (particles, prepositions, pronouns).
 _NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对着过吗呢吧啊呀么个们这那我你他她它不没有很太"
-                       "姐哥叔姨爷奶妈爸")  # kinship words follow a name (房东姐, 曼姐), seldom end one
+                       "姐哥叔姨爷奶妈爸老")  # kinship words and 老 follow or open a title (房东姐, 王老师)
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,6 +147,21 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
                 and (end == len(text) or end in tag_at) and right_edge and not is_common_zh(name, UNCUED_ZIPF)):
             return end
     return None
+
+
+def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
+    """A name followed straight by a noun that is no title or kinship word names a thing after
+    the person (杨国福麻辣烫, 陈克明面条, 郭德纲相声): Chinese joins a person to what they do or
+    own with 的 (张伟的书), and writes a shop's or product's name right before what it sells."""
+    if tag_at.get(end) not in _PRODUCT_TAGS or text[end:].startswith(RIGHT_CUES):
+        return False
+    from .names_zh import _posseg
+
+    _, freq = _posseg()
+    # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
+    # HMM glued together around the name (杨梓 / 萱的).
+    stop = min((s for s in tag_at if s > end), default=len(text))
+    return stop - end >= 2 and bool(freq.get(text[end:stop]))
 
 
 def _is_verb(word: str) -> bool:
