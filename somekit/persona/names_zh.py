@@ -27,11 +27,10 @@ summaries); its dictionary loads once per process (~1 s).
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
 
-from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, names_a_product
+from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
+                             names_a_product)
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -65,16 +64,6 @@ NEW_WORD_ZIPF = 3.2
 COMMON_SPAN_ZIPF = 4.0
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
-
-
-@functools.lru_cache(maxsize=1)
-def _posseg() -> Any:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)  # its "Building prefix dict" chatter goes to stderr otherwise
-    jieba.initialize()
-    return jieba.posseg, jieba.dt.FREQ
 
 
 def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:

@@ -64,6 +64,16 @@ _NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对�
 
 
 @functools.lru_cache(maxsize=1)
+def _posseg() -> Any:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)  # its "Building prefix dict" chatter goes to stderr otherwise
+    jieba.initialize()
+    return jieba.posseg, jieba.dt.FREQ
+
+
+@functools.lru_cache(maxsize=1)
 def jieba_person_chars() -> frozenset[str]:
     """One-character words jieba's dictionary tags as person names (mostly surnames)."""
     import jieba
@@ -155,8 +165,6 @@ def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
     own with 的 (张伟的书), and writes a shop's or product's name right before what it sells."""
     if tag_at.get(end) not in _PRODUCT_TAGS or text[end:].startswith(RIGHT_CUES):
         return False
-    from .names_zh import _posseg
-
     _, freq = _posseg()
     # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
     # HMM glued together around the name (杨梓 / 萱的).
@@ -167,8 +175,6 @@ def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
 def _is_verb(word: str) -> bool:
     """A word jieba's dictionary holds as a common verb (取出, 回来): no given name (建新 and 立新,
     rarer verbs, are given names as often)."""
-    from .names_zh import _posseg
-
     posseg, freq = _posseg()
     return posseg.dt.word_tag_tab.get(word, "") == "v" and freq.get(word, 0) >= VERB_FREQ
 
@@ -179,8 +185,6 @@ def _word_tag(piece: str, first: bool) -> str | None:
     the name itself differently."""
     if not piece or not _is_han(piece[0 if first else -1]):
         return "x"
-    from .names_zh import _posseg
-
     posseg, _ = _posseg()
     words = list(posseg.cut(piece))
     return (words[0] if first else words[-1]).flag if words else None
