@@ -152,6 +152,7 @@ def test_look_alikes_pass_every_name_signal(text):
     ("下午和魏国栋去踢球", "魏国栋", "zh_context"),  # jieba: 魏国 / 栋
     ("罗海峰老师布置了作业", "罗海峰", "zh_context"),  # jieba: 罗海 / 峰 ...
     ("周末跟端木晴去看展", "端木晴", "zh_context"),
+    ("周六跟单于飞去爬山", "单于飞", "zh_context"),  # a rarer compound surname; jieba: 单于 / 飞去
 ])
 def test_each_signal_finds_its_names_and_counts_only(text, name, signal):
     pii.reset_signal_counts()

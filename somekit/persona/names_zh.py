@@ -39,7 +39,13 @@ SURNAMES = frozenset(
     "涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 呼延".split())
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 呼延 "
+    "单于 濮阳 澹台 公冶 宗政 太叔 申屠 钟离 闻人 万俟 赫连 亓官 司寇 仉督 子车 颛孙 巫马 公西 漆雕 "
+    "乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 羊舌 微生 梁丘 左丘 东门 第五".split())
+#: Rarer surnames of the Hundred Family Surnames whose characters are seldom anything but a
+#: surname (郗, 笪, 蔺...): safe to read as one wherever they open a candidate.
+RARE_SURNAMES = frozenset("郗笪蔺庹钭濮禤冼郦亓訾仉逄乜隗阙芮蒯鞠糜郏邴宓璩暨夔厍晁阚竺逯岑佘缪邝昝谌郜郇蓟嵇荀羿邰邸胥扈冀"
+                          "郁牟闫邬殷詹")
 #: Surname characters that are far more often a common word on their own (和 'and', 时 'time',
 #: 明 'bright', 文 'text'...): as a lone one-character word they start no name.
 _LONE_WORDS = frozenset("和时明文成全应单司华高方白金石常向安齐易关兰宁尚谷盛曲路游连宫冷席米边师商沙荣丛查池麻马于余")
@@ -89,7 +95,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
             # word before (余 / 海燕, 听任 / 俊杰).
             spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
     tags = [(starts[i], starts[i + 1], flag) for i, (_, flag) in enumerate(words)]
-    spans += cued_name_spans(text, tags, SURNAMES, COMPOUND_SURNAMES, _LONE_WORDS)
+    spans += cued_name_spans(text, tags, SURNAMES | RARE_SURNAMES, COMPOUND_SURNAMES, _LONE_WORDS)
     # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
@@ -140,7 +146,7 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
 def _surname_of(word: str) -> str | None:
     if word[:2] in COMPOUND_SURNAMES:
         return word[:2]
-    return word[0] if word[0] in SURNAMES else None
+    return word[0] if word[0] in SURNAMES or word[0] in RARE_SURNAMES else None
 
 
 def _given_name(word: str, flag: str) -> bool:

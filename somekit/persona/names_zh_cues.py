@@ -141,7 +141,7 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
         right_cue = text[end:].startswith(RIGHT_CUES)
         if not (left_cue or right_cue or len(name) >= 3) or (lone_word and not (left_cue and right_cue)):
             continue
-        if not right_cue and end < len(text) and end not in tag_at:
+        if not (right_cue or left_cue) and end < len(text) and end not in tag_at:
             continue
         right_edge = end == len(text) or not _is_han(text[end]) or tag_at.get(end) in _BOUNDARY_TAGS \
             or _word_tag(text[end:end + 6], first=True) in _BOUNDARY_TAGS
