@@ -135,7 +135,7 @@ def test_gazetteer_leaves_the_held_out_countries_out():
     "今天北京的天气很好", "顾客至上，熊猫很可爱", "这个版本是3.11.2",
     # Things named after people, and Chinese common words that open with a surname character.
     "Tim Hortons opened a store downtown", "Nobel Prize winners were announced", "Carnegie Hall concert tonight",
-    "My Kindle Paperwhite died", "季阳村的路修好了", "今天和朋友一起去吃饭", "把钱取出来了", "高中同学聚会真开心",
+    "My Kindle Paperwhite died", "Paul Mitchell shampoo is on sale", "季阳村的路修好了", "今天和朋友一起去吃饭", "把钱取出来了", "高中同学聚会真开心",
 ])
 def test_look_alikes_pass_every_name_signal(text):
     assert full_scrub(text) == text
