@@ -15,7 +15,7 @@ class, so a voter people found reliable for `angry` but not for `surprise` count
 probabilities replace the voters' own as CROWDLAB's model probabilities, and each voter's
 accuracy on people's labels is reported as its measured quality.
 
-Scores drive the review order (somekit/review/priority.py) and the score bands of the remaining-
+Scores drive the review order (somekit/review/selection.py) and the score bands of the remaining-
 error estimate (somekit/review/remaining.py).
 """
 
@@ -109,7 +109,7 @@ def score_panel(votes_per_item: Sequence[Sequence[Vote]], kept: Sequence[Any], c
         model = _measured_model(people[0], people[1], names, classes)
         if model is not None:
             probs = _predict(model, labels, probs, classes)
-            measured = _accuracy(people[0], people[1])
+            measured = voter_accuracy(people[0], people[1])
             method = (f"CROWDLAB (cleanlab.multiannotator) with model probabilities from the voters weighted on "
                       f"{len(people[1])} people's labels")
     crowd = _crowdlab(names, labels, probs, classes)
@@ -149,7 +149,7 @@ def _predict(model: Any, labels: np.ndarray, probs: np.ndarray, classes: list[st
     return out / out.sum(axis=1, keepdims=True)
 
 
-def _accuracy(votes: Sequence[Sequence[Vote]], truth: Sequence[Any]) -> dict[str, float]:
+def voter_accuracy(votes: Sequence[Sequence[Vote]], truth: Sequence[Any]) -> dict[str, float]:
     """Each voter's accuracy on people's labels (a failed vote counts as wrong)."""
     right: dict[str, int] = {}
     seen: dict[str, int] = {}
@@ -241,11 +241,11 @@ def reliability_line(block: dict[str, Any]) -> str | None:
     """The card's sentence naming the most and least reliable voter."""
     voters = block.get("voters") or {}
     key = block.get("voter_ranking_by") or "crowdlab_quality"
-    ranked = [n for n in voters if voters[n].get(key) is not None]
+    ranked = sorted((n for n in voters if voters[n].get(key) is not None), key=lambda n: -voters[n][key])
     if len(ranked) < 2:
         return None
-    how = ("accuracy measured on people's labels" if key == "measured_accuracy"
-           else "CROWDLAB's estimated annotator quality (agreement with the consensus and the model)")
+    how = block.get("ranking_how") or ("accuracy measured on people's labels" if key == "measured_accuracy"
+                                       else "CROWDLAB's estimated annotator quality (agreement with the consensus and the model)")
     best, worst = ranked[0], ranked[-1]
     return (f"Most reliable voter: `{best}` ({voters[best][key]:.3f}); least reliable: `{worst}` "
             f"({voters[worst][key]:.3f}), by {how}.")
