@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CED = ROOT.parent / "shared" / "data" / "ced-weibo"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.ced import CED, ced_workspace  # noqa: E402
+
 TASKS = ("ubp", "ucs", "mcr", "uea")
 
 
@@ -59,16 +59,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=300, help="items per task (ubp: per action; ucs/mcr: per label)")
     args = ap.parse_args()
-    if not CED.is_dir():
-        print(json.dumps({"skipped": f"no CED data at {CED}"}))
-        return
     import somekit.builders.reuse as reuse
-    from somekit.ingest import ingest
-    from somekit.workspace import init_workspace
 
-    with tempfile.TemporaryDirectory() as tmp:
-        w = init_workspace(Path(tmp) / "ws")
-        ingest(w, "ced", [CED])
+    with ced_workspace() as w:
+        if w is None:
+            print(json.dumps({"skipped": f"no CED data at {CED}"}))
+            return
         guarded_keep = reuse.ReuseGuard.keep
         reuse.ReuseGuard.keep = lambda self, rows, labelled=(), shown=(): rows  # baseline: the guard off
         try:

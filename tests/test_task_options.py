@@ -48,3 +48,15 @@ def test_builders_see_typed_values(ws):
     opts = options_for(cfg, "ubp")
     assert opts.per_user == 3 and opts.pool == "window" and opts.window == "month"
     assert options_for(cfg, "mcr").per_user == 2   # no section: defaults
+
+
+def test_exposure_window_is_an_option_the_build_records(ws):
+    # It was read with a default the model did not declare, so no config could change it.
+    with pytest.raises(ValueError, match="exposure_days"):
+        parse_task_options("mcr", {"exposure_days": -1})
+    _write(ws, "[tasks.mcr.options]\nexposure_days = 3\n")
+    result = CliRunner().invoke(main, ["build", str(ws.root), "mcr", "--json"])
+    assert result.exit_code == 0, result.output
+    from somekit.store.items import read_stats
+
+    assert read_stats(open_workspace(ws.root), "mcr")["exposure_days"] == 3

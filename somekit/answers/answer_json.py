@@ -119,7 +119,9 @@ def _polar_key(kind: str, key: str) -> bool:
     if kind == "yesno":
         return bool(re.fullmatch(r"(?:will|would)_?(?:user_?)?(?:like|repost|comment|share|reply|interact|engage|click|read)\w*|"
                                  r"is_?(?:interested|(?:the_?)?author|same_?user|written_?by_?(?:the_?)?user|recommended)|"
-                                 r"(?:should_?)?recommend(?:ed)?|是否(?:会)?(?:点赞|转发|评论|感兴趣|推荐|是(?:该|本)用户\w*)", key))
+                                 r"(?:should_?)?recommend(?:ed)?|(?:is_?)?(?:user_?)?(?:wrote|written|authored)(?:_?by_?(?:the_?)?user)?|"
+                                 # 是否 + the asked act or authorship, in any order of its parts ("是否该用户所写")
+                                 r"是否(?:会|为|是|由)?(?:该|本|此)?(?:用户)?(?:本人)?(?:所)?(?:点赞|转发|评论|感兴趣|推荐|写|发表|发布|本人)\w*", key))
     if kind == "mid":
         return bool(re.fullmatch(r"is_?(?:true|accurate|correct)", key))
     return False

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 
 #: An option's tag: "(a)", "(A)", "A.", "A、", "A)", "1.", "1)". Upper-case letters or digits
 #: without brackets, so the English article "a." is not read as one.
-_TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])\s?[.．、)）:：](?![\d.]))")
+#: A capital letter followed only by a space counts before Chinese text ("A 积极 B 愤怒"), where no
+#: English word can be mistaken for a tag.
+_TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])(?:\s?[.．、)）:：](?![\d.])|\s+(?=[\u4e00-\u9fff])))")
 #: Where an option's text ends besides the next tag: a line end, an arrow, or the pick's marker.
-_OPTION_END = re.compile(r"\n|→|⇒|=>|->|(?:答案|回答|选择|我选|answer|choice|pick)\s*[:：是为]|$", re.I)
+_OPTION_END = re.compile(r"\n|→|⇒|=>|->|(?:答案|回答|选择|我选|答|answer|choice|pick|selected|selection)\s*[:：是为]|$", re.I)
 #: The pick: a marker, then a tag ("答案：B", "Answer: (c)", "→ A", "选 2", "option B", "<answer>B").
 _PICK = re.compile(
-    r"(?:答案|回答|结论|选择|选项|我选|选|answer|choice|option|pick|i (?:choose|pick|select|go with)|→|⇒|=>|->|<answer>|boxed\{)"
+    r"(?:答案|回答|结论|选择|选项|我选|选|答|answer|choice|option|pick|selected|selection|select|my pick|"
+    r"i(?:'d| would| will|'ll)? (?:choose|pick|select|go with)|→|⇒|=>|->|<answer>|boxed\{)"
     r"\s*(?:是|为|[:：=])?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
 #: "Option A（会）": a pick with its own option text.
 _PICK_WITH_TEXT = re.compile(r"(?:option|选项)\s*([A-Fa-f1-6])\s*[(（]([^()（）\n]{1,20})[)）]", re.I)
@@ -39,6 +42,7 @@ _CONTAINER = re.compile(r"<(answer|final|final_answer|final-answer|result|label|
                         r"\\boxed\{([^{}]{1,200})\}", re.S | re.I)
 _COMMENTARY = re.compile(r"<(reason|reasoning|explanation|rationale|confidence|analysis)>.*?</\1>", re.S | re.I)
 _TAG_MARKUP = re.compile(r"</?(?!think\b)[a-z_][a-z0-9_-]{0,30}>", re.I)   # <think> blocks: clauses.clean
+_LATEX_TEXT = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mathit|texttt|operatorname)\s*\{([^{}]{0,200})\}")
 _BRACKET_HEADING = re.compile(r"【([^【】\n]{1,12})】")
 
 
@@ -111,6 +115,7 @@ def read_choice(text: str) -> Choice:
 def unwrap(text: str) -> tuple[str | None, str]:
     """(the last answer container's content or None, the answer with markup removed and bracketed
     headings turned into markers)."""
+    text = _LATEX_TEXT.sub(r"\1", text)   # \boxed{\text{yes}}: the text command is typesetting, not content
     containers = list(_CONTAINER.finditer(text))
     content = None
     if containers:

@@ -58,7 +58,8 @@ class Clause:
 _SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)")
 _COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 
-_FINAL = (r"\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
+#: "so" concludes, except as the object of a verb of opinion ("I don't think so — wrong topic").
+_FINAL = (r"(?<!\bthink )(?<!\bbelieve )(?<!\bguess )(?<!\bexpect )(?<!\bhope )(?<!\bsuppose )(?<!\bsay )\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
           r"\bultimately\b|\bin the end\b|\ball in all\b|\bin short\b|\bconsequently\b|\bfinal(?:ly)?\b|\bmy verdict\b|"
           r"因此|所以|因而|综上|总之|总的来说|总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
 _CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
@@ -172,7 +173,15 @@ def clauses(text: str) -> list[Clause]:
     return out
 
 
+#: A clause that takes back what came before ("wait", "on second thought", "不对"): it turns the
+#: argument like a contrast, and no opening verdict stands against it (extract.py).
+RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scratch that|correction|hmm+|no wait|"
+                      r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
+
+
 def _role(piece: str) -> str:
+    if RETRACTS.match(piece):
+        return "contrast"
     if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece):
         return "reason"
     if re.match(rf"(?:\W*)(?:{_FINAL})", piece):

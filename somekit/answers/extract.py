@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from .answer_json import label_from_json
 from .choices import read_choice, unwrap
-from .clauses import Clause, clauses, clean, cut_echo, in_hypothetical, statements
+from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import absurd_if_not, assignment_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
@@ -58,7 +58,15 @@ UNANSWERABLE = re.compile(
     r"暂(?:时)?不可用|为时(?:过|尚)早|"
     r"\b(?:don't|do not) have (?:enough |sufficient |any )?(?:information|data|access|context)|\bneed (?:more|additional) (?:information|data|context)|"
     r"\bcan't (?:make|give) (?:a |any )?(?:recommendation|prediction|judgement|judgment|call)|\bas an ai\b|\btoo early to (?:tell|say)|"
-    r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b")
+    r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b|"
+    # declining in other words: "我没法核实", "不好判断", "I'll abstain", "as a language model", "it depends on"
+    r"(?:没法|没办法|不好|很难)(?:判断|确定|预测|核实|验证|回答|说|判定)|(?:要|(?<!值)得)看(?:用户|他|她|ta)?|取决于|视情况而定|我是\s*ai|作为(?:一个)?\s*ai|"
+    r"\bas (?:a|an) (?:language model|ai model|ai assistant)\b|\b(?:i'll|i will|i must|i have to|i'd rather) (?:abstain|refrain|pass)\b|"
+    r"\brefrain from\b|\bi won't (?:guess|predict|speculate)\b|\bcan(?:'t|not) settle\b|\bit depends\b|\bdepends on (?:whether|how|what|the)\b|"
+    r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
+    # no access, a crash: "unable to access Weibo", "调用失败", a Python traceback
+    r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
+    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
@@ -68,15 +76,23 @@ _MARKER = re.compile(
     r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|决定|选择)"
     r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
-    r"my choice|category|result|decision|authorship)\b\s*(?:is|would be|should be|:|=|-|是|为)+|"
+    r"my choice|category|result|decision|authorship|recommendation)\b"
+    # "the answer to whether they wrote it is yes": the echoed question sits inside the marker
+    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|是|为)+|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
+    r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
     r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+#: What turns a revision verb into one only considered: an infinitive or a question about it.
+_CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
+_REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
 #: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
 _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
                         r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
                         r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
+                        # "有可能是谣言，也有可能是真的", "可能开心也可能难过": two outcomes side by side
+                        r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between [^.;!?]{1,30} and\b|介于[^。.]{1,16}之间|"
                         r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
                         r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
                         r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
@@ -136,6 +152,8 @@ def _after_marker(kind: str, text: str) -> str | None:
     for m in _MARKER.finditer(text):
         if re.search(r"(?:无法|不能|难以|不好|没法)\s*$", text[max(0, m.start() - 4):m.start()]):
             continue  # "无法判断" declines; it is not a marker
+        if _REVISION.search(m.group(0)) and _CONSIDERED.search(text[max(0, m.start() - 24):m.start()]):
+            continue  # "reasons to downgrade to half-true", "是否改为": a revision weighed, not made
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
         last = m
@@ -159,7 +177,7 @@ def _after_marker(kind: str, text: str) -> str | None:
     return label
 
 
-def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
+def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
     """(labels the clause asserts, whether it hedged without deciding)."""
     text, cut = cut_echo(clause.text)
     if (cut and not text.strip()) or UNANSWERABLE.search(text):
@@ -180,16 +198,21 @@ def _clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
 
 def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     """(label, any clause hedged). The verdict comes from the strongest clauses that decide:
-    concluding ones, else those after the last contrast, else all; they must agree."""
+    concluding ones (a closing bare label is one: "... Somewhere in the middle: half."), else
+    those after the last contrast, else the opening bare label, else all; they must agree."""
     decided: list[tuple[Clause, list[str]]] = []
     unclear = False
     after_contrast = False
+    last_spoken = None
     for clause in parts:
-        if clause.role == "heading" and bare_label(kind, clause.text) is not None:
-            clause = Clause(clause.text, "plain")   # "False: the figure is wrong" - a verdict used as a heading
+        if clause.role == "heading" and bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
+            # "False: the figure is wrong", "Actually yes: ...": a verdict used as a heading
+            clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
         if clause.role in ("question", "reason", "heading"):
             continue
-        labels, hedged = _clause_labels(kind, clause)
+        last_spoken = clause
+        # a bare retraction ("不对", "wait") turns the argument; it is no verdict of its own
+        labels, hedged = ([], False) if _only_retraction(clause.text) else clause_labels(kind, clause)
         unclear |= hedged
         if clause.role == "contrast":
             after_contrast = True
@@ -197,11 +220,40 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
             decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
     if not decided:
         return None, unclear
+    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
+        decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
+    opening = _opening(kind, parts)
     for tier in ("final", "contrast"):
         chosen = [labels for clause, labels in decided if clause.role == tier]
         if chosen:
-            return _agree(kind, chosen[-1:] if tier == "final" else chosen), unclear
+            label = _agree(kind, chosen[-1:] if tier == "final" else chosen)
+            # a conclusion or contrast that contradicts the opening verdict leaves the answer open
+            return (label if opening in (None, label) else None), unclear
+    if opening is not None:
+        return opening, unclear
     return _agree(kind, [labels for _, labels in decided]), unclear
+
+
+def _only_retraction(text: str) -> bool:
+    return bool(RETRACTS.match(text)) and not RETRACTS.sub("", text).strip(" ,.!?;:。，！？；：")
+
+
+def _opening(kind: str, parts: list[Clause]) -> str | None:
+    """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
+    figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
+    named in passing there do not outvote it."""
+    spoken = [c for c in parts if c.role != "question" and not (c.role == "heading" and bare_label(kind, c.text) is None)]
+    if not spoken or spoken[0].role not in ("plain", "final", "heading"):
+        return None
+    if any(RETRACTS.match(c.text) for c in spoken[1:]):
+        return None
+    return None if _listed(kind, parts) else bare_label(kind, spoken[0].text)
+
+
+def _listed(kind: str, parts: list[Clause]) -> bool:
+    """Whether two clauses are bare labels that differ ("sad, angry"): a list, so neither its first
+    nor its last member is a verdict with support around it."""
+    return len({bare_label(kind, c.text) for c in parts if c.role != "question"} - {None}) > 1
 
 
 def _agree(kind: str, groups: list[list[str]]) -> str | None:

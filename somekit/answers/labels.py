@@ -99,7 +99,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
 #: above so each can be judged on its own: every one states its label outright, none is a hint.
 COLLOQUIAL: dict[str, dict[str, tuple[str, ...]]] = {
     "yesno": {
-        "yes": ("yess", "yesss", "of course", "for sure", "必须的", "那必须", "那肯定", "必然", "必然会", "那是肯定的",
+        "yes": ("yess", "yesss", "of course", "for sure", "totally", "def", "defo", "definitely yes", "100%", "必须的", "那必须", "那肯定", "必然", "必然会", "那是肯定的",
                 "i wouldn't bet against it", "wouldn't bet against it", "confirmed", "本人", "该用户", "用户本人", "该用户本人",
                 "本人所写", "是本人", "是本人写的", "出自本人"),
         "no": ("没戏", "没门", "门都没有", "没可能", "不可能的", "想都别想", "no chance", "not a chance", "fat chance", "hard pass",
@@ -114,8 +114,9 @@ COLLOQUIAL: dict[str, dict[str, tuple[str, ...]]] = {
         "surprise": ("惊呆", "不敢相信", "blown away", "taken aback", "caught off guard"),
     },
     "mid": {
-        "false": ("胡说八道", "一派胡言", "胡扯", "扯淡", "瞎扯", "无稽之谈", "子虚乌有", "纯属虚构", "纯属捏造", "没这回事",
+        "false": ("与事实不符", "不符合事实", "不是事实", "胡说八道", "一派胡言", "胡扯", "扯淡", "瞎扯", "无稽之谈", "子虚乌有", "纯属虚构", "纯属捏造", "没这回事",
                   "根本没这回事", "nonsense", "bogus", "total nonsense", "complete nonsense", "hogwash", "bunk"),
+        "true": ("是事实", "符合事实", "与事实相符", "没毛病", "没问题", "站得住脚", "holds up", "checks out"),
         "half": ("只有一部分说对", "只有一部分说对了", "一部分说对了", "只说对了一部分", "说对了一部分", "half right, half wrong"),
     },
     "rumor": {

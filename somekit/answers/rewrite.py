@@ -5,8 +5,9 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     answerer's verdict, unless the quote is itself a bare label ('答案："否"');
   neither-nor       on MID's graded scale, "neither true nor false" / "not false, but not true
                     either" / "既不是真的也不是假的" is the middle grade;
-  "not X? absurd"    "不点赞反而奇怪了", "如果不是他写的，那才奇怪呢": not doing X would be the odd
-                    outcome, so the answer asserts X; the negation belongs to the rejected case;
+  "not X? absurd"    "不点赞反而奇怪了", "如果不是他写的，那才奇怪呢", "不推荐就可惜了", "没有理由不推荐",
+                    "no reason not to share it": not doing X would be the odd (or wasteful) outcome, so
+                    the answer asserts X; the negation belongs to the rejected case;
   assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
                     task's own question, read as the JSON answer it imitates.
 """
@@ -25,7 +26,9 @@ _NEITHER = re.compile(
     r"(?:true|false)(?: either)?\b|"
     r"(?:既|既不能说是?|既不是|既非)(?:不是)?(?:真|假)的?[,，]?\s*也(?:不能说是?|不是|非|不)(?:真|假)的?|"
     r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的")
-_ABSURD_IF_NOT = re.compile(r"(?:如果|要是|假如)?不(是)?([\u4e00-\u9fff]{1,6}?)[的了]?[,，]?\s*(?:那|那就)?(?:反而|才|就|倒)(?:奇怪|怪|稀奇)(?:了|呢|啊)?")
+_ABSURD_IF_NOT = re.compile(r"(?:如果|要是|假如)?不(是)?([\u4e00-\u9fff]{1,6}?)[的了]?[,，]?\s*(?:那|那就)?(?:反而|才|就|倒)(?:奇怪|怪|稀奇|可惜|浪费)(?:了|呢|啊)?")
+#: "没有理由不推荐", "no reason not to like it", "can't not share it": two negations that assert.
+_NO_REASON_NOT = re.compile(r"(?:没有|没|找不到)(?:任何)?理由不|\b(?:there's |there is )?no reason (?:for (?:them|him|her|the user) )?not to\b|\bcan't not\b|\bcannot not\b")
 _ASSIGNMENT = re.compile(r"(?<![\w])([a-z_]{3,40}|是否[\u4e00-\u9fff]{1,8})\s*[=:]\s*[\"']?(true|false)\b[\"']?")
 
 
@@ -38,8 +41,9 @@ def reported_speech(kind: str, text: str) -> str:
 
 
 def absurd_if_not(text: str) -> str:
-    """"不X才怪" / "不X反而奇怪": the answer asserts X."""
-    return _ABSURD_IF_NOT.sub(lambda m: ("是" if m.group(1) else "会") + m.group(2) + "。", text)
+    """"不X才怪" / "不X就可惜了" / "没有理由不X": the answer asserts X."""
+    text = _ABSURD_IF_NOT.sub(lambda m: ("是" if m.group(1) else "会") + m.group(2) + "。", text)
+    return _NO_REASON_NOT.sub(lambda m: "会" if m.group(0)[0] in "没找" else "will ", text)
 
 
 def neither_nor(kind: str, text: str) -> str:

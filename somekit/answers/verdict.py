@@ -27,7 +27,7 @@ _FILLERS = re.compile(
     r"in conclusion|in summary|to sum up|ultimately|it seems|it appears|i'd say|i would say|based on (?:this|that|the above)|"
     r"the user|this user|the person|they|he|she|it|this|that|the post|this post|post|weibo|tweet|to|one|too|either|"
     r"also|probably|possibly|likely|most|very|highly|quite|really|indeed|simply|just|definitely|certainly|surely|"
-    r"absolutely|clearly|obviously|of course|perhaps|maybe)\b|"
+    r"absolutely|clearly|obviously|of course|perhaps|maybe|actually|wait|hmm+|on second thought|on reflection)\b|"
     r"我(?:的)?(?:认为|觉得|猜测?|推测|判断|预测|估计|倾向于认为|想|看)|(?:还是|仍然|依然|仍)?(?:判为|判定为|判断为|认定为|定为|归为|标为|选)|(?:我的)?(?:最终)?(?:答案|回答|结论|判断|预测)(?:是|为)?|"
     r"但是|但|不过|然而|可是|而是|反而|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
     r"综上所述|综上|总之|总的来说|综合(?:来看|考虑|判断|分析|以上)?|最终|所以|因此|因而|那么|由此可见|"
@@ -38,11 +38,18 @@ _LIKELY = re.compile(r"\b(?:probably|likely|most likely|very likely|highly likel
 _MAYBE = re.compile(r"^\W*(?:maybe|perhaps|possibly|也许|或许|说不定|不一定|未必|not necessarily|hard to say|不好说|难说)\W*$")
 _NOT_NECESSARILY = re.compile(r"不一定|未必|不见得|not necessarily|not sure|不确定|50/50|fifty-fifty|either way|一半一半")
 
-_VERB_ZH = r"(?:点赞|赞|转发|转|评论|回复|留言|喜欢|感兴趣|互动|关注|参与|推荐|阅读|浏览|点开|分享|发表|发布|写|出自|点击)"
+#: "推" and "转" are the chat forms of 推荐 and 转发 ("必须推", "必转"); 推 only where no other word
+#: (推测, 推文) begins with it.
+_VERB_ZH = (r"(?:点赞|赞|转发|转|评论|回复|留言|喜欢|感兴趣|互动|关注|参与|推荐|推(?![测断理论文特送广出动翻进迟])|阅读|浏览|点开|分享|"
+            r"发表|发布|写|出自|点击)")
 _VERB_EN = (r"(?:like|likes|liked|repost|reposts|share|shares|comment|comments|reply|replies|engage|engages|interact|"
-            r"interacts|enjoy|enjoys|click|clicks|retweet|retweets|recommend|recommended|read|reads|respond|react|"
+            r"interacts|enjoy|enjoys|click|clicks|retweet|retweets|recomm?end|recomm?ended|read|reads|respond|react|"
+            r"show|surface|push|serve|include|"
             r"write|written|wrote|post|posted|be interested|care|give it a like|hit like|leave a comment)\b")
-_MODAL_ZH = r"(?:会|可能|应该|愿意|倾向于?|大概率|想要|想|将|能)"
+#: Obligation counts like "会" ("应推荐", "必须推", "必转", "得点"); 该 and 得 only where they are
+#: not part of another word (该用户 "this user", 觉得 "think").
+_MODAL_ZH = (r"(?:会|可能|应该|应当|应(?![用对聘])|(?<=[不应就也都本])该|必须|必(?![然要定])|(?<![觉记显懂获使晓免值])得|值得|"
+             r"愿意|倾向于?|大概率|想要|想|将|能)")
 _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\bwouldn't\b|\bgoing to\b|\bexpect(?:s|ed)?\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
              r"\bshould\b|\bgonna\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
@@ -53,7 +60,12 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\b(?:likes?|reposts?|comments?|repl(?:y|ies)|shares?|retweets?|engagement|interaction)\s+(?:is|seems|looks|appears)\s+"
              r"(?:very |highly |quite |fairly |rather )?(?:un)?likely\b|\binteresting to (?:the|this|him|her|them)\b|"
              rf"由{_ID}(?:该|这位|此)?用户(?:本人)?(?:发表|发布|撰写|写)|"
-             r"感兴趣|有兴趣|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
+             r"感兴趣|有兴趣|(?:没有?|无)(?:什么|任何)?兴趣|(?:得|必|必须|会|要|肯定)点(?:个)?(?:赞)?(?=[啊吧呀了的]|\W|$)|兴趣(?:较|很|比较)?(?:大|浓)|值得推荐|应该推荐|适合推荐|"
+             # authorship named at the clause's end: "是他", "不会是他本人", "不是 user U"
+             r"(?:是|系)\s*(?:该|这位|此|同一)?\s*(?:用户|user|他|她|ta|本人)(?:\s?[a-z0-9]{1,4}\b)?\s*(?:本人|自己)?(?:所)?(?:写|发|发表|发布)?的?\W*$|"
+             # interest idioms: "(不是)他的菜", "right up their alley", "their kind of content"
+             r"(?:他|她|ta|用户)的菜|\bup (?:their|his|her) (?:alley|street)\b|\b(?:their|his|her) (?:kind|type|sort) of (?:content|thing|post|stuff)\b|"
+             r"\bworth (?:showing|surfacing|pushing|recommending|a like|sharing|a repost)\b|\b(?:their|his|her) cup of tea\b|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
              r"\b(?:belongs?|belonged) to (?:the|this) user\b|"
              r"\b(?:(?:was|is|were|been) (?:\w+ )?)?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
@@ -67,6 +79,12 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
 _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
             r"(?:low|slim|small|tiny|minimal|negligible)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b")
+#: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
+#: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
+#: feed verbs, which open no other kind of sentence ("Like most users..." would).
+_IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
+               r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would)\s+)*"
+               r"(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve)\b(?:\s+(?:it|this|the|that|post|p|to|him|her|them|user|u|one)\b)*\W*$")
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|非得|无论|无需|无须|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
 _NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom|"
@@ -82,24 +100,23 @@ def _negations(text: str) -> int:
 
 
 @lru_cache(maxsize=None)
-def _bare_sets() -> dict[str, set[str]]:
-    return {label: set(words) for label, words in BARE["yesno"].items()}
+def _bare_words() -> dict[str, str]:
+    """Each bare yes/no word, as written and without its spaces (the filler-stripped residue of a
+    clause has none), -> its label."""
+    return {form: label for label, words in BARE["yesno"].items() for w in words for form in (w, w.replace(" ", ""))}
 
 
 def yesno(clause: str) -> str | None:
     """'yes', 'no', UNCLEAR or None (the clause says nothing about the verdict)."""
     c = clause.strip()
-    bare = _bare_sets()
-    stripped = c.strip(" .!,。！，\"'“”")
-    for label in ("yes", "no"):
-        if stripped in bare[label]:
-            return label
+    bare = _bare_words()
+    if (label := bare.get(c.strip(" .!,。！，\"'“”"))) is not None:
+        return label
     if _MAYBE.match(c):
         return UNCLEAR
     residual = _FILLERS.sub("", c)
-    for label in ("no", "yes"):
-        if residual in {w.replace(" ", "") for w in bare[label]}:
-            return label
+    if (label := bare.get(residual)) is not None:
+        return label
     if not residual and _LIKELY.search(c):
         return "yes"
     if _NOT_NECESSARILY.search(c):
@@ -111,19 +128,17 @@ def yesno(clause: str) -> str | None:
     return "no" if (_negations(c[:end]) + extra) % 2 else "yes"
 
 
+#: (cue, negations it carries): a stated low likelihood, a self-standing cue, an imperative, a
+#: modal before an asked verb (Chinese, English, and mixed: "不会 comment").
+_CUES = tuple((re.compile(pattern), extra) for pattern, extra in (
+    (_SELF_NO, 1), (_SELF_YES, 0), (_IMPERATIVE, 0), (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", 0),
+    (rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}", 0), (rf"{_MODAL_ZH}\s*{_VERB_EN}", 0)))
+
+
 def _cue(c: str) -> tuple[int, int] | None:
     """(end of the first verdict cue, negations the cue itself carries); negations before the
     end count toward the polarity."""
-    found = []
-    for pattern, extra in ((_SELF_NO, 1), (_SELF_YES, 0)):
-        m = re.search(pattern, c)
-        if m:
-            found.append((m.start(), m.end(), extra))
-    for pattern in (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}",
-                    rf"{_MODAL_ZH}\s*{_VERB_EN}"):   # mixed zh/en: "不会 comment"
-        m = re.search(pattern, c)
-        if m:
-            found.append((m.start(), m.end(), 0))
+    found = [(m.start(), m.end(), extra) for pattern, extra in _CUES if (m := pattern.search(c))]
     if not found:
         return None
     start, _, end, extra = min((f[0], -f[2], f[1], f[2]) for f in found)
@@ -227,9 +242,25 @@ def labels_in(kind: str, clause: str) -> list[str]:
     return out
 
 
+_EDGES = re.compile(r"^[\s\"'“”「」()\[\]{}（）:：.。!！,，-]+|[\s\"'“”「」()\[\]{}（）:：.。!！,，-]+$")
+#: Sentence-final particles (吧, 啊, 呀) and chat interjections (lol, haha, tbh) colour a verdict
+#: without changing it: "假的吧" is "假的", "for sure lol" is "for sure".
+_TAIL_PARTICLE = re.compile(r"(?:[吧啊呀哦嘛啦哈喔噢]+|\b(?:lol|lmao|haha+|hehe|tbh|imo|imho|honestly|fr)\b)\W*$")
+
+
+def _trim(text: str) -> str:
+    t = _EDGES.sub("", text)
+    for _ in range(3):
+        shorter = _EDGES.sub("", _TAIL_PARTICLE.sub("", t))
+        if shorter == t or not shorter:
+            break
+        t = shorter
+    return t
+
+
 def bare_label(kind: str, text: str) -> str | None:
     """The label when the whole text is one label word (quotes and punctuation aside)."""
-    t = re.sub(r"^[\s\"'“”「」()\[\]（）:：.。!！,，-]+|[\s\"'“”「」()\[\]（）:：.。!！,，-]+$", "", text)
+    t = _trim(text)
     for label, words in BARE[kind].items():
         if t in words:
             return label

@@ -15,9 +15,6 @@ from __future__ import annotations
 #: Auto-filled repost text once normalised: any sequence of these words, in any order and with
 #: any punctuation between them (`转发微博`, `微博转发`, `转发 微博 转发`, `轉發微博！`), is no comment.
 BOILERPLATE_WORDS = ("转发", "轉發", "微博", "repost")
-#: Shortest comment (characters of its own words, normalised) worth an item: two Chinese words
-#: (about 1.5-2 characters each); `+1`, `呵呵` or `求证` test luck, not a user's voice.
-DEFAULT_MIN_CHARS = 4
 #: Interaction kinds whose text is the user's own words.
 COMMENT_KINDS = ("comment", "reply", "quote")
 

@@ -31,7 +31,6 @@ from .sampling import hex_int_sql, norm_sql, rand_sql
 
 POOLS = ("any", "window", "popularity")
 WEIGHTINGS = ("matched", "uniform")
-DEFAULT_MIN_HISTORY = 3
 #: Valid negatives kept per anchor, so that the post balance (sample_pairs) can pass over some.
 CANDIDATES = 4
 #: Most a post's yes count may exceed its no count, or the reverse, among a task's pairs.
@@ -70,20 +69,18 @@ def create_acts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {"comments": row[0], "boilerplate_reposts": row[1], "empty_comments": row[2]}
 
 
-def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: dict, with_text: bool = True) -> None:
+def create_post_bands(con: duckdb.DuckDBPyConnection, pool: str, options: Any, with_text: bool = True) -> None:
     """Table `post_band(id, author_id, text_norm, band)`: each post's band under `pool` (a
     negative is drawn from its positive's band) and, `with_text`, its normalised text (the exact
     content rule; near-copies: content_rule.py)."""
     if pool not in POOLS:
         raise SomekitError(f"unknown negative pool {pool!r}; choose from: {', '.join(POOLS)}")
     if pool == "window":
-        unit = str(options.get("window", "month"))
-        if unit not in ("day", "week", "month", "quarter", "year"):
-            raise SomekitError(f"option window must be day/week/month/quarter/year, not {unit!r}")
+        unit = options.window  # typed: one of day/week/month/quarter/year (schemas/task_options.py)
         band = f"coalesce(CAST(date_trunc('{unit}', p.created_at) AS VARCHAR), 'unknown')"
         source = "posts p"
     elif pool == "popularity":
-        bands = int(options.get("bands", 4))
+        bands = options.bands
         band = f"CAST(ntile({bands}) OVER (ORDER BY coalesce(c.n, 0), p.id) AS VARCHAR)"
         source = "posts p LEFT JOIN (SELECT post_id, count(*) AS n FROM interactions GROUP BY post_id) c ON c.post_id = p.id"
     else:
@@ -169,13 +166,16 @@ def _seen_sql(anchors: str, kinds: Iterable[str] | None) -> str:
 
 
 def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int, salt: str, tries: int,
-                        kinds: Iterable[str] | None, differ_content: bool, exposure_days: int | None = None) -> None:
+                        kinds: Iterable[str] | None, differ_content: bool, exposure_days: int | None = None,
+                        append: bool = False) -> None:
     """Table `negatives(anchor, negs)`: per anchor up to CANDIDATES posts of `neg_pool` (first
     drawn first) in the anchor post's band that the user never wrote nor touched (in any of
     `kinds`, or any way when None), and, with `differ_content`, whose normalised text matches no
     post the user touched. `tries` draws per anchor; anchors with none left count towards the
     shortfall. With `exposure_days`, a negative must have been live while the user was visibly
-    active (builders/exposure.py)."""
+    active (builders/exposure.py). `append` adds the anchors' rows to an existing `negatives`:
+    an anchor's draws depend on the anchor alone, so drawing a grown prefix's new anchors only
+    gives the same rows as drawing them all again."""
     content = ""
     if differ_content:
         # An empty text matches an empty text: two posts with nothing to read (media not enriched,
@@ -195,8 +195,9 @@ def draw_negative_posts(con: duckdb.DuckDBPyConnection, anchors: str, seed: int,
         create_user_days(con, anchors, exposure_days)
         draws = exposed_draws_sql(seed, salt, tries)
         same_band = "AND pc.band = d.band " + live_sql(exposure_days)
+    into = "INSERT INTO negatives" if append else "CREATE OR REPLACE TEMP TABLE negatives AS"
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE negatives AS
+        {into}
         WITH a AS (SELECT x.anchor, x.user_id, x.post_id, pb.band FROM {anchors} x JOIN post_band pb ON pb.id = x.post_id),
         {draws}
         seen AS ({_seen_sql(anchors, kinds)}),
@@ -270,9 +271,13 @@ def sample_pairs(con: duckdb.DuckDBPyConnection, ranked: str, want: int, seed: i
     the cost follows `want`, not the corpus size. `keep` filters candidate pairs further."""
     total = con.execute(f"SELECT count(*) FROM {ranked}").fetchall()[0][0]
     take = min(total, want * 2 + 64)
+    drawn = 0  # anchors (a prefix, by rank) whose negatives are drawn already
     while True:
         take_anchors(con, ranked, take, per_user)
-        draw_negative_posts(con, "anchors", seed, salt, tries, negative_kinds, differ_content, exposure_days)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW new_anchors AS SELECT * FROM anchors WHERE rank > {drawn}")
+        draw_negative_posts(con, "new_anchors", seed, salt, tries, negative_kinds, differ_content, exposure_days,
+                            append=drawn > 0)
+        drawn = con.execute("SELECT count(*) FROM anchors").fetchall()[0][0]
         rows = con.execute("""
             SELECT a.anchor, a.user_id, a.post_id, a.text, a.kind, n.negs, pb.band
             FROM anchors a JOIN negatives n USING (anchor) JOIN post_band pb ON pb.id = a.post_id

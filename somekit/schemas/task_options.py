@@ -71,6 +71,10 @@ class _NegativePool(_History):
         "month", description="Time window of pool = 'window'.")
     bands: int = Field(4, ge=1, le=1000, description="Popularity bands of pool = 'popularity'.")
     tries: int = Field(DEFAULT_TRIES, ge=1, le=10_000, description="Random negative candidates drawn per anchor.")
+    exposure_days: int | None = Field(
+        1, ge=0, le=365, description="A negative is published within this many days of its positive and live within "
+                                     "as many days of the user's act on it (builders/exposure.py); None (Python only) "
+                                     "draws from the whole pool.")
 
 
 #: Shortest comment worth an item, in characters of its own words (builders/comment_text.py):

@@ -17,11 +17,11 @@ from ..query_templates import render
 from ...enrich.textview import use_post_text
 from ..registry import BuildResult, register_builder
 from ..content_rule import NearCopies
-from ..exposure import DEFAULT_EXPOSURE_DAYS, create_live_days
-from ..pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
+from ..exposure import create_live_days
+from ..pairs import (HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
 from ...store.language import corpus_lang
-from ..sampling import DEFAULT_TRIES, cosine_keep, finish_paired_build, open_corpus, post_texts_for, resolve
+from ..sampling import cosine_keep, finish_paired_build, open_corpus, post_texts_for, resolve
 
 BUILDER = "mcr@3"
 DEFAULT_N = 2000  # per label
@@ -44,10 +44,7 @@ def _item(user: str, post: str, yes: bool, lang: str, seed: int, sources: list[s
 def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
               **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "mcr", n, seed, DEFAULT_N, overrides)
-    pool = str(options.get("pool", "any"))
-    weighting = str(options.get("weighting", "matched"))
-    min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
-    exposure = options.get("exposure_days", DEFAULT_EXPOSURE_DAYS)
+    pool, weighting, min_history, exposure = options.pool, options.weighting, options.min_history, options.exposure_days
     con = open_corpus(ws)
     tview = use_post_text(con, ws, cfg, "mcr")  # the content rule compares body + media text
     lang = corpus_lang(con, lang, cfg)
@@ -56,16 +53,16 @@ def build_mcr(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         create_live_days(con)
     create_post_bands(con, pool, options)
     keep = None
-    if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
-        keep = cosine_keep(ws, cfg, float(options["max_cosine"]), post_texts_for(con))
+    if options.max_cosine is not None:  # embedding content rule, opt-in (it embeds every pair)
+        keep = cosine_keep(ws, cfg, options.max_cosine, post_texts_for(con))
     kinds = ", ".join(f"'{k}'" for k in ENGAGE)
     rank_positives(con, "mcr_pos", f"a.kind IN ({kinds})", seed, "mcr", min_history)
     create_negative_pool(con, "mcr_pos", weighting, seed, "mcr", exposure)
-    near = NearCopies(con, float(options["event_threshold"]), int(options["shingle"]))
+    near = NearCopies(con, options.event_threshold, options.shingle)
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "mcr")
-    pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=int(options.get("per_user", 2)),
-                         tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure, differ_content=True, keep=keep,
+    pairs = sample_pairs(con, "mcr_pos", n, seed, "mcr", budget, per_user=options.per_user,
+                         tries=options.tries, exposure_days=exposure, differ_content=True, keep=keep,
                          near=near)
     items = []
     for p in pairs:

@@ -33,6 +33,7 @@ from ..query_templates import render
 from ..registry import BuildResult, register_builder
 from ...store.language import corpus_lang
 from ..events import near_duplicate_events
+from ...schemas.task_options import MIDZhOptions
 from .mid_zh_balance import item_balance, match_pairs
 from ..sampling import open_corpus, rand_sql, resolve, seeded_order
 
@@ -41,12 +42,12 @@ ALL = 10**9        # default n: every event the balance allows
 _TIME = "%Y-%m-%d %H:%M:%S"
 
 
-def _events(con, seed: int, options: dict) -> None:
+def _events(con, seed: int, options: MIDZhOptions) -> None:
     """Temp table `ev(event_id, post_id, label, origin, rnd, copies)`: one labelled post per event
     (near-duplicate texts are one event: builders/events.py), and `grp`, whose `labels > 1` rows
     are the events whose copies disagree on the label (left out, counted)."""
     texts = dict(con.execute("SELECT id, text FROM posts WHERE veracity IS NOT NULL AND created_at IS NOT NULL").fetchall())
-    event_of = near_duplicate_events(texts, float(options["event_threshold"]), int(options["shingle"]))
+    event_of = near_duplicate_events(texts, options.event_threshold, options.shingle)
     con.register("_lp_event", pa.table({"id": pa.array(list(event_of), pa.string()),
                                         "event_id": pa.array(list(event_of.values()), pa.string())}))
     con.execute("""
@@ -118,12 +119,30 @@ def _item(row: tuple, label: str, visible: list[tuple[str, str]], partner: str, 
                                      "event_copies": copies, "design": design}))
 
 
+#: Share of the possible rumour/non-rumour pairs that matching may lose before the build says so.
+MAX_SILENT_LOSS = 0.5
+
+
+def _matching_loss(balance: dict[str, Any]) -> list[str]:
+    """A warning when matching dropped most pairs: the corpus's classes differ in what an agent
+    sees (on CED, followers and spread), and the few matched pairs are all it can honestly give."""
+    possible, matched = balance.get("pairs_possible", 0), balance.get("pairs_matched", 0)
+    if not possible or matched >= (1 - MAX_SILENT_LOSS) * possible:
+        return []
+    before = balance.get("smd_before", {})
+    worst = ", ".join(f"{k} (SMD {v:+.2f})" for k, v in sorted(before.items(), key=lambda kv: -abs(kv[1]))
+                      if abs(v) > 0.1)
+    return [f"mid-zh: matching kept {matched} of {possible} possible pairs; before matching, "
+            f"{worst or 'the matched covariates'} told rumours from non-rumours by themselves. Fewer, "
+            "matched items are what this corpus supports; widening `calipers` trades items for shortcuts"]
+
+
 @register_builder("mid-zh")
 def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
                  **overrides: Any) -> BuildResult:
     """Build mid-zh items; `n` counts items per label (rumour and non-rumour each)."""
     n, seed, options = resolve(cfg, "mid-zh", n, seed, ALL, overrides)
-    visible_max = int(options["visible"])
+    visible_max = options.visible
     if visible_max < 0:
         raise SomekitError(f"mid-zh: option visible must be >= 0 (got {visible_max})")
     con = open_corpus(ws)
@@ -138,9 +157,9 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
     untimed = con.execute("SELECT count(*) FROM posts WHERE veracity IS NOT NULL AND created_at IS NULL").fetchall()[0][0]
     candidates = _candidates(con, visible_max)
     rows_by_post = {r[1]: r for r in candidates}
-    pairs, balance = match_pairs(candidates, list(options["match"]), options["calipers"], n, visible_max,
+    pairs, balance = match_pairs(candidates, list(options.match), options.calipers, n, visible_max,
                                  cfg.verify.max_smd if cfg is not None else 0.1)
-    design = "matched" if options["match"] else "unmatched"
+    design = "matched" if options.match else "unmatched"
     k_by_post = {}
     for a, b in pairs:
         k_by_post[a[1]] = k_by_post[b[1]] = min(a[4], b[4], visible_max)
@@ -155,6 +174,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
                         f"{labels.get('non-rumor', 0)} non-rumour events (CED's non-rumor-repost/ is needed too)")
     elif len(pairs) < n < ALL:
         warnings.append(f"mid-zh: {len(pairs)} items per label, fewer than the {n} asked (the smaller class runs out)")
+    warnings += _matching_loss(balance)
     if conflicted:
         warnings.append(f"mid-zh: {conflicted} events have copies labelled both ways; left out")
     if untimed:
@@ -164,7 +184,7 @@ def build_mid_zh(ws, cfg, n: int | None = None, seed: int | None = None, lang: s
              "events": {k: labels.get(k, 0) for k in ("rumor", "non-rumor")}, "conflicting_events": conflicted,
              "untimed_posts": untimed,
              "visible_records": sum(len(v) for v in shown.values()), "design": design,
-             "event_rule": {"threshold": options["event_threshold"], "shingle": options["shingle"]},
+             "event_rule": {"threshold": options.event_threshold, "shingle": options.shingle},
              "balance": {**balance, **item_balance(items, rows_by_post)}}
     if design == "unmatched":
         warnings.append("mid-zh: built unmatched (match = []): author, time and spread may predict the label by themselves")

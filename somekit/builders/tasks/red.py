@@ -66,23 +66,23 @@ def location_posts(con: Any, locations: dict[str, list[str]]) -> dict[str, list[
     return out
 
 
-def _locations(con: Any, opts: dict[str, Any]) -> dict[str, list[str]]:
-    given = opts.get("locations")
+def _locations(con: Any, opts: Any) -> dict[str, list[str]]:
+    given = opts.locations
     if isinstance(given, dict):
         return {k: list(v) or [k] for k, v in given.items()}
     if isinstance(given, list):
         return {k: [k] for k in given}
-    top = int(opts.get("max_locations", 20))
+    top = opts.max_locations
     rows = con.execute("SELECT location, count(*) c FROM posts WHERE coalesce(location, '') <> '' "
                        f"GROUP BY location ORDER BY c DESC, location LIMIT {top}").fetchall()
     return {r[0]: [r[0]] for r in rows}
 
 
-def event_clusters(ws: Any, cfg: Any, per_loc: dict[str, list[tuple]], opts: dict[str, Any]) -> list[dict[str, Any]]:
+def event_clusters(ws: Any, cfg: Any, per_loc: dict[str, list[tuple]], opts: Any) -> list[dict[str, Any]]:
     """Clusters of at least `min_cluster` posts per location and day, biggest first."""
     embedder = get_embedder_for(ws, cfg)
-    method = str(opts.get("clustering", "single-pass"))
-    threshold = float(opts.get("threshold", 0.5))
+    method = opts.clustering
+    threshold = opts.threshold
     out = []
     for loc, posts in per_loc.items():
         by_day: dict[str, list[tuple]] = defaultdict(list)
@@ -90,11 +90,11 @@ def event_clusters(ws: Any, cfg: Any, per_loc: dict[str, list[tuple]], opts: dic
             by_day[p[2].strftime("%Y-%m-%d")].append(p)
         for day, day_posts in sorted(by_day.items()):
             vecs = embed_checkpointed(ws, embedder, [p[1] or "" for p in day_posts], kind="passage")
-            if opts.get("center", True) and len(day_posts) > 2:
+            if opts.center and len(day_posts) > 2:
                 vecs = vecs - vecs.mean(axis=0, keepdims=True)
                 vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
             for idx in groups(cluster(vecs, method, threshold)):
-                if len(idx) >= int(opts.get("min_cluster", 2)):
+                if len(idx) >= opts.min_cluster:
                     out.append({"location": loc, "date": day, "posts": [day_posts[i] for i in idx],
                                 "vecs": vecs[idx]})
     out.sort(key=lambda c: (-len(c["posts"]), c["location"], c["date"], c["posts"][0][0]))
@@ -200,7 +200,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     """Build items/red. `n`: hourly (location, window) queries in total. Clusters are judged and
     summarised biggest first, n at a time, until n windows hold an event (or none are left)."""
     run = resolve_run(cfg, "red", n, seed)
-    opts, seed, n = run.options.model_dump(), run.seed, run.n
+    opts, seed, n = run.options, run.seed, run.n
     drafter = choose_drafter("red", opts, cfg, llm)
     con = connect(ws.corpus)
     tview = use_post_text(con, ws, cfg, "red")  # posts.text = body + media text (OCR, captions, transcripts)
@@ -209,9 +209,9 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     per_loc = location_posts(con, locations)
     clusters = event_clusters(ws, cfg, per_loc, opts)
     counters = LLMCounters()
-    min_window = int(opts.get("min_window_posts", 1))
+    min_window = opts.min_window_posts
     if drafter == EXTRACTIVE:
-        min_authors = int(opts.get("min_authors", 2))
+        min_authors = opts.min_authors
         draft = lambda chunk: extract_events(con, chunk, lang, min_authors)  # noqa: E731
     else:
         if llm is None:
@@ -235,8 +235,8 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     stats = {"task": "red", "builder": BUILDER, "drafter": drafter, "seed": seed, "lang": lang, "items": len(items),
              "locations": {k: len(v) for k, v in per_loc.items()}, "clusters": len(clusters),
              "clusters_not_judged": len(clusters) - len(judged), **counts,
-             "clustering": {"method": opts.get("clustering", "single-pass"), "threshold": float(opts.get("threshold", 0.5)),
-                            "center": bool(opts.get("center", True))},
+             "clustering": {"method": opts.clustering, "threshold": opts.threshold,
+                            "center": opts.center},
              "min_window_posts": min_window,
              "llm": counters.to_dict(), "needs_review": len(items), "quality": quality_block(reasons)}
     write_items(ws, "red", tview.stamp(items), {**stats, **tview.stats()})

@@ -96,19 +96,19 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
           llm: Any = None, **_: Any) -> BuildResult:
     """Build items/ses: one item per topic (at most `n` topics, most-posted first)."""
     run = resolve_run(cfg, "ses", n, seed)
-    opts, seed, n = run.options.model_dump(), run.seed, run.n
+    opts, seed, n = run.options, run.seed, run.n
     drafter = choose_drafter("ses", opts, cfg, llm)
     con = connect(ws.corpus)
     tview = use_post_text(con, ws, cfg, "ses")  # posts.text = body + media text (OCR, captions, transcripts)
     lang = corpus_lang(con, lang, cfg)
-    topics = discover_topics(con, int(opts.get("min_posts", 3)), opts.get("topics"), limit=n)
+    topics = discover_topics(con, opts.min_posts, opts.topics, limit=n)
     rows = con.execute("SELECT id, text, timezone('UTC', created_at) AS created_at FROM posts WHERE text <> '' ORDER BY id").fetchall()
     locations = dict(con.execute("SELECT id, location FROM posts").fetchall()) if drafter == EXTRACTIVE else {}
     con.close()
     by_id = {r[0]: r for r in rows}
-    k = int(opts.get("posts_per_topic", 20))
+    k = opts.posts_per_topic
     vectors = qvecs = None
-    if topics and opts.get("embedding_retrieval", True):
+    if topics and opts.embedding_retrieval:
         embedder = get_embedder_for(ws, cfg)
         vectors = embed_checkpointed(ws, embedder, [r[1] for r in rows], kind="passage")
         qvecs = np.asarray(embedder.embed(list(topics), kind="query"))
@@ -117,7 +117,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     chosen: dict[str, list[str]] = {}
     for i, (topic, ids) in enumerate(topics.items()):
         picked = related_posts(topic, ids, texts, vectors, ids_all, None if qvecs is None else qvecs[i], k=k,
-                               min_sim=float(opts.get("min_similarity", 0.82)))
+                               min_sim=opts.min_similarity)
         chosen[topic] = sorted(picked, key=lambda p: (by_id[p][2] is None, by_id[p][2] or 0, p))
     if drafter == EXTRACTIVE:
         vec_by_id = None if vectors is None else {pid: vectors[i] for i, pid in enumerate(ids_all)}

@@ -76,16 +76,16 @@ def near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
     return len(ua & ub) / max(1, len(ua | ub)) >= threshold
 
 
-def scopes(con: Any, opts: dict[str, Any], limit: int | None) -> list[tuple[str, str, list[tuple]]]:
+def scopes(con: Any, opts: Any, limit: int | None) -> list[tuple[str, str, list[tuple]]]:
     """(scope, name, posts) for topics and for users with enough own posts."""
     rows = {r[0]: r for r in con.execute("SELECT id, text, timezone('UTC', created_at) AS created_at FROM posts WHERE text <> '' ORDER BY id").fetchall()}
-    k = int(opts.get("posts_per_scope", 15))
+    k = opts.posts_per_scope
     out = []
-    for topic, ids in discover_topics(con, int(opts.get("min_posts", 3)), opts.get("topics"), limit).items():
+    for topic, ids in discover_topics(con, opts.min_posts, opts.topics, limit).items():
         out.append(("topic", topic, [rows[i] for i in ids if i in rows][:k]))
     users = con.execute(
         "SELECT author_id, count(*) c FROM posts WHERE author_id IS NOT NULL AND text <> '' GROUP BY author_id "
-        f"HAVING c >= {int(opts.get('min_user_posts', 3))} ORDER BY c DESC, author_id"
+        f"HAVING c >= {opts.min_user_posts} ORDER BY c DESC, author_id"
         + (f" LIMIT {int(limit)}" if limit else "")).fetchall()
     for uid, _ in users:
         own = con.execute("SELECT id, text, timezone('UTC', created_at) AS created_at FROM posts WHERE author_id = ? AND text <> '' "
@@ -180,13 +180,13 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
           llm: Any = None, **_: Any) -> BuildResult:
     """Build items/smq. `n`: total QA items, half topic and half user questions."""
     run = resolve_run(cfg, "smq", n, seed)
-    opts, seed, n = run.options.model_dump(), run.seed, run.n
+    opts, seed, n = run.options, run.seed, run.n
     drafter = choose_drafter("smq", opts, cfg, llm)
     con = connect(ws.corpus)
     tview = use_post_text(con, ws, cfg, "smq")  # drafts and the evidence check see media text too
     lang = corpus_lang(con, lang, cfg)
-    todo = scopes(con, opts, opts.get("max_scopes"))
-    per = int(opts.get("pairs_per_scope", 3))
+    todo = scopes(con, opts, opts.max_scopes)
+    per = opts.pairs_per_scope
     kept: list[dict[str, Any]] = []
     dropped: Counter = Counter()
     if drafter == DATA_DRAFTER:

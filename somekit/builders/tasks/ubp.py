@@ -21,15 +21,15 @@ import pyarrow as pa
 from ...schemas.items import UBPInputs, UBPItem, YesNoAnswer, item_id
 from ...schemas.provenance import Provenance
 from ...store.items import write_items
-from ..comment_text import DEFAULT_MIN_CHARS, short_comments
-from ..exposure import DEFAULT_EXPOSURE_DAYS, create_live_days
-from ..pairs import (DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, create_negative_pool, create_post_bands,
+from ..comment_text import short_comments
+from ..exposure import create_live_days
+from ..pairs import (HistoryBudget, create_acts, create_negative_pool, create_post_bands,
                     rank_positives, sample_pairs)
 from ..query_templates import render
 from ..registry import BuildResult, register_builder
 from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
-from ..sampling import DEFAULT_TRIES, open_corpus, rand_sql, resolve, seeded_order, shortfall
+from ..sampling import open_corpus, rand_sql, resolve, seeded_order, shortfall
 
 BUILDER = "ubp@3"
 ACTIONS = ("like", "repost", "comment")
@@ -97,11 +97,8 @@ def _no_reuse(keep, reuse: ReuseGuard):
 def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
               actions: tuple[str, ...] = ACTIONS, **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "ubp", n, seed, DEFAULT_N, overrides)
-    pool = str(options.get("pool", "any"))
-    weighting = str(options.get("weighting", "matched"))
-    min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
-    same_kind = options.get("negative_kinds", "any") == "same"
-    exposure = options.get("exposure_days", DEFAULT_EXPOSURE_DAYS)
+    pool, weighting, min_history, exposure = options.pool, options.weighting, options.min_history, options.exposure_days
+    same_kind = options.negative_kinds == "same"
     con = open_corpus(ws)
     lang = corpus_lang(con, lang, cfg)
     comments = create_acts(con)
@@ -111,7 +108,7 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
     stats: dict[str, Any] = {"pool": pool, "weighting": weighting, "seed": seed, "salt": "ubp", "lang": lang,
                              "min_history": min_history, "comments": comments, "duckdb": duckdb.__version__, "buckets": {}}
     items, warnings = [], []
-    min_chars = int(options.get("min_chars", DEFAULT_MIN_CHARS))
+    min_chars = options.min_chars
     stats["comments"]["short_dropped"] = short_comments(con, "'comment'", min_chars)
     stats["min_chars"] = min_chars
     where = " OR ".join(f"(a.kind = '{a}' AND {POSITIVE_WHERE[a].format(min_chars=min_chars)})" for a in actions)
@@ -123,8 +120,8 @@ def build_ubp(ws, cfg, n: int | None = None, seed: int | None = None, lang: str 
         half = n // 2
         con.execute(f"CREATE OR REPLACE TEMP TABLE ubp_pos AS SELECT * EXCLUDE (kind) FROM ubp_ranked WHERE kind = '{action}'")
         create_negative_pool(con, "ubp_pos", weighting, seed, f"ubp:{action}", exposure)
-        pairs = sample_pairs(con, "ubp_pos", half, seed, f"ubp:{action}", budget, per_user=int(options.get("per_user", 1)),
-                             tries=int(options.get("tries", DEFAULT_TRIES)), exposure_days=exposure,
+        pairs = sample_pairs(con, "ubp_pos", half, seed, f"ubp:{action}", budget, per_user=options.per_user,
+                             tries=options.tries, exposure_days=exposure,
                              negative_kinds=[action] if same_kind else None,
                              keep=_no_reuse(negative_texts(con, seed, min_history, min_chars), reuse) if action == "comment" else None)
         for p in pairs:

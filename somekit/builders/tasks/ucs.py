@@ -19,11 +19,11 @@ from ...schemas.provenance import Provenance
 from ..query_templates import render
 from ..registry import BuildResult, register_builder
 from ..reuse import ReuseGuard
-from ..comment_text import DEFAULT_MIN_CHARS, short_comments
+from ..comment_text import short_comments
 from ..events import near_copy
-from ..pairs import DEFAULT_MIN_HISTORY, HistoryBudget, create_acts, rank_positives, take_anchors
+from ..pairs import HistoryBudget, create_acts, rank_positives, take_anchors
 from ...store.language import corpus_lang
-from ..sampling import (DEFAULT_TRIES, cosine_keep, finish_paired_build, hex_int_sql, keep_first, open_corpus,
+from ..sampling import (cosine_keep, finish_paired_build, hex_int_sql, keep_first, open_corpus,
                        rand_sql, resolve)
 
 BUILDER = "ucs@3"
@@ -114,28 +114,28 @@ def _within_budget(rows: list[dict[str, Any]], budget: HistoryBudget) -> list[di
 def build_ucs(ws, cfg, n: int | None = None, seed: int | None = None, lang: str | None = None,
               **overrides: Any) -> BuildResult:
     n, seed, options = resolve(cfg, "ucs", n, seed, DEFAULT_N, overrides)
-    min_history = int(options.get("min_history", DEFAULT_MIN_HISTORY))
+    min_history = options.min_history
     con = open_corpus(ws)
     lang = corpus_lang(con, lang, cfg)
     comments = create_acts(con)
     kinds = ", ".join(f"'{k}'" for k in COMMENT_KINDS)
-    min_chars = int(options.get("min_chars", DEFAULT_MIN_CHARS))
+    min_chars = options.min_chars
     total = rank_positives(con, "ucs_pos", f"a.kind IN ({kinds}) AND length(a.clean) >= {min_chars}", seed, "ucs", min_history)
-    threshold, shingle = float(options["event_threshold"]), int(options["shingle"])
+    threshold, shingle = options.event_threshold, options.shingle
 
     def near(a: str, b: str) -> bool:
         return near_copy(a, b, threshold, shingle)
 
     keep = None
-    if options.get("max_cosine") is not None:  # embedding content rule, opt-in (it embeds every pair)
-        keep = cosine_keep(ws, cfg, float(options["max_cosine"]), lambda ps: [(p["text"], p["neg_text"]) for p in ps])
+    if options.max_cosine is not None:  # embedding content rule, opt-in (it embeds every pair)
+        keep = cosine_keep(ws, cfg, options.max_cosine, lambda ps: [(p["text"], p["neg_text"]) for p in ps])
     take = min(total, n * 2 + 64)
     budget = HistoryBudget(con, min_history)
     counted = budget.preload(ws, "ucs")
     reuse = ReuseGuard(ws, "ucs")  # no comment another task labels or shows (issue 32)
     while True:  # widen the seeded prefix until n pairs or no positives left
-        take_anchors(con, "ucs_pos", take, int(options.get("per_user", 2)))
-        rows = reuse.keep(_pairs(con, seed, int(options.get("tries", DEFAULT_TRIES)), min_history, min_chars, near),
+        take_anchors(con, "ucs_pos", take, options.per_user)
+        rows = reuse.keep(_pairs(con, seed, options.tries, min_history, min_chars, near),
                           labelled=("text", "neg_text"), shown=("text", "neg_text"))
         rows = _within_budget(rows, budget)
         if keep is not None:
