@@ -5,8 +5,9 @@ draft), its machine agreement is below [review] min_agreement, or verify reporte
 (runs/verify.json). A split vote is a tie only while nothing can break it: once voters have a
 measured quality (people's decisions, review/scores.py), the quality-weighted vote decides most
 splits; a decided split whose label is the item's own is no longer flagged, one that names another
-label stays flagged and says which. A failed quality gate (stats.json `quality`) flags no item: it is a reason to
-review more, said in the selection and on the card, never a reason to ignore the budget.
+label stays flagged and says which. A failed quality gate (stats.json `quality`) flags no item: it
+is a reason to review more, said in the selection and on the card, never a reason to ignore the
+budget.
 
 With a budget N, at most N items go (unless allow_over_budget), in this order:
 1. the random audit sample (audit_size, at most half the budget): drawn from all items, stratified
@@ -117,7 +118,8 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
     scored = item_scores(items, people, ws) if scores is None else (
         scores if isinstance(scores, ItemScores) else ItemScores(dict(scores), "given"))
     score_of, how = scored.scores, scored.method
-    needs = {it.id: r for it in items if (r := review_reasons(it, min_agreement, checks.get(it.id, []), scored.decided.get(it.id)))}
+    needs = {it.id: r for it in items
+             if (r := review_reasons(it, min_agreement, checks.get(it.id, []), scored.decided.get(it.id)))}
     target = audit_size if budget is None else min(audit_size, budget // 2)
     audit, by_label = audit_sample(task, items, target, seed)
 

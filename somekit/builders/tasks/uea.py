@@ -149,7 +149,8 @@ def weigh_splits(panel: PanelResult, aggs: list[Any]) -> tuple[list[Any], set[in
     quality-weighted vote (annotate/voting.py) decides the splits the plain vote left open: such an
     item is no longer a tie and keeps the weighted vote's label. Returns the aggregates, the indexes
     it decided, and the stats block saying so."""
-    accuracy = {n: v["accuracy"] for n, v in ((panel.measured or {}).get("voters") or {}).items() if v.get("accuracy") is not None}
+    measured = (panel.measured or {}).get("voters") or {}
+    accuracy = {n: v["accuracy"] for n, v in measured.items() if v.get("accuracy") is not None}
     names = [v.voter for v in panel.votes[0]] if panel.votes and panel.votes[0] else []
     if not names or set(names) - set(accuracy) or len(set(accuracy.values())) < 2:
         return aggs, set(), {"applied": False, "why": "needs every voter measured on seed labels, with different accuracies"}
