@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 py="${PYTHON:-.venv/bin/python}"
 report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
-"$py" -m pip install -q --dry-run --ignore-installed --report "$report" -e ".[embedded,media,vl,persona,test]" "torch==2.13.0" \
+"$py" -m pip install -q --dry-run --ignore-installed --report "$report" -e ".[embedded,media,vl,persona,cluster,test]" "torch==2.13.0" \
   2>&1 | grep -v "^WARNING: Location" || true
 "$py" - "$report" > requirements.lock.tmp <<'PY'
 import json, sys, platform
