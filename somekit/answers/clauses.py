@@ -70,7 +70,7 @@ _CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|w
 #: comments on the answer and never revises it.
 _ASIDE = re.compile(r"^\W*(?:(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
                     r"注|备注|附注|补充|顺便|另注|说明|置信度)")
-_ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要"
+_ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要|[\u4e00-\u9fff]{1,4}与否"
 _SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")
 
 
@@ -179,10 +179,16 @@ RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scr
                       r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
 
 
+#: A view the answerer held before and then left ("at first I thought half true", "起初我以为是谣言"):
+#: never the verdict, wherever it stands in its sentence.
+_SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initial) (?:thought|instinct|impression|reaction|guess|read))\b|"
+                         r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看")
+
+
 def _role(piece: str) -> str:
     if RETRACTS.match(piece):
         return "contrast"
-    if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece):
+    if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece) or _SUPERSEDED.search(piece):
         return "reason"
     if re.match(rf"(?:\W*)(?:{_FINAL})", piece):
         return "final"

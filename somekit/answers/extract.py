@@ -34,7 +34,7 @@ from .answer_json import label_from_json
 from .choices import read_choice, unwrap
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, neither_nor, reported_speech
+from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, reported_speech
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -66,7 +66,14 @@ UNANSWERABLE = re.compile(
     r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
     # no access, a crash: "unable to access Weibo", "调用失败", a Python traceback
     r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
-    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b")
+    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b|"
+    # the call handed to someone else, or more input asked for first: "not up to me", "I'd need their history to decide"
+    r"\bnot (?:by|up to|for) me\b|\bnot my (?:call|decision|place)\b|\bleave (?:this|it|that)(?: one| call| decision)? to\b|"
+    r"\b(?:i|we)(?:'d| would| will|'ll)? need\b[^.;!?]{0,80}?\bto (?:decide|determine|tell|judge|answer|say|assess|make (?:a|the|this) call)\b|"
+    r"\bto (?:decide|determine|tell|judge|assess)\b[^.;!?]{0,60}?\b(?:i|we)(?:'d| would)? need\b|\bplease (?:provide|share|send|supply|give me)\b|"
+    r"需要[^。;]{0,30}(?:才能|才可以|来)(?:判断|确定|决定|回答)|"
+    # both outcomes called acceptable: "推荐与否都说得过去", "either answer is defensible"
+    r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
@@ -83,6 +90,8 @@ _MARKER = re.compile(
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
     r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+#: The answer's last words: a label after a colon ("...: no", "结论：否").
+_CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
@@ -99,7 +108,11 @@ _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
                         r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"
                         # "could be theirs, could be a copycat": two possibilities side by side
-                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b")
+                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b|"
+                        # "some parts accurate, others not", "can't say which way it leans": no side taken
+                        r"\bsome\b[^.;!?]{0,60}?\b(?:and|while|but|,) (?:others|other parts|the rest)\b|"
+                        r"\b(?:can't|cannot|can not|not|hard to|unable to) (?:say|tell|know|determine|see) which way\b|"
+                        r"(?:说不出|看不出|不好说|难说)(?:[^。]{0,6})(?:偏向|倾向)哪")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -113,6 +126,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     found = _from_json(kind, raw)
     if found:
         return Extraction(found, "json")
+    if (label := marked_label(kind, raw)) is not None:
+        return Extraction(label, "marker")
     content, raw = unwrap(raw)
     if content is not None and content.strip() and (inner := extract_label(task, content)).label is not None:
         return Extraction(inner.label, "container")
@@ -162,6 +177,11 @@ def _after_marker(kind: str, text: str) -> str | None:
     # the last explicit final answer or revision outranks a later plain marker ("final answer: no.
     # The answer hinges on ..."); among themselves the last counts ("initially yes ... final answer no")
     last = last_final or last
+    closing = _CLOSING.search(text)
+    if closing and bare_label(kind, closing.group(1)) is not None and not in_hypothetical(text, closing.start()) \
+            and (last is None or closing.start() >= last.end()):
+        # "... Not worth the feed slot: no." - the answer ends on a label after a colon: its conclusion
+        return bare_label(kind, closing.group(1))
     if last is None:
         return None
     tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]

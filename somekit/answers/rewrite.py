@@ -9,7 +9,10 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     "no reason not to share it": not doing X would be the odd (or wasteful) outcome, so
                     the answer asserts X; the negation belongs to the rejected case;
   assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
-                    task's own question, read as the JSON answer it imitates.
+                    task's own question, read as the JSON answer it imitates;
+  marks             a tick or a cross bound to the task's question or to a label ("Recommend: ✗",
+                    "[x] 不推荐  [ ] 推荐", "half ✓"): the form's answer, read before cleaning drops
+                    the symbols.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 
 from .answer_json import polar_label
-from .verdict import bare_label
+from .verdict import bare_label, is_bare_act, yesno
 
 _QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
 _NEITHER = re.compile(
@@ -55,3 +58,48 @@ def assignment_label(kind: str, text: str) -> str | None:
     found = {polar_label(kind, key, value == "true") for key, value in _ASSIGNMENT.findall(text)}
     found.discard(None)
     return found.pop() if len(found) == 1 else None
+
+
+_TICKS, _CROSSES = "✓✔☑✅", "✗✘❌❎"   # ☒ is neither: forms use it for a ticked box, prose for a cross
+#: A line that is a head and one mark ("Recommend: ✗", "- half-true ✓", "✓ 推荐").
+_MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
+                          rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*$", re.M)
+#: A checkbox and its option ("[x] 推荐", "[ ] not recommend", "☐ no").
+_BOX = re.compile(r"(\[[xX✓✔ ]\]|☑|☐)\s*([^\[\]☑☐\n]{1,30}?)(?=\s*(?:\[|☑|☐|\n|$))")
+
+
+def marked_label(kind: str, raw: str) -> str | None:
+    """The label a tick or cross gives (see the module docstring); None when the marks name none
+    or disagree."""
+    found = {_box_label(kind, raw)} if _BOX.search(raw) else set()
+    for m in _MARKED_LINE.finditer(raw):
+        head, mark = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+        found.add(_mark_reading(kind, head.strip().lower(), mark in _TICKS))
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _box_label(kind: str, raw: str) -> str | None:
+    """The one option ticked in a checkbox list that leaves at least one box empty."""
+    boxes = [(box.strip() not in ("[ ]", "[]", "☐"), text.strip().lower()) for box, text in _BOX.findall(raw)]
+    ticked = {_option_label(kind, text) for on, text in boxes if on}
+    if not any(not on for on, _ in boxes) or len(ticked) != 1:
+        return None
+    return ticked.pop()
+
+
+def _option_label(kind: str, text: str) -> str | None:
+    if kind == "yesno" and is_bare_act(text):
+        return yesno(text)
+    return bare_label(kind, text)
+
+
+def _mark_reading(kind: str, head: str, ticked: bool) -> str | None:
+    """A label ticked is chosen (a crossed one only set aside); the task's own act ("recommend",
+    "推荐", "is_author") ticked is yes, crossed is no."""
+    if kind == "yesno" and is_bare_act(head):
+        return ("yes" if ticked else "no") if yesno(head) == "yes" else None   # "不推荐 ✗" is left alone
+    if kind == "yesno" and (polar := polar_label(kind, re.sub(r"\s+", "_", head), ticked)) is not None:
+        return polar
+    label = bare_label(kind, head)
+    return label if ticked else None
