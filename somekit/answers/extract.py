@@ -89,7 +89,7 @@ _MARKER = re.compile(
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
-    r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking))\b)")
 #: The answer's last words: a label after a colon ("...: no", "结论：否").
 _CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
@@ -158,7 +158,12 @@ def extract_label(task: str, answer: str | None) -> Extraction:
 
 
 def _from_json(kind: str, raw: str) -> str | None:
-    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], value).label)
+    # an enum-style value ("do_not_recommend", "non_rumor") reads as the words it joins
+    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], _unsnake(value)).label)
+
+
+def _unsnake(value: str) -> str:
+    return value.replace("_", " ") if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", value.strip().lower()) else value
 
 
 def _after_marker(kind: str, text: str) -> str | None:
