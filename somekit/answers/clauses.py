@@ -68,7 +68,7 @@ _CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|w
               r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)")
 #: A sentence that opens as an aside after the verdict ("Note: ...", "注：...", "P.S."): it
 #: comments on the answer and never revises it.
-_ASIDE = re.compile(r"^\W*(?:(?:(?:one|a|another|small|minor|quick|final|last) )?(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
+_ASIDE = re.compile(r"^\W*(?:(?:(?:one|a|an|another|small|minor|quick|final|last|side) ){0,2}(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
                     r"注|备注|附注|补充|顺便|另注|说明|置信度)")
 _ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要|[\u4e00-\u9fff]{1,4}与否"
 _SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")

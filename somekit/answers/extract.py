@@ -126,8 +126,9 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     found = _from_json(kind, raw)
     if found:
         return Extraction(found, "json")
-    if (label := marked_label(kind, raw)) is not None:
-        return Extraction(label, "marker")
+    label, marked = marked_label(kind, raw)
+    if marked:
+        return Extraction(label, "marker") if label is not None else Extraction(None, "ambiguous", hedged=True)
     content, raw = unwrap(raw)
     if content is not None and content.strip() and (inner := extract_label(task, content)).label is not None:
         return Extraction(inner.label, "container")
@@ -195,7 +196,7 @@ def _after_marker(kind: str, text: str) -> str | None:
         return None
     if (label := bare_label(kind, tail)) is not None:
         return label
-    first = re.split(r"[,，、(（:—–#|]", tail, maxsplit=1)[0]
+    first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
     label, _ = _by_clauses(kind, [Clause(tail, "final")])

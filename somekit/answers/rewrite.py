@@ -68,15 +68,30 @@ _MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30
 _BOX = re.compile(r"(\[[xX✓✔ ]\]|☑|☐)\s*([^\[\]☑☐\n]{1,30}?)(?=\s*(?:\[|☑|☐|\n|$))")
 
 
-def marked_label(kind: str, raw: str) -> str | None:
-    """The label a tick or cross gives (see the module docstring); None when the marks name none
-    or disagree."""
-    found = {_box_label(kind, raw)} if _BOX.search(raw) else set()
+def marked_label(kind: str, raw: str) -> tuple[str | None, bool]:
+    """(the label ticks and crosses give, whether they gave a verdict at all): (None, True) when
+    marks bound to the question or a label disagree or cannot be read ("不推荐 ✗"), so no later
+    rule reads the same words without their marks; (None, False) when there are none."""
+    found: set[str | None] = set()
+    if _BOX.search(raw):
+        found.add(_box_label(kind, raw))
     for m in _MARKED_LINE.finditer(raw):
         head, mark = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
-        found.add(_mark_reading(kind, head.strip().lower(), mark in _TICKS))
-    found.discard(None)
-    return found.pop() if len(found) == 1 else None
+        head = head.strip().lower()
+        ticked = mark in _TICKS
+        if _bound(kind, head) and (ticked or kind == "yesno"):   # a crossed emotion or grade is only set aside
+            found.add(_mark_reading(kind, head, ticked))
+    labels = found - {None}
+    if len(found) == 1 and labels:
+        return labels.pop(), True
+    return None, bool(found)
+
+
+def _bound(kind: str, head: str) -> bool:
+    """Whether a mark's head is the task's question or a label (not "Topic match ✓")."""
+    if kind == "yesno" and (is_bare_act(head) or polar_label(kind, re.sub(r"\s+", "_", head), True) is not None):
+        return True
+    return bare_label(kind, head) is not None
 
 
 def _box_label(kind: str, raw: str) -> str | None:
@@ -98,8 +113,11 @@ def _mark_reading(kind: str, head: str, ticked: bool) -> str | None:
     """A label ticked is chosen (a crossed one only set aside); the task's own act ("recommend",
     "推荐", "is_author") ticked is yes, crossed is no."""
     if kind == "yesno" and is_bare_act(head):
-        return ("yes" if ticked else "no") if yesno(head) == "yes" else None   # "不推荐 ✗" is left alone
+        # a negated act is the verdict whatever its mark ("❎ 不转发", "don't recommend ✓")
+        return ("yes" if ticked else "no") if yesno(head) == "yes" else yesno(head)
     if kind == "yesno" and (polar := polar_label(kind, re.sub(r"\s+", "_", head), ticked)) is not None:
         return polar
     label = bare_label(kind, head)
+    if kind == "yesno" and label == "no":
+        return label   # "❌ 不会转发": as with a negated act, the mark underlines the no
     return label if ticked else None
