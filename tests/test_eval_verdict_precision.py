@@ -107,3 +107,27 @@ def test_superseded_first_views(task, answer, label):
 ])
 def test_preferences_asides_and_enum_values(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # passing over the post is the call
+    ("mcr", "I'd skip this one; the account only reposts giveaways.", "no"),
+    ("ubp", "He'll scroll past it like every other crypto thread.", "no"),
+    ("mcr", "We should leave it out of the feed: she reported that author.", "no"),
+    ("mcr", "I wouldn't skip it, though: she saves every sourdough post.", None),   # negated: left to other readers
+])
+def test_passing_over_is_a_no(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # an answer made only of label-score pairs: the clearly likeliest label
+    ("ucs", "no 0.9 | yes 0.1", "no"),
+    ("uea", "angry 0.65, sad 0.25, neutral 0.10", "angry"),
+    ("mid-zh", "谣言 80%，非谣言 20%", "rumor"),
+    # too close, or more than scores said: no reading
+    ("ucs", "yes 0.55 / no 0.45", None),
+    ("mcr", "yes 0.8 since she follows the author / no 0.2", None),
+])
+def test_label_scores(task, answer, label):
+    assert _read(task, answer) == label

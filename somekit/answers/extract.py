@@ -34,7 +34,7 @@ from .answer_json import label_from_json
 from .choices import read_choice, unwrap
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, reported_speech
+from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, reported_speech, scored_label
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -142,6 +142,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(None, "empty")
     if (label := assignment_label(kind, text)) is not None:
         return Extraction(label, "json")
+    if (label := scored_label(kind, text)) is not None:
+        return Extraction(label, "marker")
     text = absurd_if_not(neither_nor(kind, reported_speech(kind, text)))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")

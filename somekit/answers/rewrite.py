@@ -10,6 +10,8 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     the answer asserts X; the negation belongs to the rejected case;
   assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
                     task's own question, read as the JSON answer it imitates;
+  scores            an answer that is only labels with probabilities ("yes 0.84 / no 0.16",
+                    "真 70%，假 30%"): the clearly likeliest label;
   marks             a tick or a cross bound to the task's question or to a label ("Recommend: ✗",
                     "[x] 不推荐  [ ] 推荐", "half ✓"): the form's answer, read before cleaning drops
                     the symbols.
@@ -121,3 +123,30 @@ def _mark_reading(kind: str, head: str, ticked: bool) -> str | None:
     if kind == "yesno" and label == "no":
         return label   # "❌ 不会转发": as with a negated act, the mark underlines the no
     return label if ticked else None
+
+
+#: One "label score" pair of a score-only answer, and what may separate the pairs.
+_SCORE_PAIR = re.compile(r"([^\d\s/|,;，；:：=][^\d/|,;，；:：=]{0,20}?)\s*[:：=]?\s*(\d{1,3}(?:\.\d+)?%|0?\.\d+|1\.0+)")
+_SCORE_SEP = re.compile(r"^[\s/|,;，；、]*$")
+#: A decision needs the top label this likely, and this far ahead of the next.
+_SCORE_TOP, _SCORE_LEAD = 0.6, 0.3
+
+
+def scored_label(kind: str, text: str) -> str | None:
+    """The likeliest label of an answer made only of label-score pairs; None when anything else is
+    said, a name is no label, or no label is clearly ahead."""
+    scores: dict[str, float] = {}
+    end = 0
+    for m in _SCORE_PAIR.finditer(text):
+        label = bare_label(kind, m.group(1))
+        if not _SCORE_SEP.match(text[end:m.start()]) or label is None or label in scores:
+            return None
+        value = m.group(2)
+        scores[label] = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        end = m.end()
+    if len(scores) < 2 or not _SCORE_SEP.match(text[end:].rstrip(".。")):
+        return None
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < _SCORE_TOP or ranked[0] - ranked[1] < _SCORE_LEAD:
+        return None
+    return max(scores, key=scores.__getitem__)

@@ -80,7 +80,10 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\bmatch(?:es)? (?:the|their|his|her) (?:interests?|style)\b|\bconsistent with (?:the|their|his|her) (?:style|interests?)\b")
 _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
             r"(?:low|slim|small|tiny|minimal|negligible)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
-            r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b")
+            r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b|"
+            # passing over the post as the call: "I'd skip it", "she'll scroll past it", "leave this one out of her feed"
+            r"(?:\b(?:i|we|he|she|they|you)(?:'d|'ll| would| will| should)|\bwould|\bwill)\s+(?:\w+\s+)?(?:skip|scroll past|pass on|"
+            r"leave (?:it|this|that)(?: one| post)? out)\b")
 #: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
 #: feed verbs, which open no other kind of sentence ("Like most users..." would).
