@@ -131,3 +131,13 @@ def test_passing_over_is_a_no(task, answer, label):
 ])
 def test_label_scores(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer", [
+    ("mcr", "The post is about a bakery that opened near the station last week."),
+    ("ucs", "这条评论说的是昨晚的球赛，语气挺轻松的。"),
+])
+def test_a_description_of_the_post_is_left_to_no_fallback(task, answer):
+    """No verdict to find: the rules give none and mark it so no fallback guesses from its topic."""
+    ex = extract_label(task, answer)
+    assert ex.label is None and ex.hedged

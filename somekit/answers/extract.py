@@ -43,7 +43,7 @@ class Extraction:
     label: str | None
     rule: str          # json | container | option | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
                        # | offline-fallback | parser-error
-    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open: no fallback guesses it
+    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open or gives no verdict: no fallback guesses it
 
 
 #: Answers that decline to answer: not completed, and not worth an LLM call.
@@ -92,6 +92,12 @@ _MARKER = re.compile(
     r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking))\b)")
 #: The answer's last words: a label after a colon ("...: no", "结论：否").
 _CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
+#: An answer that opens by describing the post or comment ("The post is about ...", "这条微博讲的是..."):
+#: when no rule found a verdict in it, it gave none.
+_DESCRIBES = re.compile(
+    r"^\W*(?:the|this) (?:post|comment|tweet|weibo|reply|claim|article|candidate)\b[^.;]{0,30}?\b(?:is about|is an?|describes|"
+    r"shows|talks about|discusses|mentions|says|reads|covers)\b|"
+    r"^\W*(?:这|该)(?:条|篇|个|则)?(?:微博|帖子|评论|回复|内容|文章|推文|消息)?(?:讲的是|说的是|是关于|描述了|讲述了|提到了?|内容是|讲了|说了|写的是)")
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
@@ -156,8 +162,9 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
-    # a listed option left unpicked: the fallback would read the list as a verdict
-    return Extraction(None, "ambiguous", hedged=unclear or choice.listed)
+    # a listed option left unpicked, or an answer that only describes the post: the fallback would
+    # read the list, or the post's topic ("内容挺有意思的"), as a verdict
+    return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
 
 
 def _from_json(kind: str, raw: str) -> str | None:

@@ -117,8 +117,10 @@ def offline_labels(task: str, answers: list[str], model=None, embed: Embed | Non
         return [None if a == NONE else a for a in lexical]
     meaning = semantic_readings(KIND[task], embed([semantic_text(a) for a in answers]), weights)
     # one reader sure and the other silent decides; two that disagree leave it undecided, and so
-    # does either reader finding 'no verdict' likeliest ("内容挺有意思的" describes, it does not answer)
-    return [None if (a and b and a != b) or NONE in (a, b) else (a or b) for a, b in zip(lexical, meaning)]
+    # does the second reader finding 'no verdict' likeliest. The first reader's 'no verdict' does
+    # not veto: it is likeliest for most wordings it has not seen, verdicts included.
+    lexical = [None if a == NONE else a for a in lexical]
+    return [None if (a and b and a != b) or b == NONE else (a or b) for a, b in zip(lexical, meaning)]
 
 
 def _lexical_readings(task: str, answers: list[str], model=None) -> list[str | None]:
