@@ -16,7 +16,7 @@ from somekit.errors import MissingDependency
 from somekit.persona import gazetteer, pii
 from somekit.persona.anonymise import scrub_text
 from tests.support.pii_eval import STRUCTURED, load_fixture, score, score_detailed
-from tests.support.pii_heldout import heldout_rows
+from tests.support.pii_heldout import heldout_rows, heldout_sets
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pii_sentences.jsonl"
 HELDOUT = Path(__file__).parent.parent / "bench" / "data" / "pii_heldout"
@@ -77,9 +77,21 @@ def test_scrub_text_is_idempotent_and_switchable(rows):
     assert scrub_text("Dinner with Tom Becker tonight", True) == "Dinner with [NAME] tonight"
 
 
-@pytest.fixture(scope="module")
-def heldout():
-    rows = heldout_rows(HELDOUT)
+HELDOUT_SETS = heldout_sets(HELDOUT.parent)
+
+
+def test_every_heldout_set_is_found_oldest_first(tmp_path):
+    assert HELDOUT_SETS[0] == HELDOUT
+    for name in ("pii_heldout_10", "pii_heldout", "pii_heldout_2", "pii_heldout_notes"):
+        (tmp_path / name).mkdir()
+        if name != "pii_heldout_notes":  # a folder without templates is no set
+            (tmp_path / name / "templates_en.jsonl").write_text("")
+    assert [f.name for f in heldout_sets(tmp_path)] == ["pii_heldout", "pii_heldout_2", "pii_heldout_10"]
+
+
+@pytest.fixture(scope="module", params=HELDOUT_SETS, ids=lambda f: f.name)
+def heldout(request):
+    rows = heldout_rows(request.param)
     assert sum(r["lang"] == "en" and r["kind"] == "pii" for r in rows) >= 300
     res = score_detailed(rows, full_scrub)
     look = res["en"]["lookalikes"] + res["zh"]["lookalikes"]
@@ -89,25 +101,22 @@ def heldout():
 
 
 def test_heldout_names_and_structured_types(heldout):
-    """The held-out set (bench/pii.py reports the same figures, with the NER-only baseline):
-    issue 29's English and structured targets, and floors under the Chinese and look-alike
-    figures (their targets are the xfail test below)."""
+    """Each held-out set: structured types all found, mentions in any script all found, name
+    precision per language, and names the gazetteer does not hold among those planted."""
     en, zh = heldout["en"], heldout["zh"]
-    assert en["recall_names"] >= 0.95, en["missed"][:10]
     assert en["recall_structured"] == 1.0, en["missed"]
     assert zh["recall_names_by_style"]["mention"] == 1.0
     assert en["precision_names"] >= 0.95 and zh["precision_names"] >= 0.95
     # Names are drawn from the held-out countries only; some parts are common elsewhere too.
     assert en["names_by_known"].get("neither", 0) >= 50
-    assert zh["recall_names"] >= 0.88, zh["missed"][:10]
-    assert heldout["lookalike_fp"] <= 0.05, en["false_positives"] + zh["false_positives"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 29's targets not reached yet: Chinese name recall 0.90 "
-                   "(measured 0.896: running text 0.79) and look-alikes changed <= 2% (measured 4.0%, the NER model "
-                   "alone 1.3%)")
-def test_heldout_chinese_and_lookalike_targets(heldout):
-    assert heldout["zh"]["recall_names"] >= 0.90 and heldout["lookalike_fp"] <= 0.02
+def test_heldout_targets_of_issue_29(heldout):
+    """Issue 29's targets on each held-out set: name recall 0.95 English and 0.90 Chinese,
+    look-alikes changed at most 2% (bench/pii.py reports the same, with the NER-only baseline)."""
+    assert heldout["en"]["recall_names"] >= 0.95, heldout["en"]["missed"][:10]
+    assert heldout["zh"]["recall_names"] >= 0.90, heldout["zh"]["missed"][:10]
+    assert heldout["lookalike_fp"] <= 0.02, heldout["en"]["false_positives"] + heldout["zh"]["false_positives"]
 
 
 def test_gazetteer_leaves_the_held_out_countries_out():
@@ -124,6 +133,9 @@ def test_gazetteer_leaves_the_held_out_countries_out():
     "We flew to New York and San Francisco", "Los Angeles Lakers won again", "May Day parade at noon",
     "Grace Church choir sings at 10:30", "Meeting on 2024.11.30", "It costs $1,299.99",
     "今天北京的天气很好", "顾客至上，熊猫很可爱", "这个版本是3.11.2",
+    # Things named after people, and Chinese common words that open with a surname character.
+    "Tim Hortons opened a store downtown", "Nobel Prize winners were announced", "Carnegie Hall concert tonight",
+    "My Kindle Paperwhite died", "Paul Mitchell shampoo is on sale", "季阳村的路修好了", "今天和朋友一起去吃饭", "把钱取出来了", "高中同学聚会真开心",
 ])
 def test_look_alikes_pass_every_name_signal(text):
     assert full_scrub(text) == text
@@ -136,6 +148,11 @@ def test_look_alikes_pass_every_name_signal(text):
     ("Annika van der Berg says hi", "van der Berg", "gazetteer_first"),
     ("我昨天见到了李晓梅，她说明天不来了", "李晓梅", "zh_pos"),
     ("刚才夏建军打电话给我", "夏建军", "zh_surname_split"),
+    ("Dinner at Annika Nakagawa's place", "Nakagawa", "gazetteer_first"),
+    ("下午和魏国栋去踢球", "魏国栋", "zh_context"),  # jieba: 魏国 / 栋
+    ("罗海峰老师布置了作业", "罗海峰", "zh_context"),  # jieba: 罗海 / 峰 ...
+    ("周末跟端木晴去看展", "端木晴", "zh_context"),
+    ("周六跟单于飞去爬山", "单于飞", "zh_context"),  # a rarer compound surname; jieba: 单于 / 飞去
 ])
 def test_each_signal_finds_its_names_and_counts_only(text, name, signal):
     pii.reset_signal_counts()

@@ -14,7 +14,10 @@ A run of capitalised words is read pair by pair (A, B); the pair is a name when
   Chukwuemeka): two capitalised words no dictionary holds are a name far more often than not;
 - `unknown_after_capitalised`: A is an ordinary lower-case English word and B no word at all
   (Yet Laroya, where the first name is also a word; Thanks Laroya): B alone is taken (not after
-  a name of a thing: Toyota Camry).
+  a name of a thing: Toyota Camry; not after a determiner: my Kindle Paperwhite).
+
+Names of things named after people (Wells Fargo, Tim Hortons, Johns Hopkins University) are left
+alone by persona/name_things.py.
 
 Particles (van, de, al...) and further capitalised surnames extend the name (Annika van der
 Berg, Maria José Fernández). A lone word is never a name here (sentence-initial Will, May,
@@ -30,10 +33,15 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer
+from .name_things import is_brand_plural, is_known_word_not_name, names_a_thing
 
+_POSSESSIVE = re.compile(r"['’]s?$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 PARTICLES = frozenset("van von der den de da di du del della la le bin binti ibn al el ter ten dos das do mac".split())
 MAX_NAME_WORDS = 4
+#: A determiner before a capitalised word makes a thing's name of it (My Kindle Paperwhite,
+#: the Galaxy Note): the unknown word after it is a product, not a person.
+_DETERMINER = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those)\s+$", re.I)
 
 
 def _titled(word: str) -> bool:
@@ -43,7 +51,7 @@ def _titled(word: str) -> bool:
 
 
 def _parts(word: str) -> list[str]:
-    return [p for p in re.split(r"['’-]", word) if p]
+    return [p for p in re.split(r"['’-]", _POSSESSIVE.sub("", word)) if p]
 
 
 def _is_surname(word: str, g: Gazetteer) -> bool:
@@ -71,10 +79,14 @@ def _unknown_word(word: str, g: Gazetteer) -> bool:
 
 def pair_signal(a: str, b: str, g: Gazetteer) -> str | None:
     """Which rule makes (A, B) a name, or None (see the module docstring)."""
+    a, b = _POSSESSIVE.sub("", a), _POSSESSIVE.sub("", b)  # Ude Ekwueme's: the 's is no part
     b_surname, b_common = _is_surname(b, g), _is_common(b, g)
+    if is_brand_plural(b, g):
+        return None  # Tim Hortons: a surname's possessive brand form
     if a in g.first:
         if a not in g.common_words:
-            return "gazetteer_first" if not b_common else None
+            # B a word or place but no one's name (Wells Fargo, Desmond Friday): a thing.
+            return "gazetteer_first" if not b_common and not is_known_word_not_name(b, g) else None
         # B in the dictionary at all (Friday, Christmas, Madrid): a phrase, not a name.
         return "gazetteer_first_last" if b_surname and b not in g.dictionary and not b_common else None
     if a.capitalize() in g.dictionary or b_common:
@@ -156,7 +168,8 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         b = next((w for w in words[i + 1:] if w.group() not in PARTICLES), None)
         signal = pair_signal(a.group(), b.group(), g) if b is not None else None
         if signal is None:
-            if b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g):
+            if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
+                    and not _DETERMINER.search(a.string, 0, a.start())):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
                 # the unknown word alone is the name.
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
@@ -167,6 +180,7 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         # ordinary words ("Maria José Fernández", not "Desmond Fairweather Thanks").
         while j + 1 < len(words) and j - i + 1 < MAX_NAME_WORDS and not _is_common(words[j + 1].group(), g):
             j += 1
-        spans.append((a.start(), words[j].end(), signal))
+        if not names_a_thing(a.string, a.start(), words[j].end(), g):
+            spans.append((a.start(), words[j].end(), signal))
         i = j + 1
     return spans

@@ -13,7 +13,11 @@ patterns (persona/pii.py). What is left is a name inside a sentence, found by th
   by the last one (胡家 / 豪); a given name it knows after a surname (余 / 海燕); a surname glued
   to a particle before it (了付 / 世宗).
 
-Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
+- `zh_context` (persona/names_zh_cues.py): a surname and one or two given characters that the
+  words around them mark as a person (和/跟/给 before, 老师/说/家 after), wherever jieba cut them.
+
+wordfreq's Chinese frequencies keep common words out (陈皮, 高中, 向南), and place endings keep
+villages and streets out (季阳村). Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
 words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
 
 The surnames are the most frequent ones of the 2020 census (about 86% of the population) and
@@ -23,9 +27,10 @@ summaries); its dictionary loads once per process (~1 s).
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
+
+from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
+                             names_a_product)
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -34,7 +39,13 @@ SURNAMES = frozenset(
     "涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景"
     "党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 呼延".split())
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 呼延 "
+    "单于 濮阳 澹台 公冶 宗政 太叔 申屠 钟离 闻人 万俟 赫连 亓官 司寇 仉督 子车 颛孙 巫马 公西 漆雕 "
+    "乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 羊舌 微生 梁丘 左丘 东门 第五".split())
+#: Rarer surnames of the Hundred Family Surnames whose characters are seldom anything but a
+#: surname (郗, 笪, 蔺...): safe to read as one wherever they open a candidate.
+RARE_SURNAMES = frozenset("郗笪蔺庹钭濮禤冼郦亓訾仉逄乜隗阙芮蒯鞠糜郏邴宓璩暨夔厍晁阚竺逯岑佘缪邝昝谌郜郇蓟嵇荀羿邰邸胥扈冀"
+                          "郁牟闫邬殷詹")
 #: Surname characters that are far more often a common word on their own (和 'and', 时 'time',
 #: 明 'bright', 文 'text'...): as a lone one-character word they start no name.
 _LONE_WORDS = frozenset("和时明文成全应单司华高方白金石常向安齐易关兰宁尚谷盛曲路游连宫冷席米边师商沙荣丛查池麻马于余")
@@ -52,18 +63,13 @@ _FUNCTION_TAGS = frozenset("p u uj ul uv ud ug uz c d r m q y e o x w f".split()
 _GLUE_CHARS = frozenset("了据求给和跟听是在把被让叫向对与同找问请等的")
 #: Degree words, particles and plain adjectives that follow a word, never end a name (叶子 / 黄).
 _NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的了着过和与跟被把给让从向对为长高大小多少新老黄红白黑绿")
+#: A word jieba's dictionary lacks is still a common word at this wordfreq Zipf (陈皮 3.35);
+#: private names sit lower (张伟 2.6, 胡欣然 2.2).
+NEW_WORD_ZIPF = 3.2
+#: Any span at least this frequent is a word (段历史 4.1); common names stay below (王刚 3.8).
+COMMON_SPAN_ZIPF = 4.0
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
-
-
-@functools.lru_cache(maxsize=1)
-def _posseg() -> Any:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)  # its "Building prefix dict" chatter goes to stderr otherwise
-    jieba.initialize()
-    return jieba.posseg, jieba.dt.FREQ
 
 
 def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
@@ -88,14 +94,26 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
             # A given name jieba knows (海燕, 俊杰) after a surname it split off or glued to the
             # word before (余 / 海燕, 听任 / 俊杰).
             spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
-    return spans
+    tags = [(starts[i], starts[i + 1], flag) for i, (_, flag) in enumerate(words)]
+    spans += cued_name_spans(text, tags, SURNAMES | RARE_SURNAMES, COMPOUND_SURNAMES, _LONE_WORDS)
+    # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
+    # span followed straight by a noun names a thing (杨国福麻辣烫).
+    tag_at = {s: t for s, _, t in tags}
+    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
+            and not names_a_product(text, s[1], tag_at)]
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
-    """A word the dictionary does not hold, opening with a surname (张伟, 程强)."""
+    """A word the dictionary does not hold, opening with a surname (张伟, 程强), or tagged a
+    person's by jieba's HMM and opening with a character jieba's dictionary knows as a person's
+    (訾雅婷, 逄博: rarer surnames); wordfreq vetoes words jieba lacks but people write (陈皮)."""
     surname = _surname_of(word)
+    if surname is None and flag in _PERSON_TAGS and word[0] in jieba_person_chars():
+        surname = word[0]
     if surname is None or freq.get(word) or not 2 <= len(word) <= len(surname) + 2 or len(set(word)) == 1:
         return None  # FREQ also holds every prefix of a word, with 0: falsy is "not a word"
+    if is_common_zh(word, NEW_WORD_ZIPF) or word[-1] in PLACE_ENDINGS:
+        return None  # 陈皮 (a word), 季阳村 (a village)
     return 0, len(word), "zh_pos" if flag in _PERSON_TAGS else "zh_surname_word"
 
 
@@ -128,7 +146,7 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
 def _surname_of(word: str) -> str | None:
     if word[:2] in COMPOUND_SURNAMES:
         return word[:2]
-    return word[0] if word[0] in SURNAMES else None
+    return word[0] if word[0] in SURNAMES or word[0] in RARE_SURNAMES else None
 
 
 def _given_name(word: str, flag: str) -> bool:

@@ -23,7 +23,9 @@ names are never left in silently. SIGNAL_COUNTS counts which signal found how ma
 per distinct text, counts only); the nap builder writes them to its stats.
 
 Figures (recall per type and language, false positives on look-alikes) come from bench/pii.py:
-the fixture tests/fixtures/pii_sentences.jsonl and the held-out set bench/data/pii_heldout/.
+the fixture tests/fixtures/pii_sentences.jsonl and every held-out set bench/data/pii_heldout*/
+(the card quotes the newest). Names of things named after people (Wells Fargo, Tim Hortons,
+Johns Hopkins University) are left alone (persona/name_things.py).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from typing import Any
 from ..deps import missing_message
 from ..errors import MissingDependency
 from .gazetteer import gazetteer
+from .name_things import is_attributive_brand, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
 
@@ -178,6 +181,17 @@ def reset_signal_counts() -> dict[str, int]:
 
 @functools.lru_cache(maxsize=1)
 def _nlp() -> Any:
+    # Only the entity recogniser (and what it needs) runs: parsing and lemmas cost time.
+    return _load_model(["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> Any:
+    """The same model's part-of-speech tagger alone, for the few names name_things asks about."""
+    return _load_model(["parser", "lemmatizer", "ner", "senter"])
+
+
+def _load_model(exclude: list[str]) -> Any:
     import importlib
 
     for name in NAME_MODELS:
@@ -185,8 +199,7 @@ def _nlp() -> Any:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        # Only the entity recogniser (and what it needs) runs: parsing and lemmas cost time.
-        return module.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger", "senter"])
+        return module.load(exclude=exclude)
     raise MissingDependency(missing_message("en_core_web_sm", "personal names (spaCy's English model)")
                             + "; or turn names off explicitly (SOMEKIT_PII_NAMES=0 or [tasks.nap.options] pii_names = false)")
 
@@ -201,9 +214,11 @@ def name_engine() -> str:
         parts.append(f"spacy/{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}")
     if "gazetteer" in NAME_SIGNALS:
         _gazetteer()
+        _tagger()
         parts.append(f"names-dataset-{version('names-dataset')}")
     if "zh" in NAME_SIGNALS:
         _posseg()  # jieba's dictionary: ~1 s, once
+        chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
         parts.append(f"jieba-{version('jieba')}")
     return " + ".join(parts)
 
@@ -261,8 +276,10 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         g = _gazetteer()
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
-        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)]
+        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
+                 and not names_a_thing(text, s[0], s[1], g)]
         spans += gazetteer_name_spans(text, g)
+        spans = [s for s in spans if not is_attributive_brand(text, s[0], s[1], g, _tagger)]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans

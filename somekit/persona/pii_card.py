@@ -18,6 +18,7 @@ SIGNAL_WORDS = {
     "gazetteer_last": "unknown first word + known surname", "unknown_pair": "two capitalised words no dictionary holds",
     "zh_pos": "jieba person tag + surname", "zh_surname_word": "surname + new word",
     "zh_surname_split": "surname + given name split by jieba",
+    "zh_context": "surname + given name marked by the words around it (titles, verbs of speech, 和/跟/给...)",
 }
 
 
@@ -38,7 +39,9 @@ def card_lines(stats: dict[str, Any]) -> list[str]:
         return lines + ["Personal names were NOT scrubbed in this build (turned off).", ""]
     lines.append(f"Personal names are replaced by `[NAME]`, found by {pii['names']}: in English (and other cased "
                  "scripts) by the NER model and a first/last-name gazetteer per country; in Chinese by jieba's "
-                 "part-of-speech tags and the common-surname list.")
+                 "part-of-speech tags, the common-surname list and the words around a name (titles such as 老师, verbs of "
+                 "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands and "
+                 "places named after people are left alone when the words around them say so.")
     counts = pii.get("name_signals") or {}
     if counts:
         lines.append("Names found per signal (distinct texts): "

@@ -30,6 +30,17 @@ from somekit.persona.gazetteer import held_out_names
 DRAW_RANK = 2000
 
 
+def heldout_sets(data: Path) -> list[Path]:
+    """Every held-out folder under `data` (pii_heldout, pii_heldout_2, ...), oldest first: each
+    later one was written after the scrubber was tuned on the earlier ones, so the newest is
+    the one that says how it does on text it has never met."""
+    def suffix(folder: Path) -> int:
+        tail = folder.name[len("pii_heldout"):].lstrip("_")
+        return int(tail) if tail.isdigit() else (1 if not tail else 10**6)
+    folders = [f for f in data.glob("pii_heldout*") if f.is_dir() and (f / "templates_en.jsonl").exists()]
+    return sorted(folders, key=lambda f: (suffix(f), f.name))
+
+
 def _latin(name: str) -> bool:
     return all("LATIN" in unicodedata.name(c, "") for c in name if c.isalpha())
 

@@ -1,0 +1,86 @@
+"""Capitalised words that name a thing a person was named after: firms, brands, places, prizes.
+
+"Wells Fargo", "Tim Hortons", "Sydney Harbour", "Johns Hopkins University", "Nobel Prize" open
+with a person's name, and neither the NER model nor the gazetteer can tell from the name alone.
+The words around it can:
+
+- a head word of an organisation, facility or place right after the span or closing it
+  (University, Foundation, Inc, Hotel, Street, Harbour, Prize...), unless that closing word is
+  someone's surname too (Desmond Hall stays a name; "Carnegie Hall Foundation" does not);
+- a second word that is a surname with an `s` glued on (Hortons, Sainsburys, Macys): the
+  possessive brand form written without its apostrophe;
+- a second word that is a known English word of any case (wordfreq) but no one's first or last
+  name (Fargo, Madrid, Friday): a phrase or a place, not a surname;
+- a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
+  straight before a common noun, as the NER model's own tagger reads it (Calvin Klein underwear,
+  Paul Mitchell shampoo): a brand. A rare surname (Okonkwo, Nakagawa) is never read so: the
+  names a takedown is about are private people's, whose surnames no frequency list holds.
+
+The head words are a short list on purpose: they are the nouns English uses to close a proper
+name of a thing, and no library lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from .gazetteer import Gazetteer
+
+ORG_HEADS = frozenset("""
+Inc Co Corp Corporation Ltd LLC PLC GmbH AG SA Group Holdings Partners Capital Ventures Associates
+Company Brothers Bros Industries Enterprises Motors Airlines Airways Records Studios Pictures Labs
+Media Press Publishing Foundation Fund Trust Society Association Institute Institution Academy
+University College School Hospital Clinic Hotel Hotels Resort Restaurant Cafe Bakery Bank
+Street St Avenue Ave Road Rd Boulevard Blvd Lane Square Plaza Park Garden Gardens Center Centre
+Station Airport Harbour Harbor Port Bridge Lake River Mountain Mount Island Islands Beach Bay
+Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
+Castle Tower House Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
+Scholarship Act Law Syndrome Disease Effect Principle Theorem
+""".split())
+_NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
+
+
+def next_word(text: str, end: int) -> str:
+    m = _NEXT_WORD.match(text, end)
+    return m.group(1) if m else ""
+
+
+def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """The span text[start:end] names a thing: a head word follows it or closes it, or it
+    ends in a surname's brand plural (Tim Hortons)."""
+    if next_word(text, end) in ORG_HEADS:
+        return True
+    words = text[start:end].split()
+    return len(words) >= 2 and ((words[-1] in ORG_HEADS and words[-1] not in g.last) or is_brand_plural(words[-1], g))
+
+
+def is_brand_plural(word: str, g: Gazetteer) -> bool:
+    """A surname with an `s` glued on that is no name itself (Hortons; not Wells, not Williams)."""
+    return (len(word) > 4 and word.endswith("s") and word[:-1] in g.last
+            and word not in g.last and word not in g.first)
+
+
+def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
+    """An English word of any case that is nobody's first or last name (Fargo, Madrid)."""
+    return word in g.dictionary and word not in g.last and word not in g.first
+
+
+#: Nouns of time that follow a person's name as adverbs (Lunch with Desmond Fairweather today).
+_TIME_NOUNS = frozenset("today tonight tomorrow yesterday morning afternoon evening night weekend week month year "
+                        "now lol".split())
+_LOWER_NEXT = re.compile(r"[ \u00a0]+([a-z]+)\b")
+
+
+def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
+    """text[start:end] is a well-known surname's brand used before a common noun (see above).
+    `tagger` gives the spaCy pipeline with its tagger; it runs only on the rare texts where the
+    cheaper tests pass."""
+    words = text[start:end].split()
+    if len(words) < 2 or words[-1] not in g.dictionary:
+        return False
+    nxt = _LOWER_NEXT.match(text, end)
+    if nxt is None or nxt.group(1) in _TIME_NOUNS:
+        return False
+    token = next((t for t in tagger()(text) if t.idx == nxt.start(1)), None)
+    return token is not None and token.tag_ in ("NN", "NNS")
