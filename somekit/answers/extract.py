@@ -74,7 +74,7 @@ UNANSWERABLE = re.compile(
     r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
     r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b|"
     # the call handed to someone else, or more input asked for first: "not up to me", "I'd need their history to decide"
-    r"\bnot (?:by|up to|for) me\b|\bnot my (?:call|decision|place)\b|\bleave (?:this|it|that)(?: one| call| decision)? to\b|"
+    r"\bnot (?:by|up to) me\b|\bnot my (?:call|decision|place)\b|\bleave (?:this|it|that)(?: one| call| decision)? to\b|"
     r"\b(?:i|we)(?:'d| would| will|'ll)? need\b[^.;!?]{0,80}?\bto (?:decide|determine|tell|judge|answer|say|assess|make (?:a|the|this) call)\b|"
     r"\bto (?:decide|determine|tell|judge|assess)\b[^.;!?]{0,60}?\b(?:i|we)(?:'d| would)? need\b|\bplease (?:provide|share|send|supply|give me)\b|"
     r"需要[^。;]{0,30}(?:才能|才可以|来)(?:判断|确定|决定|回答)|"
@@ -101,8 +101,9 @@ _CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
 #: An answer that opens by describing the post or comment ("The post is about ...", "这条微博讲的是..."):
 #: when no rule found a verdict in it, it gave none.
 _DESCRIBES = re.compile(
-    r"^\W*(?:the|this) (?:post|comment|tweet|weibo|reply|claim|article|candidate)\b[^.;]{0,30}?\b(?:is about|is an?|describes|"
-    r"shows|talks about|discusses|mentions|says|reads|covers)\b|"
+    # ("The post is a good fit" judges it, "The claim is a fabrication" too: neither is a description)
+    r"^\W*(?:the|this) (?:post|comment|tweet|weibo|reply|article)\b[^.;]{0,30}?\b(?:is about|describes|talks about|discusses|"
+    r"covers|is an? (?:review|photo|picture|video|story|report|announcement|recap) (?:of|about|on|from))\b|"
     r"^\W*(?:这|该)(?:条|篇|个|则)?(?:微博|帖子|评论|回复|内容|文章|推文|消息)?(?:讲的是|说的是|是关于|描述了|讲述了|提到了?|内容是|讲了|说了|写的是)")
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
