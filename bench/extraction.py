@@ -15,8 +15,11 @@ Sets of hand-labelled answers, kept apart:
      rules alone right 92.7%, wrong 2.4%, undecided 4.8%; with the fallback 94.2 / 2.4 / 3.3
      (bench/results/extraction-d-2026-12-07.json): the wrong share rose from C's 0.3%, mostly
      declines and requests for data read as yes (mcr 9.1% wrong).
-  A, B and C then became tuning data for the rules and training data for the offline fallback
-  (scripts/build_verdict_examples.py names them); a later batch is held out from both.
+  A, B, C and then D became tuning data for the rules and training data for the offline fallback
+  (scripts/build_verdict_examples.py names them); a later batch (E, ...) is held out from both.
+  After the round-2 precision rules (declines, ticks and crosses, closing "...: no", first views
+  left) D reads, rules alone, 97.9 / 0.0 / 2.1, and with the fallback trained without D 98.5 / 0.0 / 1.5
+  (cross_validated; bench/results/extraction-abcd-tuned-2026-12-07.json): tuned figures, not held out.
 
 For each set, per task and overall: right (the gold label, or no label where the gold has none),
 wrong (a label that is not the gold one), undecided (no label where the gold has one) - with the

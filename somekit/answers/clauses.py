@@ -62,15 +62,15 @@ _COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 _FINAL = (r"(?<!\bthink )(?<!\bbelieve )(?<!\bguess )(?<!\bexpect )(?<!\bhope )(?<!\bsuppose )(?<!\bsay )\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
           r"\bultimately\b|\bin the end\b|\ball in all\b|\bin short\b|\bconsequently\b|\bfinal(?:ly)?\b|\bmy verdict\b|"
           r"因此|所以|因而|综上|总之|总的来说|总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
-_CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
+_CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|(?<!'d )(?<!would )\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
 _REASON = r"\bbecause\b|\bsince\b|\bgiven that\b|\bas the user\b|\bdue to\b|因为|由于|鉴于|考虑到"
 _CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when|admittedly|granted)\b|"
               r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)")
 #: A sentence that opens as an aside after the verdict ("Note: ...", "注：...", "P.S."): it
 #: comments on the answer and never revises it.
-_ASIDE = re.compile(r"^\W*(?:(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
+_ASIDE = re.compile(r"^\W*(?:(?:(?:one|a|an|another|small|minor|quick|final|last|side) ){0,2}(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
                     r"注|备注|附注|补充|顺便|另注|说明|置信度)")
-_ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要"
+_ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|是不是|会不会|能否|有没有|要不要|[\u4e00-\u9fff]{1,4}与否"
 _SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")
 
 
@@ -179,10 +179,16 @@ RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scr
                       r"等等|等一下|不对|再想想|转念一想|改口|更正|修正)")
 
 
+#: A view the answerer held before and then left ("at first I thought half true", "起初我以为是谣言"):
+#: never the verdict, wherever it stands in its sentence.
+_SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initial) (?:thought|instinct|impression|reaction|guess|read))\b|"
+                         r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看")
+
+
 def _role(piece: str) -> str:
     if RETRACTS.match(piece):
         return "contrast"
-    if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece):
+    if re.match(rf"(?:\W*)(?:{_REASON})", piece) or re.search(_CONDITION, piece) or _SUPERSEDED.search(piece):
         return "reason"
     if re.match(rf"(?:\W*)(?:{_FINAL})", piece):
         return "final"

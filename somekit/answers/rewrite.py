@@ -9,7 +9,12 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     "no reason not to share it": not doing X would be the odd (or wasteful) outcome, so
                     the answer asserts X; the negation belongs to the rejected case;
   assignments       "recommend=False", "is_rumor: true": a boolean given to a key that asks the
-                    task's own question, read as the JSON answer it imitates.
+                    task's own question, read as the JSON answer it imitates;
+  scores            an answer that is only labels with probabilities ("yes 0.84 / no 0.16",
+                    "真 70%，假 30%"): the clearly likeliest label;
+  marks             a tick or a cross bound to the task's question or to a label ("Recommend: ✗",
+                    "[x] 不推荐  [ ] 推荐", "half ✓"): the form's answer, read before cleaning drops
+                    the symbols.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import re
 
 from .answer_json import polar_label
-from .verdict import bare_label
+from .verdict import bare_label, is_bare_act, yesno
 
 _QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
 _NEITHER = re.compile(
@@ -55,3 +60,93 @@ def assignment_label(kind: str, text: str) -> str | None:
     found = {polar_label(kind, key, value == "true") for key, value in _ASSIGNMENT.findall(text)}
     found.discard(None)
     return found.pop() if len(found) == 1 else None
+
+
+_TICKS, _CROSSES = "✓✔☑✅", "✗✘❌❎"   # ☒ is neither: forms use it for a ticked box, prose for a cross
+#: A line that is a head and one mark ("Recommend: ✗", "- half-true ✓", "✓ 推荐").
+_MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
+                          rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*$", re.M)
+#: A checkbox and its option ("[x] 推荐", "[ ] not recommend", "☐ no").
+_BOX = re.compile(r"(\[[xX✓✔ ]\]|☑|☐)\s*([^\[\]☑☐\n]{1,30}?)(?=\s*(?:\[|☑|☐|\n|$))")
+
+
+def marked_label(kind: str, raw: str) -> tuple[str | None, bool]:
+    """(the label ticks and crosses give, whether they gave a verdict at all): (None, True) when
+    marks bound to the question or a label disagree or cannot be read ("不推荐 ✗"), so no later
+    rule reads the same words without their marks; (None, False) when there are none."""
+    found: set[str | None] = set()
+    if _BOX.search(raw):
+        found.add(_box_label(kind, raw))
+    for m in _MARKED_LINE.finditer(raw):
+        head, mark = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
+        head = head.strip().lower()
+        ticked = mark in _TICKS
+        if _bound(kind, head) and (ticked or kind == "yesno"):   # a crossed emotion or grade is only set aside
+            found.add(_mark_reading(kind, head, ticked))
+    labels = found - {None}
+    if len(found) == 1 and labels:
+        return labels.pop(), True
+    return None, bool(found)
+
+
+def _bound(kind: str, head: str) -> bool:
+    """Whether a mark's head is the task's question or a label (not "Topic match ✓")."""
+    if kind == "yesno" and (is_bare_act(head) or polar_label(kind, re.sub(r"\s+", "_", head), True) is not None):
+        return True
+    return bare_label(kind, head) is not None
+
+
+def _box_label(kind: str, raw: str) -> str | None:
+    """The one option ticked in a checkbox list that leaves at least one box empty."""
+    boxes = [(box.strip() not in ("[ ]", "[]", "☐"), text.strip().lower()) for box, text in _BOX.findall(raw)]
+    ticked = {_option_label(kind, text) for on, text in boxes if on}
+    if not any(not on for on, _ in boxes) or len(ticked) != 1:
+        return None
+    return ticked.pop()
+
+
+def _option_label(kind: str, text: str) -> str | None:
+    if kind == "yesno" and is_bare_act(text):
+        return yesno(text)
+    return bare_label(kind, text)
+
+
+def _mark_reading(kind: str, head: str, ticked: bool) -> str | None:
+    """A label ticked is chosen (a crossed one only set aside); the task's own act ("recommend",
+    "推荐", "is_author") ticked is yes, crossed is no."""
+    if kind == "yesno" and is_bare_act(head):
+        # a negated act is the verdict whatever its mark ("❎ 不转发", "don't recommend ✓")
+        return ("yes" if ticked else "no") if yesno(head) == "yes" else yesno(head)
+    if kind == "yesno" and (polar := polar_label(kind, re.sub(r"\s+", "_", head), ticked)) is not None:
+        return polar
+    label = bare_label(kind, head)
+    if kind == "yesno" and label == "no":
+        return label   # "❌ 不会转发": as with a negated act, the mark underlines the no
+    return label if ticked else None
+
+
+#: One "label score" pair of a score-only answer, and what may separate the pairs.
+_SCORE_PAIR = re.compile(r"([^\d\s/|,;，；:：=][^\d/|,;，；:：=]{0,20}?)\s*[:：=]?\s*(\d{1,3}(?:\.\d+)?%|0?\.\d+|1\.0+)")
+_SCORE_SEP = re.compile(r"^[\s/|,;，；、]*$")
+#: A decision needs the top label this likely, and this far ahead of the next.
+_SCORE_TOP, _SCORE_LEAD = 0.6, 0.3
+
+
+def scored_label(kind: str, text: str) -> str | None:
+    """The likeliest label of an answer made only of label-score pairs; None when anything else is
+    said, a name is no label, or no label is clearly ahead."""
+    scores: dict[str, float] = {}
+    end = 0
+    for m in _SCORE_PAIR.finditer(text):
+        label = bare_label(kind, m.group(1))
+        if not _SCORE_SEP.match(text[end:m.start()]) or label is None or label in scores:
+            return None
+        value = m.group(2)
+        scores[label] = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        end = m.end()
+    if len(scores) < 2 or not _SCORE_SEP.match(text[end:].rstrip(".。")):
+        return None
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < _SCORE_TOP or ranked[0] - ranked[1] < _SCORE_LEAD:
+        return None
+    return max(scores, key=scores.__getitem__)

@@ -29,7 +29,9 @@ MODEL = "multilingual-e5-small"
 #: 486 answers, 4 wrong, and labelled none of the 47 no-verdict ones (at 0.75 it labelled
 #: descriptions of the post, "内容挺有意思的", as yes); emotion and MID at 0.70 decided 59 and 35
 #: of 162, none wrong; rumour at 0.75 decided 41 of 162, 1 wrong. The fallback decides only where
-#: the first reader does not disagree, and only for answers the rules left undecided.
+#: the first reader does not disagree, and only for answers the rules left undecided. Kept after
+#: training on batch D too (leave-one-batch-out over A-D: no wrong label in rules + fallback); where
+#: this reader finds 'no verdict' likeliest at any probability it vetoes the first (fallback.py).
 THRESHOLD = {"yesno": 0.85, "emotion": 0.70, "mid": 0.70, "rumor": 0.75}
 C = 8.0
 VERACITY_AS_RUMOR = {"false": "rumor", "true": "non-rumor"}
@@ -86,12 +88,22 @@ def probabilities(weights: dict[str, Any], vectors: np.ndarray) -> np.ndarray:
 
 def semantic_labels(kind: str, vectors: np.ndarray, weights: dict[str, Any] | None = None) -> list[str | None]:
     """A label per vector, or None below the kind's threshold (or with no weights)."""
+    return [_decided(label) for label in semantic_readings(kind, vectors, weights)]
+
+
+def semantic_readings(kind: str, vectors: np.ndarray, weights: dict[str, Any] | None = None) -> list[str | None]:
+    """Per vector: a label above the kind's threshold, NONE where 'no verdict' is the likeliest
+    class at any probability (the fallback lets that veto the other reader), else None."""
     weights = weights or shipped().get(kind)
     if weights is None or not len(vectors):
         return [None] * len(vectors)
     probs = probabilities(weights, vectors)
     classes = weights["classes"]
-    return [_decided(classes[int(row.argmax())]) if row.max() >= THRESHOLD[kind] else None for row in probs]
+    out: list[str | None] = []
+    for row in probs:
+        top = classes[int(row.argmax())]
+        out.append(top if top == NONE or row.max() >= THRESHOLD[kind] else None)
+    return out
 
 
 def _decided(label: str) -> str | None:

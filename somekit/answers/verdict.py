@@ -68,8 +68,10 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\bworth (?:showing|surfacing|pushing|recommending|a like|sharing|a repost)\b|\b(?:their|his|her) cup of tea\b|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
              r"\b(?:belongs?|belonged) to (?:the|this) user\b|"
-             r"\b(?:(?:was|is|were|been) (?:\w+ )?)?(?:written|posted|made|sent|authored|published) by(?: (?:someone else|another "
-             r"(?:user|person|account)|a different (?:user|person)|other users?))?\b|\binterest(?:ed)?\b|"
+             # "written by the user": the author named must be a person; "decisions made by the ranking system" is no authorship
+             r"\b(?:(?:was|is|were|been) (?:\w+ )?)?(?:written|posted|made|sent|authored|published) by (?:(?:the|this|that|the same) "
+             r"(?:user|person|account|author)|them|him|her|the user|user|someone else|another (?:user|person|account)|a different "
+             r"(?:user|person)|other users?|u|@?[a-z_]*\d+)\b|\binterest(?:ed)?\b(?! (?:profile|history|data|vector|tags?|graph)\b)|"
              r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
              r"\btheirs\b|\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
              r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
@@ -78,7 +80,10 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"\bmatch(?:es)? (?:the|their|his|her) (?:interests?|style)\b|\bconsistent with (?:the|their|his|her) (?:style|interests?)\b")
 _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
             r"(?:low|slim|small|tiny|minimal|negligible)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
-            r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b")
+            r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b|"
+            # passing over the post as the call: "I'd skip it", "she'll scroll past it", "leave this one out of her feed"
+            r"(?:\b(?:i|we|he|she|they|you)(?:'d|'ll| would| will| should)|\bwould|\bwill)\s+(?:\w+\s+)?(?:skip|scroll past|pass on|"
+            r"leave (?:it|this|that)(?: one| post)? out)\b")
 #: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
 #: feed verbs, which open no other kind of sentence ("Like most users..." would).
@@ -135,6 +140,14 @@ _CUES = tuple((re.compile(pattern), extra) for pattern, extra in (
     (rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}", 0), (rf"{_MODAL_ZH}\s*{_VERB_EN}", 0)))
 
 
+def is_bare_act(text: str) -> bool:
+    """Whether the text is only the asked act, maybe negated ("recommend", "不推荐", "don't show it")."""
+    return bool(_IMPERATIVE_RE.match(text.strip()))
+
+
+_IMPERATIVE_RE = re.compile(_IMPERATIVE)
+
+
 def _cue(c: str) -> tuple[int, int] | None:
     """(end of the first verdict cue, negations the cue itself carries); negations before the
     end count toward the polarity."""
@@ -162,7 +175,7 @@ _NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bwithout\b|\bno
                             r"(?:\s+(?:a|an|the|very|really|so|too|particularly|especially|at all|just|merely|simply|overly|"
                             r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly|"
                             # "should not be considered a rumour", "I don't think it is true": a verdict verb in the negation's scope
-                            r"think|believe|say|call|called|consider|considered|label|labelled|labeled|classify|classified|rate|rated|"
+                            r"think|believe|say|call|called|make|makes|making|consider|considered|label|labelled|labeled|classify|classified|rate|rated|"
                             r"deem|deemed|regard|regarded|view|viewed|treat|treated|count|counted|as|it|this|that|is|was|been|it's))*\s*$|"
                             # "I don't see anything that would trigger anger": the negation reaches the evoked label
                             r"(?:\bnot?\b|n't\b|\bnothing\b|\bnever\b|\bwithout\b)[^,.;:]{0,40}?\b(?:trigger|triggers|suggest|suggests|"
