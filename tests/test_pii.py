@@ -200,6 +200,7 @@ def test_missing_optional_package_names_the_extra(monkeypatch):
     "Stuck at Waterloo Station because of signal failure.", "Victoria Park was packed this afternoon.",
     "Flying into Heathrow tomorrow morning.", "Our Annual Members Dinner is sold out.",
     "白跑一趟，店关门了。", "出门记得戴口罩。", "陈记肠粉真好吃。", "王氏祠堂修好了。",
+    "Match report #MVP #FinalWhistle", "#TBT to our first gig", "群里都在转这段视频", "给我来一张票",
 ])
 def test_places_things_and_phrases_are_not_names(text):
     assert full_scrub(text) == text

@@ -14,7 +14,8 @@ The words around it can:
 - a head word closing the span after a place's name (Victoria Station, Sydney Harbour): the
   head may be a surname too (Station is one somewhere), the place makes it a thing;
 - a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
-  an English word that is nobody's name (Danube, Pulitzer, Meeting), a place's name that is no
+  an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
+  word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
   known first name (Manchester, Calais; Victoria stays), a word right after an article or
   demonstrative (The Pulitzer jury), or the places of "from X to Y" (from Dover to Calais);
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
@@ -85,9 +86,11 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     word = text[start:end]
     if " " in word or word in g.first:
         return False
-    if is_known_word_not_name(word, g) or word in g.place_words:
+    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words:
         return True
     before = text[:start]
+    if before.endswith("#"):
+        return True  # a hashtag (#TBT, #GameDay) names a topic
     if _ARTICLE_BEFORE.search(before):
         return True
     return bool((_FROM_BEFORE.search(before) and _TO_PLACE_AFTER.match(text, end))

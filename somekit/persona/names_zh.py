@@ -57,6 +57,8 @@ _GIVEN_TAGS = frozenset("n nr nrt nrfg nz ns ng a i j l vn".split())
 _LAST_CHAR_TAGS = frozenset("nr nrt nrfg ng ag zg yg tg vg g a j x".split())
 #: Tags jieba gives single characters it knows as no word of their own (祐 zg, 翊 g, 幸 vg).
 _MORPHEME_TAGS = frozenset("zg yg g vg tg ag ng".split())
+#: Measure words and numerals: a surname character jieba tags so counts something (这段, 一张).
+_MEASURE_TAGS = frozenset("q m mq".split())
 #: Tags of words that are never part of a name (prepositions, particles, conjunctions, adverbs,
 #: pronouns, numerals, measure words, modal particles, punctuation).
 _FUNCTION_TAGS = frozenset("p u uj ul uv ud ug uz c d r m q y e o x w f".split())
@@ -138,8 +140,10 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
             two = len(after) > 1 and len(after[1][0]) == 1 and after[1][1] not in _FUNCTION_TAGS \
                 and after[1][0] not in _NOT_LAST_CHARS and after[1][0] != word
             return 0, len(word) + 1 + two, "zh_surname_split"
-        if flag.startswith("v") and nxt_flag == "n":
-            return None  # 戴 / 头盔: jieba reads the surname character as a verb taking a noun
+        if (flag.startswith("v") and nxt_flag == "n") or flag in _MEASURE_TAGS:
+            # 戴 / 头盔: jieba reads the surname character as a verb taking a noun; 这 / 段 / 视频:
+            # as a measure word after a demonstrative or numeral.
+            return None
         if (flag in _PERSON_TAGS or word not in _LONE_WORDS) and _given_name(nxt, nxt_flag):
             return 0, len(word) + len(nxt), "zh_surname_split"  # 夏 / 建军, 欧阳 / 娜娜
         return None
