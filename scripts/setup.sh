@@ -24,7 +24,7 @@ lock=(-c requirements.lock)
 if [ "$mode" = "--test" ]; then
   # torch==2.13.0 resolves to the CPU build on this machine's disk; unpinned torch pulls CUDA.
   .venv/bin/pip install -q "${lock[@]}" "torch==2.13.0"
-  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,persona,test]"
+  .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,vl,persona,cluster,test]"
   if [ -f scripts/label_studio.sh ]; then bash scripts/label_studio.sh install; fi
 else
   .venv/bin/pip install -q "${lock[@]}" -e ".[embedded,media,persona]"   # persona: the demo scrubs names in its Bluesky sample

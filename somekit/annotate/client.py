@@ -23,6 +23,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
+from ..executors import get_executor
 from ..prompts import PromptError, render
 from ..schemas.config import Config
 from .backends import Backend, LLMBackendError, PermanentError, TransientError, create_backend
@@ -60,8 +61,9 @@ class BatchLLMClient:
     """Implements contract.LLMClient. One instance per command run: its call budget spans all of
     its batches."""
 
-    def __init__(self, settings: LLMSettings, cache: LLMCache | None = None):
+    def __init__(self, settings: LLMSettings, cache: LLMCache | None = None, executor: Any = None):
         self.settings = settings
+        self.executor = executor              # None or local: calls from this process; ray: remote.py
         self.backend = settings.backend
         self.cache = cache
         self.calls_made = 0
@@ -107,7 +109,10 @@ class BatchLLMClient:
             # identical requests in one batch (same canonical key) are asked once
             unique: dict[str, _Prepared] = {}
             copies = [p for p in todo if unique.setdefault(p.key, p) is not p]
-            if unique:
+            if unique and getattr(self.executor, "name", "local") != "local":
+                from .remote import run_on_executor
+                run_on_executor(self, list(unique.values()), results, prog)
+            elif unique:
                 await self._run_misses(list(unique.values()), results, prog)
             for p in copies:
                 first = results[unique[p.key].index]
@@ -290,4 +295,5 @@ def get_llm(ws=None, cfg: Config | None = None, **overrides: Any) -> BatchLLMCli
         cfg = ws.config() if ws is not None else Config()
     settings = resolve_llm_settings(cfg, **overrides)
     cache = LLMCache(ws.cache / "llm.sqlite") if ws is not None and settings.cache else None
-    return BatchLLMClient(settings, cache)
+    executor = get_executor(cfg.executor) if cfg.executor.kind != "local" else None
+    return BatchLLMClient(settings, cache, executor)

@@ -76,6 +76,13 @@ def card_section(stats: dict[str, Any]) -> list[str]:
                   f"{_fmt(kappa.get('shipped'))} on the {stats.get('items', 0):,} items written. "
                   f"{stats.get('ties', 0):,} comments without a majority: {stats.get('ties_to_review', 0):,} sent to human "
                   f"review (never counted as labelled before a decision), the rest left out.", ""]
+    weighted = stats.get("weighted_vote") or {}
+    if weighted.get("applied"):
+        lines += [f"Voters weighted by their accuracy on the seed labels (log-odds weights "
+                  + ", ".join(f"`{n}` {w:.2f}" for n, w in weighted.get("weights", {}).items())
+                  + f"): the weighted vote decided {weighted.get('splits_decided', 0):,} comments without a plain majority "
+                  f"({weighted.get('labels_changed', 0):,} labels differ from the tie's suggestion); they count as labelled "
+                  "and go to review by label-quality score.", ""]
     per_class = stats.get("per_class_agreement") or {}
     if per_class:
         lines += ["| class | kappa | agreement | votes |", "| --- | --- | --- | --- |",

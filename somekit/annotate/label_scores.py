@@ -15,7 +15,7 @@ class, so a voter people found reliable for `angry` but not for `surprise` count
 probabilities replace the voters' own as CROWDLAB's model probabilities, and each voter's
 accuracy on people's labels is reported as its measured quality.
 
-Scores drive the review order (somekit/review/priority.py) and the score bands of the remaining-
+Scores drive the review order (somekit/review/selection.py) and the score bands of the remaining-
 error estimate (somekit/review/remaining.py).
 """
 
@@ -29,13 +29,8 @@ import numpy as np
 
 from ..schemas.provenance import Vote
 
-#: Softmax temperature that turns the prototype voter's cosine similarities into probabilities.
-#: Chosen on the fitting half of emotion-weibo-dev only (bench/review_gain.py reports the other half).
-PROTOTYPE_TEMPERATURE = 0.02
 #: People's labels needed before the measured model replaces the voters' own probabilities.
 MIN_MEASURED = 20
-#: Regularisation of the measured model (sklearn's C); chosen on the fitting half of emotion-weibo-dev.
-MEASURED_C = 0.3
 _PAIR = re.compile(r"([A-Za-z_\-]+)=(-?[0-9.]+)")
 
 
@@ -50,12 +45,15 @@ class PanelScores:
     model_weight: float | None = None             # CROWDLAB's weight of the model probabilities
 
 
-def vote_probabilities(vote: Vote, classes: Sequence[str], temperature: float | None = None) -> np.ndarray | None:
+def vote_probabilities(vote: Vote, classes: Sequence[str]) -> np.ndarray | None:
     """Class probabilities a vote carries in its raw output, or None when it carries none.
 
     The head writes probabilities ('positive=0.412 angry=0.050 ...'); the prototype voter writes
-    cosine similarities, which a softmax at `temperature` turns into probabilities. Other voters
-    (lexicon word counts, LLM text) give none."""
+    cosine similarities, which a softmax turns into probabilities. Its temperature is the spread
+    (standard deviation) of the item's own similarities: cosine similarities of one embedder sit
+    in a narrow band whose width depends on the model and the texts, so a fixed temperature would
+    be a constant fitted to one data set; in units of their own spread, a clear winner stands out
+    and a flat row stays flat. Other voters (lexicon word counts, LLM text) give none."""
     method = vote.method or vote.voter or ""
     if vote.value is None or not vote.raw or not (method.startswith("head:") or method.startswith("embed:")):
         return None
@@ -64,7 +62,8 @@ def vote_probabilities(vote: Vote, classes: Sequence[str], temperature: float | 
         return None
     values = np.array([found[c] for c in classes], dtype=np.float64)
     if method.startswith("embed:"):
-        values = np.exp((values - values.max()) / (temperature or PROTOTYPE_TEMPERATURE))
+        spread = values.std()
+        values = np.exp((values - values.max()) / (spread if spread > 0 else 1.0))
     total = values.sum()
     return values / total if total > 0 else None
 
@@ -109,7 +108,7 @@ def score_panel(votes_per_item: Sequence[Sequence[Vote]], kept: Sequence[Any], c
         model = _measured_model(people[0], people[1], names, classes)
         if model is not None:
             probs = _predict(model, labels, probs, classes)
-            measured = _accuracy(people[0], people[1])
+            measured = voter_accuracy(people[0], people[1])
             method = (f"CROWDLAB (cleanlab.multiannotator) with model probabilities from the voters weighted on "
                       f"{len(people[1])} people's labels")
     crowd = _crowdlab(names, labels, probs, classes)
@@ -132,7 +131,12 @@ def _features(labels: np.ndarray, probs: np.ndarray, k: int) -> np.ndarray:
 
 
 def _measured_model(votes: Sequence[Sequence[Vote]], truth: Sequence[Any], names: list[str], classes: list[str]):
-    from sklearn.linear_model import LogisticRegression
+    """Logistic regression from the votes and probabilities to people's labels; its regularisation
+    is chosen by cross-validation on those labels (log loss), so no value is carried over from
+    the data set the method was developed on."""
+    import warnings
+
+    from sklearn.linear_model import LogisticRegressionCV
 
     index = {c: i for i, c in enumerate(classes)}
     keep = [i for i, t in enumerate(truth) if t in index]
@@ -140,7 +144,12 @@ def _measured_model(votes: Sequence[Sequence[Vote]], truth: Sequence[Any], names
         return None
     _, labels, probs = _matrices([votes[i] for i in keep], classes, names)
     y = np.array([index[truth[i]] for i in keep])
-    return LogisticRegression(C=MEASURED_C, max_iter=3000).fit(_features(labels, probs, len(classes)), y)
+    present = np.bincount(y)
+    folds = int(min(5, max(2, present[present > 0].min())))
+    with warnings.catch_warnings():   # scikit-learn 1.9 announces changes of defaults we do not rely on
+        warnings.simplefilter("ignore", FutureWarning)
+        return LogisticRegressionCV(Cs=10, cv=folds, max_iter=3000, scoring="neg_log_loss").fit(
+            _features(labels, probs, len(classes)), y)
 
 
 def _predict(model: Any, labels: np.ndarray, probs: np.ndarray, classes: list[str]) -> np.ndarray:
@@ -149,7 +158,7 @@ def _predict(model: Any, labels: np.ndarray, probs: np.ndarray, classes: list[st
     return out / out.sum(axis=1, keepdims=True)
 
 
-def _accuracy(votes: Sequence[Sequence[Vote]], truth: Sequence[Any]) -> dict[str, float]:
+def voter_accuracy(votes: Sequence[Sequence[Vote]], truth: Sequence[Any]) -> dict[str, float]:
     """Each voter's accuracy on people's labels (a failed vote counts as wrong)."""
     right: dict[str, int] = {}
     seen: dict[str, int] = {}
@@ -241,11 +250,11 @@ def reliability_line(block: dict[str, Any]) -> str | None:
     """The card's sentence naming the most and least reliable voter."""
     voters = block.get("voters") or {}
     key = block.get("voter_ranking_by") or "crowdlab_quality"
-    ranked = [n for n in voters if voters[n].get(key) is not None]
+    ranked = sorted((n for n in voters if voters[n].get(key) is not None), key=lambda n: -voters[n][key])
     if len(ranked) < 2:
         return None
-    how = ("accuracy measured on people's labels" if key == "measured_accuracy"
-           else "CROWDLAB's estimated annotator quality (agreement with the consensus and the model)")
+    how = block.get("ranking_how") or ("accuracy measured on people's labels" if key == "measured_accuracy"
+                                       else "CROWDLAB's estimated annotator quality (agreement with the consensus and the model)")
     best, worst = ranked[0], ranked[-1]
     return (f"Most reliable voter: `{best}` ({voters[best][key]:.3f}); least reliable: `{worst}` "
             f"({voters[worst][key]:.3f}), by {how}.")

@@ -7,9 +7,12 @@ counts against agreement instead of silently shrinking the electorate.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Hashable, Iterable, Sequence
+
+import numpy as np
 
 
 @dataclass
@@ -64,10 +67,11 @@ def majority(values: Sequence[Hashable | None], order: Sequence[Hashable] | None
 
 
 def fleiss_kappa(table: Sequence[Sequence[int]]) -> float | None:
-    """Fleiss' kappa from an items x categories count table (every row sums to the same n >= 2).
+    """Fleiss' kappa from an items x categories count table (every row sums to the same n >= 2),
+    by statsmodels (statsmodels.stats.inter_rater.fleiss_kappa).
 
     Returns None when kappa is undefined: no items, or every rating in one category (chance
-    agreement is then 1 and the formula divides by zero).
+    agreement is then 1 and the formula divides by zero; statsmodels returns NaN there).
     """
     rows = [list(r) for r in table]
     if not rows:
@@ -75,15 +79,12 @@ def fleiss_kappa(table: Sequence[Sequence[int]]) -> float | None:
     n = sum(rows[0])
     if n < 2 or any(sum(r) != n for r in rows):
         raise ValueError("every item needs the same number (>= 2) of ratings")
-    n_items = len(rows)
-    k = len(rows[0])
-    p_item = [(sum(c * c for c in r) - n) / (n * (n - 1)) for r in rows]
-    p_bar = sum(p_item) / n_items
-    p_cat = [sum(r[j] for r in rows) / (n_items * n) for j in range(k)]
-    p_e = sum(p * p for p in p_cat)
-    if p_e >= 1.0:
+    counts = np.asarray(rows, dtype=np.int64)
+    if (counts.sum(axis=0) == counts.sum()).any():
         return None
-    return (p_bar - p_e) / (1 - p_e)
+    from statsmodels.stats.inter_rater import fleiss_kappa as _fleiss
+
+    return float(_fleiss(counts, method="fleiss"))
 
 
 def kappa_from_votes(vote_lists: Iterable[Sequence[Hashable | None]], categories: Sequence[Hashable]) -> dict[str, Any]:
@@ -143,3 +144,39 @@ def per_class_agreement(vote_lists: Iterable[Sequence[Hashable | None]], categor
         agreement = round(pairs / (votes * (n - 1)), 6) if votes else None
         out[str(c)] = {"kappa": kappa, "agreement": agreement, "votes": votes}
     return out
+
+
+#: Provenance rule of a label the quality-weighted vote decided (a split the plain vote left open).
+WEIGHTED_RULE = "label:quality-weighted-vote"
+
+
+def quality_weights(accuracy: dict[str, float], n_classes: int) -> dict[str, float]:
+    """Vote weights from each voter's accuracy measured on people's labels: the log-odds
+    log((K-1) p / (1-p)), the optimal weights of a vote among independent voters whose errors
+    spread over the other K-1 classes (Nitzan & Paroush's rule, in its K-class form). A voter at
+    chance (p = 1/K) weighs nothing; a worse one is clipped to nothing rather than counted
+    against the label it names."""
+    out = {}
+    for name, p in accuracy.items():
+        p = min(max(float(p), 1e-3), 1 - 1e-3)   # a guard against log(0), not a tuned value
+        out[name] = max(0.0, math.log((n_classes - 1) * p / (1 - p)))
+    return out
+
+
+def weighted_vote(votes: Sequence[tuple[str, Hashable | None]], weights: dict[str, float]) -> Aggregate:
+    """One item's votes ((voter, label) pairs) weighed by `weights`. The label with the largest
+    total weight wins when it is strictly ahead (`majority` True: the split is decided); an exact
+    tie of weights (equal measured quality, or no weight at all) stays undecided, as in `majority`.
+    `agreement` is the winner's share of the weight of all voters, failed ones included."""
+    valid = [(n, v) for n, v in votes if v is not None]
+    if not valid:
+        return Aggregate(None, {}, 0.0, False, len(votes), f"no valid vote ({len(votes)} failed)")
+    totals: dict[Hashable, float] = {}
+    for name, value in valid:
+        totals[value] = totals.get(value, 0.0) + weights.get(name, 0.0)
+    ranked = sorted(totals, key=lambda lab: -totals[lab])
+    decided = len(ranked) == 1 or totals[ranked[0]] - totals[ranked[1]] > 1e-9
+    weight_all = sum(weights.get(n, 0.0) for n, _ in votes)
+    share = totals[ranked[0]] / weight_all if weight_all > 0 else 0.0
+    note = None if decided else ("no weighted winner among " + ", ".join(f"{lab}={totals[lab]:.2f}" for lab in ranked))
+    return Aggregate(ranked[0], dict(Counter(v for _, v in valid)), round(share, 6), decided, len(votes) - len(valid), note)

@@ -65,3 +65,12 @@ workspace_arg = click.argument("ws", type=click.Path(file_okay=False, path_type=
 def json_option(what: str = "the result") -> Callable:
     """`--json`: print `what` as one JSON object on stdout (human output goes to stderr)."""
     return click.option("--json", "as_json", is_flag=True, help=f"Print {what} as one JSON object on stdout.")
+
+
+def executor_options(f: Callable) -> Callable:
+    """`--executor local|ray` and `--ray-address`: where the per-row work runs (beats [executor])."""
+    f = click.option("--ray-address", default=None,
+                     help="Ray cluster to join (host:port, or 'auto'); implies --executor ray. "
+                          "Default: [executor] ray_address, RAY_ADDRESS, else a local Ray.")(f)
+    return click.option("--executor", type=click.Choice(["local", "ray"]), default=None,
+                        help="Run the per-row work here (local, the default) or as Ray Data tasks (ray).")(f)

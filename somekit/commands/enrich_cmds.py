@@ -6,8 +6,9 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..enrich import enrich, resolve_settings
+from ..executors import get_executor, with_executor
 from ..workspace import open_workspace
-from .common import console, domain_errors, json_option, print_json, workspace_arg
+from .common import console, domain_errors, executor_options, json_option, print_json, workspace_arg
 
 
 @click.command("enrich")
@@ -17,10 +18,11 @@ from .common import console, domain_errors, json_option, print_json, workspace_a
 @click.option("--asr", "asr", is_flag=True, default=None, help="Transcribe speech in audio and videos.")
 @click.option("--base-url", default=None, help="Vision endpoint for captions (beats SOMEKIT_VL_BASE_URL and the config).")
 @click.option("--model", default=None, help="Caption model name or local path (beats SOMEKIT_VL_MODEL and the config).")
+@executor_options
 @json_option("the counts")
 @domain_errors
 def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | None, base_url: str | None,
-               model: str | None, as_json: bool) -> None:
+               model: str | None, executor: str | None, ray_address: str | None, as_json: bool) -> None:
     """Add captions, OCR text and speech transcripts to the media of WS.
 
     With no step flag, runs the steps [enrich] in somekit.toml enables; with flags, exactly the
@@ -34,17 +36,21 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
       somekit enrich myspace                      # what the config enables
       somekit enrich myspace --ocr --asr --json
       somekit enrich myspace --captions --base-url http://gpu:8000/v1 --model Qwen/Qwen2.5-VL-7B-Instruct
+      somekit enrich myspace --ocr --executor ray --ray-address 10.0.0.5:6379   # on a Ray cluster
     """
     w = open_workspace(ws)
+    cfg = with_executor(w.config(), executor, ray_address)
     flags = {"captions": captions, "ocr": ocr, "asr": asr}
     if any(v for v in flags.values()):
         flags = {k: bool(v) for k, v in flags.items()}
-    settings = resolve_settings(w, w.config(), caption_base_url=base_url, caption_model=model, **flags)
-    with w.run_log("enrich", **settings.public()) as counts:
+    settings = resolve_settings(w, cfg, caption_base_url=base_url, caption_model=model, **flags)
+    with w.run_log("enrich", **settings.public(), executor=cfg.executor.kind) as counts:
         with Progress(TextColumn("enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=as_json) as progress:
+                      console=console, transient=True,
+                      disable=as_json or cfg.executor.kind == "ray") as progress:   # ray: the executor's bar
             task = progress.add_task("enrich", total=None)
-            report = enrich(w, settings, on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+            report = enrich(w, settings, executor=get_executor(cfg.executor),
+                            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
         result = report.to_dict()
         counts.update({k: v for k, v in result.items() if k != "failures"})
         counts["failures"] = result["failures"][:100]

@@ -22,7 +22,8 @@ from ..prompts.loader import get_prompt
 from .retry import endpoint_retry
 from .settings import EnrichSettings
 
-VLM_BACKENDS: Registry[Callable[[EnrichSettings], "VLMBackend"]] = Registry("VLM backend")
+VLM_BACKENDS: Registry[Callable[[EnrichSettings], "VLMBackend"]] = Registry(
+    "VLM backend", {"vllm": "somekit.enrich.captions_vllm"})
 
 
 class VLMBackend:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..annotate.label_scores import reliability_line
 from ..schemas.manifest import Manifest
 
 
@@ -74,6 +75,13 @@ def _left_lines(manifest: Manifest, tasks: list[str]) -> list[str]:
             lines.append(f"- `{t}`: about {left['estimate']:.0f} wrong labels are expected among the {left['unreviewed']:,} "
                          f"items nobody reviewed (95% interval {lo:.0f}-{hi:.0f}), estimated from the audit sample "
                          f"stratified by label-quality band; people already corrected or rejected {left.get('known_wrong', 0):,}.")
+        voters = er.get("voter_accuracy") or {}
+        line = reliability_line({"voters": {n: {"measured_accuracy": a} for n, a in voters.items()},
+                                 "voter_ranking_by": "measured_accuracy",
+                                 "ranking_how": "accuracy on the items people decided"})
+        if line:
+            lines.append(f"- `{t}`: {line} The vote weighted by these accuracies decided {er.get('splits_decided', 0):,} "
+                         "split votes, which then went to people by label-quality score like any other item.")
         if er.get("gate_failed"):
             lines.append(f"- `{t}` failed its machine-label quality gate: a reason to review more of it, not less. "
                          "Its review budget went first to a random audit sample, then to the labels most likely wrong.")

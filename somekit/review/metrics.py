@@ -65,6 +65,8 @@ def error_rates(joined: Iterable[Joined], selection: dict[str, Any] | None, agre
         "unreviewed_flagged": unreviewed_flagged,   # needed a human (tie, low agreement, check), not decided
         "remaining_errors": remaining_errors(joined, selection),
         "gate_failed": bool((selection or {}).get("gate_failed")),
+        "voter_accuracy": (selection or {}).get("voter_accuracy") or {},
+        "splits_decided": len((selection or {}).get("splits_decided") or {}),
     }
 
 

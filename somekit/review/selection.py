@@ -2,8 +2,12 @@
 
 Needs a human (a rule flags it): the builder flagged it (vote tie, conflicting sources, an LLM
 draft), its machine agreement is below [review] min_agreement, or verify reported a violation on it
-(runs/verify.json). A failed quality gate (stats.json `quality`) flags no item: it is a reason to
-review more, said in the selection and on the card, never a reason to ignore the budget.
+(runs/verify.json). A split vote is a tie only while nothing can break it: once voters have a
+measured quality (people's decisions, review/scores.py), the quality-weighted vote decides most
+splits; a decided split whose label is the item's own is no longer flagged, one that names another
+label stays flagged and says which. A failed quality gate (stats.json `quality`) flags no item: it
+is a reason to review more, said in the selection and on the card, never a reason to ignore the
+budget.
 
 With a budget N, at most N items go (unless allow_over_budget), in this order:
 1. the random audit sample (audit_size, at most half the budget): drawn from all items, stratified
@@ -29,7 +33,7 @@ import orjson
 from ..store.item_rows import item_label
 from ..schemas.items import ItemBase
 from ..store.items import read_stats
-from .scores import item_scores
+from .scores import ItemScores, item_scores
 
 AUDIT_SIZE = 100
 MIN_AGREEMENT = 0.6
@@ -46,8 +50,15 @@ def _violations(runs: Path, task: str) -> dict[str, list[str]]:
     return out
 
 
-def review_reasons(item: ItemBase, min_agreement: float, checks: list[str]) -> list[str]:
+def review_reasons(item: ItemBase, min_agreement: float, checks: list[str], decided: Any = None) -> list[str]:
+    """Why a rule sends the item to people. `decided`: the label the quality-weighted vote gives
+    the item's split vote (None: not decided); the builder's tie flag and the low agreement of a
+    voted item both come from that split, so a decision replaces them."""
     reasons = []
+    if decided is not None:
+        if decided != item_label(item):
+            reasons.append(f"split:weighted-vote-says-{decided}")
+        return reasons + sorted(set(checks))
     if item.review.needs_review:
         reasons.append("flagged:" + (item.review.note or "by the builder")[:80])
     low = [s.agreement for s in item.provenance.llm if s.agreement is not None and s.agreement < min_agreement]
@@ -95,23 +106,25 @@ def audit_sample(task: str, items: list[ItemBase], target: int, seed: int) -> tu
 
 def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SIZE, budget: int | None = None,
            min_agreement: float = MIN_AGREEMENT, seed: int = 0, allow_over_budget: bool = False,
-           already_sent: set[str] | None = None, scores: dict[str, float | None] | None = None,
+           already_sent: set[str] | None = None, scores: ItemScores | dict[str, float | None] | None = None,
            people: dict[str, Any] | None = None) -> dict[str, Any]:
     """The selection.json record: audit ids, items needing review with reasons, ids to send and
     the order to send them in (see the module docstring). `people`: labels people already decided
-    (item id -> label), which re-weigh the voters before scoring."""
+    (item id -> label), which weigh the voters before scoring; `scores`: scores made elsewhere
+    (review/scores.py `item_scores` makes them when None; a plain dict decides no split)."""
     quality = (read_stats(ws, task).get("quality") or {})
     gate_failed = quality.get("reliable") is False
     checks = _violations(ws.runs, task)
-    needs = {it.id: r for it in items if (r := review_reasons(it, min_agreement, checks.get(it.id, [])))}
-    how = "given"
-    if scores is None:
-        scores, how = item_scores(items, people)
+    scored = item_scores(items, people, ws) if scores is None else (
+        scores if isinstance(scores, ItemScores) else ItemScores(dict(scores), "given"))
+    score_of, how = scored.scores, scored.method
+    needs = {it.id: r for it in items
+             if (r := review_reasons(it, min_agreement, checks.get(it.id, []), scored.decided.get(it.id)))}
     target = audit_size if budget is None else min(audit_size, budget // 2)
     audit, by_label = audit_sample(task, items, target, seed)
 
     def rank(iid: str) -> tuple:
-        score = scores.get(iid)
+        score = score_of.get(iid)
         return (score is None, score if score is not None else 0.0, _order(seed, task, iid))
 
     in_audit = set(audit)
@@ -140,4 +153,6 @@ def select(ws: Any, task: str, items: list[ItemBase], audit_size: int = AUDIT_SI
             "over_budget": budget is not None and len(order) > budget, "allow_over_budget": allow_over_budget,
             "flagged_unsent": sorted(set(flagged).difference(order)),
             "gate_failed": gate_failed, "gate_advice": advice, "score_method": how,
-            "scores": {k: scores.get(k) for k in sorted(ids)}}
+            "splits_decided": {k: scored.decided[k] for k in sorted(scored.decided)},
+            "voter_accuracy": scored.voters,
+            "scores": {k: score_of.get(k) for k in sorted(ids)}}

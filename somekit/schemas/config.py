@@ -57,7 +57,8 @@ class EnrichSection(_Section):
     captions: bool = Field(False, description="Caption images/videos with a VLM.")
     ocr: bool = Field(True, description="OCR images with the offline engine.")
     asr: bool = Field(True, description="Transcribe audio/video speech.")
-    caption_backend: Literal["openai", "transformers"] = Field("openai", description="VLM backend for captions.")
+    caption_backend: Literal["openai", "transformers", "vllm"] = Field(
+        "openai", description="VLM backend for captions; vllm: vLLM engines on the GPU workers of a Ray cluster (--executor ray).")
     caption_model: str = Field("Qwen/Qwen2.5-VL-7B-Instruct", description="VLM model name or local path.")
     caption_base_url: str | None = Field(None, description="OpenAI-compatible vision endpoint.")
     asr_backend: Literal["faster-whisper", "whisper", "openai"] = Field("faster-whisper", description="Speech backend.")
@@ -76,6 +77,17 @@ class EnrichSection(_Section):
     timeout_s: float = Field(60.0, gt=0, description="Timeout for media downloads and endpoint calls.")
     max_retries: int = Field(3, ge=0, le=20, description="Retries of endpoint calls on 429/5xx/timeouts.")
     max_failure_share: float = Field(0.2, ge=0, le=1, description="enrich fails (exit 1) when more than this share of the media it tried failed.")
+
+
+class ExecutorSection(_Section):
+    """Where the embarrassingly parallel stages run (enrich; the LLM calls of build): in this process, or
+    as Ray Data tasks on a cluster. The per-row work and its caches are the same either way."""
+
+    kind: Literal["local", "ray"] = Field("local", description="local: this process (default); ray: Ray Data tasks.")
+    ray_address: str | None = Field(None, description="Ray cluster to join (e.g. 10.0.0.5:6379 or 'auto'); empty: RAY_ADDRESS, else a local Ray started for the run.")
+    workers: int = Field(0, ge=0, le=100_000, description="Ray worker processes (actors); 0 = one per CPU of the cluster.")
+    batch_size: int = Field(4, ge=1, le=10_000, description="Rows per Ray task: small, because a failed batch is redone whole.")
+    max_attempts: int = Field(3, ge=1, le=20, description="Rounds a row is tried on Ray (lost batch, backend failure) before it counts as failed.")
 
 
 class TaskSection(_Section):
@@ -166,6 +178,7 @@ class Config(_Section):
     llm: LLMSection = Field(default_factory=LLMSection)
     embeddings: EmbeddingsSection = Field(default_factory=EmbeddingsSection)
     enrich: EnrichSection = Field(default_factory=EnrichSection)
+    executor: ExecutorSection = Field(default_factory=ExecutorSection)
     tasks: dict[str, TaskSection] = Field(
         default_factory=dict, description="[tasks.<code>] per-task settings (codes: schemas/tasks.py).")
     splits: SplitsSection = Field(default_factory=SplitsSection)

@@ -20,6 +20,9 @@ from .task_options import (MCROptions, MIDOptions, MIDZhOptions, NAPOptions, RED
                            TaskOptions, UBPOptions, UCSOptions, UEAOptions)
 
 EvalKind = Literal["classify", "judge", "nap"]
+#: How an item's label-quality score is made (review/scores.py): from a voter panel's votes, or
+#: from the share of `somekit verify` checks the item passes.
+LabelScore = Literal["votes", "checks"]
 #: What a corpus must hold for the task to be built (`somekit run` enables the tasks it can build).
 Needs = Literal["social", "claims", "rumour-labels", "bluesky"]
 
@@ -82,6 +85,8 @@ class TaskSpec:
     """Where a drafted item lists the posts that support it (dotted path; a list is flattened)."""
     panel_labelled: bool = False
     """Labels come from a panel of machine voters (agreement and label quality are reported)."""
+    label_score: LabelScore | None = None
+    """How each item's label-quality score is made; it orders `review push --budget` (None: no score)."""
     time_split: bool = False
     """Split by time (whole threads per split, freeze/challenge.py) instead of by hashing groups."""
     judge_criteria: tuple[str, ...] = ()
@@ -151,14 +156,14 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
     TaskSpec("ubp", "user behaviour prediction", "Will the user like, repost or comment on the post (yes/no)?",
              "text-classification",
              UBPItem, UBPOptions, "somekit.builders.tasks.ubp", gold_key=("user_id", "post_id", "action"),
-             eval_kind="classify", label_field="label",
+             label_score="checks", eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="user_behavior_prediction", paired=True, baseline_answer="是", some_nested_by="action",
              negative="not-interacted", comment_input=True, audit_texts=("text",),
              agent_visible=("user_id", "post_id", "action", "text"), labelled_texts=("text",), **_USER),
     TaskSpec("ucs", "user comment simulation", "Did the user write this comment under the post (yes/no)?",
              "text-classification",
              UCSItem, UCSOptions, "somekit.builders.tasks.ucs", gold_key=("user_id", "post_id", "comment"),
-             eval_kind="classify", label_field="label",
+             label_score="checks", eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="user_comment_silmulation", paired=True, baseline_answer="是", negative="other-comment",
              comment_input=True, audit_texts=("comment",),
              # the comment id is a source record id: the text is what the agent judges
@@ -167,13 +172,13 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
     TaskSpec("mcr", "media content recommendation", "Would the user engage with the post, so should it be recommended (yes/no)?",
              "text-classification",
              MCRItem, MCROptions, "somekit.builders.tasks.mcr", gold_key=("user_id", "post_id"),
-             eval_kind="classify", label_field="label",
+             label_score="checks", eval_kind="classify", label_field="label",
              label_kind="yesno", some_name="media_content_recommend", paired=True, baseline_answer="是", negative="not-interacted",
              agent_visible=("user_id", "post_id"), **_USER),
     TaskSpec("mid", "misinformation detection", "Is the claim true, half true or false?", "text-classification",
              MIDItem, MIDOptions, "somekit.builders.tasks.mid", group_key=("inputs.claim_id",),
              group_doc="inputs.claim_id", gold_key=("claim_id",),
-             eval_kind="classify", label_field="label", label_kind="mid",
+             label_score="checks", eval_kind="classify", label_field="label", label_kind="mid",
              some_name="misinformation_detection", audited=True, needs="claims", baseline_answer="half",
              audit_texts=("claim",), agent_visible=("claim_id", "claim", "report_ids"),
              agent_database=("knowledge_data",)),
@@ -181,7 +186,7 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
              "Is the Weibo post, seen with its cascade up to a cut-off and its users, a rumour?", "text-classification",
              MIDZhItem, MIDZhOptions, "somekit.builders.tasks.mid_zh", group_key=("inputs.event_id",),
              group_doc="inputs.event_id", gold_key=("post_id",), gold_key_suffix=".json",
-             eval_kind="classify", label_field="label", label_kind="rumor",
+             label_score="checks", eval_kind="classify", label_field="label", label_kind="rumor",
              needs="rumour-labels", agent_database=("user_data",),
              # the event id is the split group (built from CED's folders), not something to reason from
              agent_visible=("post_id", "text", "cutoff", "cascade_ids"), reviewer_only=("event_id",)),
@@ -189,7 +194,7 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
              "Which of 6 emotions will the user show toward the post, judged from their history?",
              "text-classification",
              UEAItem, UEAOptions, "somekit.builders.tasks.uea", gold_key=("user_id", "post_id"),
-             eval_kind="classify", label_field="emotion",
+             label_score="votes", eval_kind="classify", label_field="emotion",
              label_kind="emotion", some_name="user_emotion_analysis", baseline_answer="无情绪", panel_labelled=True,
              # UEA predicts the emotion a user will show: the comment the label was read from stays hidden
              agent_visible=("user_id", "post_id"), reviewer_only=("comment_id", "comment"), labelled_texts=("comment",),
@@ -198,7 +203,7 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
              "question-answering",
              SMQItem, SMQOptions, "somekit.builders.tasks.smq", group_key=("inputs.scope", "inputs.scope_id"),
              group_doc="inputs.scope:inputs.scope_id", gold_key=("question",),
-             eval_kind="judge", offline_drafter="data",
+             label_score="checks", eval_kind="judge", offline_drafter="data",
              some_name="social_media_question_answering", agent_database=("user_data", "topic_data"),
              evidence="answer.evidence_ids", judge_criteria=("accuracy",), agent_visible=("scope", "scope_id", "question")),
     TaskSpec("red", "real-time event detection",
@@ -206,14 +211,14 @@ TASK_TABLE: tuple[TaskSpec, ...] = (
              "summarization",
              REDItem, REDOptions, "somekit.builders.tasks.red", group_key=("inputs.location",),
              group_doc="inputs.location", gold_key=("window_start", "window_end", "location"),
-             eval_kind="judge", some_name="realtime_event_detection",
+             label_score="checks", eval_kind="judge", some_name="realtime_event_detection",
              offline_drafter="extractive", agent_database=("raw_data",), evidence="answer.events.post_ids",
              judge_criteria=("accuracy", "completeness", "relevance"), agent_visible=("location", "window_start", "window_end")),
     TaskSpec("ses", "streaming event summarisation", "Summarise the topic's event: time, place and plot.",
              "summarization",
              SESItem, SESOptions, "somekit.builders.tasks.ses", group_key=("inputs.topic",),
              group_doc="inputs.topic", gold_key=("topic",),
-             eval_kind="judge", some_name="streaming_event_summary",
+             label_score="checks", eval_kind="judge", some_name="streaming_event_summary",
              offline_drafter="extractive", agent_database=("topic_data",), evidence="inputs.post_ids",
              judge_criteria=("accuracy", "completeness"), agent_visible=("topic", "post_ids")),
     TaskSpec("nap", "next action prediction (persona)",

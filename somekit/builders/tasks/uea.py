@@ -26,7 +26,8 @@ from ...annotate.label_scores import for_panel, summary as quality_summary
 from ...annotate.panel import PanelResult, run_panel
 from ...annotate.voter_head import file_digest, load_seed_labels
 from ...annotate.voters import VoteInput, default_specs, parse_spec
-from ...annotate.voting import kappa_from_votes, majority, per_class_agreement
+from ...annotate.voting import (WEIGHTED_RULE, Aggregate, kappa_from_votes, majority, per_class_agreement, quality_weights,
+                                weighted_vote)
 from ...errors import SomekitError
 from ...schemas.tasks import resolve_run
 from ...schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, item_id
@@ -94,7 +95,8 @@ def _vote_step(votes: list[Vote], specs: Sequence[Any], models: dict[str, str], 
                    label_quality=quality[0], label_quality_method=quality[1] or None, voter_quality=quality[2])
 
 
-def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, lang: str, seed: int) -> UEAItem:
+def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, lang: str, seed: int,
+               rule: str | None = None) -> UEAItem:
     inputs = CommentInputs(user_id=row["user_id"], post_id=row["post_id"], comment_id=row["id"], comment=row["text"])
     return UEAItem(
         id=item_id("uea", inputs.model_dump()),
@@ -102,7 +104,7 @@ def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, 
         template_id=f"uea.{lang}@{UEA_VERSION}", lang=lang, inputs=inputs,
         answer=EmotionAnswer(emotion=agg.label),
         provenance=Provenance(source_ids=[row["id"], row["post_id"], row["user_id"]],
-                              rule="label:majority-vote" if agg.majority else "label:no-majority",
+                              rule=rule or ("label:majority-vote" if agg.majority else "label:no-majority"),
                               seed=seed, builder=BUILDER, llm=[step]),
         review=Review(needs_review=agg.needs_review, note=agg.note),
     )
@@ -140,6 +142,31 @@ def vote_failures(votes_per_row: Sequence[Sequence[Vote]]) -> dict[str, Any]:
     failed = sum(reasons.values())
     return {"total": total, "failed": failed, "failure_rate": round(failed / total, 4) if total else 0.0,
             "failure_reasons": dict(reasons.most_common())}
+
+
+def weigh_splits(panel: PanelResult, aggs: list[Any]) -> tuple[list[Any], set[int], dict[str, Any]]:
+    """When the seed labels measured every voter and the voters differ in accuracy there, the
+    quality-weighted vote (annotate/voting.py) decides the splits the plain vote left open: such an
+    item is no longer a tie and keeps the weighted vote's label. Returns the aggregates, the indexes
+    it decided, and the stats block saying so."""
+    measured = (panel.measured or {}).get("voters") or {}
+    accuracy = {n: v["accuracy"] for n, v in measured.items() if v.get("accuracy") is not None}
+    names = [v.voter for v in panel.votes[0]] if panel.votes and panel.votes[0] else []
+    if not names or set(names) - set(accuracy) or len(set(accuracy.values())) < 2:
+        return aggs, set(), {"applied": False, "why": "needs every voter measured on seed labels, with different accuracies"}
+    weights = quality_weights({n: accuracy[n] for n in names}, len(EMOTIONS))
+    out, decided = list(aggs), set()
+    for i, (votes, agg) in enumerate(zip(panel.votes, aggs)):
+        if agg.majority or agg.label is None:
+            continue
+        won = weighted_vote([(v.voter, v.value) for v in votes], weights)
+        if won.majority:
+            share = agg.counts.get(won.label, 0) / len(votes)
+            out[i] = Aggregate(won.label, agg.counts, share, True, agg.failed, None)
+            decided.add(i)
+    return out, decided, {"applied": True, "weights": {n: round(w, 4) for n, w in weights.items()},
+                          "measured_accuracy": {n: accuracy[n] for n in names}, "splits_decided": len(decided),
+                          "labels_changed": sum(out[i].label != aggs[i].label for i in decided)}
 
 
 def _pick_ties(ties: list[tuple], shortfalls: dict[str, int], seed: int) -> list[tuple]:
@@ -214,6 +241,8 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
 
     majorities, ties = [], []
     aggs = [majority([v.value for v in votes], order=EMOTIONS, trust=panel.trust) for votes in panel.votes]
+    aggs, weighed, weighting = weigh_splits(panel, aggs)
+    weighed_ids = {pool[i]["id"] for i in weighed}
     # scored on the whole pool: CROWDLAB's voter estimates need every voted comment, not the written few
     scored = for_panel(panel.votes, [a.label for a in aggs], EMOTIONS, panel.measured)
     voter_quality = {n: v.get("measured_accuracy", v.get("crowdlab_quality")) for n, v in scored.voters.items()}
@@ -230,7 +259,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
     raw_counts = Counter(c[2].label for c in majorities)
     reasons = _gates(raw_counts, agreement, panel.measured)
     items = sorted((_make_item(row, votes, agg, _vote_step(votes, specs, panel.models, agg.agreement, quality_of[row["id"]]),
-                               lang, seed)
+                               lang, seed, WEIGHTED_RULE if row["id"] in weighed_ids else None)
                     for row, votes, agg in written), key=lambda it: it.id)
     label_counts = Counter(c[2].label for c in picked)
     stats = {
@@ -245,6 +274,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         "needs_review": sum(1 for it in items if it.review.needs_review),
         "shortfalls": shortfalls, "cross_task_reuse": reuse.stats(), "seed_labels": seed_info, "head_cv": panel.head_cv,
         "measured_quality": panel.measured, "quality": quality_block(reasons), "label_quality": quality_summary(scored),
+        "weighted_vote": weighting,
     }
     write_items(ws, "uea", tview.stamp(items), {**stats, **tview.stats()})
     warnings = [stats["quality"]["message"]] if reasons else []

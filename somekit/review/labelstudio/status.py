@@ -19,7 +19,8 @@ STATES = ("draft", "pending", "accepted", "corrected", "rejected")
 def status(ws: Workspace, tasks: list[str] | None = None) -> dict[str, dict[str, Any]]:
     """{task: {"draft": N, "pending": N, "accepted": N, "corrected": N, "rejected": N, "stale": N,
     "unselected": N, "items": N, "awaiting": N, "audit": {...}, "shares": {...}, "agreement": {...},
-    "remaining_errors": {"estimate": x, "ci": [lo, hi], ...}, "gate_failed": bool}}
+    "remaining_errors": {"estimate": x, "ci": [lo, hi], ...}, "gate_failed": bool,
+    "voter_accuracy": {voter: accuracy on people's decisions}, "splits_decided": N}}
     for every built task (or the given ones). `pending` includes stale items (they are back in
     review); `awaiting` is what a person still has to decide before freeze: pending items that
     were sent."""
@@ -35,6 +36,7 @@ def status(ws: Workspace, tasks: list[str] | None = None) -> dict[str, dict[str,
         pulled = pull_summary(ws, task)
         rates = error_rates(joined, read_selection(ws, task), pulled.get("agreement"))
         counts.update(audit=rates["audit"], shares=rates["shares"], agreement=rates["agreement"],
-                      remaining_errors=rates["remaining_errors"], gate_failed=rates["gate_failed"])
+                      remaining_errors=rates["remaining_errors"], gate_failed=rates["gate_failed"],
+                      voter_accuracy=rates["voter_accuracy"], splits_decided=rates["splits_decided"])
         out[task] = counts
     return out
