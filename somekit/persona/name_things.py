@@ -11,6 +11,13 @@ The words around it can:
   possessive brand form written without its apostrophe;
 - a second word that is a known English word of any case (wordfreq) but no one's first or last
   name (Fargo, Madrid, Friday): a phrase or a place, not a surname;
+- a head word closing the span after a place's name (Victoria Station, Sydney Harbour): the
+  head may be a surname too (Station is one somewhere), the place makes it a thing;
+- a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
+  an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
+  word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
+  known first name (Manchester, Calais; Victoria stays), a word right after an article or
+  demonstrative (The Pulitzer jury), or the places of "from X to Y" (from Dover to Calais);
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
   straight before a common noun, as the NER model's own tagger reads it (Calvin Klein underwear,
   Paul Mitchell shampoo): a brand. A rare surname (Okonkwo, Nakagawa) is never read so: the
@@ -52,7 +59,42 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     if next_word(text, end) in ORG_HEADS:
         return True
     words = text[start:end].split()
-    return len(words) >= 2 and ((words[-1] in ORG_HEADS and words[-1] not in g.last) or is_brand_plural(words[-1], g))
+    if len(words) < 2:
+        return False
+    if words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g)):
+        return True
+    return is_brand_plural(words[-1], g)
+
+
+def _is_place(words: list[str], g: Gazetteer) -> bool:
+    joined = " ".join(words)
+    return joined in g.places or joined in g.place_words
+
+
+#: An article or demonstrative straight before a capitalised word makes a thing of it (The
+#: Pulitzer jury, this Kindle): English puts none before a person's name.
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)[ \u00a0]+$", re.I)
+#: "from X to Y" / "from Y ... X to": a journey's ends are places.
+_FROM_BEFORE = re.compile(r"\bfrom[ \u00a0]+$", re.I)
+_TO_PLACE_AFTER = re.compile(r"[ \u00a0]+to[ \u00a0]+[A-Z]")
+_FROM_PLACE_TO_BEFORE = re.compile(r"\bfrom[ \u00a0]+[A-Z][^\W\d_]*[ \u00a0]+to[ \u00a0]+$")
+
+
+def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """text[start:end], one capitalised word, names a thing or place, not a person (see above).
+    A first name the gazetteer knows is never vetoed by its place (Victoria, Florence)."""
+    word = text[start:end]
+    if " " in word or word in g.first:
+        return False
+    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words:
+        return True
+    before = text[:start]
+    if before.endswith("#"):
+        return True  # a hashtag (#TBT, #GameDay) names a topic
+    if _ARTICLE_BEFORE.search(before):
+        return True
+    return bool((_FROM_BEFORE.search(before) and _TO_PLACE_AFTER.match(text, end))
+                or _FROM_PLACE_TO_BEFORE.search(before))
 
 
 def is_brand_plural(word: str, g: Gazetteer) -> bool:

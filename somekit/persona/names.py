@@ -33,7 +33,7 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer
-from .name_things import is_brand_plural, is_known_word_not_name, names_a_thing
+from .name_things import is_brand_plural, is_known_word_not_name, is_lone_thing, names_a_thing
 
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -169,9 +169,10 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         signal = pair_signal(a.group(), b.group(), g) if b is not None else None
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
-                    and not _DETERMINER.search(a.string, 0, a.start())):
+                    and not _DETERMINER.search(a.string, 0, a.start())
+                    and not is_lone_thing(a.string, b.start(), b.end(), g)):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
-                # the unknown word alone is the name.
+                # the unknown word alone is the name (not after an article: The Kilimanjaro trek).
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
             i += 1
             continue

@@ -17,8 +17,9 @@ patterns (persona/pii.py). What is left is a name inside a sentence, found by th
   words around them mark as a person (和/跟/给 before, 老师/说/家 after), wherever jieba cut them.
 
 wordfreq's Chinese frequencies keep common words out (陈皮, 高中, 向南), and place endings keep
-villages and streets out (季阳村). Dictionary words are never names here, whatever their tag: jieba's dictionary tags many common
-words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
+villages and streets out (季阳村), brand endings keep shops out (李锦记), and a surname character
+jieba reads as a verb before a dictionary noun starts a phrase, not a name (戴 / 头盔). Dictionary words are never names here, whatever their
+tag: jieba's dictionary tags many common words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
 
 The surnames are the most frequent ones of the 2020 census (about 86% of the population) and
 the common two-character ones (欧阳, 司马...). jieba is a core dependency (key terms of event
@@ -56,6 +57,8 @@ _GIVEN_TAGS = frozenset("n nr nrt nrfg nz ns ng a i j l vn".split())
 _LAST_CHAR_TAGS = frozenset("nr nrt nrfg ng ag zg yg tg vg g a j x".split())
 #: Tags jieba gives single characters it knows as no word of their own (祐 zg, 翊 g, 幸 vg).
 _MORPHEME_TAGS = frozenset("zg yg g vg tg ag ng".split())
+#: Measure words and numerals: a surname character jieba tags so counts something (这段, 一张).
+_MEASURE_TAGS = frozenset("q m mq".split())
 #: Tags of words that are never part of a name (prepositions, particles, conjunctions, adverbs,
 #: pronouns, numerals, measure words, modal particles, punctuation).
 _FUNCTION_TAGS = frozenset("p u uj ul uv ud ug uz c d r m q y e o x w f".split())
@@ -68,6 +71,9 @@ _NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的
 NEW_WORD_ZIPF = 3.2
 #: Any span at least this frequent is a word (段历史 4.1); common names stay below (王刚 3.8).
 COMMON_SPAN_ZIPF = 4.0
+#: Last characters of a shop's or brand's name made from a surname (李锦记, 陈记, 王氏): 'X's
+#: shop' and 'the X clan', never the end of a given name.
+BRAND_ENDINGS = frozenset("记氏")
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 
@@ -100,7 +106,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
-            and not names_a_product(text, s[1], tag_at)]
+            and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS]
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
@@ -134,6 +140,10 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
             two = len(after) > 1 and len(after[1][0]) == 1 and after[1][1] not in _FUNCTION_TAGS \
                 and after[1][0] not in _NOT_LAST_CHARS and after[1][0] != word
             return 0, len(word) + 1 + two, "zh_surname_split"
+        if (flag.startswith("v") and nxt_flag == "n") or flag in _MEASURE_TAGS:
+            # 戴 / 头盔: jieba reads the surname character as a verb taking a noun; 这 / 段 / 视频:
+            # as a measure word after a demonstrative or numeral.
+            return None
         if (flag in _PERSON_TAGS or word not in _LONE_WORDS) and _given_name(nxt, nxt_flag):
             return 0, len(word) + len(nxt), "zh_surname_split"  # 夏 / 建军, 欧阳 / 娜娜
         return None

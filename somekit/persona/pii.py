@@ -38,7 +38,7 @@ from typing import Any
 from ..deps import missing_message
 from ..errors import MissingDependency
 from .gazetteer import gazetteer
-from .name_things import is_attributive_brand, names_a_thing
+from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
 
@@ -277,7 +277,7 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
-                 and not names_a_thing(text, s[0], s[1], g)]
+                 and not names_a_thing(text, s[0], s[1], g) and not is_lone_thing(text, s[0], s[1], g)]
         spans += gazetteer_name_spans(text, g)
         spans = [s for s in spans if not is_attributive_brand(text, s[0], s[1], g, _tagger)]
     if "zh" in NAME_SIGNALS and CJK.search(text):
