@@ -15,6 +15,9 @@ Sets of hand-labelled answers, kept apart:
      rules alone right 92.7%, wrong 2.4%, undecided 4.8%; with the fallback 94.2 / 2.4 / 3.3
      (bench/results/extraction-d-2026-12-07.json): the wrong share rose from C's 0.3%, mostly
      declines and requests for data read as yes (mcr 9.1% wrong).
+  E (330): 2026-12-07, by another writer who never saw the parser, scored once after the round-2
+     fixes (tuned on A-D): rules alone right 94.2%, wrong 0.6%, undecided 5.2%; with the fallback
+     97.3 / 0.6 / 2.1 (bench/results/extraction-e-2026-12-07.json).
   A, B, C and then D became tuning data for the rules and training data for the offline fallback
   (scripts/build_verdict_examples.py names them); a later batch (E, ...) is held out from both.
   After the round-2 precision rules (declines, ticks and crosses, closing "...: no", first views
