@@ -13,7 +13,9 @@ from typing import Any, Callable
 #: Keys that hold the verdict, strongest first (compared case-insensitively).
 VERDICT_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emotion", "sentiment", "result", "decision",
                 "classification", "conclusion", "judgement", "judgment", "rating", "grade", "category", "class", "output_label",
-                "答案", "结论", "判断", "情绪", "情感", "标签", "预测", "结果", "评级", "评分", "等级", "类别", "分类", "判定", "回答")
+                # the main one of several ({"emotion": {"primary": "sad", "secondary": "fear"}})
+                "primary", "main", "dominant", "choice",
+                "答案", "结论", "选择", "主要", "判断", "情绪", "情感", "标签", "预测", "结果", "评级", "评分", "等级", "类别", "分类", "判定", "回答")
 #: Wrappers a tool call or an API reply puts around the verdict object.
 _WRAPPERS = ("arguments", "parameters", "input", "output", "response", "content", "data", "message", "function",
              "tool_input", "args")
@@ -50,6 +52,35 @@ def json_values(raw: str) -> list[Any]:
         if len(out) >= 8:
             break
     return out
+
+
+#: One field of a YAML / key-value / markdown answer ("recommend: no", "**是否推荐**：否", "- emotion = sad").
+_FIELD = re.compile(r"^[\s\-*>]*([^\s:：=*][^:：=\n]{0,30}?)\s*[:：=]\s*(\S[^\n]{0,200}?)\s*$")
+_HEADING = re.compile(r"^\s*(?:#+\s.*|```\w*|---)?\s*$")
+
+
+def fields(raw: str) -> dict[str, str] | None:
+    """The fields of an answer written wholly as key-value lines (YAML, a markdown form; headings
+    and code fences allowed); None for prose, where a "Reason: ..." line is no form."""
+    out: dict[str, str] = {}
+    for line in raw[:_MAX_SCAN].replace("**", "").replace("__", "").splitlines():
+        if _HEADING.match(line):
+            continue
+        m = _FIELD.match(line)
+        if m is None:
+            return None
+        out.setdefault(m.group(1).strip(), m.group(2).strip())
+    return out or None
+
+
+def label_from_fields(kind: str, raw: str, read_text: ReadText) -> str | None:
+    """The label of a key-value answer whose verdict key or question key holds a label word."""
+    found = fields(raw)
+    if found is None:
+        return None
+    # YAML's booleans, as a form writes them ("recommend: no" answers the question)
+    typed: dict[str, Any] = {k: {"true": True, "false": False}.get(v.lower(), v) for k, v in found.items()}
+    return _from_object(kind, typed, read_text, 1)
 
 
 def _decode(text: str) -> Any:
@@ -99,8 +130,13 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
             if label is not None:
                 return label
     for key, value in lowered.items():
-        if isinstance(value, bool) and _polar_key(kind, key):
-            return _from_bool(kind, value, key)
+        # a key that asks the task's own question ({"is_rumor": false}, {"recommend": "否"},
+        # {"rumour": "no"}): a boolean or a label word answers it
+        if _polar_key(kind, key):
+            label = _from_bool(kind, value, key) if isinstance(value, bool) else \
+                _from_value(kind, value, read_text, depth + 1, keyed=True, key=key) if isinstance(value, str) else None
+            if label is not None:
+                return label
     for key in _WRAPPERS:
         value = lowered.get(key)
         if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
@@ -115,11 +151,11 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
 def _polar_key(kind: str, key: str) -> bool:
     """A boolean key that asks the task's own question ("is_rumor", "will_like", "is_true")."""
     if kind == "rumor":
-        return bool(re.fullmatch(r"(?:is_?)?rumou?r|是否(?:为|是)?谣言|是谣言", key))
+        return bool(re.fullmatch(r"(?:is_?)?(?:a_?)?rumou?r|是否(?:为|是|属于)?谣言|是谣言|谣言", key))
     if kind == "yesno":
         return bool(re.fullmatch(r"(?:will|would)_?(?:user_?)?(?:like|repost|comment|share|reply|interact|engage|click|read)\w*|"
                                  r"is_?(?:interested|(?:the_?)?author|same_?user|written_?by_?(?:the_?)?user|recommended)|"
-                                 r"(?:should_?)?recommend(?:ed)?|(?:is_?)?(?:user_?)?(?:wrote|written|authored)(?:_?by_?(?:the_?)?user)?|"
+                                 r"(?:should_?)?recommend(?:ed|ation)?|推荐|(?:is_?)?(?:user_?)?(?:wrote|written|authored)(?:_?by_?(?:the_?)?user)?|"
                                  # 是否 + the asked act or authorship, in any order of its parts ("是否该用户所写")
                                  r"是否(?:会|为|是|由)?(?:该|本|此)?(?:用户)?(?:本人)?(?:所)?(?:点赞|转发|评论|感兴趣|推荐|写|发表|发布|本人)\w*", key))
     if kind == "mid":

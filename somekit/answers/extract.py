@@ -36,7 +36,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .answer_json import label_from_json
+from .answer_json import label_from_fields, label_from_json
 from .choices import read_choice, unwrap
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
@@ -136,7 +136,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     raw = str(answer)
     if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
         return Extraction(None, "error")
-    found = _from_json(kind, raw)
+    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind))
     if found:
         return Extraction(found, "json")
     label, marked = marked_label(kind, raw)
@@ -175,8 +175,12 @@ def extract_label(task: str, answer: str | None) -> Extraction:
 
 
 def _from_json(kind: str, raw: str) -> str | None:
+    return label_from_json(kind, raw, _read_value(kind))
+
+
+def _read_value(kind: str):
     # an enum-style value ("do_not_recommend", "non_rumor") reads as the words it joins
-    return label_from_json(kind, raw, lambda value: extract_label(TASK_OF_KIND[kind], _unsnake(value)).label)
+    return lambda value: extract_label(TASK_OF_KIND[kind], _unsnake(value)).label
 
 
 def _unsnake(value: str) -> str:

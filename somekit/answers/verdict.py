@@ -83,7 +83,7 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b|"
             # passing over the post as the call: "I'd skip it", "she'll scroll past it", "leave this one out of her feed"
             r"(?:\b(?:i|we|he|she|they|you)(?:'d|'ll| would| will| should)|\bwould|\bwill)\s+(?:\w+\s+)?(?:skip|scroll past|pass on|"
-            r"leave (?:it|this|that)(?: one| post)? out)\b")
+            r"leave (?:it|this|that)(?: one| post)? out|filter (?:it|this|that)(?: one| post)? out)\b")
 #: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
 #: feed verbs, which open no other kind of sentence ("Like most users..." would).
