@@ -55,7 +55,9 @@ class Clause:
     role: str          # plain | question | reason | final | contrast
 
 
-_SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)")
+_SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)|"
+                       # a number that closes a sentence inside a line ("in my top 2. Recommend."), not a list item's
+                       r"(?<=[a-z] \d\.)(?= )|(?<=[a-z] \d\d\.)(?= )")
 _COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 
 #: "so" concludes, except as the object of a verb of opinion ("I don't think so — wrong topic").
@@ -101,23 +103,25 @@ def hypothetical_end(sentence: str) -> int:
 
 
 @lru_cache(maxsize=8)   # the marker rule asks once per marker; the clause rule once more
-def _sentences(text: str) -> tuple[tuple[int, str, int], ...]:
-    """(offset, sentence, how much of it cannot hold the verdict) for each sentence: all of an
-    aside after the answer ("Note: ..." up to its sentence end), else a counterfactual's reach."""
+def _sentences(text: str) -> tuple[tuple[int, str, int, bool], ...]:
+    """(offset, sentence, how much of it cannot hold the verdict, whether it is an aside) for each
+    sentence: all of an aside after the answer ("Note: ..." up to its sentence end), else a
+    counterfactual's reach."""
     out, offset, aside = [], 0, False
     for sentence in _SENTENCE.split(text):
         opens = bool(out) and bool(_ASIDE.match(sentence))
         reach = len(sentence) if (opens or aside) else hypothetical_end(sentence)
         # "Note:" and "If it were about style:" run on past their colon
+        was_aside = opens or aside
         aside = reach == len(sentence) and sentence.rstrip().endswith(":") and (opens or aside or reach > 0)
-        out.append((offset, sentence, reach))
+        out.append((offset, sentence, reach, was_aside))
         offset += len(sentence)
     return tuple(out)
 
 
 def in_hypothetical(text: str, pos: int) -> bool:
     """Whether the position lies in a counterfactual's reach or in an aside (see _sentences)."""
-    return any(offset <= pos < offset + len(sentence) and pos - offset < reach for offset, sentence, reach in _sentences(text))
+    return any(offset <= pos < offset + len(sentence) and pos - offset < reach for offset, sentence, reach, _ in _sentences(text))
 
 
 #: The tail of a list ("anger, sadness or joy", "愤怒、悲伤或喜悦"): it belongs to the clause before.
@@ -149,7 +153,7 @@ def _is_question(seg: str) -> bool:
 def clauses(text: str) -> list[Clause]:
     """The cleaned text as clauses in order, each with its role."""
     out: list[Clause] = []
-    for _, sentence, reach in _sentences(text):
+    for _, sentence, reach, aside in _sentences(text):
         if not sentence.strip():
             continue
         question = _is_question(sentence)
@@ -163,8 +167,8 @@ def clauses(text: str) -> list[Clause]:
                     continue
                 heading = piece.endswith(":") and (len(piece.split()) <= 3 if piece.isascii() else len(piece) <= 9)
                 role = "question" if question else "heading" if heading else _role(piece)
-                if at < reach and role not in ("question", "contrast", "final"):
-                    role = "reason"   # inside a counterfactual: never the verdict
+                if at < reach and role != "question" and (aside or role not in ("contrast", "final")):
+                    role = "reason"   # inside a counterfactual, or anywhere in an aside: never the verdict
                 if role == "final":
                     concluded = True
                 elif concluded and role == "plain":
