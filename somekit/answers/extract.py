@@ -40,7 +40,7 @@ from .answer_json import label_from_fields, label_from_json
 from .choices import read_choice, unwrap
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, reported_speech, scored_label
+from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, not_instead, reported_speech, scored_label
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -157,7 +157,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "json")
     if (label := scored_label(kind, text)) is not None:
         return Extraction(label, "marker")
-    text = absurd_if_not(neither_nor(kind, reported_speech(kind, text)))
+    text = absurd_if_not(not_instead(kind, neither_nor(kind, reported_speech(kind, text))))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
@@ -195,6 +195,8 @@ def _after_marker(kind: str, text: str) -> str | None:
             continue  # "无法判断" declines; it is not a marker
         if _REVISION.search(m.group(0)) and _CONSIDERED.search(text[max(0, m.start() - 24):m.start()]):
             continue  # "reasons to downgrade to half-true", "是否改为": a revision weighed, not made
+        if re.search(r"\b(?:not|never|nothing|hardly)\b[^.;!?,]{0,25}$", text[max(0, m.start() - 30):m.start()]):
+            continue  # "Not something I'd say is unlikely": the marker lies in a negation's scope
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
         last = m

@@ -3,6 +3,8 @@ read it (extract.py). Each one states a general reading, not a phrasing:
 
   reported speech   quoted text ("评论里写着“是的，支持！”") is what someone else wrote, never the
                     answerer's verdict, unless the quote is itself a bare label ('答案："否"');
+  "X, not Y"        "half true, not true", "是半真，不是真": the second label is only set aside (as
+                    "X rather than Y" does); X is the verdict, Y is not negated into its opposite;
   neither-nor       on MID's graded scale, "neither true nor false" / "not false, but not true
                     either" / "既不是真的也不是假的" is the middle grade;
   "not X? absurd"    "不点赞反而奇怪了", "如果不是他写的，那才奇怪呢", "不推荐就可惜了", "没有理由不推荐",
@@ -22,7 +24,7 @@ from __future__ import annotations
 import re
 
 from .answer_json import polar_label
-from .verdict import bare_label, is_bare_act, yesno
+from .verdict import bare_label, is_bare_act, mentions, yesno
 
 _QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
 _NEITHER = re.compile(
@@ -49,6 +51,24 @@ def absurd_if_not(text: str) -> str:
     """"不X才怪" / "不X就可惜了" / "没有理由不X": the answer asserts X."""
     text = _ABSURD_IF_NOT.sub(lambda m: ("是" if m.group(1) else "会") + m.group(2) + "。", text)
     return _NO_REASON_NOT.sub(lambda m: "会" if m.group(0)[0] in "没找" else "will ", text)
+
+
+#: ", not Y" / "，不是Y" / "，而非Y" closing a clause (Y read as a label below).
+_NOT_INSTEAD = re.compile(r"[,，]\s*(?:and |but )?(?:not|而?不是|而非)\s*([^,，.;!?。；！？\n]{1,24}?)(?=\s*(?:[.;!?。；！？\n]|$))")
+_SENTENCE_START = re.compile(r".*[.;!?。；！？\n]", re.S)
+
+
+def not_instead(kind: str, text: str) -> str:
+    """"X, not Y" where X and Y are different labels: "X rather than Y" (Y set aside, not negated)."""
+    def swap(m: re.Match) -> str:
+        excluded = bare_label(kind, m.group(1))
+        head = text[:m.start()]
+        before = _SENTENCE_START.sub("", head)   # the clause's own sentence
+        kept = {label for _, label, negation in mentions(kind, before) if negation is None}
+        if excluded is None or not kept or excluded in kept or len(kept) > 1:
+            return m.group(0)
+        return (" rather than " if m.group(1).isascii() else "而不是") + m.group(1)
+    return _NOT_INSTEAD.sub(swap, text)
 
 
 def neither_nor(kind: str, text: str) -> str:
