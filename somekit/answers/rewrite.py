@@ -82,7 +82,9 @@ def assignment_label(kind: str, text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-_TICKS, _CROSSES = "✓✔☑✅", "✗✘❌❎"   # ☒ is neither: forms use it for a ticked box, prose for a cross
+#: ☒ is neither: forms use it for a ticked box, prose for a cross; a thumb is a tick or a cross
+#: only where it is bound to the question or a label, as every mark here ("Recommend? 👍")
+_TICKS, _CROSSES = "✓✔☑✅👍", "✗✘❌❎👎"
 #: A line that is a head and one mark ("Recommend: ✗", "- half-true ✓", "✓ 推荐").
 _MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
                           rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*$", re.M)
@@ -99,7 +101,7 @@ def marked_label(kind: str, raw: str) -> tuple[str | None, bool]:
         found.add(_box_label(kind, raw))
     for m in _MARKED_LINE.finditer(raw):
         head, mark = (m.group(1), m.group(2)) if m.group(2) else (m.group(4), m.group(3))
-        head = head.strip().lower()
+        head = head.strip().lower().rstrip("?？ ")   # "Recommend? 👍": the question, answered by the mark
         ticked = mark in _TICKS
         if _bound(kind, head) and (ticked or kind == "yesno"):   # a crossed emotion or grade is only set aside
             found.add(_mark_reading(kind, head, ticked))

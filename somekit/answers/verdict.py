@@ -277,11 +277,15 @@ def bare_label(kind: str, text: str) -> str | None:
     for label, words in BARE[kind].items():
         if t in words:
             return label
-    aside = re.fullmatch(r"(.{1,40}?)\s*\(([^()]{1,30})\)?", t)   # (the closing bracket went with the trim)
+    hedged = re.fullmatch(r"(?:most |very |highly |quite )?(?:likely|probably)\s+(\S.{0,20})", t)
+    if hedged and (label := bare_label(kind, hedged.group(1))) is not None:
+        return label   # "likely yes", "probably half-true": a hedged verdict is still the verdict
+    aside = re.fullmatch(r"(.{1,40}?)\s*\(([^()]{1,80})\)?", t)   # (the closing bracket went with the trim)
     if aside:   # "是 (yes)", "否(置信度0.8)": a label with an aside that names no other label
         label = bare_label(kind, aside.group(1))
         inner = aside.group(2)
-        if label is not None and bare_label(kind, inner) in (None, label) and not (kind != "yesno" and labels_in(kind, inner)):
-            return label
+        if label is not None and bare_label(kind, inner) in (None, label) and not (kind != "yesno" and labels_in(kind, inner)) \
+                and (len(inner) <= 30 or (kind == "yesno" and yesno(inner) in (None, label))):
+            return label   # a longer aside is a gloss only when it agrees ("否 (the user did not post this)")
     return None
 
