@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from .answer_json import label_from_fields, label_from_json
 from .choices import read_choice, unwrap
+from .hanzi import simplified
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, not_instead, reported_speech, scored_label
@@ -133,7 +134,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     kind = KIND[task]
     if answer is None or not str(answer).strip():
         return Extraction(None, "empty")
-    raw = str(answer)
+    raw = simplified(str(answer))
     if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
         return Extraction(None, "error")
     found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind))

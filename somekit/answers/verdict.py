@@ -49,7 +49,7 @@ _VERB_EN = (r"(?:like|likes|liked|repost|reposts|share|shares|comment|comments|r
 #: Obligation counts like "会" ("应推荐", "必须推", "必转", "得点"); 该 and 得 only where they are
 #: not part of another word (该用户 "this user", 觉得 "think").
 _MODAL_ZH = (r"(?:会|可能|应该|应当|应(?![用对聘])|(?<=[不应就也都本])该|必须|必(?![然要定])|(?<![觉记显懂获使晓免值])得|值得|"
-             r"愿意|倾向于?|大概率|想要|想|将|能)")
+             r"愿意|倾向于?|大概率|想要|想|将|能|可以)")
 _MODAL_EN = (r"(?:\bpredict(?:s|ed)?\b|\bwill\b|\bwould\b|'ll\b|'d\b|\bwon't\b|\bwouldn't\b|\bgoing to\b|\bexpect(?:s|ed)?\b|\blikely\b|\bprobably\b|\bmay\b|\bmight\b|\bcould\b|"
              r"\bshould\b|\bgonna\b|\btends? to\b|\bexpected to\b|\bwants? to\b|\binclined to\b|\bchance\b|\bis set to\b|\bunlikely\b)")
 #: Cues that decide without a modal: authorship (UCS), interest (MCR), stated likelihood.
