@@ -1,6 +1,6 @@
 """Write somekit/answers/verdict_examples.jsonl, the offline fallback's training examples, from the
 label parser's tuning corpus (tests/fixtures/extraction) and the held-out batches the rules were
-since tuned on (bench/data/extraction_heldout_{a,b,c,d}.jsonl). A batch added later (E, ...) is not
+since tuned on (bench/data/extraction_heldout_{a,b,c,d,e}.jsonl). A batch added later (F, ...) is not
 listed here and stays out: bench/extraction.py reads it as answers the fallback never saw, and
 measures the batches listed here by leaving each out of training in turn.
 tests/test_eval_fallback.py checks that the file matches its sources.
@@ -23,7 +23,7 @@ from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 #: Batches the rules were tuned on (named, not globbed: a new batch is held out until someone decides
 #: to tune on it).
-TUNING_BATCHES = tuple(ROOT / "bench" / "data" / f"extraction_heldout_{name}.jsonl" for name in ("a", "b", "c", "d"))
+TUNING_BATCHES = tuple(ROOT / "bench" / "data" / f"extraction_heldout_{name}.jsonl" for name in ("a", "b", "c", "d", "e"))
 OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"
 
 

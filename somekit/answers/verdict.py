@@ -73,7 +73,8 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"(?:user|person|account|author)|them|him|her|the user|user|someone else|another (?:user|person|account)|a different "
              r"(?:user|person)|other users?|u|@?[a-z_]*\d+)\b|\binterest(?:ed)?\b(?! (?:profile|history|data|vector|tags?|graph)\b)|"
              r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
-             r"\btheirs\b|\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
+             # ("differs from theirs", "unlike hers" compare with the user's writing; they claim no authorship)
+             r"(?<!\bfrom )(?<!\bunlike )\btheirs\b|(?<!\bfrom )(?<!\bunlike )\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
              r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
              r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the)\b|"
              r"\b(?:high|good|strong) (?:chance|probability|likelihood)\b|\bworth recommending\b|\bappeal(?:s)? to\b|"
