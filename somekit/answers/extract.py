@@ -2,7 +2,9 @@
 
 Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rules, in order; the
 first that decides wins, and a rule decides only when the answer is unambiguous:
-  json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```)
+  json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```), or one written as
+                key-value lines (YAML, a markdown form), read by a verdict key or a key that asks the
+                task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否")
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
   option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
   exact         the whole answer is a label word ("是", "**True**", "Angry.")
@@ -26,6 +28,7 @@ Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's 
 were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
 reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") and a view held
 at first ("at first I thought half true", "起初") yield to what follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+Traditional Chinese is read through hanzi.py's table of the vocabulary's traditional forms.
 This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
 parser error per answer instead of aborting a run.
 """
