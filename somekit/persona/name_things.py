@@ -57,6 +57,7 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem
 LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
     "house group press trust law act effect company partners brothers bros capital media co st ave rd "
     "market park garden square lane road street cup".split())
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
 
 
@@ -69,7 +70,8 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """The span text[start:end] names a thing: a head word follows it or closes it, or it
     ends in a surname's brand plural (Tim Hortons)."""
     after = next_word(text, end)
-    if after in ORG_HEADS or after in LOWER_HEADS:
+    # A possessive owns the noun after it (Nkiruka Dosunmu's gallery): a person, not a compound.
+    if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
         return True
     words = text[start:end].split()
     if words and words[0] in ("The", "the"):
