@@ -18,7 +18,8 @@ The words around it can:
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
   known first name (Manchester, Calais; Victoria stays), a word right after an article or
   demonstrative (The Pulitzer jury), or the places of "from X to Y" (from Dover to Calais);
-- a span opening with "The" (The Darwin Centre): English puts no article before a person's name;
+- a span opening with "The" or right after an article (The Darwin Centre, a Nissan Micra):
+  English puts no article before a person's name;
   a head word in lower case straight after the span (Marie Curie fellowship, Nobel prize
   money) as a noun compound's modifier, for the heads that are no everyday chat noun;
 - a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
@@ -57,6 +58,7 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem
 LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
     "house group press trust law act effect company partners brothers bros capital media co st ave rd "
     "market park garden square lane road street cup".split())
+_ARTICLE_ONLY_BEFORE = re.compile(r"\b(?:the|a|an)[ \u00a0]+$", re.I)
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
 
@@ -74,7 +76,7 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
         return True
     words = text[start:end].split()
-    if words and words[0] in ("The", "the"):
+    if (words and words[0] in ("The", "the")) or _ARTICLE_ONLY_BEFORE.search(text, 0, start):
         return True
     if len(words) < 2:
         return False
