@@ -24,12 +24,12 @@ from pydantic import BaseModel, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from ..executors import get_executor
+from ..executors.progress import BatchProgress
 from ..prompts import PromptError, render
 from ..schemas.config import Config
 from .backends import Backend, LLMBackendError, PermanentError, TransientError, create_backend
 from .cache import LLMCache, request_key
 from .contract import LLMRequest, LLMResult
-from .progress import BatchProgress
 from .settings import LLMSettings, resolve_llm_settings
 
 CACHE_FORMAT = 1                              # bump when the canonical request changes shape

@@ -1,38 +1,85 @@
-"""A live progress bar on the driver for executor runs: rows done and failed, rows/s and ETA.
-Drawn on stderr, and only on a terminal, so `--json` output and logs stay clean."""
+"""The one progress bar: done/total, failures, work per second and time, with counters kept either
+way so the caller can log them. Used for executor runs (rows) and LLM batches (calls).
+
+Drawn on stderr, and only on a terminal unless forced, so `--json` output and logs stay clean.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import Any, Literal
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+from rich.text import Text
+
+Unit = Literal["rows", "calls"]
 
 
-class RowProgress:
-    def __init__(self, desc: str, total: int, enabled: bool | None = None):
+class _RateColumn(ProgressColumn):
+    """Work per second: rows done, or calls actually sent (cache hits are not work)."""
+
+    def __init__(self, unit: Unit):
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Any) -> Text:
+        elapsed = task.elapsed or 0.0
+        work = task.fields.get("work", 0)
+        rate = work / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:6.1f} {self.unit}/s", style="cyan")
+
+
+class BatchProgress:
+    """Counters for one batch of `total` rows or calls, shown as a rich bar when `enabled`
+    (None: when stderr is a terminal). `unit="calls"` also shows cache hits and rates the calls
+    recorded with `call()`; `unit="rows"` rates the rows done."""
+
+    def __init__(self, total: int, desc: str = "", enabled: bool | None = None, *, unit: Unit = "calls"):
         self.total = total
-        self.done = self.failed = 0
-        self._started = time.monotonic()
-        show = sys.stderr.isatty() if enabled is None else enabled
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("failed {task.fields[failed]}"), TextColumn("{task.fields[rate]} rows/s"),
-                                  TimeRemainingColumn(), console=Console(stderr=True), transient=True, disable=not show)
-        self._task = self._progress.add_task(desc, total=total, failed=0, rate="-")
+        self.unit = unit
+        self.done = self.cached = self.failed = self.calls = 0
+        self.started = time.monotonic()
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        self._progress: Progress | None = None
+        if enabled and total:
+            cached = [TextColumn("cached {task.fields[cached]}")] if unit == "calls" else []
+            self._progress = Progress(
+                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(unit),
+                *cached, TextColumn("[red]failed {task.fields[failed]}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                console=Console(stderr=True), transient=False)
+            self._task = self._progress.add_task(desc or unit, total=total, cached=0, failed=0, work=0)
 
-    def __enter__(self) -> "RowProgress":
-        self._progress.__enter__()
+    def __enter__(self) -> "BatchProgress":
+        if self._progress is not None:
+            self._progress.start()
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._progress.__exit__(*exc)
+    def __exit__(self, *exc: Any) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
-    def advance(self, ok: bool = True, n: int = 1) -> None:
+    def call(self) -> None:
+        """One request actually sent (retries included)."""
+        self.calls += 1
+
+    def advance(self, n: int = 1, *, cached: bool = False, failed: bool = False) -> None:
         if n <= 0:
             return
         self.done += n
-        self.failed += 0 if ok else n
-        elapsed = time.monotonic() - self._started
-        rate = f"{self.done / elapsed:.2f}" if elapsed > 0 else "-"
-        self._progress.update(self._task, completed=self.done, failed=self.failed, rate=rate)
+        if cached:
+            self.cached += n
+        if failed:
+            self.failed += n
+        if self._progress is not None:
+            work = self.calls if self.unit == "calls" else self.done
+            self._progress.update(self._task, advance=n, cached=self.cached, failed=self.failed, work=work)
+
+    def summary(self) -> dict[str, Any]:
+        elapsed = time.monotonic() - self.started
+        return {"total": self.total, "done": self.done, "cached": self.cached, "failed": self.failed,
+                "calls": self.calls, "seconds": round(elapsed, 3),
+                "calls_per_s": round(self.calls / elapsed, 2) if elapsed > 0 else 0.0}

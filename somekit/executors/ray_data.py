@@ -21,7 +21,7 @@ from typing import Any, Sequence
 from ..deps import require
 from ..schemas.config import ExecutorSection
 from .base import BatchTask, MapStats, OnResult
-from .progress import RowProgress
+from .progress import BatchProgress
 
 
 class _Worker:
@@ -85,7 +85,7 @@ class RayExecutor:
         cap = self.section.max_attempts
         pending = list(range(len(items)))
         reasons: dict[int, str] = {}
-        with RowProgress(desc or "ray", len(items), enabled=None if progress is None else progress) as bar:
+        with BatchProgress(len(items), desc or "ray", progress, unit="rows") as bar:
             for attempt in range(1, cap + 1):
                 if not pending:
                     break
@@ -112,13 +112,13 @@ class RayExecutor:
                             delivered.add(i)
                             on_result(i, result)
                             stats.delivered += 1
-                            bar.advance(ok=_ok(result))
+                            bar.advance(failed=not _ok(result))
                 except Exception as exc:  # the engine failed the dataset: the rows not delivered go round again
                     reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ''}"
                     reasons.update({i: reason for i in pending if i not in delivered})
                 pending = [i for i in pending if i not in delivered]
             stats.lost = {i: reasons.get(i, "not delivered") for i in pending}
-            bar.advance(ok=False, n=len(pending))
+            bar.advance(len(pending), failed=True)
         stats.wall_s = time.monotonic() - started
         self._runs.append({"desc": desc, **stats.to_dict()})
         return stats
