@@ -38,9 +38,9 @@ def main() -> None:
     n_images, n_clips = len(image_files), len(list(media_dir.glob("*.wav")))
 
     # Warm both engines once (model load is a one-off per run, reported separately).
-    from somekit.enrich.engine import _Backends
+    from somekit.enrich.step_backends import StepBackends
     t = time.perf_counter()
-    warm = _Backends(resolve_settings(ws, cfg, ocr=True, asr=True))
+    warm = StepBackends(resolve_settings(ws, cfg, ocr=True, asr=True))
     ocr_engine, asr_engine = warm.get("ocr"), warm.get("transcript")
     load_s = time.perf_counter() - t
 
@@ -52,8 +52,7 @@ def main() -> None:
     bare_ocr_s = time.perf_counter() - t
 
     s_ocr = resolve_settings(ws, cfg, ocr=True)
-    enrich_mod = __import__("somekit.enrich.engine", fromlist=["_Backends"])
-    enrich_mod._Backends.get = _reuse(enrich_mod._Backends.get, {"ocr": ocr_engine, "transcript": asr_engine})
+    StepBackends.get = _reuse(StepBackends.get, {"ocr": ocr_engine, "transcript": asr_engine})
     t, c = time.perf_counter(), time.process_time()
     r1 = enrich(ws, s_ocr)
     ocr_s, ocr_cpu = time.perf_counter() - t, time.process_time() - c

@@ -8,8 +8,9 @@
 See outputs.py for the files other stages join (enrich/post_text.parquet).
 """
 
-from .engine import EnrichFailed, EnrichReport, enrich
+from .engine import enrich
 from .outputs import media_enrichments, post_enrichments, register_enrich_view
+from .report import EnrichFailed, EnrichReport
 from .resolve import FetchPolicy, MediaError
 from .settings import EnrichSettings, resolve_settings
 

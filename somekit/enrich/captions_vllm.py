@@ -23,9 +23,8 @@ from ..deps import require
 from ..prompts.loader import get_prompt
 from .cache import EnrichCache
 from .settings import EnrichSettings
+from .step_backends import CAPTION_PROMPT
 from .vlm import VLMBackend, data_url, register
-
-CAPTION_PROMPT = "image.caption@1"
 
 
 @register("vllm")
