@@ -167,7 +167,7 @@ def sample_groups(work: Path) -> tuple[list[dict], dict]:
 def judge_ses(ws, extractive: list, texts: dict[str, str]) -> dict:
     """The judge's score of the extractive and the LLM SES drafts, each against the topic's posts."""
     from somekit.builders.registry import get_builder
-    from somekit.eval.gold import Case
+    from somekit.eval.cases import Case
     from somekit.eval.judge import score_judged
     from somekit.eval.judges import resolve_judge
     from somekit.store.items import read_items

@@ -21,7 +21,7 @@ from somekit.ingest import ingest
 from somekit.pipeline.build import build_task
 from somekit.cli import main
 from somekit.eval import EvalError, evaluate
-from somekit.eval.gold import gold_file
+from somekit.eval.some_gold import gold_file
 from somekit.store.items import read_items
 from somekit.workspace import init_workspace
 

@@ -17,7 +17,7 @@ from somekit.eval.classify import score_classification
 from somekit.answers.extract import extract_label
 from somekit.answers.fallback import EXAMPLES, OFFLINE_RULE, eligible, load_examples, offline_labels
 from somekit.answers.semantic import NONE
-from somekit.eval.gold import Case
+from somekit.eval.cases import Case
 from somekit.answers.labels import KIND, LABELS
 
 ROOT = Path(__file__).resolve().parents[1]

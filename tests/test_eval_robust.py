@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from somekit.answers.answer_json import VERDICT_KEYS
 from somekit.eval.classify import score_classification
 from somekit.answers.extract import Extraction, extract_label
-from somekit.eval.gold import Case
+from somekit.eval.cases import Case
 from somekit.answers.labels import BARE, KIND, LABELS
 
 TASKS = sorted(KIND)

@@ -22,7 +22,7 @@ from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import EXTRACT_SCHEMAS
 from ..answers.extract import Extraction, extract_label
 from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
-from .gold import Case
+from .cases import Case
 from ..answers.labels import KIND, LABELS, normalise_gold
 from .stats import wilson
 

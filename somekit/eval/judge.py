@@ -8,7 +8,7 @@ from typing import Any
 from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import JUDGE_CRITERIA, JUDGE_SCHEMAS
 from ..errors import EvalError
-from .gold import Case
+from .cases import Case
 from .stats import mean_interval
 
 

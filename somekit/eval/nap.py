@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..schemas.items import NAP_ACTIONS
-from .gold import Case
+from .cases import Case
 
 _ACTION_RE = re.compile(r"(?<![a-z_])(" + "|".join(sorted(NAP_ACTIONS, key=len, reverse=True)) + r")(?![a-z_])")
 

@@ -15,7 +15,9 @@ from typing import Any
 from ..export.some.layout import SOME_NAMES, UBP_ALIAS
 from ..errors import EvalError
 from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
-from .gold import attach, gold_file, prediction_pairs, some_cases
+from .gold import attach
+from .predictions import prediction_pairs
+from .some_gold import gold_file, some_cases
 from ..answers.labels import KIND
 
 _BY_NAME = {**{name: task for task, name in SOME_NAMES.items()}, UBP_ALIAS: "ubp"}
