@@ -60,3 +60,15 @@ def test_exposure_window_is_an_option_the_build_records(ws):
     from somekit.store.items import read_stats
 
     assert read_stats(open_workspace(ws.root), "mcr")["exposure_days"] == 3
+
+
+@pytest.mark.parametrize(("task", "typo", "meant"), [("nap", "min_post", "min_posts"), ("uea", "pool_factr", "pool_factor")])
+def test_python_option_overrides_go_through_the_typed_model(task, typo, meant, monkeypatch):
+    # nap and uea used to swallow keyword options they did not name; now a typo names the nearest
+    # key before any corpus is read, as it does for the other builders.
+    from somekit.builders.registry import get_builder
+    from somekit.persona.anonymise import SALT_ENV
+
+    monkeypatch.setenv(SALT_ENV, "x" * 64)   # nap reads the persona salt first
+    with pytest.raises(ValueError, match=rf"\[tasks.{task}\] options: .*did you mean '{meant}'"):
+        get_builder(task)(None, None, **{typo: 3})

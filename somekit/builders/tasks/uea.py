@@ -29,6 +29,7 @@ from ...annotate.voters import VoteInput, default_specs, parse_spec
 from ...annotate.voting import (WEIGHTED_RULE, Aggregate, kappa_from_votes, majority, per_class_agreement, quality_weights,
                                 weighted_vote)
 from ...errors import SomekitError
+from ...schemas.task_options import UEAOptions
 from ...schemas.tasks import resolve_run
 from ...schemas.items import EMOTIONS, CommentInputs, EmotionAnswer, UEAItem, item_id
 from ...schemas.provenance import LLMStep, Provenance, Vote
@@ -110,9 +111,9 @@ def _make_item(row: dict[str, Any], votes: list[Vote], agg: Any, step: LLMStep, 
     )
 
 
-def _seed_labels(ws: Any, opts: dict[str, Any]) -> tuple[list[tuple[str, str]] | None, dict[str, Any]]:
+def _seed_labels(ws: Any, opts: UEAOptions) -> tuple[list[tuple[str, str]] | None, dict[str, Any]]:
     """The user's seed labels (`seed_labels`, a path relative to the workspace) and what they are."""
-    name = opts.get("seed_labels")
+    name = opts.seed_labels
     if not name:
         return None, {}
     path = Path(str(name))
@@ -201,29 +202,29 @@ def _gates(raw_counts: Counter, agreement: dict[str, Any], measured: dict[str, A
 
 @register_builder("uea")
 def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang: str | None = None,
-          voters: Sequence[str | dict] | None = None, targets: dict[str, int] | None = None,
-          show_progress: bool = True, **_: Any) -> BuildResult:
-    """Build items/uea. `n`: total items (SoMe's 2,696 by default), split by the target proportions."""
-    run = resolve_run(cfg, "uea", n, seed)
-    opts, seed, n = run.options.model_dump(), run.seed, run.n
+          show_progress: bool = True, **overrides: Any) -> BuildResult:
+    """Build items/uea. `n`: total items (SoMe's 2,696 by default), split by the target proportions.
+    `overrides` (voters=..., targets=...) beat [tasks.uea.options], through `UEAOptions`."""
+    run = resolve_run(cfg, "uea", n, seed, overrides)
+    opts, seed, n = run.options, run.seed, run.n
     seeds, seed_info = _seed_labels(ws, opts)
-    specs = [parse_spec(v) for v in (voters or opts.get("voters") or [])] or default_specs(cfg, seeded=bool(seeds))
+    specs = [parse_spec(v) for v in opts.voters] or default_specs(cfg, seeded=bool(seeds))
     if len(specs) < 2:
         raise SomekitError("uea needs at least 2 voters (3 recommended) to measure agreement")
-    goal = scale_targets({k: int(v) for k, v in (targets or opts.get("targets") or SOME_UEA_TARGETS).items()}, n)
+    goal = scale_targets(dict(opts.targets or SOME_UEA_TARGETS), n)
     unknown = set(goal) - set(EMOTIONS)
     if unknown:
         raise SomekitError(f"uea targets name unknown classes: {sorted(unknown)}")
     con = connect(ws.corpus)
     tview = use_post_text(con, ws, cfg, "uea")  # the post shown as context includes its media text
     lang = corpus_lang(con, lang, cfg)
-    rows, dropped = load_comments(con, int(opts.get("min_chars", 2)))
+    rows, dropped = load_comments(con, opts.min_chars)
     con.close()
     reuse = ReuseGuard(ws, "uea")  # a comment another task shows would answer this item there
     rows = reuse.keep(rows, labelled=("text",))
     if reuse.refused:
         dropped["text-shown-by-another-task"] += reuse.refused
-    pool_size = min(len(rows), math.ceil(float(opts.get("pool_factor", 3.0)) * sum(goal.values())))
+    pool_size = min(len(rows), math.ceil(opts.pool_factor * sum(goal.values())))
     pool = _sample(rows, pool_size, seed)
     if seeds:
         # a pool comment that is also a seed text is voted on by a head that saw its label
