@@ -22,14 +22,6 @@ class Case:
     keys: list[tuple] = field(default_factory=list)   # keys a prediction may carry to reach this case (match.py)
 
 
-@dataclass
-class Loaded:
-    cases: list[Case]
-    gold_format: str          # 'frozen' or 'some'
-    extra_predictions: int    # predictions whose key is not in the gold file
-    matching: dict[str, int] = field(default_factory=dict)   # matched/missing/extra/duplicate/conflicting
-
-
 def json_text(value: Any) -> str:
     """A string as it is, anything else as JSON (a judge compares texts)."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
