@@ -43,3 +43,21 @@ def test_disabled_bar_draws_nothing(capsys):
         prog.advance(2)
     assert capsys.readouterr() == ("", "")
     assert prog.done == 2
+
+
+def test_update_sets_position_and_a_total_learned_late(capsys):
+    with BatchProgress(None, "importing", enabled=True, unit="tasks") as bar:
+        bar.update(2)                          # total not known yet
+        assert (bar.done, bar.total) == (2, None)
+        bar.update(5, 8)
+        bar.update(8, 8)
+    err = capsys.readouterr().err
+    assert "importing" in err and "8/8" in err and "tasks/s" in err
+    assert bar.summary()["total"] == 8 and bar.done == 8
+
+
+def test_unknown_total_still_draws_the_count(capsys):
+    with BatchProgress(None, "ingest jsonl", enabled=True, unit="records") as bar:
+        bar.update(12_000)
+    err = capsys.readouterr().err
+    assert "ingest jsonl" in err and "12000" in err and "records/s" in err

@@ -40,7 +40,8 @@ def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[Vo
               seeds: Sequence[tuple[str, str]] | None = None, counters: Any = None, embedder: Any = None,
               progress: Callable[[str, int], Any] | None = None, cv_seed: int = 0, measure: bool = True) -> PanelResult:
     """Run every voter on `inputs`; `seeds` (text, label) train `head:seed` and, with `measure`,
-    score each offline voter and the whole panel on them."""
+    score each offline voter and the whole panel on them. `progress(desc, total)` makes the bar
+    (an executors.progress.BatchProgress) for each embedding pass."""
     texts = [x.text for x in inputs]
     needs_vectors = any(s.kind in ("embed", "head") for s in specs)
     vectors = seed_vectors = None
@@ -106,8 +107,8 @@ def run_panel(ws: Any, cfg: Any, specs: Sequence[VoterSpec], inputs: Sequence[Vo
 def _embed(ws, embedder, texts, progress, desc) -> np.ndarray:
     if progress is None:
         return embed_checkpointed(ws, embedder, texts, kind="query")
-    with progress(desc, len(texts)) as advance:
-        return embed_checkpointed(ws, embedder, texts, kind="query", progress=advance)
+    with progress(desc, len(texts)) as bar:
+        return embed_checkpointed(ws, embedder, texts, kind="query", progress=bar.advance)
 
 
 def _trust_order(specs: Sequence[VoterSpec]) -> list[int]:

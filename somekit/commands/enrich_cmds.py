@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from ..enrich import enrich, resolve_settings
 from ..executors import get_executor, with_executor
+from ..executors.progress import BatchProgress
 from ..workspace import open_workspace
 from .common import console, domain_errors, executor_options, json_option, print_json, workspace_arg
 
@@ -45,12 +44,9 @@ def enrich_cmd(ws: str, captions: bool | None, ocr: bool | None, asr: bool | Non
         flags = {k: bool(v) for k, v in flags.items()}
     settings = resolve_settings(w, cfg, caption_base_url=base_url, caption_model=model, **flags)
     with w.run_log("enrich", **settings.public(), executor=cfg.executor.kind) as counts:
-        with Progress(TextColumn("enrich"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True,
-                      disable=as_json or cfg.executor.kind == "ray") as progress:   # ray: the executor's bar
-            task = progress.add_task("enrich", total=None)
-            report = enrich(w, settings, executor=get_executor(cfg.executor),
-                            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        quiet = as_json or cfg.executor.kind == "ray"   # ray: the executor draws its own bar
+        with BatchProgress(None, "enrich", False if quiet else None, unit="media") as bar:
+            report = enrich(w, settings, executor=get_executor(cfg.executor), on_progress=bar.update)
         result = report.to_dict()
         counts.update({k: v for k, v in result.items() if k != "failures"})
         counts["failures"] = result["failures"][:100]

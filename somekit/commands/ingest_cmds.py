@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import click
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+from ..executors.progress import BatchProgress
 from ..ingest import ingest
 from ..ingest.base import load_adapters
 from ..ingest.summary import summary_table
@@ -35,11 +34,9 @@ def ingest_cmd(ws: str, fmt: str, sources: tuple[str, ...], strict: bool, as_jso
     """
     w = open_workspace(ws)
     with w.run_log("ingest", format=fmt, sources=list(sources), strict=strict) as counts:
-        with Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"),
-                      TimeElapsedColumn(), console=console, transient=True, disable=as_json) as progress:
-            task = progress.add_task(f"ingest {fmt}", total=None)
-            report = ingest(w, fmt, sources, strict=strict,
-                            on_progress=lambda n: progress.update(task, description=f"ingest {fmt}: {n:,} records"))
+        # total None: an ingest never knows how many records are left, so the bar shows the count so far
+        with BatchProgress(None, f"ingest {fmt}", False if as_json else None, unit="records") as bar:
+            report = ingest(w, fmt, sources, strict=strict, on_progress=bar.update)
         counts.update(report.to_dict())
     if as_json:
         print_json(report.to_dict())

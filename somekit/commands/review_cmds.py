@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
+from ..executors.progress import BatchProgress
 from ..schemas.tasks import TASKS
 from ..workspace import open_workspace
 from .common import console, domain_errors, json_option, print_json, workspace_arg
@@ -57,11 +56,9 @@ def push_cmd(ws: str, task: str, url: str | None, batch_size: int | None, reset:
     conn = connect(w, url=url)
     with w.run_log(f"review push {task}", batch_size=batch_size, reset=reset, budget=budget,
                    allow_over_budget=allow_over_budget) as counts, \
-            Progress(TextColumn("[bold]importing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                     console=console, disable=as_json, transient=True) as bar:
-        job = bar.add_task("import", total=None)
+            BatchProgress(None, "importing", False if as_json else None, unit="tasks") as bar:
         result = push(w, task, conn=conn, batch_size=batch_size, reset=reset, budget=budget,
-                      allow_over_budget=allow_over_budget, progress=lambda done, total: bar.update(job, completed=done, total=total))
+                      allow_over_budget=allow_over_budget, progress=bar.update)
         counts.update(result.counts)
     if as_json:
         print_json({"task": task, **dataclasses.asdict(result)})

@@ -1,16 +1,15 @@
 """Corpus text helpers shared by the LLM-drafted tasks (uea, smq, red, ses).
 
 Topics (hashtags or configured keyword groups), related-post retrieval (keywords, then
-embeddings), the corpus language (builders/language.py), Weibo comment cleaning, the LLM-usage counters and a progress bar.
+embeddings), the corpus language (builders/language.py), Weibo comment cleaning, and the LLM-usage counters.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -87,17 +86,3 @@ class LLMCounters:
         return {"calls": self.calls, "cache_hits": self.cache_hits, "failures": self.failures,
                 "failure_reasons": dict(self.errors.most_common())}
 
-
-@contextlib.contextmanager
-def progress(desc: str, total: int, enabled: bool = True) -> Iterator[Any]:
-    """A rich progress bar on stderr; yields `advance(n)`."""
-    if not enabled or total <= 0:
-        yield lambda n=1: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(desc, total=total)
-        yield lambda n=1: bar.advance(task, n)

@@ -1,5 +1,6 @@
 """The one progress bar: done/total, failures, work per second and time, with counters kept either
-way so the caller can log them. Used for executor runs (rows) and LLM batches (calls).
+way so the caller can log them. Used for executor runs (rows), LLM batches (calls), embedding
+(texts), ingest (records), enrich (media) and Label Studio imports (tasks).
 
 Drawn on stderr, and only on a terminal unless forced, so `--json` output and logs stay clean.
 """
@@ -15,7 +16,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColu
                            TimeRemainingColumn)
 from rich.text import Text
 
-Unit = Literal["rows", "calls"]
+Unit = Literal["rows", "calls", "texts", "records", "media", "tasks"]
 
 
 class _RateColumn(ProgressColumn):
@@ -33,11 +34,12 @@ class _RateColumn(ProgressColumn):
 
 
 class BatchProgress:
-    """Counters for one batch of `total` rows or calls, shown as a rich bar when `enabled`
-    (None: when stderr is a terminal). `unit="calls"` also shows cache hits and rates the calls
-    recorded with `call()`; `unit="rows"` rates the rows done."""
+    """Counters for one batch of `total` units, shown as a rich bar when `enabled` (None: when
+    stderr is a terminal). `unit="calls"` also shows cache hits and rates the calls recorded with
+    `call()`; other units rate the units done. `total=None`: not known yet (an ingest never
+    knows it); `update()` can tell it later."""
 
-    def __init__(self, total: int, desc: str = "", enabled: bool | None = None, *, unit: Unit = "calls"):
+    def __init__(self, total: int | None, desc: str = "", enabled: bool | None = None, *, unit: Unit = "calls"):
         self.total = total
         self.unit = unit
         self.done = self.cached = self.failed = self.calls = 0
@@ -45,7 +47,7 @@ class BatchProgress:
         if enabled is None:
             enabled = sys.stderr.isatty()
         self._progress: Progress | None = None
-        if enabled and total:
+        if enabled and total != 0:
             cached = [TextColumn("cached {task.fields[cached]}")] if unit == "calls" else []
             self._progress = Progress(
                 TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(unit),
@@ -77,6 +79,15 @@ class BatchProgress:
         if self._progress is not None:
             work = self.calls if self.unit == "calls" else self.done
             self._progress.update(self._task, advance=n, cached=self.cached, failed=self.failed, work=work)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """For work that reports how far it is (`done` so far, `total` once known) rather than
+        each step; fits the `(done, total)` callbacks of enrich and the Label Studio push."""
+        if total is not None and total != self.total:
+            self.total = total
+            if self._progress is not None:
+                self._progress.update(self._task, total=total)
+        self.advance(done - self.done)
 
     def summary(self) -> dict[str, Any]:
         elapsed = time.monotonic() - self.started

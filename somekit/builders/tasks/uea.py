@@ -42,7 +42,8 @@ from ..comment_text import is_boilerplate
 from ..registry import BuildResult, register_builder
 from ..reuse import ReuseGuard
 from ...store.language import corpus_lang
-from ...drafters.topics import LLMCounters, own_text, progress
+from ...drafters.topics import LLMCounters, own_text
+from ...executors.progress import BatchProgress
 
 BUILDER = "uea@2"
 VOTE_FAIL_MAX = 0.2          # more failed votes than this: the build stops with exit 1
@@ -231,7 +232,7 @@ def build(ws: Any, cfg: Any, n: int | None = None, seed: int | None = None, lang
         known = {text for text, _ in seeds}
         seed_info["overlap_with_pool"] = sum(1 for r in pool if r["text"] in known)
     counters = LLMCounters()
-    bar = (lambda desc, total: progress(desc, total, show_progress))
+    bar = (lambda desc, total: BatchProgress(total, desc, None if show_progress else False, unit="texts"))
     panel = run_panel(ws, cfg, specs, [VoteInput(r["id"], r["text"], r["post"]) for r in pool], lang,
                       seeds=seeds, counters=counters, progress=bar, cv_seed=seed)
     failures = vote_failures(panel.votes)
