@@ -18,7 +18,7 @@ import orjson
 import pytest
 from packaging.requirements import Requirement
 
-from somekit.store.language import corpus_lang, text_lang
+from somekit.store.language import corpus_lang, prompt_lang, text_lang
 from somekit.freeze import freeze
 from somekit.schemas.manifest import Manifest
 from somekit.store.atomic import write_bytes, write_json
@@ -139,6 +139,16 @@ def test_one_corpus_language_rule_for_every_builder():
         assert corpus_lang(con, None, cfg) == corpus_lang(con)
     assert text_lang(["hello", "世界你好"]) == "zh" and text_lang([""]) == "en"
     assert not any(hasattr(m, name) for m in (sampling, topics) for name in ("corpus_lang", "pick_lang"))
+
+
+def test_eval_prompts_take_their_language_from_one_rule():
+    from somekit.eval import classify, judge
+
+    mostly_english = "The post is a rumour, as the reporter says: 谣言"
+    assert prompt_lang(mostly_english) == "zh"                  # any Chinese character picks zh ...
+    assert text_lang([mostly_english]) == "en"                  # ... where the corpus rule wants a fair share
+    assert prompt_lang("yes, a rumour") == "en" and prompt_lang("") == "en"
+    assert not any(hasattr(m, "_lang") for m in (classify, judge))
 
 
 def test_missing_modules_are_errors_not_smaller_sets(monkeypatch):

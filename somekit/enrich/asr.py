@@ -39,10 +39,6 @@ class ASRBackend:
         raise NotImplementedError
 
 
-def register(name: str):
-    return ASR_BACKENDS.register(name)
-
-
 def get_asr(s: EnrichSettings) -> ASRBackend:
     return ASR_BACKENDS.lookup(s.asr_backend)(s)
 
@@ -79,7 +75,7 @@ def embedded_whisper_dir() -> Path:
     return target
 
 
-@register("faster-whisper")
+@ASR_BACKENDS.register("faster-whisper")
 class FasterWhisperASR(ASRBackend):
     name = "faster-whisper"
 
@@ -100,7 +96,7 @@ class FasterWhisperASR(ASRBackend):
         return {"text": text, "language": info.language}
 
 
-@register("whisper")
+@ASR_BACKENDS.register("whisper")
 class OpenAIWhisperASR(ASRBackend):
     name = "whisper"
 
@@ -115,7 +111,7 @@ class OpenAIWhisperASR(ASRBackend):
         return {"text": str(out.get("text", "")).strip(), "language": out.get("language")}
 
 
-@register("openai")
+@ASR_BACKENDS.register("openai")
 class EndpointASR(ASRBackend):
     name = "openai"
 

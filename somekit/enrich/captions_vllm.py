@@ -24,10 +24,10 @@ from ..prompts.loader import get_prompt
 from .cache import EnrichCache
 from .settings import EnrichSettings
 from .step_backends import CAPTION_PROMPT
-from .vlm import VLMBackend, data_url, register
+from .vlm import VLM_BACKENDS, VLMBackend, data_url
 
 
-@register("vllm")
+@VLM_BACKENDS.register("vllm")
 class VLLMRayVLM(VLMBackend):
     """What the per-row pass meets for a caption the vLLM stage did not make: a clear failure
     (recorded per row, retried next run), never a silent switch to another model."""

@@ -39,10 +39,6 @@ class VLMBackend:
         raise NotImplementedError
 
 
-def register(name: str):
-    return VLM_BACKENDS.register(name)
-
-
 def get_vlm(s: EnrichSettings, backend: str | None = None) -> VLMBackend:
     return VLM_BACKENDS.lookup(backend or s.caption_backend)(s)
 
@@ -54,7 +50,7 @@ def data_url(image) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-@register("openai")
+@VLM_BACKENDS.register("openai")
 class EndpointVLM(VLMBackend):
     name = "openai"
 
@@ -74,7 +70,7 @@ class EndpointVLM(VLMBackend):
         return self._retry(lambda: self._client.chat(messages, self.model, self.max_tokens))
 
 
-@register("transformers")
+@VLM_BACKENDS.register("transformers")
 class LocalQwenVL(VLMBackend):
     """Qwen2.5-VL through transformers; `caption_model` is a hub id or a local folder."""
 

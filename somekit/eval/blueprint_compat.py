@@ -20,7 +20,7 @@ one-character text emptied.
 What cannot be reproduced here is said in the result: the embedding model (it used
 multilingual-e5-large with mean pooling; we use the configured embedder, whose own prefix and
 normalisation apply). A missing "ignore" key, which its code would crash on, counts as false.
-These figures are printed beside the correct ones (somekit.persona.metrics), never instead.
+These figures are printed beside the correct ones (eval/nap_metrics.py), never instead.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ import collections
 import hashlib
 import importlib.util
 import json
-import re
 from typing import Any
 
 from ..annotate.contract import LLMClient, LLMRequest
@@ -24,6 +23,7 @@ from ..answers.extract import Extraction, extract_label
 from ..answers.fallback import DEFAULT_ON as OFFLINE_DEFAULT
 from .cases import Case
 from ..answers.labels import KIND, LABELS, normalise_gold
+from ..store.language import prompt_lang
 from .stats import wilson
 
 #: MID is scored on 3 labels; v2 of its extraction prompt asks for exactly those (the schema's enum).
@@ -33,10 +33,6 @@ EXTRACT_PROMPTS = {"mid": "extract.mid@2"}
 FALLBACK_RULES = ("ambiguous",)
 #: Rules that read a label from the answer itself.
 RULES_THAT_DECIDE = ("json", "exact", "marker", "clause")
-
-
-def _lang(text: str) -> str:
-    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
 
 
 def _answer_text(case: Case) -> str | None:
@@ -57,7 +53,7 @@ def _read_by_rules(task: str, case: Case, errors: collections.Counter) -> Extrac
 def _llm_extract(task: str, pending: list[Case], llm: LLMClient, rule: str = "llm") -> tuple[dict[str, Extraction], set[str]]:
     """(extraction per case id, ids whose call failed)."""
     requests = [LLMRequest(key=case.id, prompt_id=EXTRACT_PROMPTS.get(task, f"extract.{task}@1"), fields={"question": case.question or "-", "answer": str(_answer_text(case))},
-                           schema=EXTRACT_SCHEMAS[KIND[task]], lang=_lang(str(case.answer)), temperature=0.0, max_tokens=48)
+                           schema=EXTRACT_SCHEMAS[KIND[task]], lang=prompt_lang(str(case.answer)), temperature=0.0, max_tokens=48)
                 for case in pending]
     out: dict[str, Extraction] = {}
     failed: set[str] = set()

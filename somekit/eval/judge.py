@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..annotate.contract import LLMClient, LLMRequest
 from ..schemas.eval import JUDGE_CRITERIA, JUDGE_SCHEMAS
 from ..errors import EvalError
+from ..store.language import prompt_lang
 from .cases import Case
 from .stats import mean_interval
 
@@ -18,14 +18,10 @@ CRASHED = {"error", "运行错误"}
 JUDGE_MAX_TOKENS = 160
 
 
-def _lang(text: str) -> str:
-    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else "en"
-
-
 def _request(task: str, case: Case) -> LLMRequest:
     ask = "question" if task == "smq" else "query"
     reference = str(case.gold)
-    return LLMRequest(key=case.id, prompt_id=f"judge.{task}@1", schema=JUDGE_SCHEMAS[task], lang=_lang(reference),
+    return LLMRequest(key=case.id, prompt_id=f"judge.{task}@1", schema=JUDGE_SCHEMAS[task], lang=prompt_lang(reference),
                       fields={ask: case.question or "-", "reference": reference, "prediction": str(case.answer)},
                       temperature=0.0, max_tokens=JUDGE_MAX_TOKENS)
 

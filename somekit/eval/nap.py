@@ -1,4 +1,4 @@
-"""NAP (next action prediction): reading answers; the scores are somekit.persona.metrics."""
+"""NAP (next action prediction): reading answers; the scores are eval/nap_metrics.py's."""
 
 from __future__ import annotations
 
@@ -31,10 +31,12 @@ def parse_prediction(answer: Any) -> tuple[set[str], str | None]:
     return set(_ACTION_RE.findall(str(answer).lower().replace("-", "_"))), None
 
 
-def score_nap(cases: list[Case], embedder: Any = None, compat: str | None = None) -> dict[str, Any]:
-    """NAP scores from somekit.persona.metrics (the one implementation: F1 over the declared
-    labels, 0-1 scale; text cosine when an embedder is given). With compat="blueprint",
-    BluePrint's own figures (persona/blueprint_compat.py) are added under "compat", beside them."""
+def score_nap_cases(cases: list[Case], embedder: Any = None, compat: str | None = None) -> dict[str, Any]:
+    """NAP scores of eval cases: their raw answers read into predictions, then scored by
+    nap_metrics.score_nap (the one implementation: F1 over the declared labels, 0-1 scale; text
+    cosine when an embedder is given), with the task completion rate (tcr) added. With
+    compat="blueprint", BluePrint's own figures (eval/blueprint_compat.py) are added under
+    "compat", beside them."""
     from . import nap_metrics as metrics
 
     parsed = {c.id: parse_prediction(c.answer) for c in cases if c.answer is not None}

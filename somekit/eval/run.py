@@ -32,9 +32,9 @@ def evaluate(task: str, gold: str | Path, pred: str | Path, llm: Any = None, emb
     elif kind == "nap":
         if loaded.gold_format != "frozen":
             raise EvalError("nap gold must be a frozen split (SoMe has no NAP task)")
-        from .nap import score_nap
+        from .nap import score_nap_cases
 
-        result = score_nap(loaded.cases, embedder, compat)
+        result = score_nap_cases(loaded.cases, embedder, compat)
     else:
         from .judge import score_judged
 

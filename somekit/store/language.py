@@ -17,6 +17,12 @@ def text_lang(texts: Sequence[str]) -> str:
     return "zh" if letters and len(_CJK.findall(joined)) / letters > 0.2 else "en"
 
 
+def prompt_lang(text: str) -> str:
+    """The prompt language for one text (an answer, a reference): 'zh' when it holds any Chinese
+    character, else 'en'."""
+    return "zh" if _CJK.search(text) else "en"
+
+
 def corpus_lang(con: Any, lang: str | None = None, cfg: Any = None) -> str:
     """zh or en: `lang` when given (not 'auto'), else the config's, else the posts': their language
     tags when most posts carry one, otherwise the script of the first 300 post texts."""
