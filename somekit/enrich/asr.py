@@ -7,7 +7,6 @@ video's audio track take the same path.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path

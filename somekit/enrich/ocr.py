@@ -9,7 +9,6 @@ import os
 import numpy as np
 
 from ..deps import require
-from ..errors import SomekitError
 from .settings import EnrichSettings
 
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from ...errors import SomekitError
 from ...schemas.items import ItemBase
 from ...schemas.tasks import task_codes, task_spec

@@ -9,7 +9,6 @@ missing is simply not shown.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Iterable
 
 import pyarrow as pa
