@@ -33,6 +33,7 @@ import re
 from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
                              names_a_product)
 from .places_zh import is_place_in_context
+from .things_zh import names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -106,9 +107,11 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
+    cuts = [(s, e) for s, e, _ in tags]
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS
-            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])]
+            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
+            and not names_a_zh_thing(text, s[0], s[1], cuts)]
 
 
 #: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese

@@ -1,0 +1,69 @@
+"""Chinese surname-led spans that name a thing, a shop or a place, read from the words around them.
+
+A surname and one or two characters (黄浦, 杨国福, 陈李济) look like a personal name; the sentence
+says otherwise when
+
+- jieba's dictionary holds the span, or a longer word holding it, with a tag that is no
+  person's (黄浦江 ns, 方舟 n, 温暖 an; 向左转: the span 左转 is only part of a word). Tags of
+  person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
+- a place suffix follows the span inside the word jieba cut (黄浦 / 江边 read as 黄浦江, 金
+  鸡 / 湖): rivers, lakes, hills, bridges and streets are named after people and places alike;
+- a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
+  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶): people are met, asked and thanked; food, goods and shops are bought and eaten.
+
+A person cue right after the span (先生, 女士, 老师, 说, 告诉...: names_zh_cues.RIGHT_CUES)
+keeps it a name whatever the frame.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .names_zh_cues import LEFT_CUES, RIGHT_CUES, _posseg
+
+_PERSON_TAGS = ("nr", "nrt", "nrfg")
+#: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
+#: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
+TRUSTED_FREQ = 10
+#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路).
+PLACE_SUFFIXES = frozenset("江河湖海山峰岭桥路街道巷区镇村寺庙塔港湾岛")
+#: Words straight after a span that make it a shop or a chain's name.
+_SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|超市|餐厅|饭店|酒家)")
+_SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
+#: Buying, eating and ordering right before the span (点了杨国福, 喝了一杯王老吉); 点 and 订 only
+#: with 了 or 过 (三点张伟来了: 'at three', not 'ordered').
+_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$")
+#: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
+_SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
+_BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
+
+
+def _dictionary_thing(word: str) -> bool:
+    posseg, freq = _posseg()
+    tag = posseg.dt.word_tag_tab.get(word)
+    return freq.get(word, 0) >= TRUSTED_FREQ and tag is not None and not tag.startswith(_PERSON_TAGS)
+
+
+def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
+    jieba's (start, end) of every word of `text`."""
+    _, freq = _posseg()
+    for ws, we in words:
+        if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
+            return True  # part of a dictionary word (向左转), whatever stands around it
+    before, after = text[:start], text[end:]
+    # A person cue on either side (跟甘露, 恭喜甘露, 钟情说), or 家 'home' right after or closing
+    # the span (去晏紫家吃饭: someone's home), keeps a candidate a name.
+    if after.startswith(RIGHT_CUES) or before.endswith(LEFT_CUES) or text[end - 1] == "家":
+        return False
+    if _dictionary_thing(text[start:end]):
+        return True
+    for ws, we in words:
+        if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
+            return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
+    if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before):
+        return True
+    # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
+    if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
+        return True
+    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
