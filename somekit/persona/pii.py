@@ -32,6 +32,7 @@ from typing import Any
 
 from ..deps import missing_message
 from ..errors import MissingDependency
+from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
@@ -112,21 +113,27 @@ def _gazetteer() -> Any:
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
-#: Texts already run through the model (filled in batches by prime_names).
-_NAME_SPANS: dict[str, list[tuple[int, int]]] = {}
+#: Entity labels of things and places: where the model says one of these and the gazetteer's
+#: evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped.
+THING_LABELS = frozenset("LOC FAC PRODUCT EVENT".split())
+#: Gazetteer signals that rest on capitalisation more than on a known name (names.py).
+WEAK_SIGNALS = frozenset({"unknown_after_capitalised"})
+#: Texts already run through the model (filled in batches by prime_names): their (start, end,
+#: is_person) entities.
+_NAME_SPANS: dict[str, list[tuple[int, int, bool]]] = {}
 
 
-def _person_spans(doc: Any) -> list[tuple[int, int]]:
-    """PERSON entities, minus the model's usual mistakes on look-alikes: an entity holding a
-    digit ("Q3 2024", "Kernel 6.8.0") or a lone capitalised word opening the text ("Email is
-    overrated"), where capitalisation says nothing."""
+def _entities(doc: Any) -> list[tuple[int, int, bool]]:
+    """PERSON entities and things' (THING_LABELS), minus the model's usual mistakes on
+    look-alikes: a PERSON holding a digit ("Q3 2024", "Kernel 6.8.0") or a lone capitalised
+    word opening the text ("Email is overrated"), where capitalisation says nothing."""
     spans = []
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or "[" in ent.text or _DIGIT.search(ent.text):
-            continue
-        if len(ent) == 1 and ent.start == 0:
-            continue
-        spans.append((ent.start_char, ent.end_char))
+        if ent.label_ in THING_LABELS:
+            spans.append((ent.start_char, ent.end_char, False))
+        elif ent.label_ == "PERSON" and "[" not in ent.text and not _DIGIT.search(ent.text) \
+                and not (len(ent) == 1 and ent.start == 0):
+            spans.append((ent.start_char, ent.end_char, True))
     return spans
 
 
@@ -138,7 +145,7 @@ def prime_names(texts: Any, batch_size: int = 256) -> int:
     nlp = _nlp()
     todo = sorted({t for t in texts if t and t not in _NAME_SPANS and _CAPITALISED.search(t)})
     for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size)):
-        _NAME_SPANS[text] = _person_spans(doc)
+        _NAME_SPANS[text] = _entities(doc)
     return len(todo)
 
 
@@ -150,19 +157,24 @@ _MAYBE_NAME = re.compile(r"[A-Z][a-z]|[^\x00-\x7f]")
 def name_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, signal) of every name any signal finds; spans may overlap."""
     spans: list[tuple[int, int, str]] = []
+    things: list[tuple[int, int, bool]] = []
     if "ner" in NAME_SIGNALS and _CAPITALISED.search(text):
         found = _NAME_SPANS.get(text)
         if found is None:
-            found = _person_spans(_nlp()(text))
-        spans += [(s, e, "ner") for s, e in found]
+            found = _entities(_nlp()(text))
+        spans += [(s, e, "ner") for s, e, person in found if person]
+        things = [t for t in found if not t[2]]
     if "gazetteer" in NAME_SIGNALS and _MAYBE_NAME.search(text):
         g = _gazetteer()
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
                  and not names_a_thing(text, s[0], s[1], g) and not is_lone_thing(text, s[0], s[1], g)]
-        spans += gazetteer_name_spans(text, g)
-        spans = [s for s in spans if not is_attributive_brand(text, s[0], s[1], g, _tagger)]
+        spans += [s for s in gazetteer_name_spans(text, g)
+                  if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
+        # Brands, places and titles by the words around them (frames_en.py, name_things.py).
+        spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
+                 and not is_attributive_brand(text, s[0], s[1], g, _tagger)]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans

@@ -1,0 +1,128 @@
+"""English frames that make a capitalised span a thing, a place or a title, not a person.
+
+A brand that is a full name (John Lewis, Ralph Lauren, Tommy Hilfiger) passes every test a name
+can be put to on its own: a known first name and a known surname. The words around it decide:
+
+- commerce: a shop's preposition right before it (at, outside, inside, in; to after returned)
+  with a shopping word in the text (sale, bought, queued, refund...), or "a bag from" before it;
+- product: a product noun straight after it, with or without a possessive (a Tommy Hilfiger
+  jumper, the Paul Smith collection, Ralph Lauren's flagship), or "wearing", "a bottle of",
+  "hosted on" before it;
+- owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
+  between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
+- place: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...), or a verb
+  of travel or climbing before it (climbed, hiked up, flew to, sailed to);
+- sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
+- title: a run of three or more capitalised words beyond the text's first (Our Winter Charity
+  Bake Sale, Call for Papers: Workshop on Data Privacy) where the span ends in an ordinary
+  English word and half the run is ordinary words: a headline or a work's title. A name there
+  needs a person cue before the run (with, by, met, thanks...).
+
+The word lists are short on purpose: they are the frames, not the names, so a brand or place
+that no list holds is still caught by its frame.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import Gazetteer
+
+_SHOP_PREP = re.compile(r"\b(?:at|outside|inside|in)[ \u00a0]+$|\b(?:returned|took)\b.{0,30}\bto[ \u00a0]+$", re.I)
+_SHOPPING = re.compile(r"\b(?:sale|sales|shop|shopping|store|bought|buy|buying|queued|queue|queuing|refund|returned|"
+                       r"checkout|till|discount|voucher|outlet|boutique|flagship|stock|restock|aisle)\b", re.I)
+_GOODS_FROM = re.compile(r"\b(?:bag|jacket|coat|dress|shoes|jeans|shirt|jumper|suit|boots|scarf|perfume|"
+                         r"handbag|watch|trainers)s?[ \u00a0]+from[ \u00a0]+$", re.I)
+#: Product nouns after a brand (a Tommy Hilfiger jumper); with a possessive only the shop's and
+#: the label's own words (Ralph Lauren's flagship), since people own jumpers too.
+PRODUCT_NOUNS = frozenset("""
+jumper jumpers sweater jacket coat shirt shirts dress dresses jeans shoes trainers sneakers boots bag bags handbag
+perfume fragrance cologne aftershave sunglasses underwear suit tie scarf watch lipstick mascara makeup foundation
+collection collections store stores shop shops outlet boutique flagship sale ad ads advert campaign range line
+brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin rum vodka beer ale lager cider
+app software server plugin framework library breed puppy terrier spaniel retriever ketchup sauce
+""".split())
+_OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
+_PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"
+                             r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
+_OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their)(?:[ \u00a0]+(?:old|new|favourite|favorite|trusty|"
+                           r"spare|vintage|cheap|fake|knock-off|battered))?[ \u00a0]+$", re.I)
+PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough".split())
+_TRAVEL_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
+                            r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
+                            re.I)
+_SCORE = re.compile(r"\b\d{1,2}[ \u00a0]*[-–][ \u00a0]*\d{1,2}\b")
+_PLAY_BEFORE = re.compile(r"\b(?:with|against|beat|beating|vs\.?|versus|v)[ \u00a0]+$", re.I)
+#: Words before a capitalised run that make the run (or its end) a person's name anyway.
+_PERSON_BEFORE = re.compile(r"\b(?:with|by|met|meet|meeting|thanks|thank|to|from|and|told|ask|asked|cc|ft\.?|feat\.?)"
+                            r"[ \u00a0]+$", re.I)
+_CAP_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?")
+#: Small words a title keeps in lower case between capitalised ones.
+_TITLE_GLUE = frozenset("of and the for on in at to a an & with".split())
+
+
+def _next_word(text: str, end: int) -> tuple[str, bool]:
+    """The word after the span and whether a possessive ('s) came first."""
+    m = re.match(r"(['’]s?)?[ \u00a0]+([^\W\d_]+)", text[end:])
+    return (m.group(2), bool(m.group(1))) if m else ("", False)
+
+
+def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """text[start:end] is a brand, product, place or title by the words around it (see above)."""
+    before = text[:start]
+    words = text[start:end].split()
+    nxt, possessive = _next_word(text, end)
+    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
+        return True
+    if _GOODS_FROM.search(before) or (_SHOP_PREP.search(before) and _SHOPPING.search(text)):
+        return True
+    if len(words) >= 2 and _OWNER_BEFORE.search(before):
+        return True
+    prev = re.search(r"([A-Za-z]+)\.?[ \u00a0]+$", before)
+    if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES) or _TRAVEL_BEFORE.search(before):
+        return True
+    if _SCORE.search(text) and _PLAY_BEFORE.search(before):
+        return True
+    return in_title_run(text, start, end, g)
+
+
+def in_title_run(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """The span sits in a headline or a title (see the module docstring)."""
+    if text[start:end].split()[-1] not in g.common_words:
+        return False  # a name ends in a surname (How Veli-Pekka Moisio Built a Tiny House)
+    run_start, run_end = _run_bounds(text, start, end)
+    run = [w for w in _CAP_WORD.findall(text[run_start:run_end])]
+    if run_start == _first_word_start(text):
+        run = run[1:]  # the text's first word is capitalised whatever it is
+    if len(run) < 3 or sum(w in g.common_words for w in run) * 2 < len(run):
+        return False
+    return not _PERSON_BEFORE.search(text, 0, run_start)
+
+
+def _first_word_start(text: str) -> int:
+    m = re.search(r"[^\W\d_]", text)
+    return m.start() if m else 0
+
+
+def _run_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen the span over neighbouring capitalised words (and a title's small words between
+    them), across single spaces."""
+    while True:
+        m = re.search(r"([^\W\d_&]+|&)[ \u00a0]$", text[:start])
+        if not m or not (m.group(1)[0].isupper() or (m.group(1) in _TITLE_GLUE and _cap_before(text, m.start()))):
+            break
+        start = m.start()
+    while True:
+        m = re.match(r"[ \u00a0]([^\W\d_&]+|&)", text[end:])
+        if not m or not (m.group(1)[0].isupper() or (m.group(1) in _TITLE_GLUE and _cap_after(text, end + m.end()))):
+            break
+        end += m.end()
+    return start, end
+
+
+def _cap_before(text: str, at: int) -> bool:
+    return re.search(r"[A-Z][^\W\d_]*[ \u00a0]$", text[:at]) is not None
+
+
+def _cap_after(text: str, at: int) -> bool:
+    return re.match(r"[ \u00a0][A-Z]", text[at:]) is not None
