@@ -8,6 +8,7 @@ says otherwise when
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
 - a place suffix follows the span inside the word jieba cut (黄浦 / 江边 read as 黄浦江, 金
   鸡 / 湖): rivers, lakes, hills, bridges and streets are named after people and places alike;
+- a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
   it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶): people are met, asked and thanked; food, goods and shops are bought and eaten.
 
@@ -25,8 +26,15 @@ _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
-#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路).
-PLACE_SUFFIXES = frozenset("江河湖海山峰岭桥路街道巷区镇村寺庙塔港湾岛")
+#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路); 海 and 峰, common
+#: in given names (林晓峰, 王海), are left out.
+PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛")
+#: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
+FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
+#: A food character up to two characters after a span, with no verb or particle between (黄焖 /
+#: 鸡米饭; not 王芳带了蛋糕, 请张伟吃饭).
+_FOOD_AFTER = re.compile("[^吃喝做买煮炒点送请给和跟说的了过着在是有也都又就还要去来带拿\\W]{0,2}["
+                         + "".join(sorted(FOOD_CHARS)) + "]")
 #: Words straight after a span that make it a shop or a chain's name.
 _SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|超市|餐厅|饭店|酒家)")
 _SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
@@ -48,6 +56,9 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
     jieba's (start, end) of every word of `text`."""
     _, freq = _posseg()
+    span = text[start:end]
+    if span[-1] in PLACE_SUFFIXES and freq.get(span):
+        return True  # a dictionary word closed by a place suffix (钱塘江, 岳麓山), whatever its tag
     for ws, we in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
@@ -56,8 +67,10 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     # the span (去晏紫家吃饭: someone's home), keeps a candidate a name.
     if after.startswith(RIGHT_CUES) or before.endswith(LEFT_CUES) or text[end - 1] == "家":
         return False
-    if _dictionary_thing(text[start:end]):
-        return True
+    if _dictionary_thing(span):
+        return True  # 黄浦 ns, 方舟 n
+    if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
+        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
     for ws, we in words:
         if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
             return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
