@@ -3,16 +3,20 @@
 A brand that is a full name (John Lewis, Ralph Lauren, Tommy Hilfiger) passes every test a name
 can be put to on its own: a known first name and a known surname. The words around it decide:
 
-- commerce: a shop's preposition right before it (at, outside, inside, in; to after returned)
-  with a shopping word in the text (sale, bought, queued, refund...), or "a bag from" before it;
+- commerce: a shop's preposition right before it (at, outside, inside, in) with a shopping
+  word in the text (sale, bought, queued, refund...), or goods before it ("a bag from",
+  "returned the jacket to");
 - product: a product noun straight after it, with or without a possessive (a Tommy Hilfiger
   jumper, the Paul Smith collection, Ralph Lauren's flagship), or "wearing", "a bottle of",
   "hosted on" before it;
 - owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
   between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
-- place: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...), or a verb
+- place or storm: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...;
+  Storm, Hurricane), or a verb
   of travel or climbing before it (climbed, hiked up, flew to, sailed to);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
+- work: a verb of reading, watching or listening before it and the clause's end after it
+  (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
 - title: a run of three or more capitalised words beyond the text's first (Our Winter Charity
   Bake Sale, Call for Papers: Workshop on Data Privacy) where the span ends in an ordinary
   English word and half the run is ordinary words: a headline or a work's title. A name there
@@ -28,11 +32,16 @@ import re
 
 from .gazetteer import Gazetteer
 
-_SHOP_PREP = re.compile(r"\b(?:at|outside|inside|in)[ \u00a0]+$|\b(?:returned|took)\b.{0,30}\bto[ \u00a0]+$", re.I)
-_SHOPPING = re.compile(r"\b(?:sale|sales|shop|shopping|store|bought|buy|buying|queued|queue|queuing|refund|returned|"
+_SHOP_PREP = re.compile(r"\b(?:at|outside|inside|in)[ \u00a0]+$", re.I)
+_SHOPPING = re.compile(r"\b(?:sale|sales|shop|shopping|store|bought|buy|buying|queued|queue|queuing|refund|"
                        r"checkout|till|discount|voucher|outlet|boutique|flagship|stock|restock|aisle)\b", re.I)
-_GOODS_FROM = re.compile(r"\b(?:bag|jacket|coat|dress|shoes|jeans|shirt|jumper|suit|boots|scarf|perfume|"
-                         r"handbag|watch|trainers)s?[ \u00a0]+from[ \u00a0]+$", re.I)
+_GOODS = (r"(?:bag|jacket|coat|dress|shoes|jeans|shirt|jumper|suit|boots|scarf|perfume|handbag|watch|trainers|"
+          r"sweater)e?s?")
+#: "a bag from X", "returned the jacket to X": goods come from and go back to shops (a book
+#: returned to Hana is a loan between people).
+_GOODS_FROM = re.compile(rf"\b{_GOODS}[ \u00a0]+from[ \u00a0]+$|\b(?:returned|took back|sent back)[ \u00a0]+"
+                         rf"(?:the|my|a|an|our|those|these|two|three)?[ \u00a0]*(?:\w+[ \u00a0]+)?{_GOODS}"
+                         rf"[ \u00a0]+to[ \u00a0]+$", re.I)
 #: Product nouns after a brand (a Tommy Hilfiger jumper); with a possessive only the shop's and
 #: the label's own words (Ralph Lauren's flagship), since people own jumpers too.
 PRODUCT_NOUNS = frozenset("""
@@ -47,7 +56,15 @@ _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint o
                              r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
 _OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their)(?:[ \u00a0]+(?:old|new|favourite|favorite|trusty|"
                            r"spare|vintage|cheap|fake|knock-off|battered))?[ \u00a0]+$", re.I)
-PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough".split())
+#: Words before or opening a place's name, and a named storm's (Storm Bert, Hurricane Ida).
+PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough "
+                           "Storm Hurricane Typhoon Cyclone".split())
+#: Reading, watching and listening take a work's title (watched Citizen Kane, Reading Anna
+#: Karenina): a person there is followed by what they do or own (Watching Tore speedrun, reading
+#: Ada's thread), a title by the end of the clause.
+_MEDIA_BEFORE = re.compile(r"\b(?:watched|watching|rewatched|rewatching|reading|read|reread|listened to|"
+                           r"listening to|finished|binged|streaming)[ \u00a0]+$", re.I)
+_CLAUSE_END = re.compile(r"[ \u00a0]*(?:$|[.,;:!?)]|(?:and|on|again|for|in|last|this|yesterday|today)\b)")
 _TRAVEL_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                             r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                             re.I)
@@ -82,6 +99,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES) or _TRAVEL_BEFORE.search(before):
         return True
     if _SCORE.search(text) and _PLAY_BEFORE.search(before):
+        return True
+    if _MEDIA_BEFORE.search(before) and _CLAUSE_END.match(text, end) and len(words) >= 2:
         return True
     return in_title_run(text, start, end, g)
 
