@@ -17,6 +17,8 @@ can be put to on its own: a known first name and a known surname. The words arou
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
+- noun first: two or more words opening with an ordinary English word that is nobody's first
+  or last name (Beef Wellington, Citizen Kane): a name opens with a given name;
 - title: a run of three or more capitalised words beyond the text's first (Our Winter Charity
   Bake Sale, Call for Papers: Workshop on Data Privacy) where the span ends in an ordinary
   English word and half the run is ordinary words: a headline or a work's title. A name there
@@ -102,6 +104,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
         return True
     if _MEDIA_BEFORE.search(before) and _CLAUSE_END.match(text, end) and len(words) >= 2:
         return True
+    if len(words) >= 2 and words[0] in g.common_words and words[0] not in g.first and words[0] not in g.last:
+        return True  # Beef Wellington, Citizen Kane: a name opens with a given name, not a noun
     return in_title_run(text, start, end, g)
 
 
