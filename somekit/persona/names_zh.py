@@ -107,11 +107,10 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
-    cuts = [(s, e) for s, e, _ in tags]
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS
             and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
-            and not names_a_zh_thing(text, s[0], s[1], cuts)]
+            and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
 
 
 #: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese

@@ -8,6 +8,7 @@ says otherwise when
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
 - a place suffix follows the span inside the word jieba cut (黄浦 / 江边 read as 黄浦江, 金
   鸡 / 湖): rivers, lakes, hills, bridges and streets are named after people and places alike;
+- a clause: a common noun and an adjective or verb (枫叶 / 红);
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
   it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶): people are met, asked and thanked; food, goods and shops are bought and eaten.
@@ -52,14 +53,15 @@ def _dictionary_thing(word: str) -> bool:
     return freq.get(word, 0) >= TRUSTED_FREQ and tag is not None and not tag.startswith(_PERSON_TAGS)
 
 
-def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int]]) -> bool:
+def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int, str]], compound: bool) -> bool:
     """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
-    jieba's (start, end) of every word of `text`."""
+    jieba's (start, end, tag) of every word of `text`; `compound`: the span opens with a
+    two-character surname (上官明)."""
     _, freq = _posseg()
     span = text[start:end]
     if span[-1] in PLACE_SUFFIXES and freq.get(span):
         return True  # a dictionary word closed by a place suffix (钱塘江, 岳麓山), whatever its tag
-    for ws, we in words:
+    for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
     before, after = text[:start], text[end:]
@@ -71,7 +73,9 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 黄浦 ns, 方舟 n
     if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
         return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
-    for ws, we in words:
+    if not compound and _noun_and_predicate(span, start, words):
+        return True
+    for ws, we, _ in words:
         if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
             return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
     if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before):
@@ -80,3 +84,14 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
     return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
+
+
+def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]]) -> bool:
+    """A three-character span that jieba cut into a common dictionary noun and an adjective or
+    verb (枫叶 / 红, 'the maple leaves are red'): a clause, not a surname and a given name."""
+    cut = {ws: (we, tag) for ws, we, tag in words}
+    first, second = cut.get(start), cut.get(start + 2)
+    if len(span) != 3 or first is None or second is None or first[0] != start + 2 or second[0] != start + 3:
+        return False
+    _, freq = _posseg()
+    return first[1] == "n" and freq.get(span[:2], 0) >= TRUSTED_FREQ and second[1] in ("a", "v", "ad", "vi")
