@@ -1,0 +1,61 @@
+"""Issue 29's look-alikes of names (tests/support/pii_lookalikes.py, written apart from every
+held-out set): brands that are full names, places, dishes, breeds, works, headlines, weather,
+Chinese shops, places and words are kept; names in sentences of the same frames are scrubbed.
+Every name signal is the real thing (spaCy's pipeline, names-dataset, wordfreq, jieba)."""
+
+from __future__ import annotations
+
+import pytest
+
+from somekit.persona import pii
+from tests.support.pii_lookalikes import INNOCENT_EN, INNOCENT_ZH, NAMES_EN, NAMES_ZH
+
+#: Issue 29's precision target: at most 2% of look-alikes changed (here per language, with one
+#: string of slack for sets of about sixty).
+MAX_CHANGED = 0.02
+
+
+def full_scrub(text: str) -> str:
+    return pii.scrub_names(pii.scrub_structured(text))
+
+
+def test_the_sets_are_the_size_the_brief_asks():
+    assert len(set(INNOCENT_EN)) >= 60 and len(set(INNOCENT_ZH)) >= 60
+    assert len(NAMES_EN) + len(NAMES_ZH) >= 40
+    assert all(name in text for text, name in NAMES_EN + NAMES_ZH)
+
+
+@pytest.mark.parametrize("lang,texts", [("en", INNOCENT_EN), ("zh", INNOCENT_ZH)])
+def test_look_alikes_are_kept(lang, texts):
+    changed = [full_scrub(t) for t in texts if full_scrub(t) != t]
+    assert len(changed) <= MAX_CHANGED * len(texts) + 1, changed
+
+
+@pytest.mark.parametrize("lang,rows", [("en", NAMES_EN), ("zh", NAMES_ZH)])
+def test_names_in_the_same_frames_are_scrubbed(lang, rows):
+    missed = [full_scrub(text) for text, name in rows if name in full_scrub(text)]
+    assert len(missed) <= 0.05 * len(rows), missed
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Returned the jacket to John Lewis without any fuss", True),
+    ("Returned the book to Hana Dvorakova without any fuss", False),
+    ("Queued outside Ralph Lauren for the sale", True),
+    ("Queued outside the bakery with Annika Virtanen for an hour", False),
+    ("Our Winter Charity Bake Sale raised more than last year", True),
+    ("Watching Tore Karppanen speedrun this level", False),
+    ("中午点了杨国福麻辣烫", True),
+    ("中午和杨国强吃了麻辣烫", False),
+    ("黄浦江边的夜景还是那么好看", True),
+    ("黄浩江老师说明天考试", False),
+])
+def test_a_frame_decides_between_a_thing_and_a_person(text, kept):
+    assert (full_scrub(text) == text) is kept, full_scrub(text)
+
+
+def test_frames_are_counted_by_signal_only():
+    pii.reset_signal_counts()
+    full_scrub("Queued outside Ralph Lauren with Annika Virtanen for the sale")
+    counts = pii.reset_signal_counts()
+    assert counts and all(isinstance(k, str) and isinstance(v, int) for k, v in counts.items())
+    assert not any("Annika" in k or "Ralph" in k for k in counts)
