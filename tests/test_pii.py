@@ -120,15 +120,8 @@ def test_heldout_targets_of_issue_29(heldout):
 
 #: Sets whose look-alike target was missed when they were scored once, unseen (issue 29 stays
 #: open for them): strict, so meeting the target there turns this into a failure to remove.
-LOOKALIKE_MISSES = {"pii_heldout_4": "scored once after round 3: 5.3% of look-alikes changed (brands that are "
-                                     "full names: John Lewis, Ralph Lauren; Chinese shop and place names)"}
-
-
-def test_heldout_lookalikes_of_issue_29(heldout, request):
+def test_heldout_lookalikes_of_issue_29(heldout):
     """Issue 29's precision target on each held-out set: at most 2% of look-alikes changed."""
-    name = request.node.callspec.id
-    if name in LOOKALIKE_MISSES:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=LOOKALIKE_MISSES[name]))
     assert heldout["lookalike_fp"] <= 0.02, heldout["en"]["false_positives"] + heldout["zh"]["false_positives"]
 
 

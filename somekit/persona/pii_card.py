@@ -40,8 +40,8 @@ def card_lines(stats: dict[str, Any]) -> list[str]:
     lines.append(f"Personal names are replaced by `[NAME]`, found by {pii['names']}: in English (and other cased "
                  "scripts) by the NER model and a first/last-name gazetteer per country; in Chinese by jieba's "
                  "part-of-speech tags, the common-surname list and the words around a name (titles such as 老师, verbs of "
-                 "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands and "
-                 "places named after people are left alone when the words around them say so.")
+                 "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands, shops, "
+                 "places, dishes and works named after people are left alone when the words around them say so.")
     counts = pii.get("name_signals") or {}
     if counts:
         lines.append("Names found per signal (distinct texts): "
