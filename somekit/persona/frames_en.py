@@ -45,13 +45,14 @@ _GOODS_FROM = re.compile(rf"\b{_GOODS}[ \u00a0]+from[ \u00a0]+$|\b(?:returned|to
                          rf"(?:the|my|a|an|our|those|these|two|three)?[ \u00a0]*(?:\w+[ \u00a0]+)?{_GOODS}"
                          rf"[ \u00a0]+to[ \u00a0]+$", re.I)
 #: Product nouns after a brand (a Tommy Hilfiger jumper); with a possessive only the shop's and
-#: the label's own words (Ralph Lauren's flagship), since people own jumpers too.
+#: the label's own words (Ralph Lauren's flagship), since people own jumpers too. Nouns that are
+#: also verbs after a subject (watch, suit, tie, line) are left out: "let Annika watch the kids".
 PRODUCT_NOUNS = frozenset("""
 jumper jumpers sweater jacket coat shirt shirts dress dresses jeans shoes trainers sneakers boots bag bags handbag
-perfume fragrance cologne aftershave sunglasses underwear suit tie scarf watch lipstick mascara makeup foundation
-collection collections store stores shop shops outlet boutique flagship sale ad ads advert campaign range line
+perfume fragrance cologne aftershave sunglasses underwear scarf lipstick mascara makeup
+collection collections store stores shop shops outlet boutique flagship sale ad ads advert campaign
 brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin rum vodka beer ale lager cider
-app software server plugin framework library breed puppy terrier spaniel retriever ketchup sauce
+app software server plugin framework breed puppy terrier spaniel retriever ketchup sauce
 """.split())
 _OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
 _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"
@@ -66,7 +67,8 @@ PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle
 #: Ada's thread), a title by the end of the clause.
 _MEDIA_BEFORE = re.compile(r"\b(?:watched|watching|rewatched|rewatching|reading|read|reread|listened to|"
                            r"listening to|finished|binged|streaming)[ \u00a0]+$", re.I)
-_CLAUSE_END = re.compile(r"[ \u00a0]*(?:$|[.,;:!?)]|(?:and|on|again|for|in|last|this|yesterday|today)\b)")
+#: Not "in", "on" or "for": watching Tore Karppanen in the final is watching a person.
+_CLAUSE_END = re.compile(r"[ \u00a0]*(?:$|[.,;:!?)]|(?:and|again|on repeat|last|yesterday|today)\b)")
 _TRAVEL_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                             r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                             re.I)
@@ -93,7 +95,9 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     nxt, possessive = _next_word(text, end)
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
         return True
-    if _GOODS_FROM.search(before) or (_SHOP_PREP.search(before) and _SHOPPING.search(text)):
+    # A full name with 's after "at" is someone's own stall or shop (bread at Annika Virtanen's).
+    shop_named = _SHOP_PREP.search(before) and _SHOPPING.search(text) and not (possessive and len(words) >= 2)
+    if _GOODS_FROM.search(before) or shop_named:
         return True
     if len(words) >= 2 and _OWNER_BEFORE.search(before):
         return True
