@@ -6,15 +6,18 @@ says otherwise when
 - jieba's dictionary holds the span, or a longer word holding it, with a tag that is no
   person's (黄浦江 ns, 方舟 n, 温暖 an; 向左转: the span 左转 is only part of a word). Tags of
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
-- a place suffix follows the span inside the word jieba cut (黄浦 / 江边 read as 黄浦江, 金
-  鸡 / 湖): rivers, lakes, hills, bridges and streets are named after people and places alike;
+- a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
+  span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
+  and streets are named after people and places alike;
 - a clause: a common noun and an adjective or verb (枫叶 / 红);
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
-  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶): people are met, asked and thanked; food, goods and shops are bought and eaten.
+  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
+  people are met, asked and thanked; food, goods and shops are bought and eaten.
 
-A person cue right after the span (先生, 女士, 老师, 说, 告诉...: names_zh_cues.RIGHT_CUES)
-keeps it a name whatever the frame.
+A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
+names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a dictionary place
+or a longer dictionary word holding the span outrank a cue (和钱塘江, 向左转).
 """
 
 from __future__ import annotations
