@@ -46,6 +46,7 @@ def test_names_in_the_same_frames_are_scrubbed(lang, rows):
     ("Watching Tore Karppanen speedrun this level", False),
     ("Bought bread at Annika Virtanen's stall during the sale", False),
     ("Let Annika Virtanen watch the kids tonight", False),
+    ("Borrowed Annika Virtanen's jumper for the hike", False),
     ("Watching Tore Karppanen in the final, what a player", False),
     ("Finally watched Citizen Kane and it lived up to the hype", True),
     ("中午点了杨国福麻辣烫", True),

@@ -93,6 +93,7 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     before = text[:start]
     words = text[start:end].split()
     nxt, possessive = _next_word(text, end)
+    possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
         return True
     # A full name with 's after "at" is someone's own stall or shop (bread at Annika Virtanen's).
