@@ -12,8 +12,16 @@ can be put to on its own: a known first name and a known surname. The words arou
 - owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
   between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
 - place or storm: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...;
-  Storm, Hurricane), or a verb
-  of travel or climbing before it (climbed, hiked up, flew to, sailed to);
+  Storm, Hurricane), a verb of travel or climbing before it (climbed, hiked up, flew to,
+  sailed to), or a possessive and a capitalised landform or landmark noun after it (Arthur's
+  Seat, Land's End): a person's own hill or hall is written in lower case;
+- sale: a clearance frame after it (closing down, clearance, half price, 30% off): shops close
+  down and mark prices, people do not;
+- software: one word after switching or migrating to or from, installing or using (switched
+  from Dropbox to Nextcloud, installed Obsidian): a person is switched to with a possessive
+  (switched to Hana's team);
+- breed: an animal noun straight after it or a breed's head word closing it (Golden Retriever
+  puppies, a Border Terrier): people are not followed by "puppies";
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
@@ -52,8 +60,26 @@ jumper jumpers sweater jacket coat shirt shirts dress dresses jeans shoes traine
 perfume fragrance cologne aftershave sunglasses underwear scarf lipstick mascara makeup
 collection collections store stores shop shops outlet boutique flagship sale ad ads advert campaign
 brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin rum vodka beer ale lager cider
-app software server plugin framework breed puppy terrier spaniel retriever ketchup sauce
+app software server plugin framework breed ketchup sauce
 """.split())
+#: Animal nouns after a breed (Golden Retriever puppies) and the breed heads that close one
+#: (Border Terrier); heads that are also surnames (Shepherd, Setter, Pointer) are left out.
+ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cats horse horses foal foals pony ponies "
+                         "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
+                         "spaniel spaniels retriever retrievers poodle poodles".split())
+BREED_HEADS = frozenset("Retriever Retrievers Terrier Terriers Spaniel Spaniels Poodle Poodles Bulldog Bulldogs "
+                        "Labrador Labradors Dachshund Dachshunds Husky Huskies".split())
+#: Landforms and landmarks after a possessive (Arthur's Seat, Land's End, Hadrian's Wall).
+POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hill Hills Head Rock Rocks Cross Well "
+                                   "Wood Woods Island Castle Tower Lake Field Fields Cave Causeway Dyke Folly Leap "
+                                   "Pass Vale Green Common Gate Garden Gardens Church Chapel College Inn Wharf Quay "
+                                   "End Wall Dam Mill Marsh Moor Valley Gorge Falls Beach Cove Creek Landing".split())
+_SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off)\b", re.I)
+#: One word after these is a program or service (switched from Google Drive to Nextcloud).
+_SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|moved|moving|upgraded|upgrading)"
+                              r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
+                              r"(?:[ \u00a0]+[A-Z][\w.+-]*)?)?[ \u00a0]+(?:to|from)|installed|installing|reinstalled|"
+                              r"uninstalled|using|self-hosting)[ \u00a0]+$", re.I)
 _OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
 _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"
                              r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
@@ -88,6 +114,12 @@ def _next_word(text: str, end: int) -> tuple[str, bool]:
     return (m.group(2), bool(m.group(1))) if m else ("", False)
 
 
+def _capitalised_after(text: str, end: int, nxt: str) -> bool:
+    """A capitalised word follows the word `nxt` after the span (Peak District)."""
+    at = text.find(nxt, end) + len(nxt)
+    return re.match(r"[ \u00a0]+[A-Z]", text[at:]) is not None
+
+
 def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """text[start:end] is a brand, product, place or title by the words around it (see above)."""
     before = text[:start]
@@ -95,6 +127,15 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
+        return True
+    if possessive and len(words) == 1 and nxt in POSSESSIVE_PLACE_NOUNS and not _capitalised_after(text, end, nxt):
+        return True  # Arthur's Seat; a full name owns its place (Annika Virtanen's Hill), and so
+        # does a name before a longer place name (Annika's Peak District photos)
+    # Golden Retriever puppies, a Border Terrier (not "Annika dog walking"); Ted Baker closing
+    # down; switched to Nextcloud. A possessive owns what follows (Annika's dog, Hana's team).
+    breed = (nxt in ANIMAL_NOUNS and not any(w in g.first for w in words)) or words[-1] in BREED_HEADS
+    software = len(words) == 1 and _SOFTWARE_BEFORE.search(before)
+    if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True
     # A full name with 's after "at" is someone's own stall or shop (bread at Annika Virtanen's).
     shop_named = _SHOP_PREP.search(before) and _SHOPPING.search(text) and not (possessive and len(words) >= 2)

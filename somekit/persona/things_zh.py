@@ -9,11 +9,17 @@ says otherwise when
 - a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
   span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
   and streets are named after people and places alike;
-- a clause: a common noun and an adjective or verb (枫叶 / 红);
+- a compound word: a three-character dictionary word whose last two characters are a common
+  dictionary noun (雷 + 阵雨 = 雷阵雨, whatever jieba's tag of the whole): a given name is no noun
+  of weather or things with a surname glued on;
+- a clause: a common noun and an adjective or verb (枫叶 / 红), or a dictionary word jieba tags a
+  person's, an adjective and 了 (李子 / 熟 / 了: 'the plums are ripe');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
   it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
-  people are met, asked and thanked; food, goods and shops are bought and eaten.
+  people are met, asked and thanked; food, goods and shops are bought and eaten;
+- a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
+  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
 names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a dictionary place
@@ -48,12 +54,28 @@ _CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网�
 #: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
 _SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
 _BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
+#: Nouns of trade a few characters after a brand, in the same clause (周大福今天的金价).
+#: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
+_COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|柜台|打折|折扣|促销|特价|优惠券|会员卡|清仓|官网|"
+                             r"加盟)|新品|上新)")
+#: Tags of brands and organisations: trusted at any frequency, no person's name is tagged so.
+_BRAND_TAGS = ("nz", "nt")
 
 
 def _dictionary_thing(word: str) -> bool:
     posseg, freq = _posseg()
     tag = posseg.dt.word_tag_tab.get(word)
-    return freq.get(word, 0) >= TRUSTED_FREQ and tag is not None and not tag.startswith(_PERSON_TAGS)
+    if tag is None or (freq.get(word, 0) < TRUSTED_FREQ and not (freq.get(word) and tag in _BRAND_TAGS)):
+        return False
+    return not tag.startswith(_PERSON_TAGS)
+
+
+def _compound_word(span: str) -> bool:
+    """雷阵雨: a three-character dictionary word ending in a common dictionary noun (阵雨)."""
+    posseg, freq = _posseg()
+    tail = span[1:]
+    return (len(span) == 3 and freq.get(span, 0) >= TRUSTED_FREQ and freq.get(tail, 0) >= TRUSTED_FREQ
+            and posseg.dt.word_tag_tab.get(tail) == "n")
 
 
 def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int, str]], compound: bool) -> bool:
@@ -67,6 +89,8 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
+    if _compound_word(span):
+        return True  # 雷阵雨
     before, after = text[:start], text[end:]
     # A person cue on either side (跟甘露, 恭喜甘露, 钟情说), or 家 'home' right after or closing
     # the span (去晏紫家吃饭: someone's home), keeps a candidate a name.
@@ -76,12 +100,12 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 黄浦 ns, 方舟 n
     if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
         return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
-    if not compound and _noun_and_predicate(span, start, words):
+    if not compound and _noun_and_predicate(span, start, words, after):
         return True
     for ws, we, _ in words:
         if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
             return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
-    if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before):
+    if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
         return True
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
@@ -89,12 +113,18 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
 
 
-def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]]) -> bool:
+def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]], after: str) -> bool:
     """A three-character span that jieba cut into a common dictionary noun and an adjective or
-    verb (枫叶 / 红, 'the maple leaves are red'): a clause, not a surname and a given name."""
+    verb (枫叶 / 红, 'the maple leaves are red'): a clause, not a surname and a given name. A
+    noun jieba's dictionary tags a person's (李子 nr) counts with an adjective and 了 after it
+    (李子 / 熟 / 了), since a given name's last character is seldom tagged an adjective."""
     cut = {ws: (we, tag) for ws, we, tag in words}
     first, second = cut.get(start), cut.get(start + 2)
     if len(span) != 3 or first is None or second is None or first[0] != start + 2 or second[0] != start + 3:
         return False
     _, freq = _posseg()
-    return first[1] == "n" and freq.get(span[:2], 0) >= TRUSTED_FREQ and second[1] in ("a", "v", "ad", "vi")
+    if freq.get(span[:2], 0) < TRUSTED_FREQ:
+        return False
+    if first[1] == "nr":
+        return second[1] == "a" and after.startswith("了")
+    return first[1] == "n" and second[1] in ("a", "v", "ad", "vi")
