@@ -53,6 +53,21 @@ def test_names_in_the_same_frames_are_scrubbed(lang, rows):
     ("中午和杨国强吃了麻辣烫", False),
     ("黄浦江边的夜景还是那么好看", True),
     ("黄浩江老师说明天考试", False),
+    # round 5: one general kind each, and a person in the same frame
+    ("Sunrise over Dunstan's Point this morning", True),
+    ("Sunrise over Oskari Lehtinen's Point Reyes photos", False),
+    ("Golden Retriever puppies in the garden", True),
+    ("Annika Virtanen dog sitting again this weekend", False),
+    ("Kate Spade closing down sale starts Friday", True),
+    ("Annika Virtanen is closing down her stall", False),
+    ("Switched from Dropbox to Nextcloud last week", True),
+    ("Switched to Annika Virtanen's team last week", False),
+    ("午后有雷阵雨", True),
+    ("刘乘风说午后有雨", False),
+    ("杨梅熟了", True),
+    ("和杨梅芳去摘杨梅", False),
+    ("周大生今天的金价又跌了", True),
+    ("周建华今天又去健身了", False),
 ])
 def test_a_frame_decides_between_a_thing_and_a_person(text, kept):
     assert (full_scrub(text) == text) is kept, full_scrub(text)

@@ -9,9 +9,9 @@ says otherwise when
 - a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
   span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
   and streets are named after people and places alike;
-- a compound word: a three-character dictionary word whose last two characters are a common
-  dictionary noun (雷 + 阵雨 = 雷阵雨, whatever jieba's tag of the whole): a given name is no noun
-  of weather or things with a surname glued on;
+- a weather word: a three-character dictionary word whose last two characters are a dictionary
+  noun of rain, hail, frost, fog or thunder (雷 + 阵雨 = 雷阵雨, 连 + 阴雨; whatever jieba's tag
+  of the whole). Wind and cloud are left out: 乘风, 青云 are given names;
 - a clause: a common noun and an adjective or verb (枫叶 / 红), or a dictionary word jieba tags a
   person's, an adjective and 了 (李子 / 熟 / 了: 'the plums are ripe');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
@@ -58,6 +58,8 @@ _BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
 #: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
 _COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|柜台|打折|折扣|促销|特价|优惠券|会员卡|清仓|官网|"
                              r"加盟)|新品|上新)")
+#: Characters of weather nouns that are seldom a given name's (风 and 云 are common in names).
+WEATHER_CHARS = frozenset("雨雹霜雾霾雷电")
 #: Tags of brands and organisations: trusted at any frequency, no person's name is tagged so.
 _BRAND_TAGS = ("nz", "nt")
 
@@ -70,12 +72,12 @@ def _dictionary_thing(word: str) -> bool:
     return not tag.startswith(_PERSON_TAGS)
 
 
-def _compound_word(span: str) -> bool:
-    """雷阵雨: a three-character dictionary word ending in a common dictionary noun (阵雨)."""
+def _weather_word(span: str) -> bool:
+    """雷阵雨: a three-character dictionary word ending in a dictionary noun of weather (阵雨)."""
     posseg, freq = _posseg()
     tail = span[1:]
     return (len(span) == 3 and freq.get(span, 0) >= TRUSTED_FREQ and freq.get(tail, 0) >= TRUSTED_FREQ
-            and posseg.dt.word_tag_tab.get(tail) == "n")
+            and posseg.dt.word_tag_tab.get(tail) == "n" and not WEATHER_CHARS.isdisjoint(tail))
 
 
 def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int, str]], compound: bool) -> bool:
@@ -89,7 +91,7 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
-    if _compound_word(span):
+    if _weather_word(span):
         return True  # 雷阵雨
     before, after = text[:start], text[end:]
     # A person cue on either side (跟甘露, 恭喜甘露, 钟情说), or 家 'home' right after or closing

@@ -10,6 +10,18 @@ sale, a dish), so a rule that drops a whole frame loses them.
 from __future__ import annotations
 
 INNOCENT_EN = (
+    # round 5 kinds: a landmark after a one-word possessive, a clearance sale, software after
+    # switching or installing, a breed before an animal noun
+    "Hadrian's Wall walk was windy but worth it",
+    "Foggy morning at Dunstan's Point, could barely see the sea",
+    "Laura Ashley closing down, everything must go",
+    "Karen Millen 40% off this weekend only",
+    "Jack Wills clearance rail had a decent jumper",
+    "Finally migrated from Evernote to Joplin",
+    "Installed Audacity to clean up the podcast",
+    "Been using Obsidian for notes all year",
+    "Border Terrier puppies need a lot of walks",
+    "Springer Spaniel at the vet again",
     # brands that are full names
     "Picked up a Michael Kors watch in the duty free",
     "The Kate Spade outlet had everything at half price",
@@ -80,6 +92,13 @@ INNOCENT_EN = (
 )
 
 INNOCENT_ZH = (
+    # round 5 kinds: shops before a commerce noun, weather words, a fruit that ripens
+    "周生生门店排了好长的队",
+    "谢瑞麟专柜今天在打折",
+    "周六福新品上市了",
+    "下午有雷阵雨，记得收衣服",
+    "这几天连阴雨，衣服都晒不干",
+    "杨梅红了，摘了一大筐",
     # places that open with a surname character
     "黄鹤楼的晚霞特别美",
     "今天从杨浦大桥走路回家",
@@ -151,6 +170,13 @@ INNOCENT_ZH = (
 
 #: (sentence, the name in it): person names in the frames above.
 NAMES_EN = (
+    ("Ingvar Solheim's photos of the Peak District are stunning", "Ingvar Solheim"),
+    ("Ottilie Brandvold is closing down her stall at the market", "Ottilie Brandvold"),
+    ("Switched to Kasimir Oduya's team this spring", "Kasimir Oduya"),
+    ("Using Radomir Kessler's drill for the shelves", "Radomir Kessler"),
+    ("Fenella Okafor's puppies are ready for new homes", "Fenella Okafor"),
+    ("Thanks Wilhelmina Ashdown for walking the dogs", "Wilhelmina Ashdown"),
+    ("Migrated the wiki with help from Tobiah Nwankwo", "Tobiah Nwankwo"),
     ("Queued behind Annika Lindqvist for an hour, she was lovely", "Annika Lindqvist"),
     ("Bought a coffee for Tomasz Wieczorek to say thanks", "Tomasz Wieczorek"),
     ("Climbed with Oksana Melnyk last summer, she never gets tired", "Oksana Melnyk"),
@@ -184,6 +210,10 @@ NAMES_EN = (
 )
 
 NAMES_ZH = (
+    ("跟魏春花逛了周生生的门店", "魏春花"),
+    ("刘乘风说明天有雷阵雨", "刘乘风"),
+    ("恭喜杨梅芳考上了研究生", "杨梅芳"),
+    ("和李子豪去打球", "李子豪"),
     ("王晓雯老师今天布置了作业", "王晓雯"),
     ("和刘思远一起去了周庄", "刘思远"),
     ("在金鸡湖边遇到了陈雨桐", "陈雨桐"),
