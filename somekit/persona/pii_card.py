@@ -48,9 +48,13 @@ def card_lines(stats: dict[str, Any]) -> list[str]:
                      + ", ".join(f"{SIGNAL_WORDS.get(k, k)} {v:,}" for k, v in sorted(counts.items())) + ".")
     m = measured()
     if m:
+        # A set scored once and then tuned on is tuning data: the card says so rather than "held out".
+        tuned = m.get("tuning_sets") or []
+        source = (f"tuning data since it was first scored: the scrubber was tuned on {', '.join(tuned)}"
+                  if m.get("set") in tuned else "none used to build the scrubber")
         lines.append(f"Measured on {m['test_set']} ({m['sizes']['en_names']} English and {m['sizes']['zh_names']} "
-                     f"Chinese planted names, {m['sizes']['lookalikes']} look-alikes, none used to build the "
-                     f"scrubber): name recall {m['en_name_recall']:.3f} English, {m['zh_name_recall']:.3f} Chinese; "
+                     f"Chinese planted names, {m['sizes']['lookalikes']} look-alikes; {source}): "
+                     f"name recall {m['en_name_recall']:.3f} English, {m['zh_name_recall']:.3f} Chinese; "
                      f"name precision {m['en_name_precision']:.3f} English, {m['zh_name_precision']:.3f} Chinese; "
                      f"structured recall {m['structured_recall']:.3f}; look-alikes changed "
                      f"{100 * m['lookalike_fp']:.1f}%. Names the scrubber misses can remain: "
