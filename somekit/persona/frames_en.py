@@ -13,15 +13,17 @@ can be put to on its own: a known first name and a known surname. The words arou
   between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
 - place or storm: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...;
   Storm, Hurricane), a verb of travel or climbing before it (climbed, hiked up, flew to,
-  sailed to), or a possessive and a capitalised landform or landmark noun after it (Arthur's
-  Seat, Land's End): a person's own hill or hall is written in lower case;
+  sailed to), or, after a one-word name, a possessive and a capitalised landform or landmark
+  noun (Arthur's Seat, Land's End): a full name owns its place (Annika Virtanen's Hill), and a
+  name before a longer place name is its visitor (Annika's Peak District photos);
 - sale: a clearance frame after it (closing down, clearance, half price, 30% off): shops close
   down and mark prices, people do not;
-- software: one word after switching or migrating to or from, installing or using (switched
-  from Dropbox to Nextcloud, installed Obsidian): a person is switched to with a possessive
-  (switched to Hana's team);
-- breed: an animal noun straight after it or a breed's head word closing it (Golden Retriever
-  puppies, a Border Terrier): people are not followed by "puppies";
+- software: one word, no known first name, after switching or migrating to or from,
+  installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
+  switched to with a possessive (switched to Hana's team);
+- breed: an animal noun straight after it, with no known first name in it, or a breed's head
+  word closing it (Golden Retriever puppies, a Border Terrier): people are not followed by
+  "puppies", and a possessive owns the animal (Annika's puppies);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
@@ -62,8 +64,9 @@ collection collections store stores shop shops outlet boutique flagship sale ad 
 brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin rum vodka beer ale lager cider
 app software server plugin framework breed ketchup sauce
 """.split())
-#: Animal nouns after a breed (Golden Retriever puppies) and the breed heads that close one
-#: (Border Terrier); heads that are also surnames (Shepherd, Setter, Pointer) are left out.
+#: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
+#: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
+#: Pointer) are left out.
 ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cats horse horses foal foals pony ponies "
                          "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
                          "spaniel spaniels retriever retrievers poodle poodles".split())
@@ -129,12 +132,12 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
         return True
     if possessive and len(words) == 1 and nxt in POSSESSIVE_PLACE_NOUNS and not _capitalised_after(text, end, nxt):
-        return True  # Arthur's Seat; a full name owns its place (Annika Virtanen's Hill), and so
-        # does a name before a longer place name (Annika's Peak District photos)
-    # Golden Retriever puppies, a Border Terrier (not "Annika dog walking"); Ted Baker closing
-    # down; switched to Nextcloud. A possessive owns what follows (Annika's dog, Hana's team).
-    breed = (nxt in ANIMAL_NOUNS and not any(w in g.first for w in words)) or words[-1] in BREED_HEADS
-    software = len(words) == 1 and _SOFTWARE_BEFORE.search(before)
+        return True  # Arthur's Seat
+    # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
+    # switched to Nextcloud; a possessive owns what follows (Annika's puppies, Hana's team).
+    first_name = any(w in g.first for w in words)
+    breed = (nxt in ANIMAL_NOUNS and not first_name) or words[-1] in BREED_HEADS
+    software = len(words) == 1 and not first_name and _SOFTWARE_BEFORE.search(before)
     if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True
     # A full name with 's after "at" is someone's own stall or shop (bread at Annika Virtanen's).

@@ -67,9 +67,9 @@ _BRAND_TAGS = ("nz", "nt")
 def _dictionary_thing(word: str) -> bool:
     posseg, freq = _posseg()
     tag = posseg.dt.word_tag_tab.get(word)
-    if tag is None or (freq.get(word, 0) < TRUSTED_FREQ and not (freq.get(word) and tag in _BRAND_TAGS)):
-        return False
-    return not tag.startswith(_PERSON_TAGS)
+    count = freq.get(word, 0)
+    trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
+    return tag is not None and trusted and not tag.startswith(_PERSON_TAGS)
 
 
 def _weather_word(span: str) -> bool:
