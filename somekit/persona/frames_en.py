@@ -28,7 +28,8 @@ can be put to on its own: a known first name and a known surname. The words arou
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
 - noun first: two or more words opening with an ordinary English word that is nobody's first
-  or last name (Beef Wellington, Citizen Kane): a name opens with a given name;
+  or last name (Beef Wellington, Citizen Kane), counting a capitalised word just before the
+  span (Eggs Benedict, where the model found only Benedict): a name opens with a given name;
 - title: a run of three or more capitalised words beyond the text's first (Our Winter Charity
   Bake Sale, Call for Papers: Workshop on Data Privacy) where the span ends in an ordinary
   English word and half the run is ordinary words: a headline or a work's title. A name there
@@ -153,9 +154,20 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
         return True
     if _MEDIA_BEFORE.search(before) and _CLAUSE_END.match(text, end) and len(words) >= 2:
         return True
-    if len(words) >= 2 and words[0] in g.common_words and words[0] not in g.first and words[0] not in g.last:
-        return True  # Beef Wellington, Citizen Kane: a name opens with a given name, not a noun
+    if _opens_with_a_noun(text, start, words, g):
+        return True  # Beef Wellington, Eggs Benedict: a name opens with a given name, not a noun
     return in_title_run(text, start, end, g)
+
+
+def _opens_with_a_noun(text: str, start: int, words: list[str], g: Gazetteer) -> bool:
+    """The span, or it with the capitalised word just before it (Eggs + Benedict: the model
+    found only the second word), opens with an ordinary English word that is nobody's first or
+    last name. A person cue before that word keeps a name (Thanks Benedict)."""
+    prev = re.search(r"([A-Z][^\W\d_]*)[ \u00a0]$", text[:start])
+    if prev and not _PERSON_BEFORE.search(text, 0, start) and not _PERSON_BEFORE.search(text, 0, prev.end()):
+        words = [prev.group(1), *words]
+    first = words[0]
+    return len(words) >= 2 and first in g.common_words and first not in g.first and first not in g.last
 
 
 def in_title_run(text: str, start: int, end: int, g: Gazetteer) -> bool:

@@ -108,9 +108,22 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
-            and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS
+            and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
             and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
+
+
+#: Aspect particles after a verb: 记了, 记着, 记过 (someone noted) are no shop's 记.
+_ASPECT = frozenset("了着过")
+
+
+def _brand_name(text: str, end: int, freq: dict) -> bool:
+    """A span closed or followed by 记 or 氏 (李锦记, 蔡林 / 记), where the 记 is no part of a word
+    or verb phrase (张伟记得, 王芳记了): a shop or a clan, not a person."""
+    if text[end - 1] in BRAND_ENDINGS:
+        return True
+    nxt = text[end:end + 2]
+    return nxt[:1] in BRAND_ENDINGS and not freq.get(nxt) and nxt[1:] not in _ASPECT
 
 
 #: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese

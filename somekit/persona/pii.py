@@ -118,9 +118,10 @@ def _gazetteer() -> Any:
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
-#: Entity labels of things and places: where the model says one of these and the gazetteer's
-#: evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped.
-THING_LABELS = frozenset("LOC FAC PRODUCT EVENT".split())
+#: Entity labels of things, places and firms: where the model says one of these and the
+#: gazetteer's evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped (Adobe
+#: Lightroom, ORG: an ordinary word before an unknown one is a firm's product here).
+THING_LABELS = frozenset("LOC FAC PRODUCT EVENT ORG".split())
 #: Gazetteer signals that rest on capitalisation more than on a known name (names.py).
 WEAK_SIGNALS = frozenset({"unknown_after_capitalised"})
 #: Texts already run through the model (filled in batches by prime_names): their (start, end,

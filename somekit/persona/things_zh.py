@@ -8,7 +8,9 @@ says otherwise when
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
 - a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
   span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
-  and streets are named after people and places alike;
+  and streets are named after people and places alike; a surname, 家 and a place suffix is a
+  clan's village (沈家门, 王家庄) whether jieba knows it or not;
+- a dictionary word and a suffix that makes a new noun of it (杨梅 + 季 'season', 啤酒 + 节);
 - a weather word: a three-character dictionary word whose last two characters are a dictionary
   noun of rain, hail, frost, fog or thunder (雷 + 阵雨 = 雷阵雨, 连 + 阴雨; whatever jieba's tag
   of the whole). Wind and cloud are left out: 乘风, 青云 are given names;
@@ -36,9 +38,12 @@ _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
-#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路); 海 and 峰, common
-#: in given names (林晓峰, 王海), are left out.
-PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛")
+#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
+#: 峰, common in given names (林晓峰, 王海), are left out.
+PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛门甸营屯墩峪沟洲坝滩庄堡坊")
+#: Suffixes that make a new noun of the word before them (杨梅 + 季 'bayberry season', 啤酒 + 节
+#: 'beer festival'), never a given name's last character.
+NOUN_SUFFIXES = frozenset("季节展赛宴")
 #: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
 FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
 #: A food character up to two characters after a span, with no verb or particle between (黄焖 /
@@ -86,8 +91,13 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     two-character surname (上官明)."""
     _, freq = _posseg()
     span = text[start:end]
-    if span[-1] in PLACE_SUFFIXES and freq.get(span):
-        return True  # a dictionary word closed by a place suffix (钱塘江, 岳麓山), whatever its tag
+    given = span[2 if compound else 1:]
+    if given in RIGHT_CUES:
+        return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
+    if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
+        return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
+    if span[-1] in NOUN_SUFFIXES and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
+        return True  # 杨梅季, 龙虾季: a dictionary word and a noun suffix
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
