@@ -107,6 +107,8 @@ _PLAY_BEFORE = re.compile(r"\b(?:with|against|beat|beating|vs\.?|versus|v)[ \u00
 #: Words before a capitalised run that make the run (or its end) a person's name anyway.
 _PERSON_BEFORE = re.compile(r"\b(?:with|by|met|meet|meeting|thanks|thank|to|from|and|told|ask|asked|cc|ft\.?|feat\.?)"
                             r"[ \u00a0]+$", re.I)
+#: Greetings and address that open a text before a lone name (Hey Benedict, Congrats Benedict).
+_GREETING = re.compile(r"(?:Hi|Hey|Hello|Dear|Congrats|Congratulations|Welcome|Cheers|Thanks|Thank|Love|Miss|Go|Happy|Sorry|Ask|Tell|Call)")
 _CAP_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?")
 #: Small words a title keeps in lower case between capitalised ones.
 _TITLE_GLUE = frozenset("of and the for on in at to a an & with".split())
@@ -162,12 +164,16 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
 def _opens_with_a_noun(text: str, start: int, words: list[str], g: Gazetteer) -> bool:
     """The span, or it with the capitalised word just before it (Eggs + Benedict: the model
     found only the second word), opens with an ordinary English word that is nobody's first or
-    last name. A person cue before that word keeps a name (Thanks Benedict)."""
-    prev = re.search(r"([A-Z][^\W\d_]*)[ \u00a0]$", text[:start])
-    if prev and not _PERSON_BEFORE.search(text, 0, start) and not _PERSON_BEFORE.search(text, 0, prev.end()):
+    last name. A person cue or a greeting before the lone word keeps a name (Thanks Benedict,
+    Hey Benedict)."""
+    if len(words) == 1:
+        prev = re.search(r"([A-Z][^\W\d_]*)[ \u00a0]$", text[:start])
+        if prev is None or _PERSON_BEFORE.search(text, 0, start) or _GREETING.fullmatch(prev.group(1)):
+            return False
         words = [prev.group(1), *words]
     first = words[0]
-    return len(words) >= 2 and first in g.common_words and first not in g.first and first not in g.last
+    singular = first[:-1] if first.endswith("s") else first  # Eggs: the plural of a frequent word
+    return (first in g.common_words or singular in g.common_words) and first not in g.first and first not in g.last
 
 
 def in_title_run(text: str, start: int, end: int, g: Gazetteer) -> bool:

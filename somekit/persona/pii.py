@@ -118,10 +118,11 @@ def _gazetteer() -> Any:
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
-#: Entity labels of things, places and firms: where the model says one of these and the
-#: gazetteer's evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped (Adobe
-#: Lightroom, ORG: an ordinary word before an unknown one is a firm's product here).
-THING_LABELS = frozenset("LOC FAC PRODUCT EVENT ORG".split())
+#: Entity labels of things and places: where the model says one of these and the gazetteer's
+#: evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped. So does an ORG of two or
+#: more words (Adobe Lightroom: the model read the ordinary word and the unknown one as one
+#: firm's name); a one-word ORG is the model's usual guess at a rare surname (Karppanen).
+THING_LABELS = frozenset("LOC FAC PRODUCT EVENT".split())
 #: Gazetteer signals that rest on capitalisation more than on a known name (names.py).
 WEAK_SIGNALS = frozenset({"unknown_after_capitalised"})
 #: Texts already run through the model (filled in batches by prime_names): their (start, end,
@@ -135,7 +136,7 @@ def _entities(doc: Any) -> list[tuple[int, int, bool]]:
     word opening the text ("Email is overrated"), where capitalisation says nothing."""
     spans = []
     for ent in doc.ents:
-        if ent.label_ in THING_LABELS:
+        if ent.label_ in THING_LABELS or (ent.label_ == "ORG" and len(ent) >= 2):
             spans.append((ent.start_char, ent.end_char, False))
         elif ent.label_ == "PERSON" and "[" not in ent.text and not _DIGIT.search(ent.text) \
                 and not (len(ent) == 1 and ent.start == 0):
