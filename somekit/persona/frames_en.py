@@ -7,8 +7,9 @@ can be put to on its own: a known first name and a known surname. The words arou
   word in the text (sale, bought, queued, refund...), or goods before it ("a bag from",
   "returned the jacket to");
 - product: a product noun straight after it, with or without a possessive (a Tommy Hilfiger
-  jumper, the Paul Smith collection, Ralph Lauren's flagship), or "wearing", "a bottle of",
-  "hosted on" before it;
+  jumper, the Paul Smith collection, Ralph Lauren's flagship), "wearing", "a bottle of",
+  "hosted on" before it, or a line of goods it has or launches after it (Kate Spade has a new
+  line of tote bags; a person has a new bag, not a new line);
 - owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
   between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
 - place or storm: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...;
@@ -84,6 +85,11 @@ _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|mo
                               r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
                               r"(?:[ \u00a0]+[A-Z][\w.+-]*)?)?[ \u00a0]+(?:to|from)|installed|installing|reinstalled|"
                               r"uninstalled|using|self-hosting)[ \u00a0]+$", re.I)
+#: A range of goods the span has or launches (has a new line of, launched its spring collection):
+#: labels bring out lines and ranges; people have or buy single things.
+_LINE_AFTER = re.compile(r"[ \u00a0]+(?:has|have|had|launched|launches|released|releases|dropped|drops|unveiled|unveils)"
+                         r"(?:[ \u00a0]+(?:just|finally|out))?[ \u00a0]+(?:a|an|its|their)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}"
+                         r"(?:line|range|collection|capsule)\b")
 _OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
 _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"
                              r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
@@ -134,6 +140,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
         return True
+    if not possessive and _LINE_AFTER.match(text, end):
+        return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
     if possessive and len(words) == 1 and nxt in POSSESSIVE_PLACE_NOUNS and not _capitalised_after(text, end, nxt):
         return True  # Arthur's Seat
     # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
