@@ -87,8 +87,8 @@ _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|mo
                               r"uninstalled|using|self-hosting)[ \u00a0]+$", re.I)
 #: A range of goods the span has or launches (has a new line of, launched its spring collection):
 #: labels bring out lines and ranges; people have or buy single things.
-_LINE_AFTER = re.compile(r"[ \u00a0]+(?:has|have|had|launched|launches|released|releases|dropped|drops|unveiled|unveils)"
-                         r"(?:[ \u00a0]+(?:just|finally|out))?[ \u00a0]+(?:a|an|its|their)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}"
+_LINE_AFTER = re.compile(r"(?:[ \u00a0]+(?:has|have|had|just|finally|launched|launches|released|releases|dropped|drops|"
+                         r"unveiled|unveils|out)){1,3}[ \u00a0]+(?:a|an|its|their)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}"
                          r"(?:line|range|collection|capsule)\b")
 _OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
 _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"

@@ -33,7 +33,7 @@ import re
 from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
                              names_a_product)
 from .places_zh import is_place_in_context
-from .things_zh import names_a_zh_thing
+from .things_zh import BRAND_ENDINGS, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -75,7 +75,6 @@ NEW_WORD_ZIPF = 3.2
 COMMON_SPAN_ZIPF = 4.0
 #: Last characters of a shop's or brand's name made from a surname (李锦记, 陈记, 王氏): 'X's
 #: shop' and 'the X clan', never the end of a given name.
-BRAND_ENDINGS = frozenset("记氏")
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 

@@ -49,8 +49,8 @@ RIGHT_CUES = tuple(sorted(set(
 #: jieba tags of a word that may follow (or precede) a name: verbs, adverbs, particles,
 #: prepositions, conjunctions, time words, numerals, pronouns.
 _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m mq r y zg".split())
-#: Last characters of place and building names (季阳村, 彭家弄, 龙潭岭, 张家院, 王府井), not of given names.
-PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店馆厂站港湾岛塘角州城楼粉所队庄堡井")
+#: Last characters of place, building and stall names (季阳村, 彭家弄, 龙潭岭, 张家院, 王府井, 包子铺), not of given names.
+PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店铺摊馆厂站港湾岛塘角州城楼粉所队庄堡井")
 _PRODUCT_TAGS = frozenset("n nz".split())
 #: jieba dictionary count from which the noun after a name is a real word: its rarest entries
 #: are fragments of its training text (打了个 3: 给罗晓峰 / 打了个 / 电话 is a call, not a product).

