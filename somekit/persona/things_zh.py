@@ -8,8 +8,6 @@ says otherwise when
   person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
 - the given name's place holds a title (鲍师傅 'master Bao', 钱大妈 'auntie Qian'): what a shop
   or a stranger is called, no full name;
-- the span is a three-character dictionary word at least COMMON_WORD_FREQ common, whatever
-  jieba's tag (农家乐 nr): no private person's three-character name is that common;
 - a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
   span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
   and streets are named after people and places alike; a surname, 家 and a place suffix is a
@@ -29,8 +27,7 @@ says otherwise when
   专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
-names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a common
-three-character word, a place, a noun suffix, a weather word or a longer dictionary word
+names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place, a noun suffix, a weather word or a longer dictionary word
 holding the span outrank a cue (和钱塘江, 向左转).
 """
 
@@ -44,9 +41,6 @@ _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
-#: jieba dictionary count from which a three-character span is a common word whatever its tag
-#: (农家乐 277, tagged nr); the held-out sets' three-character names sit at 22 or below (刘乘风).
-COMMON_WORD_FREQ = 50
 #: Characters that make a surname a shop's or a clan's name (陈记 'Chen's', 王氏 'the Wang clan').
 BRAND_ENDINGS = frozenset("记氏")
 #: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
@@ -105,8 +99,6 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     given = span[2 if compound else 1:]
     if given in RIGHT_CUES:
         return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
-    if len(span) == 3 and freq.get(span, 0) >= COMMON_WORD_FREQ:
-        return True  # 农家乐 (tagged nr): no private person's three-character name is this common
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
         return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
     if span[-1] in NOUN_SUFFIXES and len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
