@@ -27,8 +27,9 @@ says otherwise when
   专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
-names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place, a noun suffix, a weather word or a longer dictionary word
-holding the span outrank a cue (和钱塘江, 向左转).
+names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
+a noun suffix, a weather word or a longer dictionary word holding the span outrank a cue
+(和钱塘江, 向左转).
 """
 
 from __future__ import annotations
