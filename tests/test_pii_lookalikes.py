@@ -68,6 +68,21 @@ def test_names_in_the_same_frames_are_scrubbed(lang, rows):
     ("和杨梅芳去摘杨梅", False),
     ("周大生今天的金价又跌了", True),
     ("周建华今天又去健身了", False),
+    # round 6: one general kind each, and a person in the same frame
+    ("Eggs Benedict again for brunch", True),
+    ("Hey Benedict, brunch again?", False),
+    ("Adobe Lightroom crashed on export", True),
+    ("Tore Karppanen crashed on the sofa", False),
+    ("Kate Spade has a new line of tote bags out", True),
+    ("Annika Virtanen has a new tote bag", False),
+    ("钱大妈的水果晚上打折", True),
+    ("钱晓燕说晚上打折", False),
+    ("杨梅季到了", True),
+    ("恭喜杨梅芳拿到了奖学金", False),
+    ("沈家门的海鲜很便宜", True),
+    ("沈家明的海鲜很便宜", False),
+    ("去蔡林记吃了热干面", True),
+    ("和蔡林一起吃了热干面", False),
 ])
 def test_a_frame_decides_between_a_thing_and_a_person(text, kept):
     assert (full_scrub(text) == text) is kept, full_scrub(text)

@@ -10,6 +10,12 @@ sale, a dish), so a rule that drops a whole frame loses them.
 from __future__ import annotations
 
 INNOCENT_EN = (
+    # round 6 kinds: a dish whose second word is a first name, a firm's product, a label's line
+    "Chicken Kiev from the freezer aisle is underrated",
+    "Oysters Rockefeller at the seafood bar were gone by noon",
+    "Microsoft Teams crashed twice during the call",
+    "Google Pixel update drained my battery overnight",
+    "Ted Baker has launched a new range of shirts",
     # round 5 kinds: a landmark after a one-word possessive, a clearance sale, software after
     # switching or installing, a breed before an animal noun
     "Hadrian's Wall walk was windy but worth it",
@@ -92,6 +98,18 @@ INNOCENT_EN = (
 )
 
 INNOCENT_ZH = (
+    # round 6 kinds: a surname and a title, clan villages and rarer place suffixes, a noun and
+    # a suffix (season, festival), a surname and 记, stalls
+    "张阿姨的煎饼果子五块钱一个",
+    "李师傅的炸串今天没出摊",
+    "王家庄的桃花开得正好",
+    "周家湾的码头晚上很热闹",
+    "金沙滩的日落拍照很好看",
+    "荔枝季到了，一天吃两斤",
+    "啤酒节的门票已经卖完了",
+    "螃蟹季来了，先买两只尝尝",
+    "去陈记吃了碗云吞面",
+    "马大姐的包子铺搬到对面了",
     # round 5 kinds: shops before a commerce noun, weather words, a fruit that ripens
     "周生生门店排了好长的队",
     "谢瑞麟专柜今天在打折",
@@ -170,6 +188,9 @@ INNOCENT_ZH = (
 
 #: (sentence, the name in it): person names in the frames above.
 NAMES_EN = (
+    ("Thanks Benedict Okonkwo for the eggs", "Benedict Okonkwo"),
+    ("Ingrid Thornbury has a new bag and a new job", "Ingrid Thornbury"),
+    ("Soup with Desmond Fairweather at noon", "Desmond Fairweather"),
     ("Ingvar Solheim's photos of the Peak District are stunning", "Ingvar Solheim"),
     ("Ottilie Brandvold is closing down her stall at the market", "Ottilie Brandvold"),
     ("Switched to Kasimir Oduya's team this spring", "Kasimir Oduya"),
@@ -210,6 +231,9 @@ NAMES_EN = (
 )
 
 NAMES_ZH = (
+    ("问问周海湾明天来不来", "周海湾"),
+    ("林季说她明天请假", "林季"),
+    ("昨天遇到陈记华了", "陈记华"),
     ("跟魏春花逛了周生生的门店", "魏春花"),
     ("刘乘风说明天有雷阵雨", "刘乘风"),
     ("恭喜杨梅芳考上了研究生", "杨梅芳"),
