@@ -118,6 +118,9 @@ def _gazetteer() -> Any:
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
+#: Characters no name is written with: emoji, bullets, symbols (letters, spaces, hyphens,
+#: apostrophes and full stops are a name's).
+_SYMBOL = re.compile(r"[^\w\s'’.\-]")
 #: Entity labels of things and places: where the model says one of these and the gazetteer's
 #: evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped. So does an ORG of two or
 #: more words (Adobe Lightroom: the model read the ordinary word and the unknown one as one
@@ -132,14 +135,17 @@ _NAME_SPANS: dict[str, list[tuple[int, int, bool]]] = {}
 
 def _entities(doc: Any) -> list[tuple[int, int, bool]]:
     """PERSON entities and things' (THING_LABELS), minus the model's usual mistakes on
-    look-alikes: a PERSON holding a digit ("Q3 2024", "Kernel 6.8.0") or a lone capitalised
-    word opening the text ("Email is overrated"), where capitalisation says nothing."""
+    look-alikes: a PERSON holding a digit ("Q3 2024", "Kernel 6.8.0"), an emoji or a bullet
+    ("🥹", "• Fri"), a lone capitalised word opening the text ("Email is overrated"), where
+    capitalisation says nothing, or a lone lower-case word in a text that capitalises
+    elsewhere ("repair café", "jollof and adobo"): such a writer capitalises names."""
     spans = []
     for ent in doc.ents:
         if ent.label_ in THING_LABELS or (ent.label_ == "ORG" and len(ent) >= 2):
             spans.append((ent.start_char, ent.end_char, False))
         elif ent.label_ == "PERSON" and "[" not in ent.text and not _DIGIT.search(ent.text) \
-                and not (len(ent) == 1 and ent.start == 0):
+                and not _SYMBOL.search(ent.text) and not (len(ent) == 1 and ent.start == 0) \
+                and not (len(ent) == 1 and ent.text.islower() and _CAPITALISED.search(doc.text)):
             spans.append((ent.start_char, ent.end_char, True))
     return spans
 
