@@ -73,8 +73,6 @@ _NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的
 NEW_WORD_ZIPF = 3.2
 #: Any span at least this frequent is a word (段历史 4.1); common names stay below (王刚 3.8).
 COMMON_SPAN_ZIPF = 4.0
-#: Last characters of a shop's or brand's name made from a surname (李锦记, 陈记, 王氏): 'X's
-#: shop' and 'the X clan', never the end of a given name.
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 

@@ -42,7 +42,8 @@ _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
-#: Characters that make a surname a shop's or a clan's name (陈记 'Chen's', 王氏 'the Wang clan').
+#: Characters that make a surname a shop's or a clan's name (李锦记, 陈记 'Chen's', 王氏 'the Wang
+#: clan'), never part of a given name.
 BRAND_ENDINGS = frozenset("记氏")
 #: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
 #: 峰, common in given names (林晓峰, 王海), are left out.
