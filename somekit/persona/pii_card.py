@@ -40,17 +40,21 @@ def card_lines(stats: dict[str, Any]) -> list[str]:
     lines.append(f"Personal names are replaced by `[NAME]`, found by {pii['names']}: in English (and other cased "
                  "scripts) by the NER model and a first/last-name gazetteer per country; in Chinese by jieba's "
                  "part-of-speech tags, the common-surname list and the words around a name (titles such as 老师, verbs of "
-                 "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands and "
-                 "places named after people are left alone when the words around them say so.")
+                 "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands, shops, "
+                 "places, dishes and works named after people are left alone when the words around them say so.")
     counts = pii.get("name_signals") or {}
     if counts:
         lines.append("Names found per signal (distinct texts): "
                      + ", ".join(f"{SIGNAL_WORDS.get(k, k)} {v:,}" for k, v in sorted(counts.items())) + ".")
     m = measured()
     if m:
+        # A set scored once and then tuned on is tuning data: the card says so rather than "held out".
+        tuned = m.get("tuning_sets") or []
+        source = (f"tuning data since it was first scored: the scrubber was tuned on {', '.join(tuned)}"
+                  if m.get("set") in tuned else "none used to build the scrubber")
         lines.append(f"Measured on {m['test_set']} ({m['sizes']['en_names']} English and {m['sizes']['zh_names']} "
-                     f"Chinese planted names, {m['sizes']['lookalikes']} look-alikes, none used to build the "
-                     f"scrubber): name recall {m['en_name_recall']:.3f} English, {m['zh_name_recall']:.3f} Chinese; "
+                     f"Chinese planted names, {m['sizes']['lookalikes']} look-alikes; {source}): "
+                     f"name recall {m['en_name_recall']:.3f} English, {m['zh_name_recall']:.3f} Chinese; "
                      f"name precision {m['en_name_precision']:.3f} English, {m['zh_name_precision']:.3f} Chinese; "
                      f"structured recall {m['structured_recall']:.3f}; look-alikes changed "
                      f"{100 * m['lookalike_fp']:.1f}%. Names the scrubber misses can remain: "

@@ -1,0 +1,151 @@
+"""Chinese surname-led spans that name a thing, a shop or a place, read from the words around them.
+
+A surname and one or two characters (黄浦, 杨国福, 陈李济) look like a personal name; the sentence
+says otherwise when
+
+- jieba's dictionary holds the span, or a longer word holding it, with a tag that is no
+  person's (黄浦江 ns, 方舟 n, 温暖 an; 向左转: the span 左转 is only part of a word). Tags of
+  person (nr...) stay candidates: jieba tags many given names and some common words `nr`;
+- the given name's place holds a title (鲍师傅 'master Bao', 钱大妈 'auntie Qian'): what a shop
+  or a stranger is called, no full name;
+- a place suffix closes a dictionary word (钱塘江, 岳麓山, whatever jieba's tag) or follows the
+  span inside the word jieba cut (黄浦 / 江边 read as 黄浦江): rivers, lakes, hills, bridges
+  and streets are named after people and places alike; a surname, 家 and a place suffix is a
+  clan's village (沈家门, 王家庄) whether jieba knows it or not;
+- a dictionary word and a suffix that makes a new noun of it (杨梅 + 季 'season', 啤酒 + 节);
+- a weather word: a three-character dictionary word whose last two characters are a dictionary
+  noun of rain, hail, frost, fog or thunder (雷 + 阵雨 = 雷阵雨, 连 + 阴雨; whatever jieba's tag
+  of the whole). Wind and cloud are left out: 乘风, 青云 are given names;
+- a clause: a common noun and an adjective or verb (枫叶 / 红), or a dictionary word jieba tags a
+  person's, an adjective and 了 (李子 / 熟 / 了: 'the plums are ripe');
+- a shop or a clan: a surname and 记 or 氏 and whatever jieba glued on (去陈记吃: 'Chen's');
+- a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
+- a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
+  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
+  people are met, asked and thanked; food, goods and shops are bought and eaten;
+- a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
+  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
+
+A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
+names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
+a noun suffix, a weather word or a longer dictionary word holding the span outrank a cue
+(和钱塘江, 向左转).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .names_zh_cues import LEFT_CUES, RIGHT_CUES, _posseg
+
+_PERSON_TAGS = ("nr", "nrt", "nrfg")
+#: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
+#: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
+TRUSTED_FREQ = 10
+#: Characters that make a surname a shop's or a clan's name (李锦记, 陈记 'Chen's', 王氏 'the Wang
+#: clan'), never part of a given name.
+BRAND_ENDINGS = frozenset("记氏")
+#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
+#: 峰, common in given names (林晓峰, 王海), are left out.
+PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛门甸营屯墩峪沟洲坝滩庄堡坊")
+#: Suffixes that make a new noun of the word before them (杨梅 + 季 'bayberry season', 啤酒 + 节
+#: 'beer festival'), never a given name's last character.
+NOUN_SUFFIXES = frozenset("季节展赛宴")
+#: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
+FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
+#: A food character up to two characters after a span, with no verb or particle between (黄焖 /
+#: 鸡米饭; not 王芳带了蛋糕, 请张伟吃饭).
+_FOOD_AFTER = re.compile("[^吃喝做买煮炒点送请给和跟说的了过着在是有也都又就还要去来带拿\\W]{0,2}["
+                         + "".join(sorted(FOOD_CHARS)) + "]")
+#: Words straight after a span that make it a shop or a chain's name.
+_SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|超市|餐厅|饭店|酒家)")
+_SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
+#: Buying, eating and ordering right before the span (点了杨国福, 喝了一杯王老吉); 点 and 订 only
+#: with 了 or 过 (三点张伟来了: 'at three', not 'ordered').
+_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$")
+#: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
+_SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
+_BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
+#: Nouns of trade a few characters after a brand, in the same clause (周大福今天的金价).
+#: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
+_COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|柜台|打折|折扣|促销|特价|优惠券|会员卡|清仓|官网|"
+                             r"加盟)|新品|上新)")
+#: Characters of weather nouns that are seldom a given name's (风 and 云 are common in names).
+WEATHER_CHARS = frozenset("雨雹霜雾霾雷电")
+#: Tags of brands and organisations: trusted at any frequency, no person's name is tagged so.
+_BRAND_TAGS = ("nz", "nt")
+
+
+def _dictionary_thing(word: str) -> bool:
+    posseg, freq = _posseg()
+    tag = posseg.dt.word_tag_tab.get(word)
+    count = freq.get(word, 0)
+    trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
+    return tag is not None and trusted and not tag.startswith(_PERSON_TAGS)
+
+
+def _weather_word(span: str) -> bool:
+    """雷阵雨: a three-character dictionary word ending in a dictionary noun of weather (阵雨)."""
+    posseg, freq = _posseg()
+    tail = span[1:]
+    return (len(span) == 3 and freq.get(span, 0) >= TRUSTED_FREQ and freq.get(tail, 0) >= TRUSTED_FREQ
+            and posseg.dt.word_tag_tab.get(tail) == "n" and not WEATHER_CHARS.isdisjoint(tail))
+
+
+def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int, str]], compound: bool) -> bool:
+    """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
+    jieba's (start, end, tag) of every word of `text`; `compound`: the span opens with a
+    two-character surname (上官明)."""
+    _, freq = _posseg()
+    span = text[start:end]
+    given = span[2 if compound else 1:]
+    if given in RIGHT_CUES:
+        return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
+    if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
+        return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
+    if span[-1] in NOUN_SUFFIXES and len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
+        return True  # 杨梅季, 龙虾季: a dictionary word and a noun suffix
+    for ws, we, _ in words:
+        if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
+            return True  # part of a dictionary word (向左转), whatever stands around it
+    if _weather_word(span):
+        return True  # 雷阵雨
+    before, after = text[:start], text[end:]
+    # A person cue on either side (跟甘露, 恭喜甘露, 钟情说), or 家 'home' right after or closing
+    # the span (去晏紫家吃饭: someone's home), keeps a candidate a name.
+    if after.startswith(RIGHT_CUES) or before.endswith(LEFT_CUES) or text[end - 1] == "家":
+        return False
+    if _dictionary_thing(span):
+        return True  # 黄浦 ns, 方舟 n
+    if given[0] in BRAND_ENDINGS:
+        return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
+    if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
+        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
+    if not compound and _noun_and_predicate(span, start, words, after):
+        return True
+    for ws, we, _ in words:
+        if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
+            return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
+    if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
+        return True
+    # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
+    if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
+        return True
+    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
+
+
+def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]], after: str) -> bool:
+    """A three-character span that jieba cut into a common dictionary noun and an adjective or
+    verb (枫叶 / 红, 'the maple leaves are red'): a clause, not a surname and a given name. A
+    noun jieba's dictionary tags a person's (李子 nr) counts with an adjective and 了 after it
+    (李子 / 熟 / 了), since a given name's last character is seldom tagged an adjective."""
+    cut = {ws: (we, tag) for ws, we, tag in words}
+    first, second = cut.get(start), cut.get(start + 2)
+    if len(span) != 3 or first is None or second is None or first[0] != start + 2 or second[0] != start + 3:
+        return False
+    _, freq = _posseg()
+    if freq.get(span[:2], 0) < TRUSTED_FREQ:
+        return False
+    if first[1] == "nr":
+        return second[1] == "a" and after.startswith("了")
+    return first[1] == "n" and second[1] in ("a", "v", "ad", "vi")
