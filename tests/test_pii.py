@@ -55,6 +55,7 @@ def test_names_with_every_signal(rows):
     ("hi @张三 你好", "@张三", "[HANDLE]"),
     ("mail alice [at] gmail [dot] com", "alice", "[EMAIL]"),
     ("thanks @bob.example.ai!", "bob.example.ai", "[HANDLE]"),
+    ("cc@金星 会议纪要已经发了", "金星", "[HANDLE]"),  # an ASCII word before '@' and a Han name after it
 ])
 def test_issue_examples_are_scrubbed(text, gone, token):
     out = pii.scrub_structured(text)
@@ -120,8 +121,17 @@ def test_heldout_targets_of_issue_29(heldout):
 
 #: Sets whose look-alike target was missed when they were scored once, unseen (issue 29 stays
 #: open for them): strict, so meeting the target there turns this into a failure to remove.
-def test_heldout_lookalikes_of_issue_29(heldout):
+LOOKALIKE_MISSES = {
+    "pii_heldout_7": "scored once after round 6: 12.7% of look-alikes changed (19/150: places named after "
+                     "people, airports, brands that are full names, Chinese places and shops); NER-only 9.3%",
+}
+
+
+def test_heldout_lookalikes_of_issue_29(heldout, request):
     """Issue 29's precision target on each held-out set: at most 2% of look-alikes changed."""
+    name = request.node.callspec.id
+    if name in LOOKALIKE_MISSES:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=LOOKALIKE_MISSES[name]))
     assert heldout["lookalike_fp"] <= 0.02, heldout["en"]["false_positives"] + heldout["zh"]["false_positives"]
 
 

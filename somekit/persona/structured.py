@@ -48,10 +48,11 @@ _EMAIL = re.compile(rf"[\w.+%-]+@{_LABEL}(?:\.{_LABEL})*\.{_TLD}\b")
 _EMAIL_OBFUSCATED = re.compile(
     rf"(?<![\w.])[\w.+%-]+{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}\b", re.I)
 _DID = re.compile(r"\bdid:[a-z0-9]+:[A-Za-z0-9._:%-]+", re.I)
-#: @handles in any script: `\w` is Unicode, so @张三 and @José are handles too. Only an ASCII
-#: word character before '@' makes it something else (user@host); Chinese text writes mentions
-#: right after a word (问问@张伟, 回复@张伟).
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@\w(?:[\w.-]*\w)?")
+#: @handles in any script: `\w` is Unicode, so @张三 and @José are handles too. An ASCII word
+#: character before '@' makes it user@host, unless what follows is not ASCII: no host is
+#: written in Han script, so cc@金星 is a mention; Chinese text writes mentions right after a
+#: word (问问@张伟, 回复@张伟).
+_HANDLE = re.compile(r"(?<![A-Za-z0-9_@.])@\w(?:[\w.-]*\w)?|(?<=[A-Za-z0-9_])@[^\W\x00-\x7f](?:[\w.-]*\w)?")
 _IPV4 = re.compile(r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]\d|\w)")
 #: IPv6: eight groups, or a compressed form with '::' (a time like 10:30:45 has neither).
 _IPV6 = re.compile(r"(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}"
