@@ -22,7 +22,7 @@ back to its row through the offsets buffer, and a match straddling two values is
 from __future__ import annotations
 
 import json
-from typing import Iterable, Mapping
+from typing import Mapping
 
 import numpy as np
 import orjson

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Mapping
 
 import orjson
 
-from .matcher import Matcher, needle_forms  # noqa: F401  (needle_forms: used by sqlite_purge)
+from .matcher import Matcher
 
 COMPRESSED = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}
 

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
-from .scan import needle_forms
+from .matcher import needle_forms
 
 
 def _embedding_keys(con: sqlite3.Connection, texts: list[str]) -> list[str]:
