@@ -49,7 +49,8 @@ def test_task_words_need_an_asserted_verdict(task, answer, label):
 
 @pytest.mark.parametrize("task, answer, label", [
     # a mark bound to the task's act or question
-    ("mcr", "Show in feed: ✗", None),          # not the task's own wording: left to other rules, no guess
+    ("mcr", "Show in feed: ✗", "no"),          # showing it in the feed is the act MCR asks about (a feed verb)
+    ("mcr", "Topic match: ✗", None),           # a criterion, not the act: left to other rules, no guess
     ("mcr", "Recommend ✘", "no"),
     ("mcr", "recommend — ✔", "yes"),
     ("ubp", "点赞：✗", "no"),

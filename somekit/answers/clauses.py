@@ -63,7 +63,12 @@ _COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 #: "so" concludes, except as the object of a verb of opinion ("I don't think so — wrong topic").
 _FINAL = (r"(?<!\bthink )(?<!\bbelieve )(?<!\bguess )(?<!\bexpect )(?<!\bhope )(?<!\bsuppose )(?<!\bsay )\bso\b(?![\s.!?,;]*$)|\btherefore\b|\bthus\b|\bhence\b|\boverall\b|\bin conclusion\b|\bin summary\b|\bto sum up\b|"
           r"\bultimately\b|\bin the end\b|\ball in all\b|\bin short\b|\bconsequently\b|\bfinal(?:ly)?\b|\bmy verdict\b|"
-          r"因此|所以|因而|综上|总之|总的来说|总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
+          # weighing the parts and landing: "putting those together", "on balance", "that makes it half true"
+          r"\b(?:putting|taking|taken|put) (?:it|this|that|those|these|them|everything|both|the (?:two|parts|pieces))(?: all)? together\b|"
+          r"\btaken together\b|\bon balance\b|\ball (?:things )?considered\b|\bbottom line\b|\bnet(?: net|-net)?,|"
+          r"\b(?:that|this|which) (?:makes|leaves) (?:it|this|the claim|the post|the answer)\b|"
+          r"因此|所以|因而|综上|总之|总的来说|总而言之|归根结底|权衡(?:之下|下来|一下)|两相权衡|这样(?:看|说)来|"
+          r"总体(?:来看|而言)?|综合(?:来看|考虑|判断|分析|以上)?|最终|结论|由此可见|故而|整体(?:来看|而言)")
 _CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|(?<!'d )(?<!would )\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
 _REASON = r"\bbecause\b|\bsince\b|\bgiven that\b|\bas the user\b|\bdue to\b|因为|由于|鉴于|考虑到"
 _CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when|admittedly|granted)\b|"
@@ -185,8 +190,11 @@ RETRACTS = re.compile(r"^\W*(?:wait|actually|on second thought|on reflection|scr
 
 #: A view the answerer held before and then left ("at first I thought half true", "起初我以为是谣言"):
 #: never the verdict, wherever it stands in its sentence.
-_SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initial) (?:thought|instinct|impression|reaction|guess|read))\b|"
-                         r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看")
+_SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initial|gut) (?:thought|instinct|impression|reaction|guess|read|answer|call|take))\b|"
+                         # a verdict about to be given and then not: "I was going to say false", "I almost picked yes"
+                         r"\bi (?:was|had been) (?:going|about|ready|tempted) to (?:say|answer|pick|choose|go with|call it|label it|mark it)\b|"
+                         r"\bi (?:almost|nearly) (?:said|answered|picked|chose|went with|called it|labell?ed it)\b|"
+                         r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看|(?:本来|原本|刚才|一度)(?:想|打算|准备)(?:说|选|判|答)|差点(?:就)?(?:说|选|判|答)")
 
 
 def _role(piece: str) -> str:

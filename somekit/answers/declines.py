@@ -39,6 +39,10 @@ UNANSWERABLE = re.compile(
     r"\bto (?:decide|determine|tell|judge|assess)\b[^.;!?]{0,60}?\b(?:i|we)(?:'d| would)? need\b|\bplease (?:provide|share|send|supply|give me)\b|"
     r"需要[^。;]{0,30}(?:才能|才可以|来)(?:判断|确定|决定|回答)|"
     # both outcomes called acceptable: "推荐与否都说得过去", "either answer is defensible"
+    # no verdict offered in so many words: "I can't give a yes or a no", "won't commit to a label", "给不出结论"
+    r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|couldn't|wouldn't) (?:give|offer|provide|commit to|settle on|make|land on|pick) "
+    r"(?:you )?(?:a |an |any |either |one )?(?:yes or (?:a )?no|(?:firm |clear |definite |confident |honest |real )?(?:verdict|answer|label|call|side|rating|grade))\b|"
+    r"给不出|(?:没法|无法|不能)(?:给出?|下)(?:明确的?|确定的?)?(?:答案|结论|判断|标签|定论)|下不了(?:结论|判断|定论)|"
     r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}
@@ -51,6 +55,9 @@ BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|
                         r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between [^.;!?]{1,30} and\b|介于[^。.]{1,16}之间|"
                         r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
                         r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
+                        # for and against both refused: "neither recommend nor advise against", "既不推荐也不反对"
+                        r"\bneither (?:\w+ ){0,2}nor (?:\w+ ){0,2}(?:against|discourage|oppose|reject|not|the opposite)\b|\bneither for nor against\b|"
+                        r"\bneither (?:a )?yes nor (?:a )?no\b|既不\S{1,4}也不(?:反对|否定|拒绝|排斥)|不(?:支持|推荐)也不反对|"
                         r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
                         r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"

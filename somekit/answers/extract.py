@@ -119,7 +119,12 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "marker")
     if BOTH_WAYS.search(statements(text)):
         return Extraction(None, "ambiguous", hedged=True)
-    label, unclear = _by_clauses(kind, clauses(text))
+    parts = clauses(text)
+    spoken = [c for c in parts if c.role not in ("question", "reason")]
+    if spoken and UNANSWERABLE.search(spoken[-1].text):
+        # the answer ends by declining ("... I can't give a yes or a no"): what it weighed before is no verdict
+        return Extraction(None, "unanswerable")
+    label, unclear = _by_clauses(kind, parts)
     if label is not None:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
@@ -207,13 +212,16 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     unclear = False
     after_contrast = False
     last_spoken = None
-    for clause in parts:
+    retracted = 0
+    for at, clause in enumerate(parts):
         if clause.role == "heading" and bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
             # "False: the figure is wrong", "Actually yes: ...": a verdict used as a heading
             clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
         if clause.role in ("question", "reason", "heading"):
             continue
         last_spoken = clause
+        if RETRACTS.match(clause.text) and any(c.role != "question" for c in parts[:at]):
+            retracted = len(decided)   # "Hmm, no... wait, actually yes": what came before is taken back
         # a bare retraction ("不对", "wait") turns the argument; it is no verdict of its own
         labels, hedged = ([], False) if _only_retraction(clause.text) else clause_labels(kind, clause)
         unclear |= hedged
@@ -223,6 +231,7 @@ def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
             decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
     if not decided:
         return None, unclear
+    decided = decided[retracted:] or decided   # a retraction that decides nothing leaves the earlier verdicts
     if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
         decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
     opening = _opening(kind, parts)

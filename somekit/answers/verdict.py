@@ -76,7 +76,7 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              # ("differs from theirs", "unlike hers" compare with the user's writing; they claim no authorship)
              r"(?<!\bfrom )(?<!\bunlike )\btheirs\b|(?<!\bfrom )(?<!\bunlike )\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
              r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
-             r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the)\b|"
+             r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the) (?:user|person|account)\b|"
              r"\b(?:high|good|strong) (?:chance|probability|likelihood)\b|\bworth recommending\b|\bappeal(?:s)? to\b|"
              r"\bmatch(?:es)? (?:the|their|his|her) (?:interests?|style)\b|\bconsistent with (?:the|their|his|her) (?:style|interests?)\b")
 _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
@@ -88,9 +88,17 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
 #: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
 #: feed verbs, which open no other kind of sentence ("Like most users..." would).
+#: What may follow a feed verb in its imperative ("push it to her feed", "show this one to the user").
+_FEED_OBJECT = (r"(?:\s+(?:it|this|the|that|post|p|to|him|her|them|his|their|user|u|one|for|in|into|on|with|feed|timeline|"
+                r"stream|list|now|please|anyway|content)\b)*")
 _IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
                r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would)\s+)*"
-               r"(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve)\b(?:\s+(?:it|this|the|that|post|p|to|him|her|them|user|u|one)\b)*\W*$")
+               r"(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet)\b"
+               rf"{_FEED_OBJECT}\W*$")
+#: A call to pass the post over ("skip for this user", "👎 pass on it", "跳过吧"): the imperative's no.
+_PASS_OVER = (r"^\W*(?:(?:i'd|i would|would|just|def|definitely)\s+)*(?:skip|pass(?: on)?|hide|bury|scroll past|"
+              r"(?:filter|leave|keep) (?:it|this|that)(?: one| post)? out)\b" + _FEED_OBJECT + r"\W*$|"
+              r"^\W*(?:跳过|略过|划走|划过|过滤掉|屏蔽)(?:[吧啊了的]|这条|这篇|它)*\W*$")
 _NEG_ZH = re.compile(r"(?:不错|不少|不断|不久|不同|不过|不管|不论|不禁|不满|不安|不然|不如|非常|非凡|非得|无论|无需|无须|未来|别人|别的|无法|"
                      r"无关|没想到)|([不没无非未别])")
 _NEG_EN = re.compile(r"\b(?:not|never|no|nor|neither|hardly|barely|cannot|unlikely|doubt|doubts|doubtful|rarely|seldom|"
@@ -137,7 +145,7 @@ def yesno(clause: str) -> str | None:
 #: (cue, negations it carries): a stated low likelihood, a self-standing cue, an imperative, a
 #: modal before an asked verb (Chinese, English, and mixed: "不会 comment").
 _CUES = tuple((re.compile(pattern), extra) for pattern, extra in (
-    (_SELF_NO, 1), (_SELF_YES, 0), (_IMPERATIVE, 0), (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", 0),
+    (_SELF_NO, 1), (_SELF_YES, 0), (_IMPERATIVE, 0), (_PASS_OVER, 1), (rf"{_MODAL_ZH}(?:[^，,。]{{0,12}}?){_VERB_ZH}", 0),
     (rf"{_MODAL_EN}(?:\s+\S+){{0,4}}?\s+{_VERB_EN}", 0), (rf"{_MODAL_ZH}\s*{_VERB_EN}", 0)))
 
 
@@ -146,7 +154,7 @@ def is_bare_act(text: str) -> bool:
     return bool(_IMPERATIVE_RE.match(text.strip()))
 
 
-_IMPERATIVE_RE = re.compile(_IMPERATIVE)
+_IMPERATIVE_RE = re.compile(f"{_IMPERATIVE}|{_PASS_OVER}")
 
 
 def _cue(c: str) -> tuple[int, int] | None:
