@@ -56,6 +56,9 @@ def json_values(raw: str) -> list[Any]:
 
 #: One field of a YAML / key-value / markdown answer ("recommend: no", "**是否推荐**：否", "- emotion = sad").
 _FIELD = re.compile(r"^[\s\-*>]*([^\s:：=*][^:：=\n]{0,30}?)\s*[:：=]\s*(\S[^\n]{0,200}?)\s*$")
+#: Fields run together on one line ("answer=是; conf=0.68", "label: no | confidence: low"): a
+#: separator counts only where another key follows it, so a value's own commas stay in it.
+_INLINE_SEP = re.compile(r"\s*[;|,，；&]\s*(?=[^\s:：=;|,，；&][^:：=;|,，；&\n]{0,30}?\s*[:：=])")
 _HEADING = re.compile(r"^\s*(?:#+\s.*|```\w*|---)?\s*$")
 
 
@@ -66,10 +69,11 @@ def fields(raw: str) -> dict[str, str] | None:
     for line in raw[:_MAX_SCAN].replace("**", "").replace("__", "").splitlines():
         if _HEADING.match(line):
             continue
-        m = _FIELD.match(line)
-        if m is None:
-            return None
-        out.setdefault(m.group(1).strip(), m.group(2).strip())
+        for piece in _INLINE_SEP.split(line):
+            m = _FIELD.match(piece)
+            if m is None:
+                return None
+            out.setdefault(m.group(1).strip(), m.group(2).strip())
     return out or None
 
 

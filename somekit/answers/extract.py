@@ -45,7 +45,8 @@ from .hanzi import simplified
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, not_instead, reported_speech, scored_label
+from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
+                      scored_label, weak_verdict)
 from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
 
 
@@ -113,6 +114,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     if (label := scored_label(kind, text)) is not None:
         return Extraction(label, "marker")
     text = absurd_if_not(not_instead(kind, neither_nor(kind, reported_speech(kind, text))))
+    text = weak_verdict(kind, called_wrong(kind, text))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:

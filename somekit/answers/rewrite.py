@@ -16,7 +16,12 @@ read it (extract.py). Each one states a general reading, not a phrasing:
                     "真 70%，假 30%"): the clearly likeliest label;
   marks             a tick or a cross bound to the task's question or to a label ("Recommend: ✗",
                     "[x] 不推荐  [ ] 推荐", "half ✓"): the form's answer, read before cleaning drops
-                    the symbols.
+                    the symbols;
+  label called wrong "calling it a rumour is wrong", "说它是谣言是不对的", "it would be unfair to rate
+                    it false": the label is rejected, not asserted (a rumour verdict flips, a grade or
+                    an emotion is only set aside);
+  weak verdicts     "not a definite no", "not a strong yes", "不是很肯定的否": a hedged verdict, still the
+                    verdict, not its negation.
 """
 
 from __future__ import annotations
@@ -172,3 +177,42 @@ def scored_label(kind: str, text: str) -> str | None:
     if ranked[0] < _SCORE_TOP or ranked[0] - ranked[1] < _SCORE_LEAD:
         return None
     return max(scores, key=scores.__getitem__)
+
+
+#: A label someone might give, called wrong: the label sits in group "label".
+_CALLED_WRONG = re.compile(
+    r"\b(?:calling|labell?ing|rating|classifying|marking|tagging|branding|deeming) (?:it|this|that|the (?:post|claim|statement|comment|weibo|story))"
+    r"(?: as)? (?:a |an )?(?P<label>[\w\- ]{1,24}?) (?:is|would be|seems|feels) (?:\w+ )?(?:wrong|unfair|a stretch|misleading|inaccurate|"
+    r"incorrect|a mistake|mistaken|too (?:harsh|strong|much|far)|going too far|overkill|unwarranted|unjustified)\b|"
+    r"\bit(?: would be|'d be| is|'s) (?:\w+ )?(?:wrong|unfair|a stretch|misleading|inaccurate|incorrect|a mistake|unwarranted|unjustified) to "
+    r"(?:call|label|rate|classify|mark|tag|brand|deem) (?:it|this|that|the \w+)(?: as)? (?:a |an )?(?P<label2>[\w\-]{1,16}(?: [\w\-]{1,10})?)(?=\s*(?:[.,;!?]|$))|"
+    r"(?:说|认为|称|把它?(?:当作?|定为|判为|归为|看作|看成|列为)|定性为|判为|归为|贴上)(?:它|这条|这|此|该)?(?:微博|消息|帖子|说法|内容)?(?:是|为|成)?"
+    r"(?:一条|一个|一则)?(?P<label3>[\u4e00-\u9fff\w\-]{1,6}?)(?:的?标签)?(?:是|就|未免|有点|有些)?(?:不对|错误|错|不准确|不妥|不恰当|不合适|站不住脚?|"
+    r"不成立|言过其实|过头|太重|冤枉)(?:的|了)?")
+_WEAK = re.compile(r"\bnot (?:a |an )?(?:very |totally |completely |entirely )?(?:definite|firm|strong|clear|certain|hard|confident|resounding|"
+                   r"emphatic|solid|absolute|categorical|100%|full|total|outright|flat|clean|sure|strict|slam[- ]dunk|unqualified) (?P<word>[\w\-]{1,16})|"
+                   r"不是(?:很|十分|非常|特别|那么)?(?:肯定|确定|明确|绝对|坚定|百分之?百)的(?P<zh>[\u4e00-\u9fff]{1,4})")
+
+
+def called_wrong(kind: str, text: str) -> str:
+    """"Calling it X is wrong": a rumour verdict X becomes "not X"; a grade or an emotion is set aside."""
+    def reject(m: re.Match) -> str:
+        word = m.group("label") or m.group("label2") or m.group("label3")
+        label = bare_label(kind, word)
+        if label is None or kind == "yesno":
+            return m.group(0)
+        ascii_word = word.isascii()
+        if kind == "rumor":
+            return f" not {word} " if ascii_word else f"不是{word}"
+        return f" rather than {word} " if ascii_word else f"而不是{word}"
+    return _CALLED_WRONG.sub(reject, text)
+
+
+def weak_verdict(kind: str, text: str) -> str:
+    """"Not a definite no" -> "probably no": the qualifier weakens the verdict; it negates nothing."""
+    def hedge(m: re.Match) -> str:
+        word = m.group("word") or m.group("zh")
+        if bare_label(kind, word) is None:
+            return m.group(0)
+        return f"probably {word}" if m.group("word") else f"可能{word}"
+    return _WEAK.sub(hedge, text)
