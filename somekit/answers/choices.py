@@ -8,7 +8,9 @@ word where the clause rules look for one (extract.py reads them first).
               no label; a list with no pick is the question echoed, never a verdict, so the list is
               blanked out and the fallback must not guess (its character n-grams read a list of
               labels as a verdict).
-  "Option A (会)"  a pick that carries its option's text in brackets needs no list.
+  "Option A (会)"  a pick that carries its option's text in brackets needs no list; two or more such
+              options ("option A (X) vs option B (Y) ... I choose B") are the list, and the pick
+              after them chooses.
   containers  an explicit answer container (<answer>否</answer>, <final>..</final>, \\boxed{no}):
               its content is the answer, the last container counting; other markup tags
               (<reason>..</reason>, <confidence>..</confidence>) are commentary and are dropped.
@@ -101,7 +103,15 @@ def read_choice(text: str) -> Choice:
     options = option_list(text)
     if options is None:
         with_text = list(_PICK_WITH_TEXT.finditer(text))
-        return Choice(False, with_text[-1].group(2) if with_text else None, text)
+        named = {m.group(1).lower(): m.group(2) for m in with_text}
+        if len(named) < 2:
+            return Choice(False, with_text[-1].group(2) if with_text else None, text)
+        # "option A (X) vs option B (Y) ... I choose B": the bracketed options are a list, the pick follows it
+        last = with_text[-1]
+        options = Options(named, with_text[0].start(), last.end())
+        rest = text[:options.start] + " " + text[options.end:]
+        picks = [m for m in _PICK.finditer(text) if m.start() >= options.end]
+        return Choice(True, named.get(picks[-1].group(1).lower()) if picks else None, rest)
     rest = text[:options.start] + " " + text[options.end:]
     picks = [m for m in _PICK.finditer(text) if m.start() >= options.end - 1]
     if not picks:

@@ -197,6 +197,11 @@ _SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initia
                          r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看|(?:本来|原本|刚才|一度)(?:想|打算|准备)(?:说|选|判|答)|差点(?:就)?(?:说|选|判|答)")
 
 
+#: "只是" / "只不过" opening a clause limit what came before ("不是不可能点赞，只是这次不会"): a contrast;
+#: inside a clause "只是" means "just" and turns nothing.
+_LIMITING = re.compile(r"^\W*(?:只是|只不过|就是说)|^\W*it's just that\b")
+
+
 def _role(piece: str) -> str:
     if RETRACTS.match(piece):
         return "contrast"
@@ -204,7 +209,7 @@ def _role(piece: str) -> str:
         return "reason"
     if re.match(rf"(?:\W*)(?:{_FINAL})", piece):
         return "final"
-    if re.match(rf"(?:\W*)(?:{_CONTRAST})", piece):
+    if re.match(rf"(?:\W*)(?:{_CONTRAST})", piece) or _LIMITING.match(piece):
         return "contrast"
     return "plain"
 

@@ -56,7 +56,7 @@ BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|
                         r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
                         r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
                         # for and against both refused: "neither recommend nor advise against", "既不推荐也不反对"
-                        r"\bneither (?:\w+ ){0,2}nor (?:\w+ ){0,2}(?:against|discourage|oppose|reject|not|the opposite)\b|\bneither for nor against\b|"
+                        r"\bneither (?:\w+ ){0,2}nor (?:\w+ ){0,2}(?:against|discourage|oppose|reject|not|the opposite|hide|skip|bury|block|ignore|suppress|demote)\b|\bneither for nor against\b|"
                         r"\bneither (?:a )?yes nor (?:a )?no\b|既不\S{1,4}也不(?:反对|否定|拒绝|排斥)|不(?:支持|推荐)也不反对|"
                         r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"

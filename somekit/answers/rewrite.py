@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from .answer_json import polar_label
+from .answer_json import VERDICT_KEYS, polar_label
 from .verdict import bare_label, is_bare_act, mentions, yesno
 
 _QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
@@ -40,7 +40,7 @@ _NEITHER = re.compile(
     r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的")
 _ABSURD_IF_NOT = re.compile(r"(?:如果|要是|假如)?不(是)?([\u4e00-\u9fff]{1,6}?)[的了]?[,，]?\s*(?:那|那就)?(?:反而|才|就|倒)(?:奇怪|怪|稀奇|可惜|浪费)(?:了|呢|啊)?")
 #: "没有理由不推荐", "no reason not to like it", "can't not share it": two negations that assert.
-_NO_REASON_NOT = re.compile(r"(?:没有|没|找不到)(?:任何)?理由不|\b(?:there's |there is )?no reason (?:for (?:them|him|her|the user) )?not to\b|\bcan't not\b|\bcannot not\b")
+_NO_REASON_NOT = re.compile(r"(?:没有|没|找不到)(?:任何)?理由不|不(?=[\u4e00-\u9fff]{1,4}的理由(?:我|实在)?(?:找不到|没有|想不出))|\b(?:there's |there is )?no reason (?:for (?:them|him|her|the user) )?not to\b|\bcan't not\b|\bcannot not\b")
 _ASSIGNMENT = re.compile(r"(?<![\w])([a-z_]{3,40}|是否[\u4e00-\u9fff]{1,8})\s*[=:]\s*[\"']?(true|false)\b[\"']?")
 
 
@@ -55,7 +55,7 @@ def reported_speech(kind: str, text: str) -> str:
 def absurd_if_not(text: str) -> str:
     """"不X才怪" / "不X就可惜了" / "没有理由不X": the answer asserts X."""
     text = _ABSURD_IF_NOT.sub(lambda m: ("是" if m.group(1) else "会") + m.group(2) + "。", text)
-    return _NO_REASON_NOT.sub(lambda m: "会" if m.group(0)[0] in "没找" else "will ", text)
+    return _NO_REASON_NOT.sub(lambda m: "会" if m.group(0)[0] in "没找不" else "will ", text)
 
 
 #: ", not Y" / "，不是Y" / "，而非Y" closing a clause (Y read as a label below).
@@ -92,7 +92,9 @@ def assignment_label(kind: str, text: str) -> str | None:
 _TICKS, _CROSSES = "✓✔☑✅👍", "✗✘❌❎👎"
 #: A line that is a head and one mark ("Recommend: ✗", "- half-true ✓", "✓ 推荐").
 _MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
-                          rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*$", re.M)
+                          rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*"
+                          # an aside in brackets after the mark ("Recommend: ❌ (off-topic for her)")
+                          r"(?:[(（][^()（）\n]{0,80}[)）][\s.。!]*)?$", re.M)
 #: A checkbox and its option ("[x] 推荐", "[ ] not recommend", "☐ no").
 _BOX = re.compile(r"(\[[xX✓✔ ]\]|☑|☐)\s*([^\[\]☑☐\n]{1,30}?)(?=\s*(?:\[|☑|☐|\n|$))")
 
@@ -118,9 +120,15 @@ def marked_label(kind: str, raw: str) -> tuple[str | None, bool]:
 
 def _bound(kind: str, head: str) -> bool:
     """Whether a mark's head is the task's question or a label (not "Topic match ✓")."""
-    if kind == "yesno" and (is_bare_act(head) or polar_label(kind, re.sub(r"\s+", "_", head), True) is not None):
+    if kind == "yesno" and (is_bare_act(head) or polar_label(kind, re.sub(r"\s+", "_", head), True) is not None
+                            or _answer_key(head)):
         return True
     return bare_label(kind, head) is not None
+
+
+def _answer_key(head: str) -> bool:
+    """A head that names the answer itself ("verdict", "final answer", "结论")."""
+    return re.sub(r"^(?:my |the |final |最终)+", "", head).replace(" ", "_") in VERDICT_KEYS
 
 
 def _box_label(kind: str, raw: str) -> str | None:
@@ -146,6 +154,8 @@ def _mark_reading(kind: str, head: str, ticked: bool) -> str | None:
         return ("yes" if ticked else "no") if yesno(head) == "yes" else yesno(head)
     if kind == "yesno" and (polar := polar_label(kind, re.sub(r"\s+", "_", head), ticked)) is not None:
         return polar
+    if kind == "yesno" and _answer_key(head):
+        return "yes" if ticked else "no"   # "Verdict: 👎", "结论：✅": the mark is the yes/no itself
     label = bare_label(kind, head)
     if kind == "yesno" and label == "no":
         return label   # "❌ 不会转发": as with a negated act, the mark underlines the no

@@ -29,10 +29,10 @@ _FILLERS = re.compile(
     r"also|probably|possibly|likely|most|very|highly|quite|really|indeed|simply|just|definitely|certainly|surely|"
     r"absolutely|clearly|obviously|of course|perhaps|maybe|actually|wait|hmm+|on second thought|on reflection)\b|"
     r"我(?:的)?(?:认为|觉得|猜测?|推测|判断|预测|估计|倾向于认为|想|看)|(?:还是|仍然|依然|仍)?(?:判为|判定为|判断为|认定为|定为|归为|标为|选)|(?:我的)?(?:最终)?(?:答案|回答|结论|判断|预测)(?:是|为)?|"
-    r"但是|但|不过|然而|可是|而是|反而|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
+    r"但是|但|不过|然而|可是|而是|反而|只是|只不过|\bbut\b|\bhowever\b|\byet\b|\binstead\b|"
     r"综上所述|综上|总之|总的来说|综合(?:来看|考虑|判断|分析|以上)?|最终|所以|因此|因而|那么|由此可见|"
     r"该用户|这位用户|此用户|用户|他们|他|她|ta|这条(?:微博|帖子|贴文|内容)?|微博|帖子|贴文|"
-    r"认为|觉得|推测|预计|估计|大概率|大概|应该|也许|或许|可能|很|比较|较|非常|十分|确实|一定|肯定|当然|绝对|"
+    r"这次|这回|这一次|\bthis time\b|认为|觉得|推测|预计|估计|大概率|大概|应该|也许|或许|可能|很|比较|较|非常|十分|确实|一定|肯定|当然|绝对|"
     r"[的了吧啊呀哦嘛呢。.!,，、\"'“”「」()\[\]（）\s-]")
 _LIKELY = re.compile(r"\b(?:probably|likely|most likely|very likely|highly likely)\b|应该|可能|大概率|很可能")
 _MAYBE = re.compile(r"^\W*(?:maybe|perhaps|possibly|也许|或许|说不定|不一定|未必|not necessarily|hard to say|不好说|难说)\W*$")
@@ -93,7 +93,7 @@ _FEED_OBJECT = (r"(?:\s+(?:it|this|the|that|post|p|to|him|her|them|his|their|use
                 r"stream|list|now|please|anyway|content)\b)*")
 _IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
                r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would)\s+)*"
-               r"(?:(?:do not|don't|never)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet)\b"
+               r"(?:(?:do not|don't|never|not)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet)\b"
                rf"{_FEED_OBJECT}\W*$")
 #: A call to pass the post over ("skip for this user", "👎 pass on it", "跳过吧"): the imperative's no.
 _PASS_OVER = (r"^\W*(?:(?:i'd|i would|would|just|def|definitely)\s+)*(?:skip|pass(?: on)?|hide|bury|scroll past|"
