@@ -141,6 +141,12 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
                 _from_value(kind, value, read_text, depth + 1, keyed=True, key=key) if isinstance(value, str) else None
             if label is not None:
                 return label
+    for key, value in lowered.items():
+        # a stated likelihood of the asked act ("likelihood of interaction: low", "点赞概率：高") reads as the sentence it abbreviates
+        if kind == "yesno" and isinstance(value, str) and _LIKELIHOOD_KEY.search(key) and len(value) <= 40:
+            label = read_text(f"{key.replace('_', ' ')} is {value}" if key.isascii() else f"{key}{value}")
+            if label is not None:
+                return label
     for key in _WRAPPERS:
         value = lowered.get(key)
         if isinstance(value, str) and value.lstrip().startswith(("{", "[")):
@@ -150,6 +156,9 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
             if label is not None:
                 return label
     return None
+
+
+_LIKELIHOOD_KEY = re.compile(r"(?<![a-z])(?:likelihood|probability|chance|odds)(?![a-z])|可能性|概率")
 
 
 def _polar_key(kind: str, key: str) -> bool:

@@ -75,12 +75,14 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"(?:别人|其他用户|另一(?:个|位)?用户|他人)(?:所)?(?:发表|写|发布)|(?:就是|即|是)(?:该|这位|此)?用户本人|"
              # ("differs from theirs", "unlike hers" compare with the user's writing; they claim no authorship)
              r"(?<!\bfrom )(?<!\bunlike )\btheirs\b|(?<!\bfrom )(?<!\bunlike )\bhers\b|\b(?:the|this) user's\W*$|\b(?:is|was|'s) his\b|"
-             r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?(?:high|good|strong)\b|"
+             r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?(?:\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?|[:=]\s*)(?:high|good|strong|very high)\b|"
+             # resemblance as the authorship call: "像她写的", "不太像他本人发的"
+             r"像(?:是)?(?:她|他|ta|该用户|用户|本人)(?:本人|自己)?(?:亲自)?(?:写|发|发表|发布)的?|"
              r"\b(?:wrote|authored|posted) (?:this|the|that|it)\b|\b(?:did|does)(?:n't| not)? write (?:this|the|that|it)\b|\bis the (?:author|writer)\b|\bcame from (?:this|the) (?:user|person|account)\b|"
              r"\b(?:high|good|strong) (?:chance|probability|likelihood)\b|\bworth recommending\b|\bappeal(?:s)? to\b|"
              r"\bmatch(?:es)? (?:the|their|his|her) (?:interests?|style)\b|\bconsistent with (?:the|their|his|her) (?:style|interests?)\b")
-_SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?"
-            r"(?:low|slim|small|tiny|minimal|negligible)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
+_SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?(?:\b(?:is|are|seems?|looks?)\s+(?:\w+\s+)?|[:=]\s*)"
+            r"(?:low|slim|small|tiny|minimal|negligible|very low)\b|可能性(?:较|很|比较|非常|极)?(?:低|小)|概率(?:较|很|比较|非常|极)?(?:低|小)|"
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b|"
             # passing over the post as the call: "I'd skip it", "she'll scroll past it", "leave this one out of her feed"
             r"(?:\b(?:i|we|he|she|they|you)(?:'d|'ll| would| will| should)|\bwould|\bwill)\s+(?:\w+\s+)?(?:skip|scroll past|pass on|"
@@ -91,7 +93,7 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?\b(?:is|
 #: What may follow a feed verb in its imperative ("push it to her feed", "show this one to the user").
 _FEED_OBJECT = (r"(?:\s+(?:it|this|the|that|post|p|to|him|her|them|his|their|user|u|one|for|in|into|on|with|feed|timeline|"
                 r"stream|list|now|please|anyway|content)\b)*")
-_IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
+_IMPERATIVE = (rf"^\W*(?:不|别|不要|不用|没必要|要|得|必须|该|值得)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
                r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would)\s+)*"
                r"(?:(?:do not|don't|never|not)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet)\b"
                rf"{_FEED_OBJECT}\W*$")
