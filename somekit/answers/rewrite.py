@@ -37,9 +37,7 @@ _NEITHER = re.compile(
     r"\bnot (?:entirely |completely |wholly |totally )?(?:true|false)\b[^.;!?]{0,40}?\bnot (?:entirely |completely |wholly |totally )?"
     r"(?:true|false)(?: either)?\b|"
     r"(?:既|既不能说是?|既不是|既非)(?:不是)?(?:真|假)的?[,，]?\s*也(?:不能说是?|不是|非|不)(?:真|假)的?|"
-    r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的|"
-    # on the true-false scale "between true and false" is the middle grade
-    r"介于(?:真|假)的?(?:和|与|跟)(?:真|假)的?之间|\b(?:somewhere |halfway )?between (?:true|false) and (?:true|false)\b")
+    r"不(?:能说)?是(?:真|假)的[,，]\s*也不(?:能说)?是(?:真|假)的")
 _ABSURD_IF_NOT = re.compile(r"(?:如果|要是|假如)?不(是)?([\u4e00-\u9fff]{1,6}?)[的了]?[,，]?\s*(?:那|那就)?(?:反而|才|就|倒)(?:奇怪|怪|稀奇|可惜|浪费)(?:了|呢|啊)?")
 #: "没有理由不推荐", "no reason not to like it", "can't not share it": two negations that assert.
 _NO_REASON_NOT = re.compile(r"(?:没有|没|找不到)(?:任何)?理由不|不(?=[\u4e00-\u9fff]{1,4}的理由(?:我|实在)?(?:找不到|没有|想不出))|\b(?:there's |there is )?no reason (?:for (?:them|him|her|the user) )?not to\b|\bcan't not\b|\bcannot not\b")
