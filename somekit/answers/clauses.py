@@ -195,7 +195,11 @@ _SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initia
                          r"\bi (?:was|had been) (?:going|about|ready|tempted) to (?:say|answer|pick|choose|go with|call it|label it|mark it)\b|"
                          r"\bi (?:almost|nearly) (?:said|answered|picked|chose|went with|called it|labell?ed it)\b|"
                          r"\b(?:earlier i (?:said|thought|answered)|i (?:said|thought|answered) (?:earlier|before|previously)|i previously (?:said|thought|answered))\b|"
-                         r"(?:我)?(?:之前|刚才|前面|先前)(?:说|判断|认为|以为|答|选)|起初|一开始|最初|原本以为|本来以为|原以为|乍一?看|(?:本来|原本|刚才|一度)(?:想|打算|准备)(?:说|选|判|答)|差点(?:就)?(?:说|选|判|答)")
+                         r"(?:我)?(?:之前|刚才|前面|先前)(?:说|判断|认为|以为|答|选)|"
+                         # someone else's view, reported: "有人说这是谣言", "some users call it fake"
+                         r"^\W*(?:也|还)?有人(?:说|认为|觉得|称)|^\W*(?:网上|网友|评论区)(?:有人)?(?:说|认为|称)|"
+                         r"^\W*(?:some|many|other|critics|others)(?: \w+)? (?:say|said|claim|claimed|call|called|think|argue)\b|"
+                         r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看|(?:本来|原本|刚才|一度)(?:想|打算|准备)(?:说|选|判|答)|差点(?:就)?(?:说|选|判|答)")
 
 
 #: "只是" / "只不过" opening a clause limit what came before ("不是不可能点赞，只是这次不会"): a contrast;

@@ -196,7 +196,8 @@ _CALLED_WRONG = re.compile(
     r"incorrect|a mistake|mistaken|too (?:harsh|strong|much|far)|going too far|overkill|unwarranted|unjustified)\b|"
     r"\bit(?: would be|'d be| is|'s) (?:\w+ )?(?:wrong|unfair|a stretch|misleading|inaccurate|incorrect|a mistake|unwarranted|unjustified) to "
     r"(?:call|label|rate|classify|mark|tag|brand|deem) (?:it|this|that|the \w+)(?: as)? (?:a |an )?(?P<label2>[\w\-]{1,16}(?: [\w\-]{1,10})?)(?=\s*(?:[.,;!?]|$))|"
-    r"(?:说|认为|称|把它?(?:当作?|定为|判为|归为|看作|看成|列为)|定性为|判为|归为|贴上)(?:它|这条|这|此|该)?(?:微博|消息|帖子|说法|内容)?(?:是|为|成)?"
+    r"(?:说|认为|称|把(?:它|这条|这|此|该)?(?:微博|消息|帖子|说法|内容)?(?:当作?|定为|判为|归为|看作|看成|列为)|定性为|定为|判为|归为|贴上)"
+    r"(?:它|这条|这|此|该)?(?:微博|消息|帖子|说法|内容)?(?:是|为|成)?"
     r"(?:一条|一个|一则)?(?P<label3>[\u4e00-\u9fff\w\-]{1,6}?)(?:的?标签)?(?:是|就|未免|有点|有些)?(?:不对|错误|错|不准确|不妥|不恰当|不合适|站不住脚?|"
     r"不成立|言过其实|过头|太重|冤枉)(?:的|了)?")
 _WEAK = re.compile(r"\bnot (?:a |an )?(?:very |totally |completely |entirely )?(?:definite|firm|strong|clear|certain|hard|confident|resounding|"
