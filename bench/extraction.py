@@ -22,13 +22,18 @@ Sets of hand-labelled answers, kept apart:
      fixes (tuned on A-E): rules alone right 96.4%, wrong 0.6% (2 answers), undecided 3.0%; with the
      fallback 97.3 / 0.6 / 2.1 (bench/results/extraction-f-2026-12-07.json).
   Each batch then became tuning data for the rules and training data for the offline fallback
-  (scripts/build_verdict_examples.py names them: A-E; F is held out from both). Tuned figures, not
-  held out: after round 2 (declines, ticks and crosses, closing "...: no", first views left) D
+  (scripts/build_verdict_examples.py names them: A-F, F since round 4; a batch added later is held
+  out from both until someone tunes on it). Tuned figures, not held out: after round 2 (declines, ticks and crosses, closing "...: no", first views left) D
   reads 97.9 / 0.0 / 2.1 with the rules and 98.5 / 0.0 / 1.5 with the fallback trained without D
   (bench/results/extraction-abcd-tuned-2026-12-07.json); after round 3 (fields whose key asks the
   task's question at any depth, YAML and markdown forms, asides, "X, not Y", markers inside a
   negation, hedged and glossed labels, thumbs, Traditional Chinese) E reads 98.8 / 0.0 / 1.2 and
-  99.4 / 0.0 / 0.6 (bench/results/extraction-abcde-tuned-2026-12-07.json).
+  99.4 / 0.0 / 0.6 (bench/results/extraction-abcde-tuned-2026-12-07.json); after round 4 (fields run
+  together on one line, stated likelihoods, "option A (X) vs option B (Y) ... I choose B", marks on a
+  verdict key, feed acts and passing over as the call, retractions, verdicts about to be given,
+  weighing-then-landing conclusions, a label called wrong, weak verdicts, closing declines, "neither
+  for nor against") F reads F_TUNED below. F is therefore no longer held out: the targets are for
+  the next fresh batch.
 
 For each set, per task and overall: right (the gold label, or no label where the gold has none),
 wrong (a label that is not the gold one), undecided (no label where the gold has one) - with the

@@ -1,6 +1,8 @@
-"""Answers shaped as forms: fields run together on one line, a stated likelihood as a field,
-"option A (X) vs option B (Y) ... I choose B", ticks and crosses bound to a verdict key, and a
-feed act or a passing-over as a one-line call ("👍 push it to her feed", "skip for this user")."""
+"""Answers shaped as forms rather than prose: JSON, YAML and markdown fields whose key asks the
+task's question, fields run together on one line, a stated likelihood as a field, answer markers
+and keys ("答案：否", "verdict is"), multiple-choice picks and boxed text, "option A (X) vs option B
+(Y) ... I choose B", ticks and crosses bound to the question, a label or a verdict key, label-score
+pairs, and a feed act or a passing-over as a one-line call ("👍 push it to her feed", "skip")."""
 
 from __future__ import annotations
 
@@ -46,4 +48,86 @@ def _read(task: str, answer: str) -> str | None:
     ("mcr", "Topic match ✓", None),                         # a criterion ticked is no verdict
 ])
 def test_form_answers(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a key that asks the task's question, at any depth, holding a label word
+    ("mid-zh", '{"analysis": {"rumor": "yes", "confidence": 0.9}}', "rumor"),
+    ("mid-zh", '{"verdict": {"谣言": "否"}}', "non-rumor"),
+    ("mcr", '{"should_recommend": "no", "why": "off-topic for her"}', "no"),
+    ("mcr", '{"推荐": "是", "理由": "与用户兴趣一致"}', "yes"),
+    ("uea", '{"sentiment": {"main": "sad", "other": "fear"}}', "sad"),
+    # YAML and markdown forms: every line a field
+    ("mcr", "```yaml\nrecommendation: yes\nscore: 0.7\n```", "yes"),
+    ("mcr", "## 结论\n\n**推荐**：否\n\n**理由**：内容重复。", "no"),
+    ("ucs", "Answer: 否 (wording and emoji habits differ from theirs)", "no"),
+])
+def test_structured_fields(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # an option list picked by "Selected:", "答：", "我选", tags without punctuation before Chinese
+    ("uea", "Options: (a) happy (b) angry (c) sad\nSelected: (c)", "sad"),
+    ("mcr", "可选：A 推荐  B 不推荐\n我选 B", "no"),
+    ("mid-zh", "A. 谣言  B. 非谣言\n答：B", "non-rumor"),
+    ("mid", "Choices: (1) true (2) half (3) false\nSelection: 1", "true"),
+    # LaTeX text commands inside a box are typesetting
+    ("ubp", r"\boxed{\text{No}}", "no"),
+    ("uea", r"最终：\boxed{\textbf{悲伤}}", "sad"),
+])
+def test_option_picks_and_boxed_text(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a mark bound to the task's act or question
+    ("mcr", "Show in feed: ✗", "no"),          # showing it in the feed is the act MCR asks about (a feed verb)
+    ("mcr", "Topic match: ✗", None),           # a criterion, not the act: left to other rules, no guess
+    ("mcr", "Recommend ✘", "no"),
+    ("mcr", "recommend — ✔", "yes"),
+    ("ubp", "点赞：✗", "no"),
+    ("ubp", "转发 ✓", "yes"),
+    ("ubp", "✘ 不评论", "no"),                # a cross before a negated act underlines it
+    ("mcr", "don't recommend ✔", "no"),
+    ("ucs", "is_author: ✓", "yes"),
+    # a mark bound to a label, one per line
+    ("mid", "- true ✗\n- half ✗\n- false ✓", "false"),
+    ("uea", "悲伤 ✓\n愤怒 ✗", "sad"),
+    # a checkbox list with one option ticked, in either language
+    ("mcr", "Decision: [ ] recommend  [x] don't recommend", "no"),
+    ("ubp", "☑ 评论  ☐ 不评论", "yes"),
+    ("mid-zh", "[x] 非谣言 [ ] 谣言", "non-rumor"),
+    # marks that disagree, and a list with every box ticked, give nothing
+    ("mcr", "Recommend: ✓\nRecommend: ✗", None),
+    ("mid", "[x] true [x] false", None),
+])
+def test_ticks_and_crosses(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # an answer made only of label-score pairs: the clearly likeliest label
+    ("ucs", "no 0.9 | yes 0.1", "no"),
+    ("uea", "angry 0.65, sad 0.25, neutral 0.10", "angry"),
+    ("mid-zh", "谣言 80%，非谣言 20%", "rumor"),
+    # too close, or more than scores said: no reading
+    ("ucs", "yes 0.55 / no 0.45", None),
+    ("mcr", "yes 0.8 since she follows the author / no 0.2", None),
+])
+def test_label_scores(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    ("mid", "I weighed whether to downgrade it to half-true and decided against it. Rating: true.", "true"),
+    ("mid", "考虑过是否改为半真，最终结论：真。", "true"),
+    ("mid", "I'd rate it mostly false.", "half"),
+    ("ucs", "The answer to whether this user wrote it is no.", "no"),
+    ("ucs", '{"是否为该用户发表": false}', "no"),
+    ("mid", "说的是事实，数据和统计局公布的一致。", "true"),
+    ("mid", "与事实不符，官方从未发布过这个数字。", "false"),
+])
+def test_markers_keys_and_fact_words(task, answer, label):
     assert _read(task, answer) == label

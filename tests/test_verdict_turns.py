@@ -1,8 +1,10 @@
-"""How an argument turns before its verdict: a retraction takes back what came before ("Hmm, no...
-wait, actually yes"), a verdict about to be given and not ("I was going to say false"), an earlier
-answer corrected ("我之前说..."), weighing the parts and landing ("putting those together", "that
-makes it"), 只是 limiting a concession, a label called wrong ("calling it a rumour is unfair"), and
-a weak verdict that is still the verdict ("not a definite no")."""
+"""Where the verdict stands in the argument and how the argument turns before it: an opening bare
+label that the rest argues for, a closing "...: label", views held at first and left ("起初"),
+retractions that take back what came before ("Hmm, no... wait, actually yes"), verdicts about to be
+given and not ("I was going to say false"), earlier answers corrected ("我之前说..."), weighing the
+parts and landing ("putting those together", "that makes it"), 只是 limiting a concession, someone
+else's reported view, a label called wrong ("calling it a rumour is unfair"), and a weak verdict
+that is still the verdict ("not a definite no")."""
 
 from __future__ import annotations
 
@@ -51,4 +53,47 @@ def _read(task: str, answer: str) -> str | None:
     ("ucs", "不是很肯定的是，但我倾向于是她写的。", "yes"),
 ])
 def test_argument_turns(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a verdict first, then support that names other labels in passing
+    ("mid", "Half-true. The quoted salary is right for 2019, but the claim presents it as current.", "half"),
+    ("mid-zh", "假的吧。视频里的路牌是另一个城市的，真实的事件发生在去年。", "rumor"),
+    ("uea", "Sad. Not angry at all - the post reads like a farewell.", "sad"),
+    # ... unless a conclusion or a contrast says otherwise, or the answer takes it back
+    ("ubp", "Yes. Then again their last ten likes were all cats, so no.", None),
+    ("ubp", "No. Wait, actually yes: they follow the author.", "yes"),
+    ("ubp", "否。不对，再想想，他会点赞的。", "yes"),
+    ("mid", "True, but misleading.", None),
+    # a verdict last, after the argument
+    ("mid", "The rate is right, the trend is wrong. Somewhere in the middle: half-true.", "half"),
+])
+def test_opening_and_closing_verdicts(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a closing label after a colon concludes, over an earlier marker's reading
+    ("mcr", "I'd say the odds she taps on it are maybe one in six. Worth a slot in her feed: no.", "no"),
+    ("ubp", "我估计他大概率会看到这条。值得他点赞吗？综合来看：否", "no"),
+    ("mid", "My first guess was that the number is inflated. After checking the census table: true", "true"),
+    # ...but not inside a counterfactual
+    ("mcr", "I'd recommend it. If she had muted the tag: no.", "yes"),
+])
+def test_closing_label_after_colon_concludes(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a view held at first and then left is not the verdict
+    ("mid", "Initially this looked mostly true to me. Then I found the original table: the count is off by half. False.", "false"),
+    ("mid", "At first I'd have called it half true, but the quote was invented outright, so it is false.", "false"),
+    ("mid-zh", "起初我以为是谣言，但官方通报原文确实这么写，所以是真实信息。", "non-rumor"),
+    # with nothing after it, the first view stands alone and is no verdict
+    ("mid", "At first glance it seemed half true; I ran out of sources before checking further.", None),
+    # "can't make it half true": a verdict word under "make" is negated like "call"
+    ("mid", "One right date can't make this claim half true; the rest is invented. False.", "false"),
+])
+def test_superseded_first_views(task, answer, label):
     assert _read(task, answer) == label
