@@ -47,6 +47,18 @@ def _read(task: str, answer: str) -> str | None:
     ("mid-zh", "网友说这是谣言，这种说法站不住。", None),
     ("mid-zh", "有人认为是谣言，但原始报道就在官网，不是谣言。", "non-rumor"),
     ("mid", "Critics call it false, but every figure matches the audit. True.", "true"),
+    # a plain marker is no final answer: a contrast or a retraction that lands on another bare label revises it
+    ("ucs", "I'd lean no, but the emoji habit is exactly hers. Yes.", "yes"),
+    ("mcr", "我倾向于推荐，不过她上周刚屏蔽了这个博主。不推荐。", "no"),
+    ("ucs", "My answer is yes. However, some would say no.", "yes"),       # someone else's view revises nothing
+    ("mcr", "Recommendation: no. But the account does post some cooking, which she likes.", "no"),
+    # a verdict announced, or only considered
+    ("ucs", "I'm going to say no; the slang is a decade too young for her.", "no"),
+    ("ucs", "I'm inclined to say yes, given the identical sign-off.", "yes"),
+    ("ucs", "I'm tempted to say yes, but she never writes in English. No.", "no"),
+    # a counterfactual after a contrast word holds its own verdict
+    ("ubp", "Yes. But if she were travelling this week, no.", "yes"),
+    ("mid", "Half true. However, had the post said 2019, it would be true.", "half"),
     # a weak verdict stays the verdict
     ("ubp", "Not a resounding yes, but yes: she reposts most of his threads.", "yes"),
     ("mcr", "Not a firm no, still a no.", "no"),

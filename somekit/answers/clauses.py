@@ -81,9 +81,10 @@ _ECHO = r"\bwhether\b|\bif (?:the|this|that|they|he|she|it|a|an|user)\b|是否|�
 _SPLIT = re.compile(rf"(?=(?:{_FINAL}|{_CONTRAST}|{_REASON}))")
 
 
-#: A counterfactual or hypothetical ("If it were a paid promotion, I'd say no", "如果是广告，我会说否"):
+#: A counterfactual or hypothetical ("If it were a paid promotion, I'd say no", "如果是广告，我会说否"),
+#: also after a contrast word ("However, if she were offline, no"):
 #: what follows it in its sentence, up to a contrast or a conclusion, describes another world.
-_HYPOTHETICAL = re.compile(r"^\W*(?:if|unless|suppose|supposing|assuming|imagine|had (?:the|this|it|they|he|she|i)|"
+_HYPOTHETICAL = re.compile(r"^\W*(?:(?:but|however|yet|still|though|但是?|不过|可是)\W+)?(?:if|unless|suppose|supposing|assuming|imagine|had (?:the|this|it|they|he|she|i)|"
                            r"were (?:the|this|it|they)|如果|假如|要是|假设|倘若|若是?|万一|假使|设想)")
 #: ...except the answerer's own forced choice ("If I had to pick, no"): that is a hedged verdict.
 _OWN_CHOICE = re.compile(r"^\W*(?:if (?:i|we) (?:had|have|were|was|am|must|need) to|if (?:i|we) must|if forced|if pressed|"
@@ -194,6 +195,7 @@ _SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initia
                          # a verdict about to be given and then not: "I was going to say false", "I almost picked yes"
                          r"\bi (?:was|had been) (?:going|about|ready|tempted) to (?:say|answer|pick|choose|go with|call it|label it|mark it)\b|"
                          r"\bi (?:almost|nearly) (?:said|answered|picked|chose|went with|called it|labell?ed it)\b|"
+                         r"\bi(?:'m| am) tempted to (?:say|answer|pick|choose|go with|call it)\b|"
                          r"\b(?:earlier i (?:said|thought|answered)|i (?:said|thought|answered) (?:earlier|before|previously)|i previously (?:said|thought|answered))\b|"
                          r"(?:我)?(?:之前|刚才|前面|先前)(?:说|判断|认为|以为|答|选)|"
                          # someone else's view, reported: "有人说这是谣言", "some users call it fake"

@@ -70,7 +70,8 @@ _MARKER = re.compile(
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
-    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking))\b)")
+    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking)|"
+    r"i(?:'m| am) (?:going to|gonna|inclined to|tempted to) (?:say|answer|go with|pick|choose|call it))\b)")
 #: The answer's last words: a label after a colon ("...: no", "结论：否").
 _CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
 #: An answer that opens by describing the post or comment ("The post is about ...", "这条微博讲的是..."):
@@ -174,8 +175,15 @@ def _after_marker(kind: str, text: str) -> str | None:
         return bare_label(kind, closing.group(1))
     if last is None:
         return None
-    tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]
-    tail = tail[:60]
+    sentence = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)
+    label = _tail_label(kind, sentence[0][:60])
+    if label is not None and last_final is None and _overturned(kind, text[last.end():], label):
+        return None   # "I'd lean yes, but the dialect is wrong. No.": the clause rules weigh the turn
+    return label
+
+
+def _tail_label(kind: str, tail: str) -> str | None:
+    """The label right after a marker, up to the end of its sentence."""
     if not tail.strip():
         return None
     if (label := bare_label(kind, tail)) is not None:
@@ -185,6 +193,21 @@ def _after_marker(kind: str, text: str) -> str | None:
         return label
     label, _ = _by_clauses(kind, [Clause(tail, "final")])
     return label
+
+
+def _overturned(kind: str, rest: str, label: str) -> bool:
+    """Whether, after a plain marker's label, a contrast or a retraction leads to another bare label
+    ("I'd lean yes, but the dialect is wrong. No."): a plain marker is no final answer, and what
+    turns after it may revise it; labels named inside the argument do not."""
+    turned = False
+    for clause in clauses(rest):
+        if clause.role == "question" or (clause.role == "reason" and not turned):
+            continue
+        turned |= clause.role == "contrast" or bool(RETRACTS.match(clause.text))
+        other = bare_label(kind, RETRACTS.sub("", clause.text))
+        if turned and clause.role != "reason" and other not in (None, label):
+            return True
+    return False
 
 
 def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
