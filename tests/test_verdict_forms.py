@@ -46,6 +46,11 @@ def _read(task: str, answer: str) -> str | None:
     ("mcr", "跳过吧", "no"),
     ("mcr", "要推，完全是她的菜。", "yes"),
     ("mcr", "Topic match ✓", None),                         # a criterion ticked is no verdict
+    ("ucs", "Authorship check: ✓ (same sign-off, same device)", "yes"),
+    ("ucs", '{"authorship": "否"}', "no"),
+    ("mcr", "Worth a spot in his feed: he collects vintage cameras.", "yes"),
+    ("mcr", "It's fine content, but I'd hold it back for her.", "no"),
+    ("mcr", "Recommend it? Don't.", "no"),
 ])
 def test_form_answers(task, answer, label):
     assert _read(task, answer) == label

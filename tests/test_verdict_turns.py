@@ -59,6 +59,10 @@ def _read(task: str, answer: str) -> str | None:
     # a counterfactual after a contrast word holds its own verdict
     ("ubp", "Yes. But if she were travelling this week, no.", "yes"),
     ("mid", "Half true. However, had the post said 2019, it would be true.", "half"),
+    # a concession granted with a word ("sure", "确实") before a contrast is no verdict of its own
+    ("ubp", "Like it? Unlikely. She knows the brand, granted, but she never likes ads.", "no"),
+    ("ubp", "会点赞吗？不会。她确实关注了这个博主，确实，但从不给广告点赞。", "no"),
+    ("ubp", "Yes, but not for the reason you'd think: she likes everything her sister posts.", "yes"),   # a verdict word is no concession
     # a weak verdict stays the verdict
     ("ubp", "Not a resounding yes, but yes: she reposts most of his threads.", "yes"),
     ("mcr", "Not a firm no, still a no.", "no"),

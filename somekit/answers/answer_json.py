@@ -168,6 +168,8 @@ def _polar_key(kind: str, key: str) -> bool:
     if kind == "yesno":
         return bool(re.fullmatch(r"(?:will|would)_?(?:user_?)?(?:like|repost|comment|share|reply|interact|engage|click|read)\w*|"
                                  r"is_?(?:interested|(?:the_?)?author|same_?user|written_?by_?(?:the_?)?user|recommended)|"
+                                 # the authorship question as a check or a match ("authorship check: ✗", "same_author")
+                                 r"authorship(?:_?(?:check|match|verdict))?|same_?author|author_?match|"
                                  r"(?:should_?)?recommend(?:ed|ation)?|推荐|(?:is_?)?(?:user_?)?(?:wrote|written|authored)(?:_?by_?(?:the_?)?user)?|"
                                  # 是否 + the asked act or authorship, in any order of its parts ("是否该用户所写")
                                  r"是否(?:会|为|是|由)?(?:该|本|此)?(?:用户)?(?:本人)?(?:所)?(?:点赞|转发|评论|感兴趣|推荐|写|发表|发布|本人)\w*", key))

@@ -165,6 +165,7 @@ def clauses(text: str) -> list[Clause]:
         question = _is_question(sentence)
         offset = 0
         concluded = False
+        first = len(out)
         for part in _list_parts(sentence):
             for raw_piece in _SPLIT.split(part):
                 at, offset = offset, offset + len(raw_piece)
@@ -180,7 +181,17 @@ def clauses(text: str) -> list[Clause]:
                 elif concluded and role == "plain":
                     role = "final"    # a conclusion reaches to the end of its sentence
                 out.append(Clause(piece, role))
+        if any(c.role == "contrast" for c in out[first:]):
+            for i in range(first, len(out)):
+                if out[i].role == "contrast":
+                    break
+                if _CONCEDES.match(out[i].text):
+                    out[i] = Clause(out[i].text, "reason")   # "She follows him, sure, but ...": a concession
     return out
+
+
+#: A word that grants a point, when a contrast follows it in its sentence ("sure, but", "确实……但").
+_CONCEDES = re.compile(r"^\W*(?:sure|granted|of course|fair enough|admittedly|确实|当然|诚然|没错)\W*$")
 
 
 #: A clause that takes back what came before ("wait", "on second thought", "不对"): it turns the

@@ -65,7 +65,8 @@ _SELF_YES = (rf"(?:是|系|非|为)(?:由)?{_ID}(?:该|这位|此|这个|同一)
              r"(?:是|系)\s*(?:该|这位|此|同一)?\s*(?:用户|user|他|她|ta|本人)(?:\s?[a-z0-9]{1,4}\b)?\s*(?:本人|自己)?(?:所)?(?:写|发|发表|发布)?的?\W*$|"
              # interest idioms: "(不是)他的菜", "right up their alley", "their kind of content"
              r"(?:他|她|ta|用户)的菜|\bup (?:their|his|her) (?:alley|street)\b|\b(?:their|his|her) (?:kind|type|sort) of (?:content|thing|post|stuff)\b|"
-             r"\bworth (?:showing|surfacing|pushing|recommending|a like|sharing|a repost)\b|\b(?:their|his|her) cup of tea\b|"
+             r"\bworth (?:showing|surfacing|pushing|recommending|a like|sharing|a repost|a (?:slot|spot|place)(?: in)?)\b|"
+             r"\b(?:deserves|earns|gets) a (?:slot|spot|place) in\b|\b(?:their|his|her) cup of tea\b|"
              r"可能性(?:较|很|比较|非常|极)?(?:高|大)|概率(?:较|很|比较|非常|极)?(?:高|大)|"
              r"\b(?:belongs?|belonged) to (?:the|this) user\b|"
              # "written by the user": the author named must be a person; "decisions made by the ranking system" is no authorship
@@ -86,6 +87,7 @@ _SELF_NO = (r"\b(?:chances?|probability|likelihood|odds)\b[^,.;:]{0,40}?(?:\b(?:
             r"\b(?:low|slim|little|small) (?:chance|probability|likelihood)\b|\bchances are (?:low|slim)\b|"
             # passing over the post as the call: "I'd skip it", "she'll scroll past it", "leave this one out of her feed"
             r"(?:\b(?:i|we|he|she|they|you)(?:'d|'ll| would| will| should)|\bwould|\bwill)\s+(?:\w+\s+)?(?:skip|scroll past|pass on|"
+            r"hold (?:it|this|that)(?: one| post)? back|keep (?:it|this|that)(?: one| post)? (?:out|off)|"
             r"leave (?:it|this|that)(?: one| post)? out|filter (?:it|this|that)(?: one| post)? out)\b")
 #: A clause that is a task verb in the imperative, optionally negated ("推荐。", "不推", "别转了",
 #: "Show this post to the user", "don't recommend it"): the answerer's own call. English only for the
