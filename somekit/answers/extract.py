@@ -45,9 +45,9 @@ from .hanzi import simplified
 from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
 from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
-                      scored_label, weak_verdict)
-from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
+from .rewrite import absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech, scored_label, weak_verdict
+from .verdict import bare_label, labels_in, mentions
+from .yesno import UNCLEAR, yesno
 
 
 @dataclass(frozen=True)

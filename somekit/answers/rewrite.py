@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 
 from .answer_json import VERDICT_KEYS, polar_label
-from .verdict import bare_label, is_bare_act, mentions, yesno
+from .verdict import bare_label, mentions
+from .yesno import is_bare_act, yesno
 
 _QUOTED = re.compile(r"“([^“”]{1,120})”|「([^「」]{1,120})」|『([^『』]{1,120})』|(?<![\w\\])\"([^\"\n]{1,120})\"(?!\w)")
 _NEITHER = re.compile(
