@@ -12,22 +12,22 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
                 to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
                 ("yes 0.84 / no 0.16"), rewrite.py
-  clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
+  clause        the verdict of the answer's clauses (clauses.py, verdict.py, yesno.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
-  unanswerable  the answer declines ("无法判断", "I cannot determine"), hands the call to someone
-                else ("not up to me"), asks for more ("I'd need their history to decide"), calls
-                both outcomes fine ("与否都说得过去"), or reports a tool still running or failed: no
-                label, no fallback. The task's own words in such a sentence ("recommendation",
-                "authorship") are no verdict.
+  unanswerable  the answer declines ("无法判断", "I cannot determine", also as its last words), hands
+                the call on ("not up to me"), asks for more ("I'd need their history to decide"),
+                calls both outcomes fine ("与否都说得过去"), or reports a tool failed (declines.py):
+                no label, no fallback; the task's words in such a sentence are no verdict.
 Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
 classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
 "会还是不会") is marked hedged and no fallback guesses it.
 Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's verdict ("If it
 were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
 reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") and a view held
-at first ("at first I thought half true", "起初") yield to what follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+at first, one about to be given ("I was going to say"), a retracted one ("Hmm, no... wait") and someone else's ("有人说") yield to what follows;
+quoted text is someone else's words; "X rather than Y" excludes Y; "calling it X is wrong" rejects X.
 Traditional Chinese is read through hanzi.py's table of the vocabulary's traditional forms.
 This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
 parser error per answer instead of aborting a run.
