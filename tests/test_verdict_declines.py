@@ -25,6 +25,8 @@ def _read(task: str, answer: str) -> str | None:
     ("mcr", "I would neither push it nor bury it."),
     ("mcr", "既不推荐也不反对，看她心情。"),
     ("ubp", "Neither yes nor no — her activity stopped last month."),
+    ("ubp", "No prediction: the history endpoint returned nothing for this user."),
+    ("mid-zh", "来源不明，暂不判断。"),
 ])
 def test_closing_declines_give_no_label(task, answer):
     ex = extract_label(task, answer)

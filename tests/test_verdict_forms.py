@@ -51,6 +51,11 @@ def _read(task: str, answer: str) -> str | None:
     ("mcr", "Worth a spot in his feed: he collects vintage cameras.", "yes"),
     ("mcr", "It's fine content, but I'd hold it back for her.", "no"),
     ("mcr", "Recommend it? Don't.", "no"),
+    ("mcr", "Show it? ✗. He skips every cooking video.", "no"),          # a mark, then its reason
+    ("mcr", "强烈推荐，她收藏了这个博主的每一篇。", "yes"),
+    ("ucs", "Someone else.", "no"),
+    ("mcr", "Not for him: he left every fan group of this team.", "no"),
+    ("ubp", "No repost. She only reposts charity drives.", "no"),
 ])
 def test_form_answers(task, answer, label):
     assert _read(task, answer) == label

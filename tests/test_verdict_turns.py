@@ -59,7 +59,14 @@ def _read(task: str, answer: str) -> str | None:
     # a counterfactual after a contrast word holds its own verdict
     ("ubp", "Yes. But if she were travelling this week, no.", "yes"),
     ("mid", "Half true. However, had the post said 2019, it would be true.", "half"),
-    # a concession granted with a word ("sure", "确实") before a contrast is no verdict of its own
+    # a verdict only considered ("it's tempting to say", "one might think", "很容易认为") is no verdict
+    ("ubp", "It's tempting to say yes because the post went viral, but she never engages with viral posts. No.", "no"),
+    ("mid", "One might say false, since the headline exaggerates; the body is accurate, though. Half true.", "half"),
+    ("mid-zh", "很容易认为这是谣言，但卫健委的通报原文就在官网，不是谣言。", "non-rumor"),
+    # a heading that states a verdict ("It's a rumour: ...") is the verdict; one that names a topic is not
+    ("mid-zh", "It's a rumour: the quoted ministry has no such department.", "rumor"),
+    ("mid-zh", "Rumour check: the photo's metadata says 2017.", None),
+        # a concession granted with a word ("sure", "确实") before a contrast is no verdict of its own
     ("ubp", "Like it? Unlikely. She knows the brand, granted, but she never likes ads.", "no"),
     ("ubp", "会点赞吗？不会。她确实关注了这个博主，确实，但从不给广告点赞。", "no"),
     ("ubp", "Yes, but not for the reason you'd think: she likes everything her sister posts.", "yes"),   # a verdict word is no concession

@@ -42,7 +42,8 @@ UNANSWERABLE = re.compile(
     # no verdict offered in so many words: "I can't give a yes or a no", "won't commit to a label", "给不出结论"
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|couldn't|wouldn't) (?:give|offer|provide|commit to|settle on|make|land on|pick) "
     r"(?:you )?(?:a |an |any |either |one )?(?:yes or (?:a )?no|(?:firm |clear |definite |confident |honest |real )?(?:verdict|answer|label|call|side|rating|grade))\b|"
-    r"给不出|(?:没法|无法|不能)(?:给出?|下)(?:明确的?|确定的?)?(?:答案|结论|判断|标签|定论)|下不了(?:结论|判断|定论)|"
+    r"^\W*no (?:prediction|verdict|call|label|rating|judgement|judgment|decision|answer)\b(?! (?:is|would be)\b)|"
+    r"暂不(?:判断|预测|判定|评级)|不(?:作|做|予)(?:判断|预测|判定|评级)|给不出|(?:没法|无法|不能)(?:给出?|下)(?:明确的?|确定的?)?(?:答案|结论|判断|标签|定论)|下不了(?:结论|判断|定论)|"
     r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
 HARNESS_ERRORS = {"error", "运行错误", "错误"}

@@ -12,7 +12,7 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
                 to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
                 ("yes 0.84 / no 0.16"), rewrite.py
-  clause        the verdict of the answer's clauses (clauses.py, verdict.py, yesno.py): echoed questions,
+  clause        the verdict of the answer's clauses (clause_rule.py, clauses.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
@@ -36,18 +36,18 @@ parser error per answer instead of aborting a run.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from .answer_json import label_from_fields, label_from_json
 from .choices import read_choice, unwrap
 from .hanzi import simplified
-from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
+from .clause_rule import by_clauses
+from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statements
 from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE
 from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech, scored_label, weak_verdict
-from .verdict import bare_label, labels_in, mentions
-from .yesno import UNCLEAR, yesno
+from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
+                      scored_label, weak_verdict)
+from .verdict import bare_label
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ _DESCRIBES = re.compile(
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
+
+
 def extract_label(task: str, answer: str | None) -> Extraction:
     """The label an answer gives for a classification task, with the rule that found it."""
     kind = KIND[task]
@@ -127,7 +129,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     if spoken and UNANSWERABLE.search(spoken[-1].text):
         # the answer ends by declining ("... I can't give a yes or a no"): what it weighed before is no verdict
         return Extraction(None, "unanswerable")
-    label, unclear = _by_clauses(kind, parts)
+    label, unclear = by_clauses(kind, parts)
     if label is not None:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
@@ -191,7 +193,7 @@ def _tail_label(kind: str, tail: str) -> str | None:
     first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
-    label, _ = _by_clauses(kind, [Clause(tail, "final")])
+    label, _ = by_clauses(kind, [Clause(tail, "final")])
     return label
 
 
@@ -208,93 +210,3 @@ def _overturned(kind: str, rest: str, label: str) -> bool:
         if turned and clause.role != "reason" and other not in (None, label):
             return True
     return False
-
-
-def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
-    """(labels the clause asserts, whether it hedged without deciding)."""
-    text, cut = cut_echo(clause.text)
-    if (cut and not text.strip()) or UNANSWERABLE.search(text):
-        return [], False
-    if kind == "yesno":
-        v = bare_label(kind, text) or yesno(text)
-        if v == UNCLEAR:
-            return [], True
-        return ([v] if v else []), False
-    if bare := bare_label(kind, text):
-        return [bare], False
-    found = labels_in(kind, text)
-    if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
-            r"one of|options?|choose from|以下|选项|之一|其中一", text):
-        return [], False  # the question's options echoed back
-    return found, False
-
-
-def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
-    """(label, any clause hedged). The verdict comes from the strongest clauses that decide:
-    concluding ones (a closing bare label is one: "... Somewhere in the middle: half."), else
-    those after the last contrast, else the opening bare label, else all; they must agree."""
-    decided: list[tuple[Clause, list[str]]] = []
-    unclear = False
-    after_contrast = False
-    last_spoken = None
-    retracted = 0
-    for at, clause in enumerate(parts):
-        if clause.role == "heading" and bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
-            # "False: the figure is wrong", "Actually yes: ...": a verdict used as a heading
-            clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
-        if clause.role in ("question", "reason", "heading"):
-            continue
-        last_spoken = clause
-        if RETRACTS.match(clause.text) and any(c.role != "question" for c in parts[:at]):
-            retracted = len(decided)   # "Hmm, no... wait, actually yes": what came before is taken back
-        # a bare retraction ("不对", "wait") turns the argument; it is no verdict of its own
-        labels, hedged = ([], False) if _only_retraction(clause.text) else clause_labels(kind, clause)
-        unclear |= hedged
-        if clause.role == "contrast":
-            after_contrast = True
-        if labels:
-            decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
-    if not decided:
-        return None, unclear
-    decided = decided[retracted:] or decided   # a retraction that decides nothing leaves the earlier verdicts
-    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
-        decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
-    opening = _opening(kind, parts)
-    for tier in ("final", "contrast"):
-        chosen = [labels for clause, labels in decided if clause.role == tier]
-        if chosen:
-            label = _agree(kind, chosen[-1:] if tier == "final" else chosen)
-            # a conclusion or contrast that contradicts the opening verdict leaves the answer open
-            return (label if opening in (None, label) else None), unclear
-    if opening is not None:
-        return opening, unclear
-    return _agree(kind, [labels for _, labels in decided]), unclear
-
-
-def _only_retraction(text: str) -> bool:
-    return bool(RETRACTS.match(text)) and not RETRACTS.sub("", text).strip(" ,.!?;:。，！？；：")
-
-
-def _opening(kind: str, parts: list[Clause]) -> str | None:
-    """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
-    figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
-    named in passing there do not outvote it."""
-    spoken = [c for c in parts if c.role != "question" and not (c.role == "heading" and bare_label(kind, c.text) is None)]
-    if not spoken or spoken[0].role not in ("plain", "final", "heading"):
-        return None
-    if any(RETRACTS.match(c.text) for c in spoken[1:]):
-        return None
-    return None if _listed(kind, parts) else bare_label(kind, spoken[0].text)
-
-
-def _listed(kind: str, parts: list[Clause]) -> bool:
-    """Whether two clauses are bare labels that differ ("sad, angry"): a list, so neither its first
-    nor its last member is a verdict with support around it."""
-    return len({bare_label(kind, c.text) for c in parts if c.role != "question"} - {None}) > 1
-
-
-def _agree(kind: str, groups: list[list[str]]) -> str | None:
-    labels = Counter(label for group in groups for label in group)
-    if len(labels) == 1:
-        return next(iter(labels))
-    return None

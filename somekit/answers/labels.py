@@ -36,7 +36,12 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                "否定的", "应该不会", "可能不会", "大概率不会", "不太会", "不会点赞", "不会转发", "不会评论", "no way",
                "not at all", "i don't think so", "don't think so", "i do not think so", "nah", "i doubt it", "doubt it",
                "i don't believe so", "don't believe so", "i don't expect so", "i wouldn't think so", "skip", "not likely", "not recommended", "no recommendation", "don't recommend", "do not recommend", "我不这么认为", "我不这样认为", "definitely not", "certainly not", "absolutely not", "of course not", "当然不会", "绝对不会",
-               "don't", "do not", "i wouldn't", "i would not"),
+               "don't", "do not", "i wouldn't", "i would not",
+               # the act denied, the author named as another, the post kept from the user
+               "no like", "no likes", "no repost", "no reposts", "no interaction", "no engagement", "no share",
+               "someone else", "somebody else", "another user", "not the user", "not her", "not him", "not hers", "not his",
+               "not theirs", "not for her", "not for him", "not for them", "not for this user", "not for the user",
+               "别人", "不是她", "不是他", "不是本人", "非本人", "不适合她", "不适合他"),
     },
     "emotion": {
         "positive": ("积极", "正面", "正向", "开心", "高兴", "快乐", "喜悦", "喜爱", "乐观", "兴奋", "幸福", "感动", "欣慰",

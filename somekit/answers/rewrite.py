@@ -95,7 +95,9 @@ _TICKS, _CROSSES = "✓✔☑✅👍", "✗✘❌❎👎"
 _MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
                           rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*"
                           # an aside in brackets after the mark ("Recommend: ❌ (off-topic for her)")
-                          r"(?:[(（][^()（）\n]{0,80}[)）][\s.。!]*)?$", re.M)
+                          r"(?:[(（][^()（）\n]{0,80}[)）][\s.。!]*)?"
+                          # or a reason in a sentence of its own ("Recommend? ✗. She dislikes video.")
+                          r"(?:(?<=[.。!])\s*[^\n]*)?$", re.M)
 #: A checkbox and its option ("[x] 推荐", "[ ] not recommend", "☐ no").
 _BOX = re.compile(r"(\[[xX✓✔ ]\]|☑|☐)\s*([^\[\]☑☐\n]{1,30}?)(?=\s*(?:\[|☑|☐|\n|$))")
 
