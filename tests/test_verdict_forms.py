@@ -56,6 +56,10 @@ def _read(task: str, answer: str) -> str | None:
     ("ucs", "Someone else.", "no"),
     ("mcr", "Not for him: he left every fan group of this team.", "no"),
     ("ubp", "No repost. She only reposts charity drives.", "no"),
+    ("mcr", "不建议推给他，他对游戏毫无兴趣。", "no"),
+    ("mcr", "I'm not recommending it; she muted the topic.", "no"),
+    ("ubp", "Will he repost it? Almost certainly: it's his own band's tour date.", "yes"),
+    ("ucs", "A different person wrote this; the user never uses emoji.", "no"),
 ])
 def test_form_answers(task, answer, label):
     assert _read(task, answer) == label

@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 BARE: dict[str, dict[str, tuple[str, ...]]] = {
     "yesno": {
         "yes": ("yes", "yeah", "yep", "y", "sure", "true", "correct", "definitely", "certainly", "absolutely", "likely",
+                "almost certainly", "almost surely", "almost definitely", "very probably", "most probably",
                 "是", "是的", "对", "对的", "会", "会的", "能", "肯定", "肯定的", "当然", "有可能", "可能", "很可能", "大概率",
                 "yes it will", "yes they will", "yes he will", "yes she will", "it will", "they will", "he will", "she will",
                 "will", "would", "they would", "probably", "most likely", "very likely", "highly likely", "positive",
@@ -41,7 +42,9 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                "no like", "no likes", "no repost", "no reposts", "no interaction", "no engagement", "no share",
                "someone else", "somebody else", "another user", "not the user", "not her", "not him", "not hers", "not his",
                "not theirs", "not for her", "not for him", "not for them", "not for this user", "not for the user",
-               "别人", "不是她", "不是他", "不是本人", "非本人", "不适合她", "不适合他"),
+               "别人", "不是她", "不是他", "不是本人", "非本人", "不适合她", "不适合他",
+               "different person", "a different person", "a different user", "different author", "a different author",
+               "not the same person", "另有其人", "almost certainly not", "very probably not"),
     },
     "emotion": {
         "positive": ("积极", "正面", "正向", "开心", "高兴", "快乐", "喜悦", "喜爱", "乐观", "兴奋", "幸福", "感动", "欣慰",
