@@ -32,8 +32,11 @@ Sets of hand-labelled answers, kept apart:
   together on one line, stated likelihoods, "option A (X) vs option B (Y) ... I choose B", marks on a
   verdict key, feed acts and passing over as the call, retractions, verdicts about to be given,
   weighing-then-landing conclusions, a label called wrong, weak verdicts, closing declines, "neither
-  for nor against") F reads F_TUNED below. F is therefore no longer held out: the targets are for
-  the next fresh batch.
+  for nor against, a concession granted with "sure", a heading that states a verdict) F reads
+  100.0 / 0.0 / 0.0 with the rules (so the fallback, trained without F, has nothing left to read;
+  alone it decides 92.3% of F's labelled answers, 99.6% rightly). F is therefore no longer held
+  out: the targets below are for the next fresh batch, and `newest_targets` on a tuned batch says
+  little.
 
 For each set, per task and overall: right (the gold label, or no label where the gold has none),
 wrong (a label that is not the gold one), undecided (no label where the gold has one) - with the
