@@ -32,7 +32,7 @@ Sets of hand-labelled answers, kept apart:
   together on one line, stated likelihoods, "option A (X) vs option B (Y) ... I choose B", marks on a
   verdict key, feed acts and passing over as the call, retractions, verdicts about to be given,
   weighing-then-landing conclusions, a label called wrong, weak verdicts, closing declines, "neither
-  for nor against, a concession granted with "sure", a heading that states a verdict) F reads
+  for nor against", a concession granted with "sure", a heading that states a verdict) F reads
   100.0 / 0.0 / 0.0 with the rules (so the fallback, trained without F, has nothing left to read;
   alone it decides 92.3% of F's labelled answers, 99.6% rightly). F is therefore no longer held
   out: the targets below are for the next fresh batch, and `newest_targets` on a tuned batch says
