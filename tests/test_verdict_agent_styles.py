@@ -1,4 +1,4 @@
-"""342 answers written for issue 25 round 4 in the styles agents use (both languages, all six
+"""378 answers written for issue 25 round 4 in the styles agents use (both languages, all six
 tasks: weighing the other label first, notes after the verdict, counterfactuals, double negations,
 JSON and key=value fields, tool-call fragments, emoji and ticks, Traditional Chinese, declines).
 None is F's text. The parser may leave one undecided, never read it wrong; and few stay undecided."""

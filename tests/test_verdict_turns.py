@@ -66,6 +66,12 @@ def _read(task: str, answer: str) -> str | None:
     # a heading that states a verdict ("It's a rumour: ...") is the verdict; one that names a topic is not
     ("mid-zh", "It's a rumour: the quoted ministry has no such department.", "rumor"),
     ("mid-zh", "Rumour check: the photo's metadata says 2017.", None),
+    ("mcr", "值得推荐：她收藏了这位作者的每一篇游记。", "yes"),
+    ("mcr", "不推荐：标题党，而且她举报过同类内容。", "no"),
+    ("uea", "Proud and grateful: \"thank you, the nurses saved him\".", "positive"),
+    ("uea", "Sad and angry: the comment mourns and blames at once.", None),   # two labels: no verdict
+    ("ubp", "Add: she never likes ads.", None),                              # a one-word section name is no act
+    ("mcr", "Slot it into her feed; it's her hometown's festival.", "yes"),
         # a concession granted with a word ("sure", "确实") before a contrast is no verdict of its own
     ("ubp", "Like it? Unlikely. She knows the brand, granted, but she never likes ads.", "no"),
     ("ubp", "会点赞吗？不会。她确实关注了这个博主，确实，但从不给广告点赞。", "no"),

@@ -14,10 +14,25 @@ from collections import Counter
 from .clauses import RETRACTS, Clause, cut_echo
 from .declines import UNANSWERABLE
 from .verdict import bare_label, labels_in, mentions
-from .yesno import UNCLEAR, yesno
+from .yesno import UNCLEAR, is_bare_act, yesno
 
 #: A copula: a heading that states something ("It's a rumour:") rather than naming a topic ("Rumour check:").
 _STATES = re.compile(r"\b(?:is|'s|are|was)\b|是|属于|为")
+
+
+def _heading_verdict(kind: str, text: str) -> bool:
+    """An opening heading that gives the verdict: the asked act ("值得推荐:"), a sentence that states
+    one label ("It's a rumour:"), or only label words that agree ("Grateful and happy:")."""
+    if kind == "yesno":   # one English word ("Show:", "Engage:") may name a section, not the act
+        act = text.rstrip(" :")
+        return is_bare_act(act) and (not act.isascii() or len(act.split()) > 1)
+    words = {bare_label(kind, w) for w in _JOINS.split(text.rstrip(" :")) if w.strip()}
+    if len(words) == 1 and None not in words:
+        return True
+    return bool(_STATES.search(text)) and len(set(clause_labels(kind, Clause(text, "plain"))[0])) == 1
+
+
+_JOINS = re.compile(r"\s*(?:,|、|/|&|\band\b|和|与|又)\s*")
 
 
 def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
@@ -49,9 +64,9 @@ def by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     last_spoken = None
     retracted = 0
     for at, clause in enumerate(parts):
-        if clause.role == "heading" and (bare_label(kind, RETRACTS.sub("", clause.text)) is not None or (
-                at == 0 and kind != "yesno" and _STATES.search(clause.text) and len(set(clause_labels(kind, clause)[0])) == 1)):
-            # "False: the figure is wrong", "Actually yes: ...", "It's a rumour: ...": a verdict used as a heading
+        if clause.role == "heading" and at == 0 and _heading_verdict(kind, clause.text) or clause.role == "heading" and \
+                bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
+            # "False: the figure is wrong", "Actually yes: ...", "It's a rumour: ...", "值得推荐：...": a verdict as a heading
             clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
         if clause.role in ("question", "reason", "heading"):
             continue

@@ -94,7 +94,7 @@ _FEED_OBJECT = (r"(?:\s+(?:it|this|the|that|post|p|to|him|her|them|his|their|use
                 r"stream|list|now|please|anyway|content)\b)*")
 _IMPERATIVE = (rf"^\W*(?:强烈|果断|直接|可以|建议)?(?:不建议|不|别|不要|不用|没必要|要|得|必须|该|值得)?\s*{_VERB_ZH}(?:[吧啊了的]|这条|这篇|它|给他|给她)*\W*$|"
                r"^\W*(?:(?:ya|yeah|yes|def|defo|definitely|totally|absolutely|really|just|i'd|i would|would|i'm|i am)\s+)*"
-               r"(?:(?:do not|don't|never|not)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet)(?:ing)?\b"
+               r"(?:(?:do not|don't|never|not)\s+)?(?:recomm?end|show|surface|push|serve|engage|interact|repost|retweet|put|slot)(?:ing)?\b"
                rf"{_FEED_OBJECT}\W*$")
 #: A call to pass the post over ("skip for this user", "👎 pass on it", "跳过吧"): the imperative's no.
 _PASS_OVER = (r"^\W*(?:(?:i'd|i would|would|just|def|definitely)\s+)*(?:skip|pass(?: on)?|hide|bury|scroll past|"
