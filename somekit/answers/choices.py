@@ -28,7 +28,9 @@ from dataclasses import dataclass
 #: English word can be mistaken for a tag.
 _TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])(?:\s?[.．、)）:：](?![\d.])|\s+(?=[\u4e00-\u9fff])))")
 #: Where an option's text ends besides the next tag: a line end, an arrow, or the pick's marker.
-_OPTION_END = re.compile(r"\n|→|⇒|=>|->|(?:答案|回答|选择|我选|答|answer|choice|pick|selected|selection)\s*[:：是为]|$", re.I)
+#: A Chinese full stop ends an option too ("A. 谣言 B. 非谣言。该帖……选 B。"), and so does a bare 选 before a tag.
+_OPTION_END = re.compile(r"\n|→|⇒|=>|->|。|选\s*(?=[(（]?[A-Fa-f1-6](?![A-Za-z0-9]))|"
+                         r"(?:答案|回答|选择|我选|答|answer|choice|pick|selected|selection)\s*[:：是为]|$", re.I)
 #: The pick: a marker, then a tag ("答案：B", "Answer: (c)", "→ A", "选 2", "option B", "<answer>B").
 _PICK = re.compile(
     r"(?:答案|回答|结论|选择|选项|我选|选|答|answer|choice|option|pick|selected|selection|select|my pick|"

@@ -43,6 +43,9 @@ UNANSWERABLE = re.compile(
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|couldn't|wouldn't) (?:give|offer|provide|commit to|settle on|make|land on|pick) "
     r"(?:you )?(?:a |an |any |either |one )?(?:yes or (?:a )?no|(?:firm |clear |definite |confident |honest |real )?(?:verdict|answer|label|call|side|rating|grade))\b|"
     r"^\W*no (?:prediction|verdict|call|label|rating|judgement|judgment|decision|answer)\b(?! (?:is|would be)\b)|"
+    # a conclusion withheld or the scale called unfit: "我这里不给出结论", "不适合用真、假来评级", "not something a true/false rating fits"
+    r"不(?:给出?|下|作出|做出)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论)|不适合[^。;；]{0,24}?(?:评级|评判|打标签|判断|判定|归类)|"
+    r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b|"
     r"暂不(?:判断|预测|判定|评级)|不(?:作|做|予)(?:判断|预测|判定|评级)|给不出|(?:没法|无法|不能)(?:给出?|下)(?:明确的?|确定的?)?(?:答案|结论|判断|标签|定论)|下不了(?:结论|判断|定论)|"
     r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.
@@ -50,7 +53,7 @@ HARNESS_ERRORS = {"error", "运行错误", "错误"}
 
 #: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
 BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
-                        r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
+                        r"(?<!\bfeeling )(?<!\bfeelings )(?<!\bemotion )(?<!\bemotions )\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
                         r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
                         # "有可能是谣言，也有可能是真的", "可能开心也可能难过": two outcomes side by side
                         r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between [^.;!?]{1,30} and\b|介于[^。.]{1,16}之间|"

@@ -66,7 +66,9 @@ _MARKER = re.compile(
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision|authorship|recommendation)\b"
     # "the answer to whether they wrote it is yes": the echoed question sits inside the marker
-    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|是|为)+|"
+    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|>|→|⇒|;\s*so\b|是|为)+|"
+    # a place on the scale: "this lands at half", "it falls at false", "the claim rates as half-true"
+    r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"

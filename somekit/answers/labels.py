@@ -99,7 +99,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                   "made up", "a fabrication", "fabrication", "false", "untrue", "not true", "inaccurate"),
         "non-rumor": ("非谣言", "不是谣言", "不属于谣言", "否", "不是", "属实", "真实", "non-rumor", "non-rumour", "not a rumor",
                       "not a rumour", "no", "not rumor", "真消息", "真新闻", "真实信息", "真实消息", "真实可靠", "可信", "确有其事", "是真的",
-                      "credible", "authentic", "genuine", "legitimate news", "real news", "true information", "true news", "accurate information",
+                      "credible", "authentic", "genuine", "legitimate", "legitimate news", "real news", "true information", "true news", "accurate information",
                       "factual"),
     },
 }
@@ -141,7 +141,7 @@ for _kind, _by_label in COLLOQUIAL.items():
 #: Words matched in a clause only as whole-answer verdicts (too common inside sentences).
 BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客观", "concern", "concerned"},
              "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"},
-             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified"},
+             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified", "legitimate"},
              "yesno": {"本人", "该用户", "用户本人"}}
 
 #: SoMe's Chinese gold labels and LIAR's 6-way labels -> ours.
