@@ -16,6 +16,23 @@ VERDICT_KEYS = ("label", "answer", "final_answer", "prediction", "verdict", "emo
                 # the main one of several ({"emotion": {"primary": "sad", "secondary": "fear"}})
                 "primary", "main", "dominant", "choice",
                 "答案", "结论", "选择", "主要", "判断", "情绪", "情感", "标签", "预测", "结果", "评级", "评分", "等级", "类别", "分类", "判定", "回答")
+#: Words that make a key a verdict key under another name ("predicted_emotion", "label_pred",
+#: "final_label"), and words that make it commentary beside the verdict ("label_probabilities").
+_VERDICT_WORDS = frozenset({"label", "emotion", "sentiment", "prediction", "predicted", "pred", "verdict", "answer",
+                            "classification", "class", "category", "decision", "rating", "grade", "result"})
+_COMMENTARY_WORDS = frozenset({"prob", "probs", "probability", "probabilities", "confidence", "conf", "score", "scores",
+                               "reason", "reasoning", "rationale", "explanation", "evidence", "candidates", "options",
+                               "alternatives", "alternative", "secondary", "other", "others", "distribution", "logits", "id"})
+#: Only the act asked about answers under these keys ({"action": "recommend"}, action="skip").
+_ACT_KEYS = ("action", "act", "decision_action")
+#: A value that keeps the verdict open ("maybe", "unsure", "50/50"): the field gives none.
+_HEDGE_VALUE = re.compile(r"^\W*(?:maybe|perhaps|possibly|unsure|not sure|uncertain|unknown|undecided|unclear|undetermined|"
+                          r"n/?a|tbd|either|depends|it depends|50 ?/ ?50|fifty[- ]fifty|toss[- ]?up|can't tell|cannot tell|"
+                          r"不确定|不好说|说不准|难说|也许|或许|未知|待定|不一定|看情况)\W*$", re.I)
+#: A call written with keyword arguments ('rank_post(user_id="u1", action="recommend")').
+_CALL = re.compile(r"^\W*[A-Za-z_][\w.]{0,60}\((.*)\)\W*$", re.S)
+_KWARG = re.compile(r"([A-Za-z_]\w{0,40})\s*=\s*(?:\"([^\"\n]{0,200})\"|'([^'\n]{0,200})'|(True|False|true|false))")
+
 #: Wrappers a tool call or an API reply puts around the verdict object.
 _WRAPPERS = ("arguments", "parameters", "input", "output", "response", "content", "data", "message", "function",
              "tool_input", "args")
@@ -75,6 +92,45 @@ def fields(raw: str) -> dict[str, str] | None:
                 return None
             out.setdefault(m.group(1).strip(), m.group(2).strip())
     return out or None
+
+
+def call_arguments(raw: str) -> dict[str, Any] | None:
+    """The keyword arguments of an answer written as one function call, or None."""
+    m = _CALL.match(raw[:_MAX_SCAN])
+    if m is None:
+        return None
+    found: dict[str, Any] = {}
+    for key, double, single, flag in _KWARG.findall(m.group(1)):
+        found.setdefault(key, {"true": True, "false": False}[flag.lower()] if flag else double or single)
+    return found or None
+
+
+def label_from_call(kind: str, raw: str, read_text: ReadText) -> str | None:
+    """The label of a call whose keyword arguments hold the verdict or the act (action="recommend")."""
+    found = call_arguments(raw)
+    return _from_object(kind, found, read_text, 1) if found else None
+
+
+def hedged_field(kind: str, raw: str) -> bool:
+    """Whether a JSON answer, a form or a call puts a hedge under its verdict key or its question
+    key ({"recommend": "maybe"}, "label: unsure"): no verdict, whatever the key's words say."""
+    objects = [v for v in json_values(raw) if isinstance(v, dict)] if ("{" in raw) else []
+    objects += [o for o in (fields(raw), call_arguments(raw)) if o]
+    for obj in objects:
+        for key, value in obj.items():
+            key = str(key).strip().lower()
+            if isinstance(value, str) and _HEDGE_VALUE.match(value) and (_names_verdict(kind, key) or _polar_key(kind, key)):
+                return True
+    return False
+
+
+def _names_verdict(kind: str, key: str) -> bool:
+    """A key that holds the verdict: a verdict key, one named with a verdict word and no commentary
+    word ("predicted_emotion", "final_label"), or for yes/no tasks the act asked about."""
+    if key in VERDICT_KEYS or (kind == "yesno" and key in _ACT_KEYS):
+        return True
+    words = set(re.split(r"[\s_\-.]+", key))
+    return bool(words & _VERDICT_WORDS) and not words & _COMMENTARY_WORDS
 
 
 def label_from_fields(kind: str, raw: str, read_text: ReadText) -> str | None:
@@ -139,6 +195,13 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
         if _polar_key(kind, key):
             label = _from_bool(kind, value, key) if isinstance(value, bool) else \
                 _from_value(kind, value, read_text, depth + 1, keyed=True, key=key) if isinstance(value, str) else None
+            if label is not None:
+                return label
+    for key, value in lowered.items():
+        # the verdict under another name ({"predicted_emotion": "sad", "probabilities": {...}}) or the act ({"action": "skip"}),
+        # after the question keys: {"will_interact": false, "action": "repost"} names the act weighed
+        if key not in VERDICT_KEYS and isinstance(value, str) and _names_verdict(kind, key):
+            label = _from_value(kind, value, read_text, depth + 1, keyed=True, key=key)
             if label is not None:
                 return label
     for key, value in lowered.items():

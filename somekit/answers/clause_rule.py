@@ -35,8 +35,17 @@ def _heading_verdict(kind: str, text: str) -> bool:
 _JOINS = re.compile(r"\s*(?:,|、|/|&|\band\b|和|与|又)\s*")
 
 
+#: A label glossed in brackets at a clause's end ("Skip it for this user (否):", "Show it (yes)").
+_GLOSS = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]{1,16}?)\s*[)）]\W*$", re.S)
+
+
 def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
     """(labels the clause asserts, whether it hedged without deciding)."""
+    gloss = _GLOSS.match(clause.text)
+    if gloss and (glossed := bare_label(kind, gloss.group(2))) is not None:
+        # the bracketed label names the clause's verdict; words before it that read otherwise leave it open
+        before, hedged = clause_labels(kind, Clause(gloss.group(1), clause.role)) if gloss.group(1).strip() else ([], False)
+        return ([glossed], False) if set(before) <= {glossed} and not hedged else ([], True)
     text, cut = cut_echo(clause.text)
     if (cut and not text.strip()) or UNANSWERABLE.search(text):
         return [], False

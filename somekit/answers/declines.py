@@ -12,8 +12,17 @@ from __future__ import annotations
 
 import re
 
+#: A conclusion withheld in so many words ("我这里不给出结论", "不适合用真、假来评级", "I won't give a
+#: verdict"): when the answer's last sentence says it, the labels named in that sentence are the
+#: scale it declines, not a verdict.
+WITHHELD = re.compile(
+    r"不(?:给出?|下|作出|做出)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论)|不适合(?:用|以|拿|按)[^。;；,，]{0,24}?(?:评级|评判|打标签|判定|归类|衡量)|"
+    r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b|"
+    r"\b(?:doesn't|does not|don't|do not) fit (?:a |the |any )?(?:true[/ -]?(?:or )?false|rumou?r|three-point|yes[/ -]?(?:or )?no)? ?(?:scale|rating|label)\b")
+
 #: Answers that decline to answer: not completed, and not worth an LLM call.
 UNANSWERABLE = re.compile(
+    "(?:" + WITHHELD.pattern + ")|"
     r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
     r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
     r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
@@ -43,9 +52,6 @@ UNANSWERABLE = re.compile(
     r"\b(?:can't|cannot|can not|won't|will not|unable to|not able to|couldn't|wouldn't) (?:give|offer|provide|commit to|settle on|make|land on|pick) "
     r"(?:you )?(?:a |an |any |either |one )?(?:yes or (?:a )?no|(?:firm |clear |definite |confident |honest |real )?(?:verdict|answer|label|call|side|rating|grade))\b|"
     r"^\W*no (?:prediction|verdict|call|label|rating|judgement|judgment|decision|answer)\b(?! (?:is|would be)\b)|"
-    # a conclusion withheld or the scale called unfit: "我这里不给出结论", "不适合用真、假来评级", "not something a true/false rating fits"
-    r"不(?:给出?|下|作出|做出)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论)|不适合[^。;；]{0,24}?(?:评级|评判|打标签|判断|判定|归类)|"
-    r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b|"
     r"暂不(?:判断|预测|判定|评级)|不(?:作|做|予)(?:判断|预测|判定|评级)|给不出|(?:没法|无法|不能)(?:给出?|下)(?:明确的?|确定的?)?(?:答案|结论|判断|标签|定论)|下不了(?:结论|判断|定论)|"
     r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
 #: What SoMe's harness writes when the agent crashed: not an answer.

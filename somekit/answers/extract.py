@@ -38,12 +38,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answer_json import label_from_fields, label_from_json
+from .answer_json import hedged_field, label_from_call, label_from_fields, label_from_json
 from .choices import read_choice, unwrap
 from .hanzi import simplified
 from .clause_rule import by_clauses
 from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statements
-from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE
+from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE, WITHHELD
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
                       scored_label, weak_verdict)
@@ -97,9 +97,12 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     raw = simplified(str(answer))
     if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
         return Extraction(None, "error")
-    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind))
+    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind)) or label_from_call(kind, raw, _read_value(kind))
     if found:
         return Extraction(found, "json")
+    if hedged_field(kind, raw):
+        # {"recommend": "maybe"}: the field that should hold the verdict holds a hedge; its key's words are no answer
+        return Extraction(None, "ambiguous", hedged=True)
     label, marked = marked_label(kind, raw)
     if marked:
         return Extraction(label, "marker") if label is not None else Extraction(None, "ambiguous", hedged=True)
@@ -131,6 +134,9 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     if spoken and UNANSWERABLE.search(spoken[-1].text):
         # the answer ends by declining ("... I can't give a yes or a no"): what it weighed before is no verdict
         return Extraction(None, "unanswerable")
+    if WITHHELD.search(_last_sentence(text)):
+        # "这类说法不适合用真、半真半假、假来评级，我这里不给出结论": the labels it names are the scale it declines
+        return Extraction(None, "unanswerable")
     label, unclear = by_clauses(kind, parts)
     if label is not None:
         return Extraction(label, "clause")
@@ -139,6 +145,11 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     # a listed option left unpicked, or an answer that only describes the post: the fallback would
     # read the list, or the post's topic ("内容挺有意思的"), as a verdict
     return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
+
+
+def _last_sentence(text: str) -> str:
+    sentences = [s for s in re.split(r"[。!?！？\n]+|(?<!\d)\.(?!\d)", text) if s.strip(" ,，;；:：")]
+    return sentences[-1] if sentences else ""
 
 
 def _from_json(kind: str, raw: str) -> str | None:
