@@ -145,3 +145,53 @@ def test_label_scores(task, answer, label):
 ])
 def test_markers_keys_and_fact_words(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a hedge under the verdict key or the question key is no verdict, whatever the key's words say
+    ("ubp", '{"will_repost": "unsure"}', None),
+    ("mcr", "recommend: perhaps", None),
+    ("uea", '{"label": "undecided", "notes": "short post"}', None),
+    ("mid", '{"verdict": "50/50"}', None),
+    # the verdict under another key name, with commentary beside it
+    ("uea", '{"emotion_pred": "fear", "scores": {"fear": 0.5, "sad": 0.3}}', "fear"),
+    ("mid", '{"final_label": "half-true", "label_probabilities": {"true": 0.3, "half": 0.6}}', "half"),
+    ("mid-zh", '{"predicted_class": "rumour", "confidence": 0.8}', "rumor"),
+    # the act as the verdict: a JSON field or a call with keyword arguments
+    ("mcr", '{"action": "skip", "post": "p9"}', "no"),
+    ("mcr", "feed.rank(post='p2', action='recommend')", "yes"),
+    # ... but after the question's own key, which names the act only weighed
+    ("ubp", '{"will_like": false, "action": "like"}', "no"),
+    # an arrow after a verdict key, and a place on a scale
+    ("ucs", "Decision -> yes (same signature emoji as her other comments)", "yes"),
+    ("mid-zh", "Label ⇒ not a rumour; the city's own notice says the same.", "non-rumor"),
+    ("mid", "Weighing it all, the claim falls at false on the scale.", "false"),
+    ("mid", "It rates as true: every figure matches the report.", "true"),
+    # a label glossed in brackets after the act; a gloss that disagrees leaves it open
+    ("mcr", "Show it to her (yes): she saves every recipe post.", "yes"),
+    ("mcr", "Push it to her feed (否).", None),
+    # options ended by a Chinese full stop, then a bare 选
+    ("mid-zh", "A. 谣言 B. 非谣言。官方通报与帖子一致。选 B。", "non-rumor"),
+])
+def test_round5_forms(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a conclusion withheld in the last sentence: the scale it names is no verdict
+    ("mid", "说法涉及未来的政策，目前没有任何公开文件。这种说法不适合按真、假来评判，我不下结论。", None),
+    ("mid", "It is a forecast about next year's prices. I won't give a verdict on a prediction.", None),
+    # ... while a verdict in the last sentence still stands
+    ("mid", "我本来不想下结论，但数据完全对得上。属实。", "true"),
+    # a quantifier that denies every part
+    ("mid", "I checked the three figures it cites. None of them is accurate.", "false"),
+    ("mid", "No part of the story holds up.", "false"),
+    # "no feeling either way" states no feeling; it keeps no two outcomes open
+    ("uea", "A routine timetable change. She'll have no strong feelings either way, so neutral.", "emotionless"),
+    ("ubp", "She could go either way on this one.", None),
+    # Traditional Chinese advice and the rumour label 'legitimate'
+    ("mcr", "建議推薦，這篇正是她關注的題材。", "yes"),
+    ("mid-zh", "Legitimate. The ministry published the same figures.", "non-rumor"),
+])
+def test_round5_declines_and_scope(task, answer, label):
+    assert _read(task, answer) == label

@@ -58,7 +58,7 @@ def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
         return [bare], False
     found = labels_in(kind, text)
     if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
-            r"one of|options?|choose from|以下|选项|之一|其中一", text):
+            r"\bone of|options?|choose from|以下|选项|之一|其中一", text):
         return [], False  # the question's options echoed back
     return found, False
 

@@ -34,7 +34,7 @@ _NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bwithout\b|\bno
                             # "I don't see anything that would trigger anger": the negation reaches the evoked label
                             # "no part of the claim holds up", "none of it is accurate": the quantifier denies every part
                             r"\b(?:no|none|not one|not a single|not any)\s+(?:(?:part|parts|piece|bit|portion|element|detail|aspect|word|line)\s+)?"
-                            r"of\s+(?:the|this|that|its|it|these|those)?\s*(?:\w+\s+)?(?:(?:is|are|was|were|seems?|looks?)\s+)?$|"
+                            r"of\s+(?:the|this|that|its|it|them|these|those)?\s*(?:\w+\s+)?(?:(?:is|are|was|were|seems?|looks?)\s+)?$|"
                             r"(?:\bnot?\b|n't\b|\bnothing\b|\bnever\b|\bwithout\b)[^,.;:]{0,40}?\b(?:trigger|triggers|suggest|suggests|"
                             r"indicate|indicates|signal|signals|signs? of|hint of|trace of|cause|causes|evoke|evokes|provoke|provokes)\b"
                             r"(?:\s+(?:any|a|an|the|much|real|strong|particular))*\s*$")
