@@ -195,3 +195,16 @@ def test_round5_forms(task, answer, label):
 ])
 def test_round5_declines_and_scope(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # the whole scale named (split into clauses by its commas) is the question's options, not a verdict
+    ("mid", "Possible ratings: true, half true, or false. Here it is true: the registry shows the same count.", "true"),
+    ("mid", "Weighed on the true / half / false scale: the date is right, the amount is wrong, so that's half.", "half"),
+    ("mid", "It could be rated true, half true, or false.", None),
+    # a subject and a copula before a label read only on its own ("half", "fake")
+    ("mid", "The first figure is right but the second is off. That's half.", "half"),
+    ("mid-zh", "这条微博是 fake 的，照片是旧的。", "rumor"),
+])
+def test_round5_scales_and_copulas(task, answer, label):
+    assert _read(task, answer) == label

@@ -39,6 +39,17 @@ _JOINS = re.compile(r"\s*(?:,|、|/|&|\band\b|和|与|又)\s*")
 _GLOSS = re.compile(r"^(.*?)\s*[(（]\s*([^()（）]{1,16}?)\s*[)）]\W*$", re.S)
 
 
+#: A subject and a copula before a label ("that's half", "this one is mixed", "这条是 fake 的").
+_COPULA = re.compile(r"^\W*(?:so\s+|then\s+|所以|因此)?(?:(?:that|this|it|which)(?:'s|\s+is)|(?:this|that) one is|the (?:claim|post|story|statement) is|"
+                     r"(?:这条|这篇|这则|这|它|该帖|帖子|此条)(?:微博|帖子|消息|说法)?\s*(?:是|属于|算))\s*(.+?)\s*的?\W*$")
+
+
+def _stated(kind: str, text: str) -> str | None:
+    """The label a clause states with a copula, for the label words read only on their own ("half")."""
+    m = _COPULA.match(text) if kind != "yesno" else None   # "这是否..." asks; yes/no clauses are yesno.py's
+    return bare_label(kind, m.group(1)) if m else None
+
+
 def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
     """(labels the clause asserts, whether it hedged without deciding)."""
     gloss = _GLOSS.match(clause.text)
@@ -54,7 +65,7 @@ def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
         if v == UNCLEAR:
             return [], True
         return ([v] if v else []), False
-    if bare := bare_label(kind, text):
+    if bare := bare_label(kind, text) or _stated(kind, text):
         return [bare], False
     found = labels_in(kind, text)
     if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
@@ -92,7 +103,9 @@ def by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
     if not decided:
         return None, unclear
     decided = decided[retracted:] or decided   # a retraction that decides nothing leaves the earlier verdicts
-    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
+    # a closing bare label ("... Somewhere in the middle: half.") or one stated of the claim ("... that's half.") concludes
+    closing = bare_label(kind, last_spoken.text) or _stated(kind, last_spoken.text)
+    if decided[-1][0].text == last_spoken.text and closing is not None and not _listed(kind, parts):
         decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
     opening = _opening(kind, parts)
     for tier in ("final", "contrast"):

@@ -46,7 +46,7 @@ from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statemen
 from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE, WITHHELD
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
-                      scored_label, weak_verdict)
+                      scale_listed, scored_label, weak_verdict)
 from .verdict import bare_label
 
 
@@ -121,7 +121,7 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(label, "json")
     if (label := scored_label(kind, text)) is not None:
         return Extraction(label, "marker")
-    text = absurd_if_not(not_instead(kind, neither_nor(kind, reported_speech(kind, text))))
+    text = absurd_if_not(not_instead(kind, neither_nor(kind, scale_listed(kind, reported_speech(kind, text)))))
     text = weak_verdict(kind, called_wrong(kind, text))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")

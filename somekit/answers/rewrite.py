@@ -27,8 +27,10 @@ read it (extract.py). Each one states a general reading, not a phrasing:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .answer_json import VERDICT_KEYS, polar_label
+from .labels import BARE
 from .verdict import bare_label, mentions
 from .yesno import is_bare_act, yesno
 
@@ -75,6 +77,49 @@ def not_instead(kind: str, text: str) -> str:
             return m.group(0)
         return (" rather than " if m.group(1).isascii() else "而不是") + m.group(1)
     return _NOT_INSTEAD.sub(swap, text)
+
+
+#: What joins the members of a listed scale ("true, half true, or false", "true / half / false", "真、半真、假").
+_SCALE_JOIN = re.compile(r"^\s*(?:,|/|\||、|;)?\s*(?:\bor\b|\band\b|或者?|和|与|及)?\s*$")
+
+
+def scale_listed(kind: str, text: str) -> str:
+    """The task's scale named in full ("The options are true, half true, or false", "on a true / half
+    / false scale") blanked out: three or more labels joined only by commas, slashes and "or" are
+    the question's options, never a verdict, even when commas split them into clauses."""
+    spans: list[tuple[int, int]] = []
+    run: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        if len({label for _, _, label in run}) >= 3:
+            spans.append((run[0][0], run[-1][1]))
+
+    for start, end, label in _label_words(kind, text):
+        if run and not _SCALE_JOIN.match(text[run[-1][1]:start]):
+            close()
+            run = []
+        run.append((start, end, label))
+    close()
+    for start, end in reversed(spans):
+        text = text[:start] + " the scale " + text[end:]
+    return text
+
+
+def _label_words(kind: str, text: str) -> list[tuple[int, int, str]]:
+    """Every label word of the kind in the text, bare-only ones too ("half", "真"), longest first."""
+    found = sorted(((m.start(), m.end(), label) for label, pattern in _scale_patterns(kind) for m in pattern.finditer(text)),
+                   key=lambda f: (f[0], f[0] - f[1]))
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in found:
+        if not out or start >= out[-1][1]:
+            out.append((start, end, label))
+    return out
+
+
+@lru_cache(maxsize=None)
+def _scale_patterns(kind: str) -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((label, re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word)))
+                 for label, words in BARE[kind].items() for word in words if len(word) > 1 or not word.isascii())
 
 
 def neither_nor(kind: str, text: str) -> str:
