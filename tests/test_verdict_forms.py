@@ -208,3 +208,14 @@ def test_round5_declines_and_scope(task, answer, label):
 ])
 def test_round5_scales_and_copulas(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a discussion that names the other label, then one short line set apart as the conclusion
+    ("mid-zh", "Stories like this are often made up to scare parents.\n\nBut the school district posted the notice itself, with the date.\n\nThis one is genuine.", "non-rumor"),
+    ("uea", "At first glance the headline looks alarming.\n\nReading on, it is a routine recall with refunds.\n\nNeutral.", "emotionless"),
+    # ... but not a tentative line, and not for yes/no answers
+    ("mid-zh", "The account has posted fakes before.\n\nThe photo matches the city's own feed.\n\nSome might call it a rumour.", None),
+])
+def test_round5_closing_paragraph(task, answer, label):
+    assert _read(task, answer) == label

@@ -138,6 +138,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         # "这类说法不适合用真、半真半假、假来评级，我这里不给出结论": the labels it names are the scale it declines
         return Extraction(None, "unanswerable")
     label, unclear = by_clauses(kind, parts)
+    if label is None and not unclear:
+        label = _closing_paragraph(kind, text)
     if label is not None:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
@@ -145,6 +147,29 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     # a listed option left unpicked, or an answer that only describes the post: the fallback would
     # read the list, or the post's topic ("内容挺有意思的"), as a verdict
     return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
+
+
+#: Words that leave a closing sentence short of a verdict ("Some might call it a rumour").
+_TENTATIVE = re.compile(r"\b(?:might|may|could|would|if|unless|some|others?|people|call(?:ed)?|whether)\b|可能|也许|或许|如果|有人|是否")
+
+
+def _closing_paragraph(kind: str, text: str) -> str | None:
+    """The verdict of an answer whose clauses disagree but whose last paragraph is one short
+    sentence stating one label ("...\n\nThis is real news, not a rumor."): after a discussion that
+    names the other label (the kind of post often fabricated, a hypothesis weighed), the line set
+    apart at the end is the conclusion. Not for yes/no answers, whose closing lines are often
+    afterthoughts ("She might still like it")."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if kind == "yesno" or len(paragraphs) < 2 or len(paragraphs[-1]) > 120:
+        return None
+    last = paragraphs[-1]
+    if len([s for s in re.split(r"[。!?！？;；]|(?<!\d)\.(?!\d)", last) if s.strip()]) != 1 or _TENTATIVE.search(last):
+        return None
+    parts = clauses(last)
+    if any(c.role in ("question", "condition") for c in parts):
+        return None
+    label, unclear = by_clauses(kind, parts)
+    return None if unclear else label
 
 
 def _last_sentence(text: str) -> str:
