@@ -21,8 +21,14 @@ Sets of hand-labelled answers, kept apart:
   F (330): 2026-12-07, by a third writer who never saw the parser, scored once after the round-3
      fixes (tuned on A-E): rules alone right 96.4%, wrong 0.6% (2 answers), undecided 3.0%; with the
      fallback 97.3 / 0.6 / 2.1 (bench/results/extraction-f-2026-12-07.json).
+  G (330): 2026-12-07, by a fourth writer who never saw the parser, scored once on the round-3 code
+     (ebc04c8): rules alone right 94.55%, wrong 1.52%, undecided 3.94%; with the fallback 95.15 / 1.52
+     / 3.33; and once after the round-4 fixes (tuned on A-F): rules alone 96.06 / 0.91 / 3.03, with
+     the fallback 96.67 / 1.21 / 2.12. Its wrong readings: a hedge as a JSON value ({"recommend":
+     "maybe"} read as yes), a withheld conclusion after a discussion of the scale, "no part of the
+     claim holds up" read as true.
   Each batch then became tuning data for the rules and training data for the offline fallback
-  (scripts/build_verdict_examples.py names them: A-F, F since round 4; a batch added later is held
+  (scripts/build_verdict_examples.py names them: A-G, F since round 4, G since round 5; a batch added later is held
   out from both until someone tunes on it). Tuned figures, not held out: after round 2 (declines, ticks and crosses, closing "...: no", first views left) D
   reads 97.9 / 0.0 / 2.1 with the rules and 98.5 / 0.0 / 1.5 with the fallback trained without D
   (bench/results/extraction-abcd-tuned-2026-12-07.json); after round 3 (fields whose key asks the
@@ -36,7 +42,14 @@ Sets of hand-labelled answers, kept apart:
   100.0 / 0.0 / 0.0 with the rules (so the fallback, trained without F, has nothing left to read;
   alone it decides 92.3% of F's labelled answers, 99.6% rightly). F is therefore no longer held
   out: the targets below are for the next fresh batch, and `newest_targets` on a tuned batch says
-  little.
+  little. After round 5 (a hedge under a verdict or question key, the verdict under another key
+  name, the act as a key or a keyword argument, arrows after a verdict key, a place on a scale
+  ("lands at"), a label glossed in brackets after the act, options ended by 。 and a bare 选, a
+  withheld conclusion, "no part of ... holds up", "no feeling either way", the scale named in full,
+  a label stated with a copula, a closing one-line paragraph, more Traditional characters) G reads
+  100.0 / 0.0 / 0.0 with the rules, so G too is tuning data and training data now; the fallback
+  trained without G decides alone 88.0% of G's labelled answers, 98.1% rightly
+  (bench/results/extraction-abcdefg-tuned-2026-12-07.json). The targets are for the next fresh batch.
 
 For each set, per task and overall: right (the gold label, or no label where the gold has none),
 wrong (a label that is not the gold one), undecided (no label where the gold has one) - with the
