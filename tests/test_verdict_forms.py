@@ -219,3 +219,14 @@ def test_round5_scales_and_copulas(task, answer, label):
 ])
 def test_round5_closing_paragraph(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # the asked act as a supposition ("推荐的话……") is no verdict; the call after it is
+    ("mcr", "推送的话她多半会直接划走，不推荐。", "no"),
+    ("ubp", "转发的话也只是顺手，她最近一个月没有转发过任何东西，不会。", "no"),
+    # "between true and false" keeps both open, even before a grade (tests/test_verdict_declines.py)
+    ("mid", "Somewhere between half and false, I can't place it.", None),
+])
+def test_round5_suppositions(task, answer, label):
+    assert _read(task, answer) == label

@@ -72,7 +72,9 @@ _FINAL = (r"(?<!\bthink )(?<!\bbelieve )(?<!\bguess )(?<!\bexpect )(?<!\bhope )(
 _CONTRAST = r"\bbut\b|\bhowever\b|\byet\b|\binstead\b(?! of)|(?<!'d )(?<!would )\brather\b(?! than)|\bnevertheless\b|\bnonetheless\b|但是|但|不过|然而|可是|而是|反而"
 _REASON = r"\bbecause\b|\bsince\b|\bgiven that\b|\bas the user\b|\bdue to\b|因为|由于|鉴于|考虑到"
 _CONDITION = (r"^(?:\W*)(?:if|unless|although|though|even though|even if|while|whereas|when|admittedly|granted)\b|"
-              r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)")
+              r"^(?:\W*)(?:如果|假如|要是|除非|虽然|尽管|即使|即便|哪怕|若|不排除|不可否认|诚然|固然)|"
+              # the asked act as a supposition: "推荐的话大概率会被她划走", "判成谣言的话……"
+              r"^(?:\W*)(?:不)?(?:推荐|推|转发|点赞|评论|认定|判为|判成|算作?|当成|定为)[^,，。]{0,6}的话")
 #: A sentence that opens as an aside after the verdict ("Note: ...", "注：...", "P.S."): it
 #: comments on the answer and never revises it.
 _ASIDE = re.compile(r"^\W*(?:(?:(?:one|a|an|another|small|minor|quick|final|last|side) ){0,2}(?:note|notes|ps|p\.s|n\.b|nb|by the way|btw|side note|fyi|caveat|confidence|disclaimer)\b|"
