@@ -230,3 +230,20 @@ def test_round5_closing_paragraph(task, answer, label):
 ])
 def test_round5_suppositions(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a place in time is no place on the scale: the earlier verdict stands
+    ("mid", "Verdict: half. The vote falls at the end of the session, which the post gets right.", "half"),
+    # one grade refused is no verdict withheld; a scale called unfit is
+    ("mid", "I won't give a rating of true to a claim this thin; false.", "false"),
+    ("mid", "This forecast doesn't fit a true/false scale.", None),
+    # a label that the post does not fit, earn or warrant is set aside (a verdict flips)
+    ("mid-zh", "This doesn't fit the rumour label; the report is the ministry's own.", "non-rumor"),
+    ("uea", "Nothing here deserves anger; she will stay neutral.", "emotionless"),
+    ("uea", "Nothing in it would justify fear.", None),
+    # commentary keys beside the verdict never decide
+    ("mcr", '{"rating_scale": "yes/no", "decision": "no"}', "no"),
+])
+def test_round5_scope_checks(task, answer, label):
+    assert _read(task, answer) == label

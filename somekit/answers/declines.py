@@ -17,8 +17,9 @@ import re
 #: scale it declines, not a verdict.
 WITHHELD = re.compile(
     r"不(?:给出?|下|作出|做出)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论)|不适合(?:用|以|拿|按)[^。;；,，]{0,24}?(?:评级|评判|打标签|判定|归类|衡量)|"
-    r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b|"
-    r"\b(?:doesn't|does not|don't|do not) fit (?:a |the |any )?(?:true[/ -]?(?:or )?false|rumou?r|three-point|yes[/ -]?(?:or )?no)? ?(?:scale|rating|label)\b")
+    # ("I won't give a rating of true to ..." rejects one grade; it withholds none)
+    r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b(?!\s+(?:of|as)\b)|"
+    r"\b(?:doesn't|does not|don't|do not) fit (?:on )?(?:a |the |any )(?:true[/ -]?(?:or )?false |three-point |rating )?scale\b")
 
 #: Answers that decline to answer: not completed, and not worth an LLM call.
 UNANSWERABLE = re.compile(

@@ -86,6 +86,8 @@ _DESCRIBES = re.compile(
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
+#: A place on the scale ("lands at", "rates as"): a marker only where a label follows it.
+_PLACE = re.compile(r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
 
 
@@ -202,6 +204,8 @@ def _after_marker(kind: str, text: str) -> str | None:
             continue  # "Not something I'd say is unlikely": the marker lies in a negation's scope
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
+        if _PLACE.match(m.group(0)) and _tail_label(kind, _sentence_after(text, m.end())[:60]) is None:
+            continue  # "the holiday falls at the end of May": a place in time, not on the scale
         last = m
         if _FINAL_MARKER.search(m.group(0)):
             last_final = m
@@ -215,11 +219,14 @@ def _after_marker(kind: str, text: str) -> str | None:
         return bare_label(kind, closing.group(1))
     if last is None:
         return None
-    sentence = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)
-    label = _tail_label(kind, sentence[0][:60])
+    label = _tail_label(kind, _sentence_after(text, last.end())[:60])
     if label is not None and last_final is None and _overturned(kind, text[last.end():], label):
         return None   # "I'd lean yes, but the dialect is wrong. No.": the clause rules weigh the turn
     return label
+
+
+def _sentence_after(text: str, at: int) -> str:
+    return re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[at:].strip(), maxsplit=1)[0]
 
 
 def _tail_label(kind: str, tail: str) -> str | None:

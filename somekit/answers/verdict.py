@@ -30,13 +30,16 @@ _NEG_BEFORE_EN = re.compile(r"(?:\bnot\b|n't\b|\bno\b|\bnever\b|\bwithout\b|\bno
                             r"feeling|feel|show|showing|express|expressing|being|be|any|much|entirely|completely|truly|"
                             # "should not be considered a rumour", "I don't think it is true": a verdict verb in the negation's scope
                             r"think|believe|say|call|called|make|makes|making|consider|considered|label|labelled|labeled|classify|classified|rate|rated|"
-                            r"deem|deemed|regard|regarded|view|viewed|treat|treated|count|counted|as|it|this|that|is|was|been|it's))*\s*$|"
+                            r"deem|deemed|regard|regarded|view|viewed|treat|treated|count|counted|as|it|this|that|is|was|been|it's|"
+                            # "doesn't fit the rumour label", "does not warrant a false rating"
+                            r"fit|fits|match|matches|meet|meets|warrant|warrants|deserve|deserves|earn|earns|merit|merits))*\s*$|"
                             # "I don't see anything that would trigger anger": the negation reaches the evoked label
                             # "no part of the claim holds up", "none of it is accurate": the quantifier denies every part
                             r"\b(?:no|none|not one|not a single|not any)\s+(?:(?:part|parts|piece|bit|portion|element|detail|aspect|word|line)\s+)?"
                             r"of\s+(?:the|this|that|its|it|them|these|those)?\s*(?:\w+\s+)?(?:(?:is|are|was|were|seems?|looks?)\s+)?$|"
                             r"(?:\bnot?\b|n't\b|\bnothing\b|\bnever\b|\bwithout\b)[^,.;:]{0,40}?\b(?:trigger|triggers|suggest|suggests|"
-                            r"indicate|indicates|signal|signals|signs? of|hint of|trace of|cause|causes|evoke|evokes|provoke|provokes)\b"
+                            r"indicate|indicates|signal|signals|signs? of|hint of|trace of|cause|causes|evoke|evokes|provoke|provokes|"
+                            r"deserve|deserves|warrant|warrants|merit|merits|justify|justifies|call for|calls for)\b"
                             r"(?:\s+(?:any|a|an|the|much|real|strong|particular))*\s*$")
 #: Graded MID words: "not mostly true" does not say which way the claim errs, so it is dropped.
 _GRADED = re.compile(r"mostly|largely|partly|partially|half|barely|pants|completely|totally|entirely|基本|大体|大部分|部分|完全|半")
