@@ -247,3 +247,18 @@ def test_round5_suppositions(task, answer, label):
 ])
 def test_round5_scope_checks(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a classification declined in other words
+    ("mid-zh", "正反两种说法都有人信。我这里暂不定性。", None),
+    ("ubp", "Probably, maybe not. Hard to call.", None),
+    ("ubp", "Hard to say no to a free concert, so yes, she'll repost.", "yes"),
+    # what others would say or have rated is their view, not the answer's
+    ("mid", "False.\n\nSome readers will say half-true since the date is right. Others have rated similar posts as true. The event itself never happened.", "false"),
+    # other arrows after a verdict key; a call behind a short label
+    ("ucs", "Answer ⟶ 否（用词习惯完全不同）", "no"),
+    ("mcr", 'tool_call: rank(action="show", user="u2")', "yes"),
+])
+def test_round5_more_declines_and_arrows(task, answer, label):
+    assert _read(task, answer) == label

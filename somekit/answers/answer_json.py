@@ -31,7 +31,7 @@ _HEDGE_VALUE = re.compile(r"^\W*(?:maybe|perhaps|possibly|unsure|not sure|uncert
                           r"n/?a|tbd|either|depends|it depends|50 ?/ ?50|fifty[- ]fifty|toss[- ]?up|can't tell|cannot tell|"
                           r"不确定|不好说|说不准|难说|也许|或许|未知|待定|不一定|看情况)\W*$", re.I)
 #: A call written with keyword arguments ('rank_post(user_id="u1", action="recommend")').
-_CALL = re.compile(r"^\W*[A-Za-z_][\w.]{0,60}\((.*)\)\W*$", re.S)
+_CALL = re.compile(r"^\W*(?:[A-Za-z_][\w ]{0,20}:\s*)?[A-Za-z_][\w.]{0,60}\((.*)\)\W*$", re.S)
 _KWARG = re.compile(r"([A-Za-z_]\w{0,40})\s*=\s*(?:\"([^\"\n]{0,200})\"|'([^'\n]{0,200})'|(True|False|true|false))")
 
 #: Wrappers a tool call or an API reply puts around the verdict object.

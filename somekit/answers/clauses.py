@@ -28,7 +28,7 @@ _OPTIONS = re.compile(r"[\"'“”‘’「」]?\b(?:yes|no)\b[\"'“”‘’�
 
 _BARE_CONTRACTION = re.compile(r"\b(would|could|should|do|does|did|is|are|was|were|ca|wo|have|has|had)nt\b")
 #: Arrows introduce a conclusion ("... -> not a rumour"); emoji and other pictographs end a phrase.
-_ARROW = re.compile(r"\s*(?:→|⇒|⟹|=>|->|-->)\s*")
+_ARROW = re.compile(r"\s*(?:→|⇒|⟹|⟶|➜|➔|➡|⇨|=>|->|-->)\s*")
 
 
 def _symbols_to_commas(t: str) -> str:
@@ -216,7 +216,8 @@ _SUPERSEDED = re.compile(r"\b(?:at first|initially|originally|my (?:first|initia
                          r"(?:我)?(?:之前|刚才|前面|先前)(?:说|判断|认为|以为|答|选)|"
                          # someone else's view, reported: "有人说这是谣言", "some users call it fake"
                          r"^\W*(?:也|还)?有人(?:说|认为|觉得|称)|^\W*(?:网上|网友|评论区)(?:有人)?(?:说|认为|称)|"
-                         r"^\W*(?:some|many|other|critics|others)(?: \w+)? (?:say|said|claim|claimed|call|called|think|argue)\b|"
+                         r"^\W*(?:some|many|other|critics|others)(?: \w+)? (?:(?:will|would|might|may|could|have|has) )?(?:say|said|claim|claimed|call|called|think|argue|"
+                         r"rate|rated|label|labell?ed|read|see|saw)\b|"
                          r"起初|一开始|最初|原本以为|本来以为|原以为|乍一?看|(?:本来|原本|刚才|一度)(?:想|打算|准备)(?:说|选|判|答)|差点(?:就)?(?:说|选|判|答)")
 
 

@@ -16,7 +16,7 @@ import re
 #: verdict"): when the answer's last sentence says it, the labels named in that sentence are the
 #: scale it declines, not a verdict.
 WITHHELD = re.compile(
-    r"不(?:给出?|下|作出|做出)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论)|不适合(?:用|以|拿|按)[^。;；,，]{0,24}?(?:评级|评判|打标签|判定|归类|衡量)|"
+    r"不(?:给出?|下|作出?|做出?|予)(?:任何)?(?:明确的?|确定的?)?(?:结论|判断|评级|标签|定论|定性|判定)|不予置评|不适合(?:用|以|拿|按)[^。;；,，]{0,24}?(?:评级|评判|打标签|判定|归类|衡量)|"
     # ("I won't give a rating of true to ..." rejects one grade; it withholds none)
     r"\b(?:i(?:'ll| will)?|we(?:'ll| will)?) (?:not|won't|will not) (?:give|offer|assign|issue) (?:a |any )?(?:verdict|label|rating|grade|answer)\b(?!\s+(?:of|as)\b)|"
     r"\b(?:doesn't|does not|don't|do not) fit (?:on )?(?:a |the |any )(?:true[/ -]?(?:or )?false |three-point |rating )?scale\b")
@@ -39,7 +39,7 @@ UNANSWERABLE = re.compile(
     r"(?:没法|没办法|不好|很难)(?:判断|确定|预测|核实|验证|回答|说|判定)|(?:要|(?<!值)得)看(?:用户|他|她|ta)?|取决于|视情况而定|我是\s*ai|作为(?:一个)?\s*ai|"
     r"\bas (?:a|an) (?:language model|ai model|ai assistant)\b|\b(?:i'll|i will|i must|i have to|i'd rather) (?:abstain|refrain|pass)\b|"
     r"\brefrain from\b|\bi won't (?:guess|predict|speculate)\b|\bcan(?:'t|not) settle\b|\bit depends\b|\bdepends on (?:whether|how|what|the)\b|"
-    r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
+    r"\b(?:i'd|i would) need (?:to|more)\b|\b(?:hard|difficult|tough) to (?:call|say|judge)\b(?! (?:no|yes)\b)|\bisn't something i can\b|"
     # no access, a crash: "unable to access Weibo", "调用失败", a Python traceback
     r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
     r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b|"
@@ -69,7 +69,7 @@ BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|
                         # for and against both refused: "neither recommend nor advise against", "既不推荐也不反对"
                         r"\bneither (?:\w+ ){0,2}nor (?:\w+ ){0,2}(?:against|discourage|oppose|reject|not|the opposite|hide|skip|bury|block|ignore|suppress|demote)\b|\bneither for nor against\b|"
                         r"\bneither (?:a )?yes nor (?:a )?no\b|既不\S{1,4}也不(?:反对|否定|拒绝|排斥)|不(?:支持|推荐)也不反对|"
-                        r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
+                        r"\b(?:probably|maybe|perhaps)\W+(?:maybe|perhaps|probably) not\b|说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
                         # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
                         r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"
                         # "could be theirs, could be a copycat": two possibilities side by side
