@@ -262,3 +262,15 @@ def test_round5_scope_checks(task, answer, label):
 ])
 def test_round5_more_declines_and_arrows(task, answer, label):
     assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer, label", [
+    # a claim graded only in part is the middle grade, whichever part is named
+    ("mid", "The opening figure is fine.\n\nThe second part is false: the law passed in 2019, not 2021.", "half"),
+    ("mid", "Only half of the claim is accurate.", "half"),
+    ("mid", "前半句是真的，后半句查无实据。", "half"),
+    # ... while a grade stated after the parts still decides
+    ("mid", "Some of the figures are right, so it's mostly true.", "true"),
+])
+def test_round5_graded_in_part(task, answer, label):
+    assert _read(task, answer) == label

@@ -6,7 +6,8 @@ read it (extract.py). Each one states a general reading, not a phrasing:
   "X, not Y"        "half true, not true", "是半真，不是真": the second label is only set aside (as
                     "X rather than Y" does); X is the verdict, Y is not negated into its opposite;
   neither-nor       on MID's graded scale, "neither true nor false" / "not false, but not true
-                    either" / "既不是真的也不是假的" is the middle grade;
+                    either" / "既不是真的也不是假的" is the middle grade, and so is a claim graded only in
+                    part ("half of it is true", "the second part is false");
   "not X? absurd"    "不点赞反而奇怪了", "如果不是他写的，那才奇怪呢", "不推荐就可惜了", "没有理由不推荐",
                     "no reason not to share it": not doing X would be the odd (or wasteful) outcome, so
                     the answer asserts X; the negation belongs to the rejected case;
@@ -122,8 +123,16 @@ def _scale_patterns(kind: str) -> tuple[tuple[str, re.Pattern], ...]:
                  for label, words in BARE[kind].items() for word in words if len(word) > 1 or not word.isascii())
 
 
+#: A part of the claim graded ("half of it is true", "the second part is false", "部分是真的"): on MID's
+#: scale a claim true or false only in part is the middle grade, whichever part is named.
+_IN_PART = re.compile(
+    r"\b(?:only )?(?:half|part|parts|some|one part|a part|the (?:first|second|other|latter|former|last) (?:half|part))"
+    r"(?: of (?:it|this|that|the (?:claim|post|statement|story)))? (?:is|are|was|were|seems|looks) (?:\w+ )?(?:true|accurate|correct|right|false|wrong|inaccurate)\b|"
+    r"(?:一部分|有一部分|部分内容|前半部分|后半部分|前半句|后半句)(?:是|为)?(?:真|假|对|错)的?")
+
+
 def neither_nor(kind: str, text: str) -> str:
-    return _NEITHER.sub(" half-true ", text) if kind == "mid" else text
+    return _IN_PART.sub(" half-true ", _NEITHER.sub(" half-true ", text)) if kind == "mid" else text
 
 
 def assignment_label(kind: str, text: str) -> str | None:
