@@ -4,7 +4,10 @@ Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rul
 first that decides wins, and a rule decides only when the answer is unambiguous:
   json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```), or one written as
                 key-value lines (YAML, a markdown form), read by a verdict key or a key that asks the
-                task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否")
+                task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否"), by a key
+                that names the verdict otherwise ("predicted_emotion"), or, for yes/no, by the act
+                ({"action": "skip"}, rank(action="recommend")); a hedge under such a key
+                ({"recommend": "maybe"}) is no verdict and no fallback guesses it
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
   option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
   exact         the whole answer is a label word ("是", "**True**", "Angry.")
@@ -16,10 +19,13 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
-  unanswerable  the answer declines ("无法判断", "I cannot determine", also as its last words), hands
+  unanswerable  the answer declines ("无法判断", "I cannot determine", also as its last words or
+                in its last sentence: "这类说法不适合用真、假来评级，我不下结论"), hands
                 the call on ("not up to me"), asks for more ("I'd need their history to decide"),
                 calls both outcomes fine ("与否都说得过去"), or reports a tool failed (declines.py):
                 no label, no fallback; the task's words in such a sentence are no verdict.
+Where the clauses disagree, a last paragraph that is one short, untentative sentence stating one
+label is the conclusion (not for yes/no, whose closing lines are often afterthoughts).
 Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
 classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
 "会还是不会") is marked hedged and no fallback guesses it.
