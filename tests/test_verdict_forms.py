@@ -274,3 +274,9 @@ def test_round5_more_declines_and_arrows(task, answer, label):
 ])
 def test_round5_graded_in_part(task, answer, label):
     assert _read(task, answer) == label
+
+
+def test_round5_tool_output_keys_are_evidence():
+    # what a search or a tool returned is evidence, not the answerer's verdict
+    assert _read("mid", '{"search_result": "The ministry says it is false"}') is None
+    assert _read("mid", '{"final_rating": "false"}') == "false"

@@ -23,7 +23,9 @@ _VERDICT_WORDS = frozenset({"label", "emotion", "sentiment", "prediction", "pred
 _COMMENTARY_WORDS = frozenset({"prob", "probs", "probability", "probabilities", "confidence", "conf", "score", "scores",
                                "reason", "reasoning", "rationale", "explanation", "evidence", "candidates", "options",
                                "alternatives", "alternative", "secondary", "other", "others", "distribution", "logits", "id",
-                               "scale", "definition", "definitions", "schema", "description"})
+                               "scale", "definition", "definitions", "schema", "description",
+                               # what a tool returned is evidence, not the answerer's verdict ({"search_result": "..."})
+                               "search", "tool", "query", "source", "sources", "retrieved", "context", "previous", "prior"})
 #: Only the act asked about answers under these keys ({"action": "recommend"}, action="skip").
 _ACT_KEYS = ("action", "act", "decision_action")
 #: A value that keeps the verdict open ("maybe", "unsure", "50/50"): the field gives none.
