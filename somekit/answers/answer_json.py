@@ -195,7 +195,8 @@ def _from_object(kind: str, obj: dict, read_text: ReadText, depth: int) -> str |
     for key, value in lowered.items():
         # a key that asks the task's own question ({"is_rumor": false}, {"recommend": "否"},
         # {"rumour": "no"}): a boolean or a label word answers it
-        if _polar_key(kind, key):
+        if _polar_key(kind, key) or (kind == "yesno" and _AUTHOR_KEY.fullmatch(key)):
+            value = _as_flag(kind, key, value)
             label = _from_bool(kind, value, key) if isinstance(value, bool) else \
                 _from_value(kind, value, read_text, depth + 1, keyed=True, key=key) if isinstance(value, str) else None
             if label is not None:
@@ -242,6 +243,30 @@ def _polar_key(kind: str, key: str) -> bool:
     if kind == "mid":
         return bool(re.fullmatch(r"is_?(?:true|accurate|correct)", key))
     return False
+
+
+#: A key naming the author, whose value says whether it is the same one ("author=same").
+_AUTHOR_KEY = re.compile(r"(?:the_?)?(?:author|writer|authorship|same_?(?:author|user|person|writer))")
+#: Values that answer a yes/no key as a flag: a number (recommend=0, "will_like": 1) or, for the
+#: author, same or different.
+_FLAGS = {"1": True, "0": False, "1.0": True, "0.0": False}
+_SAME = {"same": True, "match": True, "matched": True, "matches": True, "identical": True,
+         "different": False, "mismatch": False, "other": False, "another": False, "someone else": False}
+
+
+def _as_flag(kind: str, key: str, value: Any) -> Any:
+    """A yes/no key's value as a boolean where it is written as a flag; otherwise unchanged."""
+    if kind != "yesno" or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().strip("\"'").lower()
+        if word in _FLAGS:
+            return _FLAGS[word]
+        if _AUTHOR_KEY.fullmatch(key) and word in _SAME:
+            return _SAME[word]
+    return value
 
 
 def polar_label(kind: str, key: str, value: bool) -> str | None:

@@ -24,7 +24,10 @@ WITHHELD = re.compile(
 #: Answers that decline to answer: not completed, and not worth an LLM call.
 UNANSWERABLE = re.compile(
     "(?:" + WITHHELD.pattern + ")|"
-    r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
+    r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|"
+    # the judgement declined with its object between: "无法对该内容进行真实性判断", "I can't assess this claim"
+    r"(?:无法|不能|没法|难以)(?:对|就)[^。;；]{1,24}?(?:进行|作出|做出|给出)?[^。;；]{0,8}?(?:判断|判定|评估|评级|鉴定|核实)|"
+    r"\b(?:can't|cannot|can not|unable to|not able to) (?:assess|evaluate|rate|judge|classify|label)\b|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
     r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
     r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
     r"\bunable to (?:determine|tell|say|answer|decide|predict|verify)|\b(?:not enough|insufficient) (?:information|data|evidence)|"

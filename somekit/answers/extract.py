@@ -66,13 +66,15 @@ class Extraction:
 
 _MARKER = re.compile(
     # a revision ("下调为半真", "revising to yes") is the answerer's newest verdict
-    r"(?:下调|上调|改判|改|调整|修正|更正)(?:为|成)|我评|"
+    r"(?:下调|上调|改判|改|调整|修正|更正)(?:为|成)|我评|(?<![不无])判为|"
     r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|决定|选择)"
     r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision|authorship|recommendation)\b"
     # "the answer to whether they wrote it is yes": the echoed question sits inside the marker
-    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|>|→|⇒|;\s*so\b|是|为)+|"
+    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|has to be|must be|can only be|:|=|-|>|→|⇒|;\s*so\b|是|为)+|"
+    # "Answer (A) 是": the picked option's tag and its text follow the marker with no copula
+    r"\b(?:final answer|answer)\s*(?=[(（][a-f1-6][)）]\s*\S)|"
     # a place on the scale: "this lands at half", "it falls at false", "the claim rates as half-true"
     r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
@@ -94,6 +96,7 @@ _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bsh
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
 #: A place on the scale ("lands at", "rates as"): a marker only where a label follows it.
 _PLACE = re.compile(r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b")
+_OPTION_TAG = re.compile(r"^\s*[(（][A-Fa-f1-6][)）]\s*|^\s*[A-F][.．、)）]\s*")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
 
 
@@ -239,6 +242,10 @@ def _tail_label(kind: str, tail: str) -> str | None:
     """The label right after a marker, up to the end of its sentence."""
     if not tail.strip():
         return None
+    if (label := bare_label(kind, tail)) is not None:
+        return label
+    # "Answer (A) 是": the option's tag before the label it names
+    tail = _OPTION_TAG.sub("", tail, count=1)
     if (label := bare_label(kind, tail)) is not None:
         return label
     first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
