@@ -7,7 +7,8 @@ word where the clause rules look for one (extract.py reads them first).
               answer. A pick that names no listed option, or an option whose text is no label, gives
               no label; a list with no pick is the question echoed, never a verdict, so the list is
               blanked out and the fallback must not guess (its character n-grams read a list of
-              labels as a verdict).
+              labels as a verdict). A mark beside exactly one option ("B. 不推荐 ← my pick",
+              "A. 谣言 ✔", "[x]") is a pick too.
   "Option A (会)"  a pick that carries its option's text in brackets needs no list; two or more such
               options ("option A (X) vs option B (Y) ... I choose B") are the list, and the pick
               after them chooses.
@@ -38,6 +39,18 @@ _PICK = re.compile(
     r"\s*(?:是|为|[:：=])?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
 #: "Option A（会）": a pick with its own option text.
 _PICK_WITH_TEXT = re.compile(r"(?:option|选项)\s*([A-Fa-f1-6])\s*[(（]([^()（）\n]{1,20})[)）]", re.I)
+
+#: A mark set beside one listed option as its pick: "← my pick", "<- chosen", a tick, "[x]".
+_PICK_MARK = re.compile(r"(?:←|⬅|<-{1,2}|<=)\s*(?:(?:my|the|our)\s+)?(?:pick|choice|answer|selection|chosen|selected|this one|"
+                        r"final|我的选择|我选|选这个|答案|选择)?|[✓✔☑✅]|\[[xX✓✔]\]|\([xX✓✔]\)", re.I)
+
+
+def _marked_option(options: "Options") -> str | None:
+    """The text of the one option carrying a pick mark ("(B) 不推荐 ← my pick", "A. 谣言 ✔"); None
+    when no option or several carry one."""
+    marked = [text for text in options.texts.values() if _PICK_MARK.search(text)]
+    return _PICK_MARK.sub(" ", marked[0]).strip(" \t,，;；|/") if len(marked) == 1 else None
+
 
 #: Words that announce a list as the question's options.
 _ANNOUNCED = re.compile(r"选项|备选|可选|options?|choices?|candidates?|one of", re.I)
@@ -116,6 +129,8 @@ def read_choice(text: str) -> Choice:
         return Choice(True, named.get(picks[-1].group(1).lower()) if picks else None, rest)
     rest = text[:options.start] + " " + text[options.end:]
     picks = [m for m in _PICK.finditer(text) if m.start() >= options.end - 1]
+    if not picks and (marked := _marked_option(options)) is not None:
+        return Choice(True, marked, rest)
     if not picks:
         # a numbered list of reasons is no option list: only a list announced as options is
         if _ANNOUNCED.search(text[max(0, options.start - 24):options.start + 1]):

@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 
 from .answer_json import hedged_field, label_from_call, label_from_fields, label_from_json
-from .choices import read_choice, unwrap
+from .choices import option_list, read_choice, unwrap
 from .hanzi import simplified
 from .clause_rule import by_clauses
 from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statements
@@ -53,7 +53,7 @@ from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE, WITHHELD
 from .labels import KIND, TASK_OF_KIND
 from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
                       scale_listed, scored_label, weak_verdict)
-from .verdict import bare_label
+from .verdict import bare_label, labels_in
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,15 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     choice = read_choice(raw)
     if choice.text is not None and (picked := extract_label(task, choice.text)).label is not None:
         return Extraction(picked.label, "option")
-    if choice.listed:
+    listed = choice.listed
+    if listed:
         raw = choice.rest   # the options echoed back are no verdict
+    elif (blanked := _without_label_list(kind, raw)) is not None:
+        listed, raw = True, blanked
     text = clean(raw)
     if not text:
-        return Extraction(None, "empty")
+        # nothing but the options echoed back: no verdict, and none for the fallback to guess
+        return Extraction(None, "ambiguous", hedged=True) if listed else Extraction(None, "empty")
     if (label := assignment_label(kind, text)) is not None:
         return Extraction(label, "json")
     if (label := scored_label(kind, text)) is not None:
@@ -157,7 +161,21 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         return Extraction(None, "unanswerable")
     # a listed option left unpicked, or an answer that only describes the post: the fallback would
     # read the list, or the post's topic ("内容挺有意思的"), as a verdict
-    return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
+    return Extraction(None, "ambiguous", hedged=unclear or listed or bool(_DESCRIBES.match(text)))
+
+
+def _without_label_list(kind: str, text: str) -> str | None:
+    """The answer with its unpicked option list blanked out, where it lists short options, one at
+    least a label of the task, with letters or numbers ("A. 谣言 / B. 非谣言"), announced or not; None
+    when it lists none. Neither the clause rules nor the fallback may read such a list as a verdict."""
+    options = option_list(text)
+    if options is None:
+        return None
+    # short options, one at least a label ("(A) 推荐 (B) 不推荐": the bare act counts by its negation's pair)
+    texts = list(options.texts.values())
+    if not any(labels_in(kind, t) or bare_label(kind, t) for t in texts) or any(len(t) > 16 for t in texts):
+        return None
+    return text[:options.start] + " " + text[options.end:]
 
 
 #: Words that leave a closing sentence short of a verdict ("Some might call it a rumour").
