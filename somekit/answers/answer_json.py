@@ -269,6 +269,16 @@ def _as_flag(kind: str, key: str, value: Any) -> Any:
     return value
 
 
+def names_verdict(kind: str, key: str) -> bool:
+    """Whether a key (a table's header or row name too) holds the verdict."""
+    return _names_verdict(kind, key)
+
+
+def polar_label_key(kind: str, key: str) -> bool:
+    """Whether a key asks the task's own question ("recommend", "is_rumor", "推荐")."""
+    return _polar_key(kind, key)
+
+
 def polar_label(kind: str, key: str, value: bool) -> str | None:
     """The label a boolean gives to a key that asks the task's question; None for other keys."""
     return _from_bool(kind, value, key) if _polar_key(kind, key.strip().lower()) else None

@@ -6,7 +6,8 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 key-value lines (YAML, a markdown form), read by a verdict key or a key that asks the
                 task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否"), by a key
                 that names the verdict otherwise ("predicted_emotion"), or, for yes/no, by the act
-                ({"action": "skip"}, rank(action="recommend")); a hedge under such a key
+                ({"action": "skip"}, rank(action="recommend")), or a markdown table's verdict row, verdict
+                column or ticked label (tables.py); a hedge under such a key
                 ({"recommend": "maybe"}) is no verdict and no fallback guesses it
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
   option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
@@ -45,6 +46,7 @@ import re
 from dataclasses import dataclass
 
 from .answer_json import hedged_field, label_from_call, label_from_fields, label_from_json
+from .tables import label_from_table
 from .choices import option_list, read_choice, unwrap
 from .hanzi import simplified
 from .clause_rule import by_clauses
@@ -108,7 +110,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     raw = simplified(str(answer))
     if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
         return Extraction(None, "error")
-    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind)) or label_from_call(kind, raw, _read_value(kind))
+    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind)) or label_from_call(kind, raw, _read_value(kind)) \
+        or label_from_table(kind, raw, _read_value(kind))
     if found:
         return Extraction(found, "json")
     if hedged_field(kind, raw):
