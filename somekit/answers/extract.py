@@ -52,7 +52,7 @@ from .hanzi import simplified
 from .clause_rule import by_clauses
 from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statements
 from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE, WITHHELD
-from .labels import KIND, TASK_OF_KIND
+from .labels import EMOJI, KIND, TASK_OF_KIND
 from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
                       scale_listed, scored_label, weak_verdict)
 from .verdict import bare_label, labels_in
@@ -131,6 +131,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         raw = choice.rest   # the options echoed back are no verdict
     elif (blanked := _without_label_list(kind, raw)) is not None:
         listed, raw = True, blanked
+    if (label := _emoji_label(kind, raw)) is not None:
+        return Extraction(label, "exact")
     text = clean(raw)
     if not text:
         # nothing but the options echoed back: no verdict, and none for the fallback to guess
@@ -165,6 +167,12 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     # a listed option left unpicked, or an answer that only describes the post: the fallback would
     # read the list, or the post's topic ("内容挺有意思的"), as a verdict
     return Extraction(None, "ambiguous", hedged=unclear or listed or bool(_DESCRIBES.match(text)))
+
+
+def _emoji_label(kind: str, raw: str) -> str | None:
+    """The label of an answer that is one emoji of labels.EMOJI ("✅", "😡"); clean() drops emoji."""
+    mark = raw.strip().strip(".。!！")
+    return next((label for label, marks in EMOJI.get(kind, {}).items() if mark in marks), None)
 
 
 def _without_label_list(kind: str, text: str) -> str | None:

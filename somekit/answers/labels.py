@@ -65,7 +65,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
         "surprise": ("惊奇", "惊讶", "吃惊", "震惊", "意外", "惊叹", "诧异", "惊喜", "没想到", "吃一惊", "surprise", "surprised",
                      "astonished", "astonishment", "amazed", "amazement", "shocked", "shock", "stunned", "unexpected",
                      "disbelief"),
-        "emotionless": ("无情绪", "没有情绪", "无明显情绪", "没有明显情绪", "无明显情感", "没有明显的情绪", "没有明显情感",
+        "emotionless": ("无情绪", "没有情绪", "无情感", "没有情感", "无情感色彩", "没有情感色彩", "没有任何情感色彩", "没有任何情感", "无明显情绪", "没有明显情绪", "无明显情感", "没有明显的情绪", "没有明显情感",
                         "中性", "中立", "平静", "客观", "无感", "冷静", "平淡", "情绪平稳", "没什么情绪", "不带情绪", "无",
                         "emotionless", "neutral", "no emotion", "no obvious emotion", "no clear emotion", "no particular emotion",
                         "none", "no strong emotion", "without emotion", "calm", "indifferent", "objective", "no emotions",
@@ -143,6 +143,18 @@ BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客�
              "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"},
              "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified", "legitimate"},
              "yesno": {"本人", "该用户", "用户本人"}}
+
+#: Emoji that state one label when they are the whole answer (or lead it): a tick or a cross for
+#: yes/no, and the faces whose emotion is unambiguous.
+EMOJI: dict[str, dict[str, tuple[str, ...]]] = {
+    "yesno": {"yes": ("✅", "✔️", "✔", "👍"), "no": ("❌", "✖️", "👎", "🚫")},
+    "emotion": {"angry": ("😡", "🤬", "😠"), "sad": ("😢", "😭", "😞"), "fear": ("😨", "😱", "😰"),
+                "surprise": ("😮", "😲", "😯"), "positive": ("😊", "😄", "😁", "🥰", "😍")},
+}
+for _kind, _by_label in EMOJI.items():
+    for _label, _marks in _by_label.items():
+        BARE[_kind][_label] = BARE[_kind][_label] + _marks
+        BARE_ONLY.setdefault(_kind, set()).update(_marks)
 
 #: SoMe's Chinese gold labels and LIAR's 6-way labels -> ours.
 GOLD_ALIASES: dict[str, str] = {
