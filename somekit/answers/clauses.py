@@ -94,6 +94,9 @@ _OWN_CHOICE = re.compile(r"^\W*(?:if (?:i|we) (?:had|have|were|was|am|must|need)
                          r"如果(?:一定|非|硬|必须)?要(?:我)?(?:选|猜|回答|判断|说)|如果(?:必须|非得|一定)|如果让我)")
 #: "I'd say yes if ...": a would-verdict bound to a condition later in its sentence.
 _WOULD_IF = re.compile(r"(?:\bwould\b|'d\b|我会说|我会选|就会)[^.;!?。]*?(?:\bif\b(?! (?:i|we) (?:had|have|must))|如果|假如|要是)")
+#: A counterfactual opened inside a sentence ("..., so if the question were about commenting I'd
+#: say no"): "if" with a subjunctive "were" or "had been" reaches on from there.
+_IF_WERE = re.compile(r"\b(?:if|unless|were the)\b(?=[^.;!?。]*?\b(?:were|had been)\b)|(?:如果|假如|要是|假设|倘若)(?=[^。;；!?]*?(?:的话|我会|就会))")
 _TURN = re.compile(rf"{_CONTRAST}|{_FINAL}")
 
 
@@ -102,8 +105,8 @@ def hypothetical_end(sentence: str) -> int:
     contrast or conclusion word, else to its end."""
     start = 0
     if not (_HYPOTHETICAL.match(sentence) and not _OWN_CHOICE.match(sentence)):
-        m = _WOULD_IF.search(sentence)
-        if not m:
+        m = _WOULD_IF.search(sentence) or _IF_WERE.search(sentence)
+        if not m or _OWN_CHOICE.match(sentence[m.start():]):
             return 0
         start = m.start()
     turn = _TURN.search(sentence, start + 2)
