@@ -57,7 +57,9 @@ class Clause:
 
 _SENTENCE = re.compile(r"(?<=[。!?;\n])|(?<=(?<!\d)\.(?!\d))|(?<=:)|"
                        # a number that closes a sentence inside a line ("in my top 2. Recommend."), not a list item's
-                       r"(?<=[a-z] \d\.)(?= )|(?<=[a-z] \d\d\.)(?= )")
+                       r"(?<=[a-z] \d\.)(?= )|(?<=[a-z] \d\d\.)(?= )|"
+                       # a decimal that closes a sentence ("self-similarity of ~0.7. 否.")
+                       r"(?<=\d\.\d\.)(?=\s)|(?<=\d\.\d\d\.)(?=\s)")
 _COMMA = re.compile(r"(?<=[,，、—–])|(?=\s-\s)")
 
 #: "so" concludes, except as the object of a verb of opinion ("I don't think so — wrong topic").
@@ -164,10 +166,19 @@ def _is_question(seg: str) -> bool:
 def clauses(text: str) -> list[Clause]:
     """The cleaned text as clauses in order, each with its role."""
     out: list[Clause] = []
-    for _, sentence, reach, aside in _sentences(text):
+    answers_possibility = False
+    sentences = _sentences(text)
+    questions = [i for i, (_, sentence, _, _) in enumerate(sentences) if _is_question(sentence)]
+    for i, (_, sentence, reach, aside) in enumerate(sentences):
         if not sentence.strip():
             continue
         question = _is_question(sentence)
+        if not question and answers_possibility:
+            # "Could they like it? Sure, anything is possible. Will they? ... no.": the reply to a
+            # question about what is possible grants a possibility; the later question asks for the verdict
+            reach, answers_possibility = len(sentence), False
+        elif question:
+            answers_possibility = bool(_ASKS_POSSIBILITY.match(sentence)) and questions[-1] > i
         offset = 0
         concluded = False
         first = len(out)
@@ -193,6 +204,11 @@ def clauses(text: str) -> list[Clause]:
                 if _CONCEDES.match(out[i].text):
                     out[i] = Clause(out[i].text, "reason")   # "She follows him, sure, but ...": a concession
     return out
+
+
+#: A question about what is possible rather than what will happen ("Could they like it?", "有没有可能？").
+_ASKS_POSSIBILITY = re.compile(r"^\W*(?:could|can|might|may|is it possible|is it conceivable|would it be possible)\b|"
+                               r"^\W*(?:有没有可能|有可能吗|可不可能|可能吗)")
 
 
 #: A word that grants a point, when a contrast follows it in its sentence ("sure, but", "确实……但").
