@@ -44,7 +44,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                "not theirs", "not for her", "not for him", "not for them", "not for this user", "not for the user",
                "别人", "不是她", "不是他", "不是本人", "非本人", "不适合她", "不适合他",
                "different person", "a different person", "a different user", "different author", "a different author",
-               "not the same person", "另有其人", "almost certainly not", "very probably not"),
+               "not the same person", "not the same author", "not the same user", "not the same writer", "另有其人", "almost certainly not", "very probably not"),
     },
     "emotion": {
         "positive": ("积极", "正面", "正向", "开心", "高兴", "快乐", "喜悦", "喜爱", "乐观", "兴奋", "幸福", "感动", "欣慰",

@@ -62,13 +62,13 @@ def label_from_table(kind: str, raw: str, read_text: ReadText) -> str | None:
     header, body = (rows[rule - 1] if rule else []), [r for r in rows[rule + 1:] if r]
     if not body:
         return None
+    ticked = _ticked(kind, body, read_text)
+    if ticked is not None:
+        return ticked   # first: a label row ("| 谣言 | ✗ |") may also read as the question's name
     named_rows = [r for r in body if len(r) >= 2 and _names(kind, r[0])]
     if len(named_rows) == 1:
         filled = [c for c in named_rows[0][1:] if c]
         return read_text(filled[-1]) if filled else None
-    ticked = _ticked(kind, body, read_text)
-    if ticked is not None:
-        return ticked
     columns = [i for i, name in enumerate(header) if _names(kind, name)]
     if len(columns) == 1 and len(body) == 1 and columns[0] < len(body[0]) and body[0][columns[0]]:
         return read_text(body[0][columns[0]])
