@@ -27,8 +27,20 @@ Sets of hand-labelled answers, kept apart:
      the fallback 96.67 / 1.21 / 2.12. Its wrong readings: a hedge as a JSON value ({"recommend":
      "maybe"} read as yes), a withheld conclusion after a discussion of the scale, "no part of the
      claim holds up" read as true.
+  H (330): 2026-12-07, by a fifth writer who never saw the parser. Six mid answers carry
+     "gold_as_written" and "relabel": their writer's brief had put mostly-true under half, so their
+     gold was corrected mechanically to true (DESIGN.md maps mostly-true to true); "gold" is what
+     is scored. Scored once as written on the round-3 code (ebc04c8): rules wrong 3.33%, undecided
+     6.67%; and once, relabelled, on the round-5 code (tuned on A-G): rules alone right 93.33%,
+     wrong 1.21% (4), undecided 5.45% (18); with the fallback wrong 1.52%, undecided 3.03%. It is
+     harder than G. Its misses: markdown tables, a mark beside one listed option ("← my pick",
+     "A. 谣言 ✔"), flags as values ("recommend=0", "author=same"), lone emoji, a counterfactual
+     opened inside a sentence, a decline with its object between ("无法对该内容进行真实性判断"),
+     "判为", "has to be", a decimal closing a sentence, the reply to "Could they ...?" before "Will
+     they?". After round 6 (tables.py, marked options, flags, emoji, those forms in general) H is
+     tuning data too.
   Each batch then became tuning data for the rules and training data for the offline fallback
-  (scripts/build_verdict_examples.py names them: A-G, F since round 4, G since round 5; a batch added later is held
+  (scripts/build_verdict_examples.py names them: A-H, F since round 4, G since round 5, H since round 6; a batch added later is held
   out from both until someone tunes on it). Tuned figures, not held out: after round 2 (declines, ticks and crosses, closing "...: no", first views left) D
   reads 97.9 / 0.0 / 2.1 with the rules and 98.5 / 0.0 / 1.5 with the fallback trained without D
   (bench/results/extraction-abcd-tuned-2026-12-07.json); after round 3 (fields whose key asks the
