@@ -96,6 +96,12 @@ def test_round6_verdict_forms(task, answer, label):
     assert extract_label(task, answer).label == label
 
 
+def test_an_if_inside_a_sentence_is_a_counterfactual_only_after_a_comma_or_so():
+    # "even if it were" concedes; the verdict before it stands
+    assert extract_label("ubp", "He likes everything she posts, so yes, even if this one were dull.").label == "yes"
+    assert extract_label("mcr", "She never watches horror, so if the clip were a comedy I'd say yes. It is horror. No.").label == "no"
+
+
 def test_a_yes_no_question_answered_yes_still_decides():
     # only a question about what is possible, before a later question, yields to it
     assert extract_label("ucs", "Could the user have written this? Yes.").label == "yes"

@@ -98,7 +98,9 @@ _OWN_CHOICE = re.compile(r"^\W*(?:if (?:i|we) (?:had|have|were|was|am|must|need)
 _WOULD_IF = re.compile(r"(?:\bwould\b|'d\b|我会说|我会选|就会)[^.;!?。]*?(?:\bif\b(?! (?:i|we) (?:had|have|must))|如果|假如|要是)")
 #: A counterfactual opened inside a sentence ("..., so if the question were about commenting I'd
 #: say no"): "if" with a subjunctive "were" or "had been" reaches on from there.
-_IF_WERE = re.compile(r"\b(?:if|unless|were the)\b(?=[^.;!?。]*?\b(?:were|had been)\b)|(?:如果|假如|要是|假设|倘若)(?=[^。;；!?]*?(?:的话|我会|就会))")
+#: (Only after a comma or "so"/"and": "yes, even if it were dull" and "as if they were" keep their verdict.)
+_IF_WERE = re.compile(r"(?:(?<=, )|(?<=; )|(?<=\bso )|(?<=\band ))(?:if|unless)\b(?=[^.;!?。]*?\b(?:were|had been)\b)|"
+                      r"(?<=[，,；;])\s*(?:所以)?(?:如果|假如|要是|假设|倘若)(?=[^。;；!?]*?(?:的话|我会|就会))")
 _TURN = re.compile(rf"{_CONTRAST}|{_FINAL}")
 
 
