@@ -6,12 +6,15 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 key-value lines (YAML, a markdown form), read by a verdict key or a key that asks the
                 task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否"), by a key
                 that names the verdict otherwise ("predicted_emotion"), or, for yes/no, by the act
-                ({"action": "skip"}, rank(action="recommend")), or a markdown table's verdict row, verdict
+                ({"action": "skip"}, rank(action="recommend")); a flag answers a yes/no key ("recommend=0",
+                "author=same"); or a markdown table's verdict row, verdict
                 column or ticked label (tables.py); a hedge under such a key
                 ({"recommend": "maybe"}) is no verdict and no fallback guesses it
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
-  option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
-  exact         the whole answer is a label word ("是", "**True**", "Angry.")
+  option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A", or a mark
+                beside one option: "B. 不推荐 ← my pick", "A. 谣言 ✔"; choices.py); a list of short
+                options naming the task's labels and left unpicked is no verdict, for the fallback too
+  exact         the whole answer is a label word ("是", "**True**", "Angry.") or one emoji of labels.EMOJI ("✅", "😡")
   marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad"),
                 or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
                 to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
