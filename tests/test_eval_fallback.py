@@ -42,7 +42,7 @@ def test_examples_match_their_sources_and_come_only_from_tuning_sets():
     assert 0 < sum(r["label"] == NONE for r in rows) < len(rows) / 5   # no-verdict answers are taught too
     # only the batches the build script names: a batch added later stays held out
     batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
-    assert batches == {p.name for p in builder.TUNING_BATCHES} == {f"extraction_heldout_{x}.jsonl" for x in "abcde"}
+    assert batches == {p.name for p in builder.TUNING_BATCHES} == {f"extraction_heldout_{x}.jsonl" for x in "abcdefgh"}
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():
@@ -99,6 +99,12 @@ def test_fallback_never_reads_an_option_list_left_unpicked():
     assert listed.label is None and not eligible(listed)
     picked = extract_label("mcr", "选项：A. 推荐 B. 不推荐\n答案：B")
     assert (picked.label, picked.rule) == ("no", "option")
+    # a list of the task's labels needs no announcement to be the question echoed
+    unannounced = extract_label("mid-zh", "A. 谣言\nB. 非谣言\n这条我再想想。")
+    assert unannounced.label is None and not eligible(unannounced)
+    # a mark beside one option picks it: the rules decide, the fallback is not asked
+    marked = extract_label("mid-zh", "A. 谣言\nB. 非谣言 ✔")
+    assert (marked.label, marked.rule) == ("non-rumor", "option")
 
 
 def test_llm_reads_first_and_its_agreement_with_the_rules_is_reported():

@@ -7,8 +7,11 @@ word where the clause rules look for one (extract.py reads them first).
               answer. A pick that names no listed option, or an option whose text is no label, gives
               no label; a list with no pick is the question echoed, never a verdict, so the list is
               blanked out and the fallback must not guess (its character n-grams read a list of
-              labels as a verdict).
-  "Option A (会)"  a pick that carries its option's text in brackets needs no list.
+              labels as a verdict). A mark beside exactly one option ("B. 不推荐 ← my pick",
+              "A. 谣言 ✔", "[x]") is a pick too.
+  "Option A (会)"  a pick that carries its option's text in brackets needs no list; two or more such
+              options ("option A (X) vs option B (Y) ... I choose B") are the list, and the pick
+              after them chooses.
   containers  an explicit answer container (<answer>否</answer>, <final>..</final>, \\boxed{no}):
               its content is the answer, the last container counting; other markup tags
               (<reason>..</reason>, <confidence>..</confidence>) are commentary and are dropped.
@@ -26,7 +29,9 @@ from dataclasses import dataclass
 #: English word can be mistaken for a tag.
 _TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])(?:\s?[.．、)）:：](?![\d.])|\s+(?=[\u4e00-\u9fff])))")
 #: Where an option's text ends besides the next tag: a line end, an arrow, or the pick's marker.
-_OPTION_END = re.compile(r"\n|→|⇒|=>|->|(?:答案|回答|选择|我选|答|answer|choice|pick|selected|selection)\s*[:：是为]|$", re.I)
+#: A Chinese full stop ends an option too ("A. 谣言 B. 非谣言。该帖……选 B。"), and so does a bare 选 before a tag.
+_OPTION_END = re.compile(r"\n|→|⇒|=>|->|。|选\s*(?=[(（]?[A-Fa-f1-6](?![A-Za-z0-9]))|"
+                         r"(?:答案|回答|选择|我选|答|answer|choice|pick|selected|selection)\s*[:：是为]|$", re.I)
 #: The pick: a marker, then a tag ("答案：B", "Answer: (c)", "→ A", "选 2", "option B", "<answer>B").
 _PICK = re.compile(
     r"(?:答案|回答|结论|选择|选项|我选|选|答|answer|choice|option|pick|selected|selection|select|my pick|"
@@ -34,6 +39,18 @@ _PICK = re.compile(
     r"\s*(?:是|为|[:：=])?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
 #: "Option A（会）": a pick with its own option text.
 _PICK_WITH_TEXT = re.compile(r"(?:option|选项)\s*([A-Fa-f1-6])\s*[(（]([^()（）\n]{1,20})[)）]", re.I)
+
+#: A mark set beside one listed option as its pick: "← my pick", "<- chosen", a tick, "[x]".
+_PICK_MARK = re.compile(r"(?:←|⬅|<-{1,2}|<=)\s*(?:(?:my|the|our)\s+)?(?:pick|choice|answer|selection|chosen|selected|this one|"
+                        r"final|我的选择|我选|选这个|答案|选择)?|[✓✔☑✅]|\[[xX✓✔]\]|\([xX✓✔]\)", re.I)
+
+
+def _marked_option(options: "Options") -> str | None:
+    """The text of the one option carrying a pick mark ("(B) 不推荐 ← my pick", "A. 谣言 ✔"); None
+    when no option or several carry one."""
+    marked = [text for text in options.texts.values() if _PICK_MARK.search(text)]
+    return _PICK_MARK.sub(" ", marked[0]).strip(" \t,，;；|/") if len(marked) == 1 else None
+
 
 #: Words that announce a list as the question's options.
 _ANNOUNCED = re.compile(r"选项|备选|可选|options?|choices?|candidates?|one of", re.I)
@@ -101,9 +118,19 @@ def read_choice(text: str) -> Choice:
     options = option_list(text)
     if options is None:
         with_text = list(_PICK_WITH_TEXT.finditer(text))
-        return Choice(False, with_text[-1].group(2) if with_text else None, text)
+        named = {m.group(1).lower(): m.group(2) for m in with_text}
+        if len(named) < 2:
+            return Choice(False, with_text[-1].group(2) if with_text else None, text)
+        # "option A (X) vs option B (Y) ... I choose B": the bracketed options are a list, the pick follows it
+        last = with_text[-1]
+        options = Options(named, with_text[0].start(), last.end())
+        rest = text[:options.start] + " " + text[options.end:]
+        picks = [m for m in _PICK.finditer(text) if m.start() >= options.end]
+        return Choice(True, named.get(picks[-1].group(1).lower()) if picks else None, rest)
     rest = text[:options.start] + " " + text[options.end:]
     picks = [m for m in _PICK.finditer(text) if m.start() >= options.end - 1]
+    if not picks and (marked := _marked_option(options)) is not None:
+        return Choice(True, marked, rest)
     if not picks:
         # a numbered list of reasons is no option list: only a list announced as options is
         if _ANNOUNCED.search(text[max(0, options.start - 24):options.start + 1]):

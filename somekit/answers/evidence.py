@@ -16,7 +16,7 @@ from collections import Counter
 
 from .choices import unwrap
 from .clauses import clauses, clean
-from .extract import clause_labels
+from .clause_rule import clause_labels
 
 
 def evidence(kind: str, answer: str) -> dict[str, float]:

@@ -4,30 +4,40 @@ Used by `somekit eval` and by the UEA voters (`extract_label("uea", text)`). Rul
 first that decides wins, and a rule decides only when the answer is unambiguous:
   json          a JSON answer ({"answer": "no"}, ```json {"emotion": "sad"}```), or one written as
                 key-value lines (YAML, a markdown form), read by a verdict key or a key that asks the
-                task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否")
+                task's question at any depth ({"result": {"rumour": "no"}}, "**是否推荐**：否"), by a key
+                that names the verdict otherwise ("predicted_emotion"), or, for yes/no, by the act
+                ({"action": "skip"}, rank(action="recommend")); a flag answers a yes/no key ("recommend=0",
+                "author=same"); or a markdown table's verdict row, verdict
+                column or ticked label (tables.py); a hedge under such a key
+                ({"recommend": "maybe"}) is no verdict and no fallback guesses it
   container     the content of the last answer container (<answer>否</answer>, \\boxed{no}; choices.py)
-  option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A"; choices.py)
-  exact         the whole answer is a label word ("是", "**True**", "Angry.")
+  option        the text of the option a multiple-choice answer picks ("A. 会 B. 不会 答案：A", or a mark
+                beside one option: "B. 不推荐 ← my pick", "A. 谣言 ✔"; choices.py); a list of short
+                options naming the task's labels and left unpicked is no verdict, for the fallback too
+  exact         the whole answer is a label word ("是", "**True**", "Angry.") or one emoji of labels.EMOJI ("✅", "😡")
   marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad"),
                 or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
                 to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
                 ("yes 0.84 / no 0.16"), rewrite.py
-  clause        the verdict of the answer's clauses (clauses.py, verdict.py): echoed questions,
+  clause        the verdict of the answer's clauses (clause_rule.py, clauses.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
                 verdict's own clause; a concluding clause ("so", "因此") or a contrast ("but",
                 "而是") outranks what came before; clauses that disagree leave it 'ambiguous'
-  unanswerable  the answer declines ("无法判断", "I cannot determine"), hands the call to someone
-                else ("not up to me"), asks for more ("I'd need their history to decide"), calls
-                both outcomes fine ("与否都说得过去"), or reports a tool still running or failed: no
-                label, no fallback. The task's own words in such a sentence ("recommendation",
-                "authorship") are no verdict.
+  unanswerable  the answer declines ("无法判断", "I cannot determine", also as its last words or
+                in its last sentence: "这类说法不适合用真、假来评级，我不下结论"), hands
+                the call on ("not up to me"), asks for more ("I'd need their history to decide"),
+                calls both outcomes fine ("与否都说得过去"), or reports a tool failed (declines.py):
+                no label, no fallback; the task's words in such a sentence are no verdict.
+Where the clauses disagree, a last paragraph that is one short, untentative sentence stating one
+label is the conclusion (not for yes/no, whose closing lines are often afterthoughts).
 Anything else is 'ambiguous' (the LLM extractor, then the offline fallback may decide it, see
 classify.py) or 'empty'; an ambiguous answer that keeps both outcomes open ("might or might not",
 "会还是不会") is marked hedged and no fallback guesses it.
 Structure the clause rules respect (clauses.py, rewrite.py): a counterfactual's verdict ("If it
 were an ad, I'd say no") and an aside after the answer ("Note: ...") never decide; a conclusion
 reaches to the end of its sentence; a concession ("虽然", "不可否认", "admittedly") and a view held
-at first ("at first I thought half true", "起初") yield to what follows; quoted text is someone else's words; "X rather than Y" excludes Y without negating it.
+at first, one about to be given ("I was going to say"), a retracted one ("Hmm, no... wait") and someone else's ("有人说") yield to what follows;
+quoted text is someone else's words; "X rather than Y" excludes Y; "calling it X is wrong" rejects X.
 Traditional Chinese is read through hanzi.py's table of the vocabulary's traditional forms.
 This module never raises on any input (tests/test_eval_robust.py); classify.py still counts a
 parser error per answer instead of aborting a run.
@@ -36,16 +46,19 @@ parser error per answer instead of aborting a run.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 
-from .answer_json import label_from_fields, label_from_json
-from .choices import read_choice, unwrap
+from .answer_json import hedged_field, label_from_call, label_from_fields, label_from_json
+from .tables import label_from_table
+from .choices import option_list, read_choice, unwrap
 from .hanzi import simplified
-from .clauses import RETRACTS, Clause, clauses, clean, cut_echo, in_hypothetical, statements
-from .labels import KIND, TASK_OF_KIND
-from .rewrite import absurd_if_not, assignment_label, marked_label, neither_nor, not_instead, reported_speech, scored_label
-from .verdict import UNCLEAR, bare_label, labels_in, mentions, yesno
+from .clause_rule import by_clauses
+from .clauses import RETRACTS, Clause, clauses, clean, in_hypothetical, statements
+from .declines import BOTH_WAYS, HARNESS_ERRORS, UNANSWERABLE, WITHHELD
+from .labels import EMOJI, KIND, TASK_OF_KIND
+from .rewrite import (absurd_if_not, assignment_label, called_wrong, marked_label, neither_nor, not_instead, reported_speech,
+                      scale_listed, scored_label, weak_verdict)
+from .verdict import bare_label, labels_in
 
 
 @dataclass(frozen=True)
@@ -56,50 +69,24 @@ class Extraction:
     hedged: bool = False   # 'ambiguous' because the answer keeps both outcomes open or gives no verdict: no fallback guesses it
 
 
-#: Answers that decline to answer: not completed, and not worth an LLM call.
-UNANSWERABLE = re.compile(
-    r"无法(?:判断|确定|得知|回答|预测|推断|给出|识别|做出|判定|得出)|不能(?:确定|判断)|难以(?:判断|确定|预测)|信息不足|数据不足|"
-    r"没有足够(?:的)?(?:信息|数据|证据)|缺乏(?:足够的)?(?:信息|数据|证据)|不知道|抱歉|"
-    r"\bcannot (?:determine|tell|say|be determined|answer|decide|predict|judge|verify)|\bcan't (?:determine|tell|say|answer|decide|predict)|"
-    r"\bunable to (?:determine|tell|say|answer|decide|predict|verify)|\b(?:not enough|insufficient) (?:information|data|evidence)|"
-    r"\bi (?:don't|do not) know\b|\bimpossible to (?:tell|say|determine)|\bsorry\b|\bno way to (?:tell|know)|"
-    # asking for more instead of answering; a tool still running or failed: no verdict was given
-    r"无法(?:核实|验证|证实|确认|查证|核查)|需要更多|请(?:提供|补充|重试)|需要(?:先)?(?:查看|查询|获取|了解|调用)|正在(?:调用|检索|查询|查看|加载|搜索|获取)|"
-    r"暂(?:时)?不可用|为时(?:过|尚)早|"
-    r"\b(?:don't|do not) have (?:enough |sufficient |any )?(?:information|data|access|context)|\bneed (?:more|additional) (?:information|data|context)|"
-    r"\bcan't (?:make|give) (?:a |any )?(?:recommendation|prediction|judgement|judgment|call)|\bas an ai\b|\btoo early to (?:tell|say)|"
-    r"\[error|\berror\s*:?\s*(?:\d{3}|tool)|\btool call\b[^.]*\bfailed|\btimed? ?out\b|^\W*loading\b|"
-    # declining in other words: "我没法核实", "不好判断", "I'll abstain", "as a language model", "it depends on"
-    r"(?:没法|没办法|不好|很难)(?:判断|确定|预测|核实|验证|回答|说|判定)|(?:要|(?<!值)得)看(?:用户|他|她|ta)?|取决于|视情况而定|我是\s*ai|作为(?:一个)?\s*ai|"
-    r"\bas (?:a|an) (?:language model|ai model|ai assistant)\b|\b(?:i'll|i will|i must|i have to|i'd rather) (?:abstain|refrain|pass)\b|"
-    r"\brefrain from\b|\bi won't (?:guess|predict|speculate)\b|\bcan(?:'t|not) settle\b|\bit depends\b|\bdepends on (?:whether|how|what|the)\b|"
-    r"\b(?:i'd|i would) need (?:to|more)\b|\bisn't something i can\b|"
-    # no access, a crash: "unable to access Weibo", "调用失败", a Python traceback
-    r"\bunable to (?:access|verify|check|fact-check|read|complete)\b|\bcan(?:'t|not) (?:access|fact-check|verify|check|read)\b|"
-    r"\btraceback \(most recent call last\)|无法(?:完成|访问|读取|获取)|(?:调用|请求)[^。]{0,24}失败|\bleave (?:this|it) (?:open|undecided|unanswered)\b|"
-    # the call handed to someone else, or more input asked for first: "not up to me", "I'd need their history to decide"
-    r"\bnot (?:by|up to) me\b|\bnot my (?:call|decision|place)\b|\bleave (?:this|it|that)(?: one| call| decision)? to\b|"
-    r"\b(?:i|we)(?:'d| would| will|'ll)? need\b[^.;!?]{0,80}?\bto (?:decide|determine|tell|judge|answer|say|assess|make (?:a|the|this) call)\b|"
-    r"\bto (?:decide|determine|tell|judge|assess)\b[^.;!?]{0,60}?\b(?:i|we)(?:'d| would)? need\b|\bplease (?:provide|share|send|supply|give me)\b|"
-    r"需要[^。;]{0,30}(?:才能|才可以|来)(?:判断|确定|决定|回答)|"
-    # both outcomes called acceptable: "推荐与否都说得过去", "either answer is defensible"
-    r"都(?:说得过去|有道理|站得住)|\b(?:both|either)(?: \w+){0,2} (?:is|are|would be|seems?) (?:defensible|justifiable|reasonable|fine|plausible)\b")
-#: What SoMe's harness writes when the agent crashed: not an answer.
-HARNESS_ERRORS = {"error", "运行错误", "错误"}
-
 _MARKER = re.compile(
     # a revision ("下调为半真", "revising to yes") is the answerer's newest verdict
-    r"(?:下调|上调|改判|改|调整|修正|更正)(?:为|成)|我评|"
+    r"(?:下调|上调|改判|改|调整|修正|更正)(?:为|成)|我评|(?<![不无])判为|"
     r"(?:(?:最终|我的)?(?:答案|回答|结论|判断结果|判断|预测结果|预测|结果|情绪类别|情感类别|情绪|情感|标签|分类|判定|决定|选择)"
     r"\s*(?:应该|应当|可能|大概)?\s*(?:(?:是|为)(?!否[^\s。.!?;,)])|:)|我(?:的)?选择?(?:是)?\s*(?=[是否积愤悲恐惊无真假半])|"
     r"\b(?:final answer|answer|prediction|label|emotion|sentiment|verdict|conclusion|classification|rating|"
     r"my choice|category|result|decision|authorship|recommendation)\b"
     # "the answer to whether they wrote it is yes": the echoed question sits inside the marker
-    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|:|=|-|是|为)+|"
+    r"(?: to (?:the question|(?:whether|if) [^.;!?\n]{1,80}?(?=\s(?:is|would be)\b)))?\s*(?:is|would be|should be|has to be|must be|can only be|:|=|-|>|→|⇒|;\s*so\b|是|为)+|"
+    # "Answer (A) 是": the picked option's tag and its text follow the marker with no copula
+    r"\b(?:final answer|answer)\s*(?=[(（][a-f1-6][)）]\s*\S)|"
+    # a place on the scale: "this lands at half", "it falls at false", "the claim rates as half-true"
+    r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b|"
     r"\b(?:revis(?:e|ed|ing)|downgrad(?:e|ed|ing)|upgrad(?:e|ed|ing)|chang(?:e|ed|ing))(?: it| my answer| my verdict| my call)? to\b|"
     r"\b(?:i(?: would| will|'ll|'d)? (?:choose|pick|select|go with|answer|say)|i'm going with|"
     r"i(?: would| will|'ll|'d)? (?:rate|label|classify|mark|call|tag|score) (?:it|this|the claim|the statement|that)(?: as)?|"
-    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking))\b)")
+    r"i(?:'d| would)? lean(?:ing)?(?: towards?| to)?|leaning (?:towards?|to)|i(?:'m| am) (?:answering|saying|choosing|picking)|"
+    r"i(?:'m| am) (?:going to|gonna|inclined to|tempted to) (?:say|answer|go with|pick|choose|call it))\b)")
 #: The answer's last words: a label after a colon ("...: no", "结论：否").
 _CLOSING = re.compile(r"[:：]\s*([^:：\n]{1,24}?)\s*$")
 #: An answer that opens by describing the post or comment ("The post is about ...", "这条微博讲的是..."):
@@ -112,24 +99,10 @@ _DESCRIBES = re.compile(
 #: What turns a revision verb into one only considered: an infinitive or a question about it.
 _CONSIDERED = re.compile(r"(?:\bto|\bwhether(?: to)?|\bnot|n't|\bno need to|\bshould i|\bcould|\bmight)\s*$|(?:是否|要不要|考虑|不必|无需|没必要|该不该)\s*$")
 _REVISION = re.compile(r"revis|downgrad|upgrad|chang|调|改|修正|更正")
+#: A place on the scale ("lands at", "rates as"): a marker only where a label follows it.
+_PLACE = re.compile(r"\b(?:lands?|landing|falls?|sits?|rates?|ranks?|comes? out|ends? up)\s+(?:at|as)\b")
+_OPTION_TAG = re.compile(r"^\s*[(（][A-Fa-f1-6][)）]\s*|^\s*[A-F][.．、)）]\s*")
 _FINAL_MARKER = re.compile(r"final|最终|revis|downgrad|upgrad|调|改|修正|更正")
-#: Answers that keep both outcomes open ("might or might not", "可能是，也可能不是").
-_BOTH_WAYS = re.compile(r"\b(?:might|may|could|will|would) or (?:might|may|could|will|would) not\b|\bor (?:might|may) not\b|"
-                        r"\beither way\b|\bcould be (?:true|yes) or (?:false|no)\b|\b(?:true|yes) or (?:false|no)\b|"
-                        r"可能(?:是|会)[^。.]{0,12}也(?:有)?可能不(?:是|会)|可能会也可能不会|是也不是|"
-                        # "有可能是谣言，也有可能是真的", "可能开心也可能难过": two outcomes side by side
-                        r"(?:有)?可能[^。.;!?]{1,16}?[,，]?\s*也(?:有)?可能|\bsomewhere between [^.;!?]{1,30} and\b|介于[^。.]{1,16}之间|"
-                        r"\b50 ?/ ?50\b|\bfifty[- ]fifty\b|\btoss[- ]up\b|\bcoin[- ]?flip\b|\binconclusive\b|\bcan't decide between\b|"
-                        r"\b(?:could|might|may) (?:be|go) [^.;!?]{0,40}\bor\b|"
-                        r"说不准|拿不准|吃不准|说不清|五五开|一半一半|不好说|"
-                        # "X or not X" in any wording: "interested or not interested", "会还是不会", "是或不是"
-                        r"\b(\w{3,}) or not (?:\w+ )?\1\b|(\S{1,4})(?:还是|或者?|或是)不\2|\byes and no\b|"
-                        # "could be theirs, could be a copycat": two possibilities side by side
-                        r"\b(could|might|may) be\b[^.;!?]{1,40}[,;] (?:or )?(?:it )?\3 be\b|"
-                        # "some parts accurate, others not", "can't say which way it leans": no side taken
-                        r"\bsome\b[^.;!?]{0,60}?\b(?:and|while|but|,) (?:others|other parts|the rest)\b|"
-                        r"\b(?:can't|cannot|can not|not|hard to|unable to) (?:say|tell|know|determine|see) which way\b|"
-                        r"(?:说不出|看不出|不好说|难说)(?:[^。]{0,6})(?:偏向|倾向)哪")
 
 
 def extract_label(task: str, answer: str | None) -> Extraction:
@@ -140,9 +113,13 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     raw = simplified(str(answer))
     if kind != "mid" and raw.strip().lower() in HARNESS_ERRORS:
         return Extraction(None, "error")
-    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind))
+    found = _from_json(kind, raw) or label_from_fields(kind, raw, _read_value(kind)) or label_from_call(kind, raw, _read_value(kind)) \
+        or label_from_table(kind, raw, _read_value(kind))
     if found:
         return Extraction(found, "json")
+    if hedged_field(kind, raw):
+        # {"recommend": "maybe"}: the field that should hold the verdict holds a hedge; its key's words are no answer
+        return Extraction(None, "ambiguous", hedged=True)
     label, marked = marked_label(kind, raw)
     if marked:
         return Extraction(label, "marker") if label is not None else Extraction(None, "ambiguous", hedged=True)
@@ -152,30 +129,95 @@ def extract_label(task: str, answer: str | None) -> Extraction:
     choice = read_choice(raw)
     if choice.text is not None and (picked := extract_label(task, choice.text)).label is not None:
         return Extraction(picked.label, "option")
-    if choice.listed:
+    listed = choice.listed
+    if listed:
         raw = choice.rest   # the options echoed back are no verdict
+    elif (blanked := _without_label_list(kind, raw)) is not None:
+        listed, raw = True, blanked
+    if (label := _emoji_label(kind, raw)) is not None:
+        return Extraction(label, "exact")
     text = clean(raw)
     if not text:
-        return Extraction(None, "empty")
+        # nothing but the options echoed back: no verdict, and none for the fallback to guess
+        return Extraction(None, "ambiguous", hedged=True) if listed else Extraction(None, "empty")
     if (label := assignment_label(kind, text)) is not None:
         return Extraction(label, "json")
     if (label := scored_label(kind, text)) is not None:
         return Extraction(label, "marker")
-    text = absurd_if_not(not_instead(kind, neither_nor(kind, reported_speech(kind, text))))
+    text = absurd_if_not(not_instead(kind, neither_nor(kind, scale_listed(kind, reported_speech(kind, text)))))
+    text = weak_verdict(kind, called_wrong(kind, text))
     if (label := bare_label(kind, text)) is not None:
         return Extraction(label, "exact")
     if (label := _after_marker(kind, text)) is not None:
         return Extraction(label, "marker")
-    if _BOTH_WAYS.search(statements(text)):
+    if BOTH_WAYS.search(statements(text)):
         return Extraction(None, "ambiguous", hedged=True)
-    label, unclear = _by_clauses(kind, clauses(text))
+    parts = clauses(text)
+    spoken = [c for c in parts if c.role not in ("question", "reason")]
+    if spoken and UNANSWERABLE.search(spoken[-1].text):
+        # the answer ends by declining ("... I can't give a yes or a no"): what it weighed before is no verdict
+        return Extraction(None, "unanswerable")
+    if WITHHELD.search(_last_sentence(text)):
+        # "这类说法不适合用真、半真半假、假来评级，我这里不给出结论": the labels it names are the scale it declines
+        return Extraction(None, "unanswerable")
+    label, unclear = by_clauses(kind, parts)
+    if label is None and not unclear:
+        label = _closing_paragraph(kind, text)
     if label is not None:
         return Extraction(label, "clause")
     if UNANSWERABLE.search(text) and not unclear:
         return Extraction(None, "unanswerable")
     # a listed option left unpicked, or an answer that only describes the post: the fallback would
     # read the list, or the post's topic ("内容挺有意思的"), as a verdict
-    return Extraction(None, "ambiguous", hedged=unclear or choice.listed or bool(_DESCRIBES.match(text)))
+    return Extraction(None, "ambiguous", hedged=unclear or listed or bool(_DESCRIBES.match(text)))
+
+
+def _emoji_label(kind: str, raw: str) -> str | None:
+    """The label of an answer that is one emoji of labels.EMOJI ("✅", "😡"); clean() drops emoji."""
+    mark = raw.strip().strip(".。!！")
+    return next((label for label, marks in EMOJI.get(kind, {}).items() if mark in marks), None)
+
+
+def _without_label_list(kind: str, text: str) -> str | None:
+    """The answer with its unpicked option list blanked out, where it lists short options, one at
+    least a label of the task, with letters or numbers ("A. 谣言 / B. 非谣言"), announced or not; None
+    when it lists none. Neither the clause rules nor the fallback may read such a list as a verdict."""
+    options = option_list(text)
+    if options is None:
+        return None
+    # short options, one at least a label ("(A) 推荐 (B) 不推荐": the bare act counts by its negation's pair)
+    texts = list(options.texts.values())
+    if not any(labels_in(kind, t) or bare_label(kind, t) for t in texts) or any(len(t) > 16 for t in texts):
+        return None
+    return text[:options.start] + " " + text[options.end:]
+
+
+#: Words that leave a closing sentence short of a verdict ("Some might call it a rumour").
+_TENTATIVE = re.compile(r"\b(?:might|may|could|would|if|unless|some|others?|people|call(?:ed)?|whether)\b|可能|也许|或许|如果|有人|是否")
+
+
+def _closing_paragraph(kind: str, text: str) -> str | None:
+    """The verdict of an answer whose clauses disagree but whose last paragraph is one short
+    sentence stating one label ("...\n\nThis is real news, not a rumor."): after a discussion that
+    names the other label (the kind of post often fabricated, a hypothesis weighed), the line set
+    apart at the end is the conclusion. Not for yes/no answers, whose closing lines are often
+    afterthoughts ("She might still like it")."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if kind == "yesno" or len(paragraphs) < 2 or len(paragraphs[-1]) > 120:
+        return None
+    last = paragraphs[-1]
+    if len([s for s in re.split(r"[。!?！？;；]|(?<!\d)\.(?!\d)", last) if s.strip()]) != 1 or _TENTATIVE.search(last):
+        return None
+    parts = clauses(last)
+    if any(c.role in ("question", "condition") for c in parts):
+        return None
+    label, unclear = by_clauses(kind, parts)
+    return None if unclear else label
+
+
+def _last_sentence(text: str) -> str:
+    sentences = [s for s in re.split(r"[。!?！？\n]+|(?<!\d)\.(?!\d)", text) if s.strip(" ,，;；:：")]
+    return sentences[-1] if sentences else ""
 
 
 def _from_json(kind: str, raw: str) -> str | None:
@@ -203,6 +245,8 @@ def _after_marker(kind: str, text: str) -> str | None:
             continue  # "Not something I'd say is unlikely": the marker lies in a negation's scope
         if in_hypothetical(text, m.start()):
             continue  # "If it were an ad, I'd say no": a verdict for another world
+        if _PLACE.match(m.group(0)) and _tail_label(kind, _sentence_after(text, m.end())[:60]) is None:
+            continue  # "the holiday falls at the end of May": a place in time, not on the scale
         last = m
         if _FINAL_MARKER.search(m.group(0)):
             last_final = m
@@ -216,100 +260,43 @@ def _after_marker(kind: str, text: str) -> str | None:
         return bare_label(kind, closing.group(1))
     if last is None:
         return None
-    tail = re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[last.end():].strip(), maxsplit=1)[0]
-    tail = tail[:60]
+    label = _tail_label(kind, _sentence_after(text, last.end())[:60])
+    if label is not None and last_final is None and _overturned(kind, text[last.end():], label):
+        return None   # "I'd lean yes, but the dialect is wrong. No.": the clause rules weigh the turn
+    return label
+
+
+def _sentence_after(text: str, at: int) -> str:
+    return re.split(r"[\n。!?;]|(?<![\d])\.(?!\d)", text[at:].strip(), maxsplit=1)[0]
+
+
+def _tail_label(kind: str, tail: str) -> str | None:
+    """The label right after a marker, up to the end of its sentence."""
     if not tail.strip():
         return None
+    if (label := bare_label(kind, tail)) is not None:
+        return label
+    # "Answer (A) 是": the option's tag before the label it names
+    tail = _OPTION_TAG.sub("", tail, count=1)
     if (label := bare_label(kind, tail)) is not None:
         return label
     first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
-    label, _ = _by_clauses(kind, [Clause(tail, "final")])
+    label, _ = by_clauses(kind, [Clause(tail, "final")])
     return label
 
 
-def clause_labels(kind: str, clause: Clause) -> tuple[list[str], bool]:
-    """(labels the clause asserts, whether it hedged without deciding)."""
-    text, cut = cut_echo(clause.text)
-    if (cut and not text.strip()) or UNANSWERABLE.search(text):
-        return [], False
-    if kind == "yesno":
-        v = bare_label(kind, text) or yesno(text)
-        if v == UNCLEAR:
-            return [], True
-        return ([v] if v else []), False
-    if bare := bare_label(kind, text):
-        return [bare], False
-    found = labels_in(kind, text)
-    if len({label for _, label, _ in mentions(kind, text)}) >= 3 or re.search(
-            r"one of|options?|choose from|以下|选项|之一|其中一", text):
-        return [], False  # the question's options echoed back
-    return found, False
-
-
-def _by_clauses(kind: str, parts: list[Clause]) -> tuple[str | None, bool]:
-    """(label, any clause hedged). The verdict comes from the strongest clauses that decide:
-    concluding ones (a closing bare label is one: "... Somewhere in the middle: half."), else
-    those after the last contrast, else the opening bare label, else all; they must agree."""
-    decided: list[tuple[Clause, list[str]]] = []
-    unclear = False
-    after_contrast = False
-    last_spoken = None
-    for clause in parts:
-        if clause.role == "heading" and bare_label(kind, RETRACTS.sub("", clause.text)) is not None:
-            # "False: the figure is wrong", "Actually yes: ...": a verdict used as a heading
-            clause = Clause(clause.text.rstrip(" :"), "contrast" if RETRACTS.match(clause.text) else "plain")
-        if clause.role in ("question", "reason", "heading"):
+def _overturned(kind: str, rest: str, label: str) -> bool:
+    """Whether, after a plain marker's label, a contrast or a retraction leads to another bare label
+    ("I'd lean yes, but the dialect is wrong. No."): a plain marker is no final answer, and what
+    turns after it may revise it; labels named inside the argument do not."""
+    turned = False
+    for clause in clauses(rest):
+        if clause.role == "question" or (clause.role == "reason" and not turned):
             continue
-        last_spoken = clause
-        # a bare retraction ("不对", "wait") turns the argument; it is no verdict of its own
-        labels, hedged = ([], False) if _only_retraction(clause.text) else clause_labels(kind, clause)
-        unclear |= hedged
-        if clause.role == "contrast":
-            after_contrast = True
-        if labels:
-            decided.append((Clause(clause.text, "contrast" if after_contrast and clause.role == "plain" else clause.role), labels))
-    if not decided:
-        return None, unclear
-    if decided[-1][0].text == last_spoken.text and bare_label(kind, last_spoken.text) is not None and not _listed(kind, parts):
-        decided[-1] = (Clause(last_spoken.text, "final"), decided[-1][1])
-    opening = _opening(kind, parts)
-    for tier in ("final", "contrast"):
-        chosen = [labels for clause, labels in decided if clause.role == tier]
-        if chosen:
-            label = _agree(kind, chosen[-1:] if tier == "final" else chosen)
-            # a conclusion or contrast that contradicts the opening verdict leaves the answer open
-            return (label if opening in (None, label) else None), unclear
-    if opening is not None:
-        return opening, unclear
-    return _agree(kind, [labels for _, labels in decided]), unclear
-
-
-def _only_retraction(text: str) -> bool:
-    return bool(RETRACTS.match(text)) and not RETRACTS.sub("", text).strip(" ,.!?;:。，！？；：")
-
-
-def _opening(kind: str, parts: list[Clause]) -> str | None:
-    """The verdict an answer opens with when its first clause is a bare label ("Half-true. The
-    figure is accurate for 2018 but ...", "假的吧，..."): what follows argues for it, so labels
-    named in passing there do not outvote it."""
-    spoken = [c for c in parts if c.role != "question" and not (c.role == "heading" and bare_label(kind, c.text) is None)]
-    if not spoken or spoken[0].role not in ("plain", "final", "heading"):
-        return None
-    if any(RETRACTS.match(c.text) for c in spoken[1:]):
-        return None
-    return None if _listed(kind, parts) else bare_label(kind, spoken[0].text)
-
-
-def _listed(kind: str, parts: list[Clause]) -> bool:
-    """Whether two clauses are bare labels that differ ("sad, angry"): a list, so neither its first
-    nor its last member is a verdict with support around it."""
-    return len({bare_label(kind, c.text) for c in parts if c.role != "question"} - {None}) > 1
-
-
-def _agree(kind: str, groups: list[list[str]]) -> str | None:
-    labels = Counter(label for group in groups for label in group)
-    if len(labels) == 1:
-        return next(iter(labels))
-    return None
+        turned |= clause.role == "contrast" or bool(RETRACTS.match(clause.text))
+        other = bare_label(kind, RETRACTS.sub("", clause.text))
+        if turned and clause.role != "reason" and other not in (None, label):
+            return True
+    return False

@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 BARE: dict[str, dict[str, tuple[str, ...]]] = {
     "yesno": {
         "yes": ("yes", "yeah", "yep", "y", "sure", "true", "correct", "definitely", "certainly", "absolutely", "likely",
+                "almost certainly", "almost surely", "almost definitely", "very probably", "most probably",
                 "是", "是的", "对", "对的", "会", "会的", "能", "肯定", "肯定的", "当然", "有可能", "可能", "很可能", "大概率",
                 "yes it will", "yes they will", "yes he will", "yes she will", "it will", "they will", "he will", "she will",
                 "will", "would", "they would", "probably", "most likely", "very likely", "highly likely", "positive",
@@ -35,7 +36,15 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                "probably not", "likely not", "most likely not", "no it won't", "no they won't", "negative", "否定",
                "否定的", "应该不会", "可能不会", "大概率不会", "不太会", "不会点赞", "不会转发", "不会评论", "no way",
                "not at all", "i don't think so", "don't think so", "i do not think so", "nah", "i doubt it", "doubt it",
-               "i don't believe so", "don't believe so", "i don't expect so", "i wouldn't think so", "skip", "not likely", "not recommended", "no recommendation", "don't recommend", "do not recommend", "我不这么认为", "我不这样认为", "definitely not", "certainly not", "absolutely not", "of course not", "当然不会", "绝对不会"),
+               "i don't believe so", "don't believe so", "i don't expect so", "i wouldn't think so", "skip", "not likely", "not recommended", "no recommendation", "don't recommend", "do not recommend", "我不这么认为", "我不这样认为", "definitely not", "certainly not", "absolutely not", "of course not", "当然不会", "绝对不会",
+               "don't", "do not", "i wouldn't", "i would not",
+               # the act denied, the author named as another, the post kept from the user
+               "no like", "no likes", "no repost", "no reposts", "no interaction", "no engagement", "no share",
+               "someone else", "somebody else", "another user", "not the user", "not her", "not him", "not hers", "not his",
+               "not theirs", "not for her", "not for him", "not for them", "not for this user", "not for the user",
+               "别人", "不是她", "不是他", "不是本人", "非本人", "不适合她", "不适合他",
+               "different person", "a different person", "a different user", "different author", "a different author",
+               "not the same person", "not the same author", "not the same user", "not the same writer", "另有其人", "almost certainly not", "very probably not"),
     },
     "emotion": {
         "positive": ("积极", "正面", "正向", "开心", "高兴", "快乐", "喜悦", "喜爱", "乐观", "兴奋", "幸福", "感动", "欣慰",
@@ -56,7 +65,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
         "surprise": ("惊奇", "惊讶", "吃惊", "震惊", "意外", "惊叹", "诧异", "惊喜", "没想到", "吃一惊", "surprise", "surprised",
                      "astonished", "astonishment", "amazed", "amazement", "shocked", "shock", "stunned", "unexpected",
                      "disbelief"),
-        "emotionless": ("无情绪", "没有情绪", "无明显情绪", "没有明显情绪", "无明显情感", "没有明显的情绪", "没有明显情感",
+        "emotionless": ("无情绪", "没有情绪", "无情感", "没有情感", "无情感色彩", "没有情感色彩", "没有任何情感色彩", "没有任何情感", "无明显情绪", "没有明显情绪", "无明显情感", "没有明显的情绪", "没有明显情感",
                         "中性", "中立", "平静", "客观", "无感", "冷静", "平淡", "情绪平稳", "没什么情绪", "不带情绪", "无",
                         "emotionless", "neutral", "no emotion", "no obvious emotion", "no clear emotion", "no particular emotion",
                         "none", "no strong emotion", "without emotion", "calm", "indifferent", "objective", "no emotions",
@@ -90,7 +99,7 @@ BARE: dict[str, dict[str, tuple[str, ...]]] = {
                   "made up", "a fabrication", "fabrication", "false", "untrue", "not true", "inaccurate"),
         "non-rumor": ("非谣言", "不是谣言", "不属于谣言", "否", "不是", "属实", "真实", "non-rumor", "non-rumour", "not a rumor",
                       "not a rumour", "no", "not rumor", "真消息", "真新闻", "真实信息", "真实消息", "真实可靠", "可信", "确有其事", "是真的",
-                      "credible", "authentic", "genuine", "legitimate news", "real news", "true information", "true news", "accurate information",
+                      "credible", "authentic", "genuine", "legitimate", "legitimate news", "real news", "true information", "true news", "accurate information",
                       "factual"),
     },
 }
@@ -132,8 +141,20 @@ for _kind, _by_label in COLLOQUIAL.items():
 #: Words matched in a clause only as whole-answer verdicts (too common inside sentences).
 BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客观", "concern", "concerned"},
              "mid": {"真", "假", "一半", "half", "verified", "legit", "mixed"},
-             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified"},
+             "rumor": {"是", "是的", "否", "不是", "yes", "no", "fake", "真的", "假的", "准确", "confirmed", "verified", "legitimate"},
              "yesno": {"本人", "该用户", "用户本人"}}
+
+#: Emoji that state one label when they are the whole answer (or lead it): a tick or a cross for
+#: yes/no, and the faces whose emotion is unambiguous.
+EMOJI: dict[str, dict[str, tuple[str, ...]]] = {
+    "yesno": {"yes": ("✅", "✔️", "✔", "👍"), "no": ("❌", "✖️", "👎", "🚫")},
+    "emotion": {"angry": ("😡", "🤬", "😠"), "sad": ("😢", "😭", "😞"), "fear": ("😨", "😱", "😰"),
+                "surprise": ("😮", "😲", "😯"), "positive": ("😊", "😄", "😁", "🥰", "😍")},
+}
+for _kind, _by_label in EMOJI.items():
+    for _label, _marks in _by_label.items():
+        BARE[_kind][_label] = BARE[_kind][_label] + _marks
+        BARE_ONLY.setdefault(_kind, set()).update(_marks)
 
 #: SoMe's Chinese gold labels and LIAR's 6-way labels -> ours.
 GOLD_ALIASES: dict[str, str] = {

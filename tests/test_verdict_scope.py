@@ -1,13 +1,18 @@
-"""Verdict structure, in general form and both languages (issue 25): counterfactual scope, asides
-after the verdict, graded scales with "rather than" / "not X but Y" / "still", concession before
-conclusion, "X or not X" left undecided, reported speech, mixed zh/en. The phrasings here are
-written for these rules, not copied from the held-out batches that measure them."""
+"""Where a verdict can stand, in both languages: a counterfactual or conditional holds its own
+verdict ("if it were an ad, I'd say no"), an aside after the verdict never revises it, a
+concession yields to the conclusion, quoted text is someone else's words, graded scales with
+"rather than" / "not X but Y" / "still", "X, not Y" sets Y aside, a gloss that contradicts its label
+does not confirm it. Every sentence was written for these tests, not copied from a held-out batch."""
 
 from __future__ import annotations
 
 import pytest
 
 from somekit.answers.extract import extract_label
+
+
+def _read(task: str, answer: str) -> str | None:
+    return extract_label(task, answer).label
 
 
 @pytest.mark.parametrize("task,answer,label", [
@@ -54,18 +59,48 @@ def test_verdict_structure(task, answer, label):
     assert extract_label(task, answer).label == label
 
 
-@pytest.mark.parametrize("task,answer", [
-    ("ubp", "Like or not like, I can't call it."),
-    ("mcr", "感兴趣或不感兴趣都有可能。"),
-    ("ubp", "这个 user 可能会 like，也可能不会，really can't tell."),
-    ("mid", "It could be true or false depending on the source."),
-    ("mid-zh", "可能是谣言，也可能不是。"),
-    ("uea", "Either anger or fear; I can't decide between them."),
+@pytest.mark.parametrize("task, answer, label", [
+    # an aside after the verdict never revises it, even past "so" or "but"
+    ("ubp", "No. A caveat: she liked two similar posts, so a like is possible, but her feed is mostly muted.", "no"),
+    # a number closing a sentence; passing over the post; hedged labels
+    ("mcr", "Among the 20 posts in his queue, this ranks around 15. Skip.", "no"),
+    ("mcr", "I'd filter it out of her feed.", "no"),
+    ("ucs", "Probably no (about 60%).", "no"),
+    ("mid", "Most likely half-true.", "half"),
+    # "X, not Y": X is the verdict and Y is only set aside
+    ("mid", "On balance the record supports mostly true, not half true.", "true"),
+    ("mid", "I read the numbers again: half true, not false.", "half"),
+    # a marker inside a negation's scope is no verdict; the answer's own label then decides
+    ("ucs", "Nothing I would call unlikely about it; the signature phrase is hers. 是。", "yes"),
+    # thumbs bound to the question; 可以 + a task verb
+    ("mcr", "Show it to the user? 👎\n\nShe has muted this account twice.", "no"),
+    ("mcr", "可以推荐，尽管发帖时间较晚，但话题正合他的口味。", "yes"),
+    # Traditional Chinese
+    ("mid-zh", "這則消息是謠言，官方已經闢謠。", "rumor"),
+    ("mcr", "不推薦，用戶對這類內容沒有興趣。", "no"),
 ])
-def test_x_or_not_x_is_undecided_and_never_guessed(task, answer):
-    ex = extract_label(task, answer)
-    assert ex.label is None and ex.hedged
+def test_round3_verdicts(task, answer, label):
+    assert _read(task, answer) == label
 
 
-def test_an_echoed_either_or_question_is_not_a_hedge():
-    assert extract_label("ubp", "该用户会还是不会点赞？我认为不会。").label == "no"
+@pytest.mark.parametrize("task, answer, label", [
+    ("mcr", "I'd rather not recommend it; the author posts rage bait.", "no"),       # "I'd rather" prefers, it does not contrast
+    ("mcr", "I'd lean no - she scrolls past that genre.", "no"),
+    ("ucs", "I'm answering yes. A small note, which doesn't change the answer: the emoji could be copied.", "yes"),
+    ("mcr", '{"decision": "do_not_recommend"}', "no"),                            # an enum-style JSON value
+    ("mid-zh", '{"verdict": "non_rumor"}', "non-rumor"),
+])
+def test_preferences_asides_and_enum_values(task, answer, label):
+    assert _read(task, answer) == label
+
+
+@pytest.mark.parametrize("task, answer", [
+    # "X, not Y" where X names no label
+    ("mid", "The figure comes from the ministry, not from the opposition's leaflet."),
+])
+def test_contradicting_gloss_or_no_label_stays_undecided(task, answer):
+    assert _read(task, answer) is None
+
+
+def test_a_gloss_that_contradicts_the_label_does_not_confirm_it():
+    assert _read("ubp", "Yes (although honestly she probably won't interact with it at all this week).") != "yes"
