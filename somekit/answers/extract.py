@@ -136,6 +136,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         listed, raw = True, blanked
     if (label := _emoji_label(kind, raw)) is not None:
         return Extraction(label, "exact")
+    if (label := _arrow_field(kind, raw)) is not None:
+        return Extraction(label, "marker")
     text = clean(raw)
     if not text:
         # nothing but the options echoed back: no verdict, and none for the fallback to guess
@@ -176,6 +178,17 @@ def _emoji_label(kind: str, raw: str) -> str | None:
     """The label of an answer that is one emoji of labels.EMOJI ("✅", "😡"); clean() drops emoji."""
     mark = raw.strip().strip(".。!！")
     return next((label for label, marks in EMOJI.get(kind, {}).items() if mark in marks), None)
+
+
+#: The answer's last line, a field whose value ends in an arrow to a short value ("Truthfulness: 50% → half").
+_ARROW_FIELD = re.compile(r"^[^\n:：]{1,30}[:：][^\n]*?(?:→|⇒|=>|->)\s*([^\n→⇒>]{1,24}?)[\s.。!*]*\Z", re.M)
+
+
+def _arrow_field(kind: str, raw: str) -> str | None:
+    """The label an arrow leads to at the end of a closing field: what the field's reading comes to
+    (clean() turns the arrow into "so", and a bare "half" after "so" is too common to count)."""
+    m = _ARROW_FIELD.search(raw.strip())
+    return bare_label(kind, m.group(1)) if m else None
 
 
 def _without_label_list(kind: str, text: str) -> str | None:
