@@ -16,8 +16,9 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 options naming the task's labels and left unpicked is no verdict, for the fallback too
   exact         the whole answer is a label word ("是", "**True**", "Angry.") or one emoji of labels.EMOJI ("✅", "😡")
   marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad"),
-                or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
-                to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
+                or a closing label after a colon ("... Not worth it: no.") or after the arrow that closes a
+                last field ("Truthfulness: 50% → half"); also a tick or cross bound to the question or a
+                label ("Recommend: ✗", "Verdict → ✓", "[x] 不推荐") and score-only answers
                 ("yes 0.84 / no 0.16"), rewrite.py
   clause        the verdict of the answer's clauses (clause_rule.py, clauses.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
