@@ -139,6 +139,8 @@ def test_round7_verdict_forms(task, answer, label):
     ("mcr", "Topic match → ✓"),
     # a tick on a task without yes/no is no label
     ("uea", "✓"),
+    # a form that gives the same key a tick and a cross contradicts itself
+    ("ubp", "Verdict: ✔\nVerdict: ✘"),
     # an arrow from a field to a hedge is no label
     ("mid", "Truthfulness: half → not sure"),
 ])
