@@ -294,9 +294,6 @@ def _tail_label(kind: str, tail: str) -> str | None:
     tail = _OPTION_TAG.sub("", tail, count=1)
     if (label := bare_label(kind, tail)) is not None:
         return label
-    # "Truthfulness: 50% → half": an arrow closing the field leads to its label
-    if (label := bare_label(kind, re.split(r"→|⇒|=>|->", tail)[-1])) is not None:
-        return label
     first = re.split(r"[,，、(（:—–#|]|\s-\s", tail, maxsplit=1)[0]
     if (label := bare_label(kind, first)) is not None:
         return label
