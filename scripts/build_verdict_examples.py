@@ -1,9 +1,9 @@
 """Write somekit/answers/verdict_examples.jsonl, the offline fallback's training examples, from the
 label parser's tuning corpus (tests/fixtures/extraction: the .txt corpus and the agent-style answers
 of agent_styles.jsonl) and the held-out batches the rules were since tuned on
-(bench/data/extraction_heldout_{a..h}.jsonl; G since round 5, H since round 6). A batch's extra
+(bench/data/extraction_heldout_{a..i}.jsonl; G since round 5, H since round 6, I since round 7). A batch's extra
 fields (H's "gold_as_written" and "relabel", kept where its gold was corrected) are ignored: "gold" is
-the label. A batch added later (I, ...) is not listed here and
+the label. A batch added later (J, ...) is not listed here and
 stays out: bench/extraction.py reads it as answers the fallback never saw, and measures the batches
 listed here by leaving each out of training in turn.
 tests/test_eval_fallback.py checks that the file matches its sources.
@@ -26,7 +26,7 @@ from tests.fixtures.extraction import load_corpus  # noqa: E402
 
 #: Batches the rules were tuned on (named, not globbed: a new batch is held out until someone decides
 #: to tune on it).
-TUNING_BATCHES = tuple(ROOT / "bench" / "data" / f"extraction_heldout_{name}.jsonl" for name in "abcdefgh")
+TUNING_BATCHES = tuple(ROOT / "bench" / "data" / f"extraction_heldout_{name}.jsonl" for name in "abcdefghi")
 #: Answers written in agent styles for round 4 (tests/test_verdict_agent_styles.py), all six tasks.
 AGENT_STYLES = ROOT / "tests" / "fixtures" / "extraction" / "agent_styles.jsonl"
 OUT = ROOT / "somekit" / "answers" / "verdict_examples.jsonl"

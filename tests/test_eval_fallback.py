@@ -42,7 +42,7 @@ def test_examples_match_their_sources_and_come_only_from_tuning_sets():
     assert 0 < sum(r["label"] == NONE for r in rows) < len(rows) / 5   # no-verdict answers are taught too
     # only the batches the build script names: a batch added later stays held out
     batches = {r["source"].split(":")[0] for r in rows if r["source"].startswith("extraction_heldout_")}
-    assert batches == {p.name for p in builder.TUNING_BATCHES} == {f"extraction_heldout_{x}.jsonl" for x in "abcdefgh"}
+    assert batches == {p.name for p in builder.TUNING_BATCHES} == {f"extraction_heldout_{x}.jsonl" for x in "abcdefghi"}
 
 
 def test_cross_validated_fallback_is_precise_where_it_decides():

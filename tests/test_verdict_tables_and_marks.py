@@ -106,3 +106,43 @@ def test_a_yes_no_question_answered_yes_still_decides():
     # only a question about what is possible, before a later question, yields to it
     assert extract_label("ucs", "Could the user have written this? Yes.").label == "yes"
     assert extract_label("mid-zh", "不判为谣言。").label != "rumor"
+
+
+# Round 7 (batch I): options defined inline and picked after them, marks after an arrow, lone ticks
+# and crosses, and a field that closes on an arrow to its label. Phrasings are our own, not batch I's.
+@pytest.mark.parametrize("task, answer, label", [
+    # options tagged "X=" and the pick after the last one, on the same line
+    ("mid", "Choices here: A=true, B=half, C=false; my answer is C.", "false"),
+    ("mid", "1=true, 2=half, 3=false. The answer would be 2", "half"),
+    ("mid", "A) true  B) half  C) false -- I'd go with A", "true"),
+    ("mcr", "(A) 推荐 (B) 不推荐 I choose (A)", "yes"),
+    # a tick or a cross after an arrow from the verdict key or the question
+    ("ubp", "Final answer -> ✗", "no"),
+    ("ucs", "Verdict ⇒ ✓", "yes"),
+    ("mcr", "Recommend → ✘", "no"),
+    # lone ticks and crosses beyond the emoji
+    ("ucs", "✓", "yes"),
+    ("mcr", "✘.", "no"),
+    ("ubp", "✗", "no"),
+    # a closing field whose value leads by an arrow to the label
+    ("mid", "Evidence: thin.\nRating: 40% => half", "half"),
+    ("uea", "Tone: bitter -> sad", "sad"),
+])
+def test_round7_verdict_forms(task, answer, label):
+    assert extract_label(task, answer).label == label
+
+
+@pytest.mark.parametrize("task, answer", [
+    # "is" before a lower-case word is no pick: "a" is an article there
+    ("mid", "Options: A=true, B=half, C=false, and the answer is a hard one."),
+    # a tick beside a head that is neither the question nor a label is no verdict
+    ("mcr", "Topic match → ✓"),
+    # a tick on a task without yes/no is no label
+    ("uea", "✓"),
+    # a form that gives the same key a tick and a cross contradicts itself
+    ("ubp", "Verdict: ✔\nVerdict: ✘"),
+    # an arrow from a field to a hedge is no label
+    ("mid", "Truthfulness: half → not sure"),
+])
+def test_round7_forms_that_stay_undecided(task, answer):
+    assert extract_label(task, answer).label is None

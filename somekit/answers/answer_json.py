@@ -93,7 +93,9 @@ def fields(raw: str) -> dict[str, str] | None:
             m = _FIELD.match(piece)
             if m is None:
                 return None
-            out.setdefault(m.group(1).strip(), m.group(2).strip())
+            key, value = m.group(1).strip(), m.group(2).strip()
+            if out.setdefault(key, value) != value:
+                return None   # "Recommend: ✓ / Recommend: ✗": a form that contradicts itself is read as prose
     return out or None
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: An option's tag: "(a)", "(A)", "A.", "A、", "A)", "1.", "1)". Upper-case letters or digits
+#: An option's tag: "(a)", "(A)", "A.", "A、", "A)", "A=", "1.", "1)". Upper-case letters or digits
 #: without brackets, so the English article "a." is not read as one.
 #: A capital letter followed only by a space counts before Chinese text ("A 积极 B 愤怒"), where no
 #: English word can be mistaken for a tag.
-_TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])(?:\s?[.．、)）:：](?![\d.])|\s+(?=[\u4e00-\u9fff])))")
+_TAG = re.compile(r"(?<![A-Za-z0-9])(?:[(（]([A-Fa-f1-6])[)）]|([A-F1-6])(?:\s?[.．、)）:：=](?![\d.])|\s+(?=[\u4e00-\u9fff])))")
 #: Where an option's text ends besides the next tag: a line end, an arrow, or the pick's marker.
 #: A Chinese full stop ends an option too ("A. 谣言 B. 非谣言。该帖……选 B。"), and so does a bare 选 before a tag.
 _OPTION_END = re.compile(r"\n|→|⇒|=>|->|。|选\s*(?=[(（]?[A-Fa-f1-6](?![A-Za-z0-9]))|"
@@ -36,7 +36,8 @@ _OPTION_END = re.compile(r"\n|→|⇒|=>|->|。|选\s*(?=[(（]?[A-Fa-f1-6](?![A
 _PICK = re.compile(
     r"(?:答案|回答|结论|选择|选项|我选|选|答|answer|choice|option|pick|selected|selection|select|my pick|"
     r"i(?:'d| would| will|'ll)? (?:choose|pick|select|go with)|→|⇒|=>|->|<answer>|boxed\{)"
-    r"\s*(?:是|为|[:：=])?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
+    # "the answer is B": after a verb only a capital or a digit is a tag ("the answer is a lie" picks nothing)
+    r"\s*(?:是|为|[:：=]|(?:is|would be|will be)\s+(?=[(（]?(?-i:[A-F1-6])(?![A-Za-z0-9])))?\s*[(（]?([A-Fa-f1-6])(?![A-Za-z0-9])[)）]?", re.I)
 #: "Option A（会）": a pick with its own option text.
 _PICK_WITH_TEXT = re.compile(r"(?:option|选项)\s*([A-Fa-f1-6])\s*[(（]([^()（）\n]{1,20})[)）]", re.I)
 
@@ -99,8 +100,9 @@ def option_list(text: str) -> Options | None:
     for i, m in enumerate(run):
         stop = run[i + 1].start() if i + 1 < len(run) else len(text)
         segment = text[m.end():stop]
-        cut = _OPTION_END.search(segment)
-        segment = segment[:cut.start()] if cut else segment
+        # the pick may follow the last option on its line ("(C) false — I pick (C)", "C=false, the answer is B")
+        cuts = [m.start() for m in (_OPTION_END.search(segment), _PICK.search(segment)) if m]
+        segment = segment[:min(cuts)] if cuts else segment
         texts[_tag_key(m)] = segment.strip(" \t,，;；|/")
         end = m.end() + len(segment)
     return Options(texts, run[0].start(), end)

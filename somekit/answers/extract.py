@@ -16,8 +16,9 @@ first that decides wins, and a rule decides only when the answer is unambiguous:
                 options naming the task's labels and left unpicked is no verdict, for the fallback too
   exact         the whole answer is a label word ("是", "**True**", "Angry.") or one emoji of labels.EMOJI ("✅", "😡")
   marker        the label after the last answer marker ("答案：否", "Final answer: yes", "I choose sad"),
-                or a closing label after a colon ("... Not worth it: no."); also a tick or cross bound
-                to the question or a label ("Recommend: ✗", "[x] 不推荐") and score-only answers
+                or a closing label after a colon ("... Not worth it: no.") or after the arrow that closes a
+                last field ("Truthfulness: 50% → half"); also a tick or cross bound to the question or a
+                label ("Recommend: ✗", "Verdict → ✓", "[x] 不推荐") and score-only answers
                 ("yes 0.84 / no 0.16"), rewrite.py
   clause        the verdict of the answer's clauses (clause_rule.py, clauses.py): echoed questions,
                 reasons and conditions never decide; negations and hedges count only inside the
@@ -136,6 +137,8 @@ def extract_label(task: str, answer: str | None) -> Extraction:
         listed, raw = True, blanked
     if (label := _emoji_label(kind, raw)) is not None:
         return Extraction(label, "exact")
+    if (label := _arrow_field(kind, raw)) is not None:
+        return Extraction(label, "marker")
     text = clean(raw)
     if not text:
         # nothing but the options echoed back: no verdict, and none for the fallback to guess
@@ -176,6 +179,17 @@ def _emoji_label(kind: str, raw: str) -> str | None:
     """The label of an answer that is one emoji of labels.EMOJI ("✅", "😡"); clean() drops emoji."""
     mark = raw.strip().strip(".。!！")
     return next((label for label, marks in EMOJI.get(kind, {}).items() if mark in marks), None)
+
+
+#: The answer's last line, a field whose value ends in an arrow to a short value ("Truthfulness: 50% → half").
+_ARROW_FIELD = re.compile(r"^[^\n:：]{1,30}[:：][^\n]*?(?:→|⇒|=>|->)\s*([^\n→⇒>]{1,24}?)[\s.。!*]*\Z", re.M)
+
+
+def _arrow_field(kind: str, raw: str) -> str | None:
+    """The label an arrow leads to at the end of a closing field: what the field's reading comes to
+    (clean() turns the arrow into "so", and a bare "half" after "so" is too common to count)."""
+    m = _ARROW_FIELD.search(raw.strip())
+    return bare_label(kind, m.group(1)) if m else None
 
 
 def _without_label_list(kind: str, text: str) -> str | None:

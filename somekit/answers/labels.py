@@ -147,7 +147,7 @@ BARE_ONLY = {"emotion": {"none", "无", "怒", "悲", "calm", "objective", "客�
 #: Emoji that state one label when they are the whole answer (or lead it): a tick or a cross for
 #: yes/no, and the faces whose emotion is unambiguous.
 EMOJI: dict[str, dict[str, tuple[str, ...]]] = {
-    "yesno": {"yes": ("✅", "✔️", "✔", "👍"), "no": ("❌", "✖️", "👎", "🚫")},
+    "yesno": {"yes": ("✅", "✔️", "✔", "✓", "👍"), "no": ("❌", "✖️", "✗", "✘", "👎", "🚫")},
     "emotion": {"angry": ("😡", "🤬", "😠"), "sad": ("😢", "😭", "😞"), "fear": ("😨", "😱", "😰"),
                 "surprise": ("😮", "😲", "😯"), "positive": ("😊", "😄", "😁", "🥰", "😍")},
 }

@@ -145,8 +145,8 @@ def assignment_label(kind: str, text: str) -> str | None:
 #: ☒ is neither: forms use it for a ticked box, prose for a cross; a thumb is a tick or a cross
 #: only where it is bound to the question or a label, as every mark here ("Recommend? 👍")
 _TICKS, _CROSSES = "✓✔☑✅👍", "✗✘❌❎👎"
-#: A line that is a head and one mark ("Recommend: ✗", "- half-true ✓", "✓ 推荐").
-_MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*[:：=]?\s*([{_TICKS}{_CROSSES}])|"
+#: A line that is a head and one mark ("Recommend: ✗", "Verdict → ✓", "- half-true ✓", "✓ 推荐").
+_MARKED_LINE = re.compile(rf"^[\s\-*>#|]*(?:([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?)\s*(?:[:：=]|→|⇒|=>|->)?\s*([{_TICKS}{_CROSSES}])|"
                           rf"([{_TICKS}{_CROSSES}])\s*([^\n:：=|{_TICKS}{_CROSSES}]{{1,30}}?))[\s.。!|*]*"
                           # an aside in brackets after the mark ("Recommend: ❌ (off-topic for her)")
                           r"(?:[(（][^()（）\n]{0,80}[)）][\s.。!]*)?"
