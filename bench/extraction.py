@@ -51,6 +51,14 @@ Sets of hand-labelled answers, kept apart:
      it reads 100.0 / 0.0 / 0.0 with the rules, and A-H and the corpus read as on cb21611; the
      fallback trained without I decides alone 92.3% of its labelled answers, 99.6% rightly
      (bench/results/extraction-abcdefghi-tuned-2026-12-07.json).
+  J (330): 2026-12-07, by a seventh writer who never saw the parser, scored once on the round-7 code
+     (31697da, tuned on A-I): rules alone right 97.58%, wrong 0.30% (1), undecided 2.12% (7); with
+     the fallback 98.79 / 0.61 / 0.61: every target met (bench/results/extraction-j-2026-12-07.json).
+     In the same run the round-3 rules (ebc04c8) read it 93.33 / 0.91 / 5.76 and 95.76 / 1.21 / 3.03
+     with their fallback, missing every target (bench/results/extraction-j-before-ebc04c8-2026-12-07.json).
+     Its misses: a bare option letter on the first line with the letters defined after it ("A\n\nA.
+     否  B. 是 — ..." read as yes, the one wrong), a verdict row of a markdown table in bold, "TL;DR
+     yes.", "(B) 是". J is not tuned on: it is the newest held-out batch.
   Each batch then became tuning data for the rules and training data for the offline fallback
   (scripts/build_verdict_examples.py names them: A-I, F since round 4, G since round 5, H since round 6,
   I since round 7; a batch added later is held

@@ -1,8 +1,9 @@
 """The offline fallback: a label for an answer the rules left undecided, without an LLM.
 
 A small classifier per label kind (logistic regression), trained on labelled agent answers shipped
-with the package (`verdict_examples.jsonl`: the parser's tuning corpus and held-out batches A, B,
-C and D; scripts/build_verdict_examples.py writes it). It reads two things:
+with the package (`verdict_examples.jsonl`: the parser's tuning corpus and the held-out batches the
+rules were since tuned on, as scripts/build_verdict_examples.py's TUNING_BATCHES names them; that
+script writes it). It reads two things:
   - the character n-grams (1-4) of the answer's verdict region, which work the same for Chinese,
     English and the two mixed and need no model download: verdict words the rules do not know;
   - what the clause rules saw (evidence.py): which labels were named where (conclusion, contrast,
