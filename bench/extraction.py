@@ -5,84 +5,10 @@ Sets of hand-labelled answers, kept apart:
   figures for the zz_heldout files are in their history: 0.895, 0.841, 0.853);
 - every held-out batch bench/data/extraction_heldout_<letter>.jsonl, found by name (a new batch
   dropped in is reported with no change here), each written for issue 25 by someone who never read
-  the parser, and each scored once before anything was tuned on it:
-  A (366 answers): BATCH_A_BEFORE below, with the rules as they were;
-  B (366): 2026-12-07, rules alone right 78.4%, wrong 0.8%, undecided 20.8%; with the fallback
-     81.7 / 2.7 / 15.6 (bench/results/extraction-2026-12-07.json);
-  C (330): 2026-12-07, rules alone right 93.0%, wrong 0.3%, undecided 6.7%; with the fallback
-     95.5 / 0.3 / 4.2 (bench/results/extraction-c-2026-12-07.json).
-  D (330): 2026-12-07, by a writer who never saw the parser, scored once after the A-C fixes:
-     rules alone right 92.7%, wrong 2.4%, undecided 4.8%; with the fallback 94.2 / 2.4 / 3.3
-     (bench/results/extraction-d-2026-12-07.json): the wrong share rose from C's 0.3%, mostly
-     declines and requests for data read as yes (mcr 9.1% wrong).
-  E (330): 2026-12-07, by another writer who never saw the parser, scored once after the round-2
-     fixes (tuned on A-D): rules alone right 94.2%, wrong 0.6%, undecided 5.2%; with the fallback
-     97.3 / 0.6 / 2.1 (bench/results/extraction-e-2026-12-07.json).
-  F (330): 2026-12-07, by a third writer who never saw the parser, scored once after the round-3
-     fixes (tuned on A-E): rules alone right 96.4%, wrong 0.6% (2 answers), undecided 3.0%; with the
-     fallback 97.3 / 0.6 / 2.1 (bench/results/extraction-f-2026-12-07.json).
-  G (330): 2026-12-07, by a fourth writer who never saw the parser, scored once on the round-3 code
-     (ebc04c8): rules alone right 94.55%, wrong 1.52%, undecided 3.94%; with the fallback 95.15 / 1.52
-     / 3.33; and once after the round-4 fixes (tuned on A-F): rules alone 96.06 / 0.91 / 3.03, with
-     the fallback 96.67 / 1.21 / 2.12. Its wrong readings: a hedge as a JSON value ({"recommend":
-     "maybe"} read as yes), a withheld conclusion after a discussion of the scale, "no part of the
-     claim holds up" read as true.
-  H (330): 2026-12-07, by a fifth writer who never saw the parser. Six mid answers carry
-     "gold_as_written" and "relabel": their writer's brief had put mostly-true under half, so their
-     gold was corrected mechanically to true (DESIGN.md maps mostly-true to true); "gold" is what
-     is scored. Scored once as written on the round-3 code (ebc04c8): rules wrong 3.33%, undecided
-     6.67%; and once, relabelled, on the round-5 code (tuned on A-G): rules alone right 93.33%,
-     wrong 1.21% (4), undecided 5.45% (18); with the fallback wrong 1.52%, undecided 3.03%. It is
-     harder than G. Its misses: markdown tables, a mark beside one listed option ("← my pick",
-     "A. 谣言 ✔"), flags as values ("recommend=0", "author=same"), lone emoji, a counterfactual
-     opened inside a sentence, a decline with its object between ("无法对该内容进行真实性判断"),
-     "判为", "has to be", a decimal closing a sentence, the reply to "Could they ...?" before "Will
-     they?". After round 6 (tables.py, marked options, flags, emoji, those forms in general) H is
-     tuning data too: it reads 100.0 / 0.0 / 0.0 with the rules, and the fallback trained without H
-     decides alone 89.3% of its labelled answers, 98.9% rightly
-     (bench/results/extraction-abcdefgh-tuned-2026-12-07.json). The targets are for the next fresh batch.
-  I (330): 2026-12-07, by a sixth writer who never saw the parser, scored once on the round-6 code
-     (cb21611, tuned on A-H): rules alone right 98.18%, wrong 0.30% (1), undecided 1.52% (5); with
-     the fallback 98.48 / 0.30 / 1.21: every target met. The round-3 rules (ebc04c8) read it 96.4 /
-     0.30 / 3.33. Its misses: options defined inline and picked after them ("A=true, B=half,
-     C=false, the answer is B", the one wrong reading; "(C) false — I pick (C)"), a tick or cross
-     after an arrow from the verdict key ("Verdict → ✓"), a lone ✓ or ✗, and a field closing on an
-     arrow to its label ("50% → half"). After round 7 (those forms in general) I is tuning data too:
-     it reads 100.0 / 0.0 / 0.0 with the rules, and A-H and the corpus read as on cb21611; the
-     fallback trained without I decides alone 92.3% of its labelled answers, 99.6% rightly
-     (bench/results/extraction-abcdefghi-tuned-2026-12-07.json).
-  J (330): 2026-12-07, by a seventh writer who never saw the parser, scored once on the round-7 code
-     (31697da, tuned on A-I): rules alone right 97.58%, wrong 0.30% (1), undecided 2.12% (7); with
-     the fallback 98.79 / 0.61 / 0.61: every target met (bench/results/extraction-j-2026-12-07.json).
-     In the same run the round-3 rules (ebc04c8) read it 93.33 / 0.91 / 5.76 and 95.76 / 1.21 / 3.03
-     with their fallback, missing every target (bench/results/extraction-j-before-ebc04c8-2026-12-07.json).
-     Its misses: a bare option letter on the first line with the letters defined after it ("A\n\nA.
-     否  B. 是 — ..." read as yes, the one wrong), a verdict row of a markdown table in bold, "TL;DR
-     yes.", "(B) 是". J is not tuned on: it is the newest held-out batch.
-  Each batch then became tuning data for the rules and training data for the offline fallback
-  (scripts/build_verdict_examples.py names them: A-I, F since round 4, G since round 5, H since round 6,
-  I since round 7; a batch added later is held
-  out from both until someone tunes on it). Tuned figures, not held out: after round 2 (declines, ticks and crosses, closing "...: no", first views left) D
-  reads 97.9 / 0.0 / 2.1 with the rules and 98.5 / 0.0 / 1.5 with the fallback trained without D
-  (bench/results/extraction-abcd-tuned-2026-12-07.json); after round 3 (fields whose key asks the
-  task's question at any depth, YAML and markdown forms, asides, "X, not Y", markers inside a
-  negation, hedged and glossed labels, thumbs, Traditional Chinese) E reads 98.8 / 0.0 / 1.2 and
-  99.4 / 0.0 / 0.6 (bench/results/extraction-abcde-tuned-2026-12-07.json); after round 4 (fields run
-  together on one line, stated likelihoods, "option A (X) vs option B (Y) ... I choose B", marks on a
-  verdict key, feed acts and passing over as the call, retractions, verdicts about to be given,
-  weighing-then-landing conclusions, a label called wrong, weak verdicts, closing declines, "neither
-  for nor against", a concession granted with "sure", a heading that states a verdict) F reads
-  100.0 / 0.0 / 0.0 with the rules (so the fallback, trained without F, has nothing left to read;
-  alone it decides 92.3% of F's labelled answers, 99.6% rightly). F is therefore no longer held
-  out: the targets below are for the next fresh batch, and `newest_targets` on a tuned batch says
-  little. After round 5 (a hedge under a verdict or question key, the verdict under another key
-  name, the act as a key or a keyword argument, arrows after a verdict key, a place on a scale
-  ("lands at"), a label glossed in brackets after the act, options ended by 。 and a bare 选, a
-  withheld conclusion, "no part of ... holds up", "no feeling either way", the scale named in full,
-  a label stated with a copula, a closing one-line paragraph, more Traditional characters) G reads
-  100.0 / 0.0 / 0.0 with the rules, so G too is tuning data and training data now; the fallback
-  trained without G decides alone 88.0% of G's labelled answers, 98.1% rightly
-  (bench/results/extraction-abcdefg-tuned-2026-12-07.json). The targets are for the next fresh batch.
+  the parser, and each scored once before anything was tuned on it. How each batch read when it
+  was scored once, and after it was tuned on, is the history in bench/results/README.md. Each batch then became tuning data for the rules and training data for
+  the offline fallback (scripts/build_verdict_examples.py names them); a batch added later is held
+  out from both until someone tunes on it, and the newest batch is the one the targets speak of.
 
 For each set, per task and overall: right (the gold label, or no label where the gold has none),
 wrong (a label that is not the gold one), undecided (no label where the gold has one) - with the

