@@ -68,6 +68,7 @@ brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin ru
 app software server plugin framework breed ketchup sauce
 mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet bracelets tote totes wallet purse
 candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
+serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
 #: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
 #: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
@@ -82,7 +83,7 @@ POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hil
                                    "Wood Woods Island Castle Tower Lake Field Fields Cave Causeway Dyke Folly Leap "
                                    "Pass Vale Green Common Gate Garden Gardens Church Chapel College Inn Wharf Quay "
                                    "End Wall Dam Mill Marsh Moor Valley Gorge Falls Beach Cove Creek Landing".split())
-_SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off|"
+_SALE_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off|"
                          r"(?:is|are|was|were|now)?[ \u00a0]*on[ \u00a0]+(?:offer|sale|special)|at[ \u00a0]+duty[- \u00a0]free)\b",
                          re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).

@@ -46,6 +46,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from .frames_en import PRODUCT_NOUNS
 from .gazetteer import Gazetteer
 
 ORG_HEADS = frozenset("""
@@ -96,7 +97,7 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     if eponym and eponym.group(1) in EPONYM_HEADS and _AFTER_EPONYM.match(text, eponym.end()):
         return True  # Ohm's law
     words = text[start:end].split()
-    if (words and words[0] in ("The", "the")) or _after_article(text, start):
+    if ((words and words[0] in ("The", "the")) or _after_article(text, start)) and not _private_modifier(text, end, words, g):
         return True
     if len(words) < 2:
         return False
@@ -108,6 +109,27 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
 #: A possessive (kept in the span or after it) and the lower-case word after it.
 _EPONYM = re.compile(r"(?:['’]s?)?[ \u00a0]+([a-z]+)")
 _CAPITALISED_BEFORE = re.compile(r"[A-Z][^\W\d_A-Z]+[ \u00a0]$")  # titled, not an all-caps shout
+
+
+_LOWER_NOUNS = re.compile(r"[ \u00a0]+([a-z]+)(?:[ \u00a0]+([a-z]+))?")
+
+
+def _private_modifier(text: str, end: int, words: list[str], g: Gazetteer) -> bool:
+    """A full name whose surname no frequency list holds, before a lower-case noun (the Annika
+    Virtanen interview, the Desmond Okafor fan club): a private person's name as a modifier,
+    which the article belongs to; brands' surnames are known words (the John Deere tractor)."""
+    nouns = _LOWER_NOUNS.match(text, end)
+    if nouns is None or len(words) < 2 or words[-2] in ("The", "the") or words[-2] not in g.first:
+        return False
+    # Goods after an article and a name are the label's (a Michael Kors watch, an Estée Lauder
+    # night cream): people are not sold; "watch" is a noun after an article.
+    goods = {w for w in nouns.group(1, 2) if w in PRODUCT_NOUNS or w in ("watch", "watches")}
+    return _is_surname_only(words[-1], g) and not goods
+
+
+def _is_surname_only(word: str, g: Gazetteer) -> bool:
+    word = _POSSESSIVE_END.sub("", word)
+    return word in g.last and word not in g.dictionary
 
 
 def _after_article(text: str, start: int) -> bool:

@@ -124,12 +124,7 @@ def is_title_case(text: str) -> bool:
 
 
 def is_place_span(text: str, g: Gazetteer) -> bool:
-    """A place's name opens the span, or a first name that is also an ordinary word comes before
-    a big city or a country (Will Amsterdam ever..., May Lisbon): the word is the sentence's,
-    the city the subject. A rarer first name before a city stays a name (Annika Lisbon)."""
-    words = text.split()
-    return _is_place(words, g) or (len(words) == 2 and words[0] in g.common_words and words[0] in g.first
-                                   and _POSSESSIVE.sub("", words[1]) in g.big_places)
+    return _is_place(text.split(), g)
 
 
 def is_thing_span(text: str, g: Gazetteer) -> bool:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from typing import Any, Callable
+
 from .gazetteer import Gazetteer, fold_accents
 
 #: Words before or opening a place's name (see the module docstring). "Via" and "Place" are
@@ -54,3 +56,16 @@ def is_airport_namesake(text: str, start: int, end: int, g: Gazetteer) -> bool:
     if fold_accents(name) not in g.airport_namesakes:
         return False
     return bool(_AIRPORT_BEFORE.search(text, 0, start) or _FLYING.search(text))
+
+
+def is_modal_before_place(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
+    """text[start:end] is a modal and a big place (see the module docstring). `tagger` gives
+    the spaCy pipeline with its tagger; it runs only when the word lists allow the reading."""
+    words = text[start:end].split()
+    if len(words) != 2 or words[0] not in g.first or words[0] not in g.common_words or words[1] not in g.big_places:
+        return False
+    tokens = [t for t in tagger()(text) if t.idx >= start]
+    if len(tokens) < 3 or tokens[0].tag_ != "MD":
+        return False
+    verb = next((t for t in tokens[2:] if t.tag_ != "RB"), None)  # Will Amsterdam ever build
+    return verb is not None and verb.tag_ == "VB"
