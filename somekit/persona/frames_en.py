@@ -83,9 +83,11 @@ POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hil
                                    "Wood Woods Island Castle Tower Lake Field Fields Cave Causeway Dyke Folly Leap "
                                    "Pass Vale Green Common Gate Garden Gardens Church Chapel College Inn Wharf Quay "
                                    "End Wall Dam Mill Marsh Moor Valley Gorge Falls Beach Cove Creek Landing".split())
-_SALE_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off|"
-                         r"(?:is|are|was|were|now)?[ \u00a0]*on[ \u00a0]+(?:offer|sale|special)|at[ \u00a0]+duty[- \u00a0]free)\b",
-                         re.I)
+_SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off)\b", re.I)
+#: Goods are on offer; a person is not, so this holds after a possessive too (Jack Daniel's is
+#: on offer), where "X's closing down" may be "X is closing down".
+_OFFER_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:(?:is|are|was|were|now)[ \u00a0]+)?on[ \u00a0]+(?:offer|sale|special)\b|"
+                          r"(?:['’]s)?[ \u00a0]+at[ \u00a0]+duty[- \u00a0]free\b", re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).
 _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|moved|moving|upgraded|upgrading)"
                               r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
@@ -138,7 +140,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     words = text[start:end].split()
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
-    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
+    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
+            or _OFFER_AFTER.match(text, end):
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line

@@ -22,7 +22,8 @@ the fixture tests/fixtures/pii_sentences.jsonl and every held-out set bench/data
 (the card quotes the newest). Names of things named after people (Wells Fargo, Tim Hortons,
 Johns Hopkins University) are left alone (persona/name_things.py), and so are brands, places,
 works and headlines the words around them mark (John Lewis after "returned the jacket to",
-Citizen Kane after "watched": persona/frames_en.py; 杨国福 after 点了, 黄浦 before 江:
+Citizen Kane after "watched": persona/frames_en.py; Charles de Gaulle after "landed at",
+Piazza Giuseppe Garibaldi, "Will Amsterdam ever build": persona/places_en.py; 杨国福 after 点了, 黄浦 before 江:
 persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
 capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
 not seen (Karppanen ORG).
