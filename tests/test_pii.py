@@ -123,7 +123,8 @@ def test_heldout_targets_of_issue_29(heldout):
 #: open for them): strict, so meeting the target there turns this into a failure to remove.
 LOOKALIKE_MISSES = {
     "pii_heldout_7": "scored once after round 6: 12.7% of look-alikes changed (19/150: places named after "
-                     "people, airports, brands that are full names, Chinese places and shops); NER-only 9.3%",
+                     "people, airports, brands that are full names, Chinese places and shops); NER-only 9.3%. "
+                     "Tuned on in round 7: the 10 English ones pass (0/105), the Chinese ones are the ZH side's",
 }
 
 

@@ -6,19 +6,19 @@ can be put to on its own: a known first name and a known surname. The words arou
 - commerce: a shop's preposition right before it (at, outside, inside, in) with a shopping
   word in the text (sale, bought, queued, refund...), or goods before it ("a bag from",
   "returned the jacket to");
-- product: a product noun straight after it, with or without a possessive (a Tommy Hilfiger
+- product: a product or goods noun straight after it (mugs, a necklace), with or without a possessive (a Tommy Hilfiger
   jumper, the Paul Smith collection, Ralph Lauren's flagship), "wearing", "a bottle of",
   "hosted on" before it, or a line of goods it has or launches after it (Kate Spade has a new
   line of tote bags; a person has a new bag, not a new line);
 - owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
   between (his old Tommy Hilfiger jumper): English puts no possessive before a full name;
-- place or storm: a geographic prefix before it or opening it (Mount, Lake, Cape, Fort...;
-  Storm, Hurricane), a verb of travel or climbing before it (climbed, hiked up, flew to,
-  sailed to), or, after a one-word name, a possessive and a capitalised landform or landmark
-  noun (Arthur's Seat, Land's End): a full name owns its place (Annika Virtanen's Hill), and a
-  name before a longer place name is its visitor (Annika's Peak District photos);
-- sale: a clearance frame after it (closing down, clearance, half price, 30% off): shops close
-  down and mark prices, people do not;
+- place or storm: persona/places_en.py's frames (a place word before it or opening it, a
+  journey's verb before it, an airport's namesake in travel talk), or, after a one-word name, a
+  possessive and a capitalised landform or landmark noun (Arthur's Seat, Land's End): a full
+  name owns its place (Annika Virtanen's Hill), and a name before a longer place name is its
+  visitor (Annika's Peak District photos);
+- sale: a clearance or offer frame after it (closing down, clearance, half price, 30% off, is
+  on offer, at duty free): shops close down and goods are on offer, people are not;
 - software: one word, no known first name, after switching or migrating to or from,
   installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
   switched to with a possessive (switched to Hana's team);
@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 
 from .gazetteer import Gazetteer
+from .places_en import names_a_place
 
 _SHOP_PREP = re.compile(r"\b(?:at|outside|inside|in)[ \u00a0]+$", re.I)
 _SHOPPING = re.compile(r"\b(?:sale|sales|shop|shopping|store|bought|buy|buying|queued|queue|queuing|refund|"
@@ -65,6 +66,9 @@ perfume fragrance cologne aftershave sunglasses underwear scarf lipstick mascara
 collection collections store stores shop shops outlet boutique flagship sale ad ads advert campaign
 brand label catalogue menswear womenswear knitwear whisky whiskey bourbon gin rum vodka beer ale lager cider
 app software server plugin framework breed ketchup sauce
+mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet bracelets tote totes wallet purse
+candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
+serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
 #: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
 #: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
@@ -80,6 +84,10 @@ POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hil
                                    "Pass Vale Green Common Gate Garden Gardens Church Chapel College Inn Wharf Quay "
                                    "End Wall Dam Mill Marsh Moor Valley Gorge Falls Beach Cove Creek Landing".split())
 _SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \u00a0]price|\d+[ \u00a0]*%[ \u00a0]*off)\b", re.I)
+#: Goods are on offer; a person is not, so this holds after a possessive too (Jack Daniel's is
+#: on offer), where "X's closing down" may be "X is closing down".
+_OFFER_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:(?:is|are|was|were|now)[ \u00a0]+)?on[ \u00a0]+(?:offer|sale|special)\b|"
+                          r"(?:['’]s)?[ \u00a0]+at[ \u00a0]+duty[- \u00a0]free\b", re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).
 _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|moved|moving|upgraded|upgrading)"
                               r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
@@ -95,9 +103,6 @@ _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint o
                              r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
 _OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their)(?:[ \u00a0]+(?:old|new|favourite|favorite|trusty|"
                            r"spare|vintage|cheap|fake|knock-off|battered))?[ \u00a0]+$", re.I)
-#: Words before or opening a place's name, and a named storm's (Storm Bert, Hurricane Ida).
-PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough "
-                           "Storm Hurricane Typhoon Cyclone".split())
 #: Reading, watching and listening take a work's title (watched Citizen Kane, Reading Anna
 #: Karenina): a person there is followed by what they do or own (Watching Tore speedrun, reading
 #: Ada's thread), a title by the end of the clause.
@@ -105,9 +110,6 @@ _MEDIA_BEFORE = re.compile(r"\b(?:watched|watching|rewatched|rewatching|reading|
                            r"listening to|finished|binged|streaming)[ \u00a0]+$", re.I)
 #: Not "in", "on" or "for": watching Tore Karppanen in the final is watching a person.
 _CLAUSE_END = re.compile(r"[ \u00a0]*(?:$|[.,;:!?)]|(?:and|again|on repeat|last|yesterday|today)\b)")
-_TRAVEL_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
-                            r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
-                            re.I)
 _SCORE = re.compile(r"\b\d{1,2}[ \u00a0]*[-–][ \u00a0]*\d{1,2}\b")
 _PLAY_BEFORE = re.compile(r"\b(?:with|against|beat|beating|vs\.?|versus|v)[ \u00a0]+$", re.I)
 #: Words before a capitalised run that make the run (or its end) a person's name anyway.
@@ -138,7 +140,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     words = text[start:end].split()
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
-    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before):
+    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
+            or _OFFER_AFTER.match(text, end):
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
@@ -157,8 +160,7 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
         return True
     if len(words) >= 2 and _OWNER_BEFORE.search(before):
         return True
-    prev = re.search(r"([A-Za-z]+)\.?[ \u00a0]+$", before)
-    if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES) or _TRAVEL_BEFORE.search(before):
+    if names_a_place(text, start, end, g):
         return True
     if _SCORE.search(text) and _PLAY_BEFORE.search(before):
         return True

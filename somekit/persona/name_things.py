@@ -5,8 +5,14 @@ with a person's name, and neither the NER model nor the gazetteer can tell from 
 The words around it can:
 
 - a head word of an organisation, facility or place right after the span or closing it
-  (University, Foundation, Inc, Hotel, Street, Harbour, Prize...), unless that closing word is
-  someone's surname too (Desmond Hall stays a name; "Carnegie Hall Foundation" does not);
+  (University, Foundation, Inc, Hotel, Street, Harbour, Prize, Line...), unless that closing
+  word is someone's surname too (Desmond Hall stays a name; "Carnegie Hall Foundation" does
+  not); a street's or a square's head closes a place whatever surname it also is (Russell
+  Square, Baker Street), and whatever person cue comes before it ("to Russell Square");
+- a possessive and a lower-case law, effect, theorem... after it (Ohm's law, Murphy's law):
+  an eponym, unless a noun follows the head (Desmond's law degree);
+- an article before the capitalised run it closes (a Great Crested Grebe, the Grand Budapest
+  Hotel): English puts no article before a person's name;
 - a second word that is a surname with an `s` glued on (Hortons, Sainsburys, Macys): the
   possessive brand form written without its apostrophe;
 - a second word that is a known English word of any case (wordfreq) but no one's first or last
@@ -40,6 +46,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
+from .frames_en import PRODUCT_NOUNS
 from .gazetteer import Gazetteer
 
 ORG_HEADS = frozenset("""
@@ -51,8 +58,19 @@ Street St Avenue Ave Road Rd Boulevard Blvd Lane Square Plaza Park Garden Garden
 Station Airport Harbour Harbor Port Bridge Lake River Mountain Mount Island Islands Beach Bay
 Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
 Castle Tower House Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
-Scholarship Act Law Syndrome Disease Effect Principle Theorem
+Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 """.split())
+#: Heads of streets, squares and stations: a place whatever surname the head also is (Square,
+#: Street, Station and Plaza are surnames somewhere; Lane, Hall and Park are too common ones).
+STREET_HEADS = frozenset("Street St Avenue Ave Road Rd Boulevard Blvd Square Plaza Station Airport Terrace "
+                         "Crescent Circus Parkway Piazza Platz Strasse Straße".split())
+#: Lower-case nouns after an eponym's possessive (Ohm's law, Down's syndrome, Halley's comet).
+EPONYM_HEADS = frozenset("law laws effect principle syndrome disease theorem constant comet paradox equation "
+                         "equations hypothesis conjecture lemma razor rule number formula".split())
+#: Words that may follow an eponym's head (Ohm's law for once); any other lower-case word
+#: makes the head a modifier of a person's thing (Desmond's law degree).
+_AFTER_EPONYM = re.compile(r"(?:['’]?s)?(?:[ \u00a0]*(?:$|[.,;:!?)])|[ \u00a0]+(?:for|of|in|on|and|or|is|was|says|to|"
+                           r"at|with|that|which|again|applies|holds|kicks|strikes|[A-Z0-9]))")
 #: Heads that may close a thing's name in lower case too (the Marie Curie fellowship); everyday
 #: nouns that also follow a name in chat (house, group, press, trust) are left out.
 LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
@@ -75,14 +93,55 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     # A possessive owns the noun after it (Nkiruka Dosunmu's gallery): a person, not a compound.
     if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
         return True
+    eponym = _EPONYM.match(text, end)
+    if eponym and eponym.group(1) in EPONYM_HEADS and _AFTER_EPONYM.match(text, eponym.end()):
+        return True  # Ohm's law
     words = text[start:end].split()
-    if (words and words[0] in ("The", "the")) or _ARTICLE_ONLY_BEFORE.search(text, 0, start):
+    if ((words and words[0] in ("The", "the")) or _after_article(text, start)) and not _private_modifier(text, end, words, g):
         return True
     if len(words) < 2:
         return False
-    if words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g)):
+    if words[-1] in STREET_HEADS or (words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g))):
         return True
     return is_brand_plural(words[-1], g)
+
+
+#: A possessive (kept in the span or after it) and the lower-case word after it.
+_EPONYM = re.compile(r"(?:['’]s?)?[ \u00a0]+([a-z]+)")
+_CAPITALISED_BEFORE = re.compile(r"[A-Z][^\W\d_A-Z]+[ \u00a0]$")  # titled, not an all-caps shout
+
+
+_LOWER_NOUNS = re.compile(r"[ \u00a0]+([a-z]+)(?:[ \u00a0]+([a-z]+))?")
+
+
+def _private_modifier(text: str, end: int, words: list[str], g: Gazetteer) -> bool:
+    """A full name whose surname no frequency list holds, before a lower-case noun (the Annika
+    Virtanen interview, the Desmond Okafor fan club): a private person's name as a modifier,
+    which the article belongs to; brands' surnames are known words (the John Deere tractor)."""
+    nouns = _LOWER_NOUNS.match(text, end)
+    if nouns is None or len(words) < 2 or words[-2] in ("The", "the") or words[-2] not in g.first:
+        return False
+    # Goods after an article and a name are the label's (a Michael Kors watch, an Estée Lauder
+    # night cream): people are not sold; "watch" is a noun after an article.
+    goods = {w for w in nouns.group(1, 2) if w in PRODUCT_NOUNS or w in ("watch", "watches")}
+    return _is_surname_only(words[-1], g) and not goods
+
+
+def _is_surname_only(word: str, g: Gazetteer) -> bool:
+    word = _POSSESSIVE_END.sub("", word)
+    return word in g.last and word not in g.dictionary
+
+
+def _after_article(text: str, start: int) -> bool:
+    """An article before the span or before the run of capitalised words it closes (a Great
+    Crested Grebe, The Schwarzman Centre); a capitalised article opens the run."""
+    while True:
+        if _ARTICLE_ONLY_BEFORE.search(text, 0, start):
+            return True
+        m = _CAPITALISED_BEFORE.search(text, 0, start)
+        if m is None:
+            return False
+        start = m.start()
 
 
 def _is_place(words: list[str], g: Gazetteer) -> bool:
@@ -136,8 +195,9 @@ def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
 
 
 #: Nouns of time that follow a person's name as adverbs (Lunch with Desmond Fairweather today).
-_TIME_NOUNS = frozenset("today tonight tomorrow yesterday morning afternoon evening night weekend week month year "
-                        "now lol".split())
+#: Not "night" or "weekend": straight after a name (no "this", "last") they head a compound
+#: (Mario Kart night, the Desmond Okafor weekend).
+_TIME_NOUNS = frozenset("today tonight tomorrow yesterday now lol".split())
 #: A possessive or determiner before a lone word used before a noun (my Dyson charger): the
 #: word names the make of a thing someone owns, not a person.
 _OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their|its|the|a|an|this|that)[ \u00a0]+$", re.I)

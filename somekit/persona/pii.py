@@ -22,7 +22,8 @@ the fixture tests/fixtures/pii_sentences.jsonl and every held-out set bench/data
 (the card quotes the newest). Names of things named after people (Wells Fargo, Tim Hortons,
 Johns Hopkins University) are left alone (persona/name_things.py), and so are brands, places,
 works and headlines the words around them mark (John Lewis after "returned the jacket to",
-Citizen Kane after "watched": persona/frames_en.py; 杨国福 after 点了, 黄浦 before 江:
+Citizen Kane after "watched": persona/frames_en.py; Charles de Gaulle after "landed at",
+Piazza Giuseppe Garibaldi, "Will Amsterdam ever build": persona/places_en.py; 杨国福 after 点了, 黄浦 before 江:
 persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
 capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
 not seen (Karppanen ORG).
@@ -41,6 +42,7 @@ from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
+from .places_en import is_modal_before_place
 from .names_zh import CJK, _posseg, chinese_name_spans
 from .structured import is_tld, scrub_structured  # noqa: F401  (the module's public API)
 
@@ -187,7 +189,8 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
                   if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
         # Brands, places and titles by the words around them (frames_en.py, name_things.py).
         spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
-                 and not is_attributive_brand(text, s[0], s[1], g, _tagger)]
+                 and not is_attributive_brand(text, s[0], s[1], g, _tagger)
+                 and not is_modal_before_place(text, s[0], s[1], g, _tagger)]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans

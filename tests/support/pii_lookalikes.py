@@ -10,6 +10,22 @@ sale, a dish), so a rule that drops a whole frame loses them.
 from __future__ import annotations
 
 INNOCENT_EN = (
+    # round 7 kinds: an airport's namesake in travel talk, a modal before a city, streets and
+    # squares (English heads, foreign openers), eponyms, a common-noun phrase after an
+    # article, goods and offers after a label that is a full name
+    "Touched down at Indira Gandhi after a twelve-hour flight",
+    "Two-hour layover at Benito Juárez, the tacos were decent",
+    "Will Berlin ever finish that airport?",
+    "May Madrid stay this warm all winter",
+    "Walked from Bedford Square to the museum in the rain",
+    "Coffee on Rue Victor Hugo before the train",
+    "Met the kids off the bus at Plaza Simón Bolívar",
+    "Murphy's law struck again when the printer jammed",
+    "Hooke's law is on the physics exam tomorrow",
+    "Spotted a Lesser Spotted Woodpecker in the garden this morning",
+    "Cath Kidston mugs were all over my nan's kitchen",
+    "Jack Daniel's is on offer at the big Tesco",
+    "Stuck on the Circle line for forty minutes",
     # round 6 kinds: a dish whose second word is a first name, a firm's product, a label's line
     "Chicken Kiev from the freezer aisle is underrated",
     "Oysters Rockefeller at the seafood bar were gone by noon",
@@ -188,6 +204,19 @@ INNOCENT_ZH = (
 
 #: (sentence, the name in it): person names in the frames above.
 NAMES_EN = (
+    # round 7: names in the frames of the round-7 look-alikes (travel, a modal-looking first
+    # name, a square, an eponym's possessive, a modifier after an article, goods)
+    ("Landed in Oslo and Ingrid Bakketun picked me up", "Ingrid Bakketun"),
+    ("Got the flight times from Tunde Bakare at the airport", "Tunde Bakare"),
+    ("Halvard Ekstrom says hi from the terminal", "Halvard Ekstrom"),
+    ("Will Houston came round for dinner with the kids", "Will Houston"),
+    ("Grace Austin won the pub quiz again", "Grace Austin"),
+    ("Went to Bedford Square with Oluwaseun Adebayo", "Oluwaseun Adebayo"),
+    ("Chidi Okonkwo's law degree finally paid off", "Chidi Okonkwo"),
+    ("The Annika Virtanen interview was the best bit of the podcast", "Annika Virtanen"),
+    ("Loved the Desmond Okafor interview on the radio", "Desmond Okafor"),
+    ("Desmond Okafor fans queued all night for the signing", "Desmond Okafor"),
+    ("Mark Jordan is bringing mugs for everyone", "Mark Jordan"),
     ("Thanks Benedict Okonkwo for the eggs", "Benedict Okonkwo"),
     ("Ingrid Thornbury has a new bag and a new job", "Ingrid Thornbury"),
     ("Soup with Desmond Fairweather at noon", "Desmond Fairweather"),

@@ -1,0 +1,71 @@
+"""English frames that make a capitalised span a place: a place word opening it or just before
+it, a journey's verb before it, or an airport's namesake in travel talk.
+
+- prefix: a word that opens a place's name before it or opening it: a landform (Mount, Lake,
+  Cape, Fort...), a named storm's (Storm Bert, Hurricane Ida), or a street or square in the
+  languages whose streets open with one (Piazza Giuseppe Garibaldi, Rue Victor Hugo, Calle
+  Simón Bolívar, Praça Marquês de Pombal): English closes a street's name instead (Russell
+  Square), which persona/name_things.py reads;
+- journey: a verb of travel or climbing right before it (climbed, hiked up, flew to, sailed to);
+- airport: the span is the namesake of an airport (`airportsdata`, accents folded: Jorge
+  Chávez, Charles de Gaulle) and the text is about flying (landed, flight, layover, terminal...)
+  or the span follows "at", "out of", "into" or "via". A private person who shares an airport's
+  namesake is rare; one met at an airport is named with a person's verb, not "landed at".
+
+The prefix words are a short list on purpose: they are the grammar of place names, not places.
+"""
+
+from __future__ import annotations
+
+import re
+
+from typing import Any, Callable
+
+from .gazetteer import Gazetteer, fold_accents
+
+#: Words before or opening a place's name (see the module docstring). "Via" and "Place" are
+#: English words too, but capitalised before a capitalised run they open an address.
+PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough "
+                           "Storm Hurricane Typhoon Cyclone "
+                           "Piazza Piazzale Plaza Via Viale Corso Largo Rue Place Avenue Boulevard Calle Avenida "
+                           "Paseo Praça Rua Praia Ulica Plac Strada".split())
+_JOURNEY_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
+                             r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
+                             re.I)
+_FLYING = re.compile(r"\b(?:land(?:ed|ing|s)?|flights?|flew|fly(?:ing)?|layovers?|stopovers?|connections?|"
+                     r"connecting|terminals?|airports?|departures?|arrivals?|boarding|gate|runway|plane|check-in|"
+                     r"jet ?lag|baggage|duty free)\b", re.I)
+_AIRPORT_BEFORE = re.compile(r"\b(?:at|out of|into|via)[ \u00a0]+$", re.I)
+_PREV_WORD = re.compile(r"([^\W\d_]+)\.?[ \u00a0]+$")
+
+
+def names_a_place(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """text[start:end] is a place's name by the words around it (see the module docstring)."""
+    before = text[:start]
+    words = text[start:end].split()
+    prev = _PREV_WORD.search(before)
+    if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES):
+        return True
+    if _JOURNEY_BEFORE.search(before):
+        return True
+    return is_airport_namesake(text, start, end, g)
+
+
+def is_airport_namesake(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    name = re.sub(r"['’]s?$", "", text[start:end])
+    if fold_accents(name) not in g.airport_namesakes:
+        return False
+    return bool(_AIRPORT_BEFORE.search(text, 0, start) or _FLYING.search(text))
+
+
+def is_modal_before_place(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
+    """text[start:end] is a modal and a big place (see the module docstring). `tagger` gives
+    the spaCy pipeline with its tagger; it runs only when the word lists allow the reading."""
+    words = text[start:end].split()
+    if len(words) != 2 or words[0] not in g.first or words[0] not in g.common_words or words[1] not in g.big_places:
+        return False
+    tokens = [t for t in tagger()(text) if t.idx >= start]
+    if len(tokens) < 3 or tokens[0].tag_ != "MD":
+        return False
+    verb = next((t for t in tokens[2:] if t.tag_ != "RB"), None)  # Will Amsterdam ever build
+    return verb is not None and verb.tag_ == "VB"
