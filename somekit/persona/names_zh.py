@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
+from .names_zh_cues import (PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger,
                              names_a_product)
 from .places_zh import is_place_in_context
 from .things_zh import BRAND_ENDINGS, names_a_zh_thing
@@ -81,7 +81,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, signal) of Chinese personal names in a text (empty without Han characters)."""
     if not CJK.search(text):
         return []
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     words = [(w.word, w.flag) for w in posseg.cut(text)]
     starts = [0]
     for word, _ in words:

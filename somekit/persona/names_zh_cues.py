@@ -67,7 +67,9 @@ _NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对�
 
 
 @functools.lru_cache(maxsize=1)
-def _posseg() -> Any:
+def jieba_tagger() -> Any:
+    """(jieba.posseg, jieba's word counts): the tagger and dictionary every Chinese rule reads,
+    loaded once per process."""
     import jieba
     import jieba.posseg
 
@@ -168,7 +170,7 @@ def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
     own with 的 (张伟的书), and writes a shop's or product's name right before what it sells."""
     if tag_at.get(end) not in _PRODUCT_TAGS or text[end:].startswith(RIGHT_CUES):
         return False
-    _, freq = _posseg()
+    _, freq = jieba_tagger()
     # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
     # HMM glued together around the name (杨梓 / 萱的).
     stop = min((s for s in tag_at if s > end), default=len(text))
@@ -178,7 +180,7 @@ def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
 def _is_verb(word: str) -> bool:
     """A word jieba's dictionary holds as a common verb (取出, 回来): no given name (建新 and 立新,
     rarer verbs, are given names as often)."""
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     return posseg.dt.word_tag_tab.get(word, "") == "v" and freq.get(word, 0) >= VERB_FREQ
 
 
@@ -188,6 +190,6 @@ def _word_tag(piece: str, first: bool) -> str | None:
     the name itself differently."""
     if not piece or not _is_han(piece[0 if first else -1]):
         return "x"
-    posseg, _ = _posseg()
+    posseg, _ = jieba_tagger()
     words = list(posseg.cut(piece))
     return (words[0] if first else words[-1]).flag if words else None

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import LEFT_CUES, RIGHT_CUES, _posseg
+from .names_zh_cues import LEFT_CUES, RIGHT_CUES, jieba_tagger
 
 _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
@@ -77,7 +77,7 @@ _BRAND_TAGS = ("nz", "nt")
 
 
 def _dictionary_thing(word: str) -> bool:
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     tag = posseg.dt.word_tag_tab.get(word)
     count = freq.get(word, 0)
     trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
@@ -86,7 +86,7 @@ def _dictionary_thing(word: str) -> bool:
 
 def _weather_word(span: str) -> bool:
     """雷阵雨: a three-character dictionary word ending in a dictionary noun of weather (阵雨)."""
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     tail = span[1:]
     return (len(span) == 3 and freq.get(span, 0) >= TRUSTED_FREQ and freq.get(tail, 0) >= TRUSTED_FREQ
             and posseg.dt.word_tag_tab.get(tail) == "n" and not WEATHER_CHARS.isdisjoint(tail))
@@ -96,7 +96,7 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
     jieba's (start, end, tag) of every word of `text`; `compound`: the span opens with a
     two-character surname (上官明)."""
-    _, freq = _posseg()
+    _, freq = jieba_tagger()
     span = text[start:end]
     given = span[2 if compound else 1:]
     if given in RIGHT_CUES:
@@ -143,7 +143,7 @@ def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]]
     first, second = cut.get(start), cut.get(start + 2)
     if len(span) != 3 or first is None or second is None or first[0] != start + 2 or second[0] != start + 3:
         return False
-    _, freq = _posseg()
+    _, freq = jieba_tagger()
     if freq.get(span[:2], 0) < TRUSTED_FREQ:
         return False
     if first[1] == "nr":
