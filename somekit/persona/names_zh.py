@@ -106,7 +106,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
-            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
+            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1], tags)
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
 
 

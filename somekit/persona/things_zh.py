@@ -123,9 +123,6 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
     if not compound and _noun_and_predicate(span, start, words, after):
         return True
-    for ws, we, _ in words:
-        if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
-            return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
     if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
         return True
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
