@@ -39,17 +39,24 @@ _JOIN = "和与跟及、到至"
 LOCATIVE_VERBS = frozenset("去 到 在 逛 游 住 飞 路过 途经 前往 抵达 来到 回到 住在 顺路去 飞往 飞到 赶到 赶往 "
                            "走到 跑到 搬到 搬去 开到".split())
 #: Words right after a candidate that keep it a person after a locative verb: a locative word
-#: that makes a place of a person (那儿, 家, 身边, 手里), a phrase about a person (的 in 在张伟的
-#: 帮助下, 看来, 眼里), another person joined to it (和, 、). Titles and verbs of speech
-#: (names_zh_cues.RIGHT_CUES) and jieba's localisers (f: 旁边, 面前, 之前) count too.
+#: that makes a place of a person (那儿, 家, 身边, 手里, 面前), a phrase about a person (的 in
+#: 在张伟的帮助下, 看来, 眼里), another person joined to it (和, 、). Titles and verbs of speech
+#: (names_zh_cues.RIGHT_CUES) count too.
 PERSON_AFTER = ("那儿", "那里", "那边", "那", "这儿", "这里", "这边", "这", "家", "身边", "手里", "手上", "手下",
-                "处", "的", "看来", "眼里", "眼中", "心里", "心中", "身上", "名下", "们", "和", "与", "跟", "同", "及",
-                "、", "一起", "耳朵", "头上")
-#: Last characters of dictionary nouns that name a kind of place (古镇, 新村, 小区, 公园, 地铁站,
-#: 商圈, 老街); 路, 门, 山, 场 and 头 are left out: 思路, 部门, 立场, 眉头 follow a person's name.
+                "处", "的", "看来", "眼里", "眼中", "心里", "心中", "身上", "名下", "面前", "跟前", "前面", "后面",
+                "旁边", "对面", "左边", "右边", "之前", "之后", "中间", "附近", "们", "和", "与", "跟", "同", "及",
+                "、", "一起", "了")
+#: jieba tags of the word after the candidate that close the place reading: a verb (去黄姚住,
+#: 在杨梅坑集合), a time, an adverb, a numeral or the clause's end. A noun after it may be the
+#: person's own place (去张伟宿舍, 在张伟朋友圈), so it takes a place-type noun (place_type_follows).
+PLACE_CLOSING_TAGS = frozenset("v vd vi t d m mq x w".split())
+#: Last characters of a place-type noun jieba's dictionary tags a place's (ns: 古镇, 新村, 老街):
+#: the second half of a place's name. Nouns tagged n that a person's name may take without 的
+#: (张伟小区, 张伟宿舍, 张伟公司: his compound, dorm, firm) are left out, and so are 路, 门, 山, 场
+#: and 头 (思路, 部门, 立场, 眉头 follow a person's name).
 PLACE_TYPE_CHARS = frozenset("镇村乡区园站城圈街巷庄湾港岛寺庙塔")
-#: Common place nouns whose last character is no place character.
-PLACE_TYPE_WORDS = frozenset("广场 机场 商场 码头 景点 海滩 沙滩 步行街 夜市 古城".split())
+#: Public places jieba tags n that no person owns: after a candidate, the rest of a place's name.
+PLACE_TYPE_WORDS = frozenset("公园 广场 景区 商圈 老街 古城 古镇 步行街 夜市 地铁站 火车站 码头 机场".split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,10 +111,10 @@ def after_a_locative_verb(text: str, start: int, end: int, words: list[tuple[int
     if after.startswith(PERSON_AFTER) or after.startswith(RIGHT_CUES) or text[end - 1] == "家":
         return False  # (a span jieba closed with 家: 去晏 / 紫家 / 吃饭 is someone's home)
     nxt = next(((ws, we, tag) for ws, we, tag in words if ws == end), None)
-    if nxt and nxt[2] == "f":
-        return False  # 到张伟旁边, 在张伟之前: a place beside a person
-    # 在张伟住的地方, 去张伟工作的公司: a relative clause about the person.
-    return not (nxt and nxt[2].startswith("v") and text[nxt[1]:nxt[1] + 1] == "的")
+    if nxt is None:
+        return end == len(text)
+    # 在张伟住的地方, 去张伟工作的公司: a verb opening a relative clause about the person.
+    return nxt[2] in PLACE_CLOSING_TAGS and text[nxt[1]:nxt[1] + 1] != "的"
 
 
 def _word_before(text: str, start: int, words: list[tuple[int, int, str]]) -> str:
@@ -124,6 +131,6 @@ def place_type_follows(text: str, start: int, end: int, words: list[tuple[int, i
             return True
         if ws == end:
             noun = text[ws:we]
-            return noun in PLACE_TYPE_WORDS or (tag in ("n", "ns") and len(noun) >= 2 and freq.get(noun, 0) > 0
+            return noun in PLACE_TYPE_WORDS or (tag == "ns" and len(noun) >= 2 and freq.get(noun, 0) > 0
                                                 and noun[-1] in PLACE_TYPE_CHARS)
     return False

@@ -98,7 +98,7 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     two-character surname (上官明)."""
     _, freq = jieba_tagger()
     span = text[start:end]
-    given = span[2 if compound else 1:]
+    given = span[2 if compound and len(span) > 2 else 1:]  # 公冶 alone: surname 公 and given name 冶
     if given in RIGHT_CUES:
         return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
