@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import (PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger,
-                             names_a_product)
+from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
-from .things_zh import BRAND_ENDINGS, names_a_zh_thing
+from .things_zh import BRAND_ENDINGS, names_a_product, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"

@@ -53,6 +53,13 @@ PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾�
 NOUN_SUFFIXES = frozenset("季节展赛宴")
 #: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
 FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
+#: Last characters of goods sold under a maker's or a shop's name besides food (麻辣烫, 米线,
+#: 面条, 辣椒, 酸奶, 剪刀).
+GOODS_CHARS = FOOD_CHARS | frozenset("烫线条椒奶糖刀剪")
+_GOODS_TAGS = frozenset("n nz z".split())  # jieba tags 麻辣烫 z
+#: jieba dictionary count from which the noun after a name is a real word: its rarest entries
+#: are fragments of its training text.
+GOODS_FREQ = 5
 #: A food character up to two characters after a span, with no verb or particle between (黄焖 /
 #: 鸡米饭; not 王芳带了蛋糕, 请张伟吃饭).
 _FOOD_AFTER = re.compile("[^吃喝做买煮炒点送请给和跟说的了过着在是有也都又就还要去来带拿\\W]{0,2}["
@@ -119,8 +126,9 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 黄浦 ns, 方舟 n
     if given[0] in BRAND_ENDINGS:
         return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
-    if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
-        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
+    food = _FOOD_AFTER.match(after)
+    if span[-1] in FOOD_CHARS or (food and any(we == end + food.end() and tag.startswith("n") for _, we, tag in words)):
+        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭; 面前, 后面 are no 面 'noodles')
     if not compound and _noun_and_predicate(span, start, words, after):
         return True
     if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
@@ -129,6 +137,21 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
     return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
+
+
+def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
+    """A name followed straight by goods, a dictionary noun ending in a food or goods character
+    (杨国福麻辣烫, 陈克明面条, 张小泉剪刀), names a maker or a shop. Any other noun keeps the
+    name: Chinese joins a person to their own places and circles without 的 (张伟宿舍, 张伟公司,
+    张伟朋友圈) and to their things with it (张伟的书)."""
+    if tag_at.get(end) not in _GOODS_TAGS or text[end:].startswith(RIGHT_CUES):
+        return False
+    _, freq = jieba_tagger()
+    # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
+    # HMM glued together around the name (杨梓 / 萱的).
+    stop = min((s for s in tag_at if s > end), default=len(text))
+    noun = text[end:stop]
+    return len(noun) >= 2 and noun[-1] in GOODS_CHARS and freq.get(noun, 0) >= GOODS_FREQ
 
 
 def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]], after: str) -> bool:
