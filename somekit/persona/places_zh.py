@@ -45,7 +45,7 @@ LOCATIVE_VERBS = frozenset("去 到 在 逛 游 住 飞 路过 途经 前往 抵
 PERSON_AFTER = ("那儿", "那里", "那边", "那", "这儿", "这里", "这边", "这", "家", "身边", "手里", "手上", "手下",
                 "处", "的", "看来", "眼里", "眼中", "心里", "心中", "身上", "名下", "面前", "跟前", "前面", "后面",
                 "旁边", "对面", "左边", "右边", "之前", "之后", "中间", "附近", "们", "和", "与", "跟", "同", "及",
-                "、", "一起", "了")
+                "、", "一起")
 #: jieba tags of the word after the candidate that close the place reading: a verb (去黄姚住,
 #: 在杨梅坑集合), a time, an adverb, a numeral or the clause's end. A noun after it may be the
 #: person's own place (去张伟宿舍, 在张伟朋友圈), so it takes a place-type noun (place_type_follows).
@@ -107,9 +107,12 @@ def after_a_locative_verb(text: str, start: int, end: int, words: list[tuple[int
         verb = _word_before(text, start - 1, words)
     if verb not in LOCATIVE_VERBS:
         return False
-    after = text[end:]
-    if after.startswith(PERSON_AFTER) or after.startswith(RIGHT_CUES) or text[end - 1] == "家":
-        return False  # (a span jieba closed with 家: 去晏 / 紫家 / 吃饭 is someone's home)
+    # The candidate may be a character longer or shorter than the name (孙骁的, 赵敏身, 郑梓 of
+    # 郑梓涵): a locative word or cue one character either side of its end counts too.
+    if any(text.startswith(PERSON_AFTER + RIGHT_CUES, k) for k in (end - 1, end, end + 1)):
+        return False
+    if "了" in text[end - 1:end + 1]:
+        return False  # 到张伟了 'it is Zhang Wei's turn'
     nxt = next(((ws, we, tag) for ws, we, tag in words if ws == end), None)
     if nxt is None:
         return end == len(text)
