@@ -69,12 +69,18 @@ _SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|�
 _SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
 #: Buying, eating and ordering right before the span (点了杨国福, 喝了一杯王老吉); 点 and 订 only
 #: with 了 or 过 (三点张伟来了: 'at three', not 'ordered').
-_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$")
+#: A numeral and a measure word of goods right before it counts goods (来一罐王老吉): people are
+#: counted with 个, 位, 名.
+_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$"
+                             r"|[一两几半每][杯瓶盒包袋碗罐箱串盘桶壶碟]$")
 #: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
 _SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
 _BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
 #: Nouns of trade a few characters after a brand, in the same clause (周大福今天的金价).
 #: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
+#: Words of a shop's goods in the clause after X的 + goods (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是
+#: 必买的伴手礼): a person's cake or tea is seldom priced, queued for or bought as a souvenir.
+_GOODS_TALK = re.compile(r"[^。！？!?\n]*?(?:涨价|降价|必买|伴手礼|特产|排队|排了[一二三四五六七八九十两半\d]+|限量|售罄|断货|回购|代购)")
 _COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|柜台|打折|折扣|促销|特价|优惠券|会员卡|清仓|官网|"
                              r"加盟)|新品|上新)")
 #: Characters of weather nouns that are seldom a given name's (风 and 云 are common in names).
@@ -110,8 +116,11 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
         return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
-    if span[-1] in NOUN_SUFFIXES and len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
-        return True  # 杨梅季, 龙虾季: a dictionary word and a noun suffix
+    if len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ and (
+            span[-1] in NOUN_SUFFIXES or freq.get(span, 0) >= TRUSTED_FREQ):
+        # 杨梅季, 龙虾季: a dictionary word and a noun suffix; 林荫 + 道: a dictionary word built
+        # on one, whatever jieba's tags (it tags both 林荫 and 林荫道 nr).
+        return True
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
@@ -136,7 +145,16 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
-    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
+    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after)) or _goods_after_de(text, end, words)
+
+
+def _goods_after_de(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
+    """X的 + a food or goods noun in the next two words + talk of goods in the clause: a brand. A
+    person also takes 的 + a noun (张伟的茉莉花茶), so the goods noun alone is not enough."""
+    if not text.startswith("的", end):
+        return False
+    nouns = [text[ws:we] for ws, we, tag in words if end + 1 <= ws < end + 7 and tag in _GOODS_TAGS][:2]
+    return any(n[-1] in GOODS_CHARS for n in nouns) and bool(_GOODS_TALK.match(text, end))
 
 
 def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
