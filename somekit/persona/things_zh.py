@@ -21,10 +21,14 @@ says otherwise when
 - a shop or a clan: a surname and 记 or 氏 and whatever jieba glued on (去陈记吃: 'Chen's');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
-  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
-  people are met, asked and thanked; food, goods and shops are bought and eaten;
+  it, or a buying, eating or ordering verb or a count of goods before it (点了杨国福麻辣烫,
+  来一罐王老吉): people are met, asked and thanked; food, goods and shops are bought and eaten
+  (去陈李济买了凉茶 is places_zh's locative grammar: 去 + a place + a verb);
+- goods: a food or goods noun straight after it (杨国福麻辣烫: names_a_product), or after 的
+  with talk of goods in the clause (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是必买的伴手礼);
 - a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
-  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
+  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency;
+- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
 names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
@@ -73,9 +77,6 @@ _SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
 #: counted with 个, 位, 名.
 _CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$"
                              r"|[一两几半每][杯瓶盒包袋碗罐箱串盘桶壶碟]$")
-#: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
-_SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
-_BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
 #: Nouns of trade a few characters after a brand, in the same clause (周大福今天的金价).
 #: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
 #: Words of a shop's goods in the clause after X的 + goods (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是
@@ -145,7 +146,7 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
-    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after)) or _goods_after_de(text, end, words)
+    return _goods_after_de(text, end, words)
 
 
 def _goods_after_de(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
