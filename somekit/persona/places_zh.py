@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
 
 from ..deps import locate
 from .names_zh_cues import RIGHT_CUES, jieba_tagger
