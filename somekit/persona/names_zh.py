@@ -30,10 +30,9 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import (PLACE_ENDINGS, _posseg, cued_name_spans, is_common_zh, jieba_person_chars,
-                             names_a_product)
+from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
-from .things_zh import BRAND_ENDINGS, names_a_zh_thing
+from .things_zh import BRAND_ENDINGS, names_a_product, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -81,7 +80,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, signal) of Chinese personal names in a text (empty without Han characters)."""
     if not CJK.search(text):
         return []
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     words = [(w.word, w.flag) for w in posseg.cut(text)]
     starts = [0]
     for word, _ in words:
@@ -106,7 +105,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     tag_at = {s: t for s, _, t in tags}
     return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
-            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1])
+            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1], tags)
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
 
 

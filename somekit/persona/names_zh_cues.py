@@ -51,10 +51,6 @@ RIGHT_CUES = tuple(sorted(set(
 _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m mq r y zg".split())
 #: Last characters of place, building and stall names (季阳村, 彭家弄, 龙潭岭, 张家院, 王府井, 包子铺), not of given names.
 PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店铺摊馆厂站港湾岛塘角州城楼粉所队庄堡井")
-_PRODUCT_TAGS = frozenset("n nz".split())
-#: jieba dictionary count from which the noun after a name is a real word: its rarest entries
-#: are fragments of its training text (打了个 3: 给罗晓峰 / 打了个 / 电话 is a call, not a product).
-PRODUCT_FREQ = 5
 #: jieba dictionary count from which a verb is too common to be a given name (取出 1077, 建新 39).
 VERB_FREQ = 300
 #: Tags of a one-character word jieba cut after a candidate's second character: a verb,
@@ -67,7 +63,9 @@ _NOT_GIVEN = frozenset("的了是在和与跟也都就又说把被给让向对�
 
 
 @functools.lru_cache(maxsize=1)
-def _posseg() -> Any:
+def jieba_tagger() -> Any:
+    """(jieba.posseg, jieba's word counts): the tagger and dictionary every Chinese rule reads,
+    loaded once per process."""
     import jieba
     import jieba.posseg
 
@@ -162,23 +160,10 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
     return None
 
 
-def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
-    """A name followed straight by a noun that is no title or kinship word names a thing after
-    the person (杨国福麻辣烫, 陈克明面条, 郭德纲相声): Chinese joins a person to what they do or
-    own with 的 (张伟的书), and writes a shop's or product's name right before what it sells."""
-    if tag_at.get(end) not in _PRODUCT_TAGS or text[end:].startswith(RIGHT_CUES):
-        return False
-    _, freq = _posseg()
-    # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
-    # HMM glued together around the name (杨梓 / 萱的).
-    stop = min((s for s in tag_at if s > end), default=len(text))
-    return stop - end >= 2 and freq.get(text[end:stop], 0) >= PRODUCT_FREQ
-
-
 def _is_verb(word: str) -> bool:
     """A word jieba's dictionary holds as a common verb (取出, 回来): no given name (建新 and 立新,
     rarer verbs, are given names as often)."""
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     return posseg.dt.word_tag_tab.get(word, "") == "v" and freq.get(word, 0) >= VERB_FREQ
 
 
@@ -188,6 +173,6 @@ def _word_tag(piece: str, first: bool) -> str | None:
     the name itself differently."""
     if not piece or not _is_han(piece[0 if first else -1]):
         return "x"
-    posseg, _ = _posseg()
+    posseg, _ = jieba_tagger()
     words = list(posseg.cut(piece))
     return (words[0] if first else words[-1]).flag if words else None

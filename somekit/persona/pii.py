@@ -43,7 +43,7 @@ from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .places_en import is_modal_before_place
-from .names_zh import CJK, _posseg, chinese_name_spans
+from .names_zh import CJK, chinese_name_spans, jieba_tagger
 from .structured import is_tld, scrub_structured  # noqa: F401  (the module's public API)
 
 #: spaCy model packages tried in order (module names); the first importable one is used.
@@ -108,7 +108,7 @@ def name_engine() -> str:
         _tagger()
         parts.append(f"names-dataset-{version('names-dataset')}")
     if "zh" in NAME_SIGNALS:
-        _posseg()  # jieba's dictionary: ~1 s, once
+        jieba_tagger()  # jieba's dictionary: ~1 s, once
         chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
         parts.append(f"jieba-{version('jieba')}")
     return " + ".join(parts)

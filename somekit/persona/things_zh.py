@@ -21,10 +21,14 @@ says otherwise when
 - a shop or a clan: a surname and 记 or 氏 and whatever jieba glued on (去陈记吃: 'Chen's');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
 - a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
-  it, or a buying, eating or ordering verb around it (点了杨国福麻辣烫, 去陈李济买了凉茶):
-  people are met, asked and thanked; food, goods and shops are bought and eaten;
+  it, or a buying, eating or ordering verb or a count of goods before it (点了杨国福麻辣烫,
+  来一罐王老吉): people are met, asked and thanked; food, goods and shops are bought and eaten
+  (去陈李济买了凉茶 is places_zh's locative grammar: 去 + a place + a verb);
+- goods: a food or goods noun straight after it (杨国福麻辣烫: names_a_product), or after 的
+  with talk of goods in the clause (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是必买的伴手礼);
 - a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
-  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency.
+  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency;
+- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix.
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
 names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
@@ -36,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import LEFT_CUES, RIGHT_CUES, _posseg
+from .names_zh_cues import LEFT_CUES, RIGHT_CUES, jieba_tagger
 
 _PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
@@ -53,6 +57,13 @@ PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾�
 NOUN_SUFFIXES = frozenset("季节展赛宴")
 #: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
 FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
+#: Last characters of goods sold under a maker's or a shop's name besides food (麻辣烫, 米线,
+#: 面条, 辣椒, 酸奶, 剪刀).
+GOODS_CHARS = FOOD_CHARS | frozenset("烫线条椒奶糖刀剪")
+_GOODS_TAGS = frozenset("n nz z".split())  # jieba tags 麻辣烫 z
+#: jieba dictionary count from which the noun after a name is a real word: its rarest entries
+#: are fragments of its training text.
+GOODS_FREQ = 5
 #: A food character up to two characters after a span, with no verb or particle between (黄焖 /
 #: 鸡米饭; not 王芳带了蛋糕, 请张伟吃饭).
 _FOOD_AFTER = re.compile("[^吃喝做买煮炒点送请给和跟说的了过着在是有也都又就还要去来带拿\\W]{0,2}["
@@ -62,12 +73,15 @@ _SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|�
 _SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
 #: Buying, eating and ordering right before the span (点了杨国福, 喝了一杯王老吉); 点 and 订 only
 #: with 了 or 过 (三点张伟来了: 'at three', not 'ordered').
-_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$")
-#: Going somewhere to buy or eat (去陈李济买, 在海底捞吃): the span is the shop.
-_SHOP_TRIP = re.compile(r"(?:去|在|到|逛)了?$")
-_BUY_AFTER = re.compile(r"(?:买|购|吃|喝|点|订|排队|打卡|逛)")
+#: A numeral and a measure word of goods right before it counts goods (来一罐王老吉): people are
+#: counted with 个, 位, 名.
+_CONSUME_BEFORE = re.compile(r"(?:(?:点|订)(?:了|过)|(?:买|吃|喝|囤|网购|下单)(?:了|过)?)(?:[一两几]?[份杯瓶盒包袋碗支罐箱])?$"
+                             r"|[一两几半每][杯瓶盒包袋碗罐箱串盘桶壶碟]$")
 #: Nouns of trade a few characters after a brand, in the same clause (周大福今天的金价).
 #: 新品 and 上新 only straight after it: a designer's 今天的新品 is still a person's.
+#: Words of a shop's goods in the clause after X的 + goods (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是
+#: 必买的伴手礼): a person's cake or tea is seldom priced, queued for or bought as a souvenir.
+_GOODS_TALK = re.compile(r"[^。！？!?\n]*?(?:涨价|降价|必买|伴手礼|特产|排队|排了[一二三四五六七八九十两半\d]+|限量|售罄|断货|回购|代购)")
 _COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|柜台|打折|折扣|促销|特价|优惠券|会员卡|清仓|官网|"
                              r"加盟)|新品|上新)")
 #: Characters of weather nouns that are seldom a given name's (风 and 云 are common in names).
@@ -77,7 +91,7 @@ _BRAND_TAGS = ("nz", "nt")
 
 
 def _dictionary_thing(word: str) -> bool:
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     tag = posseg.dt.word_tag_tab.get(word)
     count = freq.get(word, 0)
     trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
@@ -86,7 +100,7 @@ def _dictionary_thing(word: str) -> bool:
 
 def _weather_word(span: str) -> bool:
     """雷阵雨: a three-character dictionary word ending in a dictionary noun of weather (阵雨)."""
-    posseg, freq = _posseg()
+    posseg, freq = jieba_tagger()
     tail = span[1:]
     return (len(span) == 3 and freq.get(span, 0) >= TRUSTED_FREQ and freq.get(tail, 0) >= TRUSTED_FREQ
             and posseg.dt.word_tag_tab.get(tail) == "n" and not WEATHER_CHARS.isdisjoint(tail))
@@ -96,15 +110,18 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     """text[start:end] (a candidate name) is a word, place or shop, not a person. `words` holds
     jieba's (start, end, tag) of every word of `text`; `compound`: the span opens with a
     two-character surname (上官明)."""
-    _, freq = _posseg()
+    _, freq = jieba_tagger()
     span = text[start:end]
-    given = span[2 if compound else 1:]
+    given = span[2 if compound and len(span) > 2 else 1:]  # 公冶 alone: surname 公 and given name 冶
     if given in RIGHT_CUES:
         return True  # a surname and a title (鲍师傅, 钱大妈): how a shop or a stranger is called, no full name
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
         return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
-    if span[-1] in NOUN_SUFFIXES and len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ:
-        return True  # 杨梅季, 龙虾季: a dictionary word and a noun suffix
+    if len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ and (
+            span[-1] in NOUN_SUFFIXES or freq.get(span, 0) >= TRUSTED_FREQ):
+        # 杨梅季, 龙虾季: a dictionary word and a noun suffix; 林荫 + 道: a dictionary word built
+        # on one, whatever jieba's tags (it tags both 林荫 and 林荫道 nr).
+        return True
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
             return True  # part of a dictionary word (向左转), whatever stands around it
@@ -119,19 +136,41 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 黄浦 ns, 方舟 n
     if given[0] in BRAND_ENDINGS:
         return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
-    if span[-1] in FOOD_CHARS or _FOOD_AFTER.match(after):
-        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭)
+    food = _FOOD_AFTER.match(after)
+    if span[-1] in FOOD_CHARS or (food and any(we == end + food.end() and tag.startswith("n") for _, we, tag in words)):
+        return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭; 面前, 后面 are no 面 'noodles')
     if not compound and _noun_and_predicate(span, start, words, after):
         return True
-    for ws, we, _ in words:
-        if ws < end < we and text[end] in PLACE_SUFFIXES and ws >= start:
-            return True  # jieba glued a place suffix on (黄浦江边 -> 黄浦江 / 边)
     if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
         return True
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
-    return bool(_SHOP_TRIP.search(before) and _BUY_AFTER.match(after))
+    return _goods_after_de(text, end, words)
+
+
+def _goods_after_de(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
+    """X的 + a food or goods noun in the next two words + talk of goods in the clause: a brand. A
+    person also takes 的 + a noun (张伟的茉莉花茶), so the goods noun alone is not enough."""
+    if not text.startswith("的", end):
+        return False
+    nouns = [text[ws:we] for ws, we, tag in words if end + 1 <= ws < end + 7 and tag in _GOODS_TAGS][:2]
+    return any(n[-1] in GOODS_CHARS for n in nouns) and bool(_GOODS_TALK.match(text, end))
+
+
+def names_a_product(text: str, end: int, tag_at: dict[int, str]) -> bool:
+    """A name followed straight by goods, a dictionary noun ending in a food or goods character
+    (杨国福麻辣烫, 陈克明面条, 张小泉剪刀), names a maker or a shop. Any other noun keeps the
+    name: Chinese joins a person to their own places and circles without 的 (张伟宿舍, 张伟公司,
+    张伟朋友圈) and to their things with it (张伟的书)."""
+    if tag_at.get(end) not in _GOODS_TAGS or text[end:].startswith(RIGHT_CUES):
+        return False
+    _, freq = jieba_tagger()
+    # The noun must be a dictionary word of two or more characters (面条), not a piece jieba's
+    # HMM glued together around the name (杨梓 / 萱的).
+    stop = min((s for s in tag_at if s > end), default=len(text))
+    noun = text[end:stop]
+    return len(noun) >= 2 and noun[-1] in GOODS_CHARS and freq.get(noun, 0) >= GOODS_FREQ
 
 
 def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]], after: str) -> bool:
@@ -143,7 +182,7 @@ def _noun_and_predicate(span: str, start: int, words: list[tuple[int, int, str]]
     first, second = cut.get(start), cut.get(start + 2)
     if len(span) != 3 or first is None or second is None or first[0] != start + 2 or second[0] != start + 3:
         return False
-    _, freq = _posseg()
+    _, freq = jieba_tagger()
     if freq.get(span[:2], 0) < TRUSTED_FREQ:
         return False
     if first[1] == "nr":

@@ -114,6 +114,14 @@ INNOCENT_EN = (
 )
 
 INNOCENT_ZH = (
+    # round 7 kinds: a place after a locative verb and before a verb, a place before a place-type
+    # noun, goods counted before a span, a brand + 的 + goods with talk of goods
+    "国庆去宏村住了一晚，早上起来全是雾",
+    "周六约了朋友在龙华碰头，顺便吃个早茶",
+    "彭浦新村的早市六点就开了",
+    "毕业旅行去了西递古镇，拍了好多照片",
+    "天太热了，来一瓶冰峰解渴",
+    "孔凤春的鹅蛋粉是去杭州必买的",
     # round 6 kinds: a surname and a title, clan villages and rarer place suffixes, a noun and
     # a suffix (season, festival), a surname and 记, stalls
     "张阿姨的煎饼果子五块钱一个",
@@ -260,6 +268,15 @@ NAMES_EN = (
 )
 
 NAMES_ZH = (
+    # round 7: a person after a locative verb with a locative word or a person's phrase, before
+    # the person's own place, and before 的 + goods with no talk of goods
+    ("周末去钟语桐家包饺子", "钟语桐"),
+    ("有问题可以到樊书言那里登记", "樊书言"),
+    ("在柏若溪的帮助下，我们按时交了报告", "柏若溪"),
+    ("下午去屈子墨宿舍借了一本书", "屈子墨"),
+    ("排在晏思齐后面的人都等急了", "晏思齐"),
+    ("跑到乔念真面前说了声对不起", "乔念真"),
+    ("滕雨霏的蛋糕做得比店里还好吃", "滕雨霏"),
     ("问问周海湾明天来不来", "周海湾"),
     ("林季说她明天请假", "林季"),
     ("昨天遇到陈记华了", "陈记华"),
