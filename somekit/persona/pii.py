@@ -43,7 +43,8 @@ from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .places_en import is_modal_before_place
-from .names_zh import CJK, chinese_name_spans, jieba_tagger
+from .names_zh import CJK, chinese_name_spans
+from .names_zh_cues import jieba_tagger
 from .structured import is_tld, scrub_structured  # noqa: F401  (the module's public API)
 
 #: spaCy model packages tried in order (module names); the first importable one is used.
