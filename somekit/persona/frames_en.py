@@ -77,7 +77,8 @@ ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cat
                          "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
                          "spaniel spaniels retriever retrievers poodle poodles".split())
 BREED_HEADS = frozenset("Retriever Retrievers Terrier Terriers Spaniel Spaniels Poodle Poodles Bulldog Bulldogs "
-                        "Labrador Labradors Dachshund Dachshunds Husky Huskies".split())
+                        "Labrador Labradors Dachshund Dachshunds Husky Huskies Dog Dogs Hound Hounds Sheepdog "
+                        "Sheepdogs Collie Collies Mastiff Mastiffs Schnauzer Schnauzers Pinscher Pinschers".split())
 #: Landforms and landmarks after a possessive (Arthur's Seat, Land's End, Hadrian's Wall).
 POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hill Hills Head Rock Rocks Cross Well "
                                    "Wood Woods Island Castle Tower Lake Field Fields Cave Causeway Dyke Folly Leap "
@@ -89,6 +90,19 @@ _SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \
 _OFFER_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:(?:is|are|was|were|now)[ \u00a0]+)?on[ \u00a0]+(?:offer|sale|special)\b|"
                           r"(?:['’]s)?[ \u00a0]+at[ \u00a0]+duty[- \u00a0]free\b", re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).
+#: A band or a label by what follows it: a record format, a live show, a tour (Jethro Tull on
+#: vinyl, saw Franz Ferdinand live), or a chain's branches opening or closing (Tommy Hilfiger is
+#: opening a new store): a person opens a shop or a cafe, a chain opens stores and branches.
+_ACT_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:on[ \u00a0]+(?:vinyl|cassette|tape|cd|CD|record)\b|"
+                        r"live(?=[ \u00a0]*(?:$|[.,;:!?]|and\b|at\b|in\b|last\b|tonight\b|again\b|on\b))|"
+                        r"(?:new[ \u00a0]+)?(?:album|albums|setlist|discography|tour|world[ \u00a0]+tour)\b)")
+_STORES_AFTER = re.compile(r"[ \u00a0]+(?:(?:is|are|was|were|has|have)[ \u00a0]+)?(?:just[ \u00a0]+)?"
+                           r"(?:opening|opens|opened|closing|closes|closed|shutting)(?:[ \u00a0]+down)?[ \u00a0]+"
+                           r"(?:(?:a|an|its|their|the|\d+|two|three|four|five|ten)[ \u00a0]+)?(?:(?:new|first|second|"
+                           r"flagship|more|big)[ \u00a0]+)?(?:store|stores|branch|branches|outlet|outlets|location|locations)\b")
+#: Food served with something (Earl Grey with oat milk): a person is not had with milk.
+_SERVED_WITH = re.compile(r"[ \u00a0]+with[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}(?:milk|sugar|honey|lemon|cream|"
+                          r"custard|gravy|chips|fries|mayo|ketchup|toast|sauce|ice)\b")
 _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|moved|moving|upgraded|upgrading)"
                               r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
                               r"(?:[ \u00a0]+[A-Z][\w.+-]*)?)?[ \u00a0]+(?:to|from)|installed|installing|reinstalled|"
@@ -141,7 +155,8 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
-            or _OFFER_AFTER.match(text, end):
+            or _OFFER_AFTER.match(text, end) or _ACT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
+            or _SERVED_WITH.match(text, end):
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
@@ -150,7 +165,9 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
     # switched to Nextcloud; a possessive owns what follows (Annika's puppies, Hana's team).
     first_name = any(w in g.first for w in words)
-    breed = (nxt in ANIMAL_NOUNS and not first_name) or words[-1] in BREED_HEADS
+    # A breed head anywhere in the capitalised run (Bernese Mountain Dog, found as "Bernese").
+    run_end = _run_bounds(text, start, end)[1]
+    breed = (nxt in ANIMAL_NOUNS and not first_name) or any(w in BREED_HEADS for w in text[start:run_end].split())
     software = len(words) == 1 and not first_name and _SOFTWARE_BEFORE.search(before)
     if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True
