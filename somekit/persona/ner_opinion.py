@@ -18,7 +18,6 @@ import re
 from typing import Any, Callable
 
 from .gazetteer import Gazetteer
-from .names import is_title_case
 
 #: Nouns of kin, friendship and role that stand before a person's name in apposition.
 PERSON_NOUNS = frozenset("""
@@ -28,6 +27,7 @@ grandma grandpa granddad grandmother grandfather nan gran colleague colleagues c
 tutor doctor nurse student classmate flatmate roommate housemate landlord landlady client captain chef author
 singer drummer guitarist councillor mayor director editor founder host guest bestie babe kid kids baby
 """.split())
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _SUBTITLE_BEFORE = re.compile(r"[A-Z][^\W\d_A-Z]+:[ \u00a0]+$")  # titled word, then a colon
 _PREV_LOWER = re.compile(r"([a-z]+)[ \u00a0]+$")
 
@@ -36,7 +36,7 @@ def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Cal
     """Whether a NER-only find text[start:end] is kept as a name (see the module docstring)."""
     words = [re.sub(r"['’]s?$", "", w) for w in text[start:end].split()]
     known = any(w in g.first or w in g.last for w in words)
-    if is_title_case(text) and not known:
+    if is_headline(text) and not known:
         return False
     if len(words) != 1:
         return True
@@ -47,3 +47,11 @@ def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Cal
         return True
     token = next((t for t in tagger()(text) if t.idx == prev.start(1)), None)
     return token is None or token.tag_ not in ("NN", "NNS")
+
+
+def is_headline(text: str) -> bool:
+    """Four or more words, nearly all titled (a capital, then lower case). An all-caps shout is
+    no headline: the titled words in it are the ones a writer capitalised (TICKETS FOR Satsuki
+    Yukio'S FAREWELL GIG)."""
+    words = _WORD.findall(text)
+    return len(words) >= 4 and sum(w[0].isupper() and not w.isupper() for w in words) >= 0.8 * len(words)
