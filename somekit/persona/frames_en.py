@@ -70,6 +70,11 @@ mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet 
 candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
 serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
+#: Food sold under a label's name (Sara Lee cheesecake, Heinz beans).
+FOOD_NOUNS = frozenset("""
+cheesecake cheesecakes cake cakes pie pies pizza pizzas biscuits cookies cereal crisps chips chocolate chocolates
+yoghurt yogurt yoghurts dessert desserts icecream ice-cream soup beans noodles sausages burgers nuggets tea coffee
+""".split())
 #: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
 #: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
 #: Pointer) are left out.
@@ -90,12 +95,14 @@ _SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \
 _OFFER_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:(?:is|are|was|were|now)[ \u00a0]+)?on[ \u00a0]+(?:offer|sale|special)\b|"
                           r"(?:['’]s)?[ \u00a0]+at[ \u00a0]+duty[- \u00a0]free\b", re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).
-#: A band or a label by what follows it: a record format, a live show, a tour (Jethro Tull on
-#: vinyl, saw Franz Ferdinand live), or a chain's branches opening or closing (Tommy Hilfiger is
-#: opening a new store): a person opens a shop or a cafe, a chain opens stores and branches.
-_ACT_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:on[ \u00a0]+(?:vinyl|cassette|tape|cd|CD|record)\b|"
-                        r"live(?=[ \u00a0]*(?:$|[.,;:!?]|and\b|at\b|in\b|last\b|tonight\b|again\b|on\b))|"
-                        r"(?:new[ \u00a0]+)?(?:album|albums|setlist|discography|tour|world[ \u00a0]+tour)\b)")
+#: A band or a label by what follows it: a record format (Jethro Tull on vinyl), or a chain's
+#: branches opening or closing (Tommy Hilfiger is opening a new store): a person opens a shop or
+#: a cafe, a chain opens stores and branches.
+_FORMAT_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+on[ \u00a0]+(?:vinyl|cassette|tape|cd|CD|record)\b")
+#: A show or a record (saw Franz Ferdinand live, their new album): a band's name ends in a known
+#: word; a private person who plays live ends in a surname no word list holds (Mark Yemisi).
+_SHOW_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:live(?=[ \u00a0]*(?:$|[.,;:!?]|and\b|again\b|last\b))|"
+                         r"(?:new[ \u00a0]+)?(?:album|albums|setlist|discography|tour|world[ \u00a0]+tour)\b)")
 _STORES_AFTER = re.compile(r"[ \u00a0]+(?:(?:is|are|was|were|has|have)[ \u00a0]+)?(?:just[ \u00a0]+)?"
                            r"(?:opening|opens|opened|closing|closes|closed|shutting)(?:[ \u00a0]+down)?[ \u00a0]+"
                            r"(?:(?:a|an|its|their|the|\d+|two|three|four|five|ten)[ \u00a0]+)?(?:(?:new|first|second|"
@@ -155,8 +162,10 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
-            or _OFFER_AFTER.match(text, end) or _ACT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
+            or _OFFER_AFTER.match(text, end) or _FORMAT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
             or _SERVED_WITH.match(text, end):
+        return True
+    if _SHOW_AFTER.match(text, end) and re.sub(r"['’]s?$", "", words[-1]) in g.dictionary:
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line

@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .frames_en import PRODUCT_NOUNS
+from .frames_en import FOOD_NOUNS, PRODUCT_NOUNS
 from .gazetteer import Gazetteer
 
 ORG_HEADS = frozenset("""
@@ -220,8 +220,11 @@ def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: 
     nxt = _LOWER_NEXT.match(text, end)
     if nxt is None or nxt.group(1) in _TIME_NOUNS:
         return False
-    # Up to two adjectives may come between the brand and its noun (Sara Lee frozen cheesecake).
     after = [t for t in tagger()(text) if t.idx >= nxt.start(1)][:3]
-    while after and after[0].tag_ in ("JJ", "VBN") and len(after) > 1:
+    if after and after[0].tag_ in ("NN", "NNS"):
+        return True
+    # Adjectives between the brand and goods or food (Sara Lee frozen cheesecake); not before any
+    # noun: "Thanks Mark Jordan great work" praises a person.
+    while len(after) > 1 and after[0].tag_ in ("JJ", "VBN"):
         after = after[1:]
-    return bool(after) and after[0].tag_ in ("NN", "NNS")
+    return bool(after) and after[0].tag_ in ("NN", "NNS") and after[0].lower_ in PRODUCT_NOUNS | FOOD_NOUNS

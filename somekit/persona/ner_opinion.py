@@ -19,8 +19,10 @@ from typing import Any, Callable
 
 from .gazetteer import Gazetteer
 
-#: Nouns of kin, friendship and role that stand before a person's name in apposition.
+#: Nouns of kin, friendship and role that stand before a person's name in apposition, and the
+#: greetings' nouns that address one (happy birthday Agu, good morning Agu).
 PERSON_NOUNS = frozenset("""
+birthday anniversary morning afternoon evening night congrats thanks cheers welcome bye
 cousin cousins friend friends mate mates buddy pal neighbour neighbor neighbours neighbors brother brothers sister
 sisters mum mom mother dad father son daughter wife husband partner boyfriend girlfriend uncle aunt auntie nephew niece
 grandma grandpa granddad grandmother grandfather nan gran colleague colleagues coworker boss manager teacher coach
