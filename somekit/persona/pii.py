@@ -26,7 +26,8 @@ Citizen Kane after "watched": persona/frames_en.py; Charles de Gaulle after "lan
 Piazza Giuseppe Garibaldi, "Will Amsterdam ever build": persona/places_en.py; 杨国福 after 点了, 黄浦 before 江:
 persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
 capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
-not seen (Karppanen ORG).
+not seen (Karppanen ORG). A name the model alone found gets a second opinion on its position
+(a headline, a noun's post-modifier, a subtitle: persona/ner_opinion.py).
 """
 
 from __future__ import annotations
