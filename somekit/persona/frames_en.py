@@ -18,13 +18,19 @@ can be put to on its own: a known first name and a known surname. The words arou
   name owns its place (Annika Virtanen's Hill), and a name before a longer place name is its
   visitor (Annika's Peak District photos);
 - sale: a clearance or offer frame after it (closing down, clearance, half price, 30% off, is
-  on offer, at duty free): shops close down and goods are on offer, people are not;
+  on offer, at duty free): shops close down and goods are on offer, people are not; a chain
+  opening or closing stores or branches (Tommy Hilfiger is opening a new store), where a person
+  opens a shop or a bakery; food served with something (Earl Grey with oat milk);
+- act: a record format after it (Jethro Tull on vinyl), or a show or record (saw Franz
+  Ferdinand live, their new album) when it ends in a known word: a private musician's surname
+  is in no word list (saw Mark Yemisi live);
 - software: one word, no known first name, after switching or migrating to or from,
   installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
   switched to with a possessive (switched to Hana's team);
 - breed: an animal noun straight after it, with no known first name in it, or a breed's head
-  word closing it (Golden Retriever puppies, a Border Terrier): people are not followed by
-  "puppies", and a possessive owns the animal (Annika's puppies);
+  word in its capitalised run (Golden Retriever puppies, a Border Terrier, Bernese Mountain
+  Dog): people are not followed by "puppies", and a possessive owns the animal (Annika's
+  puppies);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
