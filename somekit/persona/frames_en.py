@@ -18,13 +18,19 @@ can be put to on its own: a known first name and a known surname. The words arou
   name owns its place (Annika Virtanen's Hill), and a name before a longer place name is its
   visitor (Annika's Peak District photos);
 - sale: a clearance or offer frame after it (closing down, clearance, half price, 30% off, is
-  on offer, at duty free): shops close down and goods are on offer, people are not;
+  on offer, at duty free): shops close down and goods are on offer, people are not; a chain
+  opening or closing stores or branches (Tommy Hilfiger is opening a new store), where a person
+  opens a shop or a bakery; food served with something (Earl Grey with oat milk);
+- act: a record format after it (Jethro Tull on vinyl), or a show or record (saw Franz
+  Ferdinand live, their new album) when it ends in a known word: a private musician's surname
+  is in no word list (saw Mark Yemisi live);
 - software: one word, no known first name, after switching or migrating to or from,
   installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
   switched to with a possessive (switched to Hana's team);
 - breed: an animal noun straight after it, with no known first name in it, or a breed's head
-  word closing it (Golden Retriever puppies, a Border Terrier): people are not followed by
-  "puppies", and a possessive owns the animal (Annika's puppies);
+  word in its capitalised run (Golden Retriever puppies, a Border Terrier, Bernese Mountain
+  Dog): people are not followed by "puppies", and a possessive owns the animal (Annika's
+  puppies);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
@@ -70,6 +76,11 @@ mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet 
 candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
 serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
+#: Food sold under a label's name (Sara Lee cheesecake, Heinz beans).
+FOOD_NOUNS = frozenset("""
+cheesecake cheesecakes cake cakes pie pies pizza pizzas biscuits cookies cereal crisps chips chocolate chocolates
+yoghurt yogurt yoghurts dessert desserts icecream ice-cream soup beans noodles sausages burgers nuggets tea coffee
+""".split())
 #: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
 #: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
 #: Pointer) are left out.
@@ -77,7 +88,8 @@ ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cat
                          "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
                          "spaniel spaniels retriever retrievers poodle poodles".split())
 BREED_HEADS = frozenset("Retriever Retrievers Terrier Terriers Spaniel Spaniels Poodle Poodles Bulldog Bulldogs "
-                        "Labrador Labradors Dachshund Dachshunds Husky Huskies".split())
+                        "Labrador Labradors Dachshund Dachshunds Husky Huskies Dog Dogs Hound Hounds Sheepdog "
+                        "Sheepdogs Collie Collies Mastiff Mastiffs Schnauzer Schnauzers Pinscher Pinschers".split())
 #: Landforms and landmarks after a possessive (Arthur's Seat, Land's End, Hadrian's Wall).
 POSSESSIVE_PLACE_NOUNS = frozenset("Seat Peak Point Bay Hall Bridge Way Park Hill Hills Head Rock Rocks Cross Well "
                                    "Wood Woods Island Castle Tower Lake Field Fields Cave Causeway Dyke Folly Leap "
@@ -89,6 +101,21 @@ _SALE_AFTER = re.compile(r"[ \u00a0]+(?:closing[- \u00a0]down|clearance|half[- \
 _OFFER_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:(?:is|are|was|were|now)[ \u00a0]+)?on[ \u00a0]+(?:offer|sale|special)\b|"
                           r"(?:['’]s)?[ \u00a0]+at[ \u00a0]+duty[- \u00a0]free\b", re.I)
 #: One word after these is a program or service (switched from Google Drive to Nextcloud).
+#: A band or a label by what follows it: a record format (Jethro Tull on vinyl), or a chain's
+#: branches opening or closing (Tommy Hilfiger is opening a new store): a person opens a shop or
+#: a cafe, a chain opens stores and branches.
+_FORMAT_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+on[ \u00a0]+(?:vinyl|cassette|tape|cd|CD|record)\b")
+#: A show or a record (saw Franz Ferdinand live, their new album): a band's name ends in a known
+#: word; a private person who plays live ends in a surname no word list holds (Mark Yemisi).
+_SHOW_AFTER = re.compile(r"(?:['’]s)?[ \u00a0]+(?:live(?=[ \u00a0]*(?:$|[.,;:!?]|and\b|again\b|last\b))|"
+                         r"(?:new[ \u00a0]+)?(?:album|albums|setlist|discography|tour|world[ \u00a0]+tour)\b)")
+_STORES_AFTER = re.compile(r"[ \u00a0]+(?:(?:is|are|was|were|has|have)[ \u00a0]+)?(?:just[ \u00a0]+)?"
+                           r"(?:opening|opens|opened|closing|closes|closed|shutting)(?:[ \u00a0]+down)?[ \u00a0]+"
+                           r"(?:(?:a|an|its|their|the|\d+|two|three|four|five|ten)[ \u00a0]+)?(?:(?:new|first|second|"
+                           r"flagship|more|big)[ \u00a0]+)?(?:store|stores|branch|branches|outlet|outlets|location|locations)\b")
+#: Food served with something (Earl Grey with oat milk): a person is not had with milk.
+_SERVED_WITH = re.compile(r"[ \u00a0]+with[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}(?:milk|sugar|honey|lemon|cream|"
+                          r"custard|gravy|chips|fries|mayo|ketchup|toast|sauce|ice)\b")
 _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|moved|moving|upgraded|upgrading)"
                               r"(?:[ \u00a0]+(?:over|back|everything|all))?(?:[ \u00a0]+from[ \u00a0]+[A-Z][\w.+-]*"
                               r"(?:[ \u00a0]+[A-Z][\w.+-]*)?)?[ \u00a0]+(?:to|from)|installed|installing|reinstalled|"
@@ -141,7 +168,10 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
     if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
-            or _OFFER_AFTER.match(text, end):
+            or _OFFER_AFTER.match(text, end) or _FORMAT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
+            or _SERVED_WITH.match(text, end):
+        return True
+    if _SHOW_AFTER.match(text, end) and re.sub(r"['’]s?$", "", words[-1]) in g.dictionary:
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
@@ -150,7 +180,9 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
     # switched to Nextcloud; a possessive owns what follows (Annika's puppies, Hana's team).
     first_name = any(w in g.first for w in words)
-    breed = (nxt in ANIMAL_NOUNS and not first_name) or words[-1] in BREED_HEADS
+    # A breed head anywhere in the capitalised run (Bernese Mountain Dog, found as "Bernese").
+    run_end = _run_bounds(text, start, end)[1]
+    breed = (nxt in ANIMAL_NOUNS and not first_name) or any(w in BREED_HEADS for w in text[start:run_end].split())
     software = len(words) == 1 and not first_name and _SOFTWARE_BEFORE.search(before)
     if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True

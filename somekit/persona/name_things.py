@@ -46,7 +46,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .frames_en import PRODUCT_NOUNS
+from .frames_en import FOOD_NOUNS, PRODUCT_NOUNS
 from .gazetteer import Gazetteer
 
 ORG_HEADS = frozenset("""
@@ -63,14 +63,17 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 #: Heads of streets, squares and stations: a place whatever surname the head also is (Square,
 #: Street, Station and Plaza are surnames somewhere; Lane, Hall and Park are too common ones).
 STREET_HEADS = frozenset("Street St Avenue Ave Road Rd Boulevard Blvd Square Plaza Station Airport Terrace "
-                         "Crescent Circus Parkway Piazza Platz Strasse Straße".split())
+                         "Crescent Circus Parkway Piazza Platz Strasse Straße "
+                         # the street types other languages put after the name (de, nl, da, sv, tr, hu)
+                         "Gasse Allee Weg Straat Gracht Plein Gade Vej Gatan Vägen Caddesi Sokak Sokağı Utca".split())
 #: Lower-case nouns after an eponym's possessive (Ohm's law, Down's syndrome, Halley's comet).
 EPONYM_HEADS = frozenset("law laws effect principle syndrome disease theorem constant comet paradox equation "
                          "equations hypothesis conjecture lemma razor rule number formula".split())
 #: Words that may follow an eponym's head (Ohm's law for once); any other lower-case word
 #: makes the head a modifier of a person's thing (Desmond's law degree).
 _AFTER_EPONYM = re.compile(r"(?:['’]?s)?(?:[ \u00a0]*(?:$|[.,;:!?)])|[ \u00a0]+(?:for|of|in|on|and|or|is|was|says|to|"
-                           r"at|with|that|which|again|applies|holds|kicks|strikes|[A-Z0-9]))")
+                           r"at|with|that|which|again|applies|holds|kicks|strikes|before|after|from|by|about|as|when|because|but|"
+                           r"[A-Z0-9]))")
 #: Heads that may close a thing's name in lower case too (the Marie Curie fellowship); everyday
 #: nouns that also follow a name in chat (house, group, press, trust) are left out.
 LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
@@ -217,5 +220,11 @@ def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: 
     nxt = _LOWER_NEXT.match(text, end)
     if nxt is None or nxt.group(1) in _TIME_NOUNS:
         return False
-    token = next((t for t in tagger()(text) if t.idx == nxt.start(1)), None)
-    return token is not None and token.tag_ in ("NN", "NNS")
+    after = [t for t in tagger()(text) if t.idx >= nxt.start(1)][:3]
+    if after and after[0].tag_ in ("NN", "NNS"):
+        return True
+    # Adjectives between the brand and goods or food (Sara Lee frozen cheesecake); not before any
+    # noun: "Thanks Mark Jordan great work" praises a person.
+    while len(after) > 1 and after[0].tag_ in ("JJ", "VBN"):
+        after = after[1:]
+    return bool(after) and after[0].tag_ in ("NN", "NNS") and after[0].lower_ in PRODUCT_NOUNS | FOOD_NOUNS

@@ -26,7 +26,8 @@ Citizen Kane after "watched": persona/frames_en.py; Charles de Gaulle after "lan
 Piazza Giuseppe Garibaldi, "Will Amsterdam ever build": persona/places_en.py; 杨国福 after 点了, 黄浦 before 江:
 persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
 capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
-not seen (Karppanen ORG).
+not seen (Karppanen ORG). A name the model alone found gets a second opinion on its position
+(a headline, a noun's post-modifier, a subtitle: persona/ner_opinion.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_place_span, is_thing_span
 from .places_en import is_modal_before_place
 from .names_zh import CJK, chinese_name_spans
+from .ner_opinion import believes_ner_only
 from .names_zh_cues import jieba_tagger
 from .structured import is_tld, scrub_structured  # noqa: F401  (the module's public API)
 
@@ -186,8 +188,11 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         # the place list and the word lists overrule it.
         spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
                  and not names_a_thing(text, s[0], s[1], g) and not is_lone_thing(text, s[0], s[1], g)]
-        spans += [s for s in gazetteer_name_spans(text, g)
-                  if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
+        found = [s for s in gazetteer_name_spans(text, g)
+                 if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
+        # A name the model alone found gets a second opinion (persona/ner_opinion.py).
+        spans = [s for s in spans if any(a < s[1] and s[0] < b for a, b, _ in found)
+                 or believes_ner_only(text, s[0], s[1], g, _tagger)] + found
         # Brands, places and titles by the words around them (frames_en.py, name_things.py).
         spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
                  and not is_attributive_brand(text, s[0], s[1], g, _tagger)

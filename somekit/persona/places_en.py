@@ -28,7 +28,10 @@ from .gazetteer import Gazetteer, fold_accents
 PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle Ben Lough "
                            "Storm Hurricane Typhoon Cyclone "
                            "Piazza Piazzale Plaza Via Viale Corso Largo Rue Place Avenue Boulevard Calle Avenida "
-                           "Paseo Praça Rua Praia Ulica Plac Strada".split())
+                           "Paseo Praça Rua Praia Ulica Plac Strada "
+                           # street types other languages put before the name (ms/id, fr, pl, ru, ro, el)
+                           "Jalan Jl Lebuh Lorong Persiaran Chemin Allée Quai Aleja Ulitsa Prospekt Bulevardul "
+                           "Calea Odos".split())
 _JOURNEY_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                              r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                              re.I)

@@ -10,6 +10,22 @@ sale, a dish), so a rule that drops a whole frame loses them.
 from __future__ import annotations
 
 INNOCENT_EN = (
+    # round 8 kinds: streets that open with another language's street word, a breed head inside
+    # the run, a band by its record format or show, a chain opening stores, food served with
+    # something, a dish's post-modifier, an eponym before a preposition, a subtitle, a headline
+    "Stayed in a guesthouse off Jalan Besar last week",
+    "The cafe on Lebuh Chulia does great kopi",
+    "Stuck in traffic on Istiklal Caddesi again",
+    "My sister's Great Swiss Mountain Dog weighs more than me",
+    "Found Fleetwood Mac on vinyl at the car boot sale",
+    "Saw Arctic Monkeys live and lost my voice",
+    "Ralph Lauren is opening a new store downtown",
+    "Calvin Klein closed three stores this year",
+    "Lady Grey with lemon beats coffee any day",
+    "Ordered steak Diane and a glass of red",
+    "Remember Hanlon's razor before you blame anyone",
+    "Elden Ring: Nightreign is out next month",
+    "Tech Giants Unveil Quantum Roadmap At Summit",
     # round 7 kinds: an airport's namesake in travel talk, a modal before a city, streets and
     # squares (English heads, foreign openers), eponyms, a common-noun phrase after an
     # article, goods and offers after a label that is a full name
@@ -212,6 +228,19 @@ INNOCENT_ZH = (
 
 #: (sentence, the name in it): person names in the frames above.
 NAMES_EN = (
+    # round 8: names in the frames of the round-8 look-alikes (a greeting's or a relative's noun
+    # before a lone name, praise after a name, a person who plays live, opens a bakery, has tea)
+    ("Happy birthday Agu, have a great one", "Agu"),
+    ("Good morning Agu, the kettle is on", "Agu"),
+    ("My cousin Agu finally passed his driving test", "Agu"),
+    ("Our neighbour Agu fixed the fence", "Agu"),
+    ("Thanks Mark Jordan great work on the launch", "Mark Jordan"),
+    ("Saw Mark Yemisi live and she was brilliant", "Mark Yemisi"),
+    ("Inyang Son is opening a bakery on the high street", "Inyang Son"),
+    ("Tea with Smart Awe and her mum", "Smart Awe"),
+    ("Sani Hart with the kids at the park", "Sani Hart"),
+    ("Photo credit: Nzube Morgan", "Nzube Morgan"),
+    ("Faith Ezra frozen at the top of the climbing wall", "Faith Ezra"),
     # round 7: names in the frames of the round-7 look-alikes (travel, a modal-looking first
     # name, a square, an eponym's possessive, a modifier after an article, goods)
     ("Landed in Oslo and Ingrid Bakketun picked me up", "Ingrid Bakketun"),
