@@ -103,10 +103,14 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
-    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
+    kept = [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
             and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1], tags)
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
+    # A span inside a longer one the words around it made a thing (吃钟薛高: the brand 钟薛高, so
+    # not its tail 薛高 either) goes with it: the frame was read at the longer span's edge.
+    vetoed = [s for s in spans if s not in kept and s[0] in tag_at]  # not 谢程立 of 感谢程立
+    return [s for s in kept if not any(v[0] <= s[0] and s[1] <= v[1] and v[1] - v[0] > s[1] - s[0] for v in vetoed)]
 
 
 #: Aspect particles after a verb: 记了, 记着, 记过 (someone noted) are no shop's 记.
