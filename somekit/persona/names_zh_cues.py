@@ -36,7 +36,7 @@ PREFIX_ZIPF = 4.0
 #: A three-character candidate with no cue at all must be rarer still.
 UNCUED_ZIPF = 2.6
 LEFT_CUES = tuple(sorted(set(
-    "和 跟 与 同 给 问 让 叫 请 陪 替 向 对 找 据 听 被 喊 等 "
+    "和 跟 与 同 给 帮 问 让 叫 请 陪 替 向 对 找 据 听 被 喊 等 "
     "恭喜 感谢 谢谢 多亏 多亏了 梦见 碰到 遇到 见到 看到 想念 致敬 收到 认识 告诉 通知 提醒 祝 祝福 支持 "
     "同事 同学 室友 朋友 闺蜜 老婆 老公 男友 女友 表姐 表哥 表妹 表弟 堂姐 堂哥 堂妹 堂弟 哥哥 姐姐 弟弟 妹妹 "
     "班长 队长 组长 主任 校长 老师 邻居 舍友 学长 学姐 学弟 学妹 师兄 师姐 师弟 师妹 网友 博主 记者 "
