@@ -208,6 +208,12 @@ INNOCENT_ZH = (
     "《白蛇传》的戏票买到了",
     "刚看完《霸王别姬》，哭了",
     "《西游记》里最喜欢孙悟空",
+    # round 8 (written for this round): a candidate opening inside a word, a season word, a
+    # clan's hall, a brand eaten before 总是
+    "胡萝卜炖牛腩，汤汁特别浓",
+    "黄梅天的被子总有一股潮味",
+    "刘家祠的石狮子有三百年了",
+    "冬天吃钟薛高总是怕它化得太慢",
 )
 
 #: (sentence, the name in it): person names in the frames above.
@@ -298,4 +304,8 @@ NAMES_ZH = (
     ("恭喜邓雅婷考上研究生", "邓雅婷"),
     ("唐浩然说他在常州出差", "唐浩然"),
     ("同事韩雪莹送了我一盒月饼", "韩雪莹"),
+    # round 8 (written for this round): 到 after a verb reaches a person; 帮 takes one
+    ("这周邀请到了曾可欣，聊聊读书", "曾可欣"),
+    ("帮林语桐搬了一下午的家具", "林语桐"),
+    ("周五请到了邓嘉禾来做分享", "邓嘉禾"),
 )
