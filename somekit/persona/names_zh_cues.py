@@ -5,8 +5,8 @@ jieba's segmentation of a name it has never seen is erratic: 魏国 / 栋, 崔 /
 characters is a name when the sentence treats it as a person:
 
 - a cue before it: a preposition or conjunction that takes a person (和 跟 与 同 给 问 让 叫 请
-  陪 替 向 对 找 据 听 被; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
-  见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 ...);
+  陪 替 向 对 找 据 听 被 帮; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
+  见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 老板 主力 发言人 ...);
 - a cue after it: a title (老师 同学 先生 女士 医生 经理 教练 大爷 ...), a verb of speech (说 讲
   问 告诉 透露 ...), 家 (someone's home), 一起;
 
@@ -40,7 +40,8 @@ LEFT_CUES = tuple(sorted(set(
     "恭喜 感谢 谢谢 多亏 多亏了 梦见 碰到 遇到 见到 看到 想念 致敬 收到 认识 告诉 通知 提醒 祝 祝福 支持 "
     "同事 同学 室友 朋友 闺蜜 老婆 老公 男友 女友 表姐 表哥 表妹 表弟 堂姐 堂哥 堂妹 堂弟 哥哥 姐姐 弟弟 妹妹 "
     "班长 队长 组长 主任 校长 老师 邻居 舍友 学长 学姐 学弟 学妹 师兄 师姐 师弟 师妹 网友 博主 记者 "
-    "选手 队友 搭档".split()), key=len, reverse=True))
+    "选手 队友 搭档 老板 主力 领队 作者 发言人 主持人 嘉宾 面试官 负责人 实习生 译者 预报员 教练 医生 律师 "
+    "经理 教授".split()), key=len, reverse=True))
 RIGHT_CUES = tuple(sorted(set(
     "老师 同学 先生 女士 小姐 医生 大夫 护士 经理 总监 教练 师傅 大爷 大妈 阿姨 叔叔 奶奶 爷爷 老板 主任 "
     "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 同志 师兄 师姐 学长 学姐 "
