@@ -7,6 +7,7 @@ characters is a name when the sentence treats it as a person:
 - a cue before it: a preposition or conjunction that takes a person (和 跟 与 同 给 问 让 叫 请
   陪 替 向 对 找 据 听 被 帮; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
   见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 老板 主力 发言人 ...);
+  hearsay or praise (听说 据说 没想到 夸) only before a candidate that opens with no dictionary word;
 - a cue after it: a title (老师 同学 先生 女士 医生 经理 教练 大爷 ...), a verb of speech (说 讲
   问 告诉 透露 ...), 家 (someone's home), 一起;
 
@@ -42,6 +43,10 @@ LEFT_CUES = tuple(sorted(set(
     "班长 队长 组长 主任 校长 老师 邻居 舍友 学长 学姐 学弟 学妹 师兄 师姐 师弟 师妹 网友 博主 记者 "
     "选手 队友 搭档 老板 主力 领队 作者 发言人 主持人 嘉宾 面试官 负责人 实习生 译者 预报员 教练 医生 律师 "
     "经理 教授".split()), key=len, reverse=True))
+#: Hearsay and praise before a name (听说何濛, 据说蔺婷婷, 没想到唐诗雅, 夸冯建国): they take a thing as
+#: often as a person (听说黄焖鸡, 夸杨梅甜), so they find a name but, unlike LEFT_CUES, do not keep
+#: one against the frames of things_zh.
+HEARSAY_CUES = ("没想到", "听说", "据说", "夸")
 RIGHT_CUES = tuple(sorted(set(
     "老师 同学 先生 女士 小姐 医生 大夫 护士 经理 总监 教练 师傅 大爷 大妈 阿姨 叔叔 奶奶 爷爷 老板 主任 "
     "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 同志 师兄 师姐 学长 学姐 "
@@ -126,13 +131,16 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
                lone_word: bool) -> int | None:
     """End of the name starting at i with surname `sur`, or None (longer given name first).
     Where jieba's own words run across the candidate's edge (罗海 / 峰家), that side needs a cue."""
-    left_cue = text[:i].endswith(LEFT_CUES)
-    if not left_cue and i and i not in tag_ending:
+    person_cue, hearsay = text[:i].endswith(LEFT_CUES), text[:i].endswith(HEARSAY_CUES)
+    if not (person_cue or hearsay) and i and i not in tag_ending:
         return None
+    freq = jieba_tagger()[1]
     left_edge = None  # computed when needed: it may run jieba
     for given in (2, 1):
         end = i + len(sur) + given
         name = text[i:end]
+        # 夸杨梅 / 甜, 没想到林芝 / 美: a dictionary word opening the candidate is a thing's
+        left_cue = person_cue or (hearsay and not any(freq.get(name[:k]) for k in range(2, len(name) + 1)))
         if end > len(text) or not all(_is_han(c) for c in name) or any(c in _NOT_GIVEN for c in name[len(sur):]):
             continue
         if given == 2 and (_is_verb(name[-2:]) or (end - 1 in tag_at and end in tag_at
