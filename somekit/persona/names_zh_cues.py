@@ -130,11 +130,12 @@ def cued_name_spans(text: str, tags: list[tuple[int, int, str]], surnames: froze
 def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: dict[int, str],
                lone_word: bool) -> int | None:
     """End of the name starting at i with surname `sur`, or None (longer given name first).
-    Where jieba's own words run across the candidate's edge (罗海 / 峰家), that side needs a cue."""
+    Where a dictionary word of jieba's cut runs across the candidate's start, that side needs a
+    cue; a word its HMM glued there (去段 / 晨家) is no evidence either way."""
     person_cue, hearsay = text[:i].endswith(LEFT_CUES), text[:i].endswith(HEARSAY_CUES)
-    if not (person_cue or hearsay) and i and i not in tag_ending:
-        return None
     freq = jieba_tagger()[1]
+    if not (person_cue or hearsay) and i and i not in tag_ending and _dictionary_word_across(text, i, tag_ending, freq):
+        return None  # 罗海 / 峰家 runs across 海峰; 挂到 / 了余欢 is jieba's HMM glue, no word
     left_edge = None  # computed when needed: it may run jieba
     for given in (2, 1):
         end = i + len(sur) + given
@@ -167,6 +168,13 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
                 and (end == len(text) or end in tag_at) and right_edge and not is_common_zh(name, UNCUED_ZIPF)):
             return end
     return None
+
+
+def _dictionary_word_across(text: str, i: int, tag_ending: dict[int, str], freq: dict) -> bool:
+    """The word jieba cut across position i is one its dictionary holds."""
+    start = max((e for e in tag_ending if e < i), default=0)
+    end = min((e for e in tag_ending if e > i), default=len(text))
+    return bool(freq.get(text[start:end]))
 
 
 def _is_verb(word: str) -> bool:
