@@ -8,7 +8,8 @@ patterns (persona/pii.py). What is left is a name inside a sentence, found by th
 - `zh_surname_word`: the same without the person tag (jieba's HMM joined the characters into a
   new word and tagged it `n`, `ns`, `i`...: 程强, 雷洋);
 - `zh_surname_split`: a name jieba cut apart: a surname standing alone followed by a one or
-  two character noun-like word (夏 / 建军) or, when jieba tags the surname a person's, by one or
+  two character noun-like word (夏 / 建军), by the first character of a word whose second one
+  opens a frequent word with what follows (张 / 伟大 / 学: 张伟 + 大学), or, when jieba tags the surname a person's, by one or
   two single characters (崔 / 祐 / 司); a person-tagged surname + first given character followed
   by the last one (胡家 / 豪); a given name it knows after a surname (余 / 海燕); a surname glued
   to a particle before it (了付 / 世宗).
@@ -32,7 +33,7 @@ import re
 
 from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
-from .things_zh import BRAND_ENDINGS, names_a_product, names_a_zh_thing
+from .things_zh import BRAND_ENDINGS, FREQUENT_WORD, names_a_product, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -163,6 +164,9 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
     surname = _surname_of(word)
     if surname is None:
         return None
+    if word == surname and len(nxt) == 2 and len(after) > 1 and surname not in _LONE_WORDS \
+            and jieba_tagger()[1].get(nxt[1] + after[1][0][0], 0) >= FREQUENT_WORD:
+        return 0, len(word) + 1, "zh_surname_split"  # 张 / 伟大 / 学: 张伟 + 大学, 周 / 杰出 / 差: 周杰 + 出差
     if word == surname:
         if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in _PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):
             # jieba tagged the lone surname a person's, or the next character is a bare morpheme
