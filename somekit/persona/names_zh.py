@@ -164,8 +164,8 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
     surname = _surname_of(word)
     if surname is None:
         return None
-    if word == surname and len(nxt) == 2 and len(after) > 1 and surname not in _LONE_WORDS \
-            and jieba_tagger()[1].get(nxt[1] + after[1][0][0], 0) >= FREQUENT_WORD:
+    if word == surname and _given_name(nxt, nxt_flag) and len(nxt) == 2 and len(after) > 1 and surname not in _LONE_WORDS \
+            and jieba_tagger()[1].get(nxt[1] + after[1][0][0], 0) >= FREQUENT_WORD:  # not 钱 / 取出 / 来
         return 0, len(word) + 1, "zh_surname_split"  # 张 / 伟大 / 学: 张伟 + 大学, 周 / 杰出 / 差: 周杰 + 出差
     if word == surname:
         if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in _PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):

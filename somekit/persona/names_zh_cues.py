@@ -59,6 +59,9 @@ _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m m
 PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店铺摊馆厂站港湾岛塘角州城楼粉所队庄堡井")
 #: jieba dictionary count from which a verb is too common to be a given name (取出 1077, 建新 39).
 VERB_FREQ = 300
+#: jieba dictionary count from which a one-character word is a function word or a common verb
+#: that ends no name, even before a title (当 42694, 去 123402; 安 8837 and 陪 3654 may).
+CHAR_WORD_FREQ = 10000
 #: Tags of a one-character word jieba cut after a candidate's second character: a verb,
 #: preposition, adverb or particle that is no part of the name (端木晴 / 去).
 _WORD_OF_ITS_OWN = frozenset("v p d c u uj ul uv ud ug uz f r y".split())
@@ -145,8 +148,12 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
         if end > len(text) or not all(_is_han(c) for c in name) or any(c in _NOT_GIVEN for c in name[len(sur):]):
             continue
         if given == 2 and (_is_verb(name[-2:]) or (end - 1 in tag_at and end in tag_at
-                                                     and tag_at[end - 1] in _WORD_OF_ITS_OWN)):
-            continue  # 钱取出 (a verb, not a given name), 端木晴 / 去 (去 a word of its own)
+                                                     and tag_at[end - 1] in _WORD_OF_ITS_OWN
+                                                     and not (text.startswith(RIGHT_CUES, end)
+                                                              and freq.get(name[-1], 0) < CHAR_WORD_FREQ))):
+            # 钱取出 (a verb, not a given name), 端木晴 / 去 (去 a word of its own); before a
+            # title, a rarer one-character word still ends a name (糜子 / 安 / 老师), 当 does not
+            continue
         if name[-1] in PLACE_ENDINGS or is_common_zh(name) or (len(sur) == 1 and is_common_zh(name[:2], WORD_ZIPF if given == 1 else PREFIX_ZIPF)):
             continue  # 高中, 金融; 高中生 (a surname and a given character that make a word)
         right_cue = text[end:].startswith(RIGHT_CUES)
