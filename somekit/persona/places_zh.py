@@ -14,7 +14,8 @@ Two rules of Chinese grammar read any candidate as a place, listed or not:
   顺路去...) takes a place as its object. A person after one needs a locative word (去张伟家,
   到张伟那里, 在张伟身边, 在张伟眼里) or starts a phrase (在张伟的帮助下, 在张伟看来), so
   去/在/到 + candidate + anything else (a verb, a time, a new clause) is a place (去黄姚住了两晚,
-  在杨梅坑集合);
+  在杨梅坑集合); 到 right after another verb says the verb reached someone (邀请到了肖宇辰, 找到了张伟)
+  and is no locative verb;
 - a place-type noun right after the candidate (黄姚 / 古镇, 曹杨 / 新村): jieba's dictionary noun
   ending in a place character, or one of a few common place nouns.
 """

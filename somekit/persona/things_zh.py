@@ -28,12 +28,14 @@ says otherwise when
   with talk of goods in the clause (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是必买的伴手礼);
 - a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
   专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency;
-- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix.
+- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix, or on a season
+  suffix where jieba holds the whole (黄梅 + 天);
+- a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝).
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
-names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
-a noun suffix, a weather word or a longer dictionary word holding the span outrank a cue
-(和钱塘江, 向左转).
+names_zh_cues; a title only where it is a word of the cut: 钟薛高 / 总是 has none) or 家 'home'
+after it keeps it a name whatever the frame; only a title, a place, a noun suffix, a weather
+word or a longer dictionary word holding the span outrank a cue (和钱塘江, 向左转).
 """
 
 from __future__ import annotations
