@@ -8,7 +8,8 @@ patterns (persona/pii.py). What is left is a name inside a sentence, found by th
 - `zh_surname_word`: the same without the person tag (jieba's HMM joined the characters into a
   new word and tagged it `n`, `ns`, `i`...: 程强, 雷洋);
 - `zh_surname_split`: a name jieba cut apart: a surname standing alone followed by a one or
-  two character noun-like word (夏 / 建军) or, when jieba tags the surname a person's, by one or
+  two character noun-like word (夏 / 建军), by the first character of a word whose second one
+  opens a frequent word with what follows (张 / 伟大 / 学: 张伟 + 大学), or, when jieba tags the surname a person's, by one or
   two single characters (崔 / 祐 / 司); a person-tagged surname + first given character followed
   by the last one (胡家 / 豪); a given name it knows after a surname (余 / 海燕); a surname glued
   to a particle before it (了付 / 世宗).
@@ -32,7 +33,7 @@ import re
 
 from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
-from .things_zh import BRAND_ENDINGS, names_a_product, names_a_zh_thing
+from .things_zh import BRAND_ENDINGS, FREQUENT_WORD, names_a_product, names_a_zh_thing
 
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
@@ -103,10 +104,14 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     # Whatever the rule, a span this frequent in written Chinese is a word (段历史, 任上海), and a
     # span followed straight by a noun names a thing (杨国福麻辣烫).
     tag_at = {s: t for s, _, t in tags}
-    return [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
+    kept = [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
             and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1], tags)
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
+    # A span inside a longer one the words around it made a thing (吃钟薛高: the brand 钟薛高, so
+    # not its tail 薛高 either) goes with it: the frame was read at the longer span's edge.
+    vetoed = [s for s in spans if s not in kept and s[0] in tag_at]  # not 谢程立 of 感谢程立
+    return [s for s in kept if not any(v[0] <= s[0] and s[1] <= v[1] and v[1] - v[0] > s[1] - s[0] for v in vetoed)]
 
 
 #: Aspect particles after a verb: 记了, 记着, 记过 (someone noted) are no shop's 记.
@@ -159,6 +164,9 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
     surname = _surname_of(word)
     if surname is None:
         return None
+    if word == surname and _given_name(nxt, nxt_flag) and len(nxt) == 2 and len(after) > 1 and surname not in _LONE_WORDS \
+            and jieba_tagger()[1].get(nxt[1] + after[1][0][0], 0) >= FREQUENT_WORD:  # not 钱 / 取出 / 来
+        return 0, len(word) + 1, "zh_surname_split"  # 张 / 伟大 / 学: 张伟 + 大学, 周 / 杰出 / 差: 周杰 + 出差
     if word == surname:
         if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in _PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):
             # jieba tagged the lone surname a person's, or the next character is a bare morpheme

@@ -5,8 +5,9 @@ jieba's segmentation of a name it has never seen is erratic: 魏国 / 栋, 崔 /
 characters is a name when the sentence treats it as a person:
 
 - a cue before it: a preposition or conjunction that takes a person (和 跟 与 同 给 问 让 叫 请
-  陪 替 向 对 找 据 听 被; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
-  见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 ...);
+  陪 替 向 对 找 据 听 被 帮; not 把, whose object is mostly a thing: 把钱, 把路), a verb of meeting or address (恭喜 感谢 谢谢 多亏 梦见 碰到 遇到
+  见到 想念 致敬 收到 ...), or a role or kinship noun in apposition (同事 室友 表姐 班长 老板 主力 发言人 ...);
+  hearsay or praise (听说 据说 没想到 夸) only before a candidate that opens with no dictionary word;
 - a cue after it: a title (老师 同学 先生 女士 医生 经理 教练 大爷 ...), a verb of speech (说 讲
   问 告诉 透露 ...), 家 (someone's home), 一起;
 
@@ -36,11 +37,16 @@ PREFIX_ZIPF = 4.0
 #: A three-character candidate with no cue at all must be rarer still.
 UNCUED_ZIPF = 2.6
 LEFT_CUES = tuple(sorted(set(
-    "和 跟 与 同 给 问 让 叫 请 陪 替 向 对 找 据 听 被 喊 等 "
+    "和 跟 与 同 给 帮 问 让 叫 请 陪 替 向 对 找 据 听 被 喊 等 "
     "恭喜 感谢 谢谢 多亏 多亏了 梦见 碰到 遇到 见到 看到 想念 致敬 收到 认识 告诉 通知 提醒 祝 祝福 支持 "
     "同事 同学 室友 朋友 闺蜜 老婆 老公 男友 女友 表姐 表哥 表妹 表弟 堂姐 堂哥 堂妹 堂弟 哥哥 姐姐 弟弟 妹妹 "
     "班长 队长 组长 主任 校长 老师 邻居 舍友 学长 学姐 学弟 学妹 师兄 师姐 师弟 师妹 网友 博主 记者 "
-    "选手 队友 搭档".split()), key=len, reverse=True))
+    "选手 队友 搭档 老板 主力 领队 作者 发言人 主持人 嘉宾 面试官 负责人 实习生 译者 预报员 教练 医生 律师 "
+    "经理 教授".split()), key=len, reverse=True))
+#: Hearsay and praise before a name (听说何濛, 据说蔺婷婷, 没想到唐诗雅, 夸冯建国): they take a thing as
+#: often as a person (听说黄焖鸡, 夸杨梅甜), so they find a name but, unlike LEFT_CUES, do not keep
+#: one against the frames of things_zh.
+HEARSAY_CUES = ("没想到", "听说", "据说", "夸")
 RIGHT_CUES = tuple(sorted(set(
     "老师 同学 先生 女士 小姐 医生 大夫 护士 经理 总监 教练 师傅 大爷 大妈 阿姨 叔叔 奶奶 爷爷 老板 主任 "
     "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 同志 师兄 师姐 学长 学姐 "
@@ -53,6 +59,9 @@ _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m m
 PLACE_ENDINGS = frozenset("村镇乡县市省区路街巷弄院屋岭坊园寺庙店铺摊馆厂站港湾岛塘角州城楼粉所队庄堡井")
 #: jieba dictionary count from which a verb is too common to be a given name (取出 1077, 建新 39).
 VERB_FREQ = 300
+#: jieba dictionary count from which a one-character word is a function word or a common verb
+#: that ends no name, even before a title (当 42694, 去 123402; 安 8837 and 陪 3654 may).
+CHAR_WORD_FREQ = 10000
 #: Tags of a one-character word jieba cut after a candidate's second character: a verb,
 #: preposition, adverb or particle that is no part of the name (端木晴 / 去).
 _WORD_OF_ITS_OWN = frozenset("v p d c u uj ul uv ud ug uz f r y".split())
@@ -124,19 +133,27 @@ def cued_name_spans(text: str, tags: list[tuple[int, int, str]], surnames: froze
 def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: dict[int, str],
                lone_word: bool) -> int | None:
     """End of the name starting at i with surname `sur`, or None (longer given name first).
-    Where jieba's own words run across the candidate's edge (罗海 / 峰家), that side needs a cue."""
-    left_cue = text[:i].endswith(LEFT_CUES)
-    if not left_cue and i and i not in tag_ending:
-        return None
+    Where a dictionary word of jieba's cut runs across the candidate's start, that side needs a
+    cue; a word its HMM glued there (去段 / 晨家) is no evidence either way."""
+    person_cue, hearsay = text[:i].endswith(LEFT_CUES), text[:i].endswith(HEARSAY_CUES)
+    freq = jieba_tagger()[1]
+    if not (person_cue or hearsay) and i and i not in tag_ending and _dictionary_word_across(text, i, tag_ending, freq):
+        return None  # 罗海 / 峰家 runs across 海峰; 挂到 / 了余欢 is jieba's HMM glue, no word
     left_edge = None  # computed when needed: it may run jieba
     for given in (2, 1):
         end = i + len(sur) + given
         name = text[i:end]
+        # 夸杨梅 / 甜, 没想到林芝 / 美: a dictionary word opening the candidate is a thing's
+        left_cue = person_cue or (hearsay and not any(freq.get(name[:k]) for k in range(2, len(name) + 1)))
         if end > len(text) or not all(_is_han(c) for c in name) or any(c in _NOT_GIVEN for c in name[len(sur):]):
             continue
         if given == 2 and (_is_verb(name[-2:]) or (end - 1 in tag_at and end in tag_at
-                                                     and tag_at[end - 1] in _WORD_OF_ITS_OWN)):
-            continue  # 钱取出 (a verb, not a given name), 端木晴 / 去 (去 a word of its own)
+                                                     and tag_at[end - 1] in _WORD_OF_ITS_OWN
+                                                     and not (text.startswith(RIGHT_CUES, end)
+                                                              and freq.get(name[-1], 0) < CHAR_WORD_FREQ))):
+            # 钱取出 (a verb, not a given name), 端木晴 / 去 (去 a word of its own); before a
+            # title, a rarer one-character word still ends a name (糜子 / 安 / 老师), 当 does not
+            continue
         if name[-1] in PLACE_ENDINGS or is_common_zh(name) or (len(sur) == 1 and is_common_zh(name[:2], WORD_ZIPF if given == 1 else PREFIX_ZIPF)):
             continue  # 高中, 金融; 高中生 (a surname and a given character that make a word)
         right_cue = text[end:].startswith(RIGHT_CUES)
@@ -158,6 +175,13 @@ def _candidate(text: str, i: int, sur: str, tag_at: dict[int, str], tag_ending: 
                 and (end == len(text) or end in tag_at) and right_edge and not is_common_zh(name, UNCUED_ZIPF)):
             return end
     return None
+
+
+def _dictionary_word_across(text: str, i: int, tag_ending: dict[int, str], freq: dict) -> bool:
+    """The word jieba cut across position i is one its dictionary holds."""
+    start = max((e for e in tag_ending if e < i), default=0)
+    end = min((e for e in tag_ending if e > i), default=len(text))
+    return bool(freq.get(text[start:end]))
 
 
 def _is_verb(word: str) -> bool:

@@ -14,7 +14,8 @@ Two rules of Chinese grammar read any candidate as a place, listed or not:
   顺路去...) takes a place as its object. A person after one needs a locative word (去张伟家,
   到张伟那里, 在张伟身边, 在张伟眼里) or starts a phrase (在张伟的帮助下, 在张伟看来), so
   去/在/到 + candidate + anything else (a verb, a time, a new clause) is a place (去黄姚住了两晚,
-  在杨梅坑集合);
+  在杨梅坑集合); 到 right after another verb says the verb reached someone (邀请到了肖宇辰, 找到了张伟)
+  and is no locative verb;
 - a place-type noun right after the candidate (黄姚 / 古镇, 曹杨 / 新村): jieba's dictionary noun
   ending in a place character, or one of a few common place nouns.
 """
@@ -101,11 +102,10 @@ def _listed_with_places(text: str, start: int, end: int) -> bool:
 
 def after_a_locative_verb(text: str, start: int, end: int, words: list[tuple[int, int, str]]) -> bool:
     """去/在/到 + the candidate + no locative word or person phrase after it: a place."""
-    verb = _word_before(text, start, words)
-    if verb == "了":  # 去了黄姚
-        verb = _word_before(text, start - 1, words)
-    if verb not in LOCATIVE_VERBS:
-        return False
+    verb_end = start - 1 if _word_before(text, start, words) == "了" else start  # 去了黄姚
+    verb = _word_before(text, verb_end, words)
+    if verb not in LOCATIVE_VERBS or (verb == "到" and _verb_before(verb_end - 1, words)):
+        return False  # 邀请 / 到 / 了 / 肖宇辰: 到 after a verb says it reached someone, not somewhere
     # The candidate may be a character longer or shorter than the name (孙骁的, 赵敏身, 郑梓 of
     # 郑梓涵): a locative word or cue one character either side of its end counts too.
     if any(text.startswith(PERSON_AFTER + RIGHT_CUES, k) for k in (end - 1, end, end + 1)):
@@ -117,6 +117,10 @@ def after_a_locative_verb(text: str, start: int, end: int, words: list[tuple[int
         return end == len(text)
     # 在张伟住的地方, 去张伟工作的公司: a verb opening a relative clause about the person.
     return nxt[2] in PLACE_CLOSING_TAGS and text[nxt[1]:nxt[1] + 1] != "的"
+
+
+def _verb_before(start: int, words: list[tuple[int, int, str]]) -> bool:
+    return any(we == start and tag.startswith("v") for _, we, tag in words)
 
 
 def _word_before(text: str, start: int, words: list[tuple[int, int, str]]) -> str:

@@ -28,12 +28,14 @@ says otherwise when
   with talk of goods in the clause (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是必买的伴手礼);
 - a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
   专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency;
-- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix.
+- a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix, or on a season
+  suffix where jieba holds the whole (黄梅 + 天);
+- a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝).
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
-names_zh_cues) or 家 'home' after it keeps it a name whatever the frame; only a title, a place,
-a noun suffix, a weather word or a longer dictionary word holding the span outrank a cue
-(和钱塘江, 向左转).
+names_zh_cues; a title only where it is a word of the cut: 钟薛高 / 总是 has none) or 家 'home'
+after it keeps it a name whatever the frame; only a title, a place, a noun suffix, a weather
+word or a longer dictionary word holding the span outrank a cue (和钱塘江, 向左转).
 """
 
 from __future__ import annotations
@@ -49,12 +51,20 @@ TRUSTED_FREQ = 10
 #: Characters that make a surname a shop's or a clan's name (李锦记, 陈记 'Chen's', 王氏 'the Wang
 #: clan'), never part of a given name.
 BRAND_ENDINGS = frozenset("记氏")
-#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门); 海 and
+#: Place suffixes that close a geographic or street name (黄浦江, 金鸡湖, 南京路, 曹妃甸, 沈家门) or a
+#: clan's hall (陈家祠); 海 and
 #: 峰, common in given names (林晓峰, 王海), are left out.
-PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙塔港湾岛门甸营屯墩峪沟洲坝滩庄堡坊")
+PLACE_SUFFIXES = frozenset("江河湖山岭桥路街巷区镇村寺庙祠塔港湾岛门甸营屯墩峪沟洲坝滩庄堡坊")
 #: Suffixes that make a new noun of the word before them (杨梅 + 季 'bayberry season', 啤酒 + 节
 #: 'beer festival'), never a given name's last character.
 NOUN_SUFFIXES = frozenset("季节展赛宴")
+#: Suffixes of a season or a spell of time (黄梅 + 天 'plum-rain days', 雨 + 季, 汛 + 期): they make
+#: a noun of the word before them only where jieba's dictionary holds the whole (黄梅天), since 天
+#: also closes given names (王晓天).
+SEASON_SUFFIXES = frozenset("天期")
+#: jieba dictionary count from which a word the candidate starts inside is a frequent word (胡萝卜
+#: 452: 胡萝 / 卜切丝 is no name); glued particles and verbs around names are rarer or no words.
+FREQUENT_WORD = 100
 #: Last characters of dishes, drinks and foods (白切鸡, 黄焖鸡, 姜葱酱), never of a given name.
 FOOD_CHARS = frozenset("鸡鸭鹅肉面饭粉汤锅饼糕酱茶酒菜虾蟹粥")
 #: Last characters of goods sold under a maker's or a shop's name besides food (麻辣烫, 米线,
@@ -118,9 +128,10 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     if span[-1] in PLACE_SUFFIXES and (freq.get(span) or given[0] == "家"):
         return True  # a dictionary word closed by a place suffix (钱塘江, 曹妃甸), or a clan's village (沈家门)
     if len(given) > 1 and freq.get(span[:-1], 0) >= TRUSTED_FREQ and (
-            span[-1] in NOUN_SUFFIXES or freq.get(span, 0) >= TRUSTED_FREQ):
+            span[-1] in NOUN_SUFFIXES or freq.get(span, 0) >= TRUSTED_FREQ
+            or (span[-1] in SEASON_SUFFIXES and freq.get(span))):
         # 杨梅季, 龙虾季: a dictionary word and a noun suffix; 林荫 + 道: a dictionary word built
-        # on one, whatever jieba's tags (it tags both 林荫 and 林荫道 nr).
+        # on one, whatever jieba's tags (it tags both 林荫 and 林荫道 nr); 黄梅 + 天.
         return True
     for ws, we, _ in words:
         if ws <= start and end <= we and (ws, we) != (start, end) and freq.get(text[ws:we]):
@@ -130,8 +141,10 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     before, after = text[:start], text[end:]
     # A person cue on either side (跟甘露, 恭喜甘露, 钟情说), or 家 'home' right after or closing
     # the span (去晏紫家吃饭: someone's home), keeps a candidate a name.
-    if after.startswith(RIGHT_CUES) or before.endswith(LEFT_CUES) or text[end - 1] == "家":
+    if _right_cue(text, end, words) or before.endswith(LEFT_CUES) or text[end - 1] == "家":
         return False
+    if any(ws < start < we and freq.get(text[ws:we], 0) >= FREQUENT_WORD for ws, we, _ in words):
+        return True  # 胡萝 / 卜切丝: it opens inside a frequent word of the clause's best cut
     if _dictionary_thing(span):
         return True  # 黄浦 ns, 方舟 n
     if given[0] in BRAND_ENDINGS:
@@ -147,6 +160,14 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
     return _goods_after_de(text, end, words)
+
+
+def _right_cue(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
+    """A title or verb of speech right after the span, unless it only opens a longer word of the
+    clause's cut (总 'boss Zhong' is a title, 总是 'always' is not)."""
+    cue = next((c for c in RIGHT_CUES if text.startswith(c, end)), None)
+    word = next((text[ws:we] for ws, we, _ in words if ws == end), "")
+    return cue is not None and (len(word) <= len(cue) or word in RIGHT_CUES)
 
 
 def _goods_after_de(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
