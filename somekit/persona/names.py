@@ -35,6 +35,7 @@ from typing import Iterable
 
 from .gazetteer import Gazetteer
 from .name_things import is_brand_plural, is_known_word_not_name, is_lone_thing, names_a_thing
+from .ner_opinion import is_headline
 
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -116,27 +117,11 @@ def _runs(text: str) -> Iterable[list[re.Match[str]]]:
         yield run
 
 
-def is_title_case(text: str) -> bool:
-    """A headline: four or more words, nearly all capitalised. Capitals there say nothing, so a
-    lone unknown word after an ordinary one (Big Garden Birdwatch Results) is no name."""
-    words = [w for w in _TOKEN.findall(text) if len(w) > 1]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
-
-
-def is_place_span(text: str, g: Gazetteer) -> bool:
-    return _is_place(text.split(), g)
-
-
 def is_thing_span(text: str, g: Gazetteer) -> bool:
     """Two or more words ending in an ordinary word that is nobody's surname name a thing, not a
     person (Johnson Controls, Costco Wholesale, Sony Pictures; Rose Baker stays a name)."""
     words = text.split()
     return len(words) >= 2 and _is_common(words[-1], g) and not _is_surname(words[-1], g)
-
-
-def _is_place(words: list[str], g: Gazetteer) -> bool:
-    """Two or more words opening the span are a place's name (Los Angeles in Los Angeles Lakers)."""
-    return any(" ".join(words[:n]) in g.places for n in range(2, len(words) + 1))
 
 
 def gazetteer_name_spans(text: str, g: Gazetteer) -> list[tuple[int, int, str]]:
@@ -177,10 +162,11 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         signal = pair_signal(a.group(), b.group(), g) if b is not None else None
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
-                    and not _DETERMINER.search(a.string, 0, a.start()) and not is_title_case(a.string)
+                    and not _DETERMINER.search(a.string, 0, a.start()) and not is_headline(a.string)
                     and not is_lone_thing(a.string, b.start(), b.end(), g)):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
-                # the unknown word alone is the name (not after an article: The Kilimanjaro trek).
+                # the unknown word alone is the name (not after an article: The Kilimanjaro trek;
+                # not in a headline, where capitals say nothing: Big Garden Birdwatch Results).
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
             i += 1
             continue

@@ -42,7 +42,7 @@ from ..errors import MissingDependency
 from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
-from .names import gazetteer_name_spans, is_place_span, is_thing_span
+from .names import gazetteer_name_spans, is_thing_span
 from .places_en import is_modal_before_place
 from .names_zh import CJK, chinese_name_spans
 from .ner_opinion import believes_ner_only
@@ -185,9 +185,9 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         things = [t for t in found if not t[2]]
     if "gazetteer" in NAME_SIGNALS and _MAYBE_NAME.search(text):
         g = _gazetteer()
-        # The small model also calls places and firms people (Buenos Aires, Johnson Controls):
-        # the place list and the word lists overrule it.
-        spans = [s for s in spans if not is_place_span(text[s[0]:s[1]], g) and not is_thing_span(text[s[0]:s[1]], g)
+        # The small model also calls firms and things people (Johnson Controls, Wells Fargo):
+        # the word lists overrule it.
+        spans = [s for s in spans if not is_thing_span(text[s[0]:s[1]], g)
                  and not names_a_thing(text, s[0], s[1], g) and not is_lone_thing(text, s[0], s[1], g)]
         found = [s for s in gazetteer_name_spans(text, g)
                  if s[2] not in WEAK_SIGNALS or not any(ts < s[1] and s[0] < te for ts, te, _ in things)]
