@@ -11,31 +11,28 @@ The words around it can:
   Square, Baker Street), and whatever person cue comes before it ("to Russell Square");
 - a possessive and a lower-case law, effect, theorem... after it (Ohm's law, Murphy's law):
   an eponym, unless a noun follows the head (Desmond's law degree);
-- an article before the capitalised run it closes (a Great Crested Grebe, the Grand Budapest
-  Hotel): English puts no article before a person's name;
-- a second word that is a surname with an `s` glued on (Hortons, Sainsburys, Macys): the
-  possessive brand form written without its apostrophe;
+- "The" opening it, or an article before it or before the capitalised run it closes (The
+  Darwin Centre, a Nissan Micra, a Great Crested Grebe): English puts no article before a
+  person's name, unless a private person's full name modifies a noun (the Annika Virtanen
+  interview);
+- a head word in lower case straight after the span (Marie Curie fellowship, Nobel prize
+  money) as a noun compound's modifier, for the heads that are no everyday chat noun;
 - a second word that is a known English word of any case (wordfreq) but no one's first or last
   name (Fargo, Madrid, Friday): a phrase or a place, not a surname;
-- a head word closing the span after a place's name (Victoria Station, Sydney Harbour): the
-  head may be a surname too (Station is one somewhere), the place makes it a thing;
 - a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
   an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
   known first name (Manchester, Calais; Victoria stays), a word right after an article or
-  demonstrative (The Pulitzer jury), or the places of "from X to Y" (from Dover to Calais);
-- a span opening with "The" or right after an article (The Darwin Centre, a Nissan Micra):
-  English puts no article before a person's name;
-  a head word in lower case straight after the span (Marie Curie fellowship, Nobel prize
-  money) as a noun compound's modifier, for the heads that are no everyday chat noun;
+  demonstrative (The Pulitzer jury);
 - a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
-  Kent): people are met, places are been in; a lone word after an article and another
-  capitalised word (a Ford Fiesta, the Nissan Leaf): a make's model, not a person;
+  Kent): people are met, places are been in;
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
   straight before a common noun, as the NER model's own tagger reads it (Calvin Klein underwear,
   Paul Mitchell shampoo), or any lone word after a possessive or determiner and before a
   common noun (my Dyson charger, our Bernese mountain dog): a brand or a breed. A rare surname (Okonkwo, Nakagawa) is never read so: the
   names a takedown is about are private people's, whose surnames no frequency list holds.
+
+A surname with an `s` glued on (Tim Hortons) is persona/names.py's (pair_signal).
 
 The head words are a short list on purpose: they are the nouns English uses to close a proper
 name of a thing, and no library lists them.
@@ -90,8 +87,8 @@ def next_word(text: str, end: int) -> str:
 
 
 def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
-    """The span text[start:end] names a thing: a head word follows it or closes it, or it
-    ends in a surname's brand plural (Tim Hortons)."""
+    """The span text[start:end] names a thing: a head word follows it or closes it, an eponym's
+    head follows its possessive, or an article stands before it (see the module docstring)."""
     after = next_word(text, end)
     # A possessive owns the noun after it (Nkiruka Dosunmu's gallery): a person, not a compound.
     if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
@@ -104,9 +101,7 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if len(words) < 2:
         return False
-    if words[-1] in STREET_HEADS or (words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g))):
-        return True
-    return is_brand_plural(words[-1], g)
+    return words[-1] in STREET_HEADS or (words[-1] in ORG_HEADS and words[-1] not in g.last)
 
 
 #: A possessive (kept in the span or after it) and the lower-case word after it.
@@ -147,22 +142,11 @@ def _after_article(text: str, start: int) -> bool:
         start = m.start()
 
 
-def _is_place(words: list[str], g: Gazetteer) -> bool:
-    joined = " ".join(words)
-    return joined in g.places or joined in g.place_words
-
-
 #: An article or demonstrative straight before a capitalised word makes a thing of it (The
 #: Pulitzer jury, this Kindle): English puts none before a person's name.
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)[ \u00a0]+$", re.I)
-#: "from X to Y" / "from Y ... X to": a journey's ends are places.
 #: "in X", "at X": where someone is, so X is a place when the place list holds it.
 _IN_BEFORE = re.compile(r"\b(?:in|at|near)[ \u00a0]+$", re.I)
-#: An article, a capitalised word, then X: a make and its model (a Ford Fiesta).
-_ARTICLE_MAKE_BEFORE = re.compile(r"\b(?:the|a|an|this|that)[ \u00a0]+[A-Z][^\W\d_]*[ \u00a0]+$", re.I)
-_FROM_BEFORE = re.compile(r"\bfrom[ \u00a0]+$", re.I)
-_TO_PLACE_AFTER = re.compile(r"[ \u00a0]+to[ \u00a0]+[A-Z]")
-_FROM_PLACE_TO_BEFORE = re.compile(r"\bfrom[ \u00a0]+[A-Z][^\W\d_]*[ \u00a0]+to[ \u00a0]+$")
 
 
 def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
@@ -172,7 +156,7 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     if " " in word:
         return False
     before = text[:start]
-    if (word in g.place_words and _IN_BEFORE.search(before)) or _ARTICLE_MAKE_BEFORE.search(before):
+    if word in g.place_words and _IN_BEFORE.search(before):
         return True
     if word in g.first:
         return False
@@ -180,16 +164,7 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if before.endswith("#"):
         return True  # a hashtag (#TBT, #GameDay) names a topic
-    if _ARTICLE_BEFORE.search(before):
-        return True
-    return bool((_FROM_BEFORE.search(before) and _TO_PLACE_AFTER.match(text, end))
-                or _FROM_PLACE_TO_BEFORE.search(before))
-
-
-def is_brand_plural(word: str, g: Gazetteer) -> bool:
-    """A surname with an `s` glued on that is no name itself (Hortons; not Wells, not Williams)."""
-    return (len(word) > 4 and word.endswith("s") and word[:-1] in g.last
-            and word not in g.last and word not in g.first)
+    return _ARTICLE_BEFORE.search(before) is not None
 
 
 def is_known_word_not_name(word: str, g: Gazetteer) -> bool:

@@ -34,7 +34,7 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer
-from .name_things import is_brand_plural, is_known_word_not_name, is_lone_thing, names_a_thing
+from .name_things import is_known_word_not_name, is_lone_thing, names_a_thing
 from .ner_opinion import is_headline
 
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -60,6 +60,13 @@ def _is_surname(word: str, g: Gazetteer) -> bool:
     return word in g.last or any(p in g.last for p in _parts(word) if len(p) > 2)
 
 
+def _is_brand_plural(word: str, g: Gazetteer) -> bool:
+    """A surname with an `s` glued on that is no name itself: a possessive brand written without
+    its apostrophe (Hortons, Sainsburys; not Wells, not Williams)."""
+    return (len(word) > 4 and word.endswith("s") and word[:-1] in g.last
+            and word not in g.last and word not in g.first)
+
+
 def _is_common(word: str, g: Gazetteer) -> bool:
     """Every part is an ordinary English word; Webster's lists lemmas, so plurals are tried
     without their ending (Pictures, Donuts)."""
@@ -83,7 +90,7 @@ def pair_signal(a: str, b: str, g: Gazetteer) -> str | None:
     """Which rule makes (A, B) a name, or None (see the module docstring)."""
     a, b = _POSSESSIVE.sub("", a), _POSSESSIVE.sub("", b)  # Ude Ekwueme's: the 's is no part
     b_surname, b_common = _is_surname(b, g), _is_common(b, g)
-    if is_brand_plural(b, g):
+    if _is_brand_plural(b, g):
         return None  # Tim Hortons: a surname's possessive brand form
     if a in g.first:
         if a not in g.common_words:
