@@ -6,8 +6,8 @@ can be put to on its own: a known first name and a known surname. The words arou
 - commerce: a shop's preposition right before it (at, outside, inside, in) with a shopping
   word in the text (sale, bought, queued, refund...), or goods before it ("a bag from",
   "returned the jacket to");
-- product: a product or goods noun straight after it (mugs, a necklace), with or without a possessive (a Tommy Hilfiger
-  jumper, the Paul Smith collection, Ralph Lauren's flagship), "wearing", "a bottle of",
+- product: a product or goods noun straight after it, without a possessive (Cath Kidston mugs,
+  a Tommy Hilfiger jumper, the Paul Smith collection), "wearing", "a bottle of",
   "hosted on" before it, or a line of goods it has or launches after it (Kate Spade has a new
   line of tote bags; a person has a new bag, not a new line);
 - owner: my, our, your, his, her or their right before it, with at most one of a few adjectives
@@ -27,10 +27,8 @@ can be put to on its own: a known first name and a known surname. The words arou
 - software: one word, no known first name, after switching or migrating to or from,
   installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
   switched to with a possessive (switched to Hana's team);
-- breed: an animal noun straight after it, with no known first name in it, or a breed's head
-  word in its capitalised run (Golden Retriever puppies, a Border Terrier, Bernese Mountain
-  Dog): people are not followed by "puppies", and a possessive owns the animal (Annika's
-  puppies);
+- breed: a breed's head word in its capitalised run (Golden Retriever puppies, a Border
+  Terrier, Bernese Mountain Dog), without a possessive (Annika's Border Terrier is her dog);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
@@ -63,9 +61,9 @@ _GOODS = (r"(?:bag|jacket|coat|dress|shoes|jeans|shirt|jumper|suit|boots|scarf|p
 _GOODS_FROM = re.compile(rf"\b{_GOODS}[ \u00a0]+from[ \u00a0]+$|\b(?:returned|took back|sent back)[ \u00a0]+"
                          rf"(?:the|my|a|an|our|those|these|two|three)?[ \u00a0]*(?:\w+[ \u00a0]+)?{_GOODS}"
                          rf"[ \u00a0]+to[ \u00a0]+$", re.I)
-#: Product nouns after a brand (a Tommy Hilfiger jumper); with a possessive only the shop's and
-#: the label's own words (Ralph Lauren's flagship), since people own jumpers too. Nouns that are
-#: also verbs after a subject (watch, suit, tie, line) are left out: "let Annika watch the kids".
+#: Product nouns after a brand (a Tommy Hilfiger jumper); not after a possessive, since people
+#: own jumpers too. Nouns that are also verbs after a subject (watch, suit, tie, line) are left
+#: out: "let Annika watch the kids".
 PRODUCT_NOUNS = frozenset("""
 jumper jumpers sweater jacket coat shirt shirts dress dresses jeans shoes trainers sneakers boots bag bags handbag
 perfume fragrance cologne aftershave sunglasses underwear scarf lipstick mascara makeup
@@ -76,17 +74,8 @@ mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet 
 candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
 serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
-#: Food sold under a label's name (Sara Lee cheesecake, Heinz beans).
-FOOD_NOUNS = frozenset("""
-cheesecake cheesecakes cake cakes pie pies pizza pizzas biscuits cookies cereal crisps chips chocolate chocolates
-yoghurt yogurt yoghurts dessert desserts icecream ice-cream soup beans noodles sausages burgers nuggets tea coffee
-""".split())
-#: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
-#: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
-#: Pointer) are left out.
-ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cats horse horses foal foals pony ponies "
-                         "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
-                         "spaniel spaniels retriever retrievers poodle poodles".split())
+#: Breed heads that close a breed's name (Border Terrier, Golden Retriever); heads that are also
+#: surnames (Shepherd, Setter, Pointer) are left out.
 BREED_HEADS = frozenset("Retriever Retrievers Terrier Terriers Spaniel Spaniels Poodle Poodles Bulldog Bulldogs "
                         "Labrador Labradors Dachshund Dachshunds Husky Huskies Dog Dogs Hound Hounds Sheepdog "
                         "Sheepdogs Collie Collies Mastiff Mastiffs Schnauzer Schnauzers Pinscher Pinschers".split())
@@ -125,7 +114,6 @@ _SOFTWARE_BEFORE = re.compile(r"\b(?:(?:switched|switching|migrated|migrating|mo
 _LINE_AFTER = re.compile(r"(?:[ \u00a0]+(?:has|have|had|just|finally|launched|launches|released|releases|dropped|drops|"
                          r"unveiled|unveils|out)){1,3}[ \u00a0]+(?:a|an|its|their)[ \u00a0]+(?:[a-z]+[ \u00a0]+){0,2}"
                          r"(?:line|range|collection|capsule)\b")
-_OWN_PRODUCT_NOUNS = frozenset("flagship store stores shop shops outlet boutique brand label range menswear womenswear".split())
 _PRODUCT_BEFORE = re.compile(r"\b(?:wearing|wears|wore|bottle of|glass of|pint of|dram of|can of|jar of|pair of|"
                              r"hosted on|running on|built on|built with|powered by|installed)[ \u00a0]+$", re.I)
 _OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their)(?:[ \u00a0]+(?:old|new|favourite|favorite|trusty|"
@@ -167,7 +155,7 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     words = text[start:end].split()
     nxt, possessive = _next_word(text, end)
     possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
-    if nxt in (_OWN_PRODUCT_NOUNS if possessive else PRODUCT_NOUNS) or _PRODUCT_BEFORE.search(before) \
+    if (nxt in PRODUCT_NOUNS and not possessive) or _PRODUCT_BEFORE.search(before) \
             or _OFFER_AFTER.match(text, end) or _FORMAT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
             or _SERVED_WITH.match(text, end):
         return True
@@ -177,12 +165,12 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
     if possessive and len(words) == 1 and nxt in POSSESSIVE_PLACE_NOUNS and not _capitalised_after(text, end, nxt):
         return True  # Arthur's Seat
-    # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
-    # switched to Nextcloud; a possessive owns what follows (Annika's puppies, Hana's team).
+    # Golden Retriever puppies, Ted Baker closing down, switched to Nextcloud; a possessive
+    # owns what follows (Annika's Border Terrier, Hana's team).
     first_name = any(w in g.first for w in words)
     # A breed head anywhere in the capitalised run (Bernese Mountain Dog, found as "Bernese").
     run_end = _run_bounds(text, start, end)[1]
-    breed = (nxt in ANIMAL_NOUNS and not first_name) or any(w in BREED_HEADS for w in text[start:run_end].split())
+    breed = any(w in BREED_HEADS for w in text[start:run_end].split())
     software = len(words) == 1 and not first_name and _SOFTWARE_BEFORE.search(before)
     if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .frames_en import FOOD_NOUNS, PRODUCT_NOUNS
+from .frames_en import PRODUCT_NOUNS
 from .gazetteer import Gazetteer
 
 ORG_HEADS = frozenset("""
@@ -172,6 +172,11 @@ def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
     return word in g.dictionary and word not in g.last and word not in g.first
 
 
+#: Food sold under a label's name (Sara Lee cheesecake, Heinz beans).
+FOOD_NOUNS = frozenset("""
+cheesecake cheesecakes cake cakes pie pies pizza pizzas biscuits cookies cereal crisps chips chocolate chocolates
+yoghurt yogurt yoghurts dessert desserts icecream ice-cream soup beans noodles sausages burgers nuggets tea coffee
+""".split())
 #: Nouns of time that follow a person's name as adverbs (Lunch with Desmond Fairweather today).
 #: Not "night" or "weekend": straight after a name (no "this", "last") they head a compound
 #: (Mario Kart night, the Desmond Okafor weekend).
