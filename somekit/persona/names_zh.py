@@ -1,7 +1,7 @@
 """Chinese personal names in running text: jieba's part-of-speech tags plus the surname list.
 
 Mentions (`@张伟`, `回复@张伟`, `//@张伟`) are handles and go earlier, with the structured
-patterns (persona/pii.py). What is left is a name inside a sentence, found by three signals:
+patterns (persona/pii.py). What is left is a name inside a sentence, found by four signals:
 
 - `zh_pos`: a word jieba's dictionary does not hold, that its HMM tagged as a person (`nr`)
   and that opens with a surname (张伟, 李晓梅: a private person's name is not a dictionary word);
@@ -21,6 +21,8 @@ wordfreq's Chinese frequencies keep common words out (陈皮, 高中, 向南), a
 villages and streets out (季阳村), brand endings keep shops out (李锦记), and a surname character
 jieba reads as a verb before a dictionary noun starts a phrase, not a name (戴 / 头盔). Dictionary words are never names here, whatever their
 tag: jieba's dictionary tags many common words `nr` (顾客, 熊猫, 叶子, 黎明), and the names it holds are public figures' (蒋介石).
+A span the words around it make a thing (杨国福麻辣烫, 白切鸡, 雷阵雨: persona/things_zh.py), a
+place (去黄姚住了两晚: persona/places_zh.py) or a flavour (杨枝甘露味的月饼) is dropped.
 
 The surnames are the most frequent ones of the 2020 census (about 86% of the population) and
 the common two-character ones (欧阳, 司马...). jieba is a core dependency (key terms of event
@@ -106,7 +108,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     tag_at = {s: t for s, _, t in tags}
     kept = [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
-            and not names_a_shop_or_flavour(text, s[0], s[1]) and not is_place_in_context(text, s[0], s[1], tags)
+            and not names_a_flavour(text, s[1]) and not is_place_in_context(text, s[0], s[1], tags)
             and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
     # A span inside a longer one the words around it made a thing (吃钟薛高: the brand 钟薛高, so
     # not its tail 薛高 either) goes with it: the frame was read at the longer span's edge.
@@ -127,17 +129,13 @@ def _brand_name(text: str, end: int, freq: dict) -> bool:
     return nxt[:1] in BRAND_ENDINGS and not freq.get(nxt) and nxt[1:] not in _ASPECT
 
 
-#: 'a/this/that shop' right before a span: 开了一家周黑鸭 names a chain, not a person (Chinese
-#: counts a person with 个/位, never with 家).
-_SHOP_BEFORE = re.compile(r"(?:一|这|那|几|新)家$")
 #: 味 ('flavour') just after a span, alone or after a word or two (杨枝甘露味的月饼, 榴莲味):
 #: a taste, not a person (味道 'taste of' may follow a name's dish, so it does not count).
 _FLAVOUR_AFTER = re.compile(r"[\u3400-\u9fff]{0,2}味(?!道)")
 
 
-def names_a_shop_or_flavour(text: str, start: int, end: int) -> bool:
-    return bool(_SHOP_BEFORE.search(text, 0, start) or text[end - 1] == "味"
-                or _FLAVOUR_AFTER.match(text, end))
+def names_a_flavour(text: str, end: int) -> bool:
+    return text[end - 1] == "味" or _FLAVOUR_AFTER.match(text, end) is not None
 
 
 def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:

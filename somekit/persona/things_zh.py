@@ -20,8 +20,7 @@ says otherwise when
   person's, an adjective and 了 (李子 / 熟 / 了: 'the plums are ripe');
 - a shop or a clan: a surname and 记 or 氏 and whatever jieba glued on (去陈记吃: 'Chen's');
 - a dish: a food character closing it or a few characters after it (白切鸡, 黄焖鸡米饭);
-- a shop frame: 店, 铺, 门店, 专卖店, 旗舰店, 连锁 straight after it, 老字号 or 连锁 just before
-  it, or a buying, eating or ordering verb or a count of goods before it (点了杨国福麻辣烫,
+- a shop frame: 老字号, 连锁, 品牌 or 牌子 just before it, or a buying, eating or ordering verb or a count of goods before it (点了杨国福麻辣烫,
   来一罐王老吉): people are met, asked and thanked; food, goods and shops are bought and eaten
   (去陈李济买了凉茶 is places_zh's locative grammar: 去 + a place + a verb);
 - goods: a food or goods noun straight after it (杨国福麻辣烫: names_a_product), or after 的
@@ -78,8 +77,6 @@ GOODS_FREQ = 5
 #: 鸡米饭; not 王芳带了蛋糕, 请张伟吃饭).
 _FOOD_AFTER = re.compile("[^吃喝做买煮炒点送请给和跟说的了过着在是有也都又就还要去来带拿\\W]{0,2}["
                          + "".join(sorted(FOOD_CHARS)) + "]")
-#: Words straight after a span that make it a shop or a chain's name.
-_SHOP_AFTER = re.compile(r"(?:店|铺|门店|专卖店|旗舰店|分店|连锁|超市|餐厅|饭店|酒家)")
 _SHOP_BEFORE = re.compile(r"(?:老字号|连锁|品牌|牌子)(?:的)?$")
 #: Buying, eating and ordering right before the span (点了杨国福, 喝了一杯王老吉); 点 and 订 only
 #: with 了 or 过 (三点张伟来了: 'at three', not 'ordered').
@@ -154,7 +151,7 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 白切鸡, 黄焖 / 鸡米饭: a dish, not a person (but 请张伟吃饭; 面前, 后面 are no 面 'noodles')
     if not compound and _noun_and_predicate(span, start, words, after):
         return True
-    if _SHOP_AFTER.match(after) or _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
+    if _SHOP_BEFORE.search(before) or _COMMERCE_AFTER.match(after):
         return True
     # 买了张伟的书: a person's possession; 买了张小泉菜刀 / 点了杨国福麻辣烫: the goods themselves.
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
