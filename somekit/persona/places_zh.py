@@ -16,8 +16,8 @@ Two rules of Chinese grammar read any candidate as a place, listed or not:
   去/在/到 + candidate + anything else (a verb, a time, a new clause) is a place (去黄姚住了两晚,
   在杨梅坑集合); 到 right after another verb says the verb reached someone (邀请到了肖宇辰, 找到了张伟)
   and is no locative verb;
-- a place-type noun right after the candidate (黄姚 / 古镇, 曹杨 / 新村): jieba's dictionary noun
-  ending in a place character, or one of a few common place nouns.
+- a place-type noun right after the candidate (曹杨 / 新村, 彭浦 / 新村): jieba's dictionary word
+  tagged a place's (ns) ending in a place character.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import functools
 
 from ..deps import locate
 from .names_zh_cues import RIGHT_CUES, jieba_tagger
-from .things_zh import PLACE_SUFFIXES
 
 #: Rank suffixes of divisions, longest first, dropped to give the short form.
 _SUFFIXES = ("自治县", "自治州", "自治区", "特别行政区", "林区", "新区", "地区", "盟", "旗", "省", "市", "县", "区")
@@ -55,8 +54,6 @@ PLACE_CLOSING_TAGS = frozenset("v vd vi t d m mq x w".split())
 #: (张伟小区, 张伟宿舍, 张伟公司: his compound, dorm, firm) are left out, and so are 路, 门, 山, 场
 #: and 头 (思路, 部门, 立场, 眉头 follow a person's name).
 PLACE_TYPE_CHARS = frozenset("镇村乡区园站城圈街巷庄湾港岛寺庙塔")
-#: Public places jieba tags n that no person owns: after a candidate, the rest of a place's name.
-PLACE_TYPE_WORDS = frozenset("公园 广场 景区 商圈 老街 古城 古镇 步行街 夜市 地铁站 火车站 码头 机场".split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,7 +82,7 @@ def is_place_in_context(text: str, start: int, end: int, words: list[tuple[int, 
     """text[start:end] (a candidate name) is a place by the words around it (see the module
     docstring). `words` holds jieba's (start, end, tag) of every word of `text`."""
     return (_listed_with_places(text, start, end) or after_a_locative_verb(text, start, end, words)
-            or place_type_follows(text, start, end, words))
+            or place_type_follows(text, end, words))
 
 
 def _listed_with_places(text: str, start: int, end: int) -> bool:
@@ -128,15 +125,9 @@ def _word_before(text: str, start: int, words: list[tuple[int, int, str]]) -> st
     return next((text[ws:start] for ws, we, _ in words if ws < start <= we), "")
 
 
-def place_type_follows(text: str, start: int, end: int, words: list[tuple[int, int, str]]) -> bool:
-    """A place-type noun right after the candidate (黄姚 / 古镇), or a place suffix jieba glued
-    on inside its word (黄浦 / 江边 read as 黄浦江)."""
+def place_type_follows(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
+    """A place-type noun right after the candidate (曹杨 / 新村): a dictionary word tagged a
+    place's (ns) that ends in a place character."""
     _, freq = jieba_tagger()
-    for ws, we, tag in words:
-        if ws < end < we and ws >= start and text[end] in PLACE_SUFFIXES:
-            return True
-        if ws == end:
-            noun = text[ws:we]
-            return noun in PLACE_TYPE_WORDS or (tag == "ns" and len(noun) >= 2 and freq.get(noun, 0) > 0
-                                                and noun[-1] in PLACE_TYPE_CHARS)
-    return False
+    noun, tag = next(((text[ws:we], tag) for ws, we, tag in words if ws == end), ("", ""))
+    return tag == "ns" and len(noun) >= 2 and freq.get(noun, 0) > 0 and noun[-1] in PLACE_TYPE_CHARS
