@@ -27,8 +27,10 @@ can be put to on its own: a known first name and a known surname. The words arou
 - software: one word, no known first name, after switching or migrating to or from,
   installing or using (switched from Dropbox to Nextcloud, installed Obsidian): a person is
   switched to with a possessive (switched to Hana's team);
-- breed: a breed's head word in its capitalised run (Golden Retriever puppies, a Border
-  Terrier, Bernese Mountain Dog), without a possessive (Annika's Border Terrier is her dog);
+- breed: an animal noun straight after it, with no known first name in it, or a breed's head
+  word in its capitalised run (Golden Retriever puppies, a Border Terrier, Bernese Mountain
+  Dog): people are not followed by "puppies", and a possessive owns the animal (Annika's
+  puppies);
 - sport: a score in the text and a word of playing before it (drew 2-2 with Chelsea);
 - work: a verb of reading, watching or listening before it and the clause's end after it
   (watched Citizen Kane and..., Listened to Bohemian Rhapsody on repeat);
@@ -74,8 +76,12 @@ mug mugs teapot teapots tableware crockery necklace necklaces earrings bracelet 
 candle candles cushion cushions wallpaper lamp lamps kettle toaster trainers headphones
 serum serums cream creams moisturiser moisturizer skincare tractor tractors mower lawnmower guitar guitars piano pianos camera cameras hoover scooter scooters moped
 """.split())
-#: Breed heads that close a breed's name (Border Terrier, Golden Retriever); heads that are also
-#: surnames (Shepherd, Setter, Pointer) are left out.
+#: Animal nouns after a breed (Golden Retriever puppies, a Jack Russell terrier), and the breed
+#: heads that close one (Border Terrier); heads that are also surnames (Shepherd, Setter,
+#: Pointer) are left out.
+ANIMAL_NOUNS = frozenset("puppy puppies pup pups dog dogs kitten kittens cat cats horse horses foal foals pony ponies "
+                         "cattle cow cows bull bulls sheep lamb lambs hen hens chicken chickens breed breeder terrier terriers "
+                         "spaniel spaniels retriever retrievers poodle poodles".split())
 BREED_HEADS = frozenset("Retriever Retrievers Terrier Terriers Spaniel Spaniels Poodle Poodles Bulldog Bulldogs "
                         "Labrador Labradors Dachshund Dachshunds Husky Huskies Dog Dogs Hound Hounds Sheepdog "
                         "Sheepdogs Collie Collies Mastiff Mastiffs Schnauzer Schnauzers Pinscher Pinschers".split())
@@ -165,12 +171,12 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line
     if possessive and len(words) == 1 and nxt in POSSESSIVE_PLACE_NOUNS and not _capitalised_after(text, end, nxt):
         return True  # Arthur's Seat
-    # Golden Retriever puppies, Ted Baker closing down, switched to Nextcloud; a possessive
-    # owns what follows (Annika's Border Terrier, Hana's team).
+    # Golden Retriever puppies (not "Annika Virtanen dog sitting"), Ted Baker closing down,
+    # switched to Nextcloud; a possessive owns what follows (Annika's puppies, Hana's team).
     first_name = any(w in g.first for w in words)
     # A breed head anywhere in the capitalised run (Bernese Mountain Dog, found as "Bernese").
     run_end = _run_bounds(text, start, end)[1]
-    breed = any(w in BREED_HEADS for w in text[start:run_end].split())
+    breed = (nxt in ANIMAL_NOUNS and not first_name) or any(w in BREED_HEADS for w in text[start:run_end].split())
     software = len(words) == 1 and not first_name and _SOFTWARE_BEFORE.search(before)
     if not possessive and (breed or software or _SALE_AFTER.match(text, end)):
         return True

@@ -19,6 +19,8 @@ The words around it can:
   money) as a noun compound's modifier, for the heads that are no everyday chat noun;
 - a second word that is a known English word of any case (wordfreq) but no one's first or last
   name (Fargo, Madrid, Friday): a phrase or a place, not a surname;
+- a head word closing the span after a place's name (Victoria Park, Victoria Station): the
+  head may be a surname too (Park, Station), the place makes it a thing;
 - a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
   an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
@@ -101,7 +103,12 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if len(words) < 2:
         return False
-    return words[-1] in STREET_HEADS or (words[-1] in ORG_HEADS and words[-1] not in g.last)
+    return words[-1] in STREET_HEADS or (words[-1] in ORG_HEADS and (words[-1] not in g.last or _is_place(words[:-1], g)))
+
+
+def _is_place(words: list[str], g: Gazetteer) -> bool:
+    joined = " ".join(words)
+    return joined in g.places or joined in g.place_words
 
 
 #: A possessive (kept in the span or after it) and the lower-case word after it.
