@@ -25,7 +25,7 @@ The words around it can:
   an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
   known first name (Manchester, Calais; Victoria stays), a word right after an article or
-  demonstrative (The Pulitzer jury);
+  demonstrative or a possessive (The Pulitzer jury, this Kindle);
 - a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
   Kent): people are met, places are been in;
 - a well-known surname (one wordfreq counts as an English word: Klein, Lauren, Mitchell) used
@@ -149,9 +149,10 @@ def _after_article(text: str, start: int) -> bool:
         start = m.start()
 
 
-#: An article or demonstrative straight before a capitalised word makes a thing of it (The
-#: Pulitzer jury, this Kindle): English puts none before a person's name.
-_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|this|that|these|those)[ \u00a0]+$", re.I)
+#: An article, demonstrative or possessive straight before a capitalised word makes a thing of
+#: it (The Pulitzer jury, this Kindle, my Dyson charger): English puts none before a person's
+#: name. Shared with names.py (My Kindle Paperwhite).
+DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those)\s+$", re.I)
 #: "in X", "at X": where someone is, so X is a place when the place list holds it.
 _IN_BEFORE = re.compile(r"\b(?:in|at|near)[ \u00a0]+$", re.I)
 
@@ -171,7 +172,7 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if before.endswith("#"):
         return True  # a hashtag (#TBT, #GameDay) names a topic
-    return _ARTICLE_BEFORE.search(before) is not None
+    return DETERMINER_BEFORE.search(before) is not None
 
 
 def is_known_word_not_name(word: str, g: Gazetteer) -> bool:
@@ -188,9 +189,6 @@ yoghurt yogurt yoghurts dessert desserts icecream ice-cream soup beans noodles s
 #: Not "night" or "weekend": straight after a name (no "this", "last") they head a compound
 #: (Mario Kart night, the Desmond Okafor weekend).
 _TIME_NOUNS = frozenset("today tonight tomorrow yesterday now lol".split())
-#: A possessive or determiner before a lone word used before a noun (my Dyson charger): the
-#: word names the make of a thing someone owns, not a person.
-_OWNER_BEFORE = re.compile(r"\b(?:my|our|your|his|her|their|its|the|a|an|this|that)[ \u00a0]+$", re.I)
 _LOWER_NEXT = re.compile(r"[ \u00a0]+([a-z]+)\b")
 
 
@@ -199,7 +197,7 @@ def is_attributive_brand(text: str, start: int, end: int, g: Gazetteer, tagger: 
     `tagger` gives the spaCy pipeline with its tagger; it runs only on the rare texts where the
     cheaper tests pass."""
     words = text[start:end].split()
-    owned = len(words) == 1 and _OWNER_BEFORE.search(text, 0, start)
+    owned = len(words) == 1 and DETERMINER_BEFORE.search(text, 0, start)
     # An owned lone word before a noun is a make or a breed whatever it is (our Bernese mountain
     # dog); two words need a surname English knows (a rare one is a private person's).
     if not (len(words) >= 2 or owned) or (not owned and words[-1] not in g.dictionary):

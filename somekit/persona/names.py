@@ -34,16 +34,13 @@ import re
 from typing import Iterable
 
 from .gazetteer import Gazetteer
-from .name_things import is_known_word_not_name, is_lone_thing, names_a_thing
+from .name_things import DETERMINER_BEFORE, is_known_word_not_name, is_lone_thing, names_a_thing
 from .ner_opinion import is_headline
 
 _POSSESSIVE = re.compile(r"['’]s?$")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 PARTICLES = frozenset("van von der den de da di du del della la le bin binti ibn al el ter ten dos das do mac".split())
 MAX_NAME_WORDS = 4
-#: A determiner before a capitalised word makes a thing's name of it (My Kindle Paperwhite,
-#: the Galaxy Note): the unknown word after it is a product, not a person.
-_DETERMINER = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|its|this|that|these|those)\s+$", re.I)
 
 
 def _titled(word: str) -> bool:
@@ -169,10 +166,11 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         signal = pair_signal(a.group(), b.group(), g) if b is not None else None
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
-                    and not _DETERMINER.search(a.string, 0, a.start()) and not is_headline(a.string)
+                    and not DETERMINER_BEFORE.search(a.string, 0, a.start()) and not is_headline(a.string)
                     and not is_lone_thing(a.string, b.start(), b.end(), g)):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
-                # the unknown word alone is the name (not after an article: The Kilimanjaro trek;
+                # the unknown word alone is the name (not after a determiner: The Kilimanjaro trek,
+                # My Kindle Paperwhite;
                 # not in a headline, where capitals say nothing: Big Garden Birdwatch Results).
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
             i += 1

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
+from .names_zh_cues import PERSON_TAGS, PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
 from .things_zh import BRAND_ENDINGS, FREQUENT_WORD, names_a_product, names_a_zh_thing
 
@@ -54,7 +54,6 @@ RARE_SURNAMES = frozenset("郗笪蔺庹钭濮禤冼郦亓訾仉逄乜隗阙芮�
 #: Surname characters that are far more often a common word on their own (和 'and', 时 'time',
 #: 明 'bright', 文 'text'...): as a lone one-character word they start no name.
 _LONE_WORDS = frozenset("和时明文成全应单司华高方白金石常向安齐易关兰宁尚谷盛曲路游连宫冷席米边师商沙荣丛查池麻马于余")
-_PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: Tags of a given name jieba split off (noun-like, adjectives such as 秀, idioms).
 _GIVEN_TAGS = frozenset("n nr nrt nrfg nz ns ng a i j l vn".split())
 #: Tags of a name's last character left on its own (豪 ag, 轩 nr, 娟 zg).
@@ -97,7 +96,7 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
         if found:
             skip, length, signal = found
             spans.append((starts[i] + skip, starts[i] + length, signal))
-        elif flag in _PERSON_TAGS and len(word) == 2 and i and words[i - 1][0][-1:] in SURNAMES:
+        elif flag in PERSON_TAGS and len(word) == 2 and i and words[i - 1][0][-1:] in SURNAMES:
             # A given name jieba knows (海燕, 俊杰) after a surname it split off or glued to the
             # word before (余 / 海燕, 听任 / 俊杰).
             spans.append((starts[i] - 1, starts[i + 1], "zh_surname_split"))
@@ -143,13 +142,13 @@ def _new_word(word: str, flag: str, freq: dict) -> tuple[int, int, str] | None:
     person's by jieba's HMM and opening with a character jieba's dictionary knows as a person's
     (訾雅婷, 逄博: rarer surnames); wordfreq vetoes words jieba lacks but people write (陈皮)."""
     surname = _surname_of(word)
-    if surname is None and flag in _PERSON_TAGS and word[0] in jieba_person_chars():
+    if surname is None and flag in PERSON_TAGS and word[0] in jieba_person_chars():
         surname = word[0]
     if surname is None or freq.get(word) or not 2 <= len(word) <= len(surname) + 2 or len(set(word)) == 1:
         return None  # FREQ also holds every prefix of a word, with 0: falsy is "not a word"
     if is_common_zh(word, NEW_WORD_ZIPF) or word[-1] in PLACE_ENDINGS:
         return None  # 陈皮 (a word), 季阳村 (a village)
-    return 0, len(word), "zh_pos" if flag in _PERSON_TAGS else "zh_surname_word"
+    return 0, len(word), "zh_pos" if flag in PERSON_TAGS else "zh_surname_word"
 
 
 def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int, int, str] | None:
@@ -166,7 +165,7 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
             and jieba_tagger()[1].get(nxt[1] + after[1][0][0], 0) >= FREQUENT_WORD:  # not 钱 / 取出 / 来
         return 0, len(word) + 1, "zh_surname_split"  # 张 / 伟大 / 学: 张伟 + 大学, 周 / 杰出 / 差: 周杰 + 出差
     if word == surname:
-        if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in _PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):
+        if len(nxt) == 1 and (nxt_flag in _MORPHEME_TAGS or flag in PERSON_TAGS and nxt_flag not in _FUNCTION_TAGS):
             # jieba tagged the lone surname a person's, or the next character is a bare morpheme
             # (zg, yg...: name characters jieba knows no word for): one or two characters (崔 / 祐 / 司).
             two = len(after) > 1 and len(after[1][0]) == 1 and after[1][1] not in _FUNCTION_TAGS \
@@ -176,10 +175,10 @@ def _split_name(word: str, flag: str, after: list[tuple[str, str]]) -> tuple[int
             # 戴 / 头盔: jieba reads the surname character as a verb taking a noun; 这 / 段 / 视频:
             # as a measure word after a demonstrative or numeral.
             return None
-        if (flag in _PERSON_TAGS or word not in _LONE_WORDS) and _given_name(nxt, nxt_flag):
+        if (flag in PERSON_TAGS or word not in _LONE_WORDS) and _given_name(nxt, nxt_flag):
             return 0, len(word) + len(nxt), "zh_surname_split"  # 夏 / 建军, 欧阳 / 娜娜
         return None
-    if (len(word) == 2 and flag in _PERSON_TAGS and len(nxt) == 1 and nxt_flag in _LAST_CHAR_TAGS
+    if (len(word) == 2 and flag in PERSON_TAGS and len(nxt) == 1 and nxt_flag in _LAST_CHAR_TAGS
             and nxt not in _NOT_LAST_CHARS and nxt != word[0]):
         return 0, 3, "zh_surname_split"  # 胡家 / 豪, 汪子 / 瑄
     return None

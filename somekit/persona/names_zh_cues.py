@@ -52,6 +52,8 @@ RIGHT_CUES = tuple(sorted(set(
     "教授 律师 警官 队长 班长 组长 博士 局长 书记 校长 总 哥 姐 同志 师兄 师姐 学长 学姐 "
     "妈妈 爸爸 哥哥 姐姐 弟弟 妹妹 老婆 老公 女儿 儿子 爷爷 奶奶 外婆 外公 男友 女友 "
     "说 讲 问 告诉 表示 透露 回答 回复 喊 笑着 笑道 提到 说过 家 一起".split()), key=len, reverse=True))
+#: jieba's tags of a person's name (nr, and its transliterated and foreign-given forms).
+PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba tags of a word that may follow (or precede) a name: verbs, adverbs, particles,
 #: prepositions, conjunctions, time words, numerals, pronouns.
 _BOUNDARY_TAGS = frozenset("x w v vd vn vg d ad p c u uj ul uv ud ug uz t tg m mq r y zg".split())

@@ -41,9 +41,8 @@ from __future__ import annotations
 
 import re
 
-from .names_zh_cues import LEFT_CUES, RIGHT_CUES, jieba_tagger
+from .names_zh_cues import LEFT_CUES, PERSON_TAGS, RIGHT_CUES, jieba_tagger
 
-_PERSON_TAGS = ("nr", "nrt", "nrfg")
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
 TRUSTED_FREQ = 10
@@ -102,7 +101,7 @@ def _dictionary_thing(word: str) -> bool:
     tag = posseg.dt.word_tag_tab.get(word)
     count = freq.get(word, 0)
     trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
-    return tag is not None and trusted and not tag.startswith(_PERSON_TAGS)
+    return tag is not None and trusted and not tag.startswith(PERSON_TAGS)
 
 
 def _weather_word(span: str) -> bool:
