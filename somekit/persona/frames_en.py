@@ -38,7 +38,7 @@ can be put to on its own: a known first name and a known surname. The words arou
   or last name (Beef Wellington, Citizen Kane), counting a capitalised word just before the
   span (Eggs Benedict, where the model found only Benedict): a name opens with a given name;
 - title: a run of three or more capitalised words beyond the text's first (Our Winter Charity
-  Bake Sale, Call for Papers: Workshop on Data Privacy) where the span ends in an ordinary
+  Bake Sale raised...) where the span ends in an ordinary
   English word and half the run is ordinary words: a headline or a work's title. A name there
   needs a person cue before the run (with, by, met, thanks...).
 
@@ -139,8 +139,6 @@ _PERSON_BEFORE = re.compile(r"\b(?:with|by|met|meet|meeting|thanks|thank|to|from
 #: Greetings and address that open a text before a lone name (Hey Benedict, Congrats Benedict).
 _GREETING = re.compile(r"(?:Hi|Hey|Hello|Dear|Congrats|Congratulations|Welcome|Cheers|Thanks|Thank|Love|Miss|Go|Happy|Sorry|Ask|Tell|Call)")
 _CAP_WORD = re.compile(r"[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?")
-#: Small words a title keeps in lower case between capitalised ones.
-_TITLE_GLUE = frozenset("of and the for on in at to a an & with".split())
 
 
 def _next_word(text: str, end: int) -> tuple[str, bool]:
@@ -231,24 +229,9 @@ def _first_word_start(text: str) -> int:
 
 
 def _run_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen the span over neighbouring capitalised words (and a title's small words between
-    them), across single spaces."""
-    while True:
-        m = re.search(r"([^\W\d_&]+|&)[ \u00a0]$", text[:start])
-        if not m or not (m.group(1)[0].isupper() or (m.group(1) in _TITLE_GLUE and _cap_before(text, m.start()))):
-            break
+    """Widen the span over neighbouring capitalised words, across single spaces."""
+    while (m := re.search(r"([^\W\d_]+)[ \u00a0]$", text[:start])) and m.group(1)[0].isupper():
         start = m.start()
-    while True:
-        m = re.match(r"[ \u00a0]([^\W\d_&]+|&)", text[end:])
-        if not m or not (m.group(1)[0].isupper() or (m.group(1) in _TITLE_GLUE and _cap_after(text, end + m.end()))):
-            break
+    while (m := re.match(r"[ \u00a0]([^\W\d_]+)", text[end:])) and m.group(1)[0].isupper():
         end += m.end()
     return start, end
-
-
-def _cap_before(text: str, at: int) -> bool:
-    return re.search(r"[A-Z][^\W\d_]*[ \u00a0]$", text[:at]) is not None
-
-
-def _cap_after(text: str, at: int) -> bool:
-    return re.match(r"[ \u00a0][A-Z]", text[at:]) is not None

@@ -1,5 +1,5 @@
 """English frames that make a capitalised span a place: a place word opening it or just before
-it, a journey's verb before it, or an airport's namesake in travel talk.
+it, a journey's verb before it, an airport's namesake in travel talk, or a modal before a city.
 
 - prefix: a word that opens a place's name before it or opening it: a landform (Mount, Lake,
   Cape, Fort...), a named storm's (Storm Bert, Hurricane Ida), or a street or square in the
@@ -10,7 +10,10 @@ it, a journey's verb before it, or an airport's namesake in travel talk.
 - airport: the span is the namesake of an airport (`airportsdata`, accents folded: Jorge
   Chávez, Charles de Gaulle) and the text is about flying (landed, flight, layover, terminal...)
   or the span follows "at", "out of", "into" or "via". A private person who shares an airport's
-  namesake is rare; one met at an airport is named with a person's verb, not "landed at".
+  namesake is rare; one met at an airport is named with a person's verb, not "landed at";
+- modal: a first name that is also a modal verb (Will) before a big place's name and a bare verb
+  (Will Amsterdam ever build, Will Berlin ever finish), as the NER model's tagger reads it: a
+  question about the place, not a person called Will Amsterdam.
 
 The prefix words are a short list on purpose: they are the grammar of place names, not places.
 """
@@ -18,7 +21,6 @@ The prefix words are a short list on purpose: they are the grammar of place name
 from __future__ import annotations
 
 import re
-
 from typing import Any, Callable
 
 from .gazetteer import Gazetteer, fold_accents
@@ -62,7 +64,7 @@ def is_airport_namesake(text: str, start: int, end: int, g: Gazetteer) -> bool:
 
 
 def is_modal_before_place(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
-    """text[start:end] is a modal and a big place (see the module docstring). `tagger` gives
+    """text[start:end] is a modal and a big place (see `modal` above). `tagger` gives
     the spaCy pipeline with its tagger; it runs only when the word lists allow the reading."""
     words = text[start:end].split()
     if len(words) != 2 or words[0] not in g.first or words[0] not in g.common_words or words[1] not in g.big_places:
