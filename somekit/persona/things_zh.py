@@ -26,7 +26,7 @@ says otherwise when
 - goods: a food or goods noun straight after it (杨国福麻辣烫: names_a_product), or after 的
   with talk of goods in the clause (吴裕泰的茉莉花茶排了二十分钟, X的鸭蛋粉是必买的伴手礼);
 - a brand: a commerce noun a few characters after it in the same clause (周大福今天的金价, X的
-  专柜, X新品, X打折), or a dictionary tag of a brand or organisation (nz, nt) at any frequency;
+  专柜, X新品, X打折);
 - a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix, or on a season
   suffix where jieba holds the whole (黄梅 + 天);
 - a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝).
@@ -92,16 +92,13 @@ _COMMERCE_AFTER = re.compile(r"(?:[\u3400-\u9fff]{0,4}?(?:金价|门店|专柜|�
                              r"加盟)|新品|上新)")
 #: Characters of weather nouns that are seldom a given name's (风 and 云 are common in names).
 WEATHER_CHARS = frozenset("雨雹霜雾霾雷电")
-#: Tags of brands and organisations: trusted at any frequency, no person's name is tagged so.
-_BRAND_TAGS = ("nz", "nt")
 
 
 def _dictionary_thing(word: str) -> bool:
+    """jieba's dictionary holds the word, often enough to trust its tag, with no person's tag."""
     posseg, freq = jieba_tagger()
     tag = posseg.dt.word_tag_tab.get(word)
-    count = freq.get(word, 0)
-    trusted = count >= TRUSTED_FREQ or (count > 0 and tag in _BRAND_TAGS)  # a brand or a firm, however rare
-    return tag is not None and trusted and not tag.startswith(PERSON_TAGS)
+    return tag is not None and freq.get(word, 0) >= TRUSTED_FREQ and not tag.startswith(PERSON_TAGS)
 
 
 def _weather_word(span: str) -> bool:
