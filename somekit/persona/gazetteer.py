@@ -50,9 +50,11 @@ BIG_CITY_POPULATION = 500_000
 _AIRPORT_WORDS = frozenset("International Intl Intl. Regional Municipal National Domestic Airport Airfield "
                            "Aerodrome Airstrip Air Base Heliport Airpark Field County Jetport".split())
 #: Derived lists are rebuilt when this changes (or the dataset's version, or the held-out set).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 _SINGLE_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}")
+_LISTS = ("first.txt.gz", "last.txt.gz", "heldout-first.tsv.gz", "heldout-last.tsv.gz", "han-first.txt.gz")
 
 
 def cache_dir() -> Path:
@@ -106,17 +108,32 @@ def _build(folder: Path) -> None:
                         ("last", {"load_first_names": False, "load_last_names": True})):
         dataset = nd.NameDataset(**flags)
         kept, held = _split(dataset.first_names if part == "first" else dataset.last_names)
+        if part == "first":
+            _write_atomic(folder / "han-first.txt.gz", _han_first_names(dataset.first_names))
         del dataset
         _write_atomic(folder / f"heldout-{part}.tsv.gz", held)
         _write_atomic(folder / f"{part}.txt.gz", kept)
 
 
+def _han_first_names(table: dict) -> list[str]:
+    """First names in Han characters known in any kept country, whatever their rank: which
+    characters given names use at all (persona/lexicon_zh.py). The rank cap of `_split` would
+    keep only ~900 characters of the ~1,700 the dataset's Han names use."""
+    out = set(HELD_OUT_COUNTRIES)
+    return sorted(name for name, info in table.items() if _HAN_NAME.fullmatch(name)
+                  and (set(info.get("rank") or {}) | set(info.get("country") or {})) - out)
+
+
 def lists_folder() -> Path:
     """The folder of derived lists for this dataset version and held-out set (built if absent)."""
     folder = cache_dir() / _tag()
-    if not all((folder / f).exists() for f in ("first.txt.gz", "last.txt.gz", "heldout-first.tsv.gz", "heldout-last.tsv.gz")):
+    if not all((folder / f).exists() for f in _LISTS):
         _build(folder)
     return folder
+
+
+def han_first_names() -> list[str]:
+    return _read(lists_folder() / "han-first.txt.gz")
 
 
 def _read(path: Path) -> list[str]:

@@ -29,7 +29,9 @@ says otherwise when
   专柜, X新品, X打折);
 - a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix, or on a season
   suffix where jieba holds the whole (黄梅 + 天);
-- a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝).
+- a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝);
+- a common word of CC-CEDICT, or one followed by characters no given name uses (车厘子, 朱砂 +
+  色: persona/lexicon_zh.py).
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
 names_zh_cues; a title only where it is a word of the cut: 钟薛高 / 总是 has none) or 家 'home'
@@ -41,6 +43,7 @@ from __future__ import annotations
 
 import re
 
+from .lexicon_zh import is_common_compound
 from .names_zh_cues import LEFT_CUES, PERSON_TAGS, RIGHT_CUES, jieba_tagger
 
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
@@ -140,6 +143,9 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 胡萝 / 卜切丝: it opens inside a frequent word of the clause's best cut
     if _dictionary_thing(span):
         return True  # 黄浦 ns, 方舟 n
+    verbs = frozenset(text[ws] for ws, we, tag in words if start < ws < end and we == ws + 1 and tag.startswith("v"))
+    if is_common_compound(span, 2 if compound else 1, verbs):
+        return True  # 车厘子, 朱砂 + 色, 甘蔗 + 汁: CC-CEDICT's common words (persona/lexicon_zh.py)
     if given[0] in BRAND_ENDINGS:
         return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
     food = _FOOD_AFTER.match(after)
