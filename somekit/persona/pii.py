@@ -41,6 +41,7 @@ from ..deps import missing_message
 from ..errors import MissingDependency
 from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
+from .known_things import is_known_thing
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_thing_span
 from .places_en import is_modal_before_place
@@ -198,6 +199,8 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
                  and not is_attributive_brand(text, s[0], s[1], g, _tagger)
                  and not is_modal_before_place(text, s[0], s[1], g, _tagger)]
+    if spans:  # a listed thing named after a person, with no person cue beside it (known_things.py)
+        spans = [s for s in spans if not is_known_thing(text, s[0], s[1], "en")]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans
