@@ -5,7 +5,8 @@ English words (Inyang Son, Faith Ezra, Smart Awe), and misfires on capitalised w
 positions where capitals say nothing about a person. Its find is believed unless it sits in one:
 
 - a headline (nearly every word capitalised: Open Source Summit Europe Announces Keynote
-  Lineup) and no word of the span is a known first name or surname;
+  Lineup) and no word of the span is a known first name or surname that is no frequent English
+  word (Winter Landslip Repairs: the names list holds Repairs as a surname);
 - one word right after a lower-case common noun it modifies (eggs Benedict), unless the noun
   names a person (my cousin Tunde, our neighbour Agu);
 - one word right after a capitalised word and a colon: a work's subtitle (Hollow Knight:
@@ -37,8 +38,7 @@ _PREV_LOWER = re.compile(r"([a-z]+)[ \u00a0]+$")
 def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
     """Whether a NER-only find text[start:end] is kept as a name (see the module docstring)."""
     words = [re.sub(r"['’]s?$", "", w) for w in text[start:end].split()]
-    known = any(w in g.first or w in g.last for w in words)
-    if is_headline(text) and not known:
+    if is_headline(text) and not any((w in g.first or w in g.last) and w not in g.dictionary for w in words):
         return False
     if len(words) != 1:
         return True
