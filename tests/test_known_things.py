@@ -53,3 +53,12 @@ def test_vetoes_are_counted_without_strings_and_the_card_says_them():
     lines = card_lines({"pii": {"names": pii.name_engine(), "name_signals": counts}})
     text = " ".join(lines)
     assert "known-things list" in text and "Finds kept as listed things named after people: English" in text
+
+
+@pytest.mark.parametrize("text,name,kept", [
+    ("Drove from Coober Pedy to Alice Springs overnight", "Coober Pedy", True),   # the other end is listed
+    ("From Perth to Coober Pedy in a day", "Coober Pedy", True),                   # ... or a known city
+    ("A postcard from Lisbon to Annika Virtanen arrived", "Annika Virtanen", False),  # a first name: a person
+])
+def test_one_end_of_a_route_to_a_known_place_is_a_place(text, name, kept):
+    assert (name in full_scrub(text)) is kept
