@@ -83,6 +83,13 @@ def occurrences(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     return tuple(found)
 
 
+def _only_filler(text: str, start: int, end: int) -> bool:
+    """text[start:end] (empty when start >= end) holds no character a name is made of: no
+    capital, no Han character (a capitalised word, even the text's first, may be a first name:
+    Will Houston came round)."""
+    return not any(c.isupper() or c > "\u2e7f" for c in text[start:end])
+
+
 def _person_cue(text: str, start: int, end: int, lang: str) -> bool:
     if lang == "zh":
         return text[:start].endswith(LEFT_CUES) or text[end:].startswith(RIGHT_CUES)
@@ -91,9 +98,11 @@ def _person_cue(text: str, start: int, end: int, lang: str) -> bool:
 
 def is_known_thing(text: str, start: int, end: int, lang: str) -> bool:
     """The name span text[start:end] lies inside a listed thing with no person cue beside it
-    (counted in VETO_COUNTS)."""
+    (counted in VETO_COUNTS). Lower-case words the NER model took in with the thing ("a
+    Raspberry Pi") do not take it outside."""
     for a, b in occurrences(text, lang):
-        if a <= start and end <= b and not _person_cue(text, a, b, lang):
+        if a < end and start < b and _only_filler(text, start, a) and _only_filler(text, b, end) \
+                and not _person_cue(text, a, b, lang):
             VETO_COUNTS[lang] += 1
             return True
     return False
