@@ -42,16 +42,22 @@ _PERSON_AFTER = re.compile(r"(?:['’]s?)?(?:\s+(?:said|says|told|tells|wrote|wr
 
 @functools.lru_cache(maxsize=2)
 def entries(lang: str) -> dict[str, tuple[str, ...]]:
-    """The list of one language, keyed by where a match can start: an English entry's first
-    word, a Chinese entry's first character; each key's entries longest first."""
-    keyed: dict[str, list[str]] = {}
+    """The list of one language, keyed by where a match can start (_key); each key's entries
+    longest first."""
+    keyed: dict[str, set[str]] = {}
     for line in (DATA / f"known_things_{lang}.txt").read_text(encoding="utf-8").splitlines():
         entry = line.strip()
         if entry and not entry.startswith("#"):
-            key = entry[0] if lang == "zh" else _WORD.match(entry)
-            if key is not None:
-                keyed.setdefault(key if lang == "zh" else key.group(), []).append(entry)
-    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in keyed.items()}
+            keyed.setdefault(_key(entry, 0, lang), set()).add(entry)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in keyed.items()}
+
+
+def _key(text: str, at: int, lang: str) -> str:
+    """An English entry's first word, a Chinese entry's first character."""
+    if lang == "zh":
+        return text[at]
+    word = _WORD.match(text, at)
+    return word.group() if word else ""
 
 
 def entry_count(lang: str) -> int:
@@ -68,8 +74,7 @@ def occurrences(text: str, lang: str) -> tuple[tuple[int, int], ...]:
     for start in starts:
         if found and start < found[-1][1]:
             continue
-        key = text[start] if lang == "zh" else _WORD.match(text, start).group()  # type: ignore[union-attr]
-        for entry in listed.get(key, ()):
+        for entry in listed.get(_key(text, start, lang), ()):
             end = start + len(entry)
             if not text.startswith(entry, start):
                 continue
