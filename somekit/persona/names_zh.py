@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 
+from .known_things import is_known_thing
 from .names_zh_cues import PERSON_TAGS, PLACE_ENDINGS, cued_name_spans, is_common_zh, jieba_person_chars, jieba_tagger
 from .places_zh import is_place_in_context
 from .things_zh import BRAND_ENDINGS, FREQUENT_WORD, names_a_product, names_a_zh_thing
@@ -108,7 +109,8 @@ def chinese_name_spans(text: str) -> list[tuple[int, int, str]]:
     kept = [s for s in spans if not is_common_zh(text[s[0]:s[1]], COMMON_SPAN_ZIPF)
             and not names_a_product(text, s[1], tag_at) and not _brand_name(text, s[1], freq)
             and not names_a_flavour(text, s[1]) and not is_place_in_context(text, s[0], s[1], tags)
-            and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)]
+            and not names_a_zh_thing(text, s[0], s[1], tags, text[s[0]:s[0] + 2] in COMPOUND_SURNAMES)
+            and not is_known_thing(text, s[0], s[1], "zh")]
     # A span inside a longer one the words around it made a thing (吃钟薛高: the brand 钟薛高, so
     # not its tail 薛高 either) goes with it: the frame was read at the longer span's edge.
     vetoed = [s for s in spans if s not in kept and s[0] in tag_at]  # not 谢程立 of 感谢程立

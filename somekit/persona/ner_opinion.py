@@ -5,7 +5,9 @@ English words (Inyang Son, Faith Ezra, Smart Awe), and misfires on capitalised w
 positions where capitals say nothing about a person. Its find is believed unless it sits in one:
 
 - a headline (nearly every word capitalised: Open Source Summit Europe Announces Keynote
-  Lineup) and no word of the span is a known first name or surname;
+  Lineup) and no word of the span is a known first name, or a known surname that is not also a
+  common lower-case English word or its plural (Winter Landslip Repairs: the names list holds
+  Repairs as a surname only);
 - one word right after a lower-case common noun it modifies (eggs Benedict), unless the noun
   names a person (my cousin Tunde, our neighbour Agu);
 - one word right after a capitalised word and a colon: a work's subtitle (Hollow Knight:
@@ -37,8 +39,7 @@ _PREV_LOWER = re.compile(r"([a-z]+)[ \u00a0]+$")
 def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
     """Whether a NER-only find text[start:end] is kept as a name (see the module docstring)."""
     words = [re.sub(r"['’]s?$", "", w) for w in text[start:end].split()]
-    known = any(w in g.first or w in g.last for w in words)
-    if is_headline(text) and not known:
+    if is_headline(text) and not any(w in g.first or (w in g.last and not _common_word(w, g)) for w in words):
         return False
     if len(words) != 1:
         return True
@@ -49,6 +50,10 @@ def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Cal
         return True
     token = next((t for t in tagger()(text) if t.idx == prev.start(1)), None)
     return token is None or token.tag_ not in ("NN", "NNS")
+
+
+def _common_word(word: str, g: Gazetteer) -> bool:
+    return word in g.common_words or (word.endswith("s") and word[:-1] in g.common_words)
 
 
 def is_headline(text: str) -> bool:

@@ -24,9 +24,10 @@ Johns Hopkins University) are left alone (persona/name_things.py), and so are br
 works and headlines the words around them mark (John Lewis after "returned the jacket to",
 Citizen Kane after "watched": persona/frames_en.py; Charles de Gaulle after "landed at",
 Piazza Giuseppe Garibaldi, "Will Amsterdam ever build": persona/places_en.py; 杨国福 after 点了, 黄浦 before 江:
-persona/things_zh.py). The model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's
-capitalisation-only finds; its ORG and GPE labels do not, since it gives them to names it has
-not seen (Karppanen ORG). A name the model alone found gets a second opinion on its position
+persona/things_zh.py), and so are things a written list knows (Ted Baker, Murphy's Law, 谢馥春:
+persona/known_things.py) unless a person cue stands beside them (Dr. Paul Smith said). The
+model's LOC/FAC/PRODUCT/EVENT entities overrule the gazetteer's capitalisation-only finds; its
+ORG and GPE labels do not, since it gives them to names it has not seen (Karppanen ORG). A name the model alone found gets a second opinion on its position
 (a headline, a noun's post-modifier, a subtitle: persona/ner_opinion.py).
 """
 
@@ -41,6 +42,7 @@ from ..deps import missing_message
 from ..errors import MissingDependency
 from .frames_en import names_a_thing_by_frame
 from .gazetteer import gazetteer
+from .known_things import entry_count, is_known_thing, take_veto_counts
 from .name_things import is_attributive_brand, is_lone_thing, names_a_thing
 from .names import gazetteer_name_spans, is_thing_span
 from .places_en import is_modal_before_place
@@ -68,7 +70,8 @@ def set_name_signals(signals: tuple[str, ...]) -> None:
 
 
 def reset_signal_counts() -> dict[str, int]:
-    counts = dict(sorted(SIGNAL_COUNTS.items()))
+    """Names found per signal, and names the known-things lists kept (known_thing_en/_zh)."""
+    counts = dict(sorted(SIGNAL_COUNTS.items())) | take_veto_counts()
     SIGNAL_COUNTS.clear()
     return counts
 
@@ -115,6 +118,8 @@ def name_engine() -> str:
         jieba_tagger()  # jieba's dictionary: ~1 s, once
         chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
         parts.append(f"jieba-{version('jieba')}")
+    # The written lists of things named after people that veto a find (persona/known_things.py).
+    parts.append(f"known-things list ({entry_count('en')} en + {entry_count('zh')} zh entries)")
     return " + ".join(parts)
 
 
@@ -198,6 +203,8 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
                  and not is_attributive_brand(text, s[0], s[1], g, _tagger)
                  and not is_modal_before_place(text, s[0], s[1], g, _tagger)]
+    if spans:  # a listed thing named after a person, with no person cue beside it (known_things.py)
+        spans = [s for s in spans if not is_known_thing(text, s[0], s[1], "en")]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans

