@@ -11,12 +11,10 @@ jieba's dictionary cannot: it tags many common nouns a person's (朱砂 'cinnaba
   countries (gazetteer.han_first_names, ~19k names, ~1,700 characters). A character none of them
   uses (色 'colour', 汁 'juice', 条 'strip') ends no given name.
 
-So a candidate that opens with a common word of two or more characters and goes on with
-characters no given name uses is a compound noun (朱砂 + 色, 甘蔗 + 汁, 江米 + 条), not a surname
-and a given name; a candidate of three or more characters that is itself a common word is a
-word (车厘子). Names that open with a common word keep characters given names use (叶子 + 轩,
-黄金 + 华, 骆驼 + 铃), and a name that is a two-character word (常青, 杨柳) is not read here: the
-person cues of names_zh_cues decide those.
+persona/things_zh.py reads a candidate that opens with a common word and goes on with characters
+no given name uses as a compound noun (朱砂 + 色, 甘蔗 + 汁), and one of three or more characters
+that is itself a common word as a word (车厘子). Names that open with a common word keep
+characters given names use (叶子 + 轩, 黄金 + 华, 骆驼 + 铃).
 """
 
 from __future__ import annotations
@@ -53,19 +51,3 @@ def common_words() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def given_name_chars() -> frozenset[str]:
     return frozenset("".join(han_first_names()))
-
-
-def is_common_compound(span: str, surname_length: int, verb_chars: frozenset[str] = frozenset()) -> bool:
-    """`span` (a candidate: surname first) is a common word of three or more characters, or a
-    common word of two or more followed by characters no given name uses; `surname_length` 2
-    (上官明) rules the second reading out, since the surname is then the opening word.
-    `verb_chars`: characters the sentence's cut reads as verbs of their own, which follow a
-    name, not a noun (田野 / 讲完: 'Tian Ye finished saying')."""
-    common = common_words()
-    if len(span) >= 3 and span in common:
-        return True
-    if surname_length > 1:
-        return False
-    given = given_name_chars()
-    return any(span[:k] in common and not any(c in given or c in verb_chars for c in span[k:])
-               for k in range(2, len(span)))

@@ -30,8 +30,9 @@ says otherwise when
 - a dictionary word built on a dictionary word (林荫 + 道), like a noun suffix, or on a season
   suffix where jieba holds the whole (黄梅 + 天);
 - a word boundary: the span opens inside a frequent word of the clause's best cut (胡萝 / 卜切丝);
-- a common word of CC-CEDICT, or one followed by characters no given name uses (车厘子, 朱砂 +
-  色: persona/lexicon_zh.py).
+- a common word of CC-CEDICT (persona/lexicon_zh.py), or one followed by characters no given name
+  uses or by a frequent word of the cut (车厘子, 朱砂 + 色, 梧桐叶子 / 全黄了), unless a person cue
+  follows the word (田野 / 讲完); a noun suffix closing the noun before it (桃花 / 季快到了).
 
 A person cue beside the span (先生, 老师, 说, 告诉 after it; 和, 跟, 恭喜 before it: the cues of
 names_zh_cues; a title only where it is a word of the cut: 钟薛高 / 总是 has none) or 家 'home'
@@ -43,8 +44,8 @@ from __future__ import annotations
 
 import re
 
-from .lexicon_zh import is_common_compound
-from .names_zh_cues import LEFT_CUES, PERSON_TAGS, RIGHT_CUES, jieba_tagger
+from .lexicon_zh import common_words, given_name_chars
+from .names_zh_cues import CHAR_WORD_FREQ, LEFT_CUES, PERSON_TAGS, RIGHT_CUES, jieba_tagger
 
 #: jieba dictionary count from which its tag of a word is trusted: rarer entries come from its
 #: training text with tags as they fell (欧阳建 2 ns, 左转 3 nr); 黄浦江 134, 方舟 67.
@@ -104,6 +105,11 @@ def _dictionary_thing(word: str) -> bool:
     return tag is not None and freq.get(word, 0) >= TRUSTED_FREQ and not tag.startswith(PERSON_TAGS)
 
 
+def _common_word(word: str) -> bool:
+    """CC-CEDICT's common word (叶子, which jieba tags nr) or jieba's trusted non-person word (古镇 ns)."""
+    return word in common_words() or _dictionary_thing(word)
+
+
 def _weather_word(span: str) -> bool:
     """雷阵雨: a three-character dictionary word ending in a dictionary noun of weather (阵雨)."""
     posseg, freq = jieba_tagger()
@@ -143,9 +149,10 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
         return True  # 胡萝 / 卜切丝: it opens inside a frequent word of the clause's best cut
     if _dictionary_thing(span):
         return True  # 黄浦 ns, 方舟 n
-    verbs = frozenset(text[ws] for ws, we, tag in words if start < ws < end and we == ws + 1 and tag.startswith("v"))
-    if is_common_compound(span, 2 if compound else 1, verbs):
-        return True  # 车厘子, 朱砂 + 色, 甘蔗 + 汁: CC-CEDICT's common words (persona/lexicon_zh.py)
+    if (len(span) > 2 and span in common_words()) or _common_word_and_more(text, start, end, words, compound):
+        return True  # 车厘子, 朱砂 + 色, 梧桐叶子 / 全黄了: CC-CEDICT's common words (persona/lexicon_zh.py)
+    if text[start] in NOUN_SUFFIXES and any(we == start and tag == "n" and text[ws:we] in common_words() for ws, we, tag in words):
+        return True  # 桃花 / 季快到了: the suffix closes the noun before it ('peach-blossom season')
     if given[0] in BRAND_ENDINGS:
         return True  # 陈记 / 吃, 王氏 + whatever jieba glued on: a shop or a clan
     food = _FOOD_AFTER.match(after)
@@ -159,6 +166,20 @@ def names_a_zh_thing(text: str, start: int, end: int, words: list[tuple[int, int
     if _CONSUME_BEFORE.search(before) and not after.startswith(("的", "家", "那", "说", "送", "给")):
         return True
     return _goods_after_de(text, end, words)
+
+
+def _common_word_and_more(text: str, start: int, end: int, words: list[tuple[int, int, str]], compound: bool) -> bool:
+    """The span opens with a common word and goes on with characters no given name uses (朱砂 +
+    色, 甘蔗 + 汁), or with a frequent word of the cut's own (梧桐叶子 / 全黄了, 古镇 / 人太多): a
+    word and what follows it, unless a person cue follows the word (田野 / 讲完)."""
+    span = text[start:end]
+    # A two-character surname (上官明) is the opening word itself.
+    head = 0 if compound else next((k for k in range(len(span) - 1, 1, -1) if _common_word(span[:k])), 0)
+    if not head or _right_cue(text, start + head, words):
+        return False
+    _, freq = jieba_tagger()
+    after = next((text[ws:we] for ws, we, _ in words if ws == start + head), "")
+    return freq.get(after, 0) >= CHAR_WORD_FREQ or given_name_chars().isdisjoint(text[start + head:end])
 
 
 def _right_cue(text: str, end: int, words: list[tuple[int, int, str]]) -> bool:
