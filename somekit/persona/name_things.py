@@ -63,6 +63,9 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 #: Street, Station and Plaza are surnames somewhere; Lane, Hall and Park are too common ones).
 STREET_HEADS = frozenset("Street St Avenue Ave Road Rd Boulevard Blvd Square Plaza Station Airport Terrace "
                          "Crescent Circus Parkway Piazza Platz Strasse Straße "
+                         # waterfront and walkway heads (Victoria Embankment, Brighton Pier); Quay is a
+                         # surname too, read as Square is. Not Marina: a common first name (Ana Marina).
+                         "Embankment Esplanade Promenade Parade Quay Wharf Mews Causeway Pier Boardwalk Drive "
                          # the street types other languages put after the name (de, nl, da, sv, tr, hu)
                          "Gasse Allee Weg Straat Gracht Plein Gade Vej Gatan Vägen Caddesi Sokak Sokağı Utca".split())
 #: Lower-case nouns after an eponym's possessive (Ohm's law, Down's syndrome, Halley's comet).
@@ -157,6 +160,20 @@ DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|its|thi
 _IN_BEFORE = re.compile(r"\b(?:in|at|near)[ \u00a0]+$", re.I)
 
 
+#: Endings of one-word place compounds in German, Dutch and the Scandinavian languages
+#: (Marienplatz, Friedrichstraße, Leidseplein, Vesterbrogade, Stortorget, Drottninggatan): a
+#: lone capitalised word so made is a place, unless it is someone's known first name or surname
+#: (Lavallee and Khobragade end in -allee and -gade).
+PLACE_COMPOUND_ENDS = ("platz", "straße", "strasse", "gasse", "allee", "markt", "bahnhof", "brücke", "bruecke",
+                       "plein", "straat", "gracht", "gade", "torget", "torv", "gatan", "vägen", "plass")
+
+
+def is_place_compound(word: str, g: Gazetteer) -> bool:
+    lower = word.lower()
+    return any(lower.endswith(e) and len(lower) > len(e) + 2 for e in PLACE_COMPOUND_ENDS) \
+        and word not in g.first and word not in g.last
+
+
 def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """text[start:end], one capitalised word, names a thing or place, not a person (see above).
     A first name the gazetteer knows is never vetoed by its place (Victoria, Florence)."""
@@ -168,7 +185,7 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if word in g.first:
         return False
-    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words:
+    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words or is_place_compound(word, g):
         return True
     if before.endswith("#"):
         return True  # a hashtag (#TBT, #GameDay) names a topic

@@ -167,10 +167,12 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
                     and not DETERMINER_BEFORE.search(a.string, 0, a.start()) and not is_headline(a.string)
-                    and not is_lone_thing(a.string, b.start(), b.end(), g)):
+                    and not is_lone_thing(a.string, b.start(), b.end(), g)
+                    and not names_a_thing(a.string, b.start(), b.end(), g)):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
                 # the unknown word alone is the name (not after a determiner: The Kilimanjaro trek,
-                # My Kindle Paperwhite;
+                # My Kindle Paperwhite; not before a head that closes a thing: Frederick Law
+                # Olmsted Park;
                 # not in a headline, where capitals say nothing: Big Garden Birdwatch Results).
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
             i += 1

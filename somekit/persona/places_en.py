@@ -37,7 +37,11 @@ PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle
                            "Paseo Praça Rua Praia Ulica Plac Strada "
                            # street types other languages put before the name (ms/id, fr, pl, ru, ro, el)
                            "Jalan Jl Lebuh Lorong Persiaran Chemin Allée Quai Aleja Ulitsa Prospekt Bulevardul "
-                           "Calea Odos".split())
+                           "Calea Odos "
+                           # parks, gardens, squares, stations and bridges opening the name (fr, es, pt, it, ca,
+                           # gl, de): the languages' standard words, as in Parc Jean-Drapeau, Estación Atocha
+                           "Parc Parque Parco Jardin Jardim Giardino Jardí Campo Praza Plaça Pça Bahnhof Gare "
+                           "Estación Estacion Estação Stazione Pont Ponte Puente Ponta Quinta".split())
 _JOURNEY_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                              r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                              re.I)
