@@ -55,7 +55,7 @@ Media Press Publishing Foundation Fund Trust Society Association Institute Insti
 University College School Hospital Clinic Hotel Hotels Resort Restaurant Cafe Bakery Bank
 Street St Avenue Ave Road Rd Boulevard Blvd Lane Square Plaza Park Garden Gardens Center Centre
 Station Airport Harbour Harbor Port Bridge Lake River Mountain Mount Island Islands Beach Bay
-Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
+Valley Canyon Quay County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
 Castle Tower House Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
 Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 """.split())
@@ -63,9 +63,9 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 #: Street, Station and Plaza are surnames somewhere; Lane, Hall and Park are too common ones).
 STREET_HEADS = frozenset("Street St Avenue Ave Road Rd Boulevard Blvd Square Plaza Station Airport Terrace "
                          "Crescent Circus Parkway Piazza Platz Strasse Straße "
-                         # waterfront and walkway heads (Victoria Embankment, Brighton Pier); Quay is a
-                         # surname too, read as Square is. Not Marina: a common first name (Ana Marina).
-                         "Embankment Esplanade Promenade Parade Quay Wharf Mews Causeway Pier Boardwalk Drive "
+                         # waterfront and walkway heads (Victoria Embankment, Brighton Pier). Not Quay, a
+                         # surname too (an ORG_HEAD: Desmond Quay stays a name); not Marina, a first name.
+                         "Embankment Esplanade Promenade Parade Wharf Mews Causeway Pier Boardwalk Drive "
                          # the street types other languages put after the name (de, nl, da, sv, tr, hu)
                          "Gasse Allee Weg Straat Gracht Plein Gade Vej Gatan Vägen Caddesi Sokak Sokağı Utca".split())
 #: Lower-case nouns after an eponym's possessive (Ohm's law, Down's syndrome, Halley's comet).

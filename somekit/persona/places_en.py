@@ -42,6 +42,12 @@ PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle
                            # gl, de): the languages' standard words, as in Parc Jean-Drapeau, Estación Atocha
                            "Parc Parque Parco Jardin Jardim Giardino Jardí Campo Praza Plaça Pça Bahnhof Gare "
                            "Estación Estacion Estação Stazione Pont Ponte Puente Ponta Quinta".split())
+#: Prefix words that are also common given names (Ben Nevis, Glen Coe; Ben Okafor): they open
+#: a place only where a place is expected, after a preposition of where (up Ben Nevis, in Glen
+#: Coe) or a journey's verb.
+GIVEN_NAME_PREFIXES = frozenset(("Ben", "Glen"))
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|up|on|of|around|across|above|below|climbed|climbing|hiked|hiking|summited|"
+                           r"visited|visiting)[ \u00a0]+$", re.I)
 _JOURNEY_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                              r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                              re.I)
@@ -62,7 +68,9 @@ def names_a_place(text: str, start: int, end: int, g: Gazetteer) -> bool:
     before = text[:start]
     words = text[start:end].split()
     prev = _PREV_WORD.search(before)
-    if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES):
+    opener_at = start if words[0] in PLACE_PREFIXES else prev.start() if prev and prev.group(1) in PLACE_PREFIXES else -1
+    if opener_at >= 0 and (text[opener_at:].split()[0] not in GIVEN_NAME_PREFIXES
+                           or _WHERE_BEFORE.search(text, 0, opener_at)):
         return True
     if _JOURNEY_BEFORE.search(before) or is_route_end(text, start, end, g):
         return True
