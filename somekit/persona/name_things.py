@@ -24,7 +24,8 @@ The words around it can:
 - a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
   an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
-  known first name (Manchester, Calais; Victoria stays), a word right after an article or
+  known first name (Manchester, Calais; Victoria stays), a one-word German, Dutch or Scandinavian
+  place compound that is nobody's known name (Marienplatz, Leidseplein), a word right after an article or
   demonstrative or a possessive (The Pulitzer jury, this Kindle);
 - a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
   Kent): people are met, places are been in;

