@@ -51,6 +51,7 @@ def test_a_known_surname_with_a_compound_ending_stays_a_name():
 @pytest.mark.parametrize("text,name,kept", [
     ("Frisbee at Frederick Law Olmsted Park on Sunday", "Olmsted", True),  # an unknown word before a thing's head
     ("Frisbee with Frederick Nakagawa on Sunday", "Nakagawa", False),
+    ("Sorry Nkiruka Gardens, running late", "Nkiruka", False),  # a head with no place expected: a person
     ("Coffee with Desmond Quay later", "Quay", False),       # Quay is a surname: a head only after a place
     ("Ferry from Circular Quay at noon", "Circular Quay", True),
     ("Drinks with Ben Okafor tonight", "Okafor", False),     # Ben opens a place only where one is expected
