@@ -71,3 +71,19 @@ def test_one_end_of_a_route_to_a_known_place_is_a_place(text, name, kept):
 ])
 def test_a_span_reaching_past_a_thing_only_by_filler_words_is_the_thing(text, kept):
     assert (full_scrub(text) == text) is kept
+
+
+@pytest.mark.parametrize("thing,person,name", [
+    # eponymous conditions; "who knew" remarks on the thing, "who knew him" is about a person
+    ("My knee pain is Osgood-Schlatter, who knew", "My physio is Osgood Nakagawa, who knew him", "Nakagawa"),
+    ("Her aunt was diagnosed with Creutzfeldt-Jakob disease", "Her aunt was visited by Annika Jakobsen",
+     "Jakobsen"),
+    ("Turns out it is Wolff-Parkinson-White syndrome", "Turns out it is Desmond Whitfield on the phone",
+     "Whitfield"),
+    # bands whose names read like a person's
+    ("Blue Öyster Cult on the radio again", "Ingrid Öystermann on the radio again", "Öystermann"),
+    ("Steely Dan came round and we all sang along", "Yusuf Okonkwo came round and we all sang along", "Okonkwo"),
+])
+def test_listed_conditions_and_bands_are_kept_and_a_person_in_their_frame_is_scrubbed(thing, person, name):
+    assert full_scrub(thing) == thing
+    assert name not in full_scrub(person)

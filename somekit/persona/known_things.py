@@ -34,10 +34,11 @@ _TITLE_BEFORE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Coach|Sir|
                            r"Grandma|Grandpa|Nurse|Officer|Captain|Capt|Judge|Rev|Father|Sister|Brother|Pastor|"
                            r"Detective|Sgt|Sergeant|Councillor|Senator|Rep|Deputy)\.?\s+$")
 #: A verb of speech or thought, or an apposition giving a role, straight after it (Paul Smith
-#: said; Paul Smith, our neighbour; Paul Smith, who ...).
+#: said; Paul Smith, our neighbour; Paul Smith, who ...); not the idioms "who knew", "who cares",
+#: "who would have thought", which remark on the thing.
 _PERSON_AFTER = re.compile(r"(?:['’]s?)?(?:\s+(?:said|says|told|tells|wrote|writes|thinks|thought|asked|asks|"
                            r"replied|explained|added|texted|emailed|called|messaged|reckons)\b|"
-                           r",\s+(?:who|our|my|his|her|their|your)\b)")
+                           r",\s+(?:who(?!\s+(?:(?:knew|cares)\s*(?:[?!.,]|$)|would(?:'ve|\s+have)\s+thought))|our|my|his|her|their|your)\b)")
 
 
 @functools.lru_cache(maxsize=2)

@@ -24,7 +24,8 @@ The words around it can:
 - a lone capitalised word (the NER model's one-token PERSON) with nothing else saying person:
   an English word that is nobody's name (Danube, Pulitzer, Meeting) or an ordinary lower-case
   word whatever surname it also is (Bread, Baker), a hashtag (#GameDay), a place's name that is no
-  known first name (Manchester, Calais; Victoria stays), a word right after an article or
+  known first name (Manchester, Calais; Victoria stays), a one-word German, Dutch or Scandinavian
+  place compound that is nobody's known name (Marienplatz, Leidseplein), a word right after an article or
   demonstrative or a possessive (The Pulitzer jury, this Kindle);
 - a lone word after "in", "at" or "near" that is a place's name, first name or not (stuck in
   Kent): people are met, places are been in;
@@ -55,7 +56,7 @@ Media Press Publishing Foundation Fund Trust Society Association Institute Insti
 University College School Hospital Clinic Hotel Hotels Resort Restaurant Cafe Bakery Bank
 Street St Avenue Ave Road Rd Boulevard Blvd Lane Square Plaza Park Garden Gardens Center Centre
 Station Airport Harbour Harbor Port Bridge Lake River Mountain Mount Island Islands Beach Bay
-Valley Canyon County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
+Valley Canyon Quay County Stadium Arena Theatre Theater Museum Gallery Library Cathedral Abbey Palace
 Castle Tower House Building Mall Market Prize Award Awards Medal Trophy Cup Memorial Lecture Fellowship
 Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 """.split())
@@ -63,6 +64,9 @@ Scholarship Act Law Syndrome Disease Effect Principle Theorem Line
 #: Street, Station and Plaza are surnames somewhere; Lane, Hall and Park are too common ones).
 STREET_HEADS = frozenset("Street St Avenue Ave Road Rd Boulevard Blvd Square Plaza Station Airport Terrace "
                          "Crescent Circus Parkway Piazza Platz Strasse Straße "
+                         # waterfront and walkway heads (Victoria Embankment, Brighton Pier). Not Quay, a
+                         # surname too (an ORG_HEAD: Desmond Quay stays a name); not Marina, a first name.
+                         "Embankment Esplanade Promenade Parade Wharf Mews Causeway Pier Boardwalk Drive "
                          # the street types other languages put after the name (de, nl, da, sv, tr, hu)
                          "Gasse Allee Weg Straat Gracht Plein Gade Vej Gatan Vägen Caddesi Sokak Sokağı Utca".split())
 #: Lower-case nouns after an eponym's possessive (Ohm's law, Down's syndrome, Halley's comet).
@@ -157,6 +161,20 @@ DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|my|our|your|his|her|their|its|thi
 _IN_BEFORE = re.compile(r"\b(?:in|at|near)[ \u00a0]+$", re.I)
 
 
+#: Endings of one-word place compounds in German, Dutch and the Scandinavian languages
+#: (Marienplatz, Friedrichstraße, Leidseplein, Vesterbrogade, Stortorget, Drottninggatan): a
+#: lone capitalised word so made is a place, unless it is someone's known first name or surname
+#: (Lavallee and Khobragade end in -allee and -gade).
+PLACE_COMPOUND_ENDS = ("platz", "straße", "strasse", "gasse", "allee", "markt", "bahnhof", "brücke", "bruecke",
+                       "plein", "straat", "gracht", "gade", "torget", "torv", "gatan", "vägen", "plass")
+
+
+def is_place_compound(word: str, g: Gazetteer) -> bool:
+    lower = word.lower()
+    return any(lower.endswith(e) and len(lower) > len(e) + 2 for e in PLACE_COMPOUND_ENDS) \
+        and word not in g.first and word not in g.last
+
+
 def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     """text[start:end], one capitalised word, names a thing or place, not a person (see above).
     A first name the gazetteer knows is never vetoed by its place (Victoria, Florence)."""
@@ -168,7 +186,7 @@ def is_lone_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
         return True
     if word in g.first:
         return False
-    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words:
+    if is_known_word_not_name(word, g) or word in g.place_words or word in g.common_words or is_place_compound(word, g):
         return True
     if before.endswith("#"):
         return True  # a hashtag (#TBT, #GameDay) names a topic

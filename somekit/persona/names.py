@@ -38,6 +38,8 @@ from .name_things import DETERMINER_BEFORE, is_known_word_not_name, is_lone_thin
 from .ner_opinion import is_headline
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+#: A preposition of where before a capitalised run: a thing's head closing it makes a place.
+_WHERE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|on|by|around|outside|inside)[ \u00a0]+$", re.I)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 PARTICLES = frozenset("van von der den de da di du del della la le bin binti ibn al el ter ten dos das do mac".split())
 MAX_NAME_WORDS = 4
@@ -167,10 +169,13 @@ def _pairs(words: list[re.Match[str]], g: Gazetteer) -> list[tuple[int, int, str
         if signal is None:
             if (b is not None and _is_common(a.group(), g) and _unknown_word(b.group(), g)
                     and not DETERMINER_BEFORE.search(a.string, 0, a.start()) and not is_headline(a.string)
-                    and not is_lone_thing(a.string, b.start(), b.end(), g)):
+                    and not is_lone_thing(a.string, b.start(), b.end(), g)
+                    and not (names_a_thing(a.string, b.start(), b.end(), g)
+                             and _WHERE_BEFORE.search(a.string, 0, words[0].start()))):
                 # An ordinary word before a word nobody knows (Yet Laroya, Thanks Laroya):
                 # the unknown word alone is the name (not after a determiner: The Kilimanjaro trek,
-                # My Kindle Paperwhite;
+                # My Kindle Paperwhite; not before a head closing a run where a place is
+                # expected: at Frederick Law Olmsted Park, not "Sorry Nkiruka Gardens";
                 # not in a headline, where capitals say nothing: Big Garden Birdwatch Results).
                 spans.append((b.start(), b.end(), "unknown_after_capitalised"))
             i += 1

