@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import Gazetteer
+from .gazetteer import POSSESSIVE_END, Gazetteer, without_possessive
 from .places_en import names_a_place
 
 _SHOP_PREP = re.compile(r"\b(?:at|outside|inside|in)[ \u00a0]+$", re.I)
@@ -158,12 +158,12 @@ def names_a_thing_by_frame(text: str, start: int, end: int, g: Gazetteer) -> boo
     before = text[:start]
     words = text[start:end].split()
     nxt, possessive = _next_word(text, end)
-    possessive = possessive or re.search(r"['’]s?$", text[start:end]) is not None  # the gazetteer keeps the 's
+    possessive = possessive or POSSESSIVE_END.search(text, start, end) is not None  # the gazetteer keeps the 's
     if (nxt in PRODUCT_NOUNS and not possessive) or _PRODUCT_BEFORE.search(before) \
             or _OFFER_AFTER.match(text, end) or _FORMAT_AFTER.match(text, end) or _STORES_AFTER.match(text, end) \
             or _SERVED_WITH.match(text, end):
         return True
-    if _SHOW_AFTER.match(text, end) and re.sub(r"['’]s?$", "", words[-1]) in g.dictionary:
+    if _SHOW_AFTER.match(text, end) and without_possessive(words[-1]) in g.dictionary:
         return True
     if not possessive and _LINE_AFTER.match(text, end):
         return True  # Kate Spade has a new line of tote bags: a person has a new bag, a label a line

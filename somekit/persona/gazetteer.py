@@ -185,6 +185,15 @@ def _places(geo) -> list[str]:
     return names + [c["name"] for c in geo.get_continents().values()]
 
 
+#: A possessive closing a word (Ekwueme's, Jones'): the gazetteer keeps it in a span, and no
+#: name's word ends in one.
+POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
+def without_possessive(word: str) -> str:
+    return POSSESSIVE_END.sub("", word)
+
+
 def fold_accents(text: str) -> str:
     """Chávez -> Chavez: airportsdata writes most names without accents, posts often with."""
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -47,7 +47,7 @@ import re
 from typing import Any, Callable
 
 from .frames_en import PRODUCT_NOUNS
-from .gazetteer import Gazetteer
+from .gazetteer import POSSESSIVE_END, Gazetteer, without_possessive
 
 ORG_HEADS = frozenset("""
 Inc Co Corp Corporation Ltd LLC PLC GmbH AG SA Group Holdings Partners Capital Ventures Associates
@@ -83,7 +83,6 @@ LOWER_HEADS = frozenset(w.lower() for w in ORG_HEADS) - frozenset(
     "house group press trust law act effect company partners brothers bros capital media co st ave rd "
     "market park garden square lane road street cup".split())
 _ARTICLE_ONLY_BEFORE = re.compile(r"\b(?:the|a|an)[ \u00a0]+$", re.I)
-_POSSESSIVE_END = re.compile(r"['’]s?$")
 _NEXT_WORD = re.compile(r"[\s\u00a0]+([^\W\d_]+)")
 
 
@@ -97,7 +96,7 @@ def names_a_thing(text: str, start: int, end: int, g: Gazetteer) -> bool:
     head follows its possessive, or an article stands before it (see the module docstring)."""
     after = next_word(text, end)
     # A possessive owns the noun after it (Nkiruka Dosunmu's gallery): a person, not a compound.
-    if after in ORG_HEADS or (after in LOWER_HEADS and not _POSSESSIVE_END.search(text, 0, end)):
+    if after in ORG_HEADS or (after in LOWER_HEADS and not POSSESSIVE_END.search(text, 0, end)):
         return True
     eponym = _EPONYM.match(text, end)
     if eponym and eponym.group(1) in EPONYM_HEADS and _AFTER_EPONYM.match(text, eponym.end()):
@@ -137,7 +136,7 @@ def _private_modifier(text: str, end: int, words: list[str], g: Gazetteer) -> bo
 
 
 def _is_surname_only(word: str, g: Gazetteer) -> bool:
-    word = _POSSESSIVE_END.sub("", word)
+    word = without_possessive(word)
     return word in g.last and word not in g.dictionary
 
 

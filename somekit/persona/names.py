@@ -33,11 +33,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, without_possessive
 from .name_things import DETERMINER_BEFORE, is_known_word_not_name, is_lone_thing, names_a_thing
 from .ner_opinion import is_headline
 
-_POSSESSIVE = re.compile(r"['’]s?$")
 #: A preposition of where before a capitalised run: a thing's head closing it makes a place.
 _WHERE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|on|by|around|outside|inside)[ \u00a0]+$", re.I)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -52,7 +51,7 @@ def _titled(word: str) -> bool:
 
 
 def _parts(word: str) -> list[str]:
-    return [p for p in re.split(r"['’-]", _POSSESSIVE.sub("", word)) if p]
+    return [p for p in re.split(r"['’-]", without_possessive(word)) if p]
 
 
 def _is_surname(word: str, g: Gazetteer) -> bool:
@@ -87,7 +86,7 @@ def _unknown_word(word: str, g: Gazetteer) -> bool:
 
 def pair_signal(a: str, b: str, g: Gazetteer) -> str | None:
     """Which rule makes (A, B) a name, or None (see the module docstring)."""
-    a, b = _POSSESSIVE.sub("", a), _POSSESSIVE.sub("", b)  # Ude Ekwueme's: the 's is no part
+    a, b = without_possessive(a), without_possessive(b)  # Ude Ekwueme's: the 's is no part
     b_surname, b_common = _is_surname(b, g), _is_common(b, g)
     if _is_brand_plural(b, g):
         return None  # Tim Hortons: a surname's possessive brand form

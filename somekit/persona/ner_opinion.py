@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, without_possessive
 
 #: Nouns of kin, friendship and role that stand before a person's name in apposition, and the
 #: greetings' nouns that address one (happy birthday Agu, good morning Agu).
@@ -38,7 +38,7 @@ _PREV_LOWER = re.compile(r"([a-z]+)[ \u00a0]+$")
 
 def believes_ner_only(text: str, start: int, end: int, g: Gazetteer, tagger: Callable[[], Any]) -> bool:
     """Whether a NER-only find text[start:end] is kept as a name (see the module docstring)."""
-    words = [re.sub(r"['’]s?$", "", w) for w in text[start:end].split()]
+    words = [without_possessive(w) for w in text[start:end].split()]
     if is_headline(text) and not any(w in g.first or (w in g.last and not _common_word(w, g)) for w in words):
         return False
     if len(words) != 1:

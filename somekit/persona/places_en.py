@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from .gazetteer import Gazetteer, fold_accents
+from .gazetteer import Gazetteer, fold_accents, without_possessive
 from .known_things import occurrences
 
 #: Words before or opening a place's name (see the module docstring). "Via" and "Place" are
@@ -93,7 +93,7 @@ def _known_place(run: str, g: Gazetteer) -> bool:
 
 
 def is_airport_namesake(text: str, start: int, end: int, g: Gazetteer) -> bool:
-    name = re.sub(r"['’]s?$", "", text[start:end])
+    name = without_possessive(text[start:end])
     if fold_accents(name) not in g.airport_namesakes:
         return False
     return bool(_AIRPORT_BEFORE.search(text, 0, start) or _FLYING.search(text))
