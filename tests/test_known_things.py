@@ -100,3 +100,17 @@ def test_the_general_frames_keep_things_the_list_does_not_hold(text, lang):
     a frame that looks dead because the list covers every tuning text is not."""
     assert known_things.occurrences(text, lang) == ()
     assert full_scrub(text) == text
+
+
+@pytest.mark.parametrize("text,is_person", [
+    ("Dinner with Paul Smith tonight, first time since uni", True),   # met
+    ("Thanks Tory Burch for the help with the move", True),           # addressed
+    ("Paul Smith is my neighbour and he mows at 7am", True),           # related
+    ("My neighbour Ted Baker fixed the fence", True),
+    ("Paul Smith and I went hiking", True),
+    ("Had coffee with Ted Baker, he is moving to Leeds", True),
+    ("Thanks to Ted Baker's sale I got a suit", False),                # "thanks to" gives a cause
+    ("A shirt with Paul Smith stripes", False),
+])
+def test_people_who_share_a_listed_name_are_scrubbed_in_person_frames(text, is_person):
+    assert (full_scrub(text) != text) is is_person

@@ -33,11 +33,24 @@ _POSSESSIVE = re.compile(r"['’]s?")
 _TITLE_BEFORE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Mx|Miss|Prof|Professor|Coach|Sir|Dame|Aunt|Auntie|Uncle|Cousin|"
                            r"Grandma|Grandpa|Nurse|Officer|Captain|Capt|Judge|Rev|Father|Sister|Brother|Pastor|"
                            r"Detective|Sgt|Sergeant|Councillor|Senator|Rep|Deputy)\.?\s+$")
-#: A verb of speech or thought, or an apposition giving a role, straight after it (Paul Smith
-#: said; Paul Smith, our neighbour; Paul Smith, who ...); not the idioms "who knew", "who cares",
-#: "who would have thought", which remark on the thing.
+#: Words that address or meet a person just before the name (Thanks Tory Burch, Dinner with Paul
+#: Smith, my neighbour Ted Baker): people are thanked, met and related to; a brand is bought
+#: ("Thanks to Ted Baker's sale" gives a cause, so "thanks to" is no cue).
+_PERSON_BEFORE = re.compile(r"\b(?:(?:[Tt]hanks|[Tt]hank you|[Cc]heers|[Hh]i|[Hh]ey|[Hh]ello|[Dd]ear|[Cc]ongrats|"
+                            r"[Cc]ongratulations|[Cc]c|RIP|[Hh]appy birthday),?|(?:[Cc]ongrats|[Cc]ongratulations|[Hh]appy birthday) to|"
+                            r"(?:[Dd]inner|[Ll]unch|[Bb]reakfast|[Bb]runch|[Cc]offee|[Dd]rinks|[Cc]hatting|[Tt]alking|[Ss]poke|"
+                            r"[Ss]peaking|met up|hanging out|catching up|[Dd]ate|[Cc]all|[Ww]alk) with|"
+                            r"(?:[Mm]y|[Oo]ur) (?:friend|mate|colleague|coworker|co-worker|neighbour|neighbor|boss|cousin|"
+                            r"brother|sister|mum|mom|dad|wife|husband|partner|son|daughter|teacher|tutor|classmate|"
+                            r"roommate|flatmate|landlord|landlady|doctor|dentist|uncle|aunt|niece|nephew|grandson|"
+                            r"granddaughter|boyfriend|girlfriend|fiancée?))\s+$")
+#: A verb of speech or thought, a relation, or an apposition giving a role, straight after it
+#: (Paul Smith said; Paul Smith is my neighbour; Paul Smith and I; Paul Smith, our neighbour;
+#: Paul Smith, who ...); not the idioms "who knew", "who cares", "who would have thought",
+#: which remark on the thing.
 _PERSON_AFTER = re.compile(r"(?:['’]s?)?(?:\s+(?:said|says|told|tells|wrote|writes|thinks|thought|asked|asks|"
-                           r"replied|explained|added|texted|emailed|called|messaged|reckons)\b|"
+                           r"replied|explained|added|texted|emailed|called|messaged|reckons|(?:is|was) my|and I|and me)\b|"
+                           r",?\s+(?:he|she|they)\s+(?:is|was|said|says|told|had|has|will|can|lives|works)\b|"
                            r",\s+(?:who(?!\s+(?:(?:knew|cares)\s*(?:[?!.,]|$)|would(?:'ve|\s+have)\s+thought))|our|my|his|her|their|your)\b)")
 
 
@@ -99,7 +112,8 @@ def _only_filler(text: str, start: int, end: int) -> bool:
 def _person_cue(text: str, start: int, end: int, lang: str) -> bool:
     if lang == "zh":
         return text[:start].endswith(LEFT_CUES) or text[end:].startswith(RIGHT_CUES)
-    return _TITLE_BEFORE.search(text, 0, start) is not None or _PERSON_AFTER.match(text, end) is not None
+    return (_TITLE_BEFORE.search(text, 0, start) is not None or _PERSON_BEFORE.search(text, 0, start) is not None
+            or _PERSON_AFTER.match(text, end) is not None)
 
 
 def is_known_thing(text: str, start: int, end: int, lang: str) -> bool:
